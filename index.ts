@@ -1,0 +1,5 @@
+/**
+ * The `switchyard` entry: the core, with the built-in strategies registered by name in the
+ * global registry (`Router.strategies`). This is the one place where core and strategies meet.
+ */
+export * from './src/index.js';

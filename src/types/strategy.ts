@@ -1,0 +1,83 @@
+import type { ErrorKind } from '../errors/error-kind.js';
+import type { Clock, RandomSource } from './clock.js';
+import type { CompletionRequest } from './request.js';
+import type { Usage } from './response.js';
+import type { TargetView } from './target.js';
+
+/** What a strategy knows about the call it picks for. */
+export interface PickContext {
+  /** The caller's request (read-only). */
+  readonly request: CompletionRequest;
+  /** Whether the call is a stream. */
+  readonly stream: boolean;
+  /** 1-based attempt number. */
+  readonly attempt: number;
+  /** Current time on the router's clock. */
+  readonly now: number;
+  /** The router's random source; use it instead of `Math.random` to stay deterministic. */
+  readonly random: RandomSource;
+}
+
+/** The outcome of one attempt, reported to {@link Strategy.observe}. */
+export interface AttemptOutcome {
+  /** The target that ran the attempt. */
+  readonly target: TargetView;
+  /** The call's request. */
+  readonly request: CompletionRequest;
+  /** Whether the call is a stream. */
+  readonly stream: boolean;
+  /** Whether the attempt succeeded. */
+  readonly ok: boolean;
+  /** Error kind of a failed attempt. */
+  readonly errorKind?: ErrorKind;
+  /** Clock time at which the attempt started. */
+  readonly startedAt: number;
+  /** Duration of the attempt in ms (to the last byte for streams). */
+  readonly latencyMs: number;
+  /** Time to the first content event in ms (streams only). */
+  readonly ttftMs?: number;
+  /** Usage of a successful attempt. */
+  readonly usage?: Usage;
+  /** Cost of a successful attempt in USD, when prices are known. */
+  readonly costUsd?: number;
+}
+
+/** One candidate's score in a routing decision, for the `route` event. */
+export interface CandidateScore {
+  /** Target id. */
+  readonly target: string;
+  /** The strategy's score (its meaning is the strategy's: lower-is-better is noted in `note`). */
+  readonly score: number;
+  /** Why, in a few words. */
+  readonly note?: string;
+}
+
+/**
+ * Picks the target of each attempt among healthy candidates and may learn from outcomes.
+ *
+ * The router calls `pick` only with a non-empty list of candidates that are healthy, under
+ * their limits and able to serve the request; `pick` must return one of them, synchronously.
+ */
+export interface Strategy {
+  /** Name, as shown in events. */
+  readonly name: string;
+  /** Picks one of `candidates` (never empty). */
+  pick(candidates: readonly TargetView[], context: PickContext): TargetView;
+  /** Learns from the outcome of an attempt. */
+  observe?(outcome: AttemptOutcome): void;
+  /** Scores every candidate; called only when someone listens to the `route` event. */
+  describe?(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[];
+}
+
+/** What a strategy factory receives from the router that creates it. */
+export interface StrategyInit {
+  /** All targets of the router, in configuration order (`targets[i].index === i`). */
+  readonly targets: readonly TargetView[];
+  /** The router's clock. */
+  readonly clock: Clock;
+  /** The router's random source. */
+  readonly random: RandomSource;
+}
+
+/** Creates a strategy for one router. Registered by name in a {@link StrategyRegistry}. */
+export type StrategyFactory = (init: StrategyInit) => Strategy;

@@ -1,0 +1,67 @@
+import type { Adapter, AdapterCapabilities, Price } from './adapter.js';
+
+/**
+ * One routable target: an adapter plus the model to call on it, with limits and prices.
+ *
+ * @example
+ * ```ts
+ * { id: 'openai-mini', adapter: new OpenAIAdapter(), model: 'gpt-4o-mini', aliases: ['fast'], weight: 3 }
+ * ```
+ */
+export interface TargetConfig {
+  /** Unique id; appears in events, errors and responses. */
+  readonly id: string;
+  /** The provider adapter. */
+  readonly adapter: Adapter;
+  /** The provider's model id. */
+  readonly model: string;
+  /** Relative share for weighted strategies. Positive. @default 1 */
+  readonly weight?: number;
+  /** Lower is preferred by the `priority` strategy. @default the target's position */
+  readonly priority?: number;
+  /** Model aliases this target serves (a request with `model: 'fast'` picks among targets aliased `fast`). */
+  readonly aliases?: readonly string[];
+  /** Most attempts in flight at once on this target; a full target is skipped, not queued. @default unlimited */
+  readonly maxConcurrency?: number;
+  /** Most attempts started per rolling minute; a target at its limit is skipped. @default unlimited */
+  readonly requestsPerMinute?: number;
+  /** Token prices; `costUsd` is computed from them. @default the adapter's `priceFor(model)` */
+  readonly price?: Price;
+  /** Context window in tokens. @default the adapter's capability */
+  readonly contextWindow?: number;
+  /** Default `maxOutputTokens` when the request sets none (Anthropic requires one). */
+  readonly maxOutputTokens?: number;
+  /** Provider options sent with every call to this target (the request's win). */
+  readonly providerOptions?: Readonly<Record<string, unknown>>;
+  /** Free-form data for custom strategies. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What a strategy sees of a target: its configuration and live counters. The router owns it;
+ * strategies must not keep references to a candidates array past one `pick` call.
+ */
+export interface TargetView {
+  /** Target id. */
+  readonly id: string;
+  /** Position of the target in the router's configuration (stable, 0-based): index per-target state by it. */
+  readonly index: number;
+  /** Provider model id. */
+  readonly model: string;
+  /** The adapter's provider name. */
+  readonly provider: string;
+  /** Relative weight (positive). */
+  readonly weight: number;
+  /** Priority (lower first). */
+  readonly priority: number;
+  /** Attempts in flight on this target right now, across all calls. */
+  readonly inFlight: number;
+  /** Token prices, when known. */
+  readonly price: Price | undefined;
+  /** Context window in tokens, when known. */
+  readonly contextWindow: number | undefined;
+  /** The adapter's capabilities. */
+  readonly capabilities: AdapterCapabilities;
+  /** The configuration the target was built from. */
+  readonly config: TargetConfig;
+}

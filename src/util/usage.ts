@@ -1,0 +1,31 @@
+import type { Usage } from '../types/response.js';
+
+/** Usage with zero tokens, for providers that report none. */
+export const EMPTY_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
+
+/**
+ * Builds a {@link Usage}; `totalTokens` defaults to input + output, and optional counts are
+ * left out when the provider gave none.
+ */
+export function makeUsage(
+  inputTokens: number | null | undefined,
+  outputTokens: number | null | undefined,
+  extra: {
+    totalTokens?: number | null;
+    cachedInputTokens?: number | null;
+    cacheWriteInputTokens?: number | null;
+    reasoningTokens?: number | null;
+  } = {},
+): Usage {
+  const input = inputTokens ?? 0;
+  const output = outputTokens ?? 0;
+  const usage: { -readonly [K in keyof Usage]: Usage[K] } = {
+    inputTokens: input,
+    outputTokens: output,
+    totalTokens: extra.totalTokens ?? input + output,
+  };
+  if (extra.cachedInputTokens != null) usage.cachedInputTokens = extra.cachedInputTokens;
+  if (extra.cacheWriteInputTokens != null) usage.cacheWriteInputTokens = extra.cacheWriteInputTokens;
+  if (extra.reasoningTokens != null) usage.reasoningTokens = extra.reasoningTokens;
+  return usage;
+}
