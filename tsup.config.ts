@@ -5,6 +5,9 @@ const entry = {
   index: 'index.ts',
   'testing/index': 'src/testing/index.ts',
   'strategies/index': 'strategies/index.ts',
+  'adapters/openai/index': 'adapters/openai/index.ts',
+  'adapters/anthropic/index': 'adapters/anthropic/index.ts',
+  'adapters/cohere/index': 'adapters/cohere/index.ts',
 };
 
 // Vendor SDKs are optional peers: never bundled, loaded only by their own adapter entry.

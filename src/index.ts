@@ -3,32 +3,51 @@
  * This module imports no adapter, no strategy implementation and no vendor SDK.
  */
 
+// Helpers
+export { createSeededRandom, sleep, systemClock } from './clock.js';
+// Errors
+export {
+  countsAgainstHealth,
+  ERROR_KINDS,
+  type ErrorKind,
+  fallsBack,
+  isRetryableKind,
+} from './errors/error-kind.js';
+export {
+  errorFromAbort,
+  errorFromException,
+  errorFromHttpStatus,
+  type HttpErrorOptions,
+  kindFromHttpStatus,
+} from './errors/http.js';
+export { redactSecrets } from './errors/redact.js';
+export { type HeaderSource, parseDuration, parseRetryAfter, readHeader } from './errors/retry-after.js';
+export {
+  isSwitchyardError,
+  SWITCHYARD_ERROR,
+  SwitchyardError,
+  type SwitchyardErrorOptions,
+} from './errors/switchyard-error.js';
+export type * from './events.js';
+export { costOf } from './pricing.js';
+export { StrategyRegistry } from './registry.js';
+export type { RetryOptions } from './reliability/backoff.js';
+export type { BreakerOptions } from './reliability/circuit-breaker.js';
+// Router
+export { Router, type TargetHealth } from './router.js';
+export type { RouterOptions } from './router-options.js';
+export type { RouterStream } from './router-stream.js';
+export { type BreakerRecord, MemoryStateStore, type StateStore, type TargetState } from './state/store.js';
+export type * from './types/adapter.js';
+export type * from './types/clock.js';
 // Contracts
 export type * from './types/message.js';
-export type * from './types/tool.js';
 export type * from './types/request.js';
 export type * from './types/response.js';
-export type * from './types/stream.js';
-export type * from './types/adapter.js';
-export type * from './types/target.js';
 export type * from './types/strategy.js';
-export type * from './types/clock.js';
-
-// Errors
-export { type ErrorKind, ERROR_KINDS, isRetryableKind, fallsBack, countsAgainstHealth } from './errors/error-kind.js';
-export { SwitchyardError, isSwitchyardError, SWITCHYARD_ERROR, type SwitchyardErrorOptions } from './errors/switchyard-error.js';
-export {
-  errorFromHttpStatus,
-  errorFromException,
-  errorFromAbort,
-  kindFromHttpStatus,
-  type HttpErrorOptions,
-} from './errors/http.js';
-export { parseRetryAfter, parseDuration, readHeader, type HeaderSource } from './errors/retry-after.js';
-export { redactSecrets } from './errors/redact.js';
-
-// Helpers
-export { systemClock, createSeededRandom, sleep } from './clock.js';
+export type * from './types/stream.js';
+export type * from './types/target.js';
+export type * from './types/tool.js';
 export { contentParts, messageText, textOf, toolCallsOf, toolInputText } from './util/content.js';
-export { makeUsage, EMPTY_USAGE } from './util/usage.js';
-export { StrategyRegistry } from './registry.js';
+export { estimateInputTokens } from './util/request-needs.js';
+export { EMPTY_USAGE, makeUsage } from './util/usage.js';

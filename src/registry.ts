@@ -28,13 +28,22 @@ export class StrategyRegistry {
    */
   register(name: string, factory: StrategyFactory, options: { replace?: boolean } = {}): this {
     if (!NAME.test(name)) {
-      throw new SwitchyardError('config', `strategy name '${name}': expected letters, digits, '.', '_', ':' or '-'`);
+      throw new SwitchyardError(
+        'config',
+        `strategy name '${name}': expected letters, digits, '.', '_', ':' or '-'`,
+      );
     }
     if (typeof factory !== 'function') {
-      throw new SwitchyardError('config', `strategy '${name}': expected a factory function (init) => Strategy`);
+      throw new SwitchyardError(
+        'config',
+        `strategy '${name}': expected a factory function (init) => Strategy`,
+      );
     }
     if (this.#factories.has(name) && !options.replace) {
-      throw new SwitchyardError('config', `strategy '${name}' is already registered (pass { replace: true } to override)`);
+      throw new SwitchyardError(
+        'config',
+        `strategy '${name}' is already registered (pass { replace: true } to override)`,
+      );
     }
     this.#factories.set(name, factory);
     return this;

@@ -68,7 +68,12 @@ const CONNECTION_CODES = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ESOCKETTIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ESOCKETTIMEDOUT',
+]);
 
 function codeOf(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
@@ -95,16 +100,23 @@ export function errorFromAbort(signal: AbortSignal, target?: string): Switchyard
  * socket and header timeouts → `timeout`; anything else → `connection` as well, since it came
  * from the transport. A {@link SwitchyardError} is returned as it is.
  */
-export function errorFromException(error: unknown, options: { target?: string; signal?: AbortSignal } = {}): SwitchyardError {
+export function errorFromException(
+  error: unknown,
+  options: { target?: string; signal?: AbortSignal } = {},
+): SwitchyardError {
   if (error instanceof SwitchyardError) return error;
   if (options.signal?.aborted) return errorFromAbort(options.signal, options.target);
   const code = codeOf(error);
   const kind: ErrorKind = code !== undefined && TIMEOUT_CODES.has(code) ? 'timeout' : 'connection';
   const known = code !== undefined && (CONNECTION_CODES.has(code) || TIMEOUT_CODES.has(code));
   const text = error instanceof Error ? error.message : String(error);
-  return new SwitchyardError(kind, `${kind}${options.target ? ` to target '${options.target}'` : ''}: ${known ? code : text}`, {
-    target: options.target,
-    cause: error,
-    code,
-  });
+  return new SwitchyardError(
+    kind,
+    `${kind}${options.target ? ` to target '${options.target}'` : ''}: ${known ? code : text}`,
+    {
+      target: options.target,
+      cause: error,
+      code,
+    },
+  );
 }

@@ -116,5 +116,9 @@ export class SwitchyardError extends Error {
  * Whether `value` is a {@link SwitchyardError}, from this or any other copy of the library.
  */
 export function isSwitchyardError(value: unknown): value is SwitchyardError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SWITCHYARD_ERROR] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[SWITCHYARD_ERROR] === true
+  );
 }

@@ -30,7 +30,12 @@ export type AdapterStreamPart =
     };
 
 /** Types of the adapter stream parts that are content (see {@link AdapterStreamPart}). */
-export type ContentStreamPartType = 'text-delta' | 'reasoning-delta' | 'tool-input-start' | 'tool-input-delta' | 'tool-call';
+export type ContentStreamPartType =
+  | 'text-delta'
+  | 'reasoning-delta'
+  | 'tool-input-start'
+  | 'tool-input-delta'
+  | 'tool-call';
 
 /**
  * One event of {@link Router.stream}. The content events are the adapter's; `finish` carries

@@ -4,7 +4,9 @@ import type { ContentPart, ToolCall } from '../types/response.js';
 type AnyPart = TextPart | FilePart | ReasoningPart | ToolCallPart;
 
 /** The parts of a user or assistant message's content; a string becomes one text part. */
-export function contentParts<P extends AnyPart>(content: string | ReadonlyArray<P>): ReadonlyArray<P | TextPart> {
+export function contentParts<P extends AnyPart>(
+  content: string | ReadonlyArray<P>,
+): ReadonlyArray<P | TextPart> {
   return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
 }
 
@@ -29,7 +31,8 @@ export function textOf(content: readonly ContentPart[]): string {
 export function toolCallsOf(content: readonly ContentPart[]): ToolCall[] {
   const calls: ToolCall[] = [];
   for (const part of content) {
-    if (part.type === 'tool-call') calls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
+    if (part.type === 'tool-call')
+      calls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
   }
   return calls;
 }

@@ -1,0 +1,222 @@
+import { type EventEmitter as EE, EventEmitter } from 'eventemitter3';
+import type { ErrorKind } from './errors/error-kind.js';
+import type { SwitchyardError } from './errors/switchyard-error.js';
+import type { Message } from './types/message.js';
+import type { AttemptRecord, FinishReason, Usage } from './types/response.js';
+import type { CandidateScore } from './types/strategy.js';
+
+/** Fields shared by every per-call event. */
+export interface CallEventBase {
+  /** Router-unique id of the call. */
+  readonly requestId: string;
+  /** Whether the call is a stream. */
+  readonly stream: boolean;
+  /** The caller's `tags`, if any. */
+  readonly tags?: readonly string[];
+}
+
+/** `request:start`: a call was accepted (after validation). */
+export interface RequestStartEvent extends CallEventBase {
+  /** The requested model alias, if any. */
+  readonly model?: string;
+  /** Strategy name used for the call. */
+  readonly strategy: string;
+  /** Clock time at which the call started. */
+  readonly startedAt: number;
+  /** The prompt; present only with `includeContentInEvents: true`. */
+  readonly messages?: readonly Message[];
+}
+
+/** `route`: the strategy's decision for one attempt (emitted only while someone listens). */
+export interface RouteEvent extends CallEventBase {
+  /** 1-based attempt number. */
+  readonly attempt: number;
+  /** Strategy name. */
+  readonly strategy: string;
+  /** Target picked. */
+  readonly picked: string;
+  /** Every candidate with its score (when the strategy can describe), else its id only. */
+  readonly candidates: readonly CandidateScore[];
+}
+
+/** `attempt:start`: an upstream request is about to be sent. */
+export interface AttemptStartEvent extends CallEventBase {
+  readonly attempt: number;
+  /** Target id. */
+  readonly target: string;
+  /** Provider model id. */
+  readonly model: string;
+  /** Provider name of the target's adapter. */
+  readonly provider: string;
+}
+
+/** `attempt:success`: an upstream request succeeded. */
+export interface AttemptSuccessEvent extends AttemptStartEvent {
+  /** Duration of the attempt in ms. */
+  readonly durationMs: number;
+  /** Time to first content in ms (streams). */
+  readonly ttftMs?: number;
+  /** Token usage. */
+  readonly usage: Usage;
+  /** Cost in USD, when prices are known. */
+  readonly costUsd?: number;
+}
+
+/** `attempt:failure`: an upstream request failed. */
+export interface AttemptFailureEvent extends AttemptStartEvent {
+  /** Duration of the attempt in ms. */
+  readonly durationMs: number;
+  /** The error (its message never contains secrets or prompt text). */
+  readonly error: SwitchyardError;
+  /** Whether the router will make another attempt. */
+  readonly willRetry: boolean;
+}
+
+/** `retry`: the router waits, then tries an already-tried target again. */
+export interface RetryEvent extends CallEventBase {
+  /** The attempt number that follows the wait. */
+  readonly attempt: number;
+  /** Wait in ms (Retry-After when the provider sent one, else backoff). */
+  readonly delayMs: number;
+  /** Kind of the failure that caused the retry. */
+  readonly errorKind: ErrorKind;
+  /** Whether the wait comes from the provider's Retry-After. */
+  readonly fromRetryAfter: boolean;
+}
+
+/** `fallback`: the next attempt goes to another target. */
+export interface FallbackEvent extends CallEventBase {
+  /** The attempt number of the fallback. */
+  readonly attempt: number;
+  /** Target that failed. */
+  readonly from: string;
+  /** Target tried next. */
+  readonly to: string;
+  /** Kind of the failure. */
+  readonly errorKind: ErrorKind;
+}
+
+/** `target:ejected`: the circuit breaker took a target out of rotation. */
+export interface TargetEjectedEvent {
+  readonly target: string;
+  /** Clock time until which the target is skipped. */
+  readonly until: number;
+  /** Cooldown length in ms. */
+  readonly cooldownMs: number;
+  /** Consecutive failures that tripped the breaker. */
+  readonly consecutiveFailures: number;
+  /** How many times in a row the target has been ejected. */
+  readonly ejections: number;
+  /** Kind of the failure that tripped it. */
+  readonly errorKind: ErrorKind;
+}
+
+/** `target:restored`: a probe succeeded and the target is back in rotation. */
+export interface TargetRestoredEvent {
+  readonly target: string;
+  /** How long it was out, in ms. */
+  readonly downMs: number;
+}
+
+/** `request:success`: a call resolved. */
+export interface RequestSuccessEvent extends CallEventBase {
+  readonly target: string;
+  readonly model: string;
+  /** Wall time of the call in ms, retries included. */
+  readonly latencyMs: number;
+  /** Every attempt. */
+  readonly attempts: readonly AttemptRecord[];
+  readonly usage: Usage;
+  readonly finishReason: FinishReason;
+  /** Cost in USD, when prices are known. */
+  readonly costUsd?: number;
+  /** The generated text; present only with `includeContentInEvents: true`. */
+  readonly text?: string;
+}
+
+/** `request:failure`: a call rejected. */
+export interface RequestFailureEvent extends CallEventBase {
+  readonly error: SwitchyardError;
+  readonly latencyMs: number;
+  readonly attempts: readonly AttemptRecord[];
+}
+
+/** `stream:first-token`: the first content event of a stream arrived. */
+export interface StreamFirstTokenEvent extends CallEventBase {
+  readonly attempt: number;
+  readonly target: string;
+  /** Time from the start of the call to the first content, in ms. */
+  readonly ttftMs: number;
+}
+
+/** `listener:error`: an event listener threw; the call carried on. */
+export interface ListenerErrorEvent {
+  /** The event whose listener threw. */
+  readonly event: string;
+  /** What it threw. */
+  readonly error: unknown;
+}
+
+/** Every event of a {@link Router}, by name, with its payload. */
+export interface RouterEvents {
+  'request:start': (event: RequestStartEvent) => void;
+  route: (event: RouteEvent) => void;
+  'attempt:start': (event: AttemptStartEvent) => void;
+  'attempt:success': (event: AttemptSuccessEvent) => void;
+  'attempt:failure': (event: AttemptFailureEvent) => void;
+  retry: (event: RetryEvent) => void;
+  fallback: (event: FallbackEvent) => void;
+  'target:ejected': (event: TargetEjectedEvent) => void;
+  'target:restored': (event: TargetRestoredEvent) => void;
+  'request:success': (event: RequestSuccessEvent) => void;
+  'request:failure': (event: RequestFailureEvent) => void;
+  'stream:first-token': (event: StreamFirstTokenEvent) => void;
+  'listener:error': (event: ListenerErrorEvent) => void;
+}
+
+/** Names of {@link RouterEvents}. */
+export type RouterEventName = keyof RouterEvents;
+
+interface StoredListener {
+  fn: (...args: unknown[]) => void;
+  context: unknown;
+  once: boolean;
+}
+
+const PREFIX = typeof EventEmitter.prefixed === 'string' ? EventEmitter.prefixed : '';
+
+/**
+ * An eventemitter3 emitter whose listeners cannot break the code that emits: each listener is
+ * called on its own, and one that throws is reported as `listener:error` while the others and
+ * the call carry on.
+ */
+export class SafeEmitter extends EventEmitter<RouterEvents> {
+  /** Whether anyone listens to `event` (payloads are built only then). */
+  has(event: RouterEventName): boolean {
+    return (this as unknown as { _events: Record<string, unknown> })._events[PREFIX + event] !== undefined;
+  }
+
+  // Same dispatch as eventemitter3's own emit (once-listeners removed before they run), but each
+  // listener runs in its own try/catch.
+  override emit<E extends RouterEventName>(event: E, ...args: EE.ArgumentMap<RouterEvents>[E]): boolean {
+    const entry = (
+      this as unknown as { _events: Record<string, StoredListener | StoredListener[] | undefined> }
+    )._events[PREFIX + event];
+    if (entry === undefined) return false;
+    if (!Array.isArray(entry)) {
+      this.#call(event, entry, args);
+      return true;
+    }
+    for (const listener of entry.slice()) this.#call(event, listener, args);
+    return true;
+  }
+
+  #call(event: RouterEventName, listener: StoredListener, args: unknown[]): void {
+    if (listener.once) this.removeListener(event, listener.fn as never, undefined, true);
+    try {
+      listener.fn.apply(listener.context, args);
+    } catch (error) {
+      if (event !== 'listener:error') this.emit('listener:error', { event, error });
+    }
+  }
+}

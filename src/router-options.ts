@@ -1,0 +1,53 @@
+import type { StrategyRegistry } from './registry.js';
+import type { RetryOptions } from './reliability/backoff.js';
+import type { BreakerOptions } from './reliability/circuit-breaker.js';
+import type { StateStore } from './state/store.js';
+import type { Clock, RandomSource } from './types/clock.js';
+import type { Strategy, StrategyFactory } from './types/strategy.js';
+import type { TargetConfig } from './types/target.js';
+
+/**
+ * Options of a {@link Router}.
+ *
+ * @example
+ * ```ts
+ * new Router({
+ *   targets: [{ id: 'a', adapter, model: 'gpt-4o-mini' }, { id: 'b', adapter: other, model: 'claude-haiku-4-5' }],
+ *   strategy: 'response-time',
+ *   retry: { maxAttempts: 3 },
+ *   timeoutMs: 30_000,
+ * });
+ * ```
+ */
+export interface RouterOptions {
+  /** The targets to route across. At least one; ids unique. */
+  readonly targets: readonly TargetConfig[];
+  /**
+   * How to pick a target: a registered name, a {@link Strategy} object, or a factory.
+   * @default 'round-robin'
+   */
+  readonly strategy?: string | Strategy | StrategyFactory;
+  /** Where strategy names are looked up. @default Router.strategies (the global registry) */
+  readonly strategies?: StrategyRegistry;
+  /** Retries and fallback. @default { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 8000, maxRetryAfterMs: 60000 } */
+  readonly retry?: RetryOptions;
+  /** Whole-call deadline in ms, retries included; a request's `timeoutMs` overrides it. @default 120000 */
+  readonly timeoutMs?: number;
+  /**
+   * A stream attempt that gets no event for this long is aborted (and falls back when no
+   * content was sent yet). @default off (the call deadline still applies)
+   */
+  readonly streamIdleTimeoutMs?: number;
+  /** Per-target circuit breaker, or `false` to disable it. @default { failureThreshold: 5, cooldownMs: 10000, maxCooldownMs: 300000 } */
+  readonly breaker?: BreakerOptions | false;
+  /** Time source. @default systemClock */
+  readonly clock?: Clock;
+  /** Random source (see `createSeededRandom`). @default Math.random */
+  readonly random?: RandomSource;
+  /** Where per-target breaker and limit state lives. @default a new MemoryStateStore */
+  readonly store?: StateStore;
+  /** Put prompts (`request:start`) and completions (`request:success`) into events. @default false */
+  readonly includeContentInEvents?: boolean;
+  /** Validate every request with zod before routing it. @default true */
+  readonly validateRequests?: boolean;
+}

@@ -1,0 +1,209 @@
+import { errorFromException } from './errors/http.js';
+import { isSwitchyardError, SwitchyardError } from './errors/switchyard-error.js';
+import type { CallScope } from './reliability/call-scope.js';
+import type { RouterStreamController } from './router-stream.js';
+import type { Clock, TimerHandle } from './types/clock.js';
+import type { AdapterResponse, ContentPart, Warning } from './types/response.js';
+import type { AdapterStreamPart } from './types/stream.js';
+
+/** What {@link consumeStream} needs from the router. */
+export interface StreamAttemptContext {
+  readonly scope: CallScope;
+  readonly sink: RouterStreamController;
+  readonly clock: Clock;
+  /** Abort the attempt after this long without an event; 0 = off. */
+  readonly idleTimeoutMs: number;
+  /** Aborts the attempt's own signal when the idle timeout fires. */
+  readonly onIdle?: (reason: SwitchyardError) => void;
+  readonly target: string;
+  /** Called once, at the first content event, with the clock time. */
+  readonly onFirstContent: (at: number) => void;
+}
+
+/**
+ * Reads one adapter stream into the router's stream and assembles the final response.
+ *
+ * Until the first content part nothing is forwarded, so a failure can still fall back. After
+ * it, a failure becomes `stream_interrupted` with the partial text, and the router never
+ * restarts the stream elsewhere.
+ */
+export async function consumeStream(
+  source: AsyncIterable<AdapterStreamPart>,
+  ctx: StreamAttemptContext,
+): Promise<AdapterResponse> {
+  const { scope, sink, clock } = ctx;
+  let iterator: AsyncIterator<AdapterStreamPart> | undefined;
+  let started = false;
+  let text = '';
+  let reasoning = '';
+  const toolCalls: ContentPart[] = [];
+  let warnings: Warning[] | undefined;
+  let responseId: string | undefined;
+  let modelId: string | undefined;
+  let idle: IdleWatch | undefined;
+  try {
+    iterator = source[Symbol.asyncIterator]();
+    if (ctx.idleTimeoutMs > 0) idle = new IdleWatch(clock, ctx.idleTimeoutMs, ctx.target, ctx.onIdle);
+    for (;;) {
+      const next = idle === undefined ? iterator.next() : idle.race(iterator.next());
+      const step = await scope.race(next);
+      if (step.done) break;
+      idle?.touch();
+      const part = step.value;
+      switch (part.type) {
+        case 'text-delta':
+          if (part.delta === '') continue;
+          text += part.delta;
+          break;
+        case 'reasoning-delta':
+          if (part.delta === '') continue;
+          reasoning += part.delta;
+          break;
+        case 'tool-call':
+          toolCalls.push({
+            type: 'tool-call',
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+            input: part.input,
+          });
+          break;
+        case 'tool-input-start':
+        case 'tool-input-delta':
+          break;
+        case 'response-metadata':
+          responseId = part.responseId ?? responseId;
+          modelId = part.modelId ?? modelId;
+          continue;
+        case 'warnings':
+          warnings = [...(warnings ?? []), ...part.warnings];
+          continue;
+        case 'finish': {
+          idle?.stop();
+          const content: ContentPart[] = [];
+          if (reasoning) content.push({ type: 'reasoning', text: reasoning });
+          if (text) content.push({ type: 'text', text });
+          content.push(...toolCalls);
+          return {
+            content,
+            finishReason: part.finishReason,
+            rawFinishReason: part.rawFinishReason,
+            usage: part.usage,
+            responseId,
+            modelId,
+            warnings,
+            providerMetadata: part.providerMetadata,
+          };
+        }
+        default:
+          continue; // unknown parts from newer adapters are ignored
+      }
+      if (!started) {
+        started = true;
+        ctx.onFirstContent(clock.now());
+      }
+      sink.push(part);
+    }
+    throw new SwitchyardError(
+      'connection',
+      `the stream from target '${ctx.target}' ended without a finish event`,
+      {
+        target: ctx.target,
+      },
+    );
+  } catch (thrown) {
+    idle?.stop();
+    // Close the adapter's stream (and its connection) unless it ended on its own.
+    iterator?.return?.().catch(() => {});
+    const cause =
+      idle?.fired ??
+      (isSwitchyardError(thrown)
+        ? thrown
+        : errorFromException(thrown, { target: ctx.target, signal: scope.signal }));
+    if (!started || cause.kind === 'aborted' || cause.kind === 'stream_interrupted') throw cause;
+    throw new SwitchyardError(
+      'stream_interrupted',
+      `the stream from target '${ctx.target}' broke after content was sent: ${cause.message}`,
+      {
+        target: ctx.target,
+        cause,
+        partialText: text,
+        status: cause.status,
+        retryable: cause.retryable,
+      },
+    );
+  } finally {
+    idle?.stop();
+  }
+}
+
+/**
+ * Aborts a stream attempt that goes quiet: one timer per attempt that re-arms itself for the
+ * time left since the last event, instead of one timer per event.
+ */
+class IdleWatch {
+  fired: SwitchyardError | undefined;
+  #last: number;
+  #timer: TimerHandle | undefined;
+  #reject: ((e: unknown) => void) | undefined;
+  readonly #clock: Clock;
+  readonly #ms: number;
+  readonly #target: string;
+  readonly #onIdle: ((reason: SwitchyardError) => void) | undefined;
+
+  constructor(clock: Clock, ms: number, target: string, onIdle?: (reason: SwitchyardError) => void) {
+    this.#onIdle = onIdle;
+    this.#clock = clock;
+    this.#ms = ms;
+    this.#target = target;
+    this.#last = clock.now();
+    this.#arm(ms);
+  }
+
+  touch(): void {
+    this.#last = this.#clock.now();
+  }
+
+  race<T>(promise: Promise<T>): Promise<T> {
+    if (this.fired) return Promise.reject(this.fired);
+    return new Promise<T>((resolve, reject) => {
+      this.#reject = reject;
+      promise.then(
+        (v) => {
+          this.#reject = undefined;
+          resolve(v);
+        },
+        (e) => {
+          this.#reject = undefined;
+          reject(e);
+        },
+      );
+    });
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #arm(ms: number): void {
+    this.#timer = this.#clock.setTimeout(() => this.#check(), ms);
+  }
+
+  #check(): void {
+    const quiet = this.#clock.now() - this.#last;
+    if (quiet < this.#ms) {
+      this.#arm(this.#ms - quiet);
+      return;
+    }
+    this.#timer = undefined;
+    this.fired = new SwitchyardError(
+      'timeout',
+      `the stream from target '${this.#target}' sent nothing for ${this.#ms} ms`,
+      {
+        target: this.#target,
+      },
+    );
+    this.#reject?.(this.fired);
+    this.#onIdle?.(this.fired);
+  }
+}

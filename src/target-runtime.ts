@@ -1,0 +1,52 @@
+import PQueue from 'p-queue';
+import type { TargetState } from './state/store.js';
+import type { Adapter, AdapterCapabilities, Price } from './types/adapter.js';
+import type { TargetConfig, TargetView } from './types/target.js';
+
+/**
+ * A target as the router runs it: the {@link TargetView} that strategies see, plus the adapter,
+ * the live state and the concurrency queue. One per configured target, built once.
+ */
+export class TargetRuntime implements TargetView {
+  readonly id: string;
+  readonly index: number;
+  readonly model: string;
+  readonly provider: string;
+  readonly weight: number;
+  readonly priority: number;
+  inFlight = 0;
+  readonly price: Price | undefined;
+  readonly contextWindow: number | undefined;
+  readonly capabilities: AdapterCapabilities;
+  readonly config: TargetConfig;
+  readonly adapter: Adapter;
+  readonly state: TargetState;
+  /** Enforces `maxConcurrency` (p-queue); absent when unlimited. */
+  readonly queue: PQueue | undefined;
+  readonly maxConcurrency: number;
+  readonly requestsPerMinute: number;
+
+  constructor(config: TargetConfig, index: number, state: TargetState) {
+    this.id = config.id;
+    this.index = index;
+    this.model = config.model;
+    this.adapter = config.adapter;
+    this.provider = config.adapter.provider ?? 'custom';
+    this.weight = config.weight ?? 1;
+    this.priority = config.priority ?? index;
+    this.price = config.price ?? config.adapter.priceFor?.(config.model);
+    this.capabilities = config.adapter.capabilities;
+    this.contextWindow = config.contextWindow ?? config.adapter.capabilities.contextWindow;
+    this.config = config;
+    this.state = state;
+    this.maxConcurrency = config.maxConcurrency ?? Number.POSITIVE_INFINITY;
+    this.requestsPerMinute = config.requestsPerMinute ?? 0;
+    this.queue =
+      config.maxConcurrency === undefined ? undefined : new PQueue({ concurrency: config.maxConcurrency });
+  }
+
+  /** Runs an upstream request under the concurrency limit. */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return this.queue === undefined ? task() : this.queue.add(task);
+  }
+}

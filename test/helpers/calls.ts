@@ -1,0 +1,39 @@
+import type { CompletionRequest, Router, RouterEventName } from '../../index.js';
+
+/** A one-message request. */
+export const ask = (text = 'hi', extra: Partial<CompletionRequest> = {}): CompletionRequest => ({
+  messages: [{ role: 'user', content: text }],
+  ...extra,
+});
+
+/** Records every event of a router as `[name, payload]`. */
+export function recordEvents(router: Router): Array<[RouterEventName, any]> {
+  const seen: Array<[RouterEventName, any]> = [];
+  const names: RouterEventName[] = [
+    'request:start',
+    'route',
+    'attempt:start',
+    'attempt:success',
+    'attempt:failure',
+    'retry',
+    'fallback',
+    'target:ejected',
+    'target:restored',
+    'request:success',
+    'request:failure',
+    'stream:first-token',
+    'listener:error',
+  ];
+  for (const name of names) router.on(name, (payload: any) => seen.push([name, payload]));
+  return seen;
+}
+
+/** Awaits a promise that must reject, and returns what it rejected with. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}

@@ -1,0 +1,156 @@
+import { getEventListeners } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { type Adapter, Router, systemClock } from '../../index.js';
+import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
+import { ask, rejectionOf } from '../helpers/calls.js';
+
+describe('deadline', () => {
+  it('covers all attempts: each attempt gets only the time that is left', async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter(() => ({ error: { status: 500 }, delayMs: 400 }));
+    const router = new Router({
+      targets: [{ id: 'a', adapter: a, model: 'm' }],
+      retry: { maxAttempts: 10, baseDelayMs: 0 },
+      breaker: false,
+      clock,
+      timeoutMs: 1000,
+    });
+    const error = await rejectionOf(clock.run(router.complete(ask())));
+    expect(error.kind).toBe('timeout');
+    expect(clock.now()).toBe(1000);
+    expect(a.callCount).toBe(3); // 0–400, 400–800, 800–1000 (cut at the deadline)
+    expect(a.calls[2]!.result).toBe('aborted');
+  });
+
+  it("a request's timeoutMs overrides the router's", async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter(() => ({ text: 'slow', delayMs: 5000 }));
+    const router = new Router({ targets: [{ id: 'a', adapter: a, model: 'm' }], clock, timeoutMs: 60_000 });
+    const error = await rejectionOf(clock.run(router.complete(ask('x', { timeoutMs: 250 }))));
+    expect(error.kind).toBe('timeout');
+    expect(error.target).toBe('a');
+    expect(clock.now()).toBe(250);
+  });
+
+  it('holds even when an adapter ignores its abort signal', async () => {
+    const clock = new VirtualClock();
+    const stubborn: Adapter = {
+      provider: 'stubborn',
+      capabilities: { streaming: true, tools: true, json: 'schema', images: true },
+      complete: () => new Promise(() => {}), // never settles, ignores the signal
+      stream: () => ({ [Symbol.asyncIterator]: () => ({ next: () => new Promise(() => {}) }) }),
+    };
+    const router = new Router({
+      targets: [{ id: 's', adapter: stubborn, model: 'm' }],
+      clock,
+      timeoutMs: 500,
+    });
+    const error = await rejectionOf(clock.run(router.complete(ask())));
+    expect(error.kind).toBe('timeout');
+    expect(clock.now()).toBe(500);
+    const streamError = await rejectionOf(clock.run(router.stream(ask()).response));
+    expect(streamError.kind).toBe('timeout');
+  });
+
+  it('settles within a few ms of a real-time deadline', async () => {
+    const a = new MockAdapter(() => ({ text: 'slow', delayMs: 10_000 }));
+    const router = new Router({
+      targets: [{ id: 'a', adapter: a, model: 'm' }],
+      clock: systemClock,
+      timeoutMs: 60,
+    });
+    const started = performance.now();
+    const error = await rejectionOf(router.complete(ask()));
+    const took = performance.now() - started;
+    expect(error.kind).toBe('timeout');
+    expect(took).toBeGreaterThanOrEqual(55);
+    expect(took).toBeLessThan(60 + 50);
+  });
+
+  it('leaves no timer behind after a call', async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter(() => ({ text: 'ok', delayMs: 10 }));
+    const router = new Router({ targets: [{ id: 'a', adapter: a, model: 'm' }], clock, timeoutMs: 1000 });
+    await clock.run(router.complete(ask()));
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('cancellation', () => {
+  it('an already-aborted signal rejects with aborted before any adapter call', async () => {
+    const a = new MockAdapter(() => ({ text: 'never' }));
+    const router = new Router({ targets: [{ id: 'a', adapter: a, model: 'm' }] });
+    const error = await rejectionOf(router.complete(ask('x', { signal: AbortSignal.abort() })));
+    expect(error.kind).toBe('aborted');
+    expect(a.callCount).toBe(0);
+  });
+
+  it('aborting mid-call aborts the in-flight attempt at once and is never retried', async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter(() => ({ text: 'slow', delayMs: 10_000 }));
+    const b = new MockAdapter(() => ({ text: 'never' }));
+    const router = new Router({
+      targets: [
+        { id: 'a', adapter: a, model: 'm' },
+        { id: 'b', adapter: b, model: 'm' },
+      ],
+      strategy: 'priority',
+      clock,
+    });
+    const controller = new AbortController();
+    const call = router.complete(ask('x', { signal: controller.signal }));
+    await clock.advance(100);
+    controller.abort();
+    const error = await rejectionOf(call);
+    expect(error.kind).toBe('aborted');
+    expect(error.retryable).toBe(false);
+    expect(clock.now()).toBe(100);
+    expect(a.calls[0]!.result).toBe('aborted');
+    expect(b.callCount).toBe(0);
+    expect(router.health()[0]!.consecutiveFailures).toBe(0); // client aborts never count against health
+  });
+
+  it('rejects promptly in real time and leaves no listener on the caller signal', async () => {
+    const a = new MockAdapter(() => ({ text: 'slow', delayMs: 10_000 }));
+    const router = new Router({ targets: [{ id: 'a', adapter: a, model: 'm' }] });
+    const controller = new AbortController();
+    const call = router.complete(ask('x', { signal: controller.signal }));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    setTimeout(() => controller.abort(), 20);
+    const started = performance.now();
+    const error = await rejectionOf(call);
+    expect(error.kind).toBe('aborted');
+    expect(performance.now() - started).toBeLessThan(20 + 40);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('leaves no listener on the caller signal after success or failure', async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter([{ text: 'ok' }, { error: { status: 400 } }]);
+    const router = new Router({ targets: [{ id: 'a', adapter: a, model: 'm' }], clock });
+    const controller = new AbortController();
+    await clock.run(router.complete(ask('x', { signal: controller.signal })));
+    await rejectionOf(clock.run(router.complete(ask('x', { signal: controller.signal }))));
+    const stream = router.stream(ask('x', { signal: controller.signal }));
+    await rejectionOf(clock.run(stream.response));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('abort during a backoff wait rejects with aborted and makes no further attempt', async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter([{ error: { status: 500 } }, { text: 'never' }]);
+    const router = new Router({
+      targets: [{ id: 'a', adapter: a, model: 'm' }],
+      retry: { baseDelayMs: 1000 },
+      clock,
+      random: () => 0.99,
+    });
+    const controller = new AbortController();
+    const call = router.complete(ask('x', { signal: controller.signal }));
+    await clock.advance(100);
+    controller.abort();
+    const error = await rejectionOf(call);
+    expect(error.kind).toBe('aborted');
+    expect(a.callCount).toBe(1);
+  });
+});

@@ -1,0 +1,325 @@
+import { describe, expect, it } from 'vitest';
+import { type AdapterRequest, Router, type Strategy, StrategyRegistry } from '../../index.js';
+import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
+import { ask, recordEvents, rejectionOf } from '../helpers/calls.js';
+
+const echo = (id: string) => new MockAdapter((req) => ({ text: `${id}:${req.model}` }));
+
+describe('targets, aliases and strategies', () => {
+  it('routes round-robin by default across all targets', async () => {
+    const router = new Router({
+      targets: ['a', 'b', 'c'].map((id) => ({ id, adapter: echo(id), model: 'm' })),
+    });
+    const picks = [];
+    for (let i = 0; i < 6; i++) picks.push((await router.complete(ask())).target);
+    expect(picks).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+    expect(router.strategyName).toBe('round-robin');
+  });
+
+  it('a model alias picks among the targets of that group; a target model name works too', async () => {
+    const router = new Router({
+      targets: [
+        { id: 'small', adapter: echo('small'), model: 'mini-1', aliases: ['fast'] },
+        { id: 'big', adapter: echo('big'), model: 'large-1', aliases: ['smart'] },
+        { id: 'small2', adapter: echo('small2'), model: 'mini-2', aliases: ['fast'] },
+      ],
+    });
+    const fast = new Set<string>();
+    for (let i = 0; i < 4; i++) fast.add((await router.complete(ask('x', { model: 'fast' }))).target);
+    expect([...fast].sort()).toEqual(['small', 'small2']);
+    expect((await router.complete(ask('x', { model: 'large-1' }))).target).toBe('big');
+    const error = await rejectionOf(router.complete(ask('x', { model: 'nope' })));
+    expect(error.kind).toBe('no_target');
+    expect(error.message).toContain("'nope'");
+    expect(error.message).toContain('fast');
+  });
+
+  it('a request may name its strategy; unknown names are invalid_request', async () => {
+    const registry = new StrategyRegistry(Router.strategies);
+    registry.register('last', () => ({ name: 'last', pick: (c) => c[c.length - 1]! }));
+    const router = new Router({
+      targets: ['a', 'b'].map((id) => ({ id, adapter: echo(id), model: 'm' })),
+      strategies: registry,
+    });
+    expect((await router.complete(ask('x', { strategy: 'last' }))).target).toBe('b');
+    expect((await router.complete(ask('x', { strategy: 'priority' }))).target).toBe('a');
+    const error = await rejectionOf(router.complete(ask('x', { strategy: 'missing' })));
+    expect(error.kind).toBe('invalid_request');
+    expect(error.message).toMatch(/request\.strategy: unknown strategy 'missing'; registered: .*last/);
+  });
+
+  it('accepts a Strategy object and a factory, and lets the strategy observe outcomes', async () => {
+    const seen: Array<[string, boolean]> = [];
+    const observing: Strategy = {
+      name: 'obs',
+      pick: (c) => c[0]!,
+      observe: (o) => seen.push([o.target.id, o.ok]),
+    };
+    const router = new Router({
+      targets: [
+        { id: 'a', adapter: new MockAdapter([{ error: { status: 500 } }]), model: 'm' },
+        { id: 'b', adapter: echo('b'), model: 'm' },
+      ],
+      strategy: observing,
+    });
+    await router.complete(ask());
+    expect(seen).toEqual([
+      ['a', false],
+      ['b', true],
+    ]);
+    let initTargets = 0;
+    const r2 = new Router({
+      targets: [{ id: 'a', adapter: echo('a'), model: 'm' }],
+      strategy: (init) => {
+        initTargets = init.targets.length;
+        return { name: 'f', pick: (c) => c[0]! };
+      },
+    });
+    expect(r2.strategyName).toBe('f');
+    expect(initTargets).toBe(1);
+  });
+
+  it('rejects a strategy that returns a target outside the candidates', async () => {
+    const rogue: Strategy = { name: 'rogue', pick: () => ({ id: 'ghost' }) as never };
+    const router = new Router({
+      targets: ['a', 'b'].map((id) => ({ id, adapter: echo(id), model: 'm' })),
+      strategy: rogue,
+    });
+    const error = await rejectionOf(router.complete(ask()));
+    expect(error.kind).toBe('config');
+    expect(error.message).toContain("strategy 'rogue'");
+  });
+
+  it('skips targets that cannot serve the request (tools, json, images, streaming, context window)', async () => {
+    const plain = new MockAdapter(() => ({ text: 'plain' }), {
+      capabilities: { tools: false, json: false, images: false, streaming: false },
+    });
+    const full = new MockAdapter(() => ({ text: 'full' }));
+    const router = new Router({
+      targets: [
+        { id: 'plain', adapter: plain, model: 'm', contextWindow: 10 },
+        { id: 'full', adapter: full, model: 'm' },
+      ],
+      strategy: 'priority',
+    });
+    const tool = { type: 'function' as const, name: 'f', inputSchema: { type: 'object' } };
+    expect((await router.complete(ask('x', { tools: [tool] }))).target).toBe('full');
+    expect((await router.complete(ask('x', { responseFormat: { type: 'json' } }))).target).toBe('full');
+    expect((await router.stream(ask('x')).response).target).toBe('full');
+    expect((await router.complete(ask('y'.repeat(100)))).target).toBe('full');
+    const image = {
+      role: 'user' as const,
+      content: [{ type: 'file' as const, data: 'aGk=', mediaType: 'image/png' }],
+    };
+    expect((await router.complete({ messages: [image] })).target).toBe('full');
+    expect((await router.complete(ask('short'))).target).toBe('plain');
+
+    const onlyPlain = new Router({ targets: [{ id: 'plain', adapter: plain, model: 'm' }] });
+    const error = await rejectionOf(onlyPlain.complete(ask('x', { tools: [tool] })));
+    expect(error.kind).toBe('no_target');
+    expect(error.message).toContain('tools');
+  });
+
+  it('resolves provider options: target, then request by provider name, then by target id', async () => {
+    const received: AdapterRequest[] = [];
+    const adapter = new MockAdapter(
+      (req) => {
+        received.push(req);
+        return { text: 'ok' };
+      },
+      { provider: 'acme' },
+    );
+    const router = new Router({
+      targets: [
+        { id: 't1', adapter, model: 'm', providerOptions: { a: 1, b: 1, c: 1 }, maxOutputTokens: 99 },
+      ],
+    });
+    await router.complete(
+      ask('x', { providerOptions: { acme: { b: 2, c: 2 }, t1: { c: 3 }, other: { z: 9 } } }),
+    );
+    await router.complete(ask('x', { maxOutputTokens: 5 }));
+    expect(received[0]!.providerOptions).toEqual({ a: 1, b: 2, c: 3 });
+    expect(received[0]!.maxOutputTokens).toBe(99);
+    expect(received[1]!.providerOptions).toEqual({ a: 1, b: 1, c: 1 });
+    expect(received[1]!.maxOutputTokens).toBe(5);
+  });
+
+  it('computes costUsd from prices (target price, else the adapter default), cache-aware', async () => {
+    const adapter = new MockAdapter(
+      () => ({ text: 'x', usage: { inputTokens: 1000, cachedInputTokens: 400, outputTokens: 100 } }),
+      {
+        price: { inputPerMTok: 10, outputPerMTok: 30, cachedInputPerMTok: 1 },
+      },
+    );
+    const router = new Router({ targets: [{ id: 'a', adapter, model: 'm' }] });
+    const res = await router.complete(ask());
+    expect(res.costUsd).toBeCloseTo((600 * 10 + 400 * 1 + 100 * 30) / 1e6, 12);
+    const noPrice = new Router({ targets: [{ id: 'a', adapter: echo('a'), model: 'm' }] });
+    expect((await noPrice.complete(ask())).costUsd).toBeUndefined();
+  });
+
+  it('emits a route event with candidates only while someone listens', async () => {
+    const router = new Router({
+      targets: ['a', 'b'].map((id) => ({ id, adapter: echo(id), model: 'm' })),
+      strategy: 'weighted',
+    });
+    const events = recordEvents(router);
+    await router.complete(ask());
+    const route = events.find(([n]) => n === 'route')?.[1];
+    expect(route.strategy).toBe('weighted');
+    expect(route.candidates.map((c: any) => c.target)).toEqual(['a', 'b']);
+  });
+});
+
+describe('limits', () => {
+  it('skips a target at its concurrency limit instead of queueing behind it', async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter(() => ({ text: 'a', delayMs: 100 }));
+    const b = new MockAdapter(() => ({ text: 'b', delayMs: 100 }));
+    const router = new Router({
+      targets: [
+        { id: 'a', adapter: a, model: 'm', maxConcurrency: 2 },
+        { id: 'b', adapter: b, model: 'm' },
+      ],
+      strategy: 'priority',
+      clock,
+    });
+    const results = await clock.run(Promise.all(Array.from({ length: 5 }, () => router.complete(ask()))));
+    expect(results.map((r) => r.target)).toEqual(['a', 'a', 'b', 'b', 'b']);
+    expect(clock.now()).toBe(100);
+  });
+
+  it('fails with no_target when every candidate is at its concurrency limit', async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter(() => ({ text: 'a', delayMs: 100 }));
+    const router = new Router({ targets: [{ id: 'a', adapter: a, model: 'm', maxConcurrency: 1 }], clock });
+    const first = router.complete(ask());
+    const error = await rejectionOf(router.complete(ask()));
+    expect(error.kind).toBe('no_target');
+    expect(error.message).toContain('concurrency');
+    await clock.run(first);
+  });
+
+  it('skips a target over its requests-per-minute limit until the window slides', async () => {
+    const clock = new VirtualClock();
+    const router = new Router({
+      targets: [
+        { id: 'a', adapter: echo('a'), model: 'm', requestsPerMinute: 3 },
+        { id: 'b', adapter: echo('b'), model: 'm' },
+      ],
+      strategy: 'priority',
+      clock,
+    });
+    const picks: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      picks.push((await clock.run(router.complete(ask()))).target);
+      await clock.advance(1000);
+    }
+    expect(picks).toEqual(['a', 'a', 'a', 'b', 'b']);
+    await clock.advance(55_000); // the first stamp (t=0) leaves the 60 s window
+    expect((await clock.run(router.complete(ask()))).target).toBe('a');
+  });
+
+  it('with a single rate-limited target, the call fails fast with no_target and nextAvailableAt', async () => {
+    const clock = new VirtualClock();
+    const router = new Router({
+      targets: [{ id: 'a', adapter: echo('a'), model: 'm', requestsPerMinute: 1 }],
+      clock,
+    });
+    await clock.run(router.complete(ask()));
+    const error = await rejectionOf(clock.run(router.complete(ask())));
+    expect(error.kind).toBe('no_target');
+    expect(error.nextAvailableAt).toBe(60_000);
+  });
+});
+
+describe('events', () => {
+  it('emits the lifecycle of a call in order, with ids and timings but no prompt or completion text', async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter([
+      { error: { status: 503 }, delayMs: 10 },
+      { text: 'SECRET-COMPLETION', delayMs: 20 },
+    ]);
+    const router = new Router({ targets: [{ id: 'a', adapter: a, model: 'm' }], clock, random: () => 0 });
+    const events = recordEvents(router);
+    await clock.run(router.complete(ask('SECRET-PROMPT', { tags: ['t1'] })));
+    expect(events.map(([n]) => n)).toEqual([
+      'request:start',
+      'route',
+      'attempt:start',
+      'attempt:failure',
+      'retry',
+      'route',
+      'attempt:start',
+      'attempt:success',
+      'request:success',
+    ]);
+    const ids = new Set(events.filter(([n]) => n !== 'target:ejected').map(([, e]) => e.requestId));
+    expect(ids.size).toBe(1);
+    expect(events.find(([n]) => n === 'attempt:failure')?.[1]).toMatchObject({
+      willRetry: true,
+      durationMs: 10,
+      attempt: 1,
+    });
+    expect(events.find(([n]) => n === 'request:success')?.[1]).toMatchObject({ latencyMs: 30, tags: ['t1'] });
+    const text = JSON.stringify(events);
+    expect(text).not.toContain('SECRET-PROMPT');
+    expect(text).not.toContain('SECRET-COMPLETION');
+  });
+
+  it('includes prompt and completion only when opted in', async () => {
+    const router = new Router({
+      targets: [{ id: 'a', adapter: echo('a'), model: 'm' }],
+      includeContentInEvents: true,
+    });
+    const events = recordEvents(router);
+    await router.complete(ask('the prompt'));
+    expect(events.find(([n]) => n === 'request:start')?.[1].messages[0].content).toBe('the prompt');
+    expect(events.find(([n]) => n === 'request:success')?.[1].text).toBe('a:m');
+  });
+
+  it('a throwing listener never breaks a call; others still run; once-listeners run once', async () => {
+    const router = new Router({ targets: [{ id: 'a', adapter: echo('a'), model: 'm' }] });
+    const listenerErrors: unknown[] = [];
+    let after = 0;
+    let once = 0;
+    router.on('listener:error', (e) => listenerErrors.push(e.event));
+    router.on('attempt:start', () => {
+      throw new Error('boom');
+    });
+    router.on('attempt:start', () => after++);
+    router.once('attempt:start', () => once++);
+    router.on('request:success', () => {
+      throw new Error('boom 2');
+    });
+    expect((await router.complete(ask())).text).toBe('a:m');
+    await router.complete(ask());
+    expect(after).toBe(2);
+    expect(once).toBe(1);
+    expect(listenerErrors).toEqual(['attempt:start', 'request:success', 'attempt:start', 'request:success']);
+  });
+
+  it('a throwing listener:error listener does not recurse', async () => {
+    const router = new Router({ targets: [{ id: 'a', adapter: echo('a'), model: 'm' }] });
+    router.on('listener:error', () => {
+      throw new Error('again');
+    });
+    router.on('request:start', () => {
+      throw new Error('first');
+    });
+    expect((await router.complete(ask())).text).toBe('a:m');
+  });
+
+  it('emits request:failure for a rejected call, with every attempt', async () => {
+    const clock = new VirtualClock();
+    const router = new Router({
+      targets: [{ id: 'a', adapter: new MockAdapter([{ error: { status: 400 } }]), model: 'm' }],
+      clock,
+    });
+    const events = recordEvents(router);
+    const error = await rejectionOf(clock.run(router.complete(ask())));
+    const failure = events.find(([n]) => n === 'request:failure')?.[1];
+    expect(failure.error).toBe(error);
+    expect(failure.attempts).toHaveLength(1);
+  });
+});
