@@ -1,0 +1,49 @@
+/**
+ * The built-in routing strategies. The `switchyard` entry registers them by name; import from
+ * `switchyard/strategies` to configure one with options or to register them in your own registry.
+ */
+import type { StrategyFactory, StrategyRegistry } from '../src/index.js';
+import { type LeastConnectionsOptions, leastConnections } from './least-connections.js';
+import { priority } from './priority.js';
+import { random } from './random.js';
+import { type ResponseTimeOptions, responseTime } from './response-time.js';
+import { roundRobin } from './round-robin.js';
+import { weighted } from './weighted.js';
+
+export type { LeastConnectionsOptions, ResponseTimeOptions };
+export { leastConnections, priority, random, responseTime, roundRobin, weighted };
+
+/**
+ * The six built-in strategies by name, with default options: `round-robin`, `weighted`,
+ * `least-connections`, `response-time`, `priority` and `random`.
+ *
+ * @example
+ * ```ts
+ * const strategy = builtinStrategies['weighted']!({ targets, clock, random });
+ * ```
+ */
+export const builtinStrategies: Readonly<Record<string, StrategyFactory>> = Object.freeze({
+  'round-robin': roundRobin(),
+  weighted: weighted(),
+  'least-connections': leastConnections(),
+  'response-time': responseTime(),
+  priority: priority(),
+  random: random(),
+});
+
+/**
+ * Registers every entry of {@link builtinStrategies} in `registry` under its name. Replaces a
+ * previous registration of the same name, so calling it twice is harmless.
+ *
+ * @example
+ * ```ts
+ * const registry = new StrategyRegistry();
+ * registerBuiltinStrategies(registry);
+ * registry.names(); // ['least-connections', 'priority', 'random', 'response-time', 'round-robin', 'weighted']
+ * ```
+ */
+export function registerBuiltinStrategies(registry: StrategyRegistry): void {
+  for (const [name, factory] of Object.entries(builtinStrategies)) {
+    registry.register(name, factory, { replace: true });
+  }
+}

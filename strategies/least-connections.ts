@@ -1,0 +1,59 @@
+import type {
+  CandidateScore,
+  PickContext,
+  Strategy,
+  StrategyFactory,
+  StrategyInit,
+  TargetView,
+} from '../src/index.js';
+import { bestOfChoices, checkChoices, choicesScratch } from './choices.js';
+
+/** Options of {@link leastConnections}. */
+export interface LeastConnectionsOptions {
+  /**
+   * How many distinct random candidates to compare per pick. 2 is Envoy's "power of two
+   * choices": nearly as good as comparing all, without sending every call to the one target that
+   * just became idle. A value at or above the candidate count compares them all.
+   * @default 2
+   */
+  readonly choices?: number;
+}
+
+/**
+ * Least connections, Envoy style: samples `choices` distinct candidates at random and takes the
+ * one with the fewest attempts in flight (ties: higher weight, then lower index). With two
+ * candidates it compares both; with one it returns it.
+ *
+ * @example
+ * ```ts
+ * new Router({ targets, strategy: 'least-connections' });
+ * registry.register('least-of-3', leastConnections({ choices: 3 }));
+ * ```
+ * @throws SwitchyardError `config` when `choices` is not a whole number >= 1.
+ */
+export function leastConnections(options: LeastConnectionsOptions = {}): StrategyFactory {
+  const choices = checkChoices('leastConnections', options.choices ?? 2);
+  return (init: StrategyInit): Strategy => new LeastConnections(choices, init.targets.length);
+}
+
+const inFlightOf = (target: TargetView): number => target.inFlight;
+
+class LeastConnections implements Strategy {
+  readonly name = 'least-connections';
+  readonly #choices: number;
+  readonly #scratch: Int32Array;
+
+  constructor(choices: number, targetCount: number) {
+    this.#choices = choices;
+    this.#scratch = choicesScratch(choices, targetCount);
+  }
+
+  pick(candidates: readonly TargetView[], context: PickContext): TargetView {
+    return bestOfChoices(candidates, this.#choices, context.random, this.#scratch, inFlightOf);
+  }
+
+  /** Score = attempts in flight. Lower is better (among the sampled candidates). */
+  describe(candidates: readonly TargetView[], _context: PickContext): readonly CandidateScore[] {
+    return candidates.map((c) => ({ target: c.id, score: c.inFlight, note: 'in flight; lower is better' }));
+  }
+}

@@ -1,0 +1,166 @@
+import {
+  type AttemptOutcome,
+  type CandidateScore,
+  type Clock,
+  countsAgainstHealth,
+  type PickContext,
+  type Strategy,
+  type StrategyFactory,
+  type StrategyInit,
+  SwitchyardError,
+  type TargetView,
+} from '../src/index.js';
+import { bestOfChoices, checkChoices, choicesScratch } from './choices.js';
+
+/** Options of {@link responseTime}. */
+export interface ResponseTimeOptions {
+  /**
+   * Time constant of the moving average in ms: after `decayMs` without news, a target's cost has
+   * fallen to 1/e (37%) of its value, so a target that was slow once gets tried again.
+   * @default 10_000
+   */
+  readonly decayMs?: number;
+  /**
+   * Latency recorded for a failed attempt when it failed faster than this, so that a target
+   * that fails in 1 ms does not look fast.
+   * @default 5_000
+   */
+  readonly failurePenaltyMs?: number;
+  /**
+   * Cost of a target that has no observation yet. The default, 0, makes new targets look
+   * best, so each gets tried early. The first observation replaces it.
+   * @default 0
+   */
+  readonly initialCostMs?: number;
+  /**
+   * How many distinct random candidates to compare per pick (Linkerd's power of two choices).
+   * A value at or above the candidate count compares them all.
+   * @default 2
+   */
+  readonly choices?: number;
+}
+
+/**
+ * Latency-aware routing with a peak-EWMA cost per target, as Finagle and Linkerd do it.
+ *
+ * - A target's cost is a moving average of its latencies that decays toward 0 over time:
+ *   `w = exp(-elapsed / decayMs)`, with `elapsed` the time since its last observation.
+ * - A latency above the current (decayed) cost replaces it at once, so one slow response moves
+ *   load away immediately; a latency below it blends in: `cost = current·w + latency·(1-w)`.
+ * - Failures count as `max(latency, failurePenaltyMs)`; only kinds that say something about the
+ *   target are observed (`invalid_request`, `aborted`, `no_target` and `config` are not).
+ * - Load = cost × (in flight + 1). Each pick samples `choices` distinct candidates with the
+ *   router's random source and takes the lowest load (ties: fewer in flight, higher weight,
+ *   lower index).
+ *
+ * Streams are measured to their last byte (`latencyMs`).
+ *
+ * @example
+ * ```ts
+ * new Router({ targets, strategy: 'response-time' });
+ * registry.register('latency', responseTime({ decayMs: 30_000, failurePenaltyMs: 10_000 }));
+ * ```
+ * @throws SwitchyardError `config` when an option is negative, not finite, or `choices` is not a
+ * whole number >= 1.
+ */
+export function responseTime(options: ResponseTimeOptions = {}): StrategyFactory {
+  const settings: Settings = {
+    decayMs: checkMs('decayMs', options.decayMs ?? 10_000, false),
+    failurePenaltyMs: checkMs('failurePenaltyMs', options.failurePenaltyMs ?? 5_000, true),
+    initialCostMs: checkMs('initialCostMs', options.initialCostMs ?? 0, true),
+    choices: checkChoices('responseTime', options.choices ?? 2),
+  };
+  return (init: StrategyInit): Strategy => new ResponseTime(settings, init);
+}
+
+interface Settings {
+  readonly decayMs: number;
+  readonly failurePenaltyMs: number;
+  readonly initialCostMs: number;
+  readonly choices: number;
+}
+
+function checkMs(field: string, value: number, zeroAllowed: boolean): number {
+  if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
+    const expected = zeroAllowed ? 'a finite number of ms >= 0' : 'a finite number of ms > 0';
+    throw new SwitchyardError('config', `responseTime: ${field}: expected ${expected}, got ${String(value)}`);
+  }
+  return value;
+}
+
+class ResponseTime implements Strategy {
+  readonly name = 'response-time';
+  readonly #settings: Settings;
+  readonly #clock: Clock;
+  readonly #scratch: Int32Array;
+  /** Cost in ms at the time of the last observation, by target index. */
+  readonly #cost: Float64Array;
+  /** Clock time of the last observation, by target index. */
+  readonly #stamp: Float64Array;
+  /** 1 once a target has an observation; before that its cost is `initialCostMs`, undecayed. */
+  readonly #observed: Uint8Array;
+  /** Time of the pick in progress, read by {@link #loadOf}. */
+  #now = 0;
+  /** Made once so that `pick` passes the same function each time instead of a new closure. */
+  readonly #loadOf = (target: TargetView): number =>
+    this.#costAt(target.index, this.#now) * (target.inFlight + 1);
+
+  constructor(settings: Settings, init: StrategyInit) {
+    const n = init.targets.length;
+    this.#settings = settings;
+    this.#clock = init.clock;
+    this.#scratch = choicesScratch(settings.choices, n);
+    this.#cost = new Float64Array(n);
+    this.#stamp = new Float64Array(n);
+    this.#observed = new Uint8Array(n);
+  }
+
+  pick(candidates: readonly TargetView[], context: PickContext): TargetView {
+    this.#now = context.now;
+    return bestOfChoices(candidates, this.#settings.choices, context.random, this.#scratch, this.#loadOf);
+  }
+
+  observe(outcome: AttemptOutcome): void {
+    const i = outcome.target.index;
+    let rtt = Math.max(0, outcome.latencyMs);
+    if (!outcome.ok) {
+      if (outcome.errorKind !== undefined && !countsAgainstHealth(outcome.errorKind)) return;
+      rtt = Math.max(rtt, this.#settings.failurePenaltyMs);
+    }
+    const now = this.#clock.now();
+    if (this.#observed[i] === 0) {
+      this.#observed[i] = 1;
+      this.#cost[i] = rtt;
+    } else {
+      const w = this.#weightAt(i, now);
+      const current = this.#cost[i]! * w;
+      // Peak sensitivity: worse news wins at once; better news only blends in.
+      this.#cost[i] = rtt >= current ? rtt : current * w + rtt * (1 - w);
+    }
+    this.#stamp[i] = Math.max(this.#stamp[i]!, now);
+  }
+
+  /** Score = load: cost × (in flight + 1), in ms. Lower is better (among the sampled candidates). */
+  describe(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[] {
+    return candidates.map((c) => {
+      const cost = this.#costAt(c.index, context.now);
+      return {
+        target: c.id,
+        score: cost * (c.inFlight + 1),
+        note: `cost ${cost.toFixed(1)} ms × (${c.inFlight} in flight + 1); lower is better`,
+      };
+    });
+  }
+
+  /** The target's cost at `now`: decayed toward 0 since its last observation. */
+  #costAt(index: number, now: number): number {
+    if (this.#observed[index] !== 1) return this.#settings.initialCostMs;
+    return this.#cost[index]! * this.#weightAt(index, now);
+  }
+
+  /** Weight of the past at `now`: exp(-elapsed / decayMs), 1 when the clock has not moved. */
+  #weightAt(index: number, now: number): number {
+    const elapsed = now - this.#stamp[index]!;
+    return elapsed > 0 ? Math.exp(-elapsed / this.#settings.decayMs) : 1;
+  }
+}
