@@ -51,3 +51,13 @@ export type * from './types/tool.js';
 export { contentParts, messageText, textOf, toolCallsOf, toolInputText } from './util/content.js';
 export { estimateInputTokens } from './util/request-needs.js';
 export { EMPTY_USAGE, makeUsage } from './util/usage.js';
+
+// Scoring (shared by adaptive strategies and the routing-quality lab)
+export {
+  DEFAULT_UTILITY_WEIGHTS,
+  resolveUtilityWeights,
+  utilityOf,
+  type ResolvedUtilityWeights,
+  type UtilityWeights,
+} from './scoring/utility.js';
+export type * from './types/predictor.js';
