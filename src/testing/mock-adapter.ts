@@ -86,6 +86,8 @@ export interface MockAdapterOptions {
   readonly price?: Price;
   /** What happens when a scripted mock runs out of outcomes: repeat the last, or fail with `config`. @default 'fail' */
   readonly whenScriptEnds?: 'repeat-last' | 'fail';
+  /** Keep every call in `calls` (turn off for long benchmarks and soak tests). @default true */
+  readonly recordCalls?: boolean;
 }
 
 const DEFAULT_CAPABILITIES: AdapterCapabilities = {
@@ -113,11 +115,14 @@ export class MockAdapter implements Adapter {
   readonly calls: MockCall[] = [];
   readonly #handler: MockHandler;
   readonly #price: Price | undefined;
+  readonly #recordCalls: boolean;
+  #count = 0;
 
   constructor(handlerOrScript: MockHandler | readonly MockOutcome[], options: MockAdapterOptions = {}) {
     this.provider = options.provider ?? 'mock';
     this.capabilities = { ...DEFAULT_CAPABILITIES, ...options.capabilities };
     this.#price = options.price;
+    this.#recordCalls = options.recordCalls ?? true;
     if (typeof handlerOrScript === 'function') {
       this.#handler = handlerOrScript;
     } else {
@@ -139,9 +144,9 @@ export class MockAdapter implements Adapter {
     }
   }
 
-  /** Number of calls so far. */
+  /** Number of calls so far (counted even when `recordCalls` is off). */
   get callCount(): number {
-    return this.calls.length;
+    return this.#count;
   }
 
   priceFor(): Price | undefined {
@@ -210,8 +215,14 @@ export class MockAdapter implements Adapter {
   }
 
   #record(request: AdapterRequest, options: AdapterCallOptions, stream: boolean): MockCall {
-    const record: MockCall = { request, target: options.target, stream, startedAt: options.clock.now() };
-    this.calls.push(record);
+    const record: MockCall & { call: number } = {
+      request,
+      target: options.target,
+      stream,
+      startedAt: options.clock.now(),
+      call: ++this.#count,
+    };
+    if (this.#recordCalls) this.calls.push(record);
     return record;
   }
 

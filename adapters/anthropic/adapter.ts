@@ -1,0 +1,193 @@
+import Anthropic from '@anthropic-ai/sdk';
+import {
+  type Adapter,
+  type AdapterCallOptions,
+  type AdapterCapabilities,
+  type AdapterRequest,
+  type AdapterResponse,
+  type AdapterStreamPart,
+  type Price,
+  SwitchyardError,
+} from '../../src/index.js';
+import { defaultPrice } from '../shared/prices.js';
+import { type ErrorContext, toSwitchyardError } from './errors.js';
+import { type BuiltRequest, buildRequest, type JsonSchemaMode, type RequestDefaults } from './request.js';
+import { mapResponse } from './response.js';
+import { mapStream } from './stream.js';
+import type { WireResponse, WireStreamEvent } from './wire.js';
+
+/** A `fetch` implementation, e.g. undici's or one that records requests. */
+export type AnthropicFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** Options of {@link AnthropicAdapter}. */
+export interface AnthropicAdapterOptions {
+  /** API key. @default process.env.ANTHROPIC_API_KEY */
+  readonly apiKey?: string;
+  /** API base URL. @default the SDK's: process.env.ANTHROPIC_BASE_URL, else `https://api.anthropic.com` */
+  readonly baseURL?: string;
+  /** Headers sent with every request (e.g. `anthropic-beta`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The `fetch` the SDK uses. @default the global `fetch` */
+  readonly fetch?: AnthropicFetch;
+  /** `max_tokens` when neither the request nor the target sets `maxOutputTokens`. @default 4096 */
+  readonly defaultMaxTokens?: number;
+  /** How long to wait for the response headers of one attempt, in ms. @default 600000 */
+  readonly timeoutMs?: number;
+  /**
+   * How `responseFormat: { type: 'json', schema }` is served: `tool` forces a single tool whose
+   * input is the answer; `native` sends `output_config.format` (structured outputs), for models
+   * that refuse forced tool use. @default 'tool'
+   */
+  readonly jsonSchemaMode?: JsonSchemaMode;
+}
+
+const CAPABILITIES: AdapterCapabilities = Object.freeze({
+  streaming: true,
+  tools: true,
+  json: 'schema',
+  images: true,
+  contextWindow: 200_000,
+});
+
+function envApiKey(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.ANTHROPIC_API_KEY || undefined;
+}
+
+/**
+ * Adapter for the Anthropic Messages API, built on the official `@anthropic-ai/sdk` (which must
+ * be installed). The SDK never retries (`maxRetries: 0`): retries and fallback are the router's.
+ *
+ * @example
+ * ```ts
+ * import { Router } from 'switchyard';
+ * import { AnthropicAdapter } from 'switchyard/adapters/anthropic';
+ *
+ * const anthropic = new AnthropicAdapter(); // reads ANTHROPIC_API_KEY
+ * const router = new Router({
+ *   targets: [{ id: 'sonnet', adapter: anthropic, model: 'claude-sonnet-4-6', maxOutputTokens: 1024 }],
+ * });
+ * ```
+ */
+export class AnthropicAdapter implements Adapter {
+  readonly provider = 'anthropic';
+  readonly capabilities: AdapterCapabilities = CAPABILITIES;
+  readonly #client: Anthropic;
+  readonly #apiKey: string;
+  readonly #defaults: RequestDefaults;
+  readonly #timeoutMs: number;
+
+  /** @throws {SwitchyardError} `config` when there is no API key or an option is invalid. */
+  constructor(options: AnthropicAdapterOptions = {}) {
+    const apiKey = options.apiKey ?? envApiKey();
+    if (!apiKey) {
+      throw new SwitchyardError(
+        'config',
+        'AnthropicAdapter: no API key: pass options.apiKey or set the ANTHROPIC_API_KEY environment variable',
+      );
+    }
+    const defaultMaxTokens = options.defaultMaxTokens ?? 4096;
+    if (!Number.isInteger(defaultMaxTokens) || defaultMaxTokens < 1) {
+      throw new SwitchyardError(
+        'config',
+        `AnthropicAdapter: options.defaultMaxTokens: expected a positive integer, got ${defaultMaxTokens}`,
+      );
+    }
+    const timeoutMs = options.timeoutMs ?? 600_000;
+    if (!(timeoutMs > 0)) {
+      throw new SwitchyardError(
+        'config',
+        `AnthropicAdapter: options.timeoutMs: expected a positive number of ms, got ${timeoutMs}`,
+      );
+    }
+    const jsonSchemaMode = options.jsonSchemaMode ?? 'tool';
+    if (jsonSchemaMode !== 'tool' && jsonSchemaMode !== 'native') {
+      throw new SwitchyardError(
+        'config',
+        `AnthropicAdapter: options.jsonSchemaMode: expected 'tool' or 'native', got '${String(jsonSchemaMode)}'`,
+      );
+    }
+    this.#apiKey = apiKey;
+    this.#defaults = { defaultMaxTokens, jsonSchemaMode };
+    this.#timeoutMs = timeoutMs;
+    this.#client = new Anthropic({
+      apiKey,
+      ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+      ...(options.headers === undefined ? {} : { defaultHeaders: { ...options.headers } }),
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      // An explicit timeout also stops the SDK from refusing large non-streaming max_tokens.
+      timeout: timeoutMs,
+      maxRetries: 0,
+    });
+  }
+
+  /** One non-streaming `messages.create` call. */
+  async complete(request: AdapterRequest, options: AdapterCallOptions): Promise<AdapterResponse> {
+    const context = this.#context(options);
+    try {
+      const built = this.#build(request);
+      // The body is typed by this adapter's wire types, not the SDK's (see wire.ts).
+      const message = (await this.#client.messages.create(
+        built.body as never,
+        this.#requestOptions(request, options),
+      )) as unknown as WireResponse;
+      return mapResponse(message, built.warnings, built.jsonTool);
+    } catch (error) {
+      throw toSwitchyardError(error, context);
+    }
+  }
+
+  /** One streaming `messages.create` call; the first `next()` rejects when the call fails. */
+  async *stream(request: AdapterRequest, options: AdapterCallOptions): AsyncIterable<AdapterStreamPart> {
+    const context = this.#context(options);
+    let events: AsyncIterable<WireStreamEvent>;
+    let built: BuiltRequest;
+    try {
+      built = this.#build(request);
+      const body = { ...built.body, stream: true };
+      events = (await this.#client.messages.create(
+        body as never,
+        this.#requestOptions(request, options),
+      )) as unknown as AsyncIterable<WireStreamEvent>;
+    } catch (error) {
+      throw toSwitchyardError(error, context);
+    }
+    try {
+      yield* mapStream(events, {
+        warnings: built.warnings,
+        ...(built.jsonTool ? { jsonTool: built.jsonTool } : {}),
+      });
+    } catch (error) {
+      // The SDK ends a stream quietly when the signal aborts: the mapping then reports a cut,
+      // and the signal turns it into the abort it really is.
+      throw toSwitchyardError(error, context);
+    }
+  }
+
+  /** Default prices of `model` (see `adapters/shared/prices.ts`). */
+  priceFor(model: string): Price | undefined {
+    return defaultPrice('anthropic', model);
+  }
+
+  #build(request: AdapterRequest): BuiltRequest {
+    return buildRequest(request, this.#defaults);
+  }
+
+  #context(options: AdapterCallOptions): ErrorContext {
+    return {
+      target: options.target,
+      signal: options.signal,
+      apiKey: this.#apiKey,
+      timeoutMs: this.#timeoutMs,
+    };
+  }
+
+  #requestOptions(
+    request: AdapterRequest,
+    options: AdapterCallOptions,
+  ): { signal: AbortSignal; headers?: Record<string, string> } {
+    return request.headers === undefined
+      ? { signal: options.signal }
+      : { signal: options.signal, headers: { ...request.headers } };
+  }
+}
