@@ -1,23 +1,39 @@
 import type { Clock, RandomSource, TimerHandle } from './types/clock.js';
 
 const origin = performance.timeOrigin;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The real clock: epoch milliseconds with sub-millisecond precision that never go backwards
- * (`performance.timeOrigin + performance.now()`), and Node timers that do not keep the
- * process alive.
+ * (`performance.timeOrigin + performance.now()`), and Node timers.
+ *
+ * Timers keep the process alive: a pending backoff or deadline is real work, and the router
+ * clears its timers as soon as a call settles. A timer never fires before `now()` has reached
+ * its due time (Node's timers can run up to a millisecond early by that measure).
  */
 export const systemClock: Clock = {
-  now: () => origin + performance.now(),
+  now,
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
+    const handle: { timer: ReturnType<typeof setTimeout> | undefined } = { timer: undefined };
+    const due = now() + ms;
+    const fire = () => {
+      const left = due - now();
+      // Node fires timers longer than 2^31-1 ms after 1 ms: cap each leg at ~24.8 days.
+      if (left > 0) handle.timer = setTimeout(fire, Math.min(Math.ceil(left), MAX_TIMER_MS));
+      else fn();
+    };
+    handle.timer = setTimeout(fire, Math.min(Math.max(0, ms), MAX_TIMER_MS));
+    return handle;
   },
   clearTimeout(handle: TimerHandle): void {
-    clearTimeout(handle as ReturnType<typeof setTimeout>);
+    const timer = (handle as { timer?: ReturnType<typeof setTimeout> } | undefined)?.timer;
+    if (timer !== undefined) clearTimeout(timer);
   },
 };
+
+function now(): number {
+  return origin + performance.now();
+}
 
 /**
  * A fast seeded pseudo-random source (mulberry32): the same seed gives the same sequence.

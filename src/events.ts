@@ -54,7 +54,7 @@ export interface AttemptStartEvent extends CallEventBase {
 export interface AttemptSuccessEvent extends AttemptStartEvent {
   /** Duration of the attempt in ms. */
   readonly durationMs: number;
-  /** Time to first content in ms (streams). */
+  /** Time from the start of this attempt to its first content, in ms (streams). */
   readonly ttftMs?: number;
   /** Token usage. */
   readonly usage: Usage;
@@ -193,7 +193,9 @@ const PREFIX = typeof EventEmitter.prefixed === 'string' ? EventEmitter.prefixed
 export class SafeEmitter extends EventEmitter<RouterEvents> {
   /** Whether anyone listens to `event` (payloads are built only then). */
   has(event: RouterEventName): boolean {
-    return (this as unknown as { _events: Record<string, unknown> })._events[PREFIX + event] !== undefined;
+    // eventemitter3 keeps a count of events with listeners: no listener at all is one integer check.
+    const self = this as unknown as { _events: Record<string, unknown>; _eventsCount: number };
+    return self._eventsCount !== 0 && self._events[PREFIX + event] !== undefined;
   }
 
   // Same dispatch as eventemitter3's own emit (once-listeners removed before they run), but each

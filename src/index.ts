@@ -37,11 +37,20 @@ export type { BreakerOptions } from './reliability/circuit-breaker.js';
 export { Router, type TargetHealth } from './router.js';
 export type { RouterOptions } from './router-options.js';
 export type { RouterStream } from './router-stream.js';
+// Scoring (shared by adaptive strategies and the routing-quality lab)
+export {
+  DEFAULT_UTILITY_WEIGHTS,
+  type ResolvedUtilityWeights,
+  resolveUtilityWeights,
+  type UtilityWeights,
+  utilityOf,
+} from './scoring/utility.js';
 export { type BreakerRecord, MemoryStateStore, type StateStore, type TargetState } from './state/store.js';
 export type * from './types/adapter.js';
 export type * from './types/clock.js';
 // Contracts
 export type * from './types/message.js';
+export type * from './types/predictor.js';
 export type * from './types/request.js';
 export type * from './types/response.js';
 export type * from './types/strategy.js';
@@ -51,13 +60,3 @@ export type * from './types/tool.js';
 export { contentParts, messageText, textOf, toolCallsOf, toolInputText } from './util/content.js';
 export { estimateInputTokens } from './util/request-needs.js';
 export { EMPTY_USAGE, makeUsage } from './util/usage.js';
-
-// Scoring (shared by adaptive strategies and the routing-quality lab)
-export {
-  DEFAULT_UTILITY_WEIGHTS,
-  resolveUtilityWeights,
-  utilityOf,
-  type ResolvedUtilityWeights,
-  type UtilityWeights,
-} from './scoring/utility.js';
-export type * from './types/predictor.js';

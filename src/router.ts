@@ -41,6 +41,13 @@ export interface TargetHealth {
   readonly blockedUntil: number;
 }
 
+/** What {@link Router} `#choose` returns when the next attempt must wait. */
+interface ChooseWait {
+  readonly delayMs: number;
+  /** Whether the wait is the provider's Retry-After (else a backoff or a recovery wait). */
+  readonly fromRetryAfter: boolean;
+}
+
 /** Per-call state of the attempt loop. */
 interface Call {
   readonly id: string;
@@ -85,6 +92,8 @@ export class Router extends SafeEmitter {
   readonly #registry: StrategyRegistry;
   readonly #strategy: Strategy;
   readonly #strategyName: string;
+  /** The registered name the default strategy was created from, if any. */
+  readonly #defaultName: string | undefined;
   readonly #namedStrategies = new Map<string, Strategy>();
   readonly #clock: Clock;
   readonly #random: RandomSource;
@@ -98,6 +107,7 @@ export class Router extends SafeEmitter {
   readonly #idPrefix: string;
   readonly #checkImages: boolean;
   readonly #checkContext: boolean;
+  readonly #scratch: TargetRuntime[] = [];
   readonly #storeCommit: ((id: string, state: TargetRuntime['state']) => void) | undefined;
   #callCount = 0;
 
@@ -130,6 +140,7 @@ export class Router extends SafeEmitter {
     this.#checkContext = this.#targets.some((t) => t.contextWindow !== undefined);
     const spec = options.strategy ?? 'round-robin';
     this.#strategy = typeof spec === 'string' ? this.#createNamed(spec, 'config') : this.#instantiate(spec);
+    this.#defaultName = typeof spec === 'string' ? spec : undefined;
     this.#strategyName = this.#strategy.name;
   }
 
@@ -268,7 +279,7 @@ export class Router extends SafeEmitter {
     } catch (thrown) {
       const error = isSwitchyardError(thrown) ? thrown : errorFromException(thrown);
       const attempts = call?.attempts ?? [];
-      const final = error.attempts === attempts ? error : error.with({ attempts });
+      const final = error.attempts === attempts && error.requestId === id ? error : error.with({ attempts, requestId: id });
       if (this.has('request:failure')) {
         this.emit('request:failure', {
           requestId: id,
@@ -286,14 +297,19 @@ export class Router extends SafeEmitter {
   async #attemptLoop(call: Call): Promise<CompletionResponse> {
     const max = this.#retry.maxAttempts;
     for (let attempt = 1; ; attempt++) {
-      const target = await this.#choose(call, attempt);
+      let choice = this.#choose(call, attempt, false);
+      while (!(choice instanceof TargetRuntime)) {
+        await this.#wait(call, attempt, choice.delayMs, choice.fromRetryAfter);
+        choice = this.#choose(call, attempt, true); // the wait replaces the computed backoff
+      }
+      const target = choice;
       try {
         return await this.#attempt(call, target, attempt);
       } catch (thrown) {
         const error = thrown as SwitchyardError;
         call.lastError = error;
         call.lastTarget = target;
-        if (!fallsBack(error.kind) || call.scope.signal.aborted || attempt >= max) throw error;
+        if (!fallsBack(error.kind) || call.scope.aborted || attempt >= max) throw error;
         if (call.failed === undefined) call.failed = new Uint8Array(this.#targets.length);
         call.failed[target.index] = isRetryableKind(error.kind) ? 1 : 2;
       }
@@ -301,73 +317,64 @@ export class Router extends SafeEmitter {
   }
 
   /**
-   * Picks the target of the next attempt: an untried one when any is available (a fallback);
-   * else an already-failed one after a backoff (a retry); else waits for a Retry-After block or,
-   * opt-in, for an ejected target to recover; else fails.
+   * Picks the target of the next attempt, synchronously: an untried one when any is available
+   * (a fallback); else an already-failed one after a backoff (a retry); else a wait for a
+   * Retry-After block or, opt-in, for an ejected target to recover; else fails.
    */
-  async #choose(call: Call, attempt: number): Promise<TargetRuntime> {
-    let backedOff = false;
-    for (;;) {
-      const now = this.#clock.now();
-      const fresh: TargetRuntime[] = [];
-      let retry: TargetRuntime[] | undefined;
-      let wakeAt = Number.POSITIVE_INFINITY;
-      let wakeFromRetryAfter = false;
-      let servableCount = 0;
-      for (const t of call.candidates) {
-        const mark = call.failed === undefined ? 0 : call.failed[t.index]!;
-        if (mark === 2 || !servable(t, call.needs)) continue;
-        servableCount++;
-        const readyAt = this.#readyAt(t, now);
-        if (readyAt > now) {
-          if (readyAt < wakeAt) {
-            wakeAt = readyAt;
-            wakeFromRetryAfter = t.state.blockedUntil === readyAt;
-          }
-          continue;
+  #choose(call: Call, attempt: number, waited: boolean): TargetRuntime | ChooseWait {
+    const now = this.#clock.now();
+    // Reused across calls: strategies must not keep the candidates array (see TargetView).
+    const fresh = this.#scratch;
+    fresh.length = 0;
+    let retry: TargetRuntime[] | undefined;
+    let wakeAt = Number.POSITIVE_INFINITY;
+    let wakeFromRetryAfter = false;
+    let servableCount = 0;
+    for (const t of call.candidates) {
+      const mark = call.failed === undefined ? 0 : call.failed[t.index]!;
+      if (mark === 2 || !servable(t, call.needs)) continue;
+      servableCount++;
+      const readyAt = this.#readyAt(t, now);
+      if (readyAt > now) {
+        if (readyAt < wakeAt) {
+          wakeAt = readyAt;
+          wakeFromRetryAfter = t.state.blockedUntil === readyAt;
         }
-        if (t.inFlight >= t.maxConcurrency) continue;
-        if (mark === 0) fresh.push(t);
-        else if (retry === undefined) retry = [t];
-        else retry.push(t);
-      }
-      if (fresh.length > 0) return this.#pick(call, fresh, attempt, now, 'fallback');
-      if (retry !== undefined) {
-        if (backedOff) return this.#pick(call, retry, attempt, now, 'retry');
-        const delay = fullJitterDelay(++call.retries, this.#retry, this.#random);
-        await this.#wait(call, attempt, delay, false);
-        backedOff = true;
         continue;
       }
-      if (servableCount === 0 && attempt === 1) {
-        throw new SwitchyardError(
-          'no_target',
-          `no target can serve this request (${describeNeeds(call.needs)})`,
-          {
-            retryable: false,
-          },
-        );
-      }
-      const canWait =
-        wakeAt !== Number.POSITIVE_INFINITY &&
-        (this.#breakerOptions?.waitForRecovery === true ||
-          (wakeFromRetryAfter &&
-            wakeAt - now <= this.#retry.maxRetryAfterMs &&
-            call.lastError !== undefined));
-      if (canWait && wakeAt <= call.scope.deadline) {
-        await this.#wait(call, attempt, wakeAt - now, wakeFromRetryAfter);
-        backedOff = true; // the wait replaces the computed backoff
-        continue;
-      }
-      if (call.lastError !== undefined) throw call.lastError;
+      if (t.inFlight >= t.maxConcurrency) continue;
+      if (mark === 0) fresh.push(t);
+      else if (retry === undefined) retry = [t];
+      else retry.push(t);
+    }
+    if (fresh.length > 0) return this.#pick(call, fresh, attempt, now, 'fallback');
+    if (retry !== undefined) {
+      if (waited) return this.#pick(call, retry, attempt, now, 'retry');
+      return { delayMs: fullJitterDelay(++call.retries, this.#retry, this.#random), fromRetryAfter: false };
+    }
+    if (servableCount === 0 && attempt === 1) {
       throw new SwitchyardError(
         'no_target',
-        wakeAt === Number.POSITIVE_INFINITY
-          ? 'no target is available: every candidate is at its concurrency limit'
-          : `no target is available: every candidate is ejected, rate-limited or blocked until ${new Date(wakeAt).toISOString()}`,
-        { retryable: true, nextAvailableAt: wakeAt === Number.POSITIVE_INFINITY ? undefined : wakeAt },
+        `no target can serve this request (${describeNeeds(call.needs)})`,
+        {
+          retryable: false,
+        },
       );
     }
+    const canWait =
+      wakeAt !== Number.POSITIVE_INFINITY &&
+      (this.#breakerOptions?.waitForRecovery === true ||
+(wakeFromRetryAfter && wakeAt - now <= this.#retry.maxRetryAfterMs));
+    if (canWait && wakeAt <= call.scope.deadline)
+      return { delayMs: wakeAt - now, fromRetryAfter: wakeFromRetryAfter };
+    if (call.lastError !== undefined) throw call.lastError;
+    throw new SwitchyardError(
+      'no_target',
+      wakeAt === Number.POSITIVE_INFINITY
+        ? 'no target is available: every candidate is at its concurrency limit'
+        : `no target is available: every candidate is ejected, rate-limited or blocked for another ${Math.ceil(wakeAt - now)} ms`,
+      { retryable: true, nextAvailableAt: wakeAt === Number.POSITIVE_INFINITY ? undefined : wakeAt },
+    );
   }
 
   /** When the target can take an attempt again: now, or the end of its ejection, block or rate window. */
@@ -437,6 +444,10 @@ export class Router extends SafeEmitter {
       now,
       random: this.#random,
     };
+    // Scores are taken before the pick: picking may change the strategy's state.
+    const scores = this.has('route')
+      ? (call.strategy.describe?.(pool, context) ?? pool.map((t) => ({ target: t.id, score: Number.NaN })))
+      : undefined;
     const picked = pool.length === 1 ? pool[0]! : (call.strategy.pick(pool, context) as TargetRuntime);
     if (!pool.includes(picked)) {
       throw new SwitchyardError(
@@ -447,7 +458,7 @@ export class Router extends SafeEmitter {
         },
       );
     }
-    if (this.has('route')) {
+    if (scores !== undefined) {
       this.emit('route', {
         requestId: call.id,
         stream: call.stream,
@@ -455,8 +466,7 @@ export class Router extends SafeEmitter {
         attempt,
         strategy: call.strategy.name,
         picked: picked.id,
-        candidates:
-          call.strategy.describe?.(pool, context) ?? pool.map((t) => ({ target: t.id, score: Number.NaN })),
+        candidates: scores,
       });
     }
     // Claim the target in the same synchronous step as the pick, so that concurrent calls see
@@ -499,17 +509,24 @@ export class Router extends SafeEmitter {
       });
     }
     const adapterRequest = this.#adapterRequest(target, call.request);
+    const scope = call.scope;
     const options: AdapterCallOptions = {
-      signal: call.scope.signal,
+      get signal() {
+        return scope.signal; // created on first access
+      },
       target: target.id,
       clock: this.#clock,
-      deadline: call.scope.deadline,
+      deadline: scope.deadline,
     };
     let result: AdapterResponse;
     let ttftMs: number | undefined;
     try {
       if (call.sink === undefined) {
-        result = await call.scope.race(target.run(() => target.adapter.complete(adapterRequest, options)));
+        result = await call.scope.race(
+          target.queue === undefined
+            ? target.adapter.complete(adapterRequest, options)
+            : target.run(() => target.adapter.complete(adapterRequest, options)),
+        );
       } else {
         const sink = call.sink;
         // With an idle timeout, the attempt gets its own signal so that a stall aborts only it.
@@ -544,7 +561,7 @@ export class Router extends SafeEmitter {
       }
     } catch (thrown) {
       target.inFlight--;
-      const error = this.#toError(thrown, target, call.scope.signal);
+      const error = this.#toError(thrown, target, call.scope);
       this.#recordFailure(call, target, attempt, startedAt, error, isProbe);
       throw error;
     }
@@ -593,6 +610,7 @@ export class Router extends SafeEmitter {
       finishReason: result.finishReason,
       rawFinishReason: result.rawFinishReason,
       usage: result.usage,
+      requestId: call.id,
       target: target.id,
       model: result.modelId ?? target.model,
       attempts: call.attempts,
@@ -654,7 +672,7 @@ export class Router extends SafeEmitter {
         provider: target.provider,
         durationMs,
         error,
-        willRetry: fallsBack(error.kind) && !call.scope.signal.aborted && attempt < this.#retry.maxAttempts,
+        willRetry: fallsBack(error.kind) && !call.scope.aborted && attempt < this.#retry.maxAttempts,
       });
     }
   }
@@ -664,15 +682,13 @@ export class Router extends SafeEmitter {
     this.#storeCommit?.(target.id, target.state);
   }
 
-  #toError(thrown: unknown, target: TargetRuntime, signal: AbortSignal): SwitchyardError {
-    if (signal.aborted && !(isSwitchyardError(thrown) && thrown.kind === 'stream_interrupted')) {
+  #toError(thrown: unknown, target: TargetRuntime, scope: CallScope): SwitchyardError {
+    const reason = scope.reason;
+    if (reason !== undefined && !(isSwitchyardError(thrown) && thrown.kind === 'stream_interrupted')) {
       // Whatever the adapter threw, an aborted scope means the caller's abort or the deadline.
-      const reason = signal.reason as SwitchyardError;
       return reason.target === target.id ? reason : reason.with({ target: target.id });
     }
-    const error = isSwitchyardError(thrown)
-      ? thrown
-      : errorFromException(thrown, { target: target.id, signal });
+    const error = isSwitchyardError(thrown) ? thrown : errorFromException(thrown, { target: target.id });
     return error.target === undefined ? error.with({ target: target.id }) : error;
   }
 
@@ -697,6 +713,7 @@ export class Router extends SafeEmitter {
   }
 
   #named(name: string): Strategy {
+    if (name === this.#defaultName) return this.#strategy;
     let strategy = this.#namedStrategies.get(name);
     if (strategy === undefined) {
       strategy = this.#createNamed(name, 'invalid_request');

@@ -118,7 +118,7 @@ export async function consumeStream(
       idle?.fired ??
       (isSwitchyardError(thrown)
         ? thrown
-        : errorFromException(thrown, { target: ctx.target, signal: scope.signal }));
+        : (scope.reason ?? errorFromException(thrown, { target: ctx.target })));
     if (!started || cause.kind === 'aborted' || cause.kind === 'stream_interrupted') throw cause;
     throw new SwitchyardError(
       'stream_interrupted',
@@ -127,8 +127,9 @@ export async function consumeStream(
         target: ctx.target,
         cause,
         partialText: text,
-        status: cause.status,
-        retryable: cause.retryable,
+      status: cause.status,
+      // The router never retries it (output was sent); `cause.retryable` says whether asking again may work.
+      retryable: false,
       },
     );
   } finally {

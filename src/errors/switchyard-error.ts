@@ -26,6 +26,8 @@ export interface SwitchyardErrorOptions {
   readonly attempts?: readonly AttemptRecord[];
   /** Provider error code or type, when given (e.g. `overloaded_error`). */
   readonly code?: string;
+  /** Router failures: the id of the call, as in its events. */
+  readonly requestId?: string;
 }
 
 /**
@@ -65,6 +67,8 @@ export class SwitchyardError extends Error {
   readonly attempts: readonly AttemptRecord[] | undefined;
   /** Provider error code or type, when given. */
   readonly code: string | undefined;
+  /** Router failures: the id of the call, as in its events. */
+  readonly requestId: string | undefined;
 
   constructor(kind: ErrorKind, message: string, options: SwitchyardErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -78,6 +82,7 @@ export class SwitchyardError extends Error {
     this.contextOverflow = options.contextOverflow ?? false;
     this.attempts = options.attempts;
     this.code = options.code;
+    this.requestId = options.requestId;
   }
 
   /** A copy with some fields replaced (the router uses it to stamp `target` and `attempts`). */
@@ -93,6 +98,7 @@ export class SwitchyardError extends Error {
       contextOverflow: this.contextOverflow,
       attempts: this.attempts,
       code: this.code,
+      requestId: this.requestId,
       ...options,
     });
   }
@@ -108,6 +114,7 @@ export class SwitchyardError extends Error {
       retryAfterMs: this.retryAfterMs,
       target: this.target,
       code: this.code,
+      requestId: this.requestId,
     };
   }
 }

@@ -1,73 +1,105 @@
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { Clock, TimerHandle } from '../types/clock.js';
 
-const noop = () => {};
-
 /**
- * The lifetime of one call: one abort signal that fires on the caller's abort (reason: an
- * `aborted` error) or at the deadline (reason: a `timeout` error). {@link dispose} removes the
- * listener from the caller's signal and the timer, so nothing outlives the call.
+ * The lifetime of one call: it aborts on the caller's abort (reason: an `aborted` error) or at
+ * the deadline (reason: a `timeout` error). {@link dispose} removes the listener from the
+ * caller's signal and the timer, so nothing outlives the call.
+ *
+ * The `AbortSignal` handed to adapters is created on first access: building one costs about
+ * 1.3 µs in Node 20, which in-process adapters (mocks, caches) never need to pay.
  */
 export class CallScope {
-  readonly #controller = new AbortController();
-  /** Aborts on caller abort or deadline. */
-  readonly signal: AbortSignal = this.#controller.signal;
   /** Absolute deadline on the clock (`Infinity` for none). */
   readonly deadline: number;
   readonly #clock: Clock;
   readonly #callerSignal: AbortSignal | undefined;
+  #controller: AbortController | undefined;
+  #reason: SwitchyardError | undefined;
   #timer: TimerHandle | undefined;
-  #abortedPromise: Promise<never> | undefined;
+  /** Rejects the promise currently passed to {@link race} (attempts of a call never overlap). */
+  #rejectRace: ((reason: unknown) => void) | undefined;
 
   constructor(clock: Clock, timeoutMs: number, callerSignal: AbortSignal | undefined) {
     this.#clock = clock;
     this.deadline = clock.now() + timeoutMs;
     this.#callerSignal = callerSignal;
-    if (callerSignal) callerSignal.addEventListener('abort', this.#onCallerAbort, { once: true });
-    if (Number.isFinite(timeoutMs)) {
-      this.#timer = clock.setTimeout(
-        () =>
-          this.#controller.abort(
-            new SwitchyardError('timeout', `the call exceeded its deadline of ${timeoutMs} ms`, {
-              retryable: true,
-            }),
-          ),
-        timeoutMs,
-      );
-    }
+    if (callerSignal) callerSignal.addEventListener('abort', this, { once: true });
+    if (Number.isFinite(timeoutMs))
+      this.#timer = clock.setTimeout(() => this.#onDeadline(timeoutMs), timeoutMs);
   }
 
-  #onCallerAbort = (): void => {
-    this.#controller.abort(
+  /** Whether the call was aborted (caller or deadline). */
+  get aborted(): boolean {
+    return this.#reason !== undefined;
+  }
+
+  /** The abort reason: an `aborted` or `timeout` {@link SwitchyardError}, once aborted. */
+  get reason(): SwitchyardError | undefined {
+    return this.#reason;
+  }
+
+  /** A signal that aborts with the scope (created on first access). */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#reason !== undefined) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  /** The caller's signal fired (the scope is its own listener object: no closure per call). */
+  handleEvent(): void {
+    this.abort(
       new SwitchyardError('aborted', 'the caller aborted the call', {
         cause: this.#callerSignal?.reason,
         retryable: false,
       }),
     );
-  };
+  }
 
-  /** Aborts the scope with `reason` (e.g. a consumer that stopped reading a stream). */
+  #onDeadline(timeoutMs: number): void {
+    this.#timer = undefined;
+    this.abort(
+      new SwitchyardError('timeout', `the call exceeded its deadline of ${timeoutMs} ms`, {
+        retryable: true,
+      }),
+    );
+  }
+
+  /** Aborts the scope with `reason` (e.g. a consumer that stopped reading a stream). First reason wins. */
   abort(reason: SwitchyardError): void {
-    this.#controller.abort(reason);
+    if (this.#reason !== undefined) return;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+    const reject = this.#rejectRace;
+    this.#rejectRace = undefined;
+    reject?.(reason);
   }
 
   /**
    * Settles like `promise`, or rejects with the abort reason as soon as the scope aborts, even
    * if `promise` never settles (an adapter that ignores its signal cannot hold the call past its
-   * deadline).
+   * deadline). A rejection of `promise` after that is absorbed.
    */
   race<T>(promise: Promise<T>): Promise<T> {
-    if (this.signal.aborted) {
+    if (this.#reason !== undefined) {
       promise.catch(noop);
-      return Promise.reject(this.signal.reason);
+      return Promise.reject(this.#reason);
     }
-    if (this.#abortedPromise === undefined) {
-      this.#abortedPromise = new Promise<never>((_, reject) => {
-        this.signal.addEventListener('abort', () => reject(this.signal.reason), { once: true });
-      });
-      this.#abortedPromise.catch(noop);
-    }
-    return Promise.race([promise, this.#abortedPromise]);
+    return new Promise<T>((resolve, reject) => {
+      this.#rejectRace = reject;
+      promise.then(
+        (value) => {
+          this.#rejectRace = undefined;
+          resolve(value);
+        },
+        (error) => {
+          this.#rejectRace = undefined;
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Clock time left before the deadline. */
@@ -81,6 +113,8 @@ export class CallScope {
       this.#clock.clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort);
+    this.#callerSignal?.removeEventListener('abort', this);
   }
 }
+
+function noop(): void {}

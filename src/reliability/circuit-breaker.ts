@@ -99,6 +99,7 @@ export class CircuitBreaker {
     if (record.state === 'open') {
       if (!wasProbe) return undefined;
       record.probeInFlight = false;
+      record.consecutiveFailures++;
       return this.#eject(record, now);
     }
     record.consecutiveFailures++;

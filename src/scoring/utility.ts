@@ -33,7 +33,8 @@ export const DEFAULT_UTILITY_WEIGHTS: ResolvedUtilityWeights = Object.freeze({
 export function resolveUtilityWeights(weights: UtilityWeights = {}): ResolvedUtilityWeights {
   const resolved = { ...DEFAULT_UTILITY_WEIGHTS, ...weights };
   for (const [key, value] of Object.entries(resolved)) {
-    if (!Number.isFinite(value) || value < 0) throw new TypeError(`utility weights: ${key}: expected a finite number ≥ 0`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new TypeError(`utility weights: ${key}: expected a finite number ≥ 0`);
   }
   return resolved;
 }

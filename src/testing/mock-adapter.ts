@@ -90,6 +90,9 @@ export interface MockAdapterOptions {
   readonly recordCalls?: boolean;
 }
 
+/** A call record with its 1-based number on this adapter. */
+type NumberedCall = MockCall & { readonly call: number };
+
 const DEFAULT_CAPABILITIES: AdapterCapabilities = {
   streaming: true,
   tools: true,
@@ -158,11 +161,8 @@ export class MockAdapter implements Adapter {
     try {
       const outcome = await this.#outcome(request, options, record);
       if ('error' in outcome && outcome.error !== undefined) throw toError(outcome.error, options.target);
-      await sleep(
-        options.clock,
-        'stream' in outcome ? (outcome.chunkDelayMs ?? 0) * outcome.stream.length : 0,
-        options.signal,
-      );
+      const streamDelay = 'stream' in outcome ? (outcome.chunkDelayMs ?? 0) * outcome.stream.length : 0;
+      if (streamDelay > 0) await sleep(options.clock, streamDelay, options.signal);
       const response = buildResponse(request, outcome);
       record.result = 'success';
       return response;
@@ -191,7 +191,6 @@ export class MockAdapter implements Adapter {
       const gap = 'stream' in outcome ? (outcome.chunkDelayMs ?? 0) : 0;
       for (const delta of deltas) {
         if (gap > 0) await sleep(options.clock, gap, options.signal);
-        if (options.signal.aborted) throw errorFromAbort(options.signal, options.target);
         yield { type: 'text-delta', delta };
       }
       if ('stream' in outcome && outcome.error !== undefined) throw toError(outcome.error, options.target);
@@ -214,8 +213,8 @@ export class MockAdapter implements Adapter {
     }
   }
 
-  #record(request: AdapterRequest, options: AdapterCallOptions, stream: boolean): MockCall {
-    const record: MockCall & { call: number } = {
+  #record(request: AdapterRequest, options: AdapterCallOptions, stream: boolean): NumberedCall {
+    const record: NumberedCall = {
       request,
       target: options.target,
       stream,
@@ -229,16 +228,18 @@ export class MockAdapter implements Adapter {
   async #outcome(
     request: AdapterRequest,
     options: AdapterCallOptions,
-    record: MockCall,
+    record: NumberedCall,
   ): Promise<MockOutcome> {
-    if (options.signal.aborted) throw errorFromAbort(options.signal, options.target);
     const outcome = await this.#handler(request, {
-      call: this.calls.indexOf(record) + 1,
+      call: record.call,
       target: options.target,
       stream: record.stream,
-      signal: options.signal,
+      get signal() {
+        return options.signal;
+      },
     });
-    await sleep(options.clock, outcome.delayMs ?? 0, options.signal);
+    // Touch the signal only when there is something to wait for: the router creates it lazily.
+    if (outcome.delayMs) await sleep(options.clock, outcome.delayMs, options.signal);
     return outcome;
   }
 

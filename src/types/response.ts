@@ -96,6 +96,8 @@ export interface CompletionResponse {
   readonly rawFinishReason?: string;
   /** Token usage of the successful attempt. */
   readonly usage: Usage;
+  /** Router-unique id of the call, as in its events. */
+  readonly requestId: string;
   /** Id of the target that answered. */
   readonly target: string;
   /** Model that answered (the provider's reported id, else the target's model). */

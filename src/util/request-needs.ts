@@ -12,6 +12,9 @@ export interface RequestNeeds {
   readonly inputTokens: number;
 }
 
+const NOTHING: RequestNeeds = Object.freeze({ streaming: false, tools: false, json: false, images: false, inputTokens: 0 });
+const STREAM_ONLY: RequestNeeds = Object.freeze({ ...NOTHING, streaming: true });
+
 /** Rough token count of a request's prompt and tool schemas: characters ÷ 4. */
 export function estimateInputTokens(request: CompletionRequest): number {
   let chars = 0;
@@ -47,6 +50,9 @@ export function needsOf(
   checkContext: boolean,
 ): RequestNeeds {
   const format = request.responseFormat;
+  if (format === undefined && request.tools === undefined && !checkImages && !checkContext) {
+    return streaming ? STREAM_ONLY : NOTHING; // the common case allocates nothing
+  }
   return {
     streaming,
     tools: request.tools !== undefined && request.tools.length > 0,

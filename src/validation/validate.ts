@@ -1,5 +1,6 @@
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { CompletionRequest } from '../types/request.js';
+import { isPlainValidRequest } from './fast-path.js';
 import { formatIssues } from './format.js';
 import { requestSchema, routerOptionsSchema } from './schemas.js';
 
@@ -30,6 +31,7 @@ export function validateRouterOptions(options: unknown): void {
  * (e.g. `messages[0].role: expected …`). Tool-choice of an unknown tool is rejected as well.
  */
 export function validateRequest(request: unknown): asserts request is CompletionRequest {
+  if (isPlainValidRequest(request)) return;
   const result = requestSchema.safeParse(request);
   if (!result.success) {
     throw new SwitchyardError('invalid_request', `invalid request: ${formatIssues(result.error)}`, {

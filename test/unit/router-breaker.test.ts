@@ -207,3 +207,21 @@ describe('circuit breaker', () => {
     expect(a.callCount).toBe(20);
   });
 });
+
+describe('breaker bookkeeping', () => {
+  it('a failed probe counts as one more consecutive failure in target:ejected', async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter(() => ({ error: { status: 503 } }));
+    const router = new Router({
+      targets: [{ id: 'a', adapter: a, model: 'm' }, { id: 'b', adapter: new MockAdapter(() => ({ text: 'b' })), model: 'm' }],
+      strategy: { name: 'first', pick: (c) => c[0]! },
+      breaker: { failureThreshold: 2, cooldownMs: 100 },
+      clock,
+    });
+    const events = recordEvents(router);
+    for (let i = 0; i < 2; i++) await clock.run(router.complete(ask()));
+    await clock.advance(100);
+    await clock.run(router.complete(ask()));
+    expect(events.filter(([n]) => n === 'target:ejected').map(([, e]) => e.consecutiveFailures)).toEqual([2, 3]);
+  });
+});

@@ -154,3 +154,15 @@ describe('cancellation', () => {
     expect(a.callCount).toBe(1);
   });
 });
+
+describe('long deadlines', () => {
+  it('a timeout beyond 2^31-1 ms does not fire at once (Node would clamp it to 1 ms)', async () => {
+    const a = new MockAdapter(() => ({ text: 'ok', delayMs: 20 }));
+    const router = new Router({
+      targets: [{ id: 'a', adapter: a, model: 'm' }],
+      clock: systemClock,
+      timeoutMs: 1e12,
+    });
+    expect((await router.complete(ask())).text).toBe('ok');
+  });
+});

@@ -1,0 +1,113 @@
+import type OpenAI from 'openai';
+import type {
+  Adapter,
+  AdapterCallOptions,
+  AdapterCapabilities,
+  AdapterRequest,
+  AdapterResponse,
+  AdapterStreamPart,
+  Price,
+} from '../../src/index.js';
+import { defaultPrice } from '../shared/prices.js';
+import { createClient } from './client.js';
+import { type ErrorContext, toSwitchyardError } from './errors.js';
+import type { OpenAIAdapterOptions } from './options.js';
+import type { OpenAIPreset, PresetQuirks } from './presets.js';
+import { toWireRequest } from './request.js';
+import { fromWireCompletion } from './response.js';
+import { ChunkMapper } from './stream.js';
+import type { WireCompletion } from './wire.js';
+
+type CreateBody = Parameters<OpenAI['chat']['completions']['create']>[0];
+
+/**
+ * Adapter for OpenAI's Chat Completions API and every OpenAI-compatible provider (through a
+ * preset), built on the official `openai` SDK with SDK retries off (the router retries).
+ *
+ * The constructor throws a `config` {@link SwitchyardError} when the API key (or, for Azure, the
+ * endpoint) is missing from both the options and the preset's env var.
+ *
+ * @example
+ * ```ts
+ * import { Router } from 'switchyard';
+ * import { OpenAIAdapter } from 'switchyard/adapters/openai';
+ *
+ * const openai = new OpenAIAdapter(); // OPENAI_API_KEY
+ * const deepseek = new OpenAIAdapter({ preset: 'deepseek' }); // DEEPSEEK_API_KEY
+ * const router = new Router({ targets: [
+ *   { id: 'gpt', adapter: openai, model: 'gpt-4o-mini' },
+ *   { id: 'ds', adapter: deepseek, model: 'deepseek-chat' },
+ * ] });
+ * ```
+ */
+export class OpenAIAdapter implements Adapter {
+  /** Preset name, e.g. `openai`, `deepseek`, `azure`. */
+  readonly provider: string;
+  /** Derived from the preset's quirks. */
+  readonly capabilities: AdapterCapabilities;
+  /** The preset in use. */
+  readonly preset: OpenAIPreset;
+  readonly #client: OpenAI;
+  readonly #apiKey: string | undefined;
+  readonly #quirks: PresetQuirks;
+
+  constructor(options: OpenAIAdapterOptions = {}) {
+    const resolved = createClient(options);
+    this.provider = resolved.provider;
+    this.preset = resolved.preset;
+    this.#client = resolved.client;
+    this.#apiKey = resolved.apiKey;
+    this.#quirks = resolved.preset.quirks ?? {};
+    const q = this.#quirks;
+    this.capabilities = Object.freeze({
+      streaming: true,
+      tools: q.supportsTools ?? true,
+      json: (q.supportsJsonSchema ?? true) ? 'schema' : (q.supportsJsonObject ?? true) ? 'json' : false,
+      images: q.supportsImages ?? true,
+      ...(q.contextWindow === undefined ? {} : { contextWindow: q.contextWindow }),
+    });
+  }
+
+  /** One non-streaming Chat Completions call. */
+  async complete(request: AdapterRequest, options: AdapterCallOptions): Promise<AdapterResponse> {
+    const ctx = this.#context(options);
+    try {
+      const { body, warnings } = toWireRequest(request, this.provider, this.#quirks, false);
+      const response = await this.#client.chat.completions.create(body as unknown as CreateBody, {
+        signal: options.signal,
+        ...(request.headers ? { headers: { ...request.headers } } : {}),
+      });
+      return fromWireCompletion(response as WireCompletion, warnings, options.target);
+    } catch (error) {
+      throw toSwitchyardError(error, ctx);
+    }
+  }
+
+  /** One streaming Chat Completions call. Aborting `options.signal` closes the connection. */
+  async *stream(request: AdapterRequest, options: AdapterCallOptions): AsyncGenerator<AdapterStreamPart> {
+    const ctx = this.#context(options);
+    try {
+      const { body, warnings } = toWireRequest(request, this.provider, this.#quirks, true);
+      const chunks = (await this.#client.chat.completions.create(body as unknown as CreateBody, {
+        signal: options.signal,
+        ...(request.headers ? { headers: { ...request.headers } } : {}),
+      })) as unknown as AsyncIterable<WireCompletion>;
+      const mapper = new ChunkMapper(warnings);
+      for await (const chunk of chunks) yield* mapper.push(chunk);
+      // The SDK ends the iteration quietly when the request is aborted.
+      if (options.signal.aborted) throw options.signal.reason;
+      yield* mapper.end(options.target);
+    } catch (error) {
+      throw toSwitchyardError(error, ctx);
+    }
+  }
+
+  /** Default price of `model` from the shared price table, when known. */
+  priceFor(model: string): Price | undefined {
+    return defaultPrice(this.provider, model);
+  }
+
+  #context(options: AdapterCallOptions): ErrorContext {
+    return { target: options.target, signal: options.signal, apiKey: this.#apiKey };
+  }
+}

@@ -1,0 +1,96 @@
+/** Maps whatever the OpenAI SDK (or its fetch) throws to a {@link SwitchyardError}. */
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  OpenAIError,
+} from 'openai';
+import {
+  errorFromAbort,
+  errorFromException,
+  errorFromHttpStatus,
+  isSwitchyardError,
+  redactSecrets,
+  SwitchyardError,
+} from '../../src/index.js';
+
+/** Context of one attempt. */
+export interface ErrorContext {
+  readonly target: string;
+  readonly signal: AbortSignal;
+  /** The API key in use, removed from every message. */
+  readonly apiKey: string | undefined;
+}
+
+function providerMessage(error: APIError): string {
+  const body: unknown = error.error;
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown } | undefined)?.message;
+  if (typeof message === 'string') return message;
+  // The SDK prefixes the status ("429 …"); errorFromHttpStatus adds its own.
+  return error.message.replace(/^\d{3}\s+/, '');
+}
+
+function codeOf(error: APIError): string | undefined {
+  const code = error.code ?? error.type;
+  return typeof code === 'string' && code !== '' ? code : typeof code === 'number' ? String(code) : undefined;
+}
+
+/** The {@link SwitchyardError} for `error`, with `target` set and secrets redacted. */
+export function toSwitchyardError(error: unknown, ctx: ErrorContext): SwitchyardError {
+  const { target, signal } = ctx;
+  const redact = (text: string) => redactSecrets(text, [ctx.apiKey]);
+  if (isSwitchyardError(error)) return error.target === undefined ? error.with({ target }) : error;
+  if (signal.aborted || error instanceof APIUserAbortError) return errorFromAbort(signal, target);
+  if (error instanceof APIConnectionTimeoutError) {
+    return new SwitchyardError(
+      'timeout',
+      `timeout of target '${target}': no response within the adapter's timeoutMs`,
+      {
+        target,
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof APIConnectionError) {
+    const mapped = errorFromException(error.cause ?? error, { target });
+    return mapped.with({ message: redact(mapped.message), cause: error });
+  }
+  if (error instanceof APIError) {
+    const message = redact(providerMessage(error));
+    if (typeof error.status === 'number') {
+      return errorFromHttpStatus(error.status, {
+        message,
+        headers: error.headers,
+        target,
+        cause: error,
+        code: codeOf(error),
+      });
+    }
+    // No status: the server sent an error object inside a stream.
+    return new SwitchyardError('server', `server error from target '${target}' in the stream: ${message}`, {
+      target,
+      cause: error,
+      code: codeOf(error),
+    });
+  }
+  if (error instanceof SyntaxError) {
+    return new SwitchyardError(
+      'server',
+      `server error from target '${target}': malformed JSON (${redact(error.message)})`,
+      {
+        target,
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof OpenAIError) {
+    return new SwitchyardError('server', `server error from target '${target}': ${redact(error.message)}`, {
+      target,
+      cause: error,
+    });
+  }
+  const mapped = errorFromException(error, { target });
+  return mapped.with({ message: redact(mapped.message) });
+}

@@ -1,0 +1,134 @@
+/**
+ * Turns Chat Completions stream chunks into adapter stream parts. Tool calls are assembled per
+ * index and completed at the finish reason (or the end of the stream); usage may come after the
+ * finish reason, so `finish` is only produced by {@link ChunkMapper.end}.
+ */
+import { type AdapterStreamPart, SwitchyardError, type Usage, type Warning } from '../../src/index.js';
+import { mapFinishReason, mapUsage, providerMetadataOf } from './response.js';
+import type { WireCompletion, WireToolCall, WireUsage } from './wire.js';
+
+interface PendingCall {
+  id: string;
+  name: string;
+  args: string;
+  started: boolean;
+  done: boolean;
+}
+
+/** Stateful mapper for one stream. */
+export class ChunkMapper {
+  readonly #warnings: readonly Warning[];
+  #metadataSent = false;
+  #calls = new Map<string, PendingCall>();
+  #keyOfIndex = new Map<number, string>();
+  #lastKey: string | undefined;
+  #nextKey = 0;
+  #finishReason: string | undefined;
+  #usage: WireUsage | undefined;
+  #metadata: Record<string, unknown> | undefined;
+
+  constructor(warnings: readonly Warning[]) {
+    this.#warnings = warnings;
+  }
+
+  /** Parts for one chunk. */
+  *push(chunk: WireCompletion): Generator<AdapterStreamPart> {
+    yield* this.#start(chunk);
+    const usage = chunk.usage ?? chunk.x_groq?.usage;
+    if (usage) this.#usage = usage;
+    const meta = providerMetadataOf(chunk);
+    if (meta) this.#metadata = { ...this.#metadata, ...meta };
+    const choice = chunk.choices?.[0];
+    if (!choice) return;
+    if (choice.usage) this.#usage = choice.usage;
+    const delta = choice.delta;
+    const reasoning = delta?.reasoning_content ?? delta?.reasoning;
+    if (typeof reasoning === 'string' && reasoning !== '')
+      yield { type: 'reasoning-delta', delta: reasoning };
+    if (typeof delta?.content === 'string' && delta.content !== '')
+      yield { type: 'text-delta', delta: delta.content };
+    for (const call of delta?.tool_calls ?? []) yield* this.#toolDelta(call);
+    if (choice.finish_reason) {
+      this.#finishReason = choice.finish_reason;
+      yield* this.#completeCalls();
+    }
+  }
+
+  /**
+   * The closing parts: pending tool calls, then `finish`. A stream that ended without a finish
+   * reason was cut short, which is a `connection` failure.
+   */
+  *end(target: string): Generator<AdapterStreamPart> {
+    yield* this.#start({});
+    if (this.#finishReason === undefined) {
+      throw new SwitchyardError(
+        'connection',
+        `connection to target '${target}': the stream ended before a finish reason`,
+        {
+          target,
+        },
+      );
+    }
+    yield* this.#completeCalls();
+    const usage: Usage = mapUsage(this.#usage);
+    yield {
+      type: 'finish',
+      finishReason: mapFinishReason(this.#finishReason),
+      rawFinishReason: this.#finishReason,
+      usage,
+      ...(this.#metadata ? { providerMetadata: this.#metadata } : {}),
+    };
+  }
+
+  *#start(chunk: WireCompletion): Generator<AdapterStreamPart> {
+    if (this.#metadataSent) return;
+    this.#metadataSent = true;
+    yield {
+      type: 'response-metadata',
+      ...(chunk.id ? { responseId: chunk.id } : {}),
+      ...(chunk.model ? { modelId: chunk.model } : {}),
+    };
+    if (this.#warnings.length > 0) yield { type: 'warnings', warnings: this.#warnings };
+  }
+
+  // Chunks of one call share an index; a new id at a used index starts a new call (some
+  // compatible servers put parallel calls all at index 0), and chunks without an index belong
+  // to the latest call unless they bring a new id.
+  #keyFor(call: WireToolCall): string {
+    const current = call.index === undefined ? this.#lastKey : this.#keyOfIndex.get(call.index);
+    if (current !== undefined && (!call.id || this.#calls.get(current)?.id === call.id)) return current;
+    const key = `call-${this.#nextKey++}`;
+    if (call.index !== undefined) this.#keyOfIndex.set(call.index, key);
+    this.#lastKey = key;
+    return key;
+  }
+
+  *#toolDelta(delta: WireToolCall): Generator<AdapterStreamPart> {
+    const key = this.#keyFor(delta);
+    this.#lastKey = key;
+    let call = this.#calls.get(key);
+    if (!call) {
+      call = { id: delta.id || `call_${this.#calls.size}`, name: '', args: '', started: false, done: false };
+      this.#calls.set(key, call);
+    }
+    if (call.done) return; // already reported complete; stray deltas cannot change it
+    if (delta.function?.name && !call.started) call.name += delta.function.name;
+    const args = delta.function?.arguments ?? '';
+    call.args += args;
+    if (!call.started && call.name !== '') {
+      call.started = true;
+      yield { type: 'tool-input-start', toolCallId: call.id, toolName: call.name };
+      if (call.args !== '') yield { type: 'tool-input-delta', toolCallId: call.id, delta: call.args };
+    } else if (call.started && args !== '') {
+      yield { type: 'tool-input-delta', toolCallId: call.id, delta: args };
+    }
+  }
+
+  *#completeCalls(): Generator<AdapterStreamPart> {
+    for (const call of this.#calls.values()) {
+      if (call.done || !call.started) continue;
+      call.done = true;
+      yield { type: 'tool-call', toolCallId: call.id, toolName: call.name, input: call.args || '{}' };
+    }
+  }
+}

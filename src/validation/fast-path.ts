@@ -1,0 +1,73 @@
+/**
+ * A fast check for the common request shape: text-only messages and scalar settings. It accepts
+ * only requests that the zod schema accepts too (a property test holds it to that), and answers
+ * `false` for anything else, which then goes through zod for a precise error message. It saves
+ * about a microsecond per call.
+ */
+
+const positiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+const nonEmpty = (v: unknown) => typeof v === 'string' && v.length > 0;
+
+function stringArray(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (const x of v) if (typeof x !== 'string') return false;
+  return true;
+}
+
+function plainRecord(v: unknown): boolean {
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype
+  );
+}
+
+function plainSetting(key: string, v: unknown): boolean {
+  switch (key) {
+    case 'messages':
+      return true; // checked by the caller
+    case 'maxOutputTokens':
+    case 'topK':
+      return positiveInt(v);
+    case 'temperature':
+      return finite(v) && (v as number) >= 0;
+    case 'topP':
+      return finite(v) && (v as number) >= 0 && (v as number) <= 1;
+    case 'presencePenalty':
+    case 'frequencyPenalty':
+      return finite(v);
+    case 'seed':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'timeoutMs':
+      return finite(v) && (v as number) > 0;
+    case 'model':
+    case 'strategy':
+      return nonEmpty(v);
+    case 'signal':
+      return v instanceof AbortSignal;
+    case 'tags':
+    case 'stopSequences':
+      return stringArray(v);
+    case 'metadata':
+      return plainRecord(v);
+    default:
+      return false; // tools, responseFormat, providerOptions, …: leave them to zod
+  }
+}
+
+/** Whether `request` is a valid request of the common shape (see the module comment). */
+export function isPlainValidRequest(request: unknown): boolean {
+  if (typeof request !== 'object' || request === null) return false;
+  const messages = (request as { messages?: unknown }).messages;
+  if (!Array.isArray(messages) || messages.length === 0) return false;
+  for (const m of messages) {
+    if (typeof m !== 'object' || m === null) return false;
+    const role = (m as { role?: unknown }).role;
+    if (role !== 'user' && role !== 'system' && role !== 'assistant') return false;
+    if (typeof (m as { content?: unknown }).content !== 'string') return false;
+  }
+  for (const key in request) {
+    const value = (request as Record<string, unknown>)[key];
+    if (value !== undefined && !plainSetting(key, value)) return false;
+  }
+  return true;
+}
