@@ -12,6 +12,7 @@ import {
   type ResolvedBreakerOptions,
   resolveBreakerOptions,
 } from './reliability/circuit-breaker.js';
+import { DeadlineQueue } from './reliability/deadline-queue.js';
 import { rateWindow } from './reliability/rate-window.js';
 import type { RouterOptions } from './router-options.js';
 import { createRouterStream, type RouterStream, type RouterStreamController } from './router-stream.js';
@@ -108,6 +109,7 @@ export class Router extends SafeEmitter {
   readonly #checkImages: boolean;
   readonly #checkContext: boolean;
   readonly #scratch: TargetRuntime[] = [];
+  readonly #deadlines: DeadlineQueue;
   readonly #storeCommit: ((id: string, state: TargetRuntime['state']) => void) | undefined;
   #callCount = 0;
 
@@ -116,6 +118,7 @@ export class Router extends SafeEmitter {
     super();
     validateRouterOptions(options);
     this.#clock = options.clock ?? systemClock;
+    this.#deadlines = new DeadlineQueue(this.#clock);
     this.#random = options.random ?? Math.random;
     this.#retry = resolveRetryOptions(options.retry);
     this.#breakerOptions = options.breaker === false ? undefined : resolveBreakerOptions(options.breaker);
@@ -225,7 +228,12 @@ export class Router extends SafeEmitter {
           { retryable: false },
         );
       }
-      const scope = new CallScope(this.#clock, request.timeoutMs ?? this.#timeoutMs, request.signal);
+      const scope = new CallScope(
+        this.#clock,
+        request.timeoutMs ?? this.#timeoutMs,
+        request.signal,
+        this.#deadlines,
+      );
       onScope?.(scope);
       call = {
         id,
@@ -279,7 +287,10 @@ export class Router extends SafeEmitter {
     } catch (thrown) {
       const error = isSwitchyardError(thrown) ? thrown : errorFromException(thrown);
       const attempts = call?.attempts ?? [];
-      const final = error.attempts === attempts && error.requestId === id ? error : error.with({ attempts, requestId: id });
+      const final =
+        error.attempts === attempts && error.requestId === id
+          ? error
+          : error.with({ attempts, requestId: id });
       if (this.has('request:failure')) {
         this.emit('request:failure', {
           requestId: id,
@@ -364,7 +375,7 @@ export class Router extends SafeEmitter {
     const canWait =
       wakeAt !== Number.POSITIVE_INFINITY &&
       (this.#breakerOptions?.waitForRecovery === true ||
-(wakeFromRetryAfter && wakeAt - now <= this.#retry.maxRetryAfterMs));
+        (wakeFromRetryAfter && wakeAt - now <= this.#retry.maxRetryAfterMs));
     if (canWait && wakeAt <= call.scope.deadline)
       return { delayMs: wakeAt - now, fromRetryAfter: wakeFromRetryAfter };
     if (call.lastError !== undefined) throw call.lastError;
@@ -509,15 +520,7 @@ export class Router extends SafeEmitter {
       });
     }
     const adapterRequest = this.#adapterRequest(target, call.request);
-    const scope = call.scope;
-    const options: AdapterCallOptions = {
-      get signal() {
-        return scope.signal; // created on first access
-      },
-      target: target.id,
-      clock: this.#clock,
-      deadline: scope.deadline,
-    };
+    const options = new AttemptOptions(call.scope, target.id, this.#clock);
     let result: AdapterResponse;
     let ttftMs: number | undefined;
     try {
@@ -773,4 +776,23 @@ function linkedController(parent: AbortSignal): { controller: AbortController; u
   const onAbort = () => controller.abort(parent.reason);
   parent.addEventListener('abort', onAbort, { once: true });
   return { controller, unlink: () => parent.removeEventListener('abort', onAbort) };
+}
+
+/** The options of one attempt; the abort signal is created only if the adapter reads it. */
+class AttemptOptions implements AdapterCallOptions {
+  readonly #scope: CallScope;
+  readonly target: string;
+  readonly clock: Clock;
+  readonly deadline: number;
+
+  constructor(scope: CallScope, target: string, clock: Clock) {
+    this.#scope = scope;
+    this.target = target;
+    this.clock = clock;
+    this.deadline = scope.deadline;
+  }
+
+  get signal(): AbortSignal {
+    return this.#scope.signal;
+  }
 }

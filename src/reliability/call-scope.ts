@@ -1,5 +1,6 @@
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { Clock, TimerHandle } from '../types/clock.js';
+import type { DeadlineEntry, DeadlineQueue } from './deadline-queue.js';
 
 /**
  * The lifetime of one call: it aborts on the caller's abort (reason: an `aborted` error) or at
@@ -9,9 +10,14 @@ import type { Clock, TimerHandle } from '../types/clock.js';
  * The `AbortSignal` handed to adapters is created on first access: building one costs about
  * 1.3 µs in Node 20, which in-process adapters (mocks, caches) never need to pay.
  */
-export class CallScope {
+export class CallScope implements DeadlineEntry {
   /** Absolute deadline on the clock (`Infinity` for none). */
   readonly deadline: number;
+  /** @internal */ prevDeadline: DeadlineEntry | undefined = undefined;
+  /** @internal */ nextDeadline: DeadlineEntry | undefined = undefined;
+  /** @internal */ queued = false;
+  readonly #timeoutMs: number;
+  readonly #queue: DeadlineQueue | undefined;
   readonly #clock: Clock;
   readonly #callerSignal: AbortSignal | undefined;
   #controller: AbortController | undefined;
@@ -20,13 +26,20 @@ export class CallScope {
   /** Rejects the promise currently passed to {@link race} (attempts of a call never overlap). */
   #rejectRace: ((reason: unknown) => void) | undefined;
 
-  constructor(clock: Clock, timeoutMs: number, callerSignal: AbortSignal | undefined) {
+  /**
+   * @param queue shared deadline queue; the scope gets its own timer when the queue refuses it
+   * (a deadline earlier than the last queued one).
+   */
+  constructor(clock: Clock, timeoutMs: number, callerSignal: AbortSignal | undefined, queue?: DeadlineQueue) {
     this.#clock = clock;
     this.deadline = clock.now() + timeoutMs;
+    this.#timeoutMs = timeoutMs;
     this.#callerSignal = callerSignal;
     if (callerSignal) callerSignal.addEventListener('abort', this, { once: true });
-    if (Number.isFinite(timeoutMs))
-      this.#timer = clock.setTimeout(() => this.#onDeadline(timeoutMs), timeoutMs);
+    if (Number.isFinite(timeoutMs) && !(queue?.add(this) ?? false)) {
+      this.#timer = clock.setTimeout(() => this.expire(), timeoutMs);
+    }
+    this.#queue = queue;
   }
 
   /** Whether the call was aborted (caller or deadline). */
@@ -58,10 +71,11 @@ export class CallScope {
     );
   }
 
-  #onDeadline(timeoutMs: number): void {
+  /** The deadline has passed: abort with a `timeout` error. */
+  expire(): void {
     this.#timer = undefined;
     this.abort(
-      new SwitchyardError('timeout', `the call exceeded its deadline of ${timeoutMs} ms`, {
+      new SwitchyardError('timeout', `the call exceeded its deadline of ${this.#timeoutMs} ms`, {
         retryable: true,
       }),
     );
@@ -109,6 +123,7 @@ export class CallScope {
 
   /** Releases the timer and the listener on the caller's signal. Idempotent. */
   dispose(): void {
+    this.#queue?.remove(this);
     if (this.#timer !== undefined) {
       this.#clock.clearTimeout(this.#timer);
       this.#timer = undefined;

@@ -213,7 +213,10 @@ describe('breaker bookkeeping', () => {
     const clock = new VirtualClock();
     const a = new MockAdapter(() => ({ error: { status: 503 } }));
     const router = new Router({
-      targets: [{ id: 'a', adapter: a, model: 'm' }, { id: 'b', adapter: new MockAdapter(() => ({ text: 'b' })), model: 'm' }],
+      targets: [
+        { id: 'a', adapter: a, model: 'm' },
+        { id: 'b', adapter: new MockAdapter(() => ({ text: 'b' })), model: 'm' },
+      ],
       strategy: { name: 'first', pick: (c) => c[0]! },
       breaker: { failureThreshold: 2, cooldownMs: 100 },
       clock,
@@ -222,6 +225,8 @@ describe('breaker bookkeeping', () => {
     for (let i = 0; i < 2; i++) await clock.run(router.complete(ask()));
     await clock.advance(100);
     await clock.run(router.complete(ask()));
-    expect(events.filter(([n]) => n === 'target:ejected').map(([, e]) => e.consecutiveFailures)).toEqual([2, 3]);
+    expect(events.filter(([n]) => n === 'target:ejected').map(([, e]) => e.consecutiveFailures)).toEqual([
+      2, 3,
+    ]);
   });
 });

@@ -326,12 +326,18 @@ describe('events', () => {
 
 describe('review fixes', () => {
   it('route scores are taken before the pick changes the strategy state', async () => {
-    const router = new Router({ targets: ['a', 'b'].map((id) => ({ id, adapter: echo(id), model: 'm' })), strategy: 'weighted' });
+    const router = new Router({
+      targets: ['a', 'b'].map((id) => ({ id, adapter: echo(id), model: 'm' })),
+      strategy: 'weighted',
+    });
     const events = recordEvents(router);
     await router.complete(ask());
     const route = events.find(([n]) => n === 'route')?.[1];
     // Smooth weighted round-robin, equal weights, fresh state: both candidates score the same before the pick.
-    expect(route.candidates.map((c: any) => c.score)).toEqual([route.candidates[0].score, route.candidates[0].score]);
+    expect(route.candidates.map((c: any) => c.score)).toEqual([
+      route.candidates[0].score,
+      route.candidates[0].score,
+    ]);
   });
 
   it('a per-request strategy with the default name reuses the default instance', async () => {
@@ -341,14 +347,22 @@ describe('review fixes', () => {
       created++;
       return { name: 'counting', pick: (c) => c[0]! };
     });
-    const router = new Router({ targets: ['a', 'b'].map((id) => ({ id, adapter: echo(id), model: 'm' })), strategy: 'counting', strategies: registry });
+    const router = new Router({
+      targets: ['a', 'b'].map((id) => ({ id, adapter: echo(id), model: 'm' })),
+      strategy: 'counting',
+      strategies: registry,
+    });
     await router.complete(ask('x', { strategy: 'counting' }));
     expect(created).toBe(1);
   });
 
   it('a new call honours a Retry-After block on its only target by waiting', async () => {
     const clock = new VirtualClock();
-    const a = new MockAdapter([{ error: { status: 429, retryAfterMs: 800 } }, { text: 'first' }, { text: 'second' }]);
+    const a = new MockAdapter([
+      { error: { status: 429, retryAfterMs: 800 } },
+      { text: 'first' },
+      { text: 'second' },
+    ]);
     const router = new Router({ targets: [{ id: 'a', adapter: a, model: 'm' }], clock });
     const first = router.complete(ask());
     await clock.advance(0);
@@ -359,7 +373,11 @@ describe('review fixes', () => {
   });
 
   it('responses and errors carry the requestId of their events', async () => {
-    const router = new Router({ targets: [{ id: 'a', adapter: new MockAdapter([{ text: 'ok' }, { error: { status: 400 } }]), model: 'm' }] });
+    const router = new Router({
+      targets: [
+        { id: 'a', adapter: new MockAdapter([{ text: 'ok' }, { error: { status: 400 } }]), model: 'm' },
+      ],
+    });
     const ids: string[] = [];
     router.on('request:start', (e) => ids.push(e.requestId));
     const res = await router.complete(ask());

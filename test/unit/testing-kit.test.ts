@@ -165,14 +165,19 @@ describe('systemClock timers', () => {
   it('never fire before now() reaches their due time', async () => {
     const early: number[] = [];
     await Promise.all(
-      Array.from({ length: 30 }, (_, i) =>
-        new Promise<void>((resolve) => {
-          const due = systemClock.now() + 2 + (i % 5);
-          systemClock.setTimeout(() => {
-            if (systemClock.now() < due) early.push(due - systemClock.now());
-            resolve();
-          }, 2 + (i % 5));
-        }),
+      Array.from(
+        { length: 30 },
+        (_, i) =>
+          new Promise<void>((resolve) => {
+            const due = systemClock.now() + 2 + (i % 5);
+            systemClock.setTimeout(
+              () => {
+                if (systemClock.now() < due) early.push(due - systemClock.now());
+                resolve();
+              },
+              2 + (i % 5),
+            );
+          }),
       ),
     );
     expect(early).toEqual([]);

@@ -1,0 +1,292 @@
+/**
+ * Router overhead without I/O: `Router` + `MockAdapter` against calling the `MockAdapter`
+ * directly, sequential and at concurrency 64, for 1 and 8 targets and each built-in strategy;
+ * the cost of one strategy pick with 8 targets; memory over 100,000 routed calls.
+ */
+import { measure } from 'mitata';
+import {
+  type AdapterRequest,
+  type CompletionRequest,
+  type PickContext,
+  Router,
+  type RouterOptions,
+  systemClock,
+  type TargetView,
+} from '../../index.js';
+import { MockAdapter } from '../../src/testing/index.js';
+
+export interface OverheadRow {
+  readonly case: string;
+  /** Median ns per routed call. */
+  readonly routedNs: number;
+  /** Median ns per direct adapter call. */
+  readonly directNs: number;
+  readonly overheadNs: number;
+  /** Routed calls per second on one core (1e9 / mean). */
+  readonly routedPerSec: number;
+}
+
+const request: CompletionRequest = {
+  messages: [{ role: 'user', content: 'Say hello' }],
+  maxOutputTokens: 16,
+};
+const adapterRequest: AdapterRequest = { model: 'm', messages: request.messages, maxOutputTokens: 16 };
+
+export function makeTargets(n: number, adapter: MockAdapter): RouterOptions['targets'] {
+  return Array.from({ length: n }, (_, i) => ({ id: `t${i}`, adapter, model: 'm', weight: 1 + (i % 3) }));
+}
+
+export function quietMock(): MockAdapter {
+  const outcome = { text: 'Hello! This is a mock reply.' };
+  return new MockAdapter(() => outcome, { recordCalls: false });
+}
+
+function withEvents(router: Router): Router {
+  const sink: unknown[] = [];
+  const keep = (e: unknown) => {
+    if (sink.length > 100) sink.length = 0;
+    sink.push(e);
+  };
+  for (const name of [
+    'request:start',
+    'attempt:start',
+    'attempt:success',
+    'request:success',
+    'route',
+  ] as const) {
+    router.on(name, keep);
+  }
+  return router;
+}
+
+const opts = { min_cpu_time: 300e6, warmup_samples: 2, max_samples: 1e9 };
+
+export async function measureDirect(): Promise<number> {
+  const adapter = quietMock();
+  const callOptions = {
+    signal: new AbortController().signal,
+    target: 't0',
+    clock: systemClock,
+    deadline: Infinity,
+  };
+  const stats = await measure(async () => adapter.complete(adapterRequest, callOptions), opts);
+  return stats.p50;
+}
+
+export async function measureRouted(router: Router): Promise<{ p50: number; avg: number }> {
+  const stats = await measure(async () => router.complete(request), opts);
+  return { p50: stats.p50, avg: stats.avg };
+}
+
+/** Sequential overhead rows. */
+export async function overheadRows(strategies: readonly string[]): Promise<OverheadRow[]> {
+  const rows: OverheadRow[] = [];
+  for (const targets of [1, 8]) {
+    for (const strategy of strategies) {
+      const directNs = await measureDirect();
+      const routed = await measureRouted(
+        new Router({ targets: makeTargets(targets, quietMock()), strategy }),
+      );
+      rows.push({
+        case: `${targets} target${targets > 1 ? 's' : ''}, ${strategy}`,
+        routedNs: routed.p50,
+        directNs,
+        overheadNs: routed.p50 - directNs,
+        routedPerSec: 1e9 / routed.avg,
+      });
+    }
+  }
+  for (const [label, build] of [
+    [
+      '8 targets, round-robin, events on (5 listeners)',
+      () => withEvents(new Router({ targets: makeTargets(8, quietMock()) })),
+    ],
+    [
+      '8 targets, round-robin, validation off',
+      () => new Router({ targets: makeTargets(8, quietMock()), validateRequests: false }),
+    ],
+    [
+      '8 targets, round-robin, prices on (cost accounting)',
+      () =>
+        new Router({
+          targets: makeTargets(8, quietMock()).map((t) => ({
+            ...t,
+            price: { inputPerMTok: 0.15, outputPerMTok: 0.6 },
+          })),
+        }),
+    ],
+  ] as const) {
+    const directNs = await measureDirect();
+    const routed = await measureRouted(build());
+    rows.push({
+      case: label,
+      routedNs: routed.p50,
+      directNs,
+      overheadNs: routed.p50 - directNs,
+      routedPerSec: 1e9 / routed.avg,
+    });
+  }
+  return rows;
+}
+
+/** Calls per second with `lanes` calls in flight, for `durationMs`. */
+export async function concurrentRate(
+  call: () => Promise<unknown>,
+  lanes = 64,
+  durationMs = 1000,
+): Promise<number> {
+  let done = 0;
+  const end = performance.now() + durationMs;
+  const lane = async () => {
+    while (performance.now() < end) {
+      await call();
+      done++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return done / ((performance.now() - started) / 1000);
+}
+
+export interface ConcurrencyRow {
+  readonly case: string;
+  readonly routedPerSec: number;
+  readonly directPerSec: number;
+  /** routed ÷ direct */
+  readonly ratio: number;
+}
+
+/** Concurrency-64 rows; the routed and direct runs alternate over `rounds` and medians are kept. */
+export async function concurrencyRows(rounds = 3): Promise<ConcurrencyRow[]> {
+  const rows: ConcurrencyRow[] = [];
+  const callOptions = {
+    signal: new AbortController().signal,
+    target: 't0',
+    clock: systemClock,
+    deadline: Infinity,
+  };
+  for (const targets of [1, 8]) {
+    for (const strategy of ['round-robin', 'least-connections', 'response-time']) {
+      const routed: number[] = [];
+      const direct: number[] = [];
+      const router = new Router({ targets: makeTargets(targets, quietMock()), strategy });
+      const adapter = quietMock();
+      for (let r = 0; r < rounds; r++) {
+        direct.push(await concurrentRate(() => adapter.complete(adapterRequest, callOptions)));
+        routed.push(await concurrentRate(() => router.complete(request)));
+      }
+      const routedPerSec = median(routed);
+      const directPerSec = median(direct);
+      rows.push({
+        case: `c64, ${targets} target${targets > 1 ? 's' : ''}, ${strategy}`,
+        routedPerSec,
+        directPerSec,
+        ratio: routedPerSec / directPerSec,
+      });
+    }
+  }
+  return rows;
+}
+
+export interface PickRow {
+  readonly strategy: string;
+  readonly p50Ns: number;
+}
+
+/** ns per `pick` with 8 healthy candidates, strategies driven by a router so `observe` has data. */
+export async function pickRows(strategies: readonly string[]): Promise<PickRow[]> {
+  const rows: PickRow[] = [];
+  for (const name of strategies) {
+    const router = new Router({ targets: makeTargets(8, quietMock()), strategy: name });
+    for (let i = 0; i < 2000; i++) await router.complete(request); // let learning strategies observe
+    const factory = Router.strategies.get(name)!;
+    const strategy = factory({ targets: router.targets, clock: systemClock, random: Math.random });
+    const candidates = router.targets as readonly TargetView[];
+    const ctx: PickContext = {
+      request,
+      stream: false,
+      attempt: 1,
+      now: systemClock.now(),
+      random: Math.random,
+    };
+    for (const t of candidates) {
+      strategy.observe?.({
+        target: t,
+        request,
+        stream: false,
+        ok: true,
+        startedAt: 0,
+        latencyMs: 100 + t.index,
+        usage: { inputTokens: 10, outputTokens: 10, totalTokens: 20 },
+      });
+    }
+    const stats = await measure(() => strategy.pick(candidates, ctx), { min_cpu_time: 200e6 });
+    rows.push({ strategy: name, p50Ns: stats.p50 });
+  }
+  return rows;
+}
+
+export interface MemoryRow {
+  readonly calls: number;
+  readonly heapBeforeMb: number;
+  readonly heapAfterMb: number;
+  readonly heapGrowthMb: number;
+  readonly rssGrowthMb: number;
+  /** Bytes of heap held per in-flight call (10,000 calls held open). */
+  readonly bytesPerInFlightCall: number;
+}
+
+function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (!g) throw new Error('run the benchmark with node --expose-gc');
+  for (let i = 0; i < 6; i++) g();
+}
+
+/** Heap and RSS growth over `calls` routed calls (forced GC before and after), and heap per in-flight call. */
+export async function memoryRow(calls = 100_000): Promise<MemoryRow> {
+  const router = withEvents(new Router({ targets: makeTargets(8, quietMock()), strategy: 'response-time' }));
+  for (let i = 0; i < 5000; i++) await router.complete(request);
+  gc();
+  const before = process.memoryUsage();
+  for (let i = 0; i < calls; i += 64)
+    await Promise.all(Array.from({ length: 64 }, () => router.complete(request)));
+  gc();
+  const after = process.memoryUsage();
+
+  // Heap per in-flight call: hold 10,000 calls open on an adapter that answers only when released.
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const held = new MockAdapter(
+    async () => {
+      await gate;
+      return { text: 'ok' };
+    },
+    { recordCalls: false },
+  );
+  const heldRouter = new Router({ targets: [{ id: 'h', adapter: held, model: 'm' }] });
+  gc();
+  const idle = process.memoryUsage().heapUsed;
+  const inFlight = Array.from({ length: 10_000 }, () => heldRouter.complete(request));
+  await new Promise((r) => setImmediate(r));
+  gc();
+  const busy = process.memoryUsage().heapUsed;
+  release();
+  await Promise.all(inFlight);
+  const mb = (b: number) => b / 1024 / 1024;
+  return {
+    calls,
+    heapBeforeMb: mb(before.heapUsed),
+    heapAfterMb: mb(after.heapUsed),
+    heapGrowthMb: mb(after.heapUsed - before.heapUsed),
+    rssGrowthMb: mb(after.rss - before.rss),
+    bytesPerInFlightCall: (busy - idle) / 10_000,
+  };
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}

@@ -1,0 +1,137 @@
+/**
+ * `npm run bench`: the performance suite. Measures the router's own overhead (no I/O), the cost
+ * of a strategy pick, memory over 100,000 calls, and (when `test/bench/e2e` is present) end to
+ * end against a local mock server; prints ratios and writes `docs/performance.md`.
+ *
+ * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-write` (print only).
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { Router } from '../../index.js';
+import {
+  type ConcurrencyRow,
+  concurrencyRows,
+  type MemoryRow,
+  memoryRow,
+  type OverheadRow,
+  overheadRows,
+  type PickRow,
+  pickRows,
+} from './router-overhead.js';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function table(head: string[], rows: string[][]): string {
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+function overheadTable(rows: OverheadRow[]): string {
+  return table(
+    ['case', 'routed p50 ns', 'direct p50 ns', 'overhead p50 ns', 'routed calls/s (1 core)'],
+    rows.map((r) => [r.case, fmt(r.routedNs), fmt(r.directNs), fmt(r.overheadNs), fmt(r.routedPerSec)]),
+  );
+}
+
+function concurrencyTable(rows: ConcurrencyRow[]): string {
+  return table(
+    ['case', 'routed calls/s', 'direct calls/s', 'routed ÷ direct'],
+    rows.map((r) => [r.case, fmt(r.routedPerSec), fmt(r.directPerSec), fmt(r.ratio, 2)]),
+  );
+}
+
+function pickTable(rows: PickRow[]): string {
+  return table(
+    ['strategy (8 candidates)', 'pick p50 ns'],
+    rows.map((r) => [r.strategy, fmt(r.p50Ns, 1)]),
+  );
+}
+
+function memoryTable(m: MemoryRow): string {
+  return table(
+    [
+      'calls',
+      'heap before MB',
+      'heap after MB',
+      'heap growth MB',
+      'RSS growth MB',
+      'heap per in-flight call (bytes)',
+    ],
+    [
+      [
+        fmt(m.calls),
+        fmt(m.heapBeforeMb, 2),
+        fmt(m.heapAfterMb, 2),
+        fmt(m.heapGrowthMb, 2),
+        fmt(m.rssGrowthMb, 2),
+        fmt(m.bytesPerInFlightCall),
+      ],
+    ],
+  );
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const strategies = Router.strategies.names();
+  const sections: string[] = [];
+
+  console.log('1/4 router overhead, sequential (mitata, medians)…');
+  const overhead = await overheadRows(strategies);
+  console.log(overheadTable(overhead));
+  console.log('\n2/4 router overhead at concurrency 64 (alternating rounds, medians)…');
+  const conc = await concurrencyRows(quick ? 1 : 3);
+  console.log(concurrencyTable(conc));
+  console.log('\n3/4 strategy pick cost…');
+  const picks = await pickRows(strategies);
+  console.log(pickTable(picks));
+  console.log('\n4/4 memory…');
+  const mem = await memoryRow(quick ? 20_000 : 100_000);
+  console.log(memoryTable(mem));
+
+  sections.push('## Router overhead without I/O (sequential)', '', overheadTable(overhead), '');
+  sections.push('## Router overhead at concurrency 64', '', concurrencyTable(conc), '');
+  sections.push('## Strategy pick cost', '', pickTable(picks), '');
+  sections.push('## Memory', '', memoryTable(mem), '');
+
+  if (!args.has('--no-e2e')) {
+    const e2e = await import('./e2e/index.js').catch(() => undefined);
+    if (e2e && typeof e2e.e2eMarkdown === 'function') {
+      console.log('\nend to end against a local mock server…');
+      const md: string = await e2e.e2eMarkdown({ quick });
+      console.log(md);
+      sections.push(md, '');
+    } else {
+      console.log('\n(end-to-end suite not present: skipped)');
+    }
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const header = [
+    '# Performance',
+    '',
+    'Written by `npm run bench` (`test/bench/run.ts`); do not edit by hand. Medians; ratios are from the same run.',
+    'This machine is shared and noisy: treat differences under ~20% as noise.',
+    '',
+    `- Machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 0)} GiB`,
+    `- Node ${process.version}, V8 ${process.versions.v8}`,
+    `- Run: ${new Date().toISOString()}, ${fmt(seconds, 0)} s${quick ? ' (--quick)' : ''}`,
+    '',
+    'The router path measured here includes request validation, the strategy pick, the deadline timer,',
+    'the attempt bookkeeping and the response object; "direct" calls the same `MockAdapter` without the router.',
+    '',
+  ];
+  const doc = [...header, ...sections].join('\n');
+  if (!args.has('--no-write')) {
+    writeFileSync(new URL('../../docs/performance.md', import.meta.url), `${doc}\n`);
+    console.log('\nwrote docs/performance.md');
+  }
+}
+
+await main();

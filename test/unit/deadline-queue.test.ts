@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { Router } from '../../index.js';
+import { DeadlineQueue } from '../../src/reliability/deadline-queue.js';
+import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
+import { ask, rejectionOf } from '../helpers/calls.js';
+
+function entry(deadline: number, log: number[]) {
+  return {
+    deadline,
+    prevDeadline: undefined,
+    nextDeadline: undefined,
+    queued: false,
+    expire: () => log.push(deadline),
+  };
+}
+
+describe('DeadlineQueue', () => {
+  it('expires entries in order with one timer, and refuses an earlier deadline than its tail', async () => {
+    const clock = new VirtualClock();
+    const q = new DeadlineQueue(clock);
+    const log: number[] = [];
+    const [a, b, c] = [entry(100, log), entry(100, log), entry(250, log)];
+    expect([q.add(a), q.add(b), q.add(c)]).toEqual([true, true, true]);
+    expect(q.add(entry(50, log))).toBe(false);
+    expect(clock.pendingTimers).toBe(1);
+    q.remove(b);
+    q.remove(b); // idempotent
+    await clock.advance(100);
+    expect(log).toEqual([100]);
+    await clock.advance(150);
+    expect(log).toEqual([100, 250]);
+    expect(q.size).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('clears its timer when it becomes empty, so it never keeps a process alive', () => {
+    const clock = new VirtualClock();
+    const q = new DeadlineQueue(clock);
+    const e = entry(1000, []);
+    q.add(e);
+    expect(clock.pendingTimers).toBe(1);
+    q.remove(e);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('through the router: a shorter per-request deadline after longer ones still fires on time', async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter(() => ({ text: 'slow', delayMs: 10_000 }));
+    const router = new Router({ targets: [{ id: 'a', adapter: a, model: 'm' }], clock, timeoutMs: 5000 });
+    const long1 = router.complete(ask());
+    const long2 = router.complete(ask());
+    const short = router.complete(ask('x', { timeoutMs: 100 }));
+    const shortError = await rejectionOf(clock.run(short));
+    expect(shortError.kind).toBe('timeout');
+    expect(clock.now()).toBe(100);
+    const [e1, e2] = await Promise.all([rejectionOf(clock.run(long1)), rejectionOf(long2)]);
+    expect([e1.kind, e2.kind]).toEqual(['timeout', 'timeout']);
+    expect(clock.now()).toBe(5000);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
