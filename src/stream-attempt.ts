@@ -79,6 +79,8 @@ export async function consumeStream(
           continue;
         case 'finish': {
           idle?.stop();
+          // Nothing is read after finish: release the adapter's stream (and its connection) now.
+          iterator.return?.()?.catch(() => {});
           const content: ContentPart[] = [];
           if (reasoning) content.push({ type: 'reasoning', text: reasoning });
           if (text) content.push({ type: 'text', text });
@@ -127,9 +129,9 @@ export async function consumeStream(
         target: ctx.target,
         cause,
         partialText: text,
-      status: cause.status,
-      // The router never retries it (output was sent); `cause.retryable` says whether asking again may work.
-      retryable: false,
+        status: cause.status,
+        // The router never retries it (output was sent); `cause.retryable` says whether asking again may work.
+        retryable: false,
       },
     );
   } finally {
