@@ -1,0 +1,40 @@
+/** Every example runs to completion against local mocks and prints what it promises. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..');
+
+async function example(file: string): Promise<string> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', join('examples', file)], {
+    cwd: root,
+    timeout: 60_000,
+    env: { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', CO_API_KEY: '' },
+  });
+  return stdout;
+}
+
+describe('examples', () => {
+  it('demo prints a row per call and a summary built from real results', async () => {
+    const out = await example('demo.ts');
+    expect(out).toMatch(/^\s*24\s/m);
+    expect(out).toContain('Summary');
+    expect(out).toMatch(/calls\s+24 \(\d+ succeeded/);
+  }, 60_000);
+
+  it.each([
+    ['basic-routing.ts', /call 1: /],
+    ['custom-strategy.ts', /cheapest/],
+    ['streaming.ts', /stream_interrupted/],
+    ['events-and-metrics.ts', /p50/],
+    ['providers.ts', /requests served by the mock: \{"openai":2,"anthropic":3,"cohere":2\}/],
+  ])(
+    '%s runs and prints its result',
+    async (file, expected) => {
+      expect(await example(file)).toMatch(expected);
+    },
+    60_000,
+  );
+});
