@@ -2,7 +2,7 @@ import { systemClock } from './clock.js';
 import { countsAgainstHealth, fallsBack, isRetryableKind } from './errors/error-kind.js';
 import { errorFromException } from './errors/http.js';
 import { isSwitchyardError, SwitchyardError } from './errors/switchyard-error.js';
-import { SafeEmitter } from './events.js';
+import { type AttemptStartEvent, SafeEmitter } from './events.js';
 import { costOf } from './pricing.js';
 import { StrategyRegistry } from './registry.js';
 import { fullJitterDelay, type ResolvedRetryOptions, resolveRetryOptions } from './reliability/backoff.js';
@@ -509,15 +509,7 @@ export class Router extends SafeEmitter {
     const state = target.state;
     const isProbe = call.probe;
     if (this.has('attempt:start')) {
-      this.emit('attempt:start', {
-        requestId: call.id,
-        stream: call.stream,
-        tags: call.request.tags,
-        attempt,
-        target: target.id,
-        model: target.model,
-        provider: target.provider,
-      });
+      this.emit('attempt:start', attemptFields(call, target, attempt));
     }
     const adapterRequest = this.#adapterRequest(target, call.request);
     const options = new AttemptOptions(call.scope, target.id, this.#clock);
@@ -593,13 +585,7 @@ export class Router extends SafeEmitter {
     call.attempts.push({ attempt, target: target.id, outcome: 'success', durationMs });
     if (this.has('attempt:success')) {
       this.emit('attempt:success', {
-        requestId: call.id,
-        stream: call.stream,
-        tags: call.request.tags,
-        attempt,
-        target: target.id,
-        model: target.model,
-        provider: target.provider,
+        ...attemptFields(call, target, attempt),
         durationMs,
         ttftMs,
         usage: result.usage,
@@ -666,13 +652,7 @@ export class Router extends SafeEmitter {
     call.attempts.push({ attempt, target: target.id, outcome: 'failure', errorKind: error.kind, durationMs });
     if (this.has('attempt:failure')) {
       this.emit('attempt:failure', {
-        requestId: call.id,
-        stream: call.stream,
-        tags: call.request.tags,
-        attempt,
-        target: target.id,
-        model: target.model,
-        provider: target.provider,
+        ...attemptFields(call, target, attempt),
         durationMs,
         error,
         willRetry: fallsBack(error.kind) && !call.scope.aborted && attempt < this.#retry.maxAttempts,
@@ -745,6 +725,19 @@ export class Router extends SafeEmitter {
       ? spec({ targets: this.#targets, clock: this.#clock, random: this.#random })
       : spec;
   }
+}
+
+/** The fields every `attempt:*` event carries. */
+function attemptFields(call: Call, target: TargetRuntime, attempt: number): AttemptStartEvent {
+  return {
+    requestId: call.id,
+    stream: call.stream,
+    tags: call.request.tags,
+    attempt,
+    target: target.id,
+    model: target.model,
+    provider: target.provider,
+  };
 }
 
 function providerOptionsFor(

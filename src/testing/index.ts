@@ -13,4 +13,5 @@ export {
   type MockHandler,
   type MockOutcome,
 } from './mock-adapter.js';
+export * from './simulation/index.js';
 export { VirtualClock } from './virtual-clock.js';

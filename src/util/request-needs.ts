@@ -12,7 +12,13 @@ export interface RequestNeeds {
   readonly inputTokens: number;
 }
 
-const NOTHING: RequestNeeds = Object.freeze({ streaming: false, tools: false, json: false, images: false, inputTokens: 0 });
+const NOTHING: RequestNeeds = Object.freeze({
+  streaming: false,
+  tools: false,
+  json: false,
+  images: false,
+  inputTokens: 0,
+});
 const STREAM_ONLY: RequestNeeds = Object.freeze({ ...NOTHING, streaming: true });
 
 /** Rough token count of a request's prompt and tool schemas: characters ÷ 4. */

@@ -105,7 +105,13 @@ export class ScriptedServer {
     } catch {
       body = undefined;
     }
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, raw, body };
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      raw,
+      body,
+    };
     this.requests.push(recorded);
     req.socket.setNoDelay(true);
     let closedFlag = false;
@@ -134,7 +140,12 @@ export class ScriptedServer {
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Responds with a JSON body. */
-export function json(status: number, body: unknown, headers: Record<string, string> = {}, delayMs = 0): Responder {
+export function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  delayMs = 0,
+): Responder {
   return async (_req, res) => {
     if (delayMs) await wait(delayMs);
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -192,9 +203,11 @@ export function sse(events: readonly string[], options: SseOptions = {}): Respon
     );
     const pieces: Buffer[] = [];
     if (options.chunkBytes) {
-      for (let i = 0; i < body.length; i += options.chunkBytes) pieces.push(body.subarray(i, i + options.chunkBytes));
+      for (let i = 0; i < body.length; i += options.chunkBytes)
+        pieces.push(body.subarray(i, i + options.chunkBytes));
     } else {
-      for (const e of events.slice(0, limit)) pieces.push(Buffer.from(e.split('\n').join(nl) + nl + nl, 'utf8'));
+      for (const e of events.slice(0, limit))
+        pieces.push(Buffer.from(e.split('\n').join(nl) + nl + nl, 'utf8'));
     }
     for (const piece of pieces) {
       if (ctx.isClosed()) return;

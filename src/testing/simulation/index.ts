@@ -1,0 +1,33 @@
+/**
+ * The routing-quality lab: simulated providers on a virtual clock, run through the real Router.
+ * Re-exported from `switchyard/testing`.
+ */
+export {
+  type AttemptEntry,
+  type CallMetrics,
+  type CallRecord,
+  callMetrics,
+  type DetectionMetrics,
+  type DetectionOptions,
+  detectionMetrics,
+  percentile,
+  regretOf,
+} from './metrics.js';
+export { type LabStrategy, type OracleOptions, oracle, sizeOf } from './oracle.js';
+export { conditionsAt, type DegradationEvent, degradationEvents } from './phases.js';
+export {
+  SIMULATED_PROVIDER,
+  type SimulatedCall,
+  SimulatedProvider,
+  type SimulatedProviderOptions,
+} from './provider.js';
+export { deriveSeed, lognormalFactor, streamOf } from './random.js';
+export {
+  type ProviderSummary,
+  type SimulationOptions,
+  type SimulationResult,
+  type SimulationRouterOptions,
+  simulate,
+} from './simulate.js';
+export type * from './types.js';
+export { drawTokens, generateWorkload, promptOf, requestOf } from './workload.js';

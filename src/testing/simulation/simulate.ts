@@ -1,0 +1,247 @@
+import { isSwitchyardError } from '../../errors/switchyard-error.js';
+import type { StrategyRegistry } from '../../registry.js';
+import type { RetryOptions } from '../../reliability/backoff.js';
+import type { BreakerOptions } from '../../reliability/circuit-breaker.js';
+import { Router } from '../../router.js';
+import { resolveUtilityWeights, type UtilityWeights } from '../../scoring/utility.js';
+import type { AttemptRecord, CompletionResponse } from '../../types/response.js';
+import type { Strategy, StrategyFactory } from '../../types/strategy.js';
+import type { TargetConfig } from '../../types/target.js';
+import { VirtualClock } from '../virtual-clock.js';
+import {
+  type AttemptEntry,
+  type CallMetrics,
+  type CallRecord,
+  callMetrics,
+  type DetectionMetrics,
+  type DetectionOptions,
+  detectionMetrics,
+} from './metrics.js';
+import type { LabStrategy } from './oracle.js';
+import { checkProviderSpec, conditionsAt, degradationEvents } from './phases.js';
+import { type SimulatedCall, SimulatedProvider } from './provider.js';
+import { streamOf } from './random.js';
+import type { SimulatedProviderSpec, WorkloadSpec } from './types.js';
+import { generateWorkload, requestOf } from './workload.js';
+
+/** Router settings of a simulation (the rest is set by the lab: clock, random, targets). */
+export interface SimulationRouterOptions {
+  /** @default { maxAttempts: 3 } (router defaults for the rest) */
+  readonly retry?: RetryOptions;
+  /** @default the router's default breaker */
+  readonly breaker?: BreakerOptions | false;
+  /** Whole-call deadline. @default 60000 */
+  readonly timeoutMs?: number;
+  /** Stream idle timeout. @default off */
+  readonly streamIdleTimeoutMs?: number;
+  /** Where strategy names are looked up. @default Router.strategies */
+  readonly strategies?: StrategyRegistry;
+}
+
+/** What to simulate. */
+export interface SimulationOptions {
+  /** The providers, one target each, in target order. */
+  readonly providers: readonly SimulatedProviderSpec[];
+  /** The calls. */
+  readonly workload: WorkloadSpec;
+  /**
+   * The strategy: a registered name, a `Strategy`, a factory, or a {@link LabStrategy} such as
+   * `oracle()`. @default 'round-robin'
+   */
+  readonly strategy?: string | Strategy | StrategyFactory | LabStrategy;
+  /** Seed of every random stream of the run (workload, providers, router). @default 1 */
+  readonly seed?: number;
+  /** Router settings. */
+  readonly router?: SimulationRouterOptions;
+  /** Utility weights of the metrics. @default DEFAULT_UTILITY_WEIGHTS */
+  readonly weights?: UtilityWeights;
+  /** Parameters of the detection metrics. */
+  readonly detection?: DetectionOptions;
+  /** Called with the router before the first call, e.g. to listen to its events. */
+  readonly onRouter?: (router: Router) => void;
+}
+
+/** Per-provider figures of a run. */
+export interface ProviderSummary {
+  readonly id: string;
+  /** Attempts it received. */
+  readonly attempts: number;
+  /** Its share of all attempts. */
+  readonly share: number;
+  /** Attempts that started while the router had it ejected (must be 0). */
+  readonly attemptsWhileEjected: number;
+  /** Time of its last attempt, simulated ms (−1 when none). */
+  readonly lastAttemptAt: number;
+  /** Whether it was healthy at the end of the workload and still got no attempt in its last quarter. */
+  readonly starved: boolean;
+}
+
+/** Everything a run produced. */
+export interface SimulationResult {
+  readonly seed: number;
+  /** The strategy's name. */
+  readonly strategy: string;
+  /** Every call, in arrival order. */
+  readonly calls: readonly CallRecord[];
+  /** Every attempt that reached a provider, in start order. */
+  readonly attempts: readonly AttemptEntry[];
+  /** Latency, errors, cost, utility. */
+  readonly metrics: CallMetrics;
+  /** One entry per degraded or outage phase of the providers. */
+  readonly detection: readonly DetectionMetrics[];
+  /** Per provider, in target order. */
+  readonly providers: readonly ProviderSummary[];
+  /** Simulated time at which the last call settled. */
+  readonly endMs: number;
+}
+
+function isLabStrategy(value: SimulationOptions['strategy']): value is LabStrategy {
+  return typeof value === 'object' && value !== null && 'create' in value;
+}
+
+/**
+ * Runs a workload through the real {@link Router} and a real strategy against simulated
+ * providers, on a virtual clock: minutes of traffic in a fraction of a second, the same seed
+ * giving the same records.
+ *
+ * @example
+ * ```ts
+ * import { simulate } from 'switchyard/testing';
+ * import 'switchyard'; // registers the built-in strategies
+ *
+ * const result = await simulate({
+ *   seed: 7,
+ *   strategy: 'response-time',
+ *   providers: [
+ *     { id: 'fast', latency: { ttftMs: 300, prefillTokensPerSec: 10_000, decodeTokensPerSec: 120 },
+ *       price: { inputPerMTok: 3, outputPerMTok: 15 } },
+ *     { id: 'cheap', latency: { ttftMs: 800, prefillTokensPerSec: 4_000, decodeTokensPerSec: 50 },
+ *       price: { inputPerMTok: 0.15, outputPerMTok: 0.6 }, phases: [{ from: 60_000, until: 120_000, state: 'outage' }] },
+ *   ],
+ *   workload: {
+ *     durationMs: 180_000, ratePerSec: 5,
+ *     inputTokens: { kind: 'lognormal', median: 800, sigma: 1 },
+ *     outputTokens: { kind: 'lognormal', median: 200, sigma: 0.7, max: 2000 },
+ *   },
+ * });
+ * console.log(result.metrics.p95Ms, result.metrics.errorRate, result.detection[0]?.secondsToReturn);
+ * ```
+ */
+export async function simulate(options: SimulationOptions): Promise<SimulationResult> {
+  const seed = options.seed ?? 1;
+  const specs = options.providers;
+  specs.forEach(checkProviderSpec);
+  const weights = resolveUtilityWeights(options.weights);
+  const clock = new VirtualClock(0);
+  const indexOf = new Map(specs.map((s, i) => [s.id, i]));
+  const attempts: AttemptEntry[] = [];
+  const ejectedUntil = new Float64Array(specs.length);
+  const whileEjected = new Int32Array(specs.length);
+  const onCall = (call: SimulatedCall) => {
+    const provider = indexOf.get(call.provider)!;
+    attempts.push({ startedAt: call.startedAt, provider });
+    if (call.startedAt < ejectedUntil[provider]!) whileEjected[provider]!++;
+  };
+  const providers = specs.map(
+    (spec) => new SimulatedProvider(spec, { random: streamOf(seed, `provider:${spec.id}`), clock, onCall }),
+  );
+  const targets: TargetConfig[] = providers.map((adapter, i) => {
+    const spec = specs[i]!;
+    return {
+      id: spec.id,
+      adapter,
+      model: spec.model ?? spec.id,
+      weight: spec.weight,
+      priority: spec.priority,
+      contextWindow: spec.contextWindow,
+    };
+  });
+  const spec = options.strategy ?? 'round-robin';
+  const r = options.router ?? {};
+  const router = new Router({
+    targets,
+    strategy: isLabStrategy(spec) ? spec.create(providers) : spec,
+    strategies: r.strategies,
+    clock,
+    random: streamOf(seed, 'router'),
+    retry: { maxAttempts: 3, ...r.retry },
+    breaker: r.breaker,
+    timeoutMs: r.timeoutMs ?? 60_000,
+    streamIdleTimeoutMs: r.streamIdleTimeoutMs,
+    // The lab builds valid requests; validating 10⁴ long prompts would only cost time.
+    validateRequests: false,
+  });
+  router.on('target:ejected', (e) => {
+    const i = indexOf.get(e.target);
+    if (i !== undefined) ejectedUntil[i] = Math.max(ejectedUntil[i]!, e.until);
+  });
+  options.onRouter?.(router);
+
+  const workload = generateWorkload(options.workload, streamOf(seed, 'workload'));
+  const calls: CallRecord[] = new Array(workload.length);
+  let pending = workload.length;
+  let allSettled!: () => void;
+  const done = new Promise<void>((resolve) => {
+    allSettled = resolve;
+  });
+  if (pending === 0) allSettled();
+  const tags = options.workload.tags;
+  for (const call of workload) {
+    clock.setTimeout(() => {
+      const request = requestOf(call, tags);
+      const response = call.stream ? router.stream(request).response : router.complete(request);
+      const settle = (ok: boolean, value: CompletionResponse | unknown) => {
+        const res = ok ? (value as CompletionResponse) : undefined;
+        const error = ok ? undefined : isSwitchyardError(value) ? value : undefined;
+        const tried: readonly AttemptRecord[] = res?.attempts ?? error?.attempts ?? [];
+        calls[call.index] = {
+          index: call.index,
+          at: call.at,
+          stream: call.stream,
+          inputTokens: call.inputTokens,
+          outputTokens: call.outputTokens,
+          ok,
+          errorKind: ok ? undefined : (error?.kind ?? 'server'),
+          latencyMs: clock.now() - call.at,
+          costUsd: res?.costUsd ?? 0,
+          target: res?.target ?? tried.at(-1)?.target,
+          attempts: tried.length,
+          firstAttemptOk: tried[0]?.outcome === 'success',
+        };
+        if (--pending === 0) allSettled();
+      };
+      response.then(
+        (v) => settle(true, v),
+        (e: unknown) => settle(false, e),
+      );
+    }, call.at);
+  }
+  await clock.run(done, options.workload.durationMs + 3_600_000);
+
+  const endMs = clock.now();
+  const events = degradationEvents(specs);
+  const counts = new Int32Array(specs.length);
+  const last = new Float64Array(specs.length).fill(-1);
+  for (const a of attempts) {
+    counts[a.provider]!++;
+    last[a.provider] = a.startedAt;
+  }
+  const lastQuarter = options.workload.durationMs * 0.75;
+  return {
+    seed,
+    strategy: router.strategyName,
+    calls,
+    attempts,
+    metrics: callMetrics(calls, weights),
+    detection: events.map((e) => detectionMetrics(attempts, e, options.detection)),
+    providers: specs.map((s, i) => ({
+      id: s.id,
+      attempts: counts[i]!,
+      share: attempts.length === 0 ? 0 : counts[i]! / attempts.length,
+      attemptsWhileEjected: whileEjected[i]!,
+      lastAttemptAt: last[i]!,
+      starved: conditionsAt(s, options.workload.durationMs).state === 'healthy' && last[i]! < lastQuarter,
+    })),
+    endMs,
+  };
+}
