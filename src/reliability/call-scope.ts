@@ -116,11 +116,6 @@ export class CallScope implements DeadlineEntry {
     });
   }
 
-  /** Clock time left before the deadline. */
-  remaining(): number {
-    return this.deadline - this.#clock.now();
-  }
-
   /** Releases the timer and the listener on the caller's signal. Idempotent. */
   dispose(): void {
     this.#queue?.remove(this);
