@@ -18,9 +18,11 @@ export const systemClock: Clock = {
     const due = now() + ms;
     const fire = () => {
       const left = due - now();
+      if (left <= 0) return fn();
       // Node fires timers longer than 2^31-1 ms after 1 ms: cap each leg at ~24.8 days.
-      if (left > 0) handle.timer = setTimeout(fire, Math.min(Math.ceil(left), MAX_TIMER_MS));
-      else fn();
+      const refed = handle.timer?.hasRef() ?? true;
+      handle.timer = setTimeout(fire, Math.min(Math.ceil(left), MAX_TIMER_MS));
+      if (!refed) handle.timer.unref();
     };
     handle.timer = setTimeout(fire, Math.min(Math.max(0, ms), MAX_TIMER_MS));
     return handle;
@@ -28,6 +30,12 @@ export const systemClock: Clock = {
   clearTimeout(handle: TimerHandle): void {
     const timer = (handle as { timer?: ReturnType<typeof setTimeout> } | undefined)?.timer;
     if (timer !== undefined) clearTimeout(timer);
+  },
+  unref(handle: TimerHandle): void {
+    (handle as { timer?: ReturnType<typeof setTimeout> } | undefined)?.timer?.unref();
+  },
+  ref(handle: TimerHandle): void {
+    (handle as { timer?: ReturnType<typeof setTimeout> } | undefined)?.timer?.ref();
   },
 };
 

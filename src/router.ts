@@ -22,7 +22,7 @@ import { TargetRuntime } from './target-runtime.js';
 import type { AdapterCallOptions } from './types/adapter.js';
 import type { Clock, RandomSource } from './types/clock.js';
 import type { AdapterRequest, CompletionRequest } from './types/request.js';
-import type { AdapterResponse, AttemptRecord, CompletionResponse } from './types/response.js';
+import type { AdapterResponse, AttemptRecord, CompletionResponse, Warning } from './types/response.js';
 import type { PickContext, Strategy, StrategyFactory } from './types/strategy.js';
 import type { TargetView } from './types/target.js';
 import { textOf, toolCallsOf } from './util/content.js';
@@ -71,6 +71,7 @@ interface Call {
 }
 
 let routerCount = 0;
+const NO_WARNINGS: readonly Warning[] = Object.freeze([]);
 
 /**
  * Routes LLM calls across targets: a strategy picks the target of each attempt; retries,
@@ -606,7 +607,7 @@ export class Router extends SafeEmitter {
       latencyMs: now - call.startedAt,
       costUsd,
       responseId: result.responseId,
-      warnings: result.warnings ?? [],
+      warnings: result.warnings ?? NO_WARNINGS,
       providerMetadata: result.providerMetadata,
     };
     call.sink?.push({ type: 'finish', finishReason: response.finishReason, usage: response.usage, response });

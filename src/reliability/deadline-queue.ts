@@ -22,6 +22,8 @@ export class DeadlineQueue {
   #head: DeadlineEntry | undefined;
   #tail: DeadlineEntry | undefined;
   #timer: TimerHandle | undefined;
+  /** The timer is unref'd and waits for the next entry (the queue is empty). */
+  #idle = false;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -38,6 +40,11 @@ export class DeadlineQueue {
     else tail.nextDeadline = entry;
     this.#tail = entry;
     if (this.#timer === undefined) this.#arm();
+    else if (this.#idle) {
+      // The timer left from the last busy period may be due before this entry: it then re-arms.
+      this.#idle = false;
+      this.#clock.ref?.(this.#timer);
+    }
     return true;
   }
 
@@ -52,10 +59,16 @@ export class DeadlineQueue {
     else next.prevDeadline = prev;
     entry.prevDeadline = undefined;
     entry.nextDeadline = undefined;
-    // An empty queue must not hold a timer: it would keep the process alive for nothing.
+    // An empty queue must not keep the process alive. Where the clock can, the timer is only
+    // unref'd and reused by the next entry: sequential calls then cost no timer operations.
     if (this.#head === undefined && this.#timer !== undefined) {
-      this.#clock.clearTimeout(this.#timer);
-      this.#timer = undefined;
+      if (this.#clock.unref !== undefined && this.#clock.ref !== undefined) {
+        this.#clock.unref(this.#timer);
+        this.#idle = true;
+      } else {
+        this.#clock.clearTimeout(this.#timer);
+        this.#timer = undefined;
+      }
     }
   }
 
@@ -74,6 +87,7 @@ export class DeadlineQueue {
 
   #fire(): void {
     this.#timer = undefined;
+    this.#idle = false;
     const now = this.#clock.now();
     for (let head = this.#head; head !== undefined && head.deadline <= now; head = this.#head) {
       this.remove(head);

@@ -12,6 +12,10 @@ export interface Clock {
   setTimeout(fn: () => void, ms: number): TimerHandle;
   /** Cancels a timer. Unknown handles are ignored. */
   clearTimeout(handle: TimerHandle): void;
+  /** Lets a pending timer stop keeping the process alive (optional; real clocks only). */
+  unref?(handle: TimerHandle): void;
+  /** Makes a timer keep the process alive again after {@link unref} (optional). */
+  ref?(handle: TimerHandle): void;
 }
 
 /** A source of uniform random numbers in [0, 1). Inject a seeded one for deterministic runs. */

@@ -28,14 +28,18 @@ export function textOf(content: readonly ContentPart[]): string {
 }
 
 /** The tool calls of generated content, in order. */
-export function toolCallsOf(content: readonly ContentPart[]): ToolCall[] {
-  const calls: ToolCall[] = [];
+export function toolCallsOf(content: readonly ContentPart[]): readonly ToolCall[] {
+  let calls: ToolCall[] | undefined;
   for (const part of content) {
-    if (part.type === 'tool-call')
-      calls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
+    if (part.type !== 'tool-call') continue;
+    const call = { toolCallId: part.toolCallId, toolName: part.toolName, input: part.input };
+    if (calls === undefined) calls = [call];
+    else calls.push(call);
   }
-  return calls;
+  return calls ?? NONE; // most responses have no tool calls: share one empty array
 }
+
+const NONE: readonly ToolCall[] = Object.freeze([]);
 
 /** Tool-call arguments as JSON text: strings are kept as they are, other values serialised. */
 export function toolInputText(input: unknown): string {

@@ -59,3 +59,34 @@ describe('DeadlineQueue', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 });
+
+describe('DeadlineQueue with a clock that can unref timers', () => {
+  it('keeps one timer across busy periods: unref when empty, ref again on the next entry', async () => {
+    const clock = new VirtualClock();
+    const refs: string[] = [];
+    const refClock = Object.assign(Object.create(clock) as VirtualClock, {
+      setTimeout: (fn: () => void, ms: number) => {
+        refs.push('set');
+        return clock.setTimeout(fn, ms);
+      },
+      unref: () => refs.push('unref'),
+      ref: () => refs.push('ref'),
+      now: () => clock.now(),
+      clearTimeout: (h: unknown) => clock.clearTimeout(h),
+    });
+    const q = new DeadlineQueue(refClock);
+    const log: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const e = entry(1000 + i, log);
+      q.add(e);
+      q.remove(e);
+    }
+    expect(refs).toEqual(['set', 'unref', 'ref', 'unref', 'ref', 'unref']);
+    const late = entry(5000, log);
+    q.add(late);
+    await clock.advance(1000); // the old timer fires for nothing and re-arms for the new head
+    expect(log).toEqual([]);
+    await clock.advance(4000);
+    expect(log).toEqual([5000]);
+  });
+});
