@@ -8,6 +8,7 @@ import {
   kindFromHttpStatus,
   redactSecrets,
   SwitchyardError,
+  sanitizeError,
 } from '../../src/index.js';
 
 /** What the error mapping needs to know about the attempt. */
@@ -111,7 +112,18 @@ function classify(error: unknown, context: ErrorContext): SwitchyardError {
  * stream by type, connection failures → `connection`, client timeout → `timeout`, caller abort
  * → the abort reason, malformed JSON → `server`.
  */
+/**
+ * The {@link SwitchyardError} for `error`, with `target` set, secrets redacted from the message
+ * and a sanitised copy of the SDK error as `cause` (SDK errors can embed the response body).
+ */
 export function toSwitchyardError(error: unknown, context: ErrorContext): SwitchyardError {
+  const mapped = mapError(error, context);
+  const cause = mapped.cause;
+  if (!(cause instanceof Error) || isSwitchyardError(cause)) return mapped;
+  return mapped.with({ cause: sanitizeError(cause, [context.apiKey]) });
+}
+
+function mapError(error: unknown, context: ErrorContext): SwitchyardError {
   const mapped = classify(error, context);
   const message = redactSecrets(mapped.message, [context.apiKey]);
   return message === mapped.message ? mapped : mapped.with({ message });

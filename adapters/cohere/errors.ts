@@ -8,6 +8,7 @@ import {
   isSwitchyardError,
   redactSecrets,
   SwitchyardError,
+  sanitizeError,
 } from '../../src/index.js';
 import { transportFailureOf } from './sdk-fetch.js';
 
@@ -29,11 +30,18 @@ interface SdkHttpError {
   readonly rawResponse?: { readonly headers?: unknown };
 }
 
-/** Maps an exception of one attempt; the API key never appears in the result's message. */
+/**
+ * Maps an exception of one attempt. The API key never appears in the result's message, and the
+ * `cause` is a sanitised copy of the SDK error (SDK errors can embed the response body).
+ */
 export function toSwitchyardError(error: unknown, context: ErrorContext): SwitchyardError {
   const mapped = mapError(error, context);
   const message = redactSecrets(mapped.message, [context.apiKey]);
-  return message === mapped.message ? mapped : mapped.with({ message });
+  const cause =
+    mapped.cause instanceof Error && !isSwitchyardError(mapped.cause)
+      ? sanitizeError(mapped.cause, [context.apiKey])
+      : mapped.cause;
+  return message === mapped.message && cause === mapped.cause ? mapped : mapped.with({ message, cause });
 }
 
 function mapError(error: unknown, { target, signal, apiKey }: ErrorContext): SwitchyardError {

@@ -13,6 +13,7 @@ import {
   isSwitchyardError,
   redactSecrets,
   SwitchyardError,
+  sanitizeError,
 } from '../../src/index.js';
 
 /** Context of one attempt. */
@@ -38,7 +39,18 @@ function codeOf(error: APIError): string | undefined {
 }
 
 /** The {@link SwitchyardError} for `error`, with `target` set and secrets redacted. */
+/**
+ * The {@link SwitchyardError} for `error`, with `target` set, secrets redacted from the message
+ * and a sanitised copy of the SDK error as `cause` (SDK errors can embed the response body).
+ */
 export function toSwitchyardError(error: unknown, ctx: ErrorContext): SwitchyardError {
+  const mapped = mapError(error, ctx);
+  const cause = mapped.cause;
+  if (!(cause instanceof Error) || isSwitchyardError(cause)) return mapped;
+  return mapped.with({ cause: sanitizeError(cause, [ctx.apiKey]) });
+}
+
+function mapError(error: unknown, ctx: ErrorContext): SwitchyardError {
   const { target, signal } = ctx;
   const redact = (text: string) => redactSecrets(text, [ctx.apiKey]);
   if (isSwitchyardError(error)) return error.target === undefined ? error.with({ target }) : error;

@@ -18,3 +18,31 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
   out = out.replace(KEY_PATTERNS[2]!, (_m, name: string, sep: string) => `${name}${sep}[redacted]`);
   return out;
 }
+
+const KEPT_FIELDS = ['status', 'code', 'type', 'kind', 'requestID', 'request_id'] as const;
+
+/**
+ * A copy of an error that is safe to keep as a `cause`: name, message and stack redacted with
+ * {@link redactSecrets}, a few diagnostic fields (`status`, `code`, `type`, request id) kept,
+ * its own `cause` chain sanitised the same way (3 levels deep). Vendor SDK errors can embed the
+ * provider's response body, and a body may echo a key back.
+ */
+export function sanitizeError(
+  error: unknown,
+  secrets: ReadonlyArray<string | undefined> = [],
+  depth = 3,
+): unknown {
+  if (!(error instanceof Error)) return typeof error === 'string' ? redactSecrets(error, secrets) : error;
+  const copy = new Error(redactSecrets(error.message, secrets));
+  copy.name = error.name;
+  copy.stack = error.stack === undefined ? undefined : redactSecrets(error.stack, secrets);
+  const source = error as unknown as Record<string, unknown>;
+  const target = copy as unknown as Record<string, unknown>;
+  for (const field of KEPT_FIELDS) {
+    const value = source[field];
+    if (typeof value === 'string' || typeof value === 'number')
+      target[field] = typeof value === 'string' ? redactSecrets(value, secrets) : value;
+  }
+  if (error.cause !== undefined && depth > 1) copy.cause = sanitizeError(error.cause, secrets, depth - 1);
+  return copy;
+}

@@ -168,3 +168,23 @@ describe('redactSecrets', () => {
     expect(out).toContain('[redacted]');
   });
 });
+
+describe('sanitizeError', () => {
+  it('copies an error with message, stack and cause chain redacted, keeping diagnostic fields', async () => {
+    const { sanitizeError } = await import('../../index.js');
+    const inner = new Error('inner sk-abcdefghijklmnop');
+    const outer = Object.assign(new Error('outer my-key-value', { cause: inner }), {
+      status: 401,
+      code: 'bad_key',
+      secret: 'x',
+    });
+    const copy = sanitizeError(outer, ['my-key-value']) as Error & Record<string, unknown>;
+    expect(copy).not.toBe(outer);
+    expect(copy.message).toBe('outer [redacted]');
+    expect(String(copy.stack)).not.toContain('my-key-value');
+    expect([copy.status, copy.code, copy.secret]).toEqual([401, 'bad_key', undefined]);
+    expect((copy.cause as Error).message).toBe('inner [redacted]');
+    expect(sanitizeError('text my-key-value', ['my-key-value'])).toBe('text [redacted]');
+    expect(sanitizeError(42)).toBe(42);
+  });
+});
