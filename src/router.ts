@@ -1,4 +1,5 @@
-import { systemClock } from './clock.js';
+import { AttemptOptions, adapterRequestFor, linkedController } from './adapter-call.js';
+import { sleep, systemClock } from './clock.js';
 import { countsAgainstHealth, fallsBack, isRetryableKind } from './errors/error-kind.js';
 import { errorFromException } from './errors/http.js';
 import { isSwitchyardError, SwitchyardError } from './errors/switchyard-error.js';
@@ -17,16 +18,16 @@ import { rateWindow } from './reliability/rate-window.js';
 import type { RouterOptions } from './router-options.js';
 import { createRouterStream, type RouterStream, type RouterStreamController } from './router-stream.js';
 import { MemoryStateStore, type StateStore } from './state/store.js';
+import { StrategyResolver } from './strategy-resolver.js';
 import { consumeStream } from './stream-attempt.js';
 import { TargetRuntime } from './target-runtime.js';
-import type { AdapterCallOptions } from './types/adapter.js';
 import type { Clock, RandomSource } from './types/clock.js';
-import type { AdapterRequest, CompletionRequest } from './types/request.js';
+import type { CompletionRequest } from './types/request.js';
 import type { AdapterResponse, AttemptRecord, CompletionResponse, Warning } from './types/response.js';
-import type { PickContext, Strategy, StrategyFactory } from './types/strategy.js';
+import type { PickContext, Strategy } from './types/strategy.js';
 import type { TargetView } from './types/target.js';
 import { textOf, toolCallsOf } from './util/content.js';
-import { needsOf, type RequestNeeds, servable } from './util/request-needs.js';
+import { describeNeeds, needsOf, type RequestNeeds, servable } from './util/request-needs.js';
 import { validateRequest, validateRouterOptions } from './validation/validate.js';
 
 /** Health of one target, from {@link Router.health}. */
@@ -91,12 +92,7 @@ export class Router extends SafeEmitter {
 
   readonly #targets: readonly TargetRuntime[];
   readonly #groups = new Map<string, TargetRuntime[]>();
-  readonly #registry: StrategyRegistry;
-  readonly #strategy: Strategy;
-  readonly #strategyName: string;
-  /** The registered name the default strategy was created from, if any. */
-  readonly #defaultName: string | undefined;
-  readonly #namedStrategies = new Map<string, Strategy>();
+  readonly #strategies: StrategyResolver;
   readonly #clock: Clock;
   readonly #random: RandomSource;
   readonly #retry: ResolvedRetryOptions;
@@ -128,7 +124,6 @@ export class Router extends SafeEmitter {
     this.#idleTimeoutMs = options.streamIdleTimeoutMs ?? 0;
     this.#includeContent = options.includeContentInEvents ?? false;
     this.#validate = options.validateRequests ?? true;
-    this.#registry = options.strategies ?? Router.strategies;
     this.#idPrefix = `r${++routerCount}-`;
     const store: StateStore = options.store ?? new MemoryStateStore();
     this.#storeCommit = store.commit?.bind(store);
@@ -142,10 +137,15 @@ export class Router extends SafeEmitter {
     }
     this.#checkImages = this.#targets.some((t) => !t.capabilities.images);
     this.#checkContext = this.#targets.some((t) => t.contextWindow !== undefined);
-    const spec = options.strategy ?? 'round-robin';
-    this.#strategy = typeof spec === 'string' ? this.#createNamed(spec, 'config') : this.#instantiate(spec);
-    this.#defaultName = typeof spec === 'string' ? spec : undefined;
-    this.#strategyName = this.#strategy.name;
+    this.#strategies = new StrategyResolver(
+      options.strategy ?? 'round-robin',
+      options.strategies ?? Router.strategies,
+      {
+        targets: this.#targets,
+        clock: this.#clock,
+        random: this.#random,
+      },
+    );
   }
 
   /** The targets, as strategies see them, in configuration order. */
@@ -155,7 +155,7 @@ export class Router extends SafeEmitter {
 
   /** Name of the router's default strategy. */
   get strategyName(): string {
-    return this.#strategyName;
+    return this.#strategies.default.name;
   }
 
   /** A snapshot of every target's health. */
@@ -220,7 +220,8 @@ export class Router extends SafeEmitter {
           retryable: false,
         });
       }
-      const strategy = request.strategy === undefined ? this.#strategy : this.#named(request.strategy);
+      const strategy =
+        request.strategy === undefined ? this.#strategies.default : this.#strategies.named(request.strategy);
       const candidates = request.model === undefined ? this.#targets : this.#groups.get(request.model);
       if (candidates === undefined) {
         throw new SwitchyardError(
@@ -424,22 +425,7 @@ export class Router extends SafeEmitter {
         fromRetryAfter,
       });
     }
-    await this.#sleep(delayMs, call.scope.signal);
-  }
-
-  #sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        this.#clock.clearTimeout(timer);
-        reject(signal.reason);
-      };
-      const timer = this.#clock.setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    await sleep(this.#clock, delayMs, call.scope.signal);
   }
 
   #pick(
@@ -512,7 +498,7 @@ export class Router extends SafeEmitter {
     if (this.has('attempt:start')) {
       this.emit('attempt:start', attemptFields(call, target, attempt));
     }
-    const adapterRequest = this.#adapterRequest(target, call.request);
+    const adapterRequest = adapterRequestFor(target, call.request);
     const options = new AttemptOptions(call.scope, target.id, this.#clock);
     let result: AdapterResponse;
     let ttftMs: number | undefined;
@@ -675,57 +661,6 @@ export class Router extends SafeEmitter {
     const error = isSwitchyardError(thrown) ? thrown : errorFromException(thrown, { target: target.id });
     return error.target === undefined ? error.with({ target: target.id }) : error;
   }
-
-  #adapterRequest(target: TargetRuntime, request: CompletionRequest): AdapterRequest {
-    return {
-      model: target.model,
-      messages: request.messages,
-      maxOutputTokens: request.maxOutputTokens ?? target.config.maxOutputTokens,
-      temperature: request.temperature,
-      topP: request.topP,
-      topK: request.topK,
-      presencePenalty: request.presencePenalty,
-      frequencyPenalty: request.frequencyPenalty,
-      stopSequences: request.stopSequences,
-      seed: request.seed,
-      responseFormat: request.responseFormat,
-      tools: request.tools,
-      toolChoice: request.toolChoice,
-      providerOptions: providerOptionsFor(target, request),
-      headers: request.headers,
-    };
-  }
-
-  #named(name: string): Strategy {
-    if (name === this.#defaultName) return this.#strategy;
-    let strategy = this.#namedStrategies.get(name);
-    if (strategy === undefined) {
-      strategy = this.#createNamed(name, 'invalid_request');
-      this.#namedStrategies.set(name, strategy);
-    }
-    return strategy;
-  }
-
-  #createNamed(name: string, kind: 'config' | 'invalid_request'): Strategy {
-    const factory = this.#registry.get(name);
-    if (factory === undefined) {
-      const known = this.#registry.names();
-      throw new SwitchyardError(
-        kind,
-        `${kind === 'config' ? 'strategy' : 'request.strategy'}: unknown strategy '${name}'; registered: ${
-          known.length ? known.join(', ') : '(none — import the built-ins from "switchyard")'
-        }`,
-        { retryable: false },
-      );
-    }
-    return this.#instantiate(factory);
-  }
-
-  #instantiate(spec: Strategy | StrategyFactory): Strategy {
-    return typeof spec === 'function'
-      ? spec({ targets: this.#targets, clock: this.#clock, random: this.#random })
-      : spec;
-  }
 }
 
 /** The fields every `attempt:*` event carries. */
@@ -739,54 +674,4 @@ function attemptFields(call: Call, target: TargetRuntime, attempt: number): Atte
     model: target.model,
     provider: target.provider,
   };
-}
-
-function providerOptionsFor(
-  target: TargetRuntime,
-  request: CompletionRequest,
-): Readonly<Record<string, unknown>> | undefined {
-  const fromTarget = target.config.providerOptions;
-  const fromRequest = request.providerOptions;
-  if (fromRequest === undefined) return fromTarget;
-  const byProvider = fromRequest[target.provider];
-  const byId = fromRequest[target.id];
-  if (byProvider === undefined && byId === undefined) return fromTarget;
-  return { ...fromTarget, ...byProvider, ...byId };
-}
-
-function describeNeeds(needs: RequestNeeds): string {
-  const parts: string[] = [];
-  if (needs.streaming) parts.push('streaming');
-  if (needs.tools) parts.push('tools');
-  if (needs.json) parts.push(`json ${needs.json === 'schema' ? 'schema' : 'mode'}`);
-  if (needs.images) parts.push('images');
-  if (needs.inputTokens > 0) parts.push(`~${needs.inputTokens} input tokens`);
-  return parts.length ? `it needs ${parts.join(', ')}` : 'no target matched';
-}
-
-/** An AbortController that also aborts when `parent` does; `unlink` removes the listener. */
-function linkedController(parent: AbortSignal): { controller: AbortController; unlink: () => void } {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(parent.reason);
-  parent.addEventListener('abort', onAbort, { once: true });
-  return { controller, unlink: () => parent.removeEventListener('abort', onAbort) };
-}
-
-/** The options of one attempt; the abort signal is created only if the adapter reads it. */
-class AttemptOptions implements AdapterCallOptions {
-  readonly #scope: CallScope;
-  readonly target: string;
-  readonly clock: Clock;
-  readonly deadline: number;
-
-  constructor(scope: CallScope, target: string, clock: Clock) {
-    this.#scope = scope;
-    this.target = target;
-    this.clock = clock;
-    this.deadline = scope.deadline;
-  }
-
-  get signal(): AbortSignal {
-    return this.#scope.signal;
-  }
 }

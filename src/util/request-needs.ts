@@ -79,3 +79,14 @@ export function servable(target: TargetView, needs: RequestNeeds): boolean {
     return false;
   return true;
 }
+
+/** The needs, in words, for error messages. */
+export function describeNeeds(needs: RequestNeeds): string {
+  const parts: string[] = [];
+  if (needs.streaming) parts.push('streaming');
+  if (needs.tools) parts.push('tools');
+  if (needs.json) parts.push(`json ${needs.json === 'schema' ? 'schema' : 'mode'}`);
+  if (needs.images) parts.push('images');
+  if (needs.inputTokens > 0) parts.push(`~${needs.inputTokens} input tokens`);
+  return parts.length ? `it needs ${parts.join(', ')}` : 'no target matched';
+}

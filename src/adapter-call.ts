@@ -1,0 +1,73 @@
+import type { CallScope } from './reliability/call-scope.js';
+import type { TargetRuntime } from './target-runtime.js';
+import type { AdapterCallOptions } from './types/adapter.js';
+import type { Clock } from './types/clock.js';
+import type { AdapterRequest, CompletionRequest } from './types/request.js';
+
+/**
+ * What one attempt hands its adapter: the request with the model and provider options resolved
+ * for the target, and the call options.
+ */
+export function adapterRequestFor(target: TargetRuntime, request: CompletionRequest): AdapterRequest {
+  return {
+    model: target.model,
+    messages: request.messages,
+    maxOutputTokens: request.maxOutputTokens ?? target.config.maxOutputTokens,
+    temperature: request.temperature,
+    topP: request.topP,
+    topK: request.topK,
+    presencePenalty: request.presencePenalty,
+    frequencyPenalty: request.frequencyPenalty,
+    stopSequences: request.stopSequences,
+    seed: request.seed,
+    responseFormat: request.responseFormat,
+    tools: request.tools,
+    toolChoice: request.toolChoice,
+    providerOptions: providerOptionsFor(target, request),
+    headers: request.headers,
+  };
+}
+
+/**
+ * Provider options for one target: the target's own, then the request's by provider name, then
+ * the request's by target id (later ones win).
+ */
+export function providerOptionsFor(
+  target: TargetRuntime,
+  request: CompletionRequest,
+): Readonly<Record<string, unknown>> | undefined {
+  const fromTarget = target.config.providerOptions;
+  const fromRequest = request.providerOptions;
+  if (fromRequest === undefined) return fromTarget;
+  const byProvider = fromRequest[target.provider];
+  const byId = fromRequest[target.id];
+  if (byProvider === undefined && byId === undefined) return fromTarget;
+  return { ...fromTarget, ...byProvider, ...byId };
+}
+
+/** The options of one attempt; the abort signal is created only if the adapter reads it. */
+export class AttemptOptions implements AdapterCallOptions {
+  readonly #scope: CallScope;
+  readonly target: string;
+  readonly clock: Clock;
+  readonly deadline: number;
+
+  constructor(scope: CallScope, target: string, clock: Clock) {
+    this.#scope = scope;
+    this.target = target;
+    this.clock = clock;
+    this.deadline = scope.deadline;
+  }
+
+  get signal(): AbortSignal {
+    return this.#scope.signal;
+  }
+}
+
+/** An AbortController that also aborts when `parent` does; `unlink` removes the listener. */
+export function linkedController(parent: AbortSignal): { controller: AbortController; unlink: () => void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  return { controller, unlink: () => parent.removeEventListener('abort', onAbort) };
+}
