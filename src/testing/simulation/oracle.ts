@@ -26,6 +26,8 @@ export interface OracleOptions {
   readonly weights?: UtilityWeights;
   /** Name. @default 'oracle' */
   readonly name?: string;
+  /** The router's `retry.maxAttempts`: a failure of the last attempt fails the call. @default 3 */
+  readonly maxAttempts?: number;
 }
 
 /** Size of a request as the simulated providers see it. */
@@ -42,7 +44,8 @@ export function sizeOf(request: CompletionRequest): { inputTokens: number; outpu
  * The oracle: a strategy that reads each simulated provider's true current state (phase,
  * load, RPM window, prices, the exact size of the call) and picks the candidate with the best
  * expected utility, looking one failure ahead: a failure costs its own latency plus the best
- * other candidate's expected outcome (the router falls back to it). It knows expectations,
+ * other candidate's expected outcome (the router falls back to it), or the failure penalty on
+ * the last attempt or when no other candidate is left. It knows expectations,
  * not the noise of the next draw. It runs through the same Router as every other strategy.
  *
  * @example
@@ -53,9 +56,10 @@ export function sizeOf(request: CompletionRequest): { inputTokens: number; outpu
 export function oracle(options: OracleOptions = {}): LabStrategy {
   const weights = resolveUtilityWeights(options.weights);
   const name = options.name ?? 'oracle';
+  const maxAttempts = options.maxAttempts ?? 3;
   return {
     name,
-    create: (providers) => () => new Oracle(name, providers, weights),
+    create: (providers) => () => new Oracle(name, providers, weights, maxAttempts),
   };
 }
 
@@ -63,14 +67,21 @@ class Oracle implements Strategy {
   readonly name: string;
   readonly #providers: readonly SimulatedProvider[];
   readonly #weights: ResolvedUtilityWeights;
+  readonly #maxAttempts: number;
   #success = new Float64Array(0);
   #failure = new Float64Array(0);
   #probability = new Float64Array(0);
 
-  constructor(name: string, providers: readonly SimulatedProvider[], weights: ResolvedUtilityWeights) {
+  constructor(
+    name: string,
+    providers: readonly SimulatedProvider[],
+    weights: ResolvedUtilityWeights,
+    maxAttempts: number,
+  ) {
     this.name = name;
     this.#providers = providers;
     this.#weights = weights;
+    this.#maxAttempts = maxAttempts;
   }
 
   pick(candidates: readonly TargetView[], context: PickContext): TargetView {
@@ -107,11 +118,13 @@ class Oracle implements Strategy {
       this.#failure[i] = (e.failureLatencyMs / 1000) * w.latencyPerSecond;
       this.#probability[i] = e.failureProbability;
     }
+    const last = context.attempt >= this.#maxAttempts || n === 1;
     const costs: number[] = [];
     for (let i = 0; i < n; i++) {
-      // After a failure the router falls back to the best other candidate, or the call fails.
-      let fallback = w.error;
-      for (let j = 0; j < n; j++) {
+      // After a failure the router falls back to the best other candidate; on the last attempt
+      // (or with no other candidate) the call fails.
+      let fallback = last ? w.error : Number.POSITIVE_INFINITY;
+      for (let j = 0; j < n && !last; j++) {
         if (j === i) continue;
         const p = this.#probability[j]!;
         const other = (1 - p) * this.#success[j]! + p * (this.#failure[j]! + w.error);

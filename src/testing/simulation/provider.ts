@@ -147,7 +147,12 @@ export class SimulatedProvider implements Adapter {
     now: number,
   ): ProviderExpectation {
     const conditions = conditionsAt(this.spec, now);
-    const { firstTokenMs, totalMs } = this.#meanLatency(size.inputTokens, size.outputTokens, conditions);
+    const { firstTokenMs, totalMs } = this.#meanLatency(
+      size.inputTokens,
+      size.outputTokens,
+      conditions,
+      this.inFlight,
+    );
     const failureProbability =
       conditions.state === 'outage' || this.#rpmRetryAfter(now) !== undefined ? 1 : conditions.errorRate;
     const price = this.priceAt(now);
@@ -257,18 +262,19 @@ export class SimulatedProvider implements Adapter {
         error: errorFromHttpStatus(503, { target, message: 'simulated overload' }),
       };
     }
-    const mean = this.#meanLatency(call.inputTokens, call.outputTokens, conditions);
+    const mean = this.#meanLatency(call.inputTokens, call.outputTokens, conditions, call.inFlightBefore);
     return { fail: false, firstTokenMs: mean.firstTokenMs * noise, totalMs: mean.totalMs * noise };
   }
 
-  /** Noise-free latency of a success under the current load. */
+  /** Noise-free latency of a success with `others` calls in flight. */
   #meanLatency(
     inputTokens: number,
     outputTokens: number,
     conditions: ProviderConditions,
+    others: number,
   ): { firstTokenMs: number; totalMs: number } {
     const m = this.spec.latency;
-    const scale = conditions.latencyFactor * (1 + (m.loadFactor ?? 0) * this.inFlight);
+    const scale = conditions.latencyFactor * (1 + (m.loadFactor ?? 0) * others);
     const first = m.ttftMs + (inputTokens * 1000) / m.prefillTokensPerSec;
     const decode = (outputTokens * 1000) / m.decodeTokensPerSec;
     return { firstTokenMs: first * scale, totalMs: (first + decode) * scale };

@@ -1,0 +1,226 @@
+/** Renders the lab's figures: the console table, `docs/routing-quality.md` and `.json`. */
+import { DEFAULT_UTILITY_WEIGHTS } from '../../../src/index.js';
+import type { Scenario } from '../scenarios/index.js';
+import type { Detection, Figures } from './aggregate.js';
+
+/** Goals of the issue. */
+export const GOALS = { leaveRequests: 20, returnSeconds: 30 } as const;
+
+/** Everything the report shows. */
+export interface LabResults {
+  readonly seeds: readonly number[];
+  readonly scenarios: readonly Scenario[];
+  readonly strategies: readonly string[];
+  /** scenario name → strategy → figures. */
+  readonly figures: ReadonlyMap<string, ReadonlyMap<string, Figures>>;
+}
+
+/** Where the report was produced (only in the .md, never in the .json). */
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly node: string;
+  readonly platform: string;
+}
+
+/** The JSON report: figures only, no machine or timing data, so that it is byte-identical run to run. */
+export function toJson(results: LabResults): string {
+  const scenarios: Record<string, Record<string, object>> = {};
+  for (const s of results.scenarios) {
+    const byStrategy: Record<string, object> = {};
+    for (const name of results.strategies) {
+      const f = results.figures.get(s.name)?.get(name);
+      if (f === undefined) continue;
+      byStrategy[name] = {
+        p50Ms: f.p50Ms,
+        p95Ms: f.p95Ms,
+        p99Ms: f.p99Ms,
+        errorRate: f.errorRate,
+        costPer1k: f.costPer1k,
+        utility: f.utility,
+        regret: f.regret,
+        firstAttemptErrorRate: f.firstAttemptErrorRate,
+        utilityStdErr: f.utilityStdErr,
+        leaveRequests: f.leaveRequests,
+        returnSeconds: f.returnSeconds,
+      };
+    }
+    scenarios[s.name] = byStrategy;
+  }
+  return `${JSON.stringify({ seeds: results.seeds, utilityWeights: DEFAULT_UTILITY_WEIGHTS, scenarios }, null, 2)}\n`;
+}
+
+const ms = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+const num = (x: number | null, digits = 2) => (x === null ? 'n/a' : x.toFixed(digits));
+const det = (d: Detection, never: number, seeds: number) =>
+  d === null ? 'n/a' : `${d === 'never' ? 'never' : d}${never > 0 ? ` (${never}/${seeds} never)` : ''}`;
+
+/** One scenario's table rows (markdown). */
+function scenarioTable(results: LabResults, scenario: Scenario): string[] {
+  const rows = [
+    '| strategy | p50 | p95 | p99 | errors | 1st-attempt errors | $ / 1k calls | utility ± s.e. | regret | leave (requests) | return (s) |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  const seeds = results.seeds.length;
+  for (const name of results.strategies) {
+    const f = results.figures.get(scenario.name)?.get(name);
+    if (f === undefined) continue;
+    rows.push(
+      `| ${name} | ${ms(f.p50Ms)} | ${ms(f.p95Ms)} | ${ms(f.p99Ms)} | ${pct(f.errorRate)} | ${pct(f.firstAttemptErrorRate)} | ${f.costPer1k.toFixed(2)} | ${f.utility.toFixed(3)} ± ${f.utilityStdErr.toFixed(3)} | ${num(f.regret)} | ${det(f.leaveRequests, f.neverLeft, seeds)} | ${det(f.returnSeconds, f.neverReturned, seeds)} |`,
+    );
+  }
+  return rows;
+}
+
+/** Regret of every strategy in every scenario (markdown). */
+function regretTable(results: LabResults): string[] {
+  const header = `| strategy | ${results.scenarios.map((s) => s.name).join(' | ')} | mean |`;
+  const rows = [header, `|---|${results.scenarios.map(() => '--:').join('|')}|--:|`];
+  for (const name of results.strategies) {
+    const values = results.scenarios.map((s) => results.figures.get(s.name)?.get(name)?.regret ?? null);
+    const known = values.filter((v): v is number => v !== null);
+    const avg = known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
+    rows.push(`| ${name} | ${values.map((v) => num(v)).join(' | ')} | ${num(avg)} |`);
+  }
+  return rows;
+}
+
+/** Goals and safety checks per strategy (markdown). */
+function goalsTable(results: LabResults): string[] {
+  const rows = [
+    `| strategy | leaves within ${GOALS.leaveRequests} requests | returns within ${GOALS.returnSeconds} s | attempts on ejected targets | runs with a starved healthy target |`,
+    '|---|---|---|--:|--:|',
+  ];
+  for (const name of results.strategies) {
+    const leave: string[] = [];
+    const back: string[] = [];
+    let ejected = 0;
+    let starved = 0;
+    for (const s of results.scenarios) {
+      const f = results.figures.get(s.name)?.get(name);
+      if (f === undefined) continue;
+      ejected += f.attemptsWhileEjected;
+      starved += f.starvedRuns;
+      if (s.goals !== true) continue;
+      if (f.leaveRequests !== null)
+        leave.push(
+          `${s.name} ${typeof f.leaveRequests === 'number' && f.leaveRequests <= GOALS.leaveRequests ? '✓' : '✗'}`,
+        );
+      if (f.returnSeconds !== null)
+        back.push(
+          `${s.name} ${typeof f.returnSeconds === 'number' && f.returnSeconds <= GOALS.returnSeconds ? '✓' : '✗'}`,
+        );
+    }
+    rows.push(`| ${name} | ${leave.join(', ')} | ${back.join(', ')} | ${ejected} | ${starved} |`);
+  }
+  return rows;
+}
+
+/** The markdown report. Deterministic for the same seeds on the same machine (no timings). */
+export function toMarkdown(results: LabResults, machine: Machine): string {
+  const w = DEFAULT_UTILITY_WEIGHTS;
+  const seeds = results.seeds;
+  const lines: string[] = [
+    '# Routing quality',
+    '',
+    '<!-- Generated by `npm run bench:routing` (test/bench/routing/run.ts). Do not edit by hand. -->',
+    '',
+    'Every strategy below runs through the real `Router` (retries: 3 attempts, default circuit',
+    'breaker, 60 s deadline) against simulated providers on a virtual clock (`simulate()` from',
+    '`switchyard/testing`, see [simulation.md](simulation.md)). The figures are means over',
+    `${seeds.length} seeds (${seeds[0]}–${seeds.at(-1)}); the same seeds give the same files.`,
+    '',
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform}).`,
+    '',
+    '## Definitions',
+    '',
+    '- **Latency** is end to end: arrival to settlement, retries and backoff included; failed calls count at their time to failure. p50/p95/p99 are per-run percentiles (linear interpolation), averaged over seeds.',
+    '- **errors**: calls that failed after all attempts. **1st-attempt errors**: calls whose first attempt failed.',
+    '- **$ / 1k calls**: USD per 1,000 calls (failed attempts are not billed).',
+    `- **utility** (higher is better) = −(latency s × ${w.latencyPerSecond} + failed × ${w.error} + cost USD × ${w.costPerUsd}) per call (\`utilityOf\` with \`DEFAULT_UTILITY_WEIGHTS\`, the same weights in every scenario), mean per call; ± is the standard error over seeds.`,
+    '- **regret** = (oracle utility − strategy utility) ÷ (oracle utility − random utility): the share of the gap between uniform random picks and the oracle that the strategy leaves on the table. 0 = as good as the oracle, 1 = as bad as random, below 0 = better than the oracle (the oracle knows expectations, not the noise, and decides greedily one call at a time).',
+    "- **oracle**: a strategy that reads each simulated provider's true current state (phase, load, RPM window, price, exact call size) and picks the best expected utility, looking one failure ahead.",
+    '- **leave (requests)**: attempts routed to the degraded provider from the start of the degradation until its share of the last 50 attempts (all providers) falls under 10%; median over seeds. "never" when that did not happen while it was degraded in most seeds.',
+    "- **return (s)**: seconds from recovery until the provider's share of the last 50 attempts is back to half its share in the 60 s before the degradation; median over seeds. n/a when the scenario has no such event.",
+    `- **Goals** (checked in ${results.scenarios
+      .filter((s) => s.goals === true)
+      .map((s) => s.name)
+      .join(
+        ' and ',
+      )}, where leaving is right whatever the weights): traffic leaves within ${GOALS.leaveRequests} requests (median run); returns within ${GOALS.returnSeconds} simulated seconds of recovery (median run). In every scenario: no attempt on an ejected target; no healthy target starved (no attempt in the last quarter of the run; a greedy strategy that never explores shows up here).`,
+    '',
+    '## Strategies',
+    '',
+    `- Registered in \`Router.strategies\` (picked up automatically): ${results.strategies
+      .filter((n) => !n.startsWith('litellm-') && n !== 'oracle')
+      .map((n) => `\`${n}\``)
+      .join(', ')}, with default options.`,
+    "- `litellm-latency-based`: LiteLLM's `latency-based-routing` (`litellm/router_strategy/lowest_latency.py`, `LowestLatencyLoggingHandler`) re-implemented: samples of response seconds ÷ completion tokens (TTFT ÷ tokens for streams), a list of 10 per deployment that keeps its first 9 entries once full (as the source does), untried deployments at 0, a 1000 s sample on timeouts only, random pick within `lowest_latency_buffer` (default 0) of the best.",
+    "- `litellm-least-busy`: LiteLLM's `least-busy` (`litellm/router_strategy/least_busy.py`, `LeastBusyLoggingHandler`): its own in-flight counters (+1 before the call, −1 on success or failure), the first deployment with the fewest, a random healthy one when that one is not healthy.",
+    '- `oracle`: reads the true state of the simulated providers (see below). It needs no exploration, so it may leave a provider it knows to be worse without traffic ("starved" below).',
+    '',
+    '## Regret by scenario',
+    '',
+    ...regretTable(results),
+    '',
+    '## Goals and safety checks',
+    '',
+    ...goalsTable(results),
+    '',
+  ];
+  results.scenarios.forEach((s, i) => {
+    const f = results.figures.get(s.name);
+    const shares = results.strategies
+      .map((name) => {
+        const fig = f?.get(name);
+        return fig === undefined
+          ? ''
+          : `${name}: ${fig.shares.map((x, j) => `${s.providers[j]!.id} ${pct(x)}`).join(', ')}`;
+      })
+      .filter((x) => x !== '');
+    lines.push(
+      `## ${i + 1}. ${s.name}`,
+      '',
+      `${s.title}. ${s.description}`,
+      '',
+      `Workload: ${s.workload.ratePerSec} calls/s (Poisson) for ${s.workload.durationMs / 1000} s, ${Math.round((s.workload.streamShare ?? 0.25) * 100)}% streamed. Providers: ${s.providers
+        .map(
+          (p) =>
+            `\`${p.id}\` (TTFT ${p.latency.ttftMs} ms, prefill ${p.latency.prefillTokensPerSec} tok/s, decode ${p.latency.decodeTokensPerSec} tok/s, noise σ ${p.latency.sigma ?? 0.25}, +${(p.latency.loadFactor ?? 0) * 100}% latency per call in flight, ${((p.failure?.errorRate ?? 0) * 100).toFixed(1)}% 503s, $${p.price.inputPerMTok}/$${p.price.outputPerMTok} per MTok${p.failure?.rpmLimit === undefined ? '' : `, ${p.failure.rpmLimit} RPM`})`,
+        )
+        .join(', ')}.`,
+      '',
+      ...scenarioTable(results, s),
+      '',
+      '<details><summary>Attempt share per provider</summary>',
+      '',
+      ...shares.map((x) => `- ${x}`),
+      '',
+      '</details>',
+      '',
+    );
+  });
+  return `${lines.join('\n')}`;
+}
+
+/** A compact console table: utility and regret per scenario and strategy. */
+export function toConsole(results: LabResults): string {
+  const names = results.strategies;
+  const width = Math.max(...names.map((n) => n.length), 8);
+  const cols = results.scenarios.map((s) => s.name);
+  const colWidth = Math.max(...cols.map((c) => c.length), 14);
+  const head = `${'strategy'.padEnd(width)}  ${cols.map((c) => c.padStart(colWidth)).join('  ')}`;
+  const out = [
+    'utility (regret) per scenario; higher utility is better, regret 0 = oracle, 1 = random',
+    head,
+  ];
+  for (const name of names) {
+    const cells = results.scenarios.map((s) => {
+      const f = results.figures.get(s.name)?.get(name);
+      return (f === undefined ? '' : `${f.utility.toFixed(2)} (${num(f.regret)})`).padStart(colWidth);
+    });
+    out.push(`${name.padEnd(width)}  ${cells.join('  ')}`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,129 @@
+/**
+ * The routing-quality lab: every scenario × every strategy × every seed through `simulate()`,
+ * on two worker threads; writes `docs/routing-quality.md` and `docs/routing-quality.json`.
+ *
+ *   npm run bench:routing                 # 20 seeds
+ *   npm run bench:routing -- --seeds 5    # quicker, for tuning (does not write docs unless --write)
+ *   npm run bench:routing -- --scenario drift --strategy response-time,oracle
+ *   npm run bench:routing -- --seeds 3 --out /tmp/lab   # write the report elsewhere
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { scenarios as allScenarios } from '../scenarios/index.js';
+import { aggregateRuns, type Figures, withRegret } from './aggregate.js';
+import type { Job, RunSummary } from './job.js';
+import { labStrategyNames, ORACLE, RANDOM } from './lab-strategies.js';
+import { type LabResults, toConsole, toJson, toMarkdown } from './report.js';
+
+const DEFAULT_SEEDS = 20;
+/** The worker module; on Node 20 a worker does not get the tsx loader from `--import`, so a boot script registers it first. */
+const WORKER_ENTRY = new URL('./worker.ts', import.meta.url).href;
+const WORKER_BOOT = `
+const { workerData } = require('node:worker_threads');
+import('tsx/esm/api').then((tsx) => { tsx.register(); return import(workerData.entry); });
+`;
+const WORKERS = 2;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
+
+const seedCount = Number(arg('seeds') ?? DEFAULT_SEEDS);
+const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
+const onlyScenarios = arg('scenario')?.split(',');
+const onlyStrategies = arg('strategy')?.split(',');
+const full = onlyScenarios === undefined && onlyStrategies === undefined && seedCount === DEFAULT_SEEDS;
+const outDir = arg('out');
+const write = full || process.argv.includes('--write') || outDir !== undefined;
+
+const scenarios = allScenarios.filter((s) => onlyScenarios === undefined || onlyScenarios.includes(s.name));
+let strategies = labStrategyNames().filter((n) => onlyStrategies === undefined || onlyStrategies.includes(n));
+// Regret needs both references.
+for (const needed of [RANDOM, ORACLE]) if (!strategies.includes(needed)) strategies = [...strategies, needed];
+
+const jobs: Job[] = [];
+for (const scenario of scenarios) {
+  const scenarioIndex = allScenarios.indexOf(scenario);
+  for (const strategy of strategies) {
+    for (const seed of seeds) jobs.push({ id: jobs.length, scenario: scenarioIndex, strategy, seed });
+  }
+}
+
+const started = performance.now();
+console.log(
+  `routing lab: ${scenarios.length} scenarios × ${strategies.length} strategies × ${seeds.length} seeds = ${jobs.length} runs on ${WORKERS} workers`,
+);
+console.log(`strategies: ${strategies.join(', ')}`);
+
+/** Runs every job on the workers (each pulls the next job when done); results indexed by job id. */
+function runAll(): Promise<RunSummary[]> {
+  const results: RunSummary[] = new Array(jobs.length);
+  let next = 0;
+  let done = 0;
+  return new Promise((resolve, reject) => {
+    const workers = Array.from({ length: Math.min(WORKERS, jobs.length) }, () => {
+      const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { entry: WORKER_ENTRY } });
+      const feed = () => worker.postMessage(next < jobs.length ? jobs[next++] : null);
+      worker.on('message', (msg: { summary?: RunSummary; error?: string }) => {
+        if (msg.error !== undefined || msg.summary === undefined) {
+          for (const w of workers) void w.terminate();
+          reject(new Error(`lab worker failed: ${msg.error}`));
+          return;
+        }
+        results[msg.summary.id] = msg.summary;
+        done++;
+        if (done % 100 === 0 || done === jobs.length) {
+          process.stdout.write(
+            `  ${done}/${jobs.length} runs, ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+          );
+        }
+        if (done === jobs.length) {
+          for (const w of workers) void w.terminate();
+          resolve(results);
+        } else feed();
+      });
+      worker.on('error', reject);
+      return { worker, feed, terminate: () => worker.terminate() };
+    });
+    for (const w of workers) w.feed();
+  }).then((results) => results as RunSummary[]);
+}
+
+const runs = await runAll();
+const figures = new Map<string, Map<string, Figures>>();
+for (const scenario of scenarios) {
+  const byStrategy = new Map<string, Omit<Figures, 'regret'>>();
+  for (const strategy of strategies) {
+    const mine = jobs
+      .filter((j) => allScenarios[j.scenario] === scenario && j.strategy === strategy)
+      .map((j) => runs[j.id]!);
+    byStrategy.set(strategy, aggregateRuns(mine));
+  }
+  figures.set(scenario.name, withRegret(byStrategy));
+}
+
+const results: LabResults = { seeds, scenarios, strategies, figures };
+const elapsed = (performance.now() - started) / 1000;
+console.log('');
+console.log(toConsole(results));
+console.log('');
+console.log(`${jobs.length} runs in ${elapsed.toFixed(1)} s`);
+if (write) {
+  const cpus = os.cpus();
+  const machine = {
+    cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
+    cores: cpus.length,
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+  };
+  const docs =
+    outDir === undefined ? new URL('../../../docs/', import.meta.url) : pathToFileURL(`${resolve(outDir)}/`);
+  mkdirSync(docs, { recursive: true });
+  writeFileSync(new URL('routing-quality.md', docs), toMarkdown(results, machine));
+  writeFileSync(new URL('routing-quality.json', docs), toJson(results));
+  console.log(`wrote ${fileURLToPath(new URL('routing-quality.md', docs))} and routing-quality.json`);
+}

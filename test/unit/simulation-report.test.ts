@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateRuns, round, withRegret } from '../bench/routing/aggregate.js';
+import type { RunSummary } from '../bench/routing/job.js';
+import { labStrategy, labStrategyNames } from '../bench/routing/lab-strategies.js';
+import { type LabResults, toConsole, toJson, toMarkdown } from '../bench/routing/report.js';
+import { scenarios } from '../bench/scenarios/index.js';
+
+const run = (id: number, utility: number, extra: Partial<RunSummary> = {}): RunSummary => ({
+  id,
+  p50Ms: 1000 + id,
+  p95Ms: 2000,
+  p99Ms: 3000,
+  errorRate: 0.01,
+  firstAttemptErrorRate: 0.02,
+  costPer1k: 1.23456,
+  utility,
+  leaveRequests: undefined,
+  returnSeconds: undefined,
+  attemptsWhileEjected: 0,
+  starved: 0,
+  shares: [0.25, 0.75],
+  ...extra,
+});
+
+describe('lab aggregation', () => {
+  it('rounds to 4 significant digits', () => {
+    expect(round(1.23456)).toBe(1.235);
+    expect(round(-0.000123456)).toBe(-0.0001235);
+    expect(round(0)).toBe(0);
+    expect(round(Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('averages over seeds, takes the median detection and counts runs that never detect', () => {
+    const f = aggregateRuns([
+      run(0, -10, { leaveRequests: 5, returnSeconds: 10 }),
+      run(1, -12, { leaveRequests: null, returnSeconds: 30 }),
+      run(2, -14, { leaveRequests: 7, returnSeconds: null, starved: 1 }),
+    ]);
+    expect(f.utility).toBe(-12);
+    expect(f.utilityStdErr).toBe(round(Math.sqrt(4 / 3)));
+    expect(f.p50Ms).toBe(1001);
+    expect(f.costPer1k).toBe(1.235);
+    expect(f.leaveRequests).toBe(7);
+    expect(f.neverLeft).toBe(1);
+    expect(f.returnSeconds).toBe(30);
+    expect(f.neverReturned).toBe(1);
+    expect(f.starvedRuns).toBe(1);
+    expect(f.shares).toEqual([0.25, 0.75]);
+    expect(
+      aggregateRuns([run(0, -1, { leaveRequests: null }), run(1, -1, { leaveRequests: null })]).leaveRequests,
+    ).toBe('never');
+    expect(aggregateRuns([run(0, -1)]).leaveRequests).toBeNull();
+  });
+
+  it('computes regret against the oracle and random', () => {
+    const figures = withRegret(
+      new Map([
+        ['random', aggregateRuns([run(0, -20)])],
+        ['mine', aggregateRuns([run(0, -12.5)])],
+        ['oracle', aggregateRuns([run(0, -10)])],
+      ]),
+    );
+    expect(figures.get('mine')?.regret).toBe(0.25);
+    expect(figures.get('random')?.regret).toBe(1);
+    expect(withRegret(new Map([['mine', aggregateRuns([run(0, -1)])]])).get('mine')?.regret).toBeNull();
+  });
+});
+
+describe('lab report', () => {
+  const scenario = scenarios[0]!;
+  const figures = withRegret(
+    new Map([
+      ['random', aggregateRuns([run(0, -20)])],
+      ['oracle', aggregateRuns([run(0, -10)])],
+    ]),
+  );
+  const results: LabResults = {
+    seeds: [1, 2],
+    scenarios: [scenario],
+    strategies: ['random', 'oracle'],
+    figures: new Map([[scenario.name, figures]]),
+  };
+
+  it('writes the JSON in the agreed shape, without machine data', () => {
+    const json = JSON.parse(toJson(results));
+    expect(Object.keys(json)).toEqual(['seeds', 'utilityWeights', 'scenarios']);
+    expect(json.scenarios[scenario.name].oracle).toMatchObject({
+      p50Ms: 1000,
+      p95Ms: 2000,
+      p99Ms: 3000,
+      errorRate: 0.01,
+      costPer1k: 1.235,
+      utility: -10,
+      regret: 0,
+    });
+    expect(toJson(results)).toBe(toJson(results));
+  });
+
+  it('writes the markdown with seeds, machine and a table per scenario, and a console table', () => {
+    const md = toMarkdown(results, { cpu: 'Test CPU', cores: 2, node: 'v20', platform: 'linux x64' });
+    expect(md).toContain('Machine: Test CPU, 2 cores, Node v20');
+    expect(md).toContain('2 seeds (1–2)');
+    expect(md).toContain(`## 1. ${scenario.name}`);
+    expect(md).toContain('| oracle |');
+    expect(toConsole(results)).toMatch(/oracle\s+-10\.00 \(0\.00\)/);
+  });
+
+  it('takes every registered strategy plus the baselines and the oracle', () => {
+    const names = labStrategyNames();
+    expect(names).toEqual(
+      expect.arrayContaining(['random', 'round-robin', 'litellm-latency-based', 'litellm-least-busy']),
+    );
+    expect(names.at(-1)).toBe('oracle');
+    expect(labStrategy('round-robin')).toBe('round-robin');
+    expect(typeof labStrategy('litellm-least-busy')).toBe('function');
+    expect(labStrategy('oracle')).toMatchObject({ name: 'oracle' });
+  });
+});
