@@ -10,6 +10,7 @@ import {
   SwitchyardError,
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
+import { createFastFetch } from '../shared/transport/index.js';
 import { type ErrorContext, toSwitchyardError } from './errors.js';
 import { type BuiltRequest, buildRequest, type JsonSchemaMode, type RequestDefaults } from './request.js';
 import { mapResponse } from './response.js';
@@ -27,7 +28,10 @@ export interface AnthropicAdapterOptions {
   readonly baseURL?: string;
   /** Headers sent with every request (e.g. `anthropic-beta`). */
   readonly headers?: Readonly<Record<string, string>>;
-  /** The `fetch` the SDK uses. @default the global `fetch` */
+  /**
+   * The `fetch` the SDK uses.
+   * @default a keep-alive undici pool of this adapter (`createFastFetch` in `adapters/shared/transport`)
+   */
   readonly fetch?: AnthropicFetch;
   /** `max_tokens` when neither the request nor the target sets `maxOutputTokens`. @default 4096 */
   readonly defaultMaxTokens?: number;
@@ -114,7 +118,8 @@ export class AnthropicAdapter implements Adapter {
       apiKey,
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
       ...(options.headers === undefined ? {} : { defaultHeaders: { ...options.headers } }),
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      // A keep-alive undici pool per adapter unless the caller brings a fetch (theirs always wins).
+      fetch: options.fetch ?? createFastFetch(),
       // An explicit timeout also stops the SDK from refusing large non-streaming max_tokens.
       timeout: timeoutMs,
       maxRetries: 0,

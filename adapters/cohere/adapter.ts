@@ -12,6 +12,7 @@ import {
   type Warning,
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
+import { createFastFetch } from '../shared/transport/index.js';
 import { toSwitchyardError } from './errors.js';
 import { toCohereChatBody } from './request.js';
 import { fromCohereResponse } from './response.js';
@@ -35,7 +36,7 @@ export interface CohereAdapterOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * The fetch function the SDK uses (needs `cohere-ai` 8 or later; 7.x ignores it).
-   * @default globalThis.fetch
+   * @default a keep-alive undici pool of this adapter (`createFastFetch` in `adapters/shared/transport`)
    */
   readonly fetch?: FetchFunction;
   /**
@@ -96,8 +97,8 @@ export class CohereAdapter implements Adapter {
     this.#apiKey = apiKey;
     this.#headers = options.headers;
     this.#timeoutInSeconds = options.timeoutMs === undefined ? undefined : options.timeoutMs / 1000;
-    // Resolved per call, so a fetch replaced after construction (e.g. by a test) is still used.
-    const fetchFn: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    // A keep-alive undici pool per adapter unless the caller brings a fetch (theirs always wins).
+    const fetchFn: FetchFunction = options.fetch ?? createFastFetch();
     this.#client = new CohereClientV2({
       token: apiKey,
       ...(options.baseURL === undefined ? {} : { environment: options.baseURL }),

@@ -9,7 +9,8 @@
  * - Its SSE parser ends a stream at any line containing `[DONE]`: event-stream bodies go through
  *   {@link escapeStreamTerminator}.
  */
-import { escapeStreamTerminator } from './stream-terminator-guard.js';
+import { TransportResponse } from '../shared/transport/index.js';
+import { escapeStreamTerminator, escapeTerminatorInChunks } from './stream-terminator-guard.js';
 
 /** A WHATWG fetch function, as the `cohere-ai` SDK takes it. */
 export type FetchFunction = typeof globalThis.fetch;
@@ -36,6 +37,10 @@ export function wrapFetchForSdk(fetchFn: FetchFunction): FetchFunction {
     }
     const type = response.headers.get('content-type') ?? '';
     if (!response.ok || response.body === null || !type.includes('text/event-stream')) return response;
+    if (response instanceof TransportResponse && response.body) {
+      // The fast transport's body is async-iterable: escape it without building web streams.
+      return response.withBody(escapeTerminatorInChunks(response.body)) as unknown as Response;
+    }
     return new Response(response.body.pipeThrough(escapeStreamTerminator()), {
       status: response.status,
       statusText: response.statusText,

@@ -5,6 +5,7 @@
  */
 import OpenAI, { AzureOpenAI } from 'openai';
 import { SwitchyardError } from '../../src/index.js';
+import { createFastFetch } from '../shared/transport/index.js';
 import type { OpenAIAdapterOptions } from './options.js';
 import { getPreset, type OpenAIPreset } from './presets.js';
 
@@ -68,7 +69,8 @@ export function createClient(options: OpenAIAdapterOptions): ResolvedProvider {
     project: options.project ?? null,
     maxRetries: 0, // the router owns retries
     timeout: options.timeoutMs,
-    fetch: options.fetch,
+    // A keep-alive undici pool per adapter unless the caller brings a fetch (theirs always wins).
+    fetch: options.fetch ?? createFastFetch(),
     logLevel: options.logLevel ?? 'off',
     // A null header is removed by the SDK: no placeholder credential goes on the wire.
     defaultHeaders: {

@@ -42,7 +42,10 @@ export interface OpenAIAdapterOptions {
   readonly baseURL?: string;
   /** Headers sent with every request (request headers win). */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Custom `fetch` (e.g. an undici-based one with a tuned agent). @default globalThis.fetch */
+  /**
+   * Custom `fetch` (e.g. to add a proxy). @default a keep-alive undici pool owned by this adapter
+   * (`createFastFetch` in `adapters/shared/transport`), which skips the WHATWG fetch overhead of Node 20.
+   */
   readonly fetch?: FetchFunction;
   /** OpenAI organization id (`OpenAI-Organization` header). Only sent when set. */
   readonly organization?: string;

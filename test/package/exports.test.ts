@@ -1,0 +1,74 @@
+/**
+ * The published package: every subpath loads from the built `dist/` in both ESM and CJS (in a
+ * fresh Node process, as a user would load it) and has type declarations. Builds first when
+ * `dist/` is missing.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<
+    string,
+    string | { import: { types: string; default: string }; require: { types: string; default: string } }
+  >;
+};
+const subpaths = Object.keys(pkg.exports).filter((k) => k !== './package.json');
+
+function node(code: string, type: 'module' | 'commonjs'): string {
+  const args = type === 'module' ? ['--input-type=module', '-e', code] : ['-e', code];
+  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 30_000 }).trim();
+}
+
+describe('package exports', () => {
+  beforeAll(() => {
+    if (!existsSync(join(root, 'dist', 'index.js'))) {
+      execFileSync('npx', ['tsup'], { cwd: root, stdio: 'ignore', timeout: 120_000 });
+    }
+  }, 130_000);
+
+  it.each(subpaths)('%s has ESM, CJS and type declarations', (subpath) => {
+    const entry = pkg.exports[subpath] as {
+      import: { types: string; default: string };
+      require: { types: string; default: string };
+    };
+    for (const file of [
+      entry.import.types,
+      entry.import.default,
+      entry.require.types,
+      entry.require.default,
+    ]) {
+      expect(existsSync(join(root, file)), file).toBe(true);
+    }
+    const name = subpath === '.' ? 'switchyard' : `switchyard/${subpath.slice(2)}`;
+    const esm = node(`const m = await import('${name}'); console.log(Object.keys(m).length)`, 'module');
+    const cjs = node(`const m = require('${name}'); console.log(Object.keys(m).length)`, 'commonjs');
+    expect(Number(esm)).toBeGreaterThan(0);
+    expect(Number(cjs)).toBe(Number(esm));
+  });
+
+  it('routes a call from the CJS build, p-queue (ESM-only) included, with the built-ins registered', () => {
+    const out = node(
+      `const { Router, isSwitchyardError } = require('switchyard');
+       const { MockAdapter } = require('switchyard/testing');
+       const router = new Router({ targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'cjs ok' })), model: 'm', maxConcurrency: 2 }], strategy: 'weighted' });
+       router.complete({ messages: [{ role: 'user', content: 'x' }] }).then((r) => console.log(r.text, Router.strategies.has('response-time')));`,
+      'commonjs',
+    );
+    expect(out).toBe('cjs ok true');
+  });
+
+  it('errors are recognised across the ESM and CJS copies by their Symbol.for brand', () => {
+    const out = node(
+      `import { createRequire } from 'node:module';
+       import { isSwitchyardError } from 'switchyard';
+       const cjs = createRequire(import.meta.url)('switchyard');
+       const e = new cjs.SwitchyardError('server', 'from the CJS copy');
+       console.log(isSwitchyardError(e), e instanceof (await import('switchyard')).SwitchyardError);`,
+      'module',
+    );
+    expect(out).toBe('true false');
+  });
+});
