@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { StrategyRegistry } from '../src/index.js';
 import { fakeContext, fakeInit, fakeTargets } from '../test/helpers/fake-targets.js';
 import {
+  adaptive,
   builtinStrategies,
+  cost,
+  intelligent,
   leastConnections,
   priority,
   random,
@@ -12,10 +15,20 @@ import {
   weighted,
 } from './index.js';
 
-const NAMES = ['least-connections', 'priority', 'random', 'response-time', 'round-robin', 'weighted'];
+const NAMES = [
+  'adaptive',
+  'cost',
+  'intelligent',
+  'least-connections',
+  'priority',
+  'random',
+  'response-time',
+  'round-robin',
+  'weighted',
+];
 
 describe('strategies entry', () => {
-  it('builtinStrategies maps each of the six names to a factory of a strategy with that name', () => {
+  it('builtinStrategies maps each of the nine names to a factory of a strategy with that name', () => {
     expect(Object.keys(builtinStrategies).sort()).toEqual(NAMES);
     const targets = fakeTargets(3);
     for (const [name, factory] of Object.entries(builtinStrategies)) {
@@ -30,7 +43,7 @@ describe('strategies entry', () => {
     expect(Object.isFrozen(builtinStrategies)).toBe(true);
   });
 
-  it('registerBuiltinStrategies registers all six names, and calling it twice is harmless', () => {
+  it('registerBuiltinStrategies registers all nine names, and calling it twice is harmless', () => {
     const registry = new StrategyRegistry();
     registerBuiltinStrategies(registry);
     expect(registry.names()).toEqual(NAMES);
@@ -41,9 +54,17 @@ describe('strategies entry', () => {
 
   it('exports the factory makers', () => {
     const init = fakeInit(fakeTargets(2));
-    const made = [roundRobin(), weighted(), leastConnections(), responseTime(), priority(), random()].map(
-      (f) => f(init).name,
-    );
+    const made = [
+      roundRobin(),
+      weighted(),
+      leastConnections(),
+      responseTime(),
+      priority(),
+      random(),
+      cost(),
+      adaptive(),
+      intelligent(),
+    ].map((f) => f(init).name);
     expect(made.sort()).toEqual(NAMES);
   });
 

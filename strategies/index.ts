@@ -3,6 +3,9 @@
  * `switchyard/strategies` to configure one with options or to register them in your own registry.
  */
 import type { StrategyFactory, StrategyRegistry } from '../src/index.js';
+import { type AdaptiveOptions, adaptive } from './adaptive.js';
+import { type CostOptions, cost } from './cost.js';
+import { type IntelligentOptions, intelligent } from './intelligent.js';
 import { type LeastConnectionsOptions, leastConnections } from './least-connections.js';
 import { priority } from './priority.js';
 import { random } from './random.js';
@@ -10,12 +13,42 @@ import { type ResponseTimeOptions, responseTime } from './response-time.js';
 import { roundRobin } from './round-robin.js';
 import { weighted } from './weighted.js';
 
-export type { LeastConnectionsOptions, ResponseTimeOptions };
-export { leastConnections, priority, random, responseTime, roundRobin, weighted };
+export {
+  DecayingMean,
+  type DecayingMeanOptions,
+  type DefaultPredictorOptions,
+  defaultPredictors,
+  FEATURE,
+  OnlineRidge,
+  type OnlineRidgeOptions,
+  type PredictedQuantity,
+  type PredictorFactory,
+  type PredictorSpec,
+  RequestFeatures,
+} from './predictors/index.js';
+export type {
+  AdaptiveOptions,
+  CostOptions,
+  IntelligentOptions,
+  LeastConnectionsOptions,
+  ResponseTimeOptions,
+};
+export {
+  adaptive,
+  cost,
+  intelligent,
+  leastConnections,
+  priority,
+  random,
+  responseTime,
+  roundRobin,
+  weighted,
+};
 
 /**
- * The six built-in strategies by name, with default options: `round-robin`, `weighted`,
- * `least-connections`, `response-time`, `priority` and `random`.
+ * The nine built-in strategies by name, with default options: `round-robin`, `weighted`,
+ * `least-connections`, `response-time`, `priority`, `random`, and the learning ones `cost`,
+ * `adaptive` and `intelligent`.
  *
  * @example
  * ```ts
@@ -29,6 +62,9 @@ export const builtinStrategies: Readonly<Record<string, StrategyFactory>> = Obje
   'response-time': responseTime(),
   priority: priority(),
   random: random(),
+  cost: cost(),
+  adaptive: adaptive(),
+  intelligent: intelligent(),
 });
 
 /**
@@ -39,7 +75,7 @@ export const builtinStrategies: Readonly<Record<string, StrategyFactory>> = Obje
  * ```ts
  * const registry = new StrategyRegistry();
  * registerBuiltinStrategies(registry);
- * registry.names(); // ['least-connections', 'priority', 'random', 'response-time', 'round-robin', 'weighted']
+ * registry.names(); // ['adaptive', 'cost', 'intelligent', 'least-connections', 'priority', …]
  * ```
  */
 export function registerBuiltinStrategies(registry: StrategyRegistry): void {

@@ -1,0 +1,230 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createSeededRandom, type ErrorKind, SwitchyardError, type TargetView } from '../src/index.js';
+import {
+  type FakeTarget,
+  fakeContext,
+  fakeInit,
+  fakeOutcome,
+  fakeTargets,
+  ManualClock,
+} from '../test/helpers/fake-targets.js';
+import { type AdaptiveOptions, adaptive } from './adaptive.js';
+
+/** A simulated world: each target's latency (ms) and failure probability can change over time. */
+function world(count: number, options: AdaptiveOptions = {}, seed = 7) {
+  const targets = fakeTargets(count);
+  const clock = new ManualClock(0);
+  const strategy = adaptive(options)(fakeInit(targets, { clock }));
+  const random = createSeededRandom(seed);
+  const noise = createSeededRandom(seed + 1);
+  const latency = new Array<number>(count).fill(1_000);
+  const failure = new Array<number>(count).fill(0);
+  /** Runs `n` sequential calls `gapMs` apart; returns how many went to each target. */
+  const run = (n: number, gapMs = 100, candidates: readonly TargetView[] = targets) => {
+    const hits = new Array<number>(count).fill(0);
+    for (let k = 0; k < n; k++) {
+      const t = strategy.pick(candidates, fakeContext({ now: clock.now(), random }));
+      hits[t.index]!++;
+      const fails = noise() < failure[t.index]!;
+      const ms = fails ? 20 : latency[t.index]! * (0.8 + 0.4 * noise());
+      strategy.observe!(fakeOutcome(t, fails ? { latencyMs: ms, errorKind: 'server' } : { latencyMs: ms }));
+      clock.advance(gapMs);
+    }
+    return hits;
+  };
+  return { targets, clock, strategy, latency, failure, run };
+}
+
+describe('adaptive (discounted Thompson sampling)', () => {
+  it('is named adaptive', () => {
+    expect(world(1).strategy.name).toBe('adaptive');
+  });
+
+  it('tries every target once first, then converges to the best one', () => {
+    const w = world(3);
+    w.latency.splice(0, 3, 2_000, 500, 1_500);
+    const first = w.run(3);
+    expect(first).toEqual([1, 1, 1]);
+    w.run(200);
+    const late = w.run(300);
+    expect(late[1]! / 300).toBeGreaterThan(0.9);
+  });
+
+  it('shifts away from a target that degrades, within a handful of its calls', () => {
+    const w = world(2);
+    w.latency.splice(0, 2, 500, 1_500);
+    w.run(300);
+    w.latency[0] = 5_000; // a slow spike
+    const after = w.run(100);
+    expect(after[0]).toBeLessThan(20);
+    const settled = w.run(200);
+    expect(settled[1]! / 200).toBeGreaterThan(0.85);
+  });
+
+  it('avoids a target that fails often', () => {
+    const w = world(2);
+    w.failure[0] = 0.3;
+    w.latency.splice(0, 2, 500, 1_000); // a is faster but one failure costs 10 s of latency
+    w.run(200);
+    const late = w.run(300);
+    expect(late[1]! / 300).toBeGreaterThan(0.85);
+  });
+
+  it('re-explores a recovered target within bounded time', () => {
+    const w = world(2, { halfLifeMs: 5_000 });
+    w.latency.splice(0, 2, 500, 1_500);
+    w.run(200);
+    w.failure[0] = 1; // outage: a fails fast every time
+    w.run(200);
+    const during = w.run(100);
+    expect(during[0]).toBeLessThan(10);
+    w.failure[0] = 0; // recovered
+    // Within 30 s (300 calls at 100 ms), traffic is back on a.
+    const back = w.run(300);
+    expect(back[0]! / 300).toBeGreaterThan(0.5);
+    const late = w.run(200);
+    expect(late[0]! / 200).toBeGreaterThan(0.85);
+  });
+
+  it('an idle target drifts back toward the average and gets sampled again (no starvation)', () => {
+    const w = world(2, { halfLifeMs: 1_000 });
+    const [a, b] = w.targets as [TargetView, TargetView];
+    w.latency.splice(0, 2, 5_000, 1_000);
+    w.run(100);
+    // Only b is a candidate for a while (a ejected by the router); a's estimate ages.
+    w.run(200, 100, [b]);
+    const hits = w.run(50);
+    expect(hits[a.index]).toBeGreaterThan(0);
+  });
+
+  it('accounts for load: concurrent picks spread instead of herding', () => {
+    const w = world(2, { loadPenalty: 0.5 });
+    const [a, b] = w.targets as [FakeTarget, FakeTarget];
+    w.latency.splice(0, 2, 1_000, 1_100);
+    w.run(100);
+    a.inFlight = 4; // 1000 × 3 vs 1100 × 1
+    const random = createSeededRandom(3);
+    let toB = 0;
+    for (let i = 0; i < 100; i++)
+      if (w.strategy.pick(w.targets, fakeContext({ now: w.clock.now(), random })) === b) toB++;
+    expect(toB).toBeGreaterThan(90);
+  });
+
+  it('an untried target with an attempt in flight waits; if all are so, the least busy is picked', () => {
+    const targets = fakeTargets([{ inFlight: 2 }, { inFlight: 1 }]);
+    const strategy = adaptive()(fakeInit(targets));
+    expect(strategy.pick(targets, fakeContext()).id).toBe('b');
+    strategy.observe!(fakeOutcome(targets[0]!, { latencyMs: 300 }));
+    expect(strategy.pick(targets, fakeContext()).id).toBe('a');
+  });
+
+  it('lateAfter: leaves a target whose attempts stop finishing, before their outcomes arrive', () => {
+    const targets = fakeTargets(2);
+    const clock = new ManualClock(0);
+    const strategy = adaptive({ exploration: 0 })(fakeInit(targets, { clock }));
+    const [a, b] = targets as [TargetView, TargetView];
+    const random = createSeededRandom(1);
+    const ctx = () => fakeContext({ now: clock.now(), random });
+    for (let i = 0; i < 20; i++) {
+      for (const t of [a, b]) strategy.observe!(fakeOutcome(t, { latencyMs: t === a ? 500 : 700 }));
+      clock.advance(100);
+    }
+    const first = strategy.pick(targets, ctx());
+    expect(first.id).toBe('a');
+    strategy.pick(targets, ctx()); // a again: two attempts pending on a
+    clock.advance(3_000); // nothing back from a for 3 s (its usual latency is 0.5 s)
+    expect(strategy.pick(targets, ctx()).id).toBe('b');
+    expect(strategy.describe!(targets, ctx())[0]!.note).toMatch(/load \d+\.\d\d/);
+  });
+
+  it('a failure of an attempt that started before a success already seen counts for less', () => {
+    const scoreAfter = (failureStartedAt: number) => {
+      const targets = fakeTargets(1);
+      const strategy = adaptive()(fakeInit(targets));
+      const [a] = targets as [TargetView];
+      for (let i = 0; i < 5; i++)
+        strategy.observe!({ ...fakeOutcome(a, { latencyMs: 100 }), startedAt: 100 });
+      strategy.observe!({
+        ...fakeOutcome(a, { latencyMs: 20, errorKind: 'server' }),
+        startedAt: failureStartedAt,
+      });
+      return strategy.describe!(targets, fakeContext())[0]!.score;
+    };
+    expect(scoreAfter(50)).toBeGreaterThan(scoreAfter(150));
+  });
+
+  it('ignores failures that do not reflect the target', () => {
+    const w = world(2);
+    const [a] = w.targets as [TargetView];
+    w.strategy.observe!(fakeOutcome(a, { latencyMs: 100 }));
+    for (const kind of ['invalid_request', 'aborted'] as ErrorKind[]) {
+      w.strategy.observe!(fakeOutcome(a, { latencyMs: 60_000, errorKind: kind }));
+    }
+    const score = w.strategy.describe!([a], fakeContext())[0]!;
+    expect(score.score).toBeCloseTo(-0.1, 2); // the 60 s "aborted" would make it about −30
+    expect(score.note).toContain('1.0 recent outcomes');
+  });
+
+  it('weighs cost by the utility weights', () => {
+    const targets = fakeTargets(2);
+    const strategy = adaptive({ weights: { costPerUsd: 10_000, latencyPerSecond: 1 } })(fakeInit(targets));
+    const [a, b] = targets as [TargetView, TargetView];
+    strategy.observe!({ ...fakeOutcome(a, { latencyMs: 500 }), costUsd: 0.001 }); // −(0.5 + 10)
+    strategy.observe!({ ...fakeOutcome(b, { latencyMs: 2_000 }), costUsd: 0.0001 }); // −(2 + 1)
+    const [sa, sb] = strategy.describe!(targets, fakeContext());
+    // Estimates are shrunk toward the average, but the cheap-and-slow target wins on utility.
+    expect(sb!.score).toBeGreaterThan(sa!.score);
+    expect(sb!.note).toContain('failure/cost');
+    expect(strategy.pick(targets, fakeContext()).id).toBe('b');
+  });
+
+  it('describe: posterior mean × load, untried = +Infinity, with a readable note', () => {
+    const targets = fakeTargets(3);
+    const strategy = adaptive({ loadPenalty: 0.5 })(fakeInit(targets));
+    strategy.observe!(fakeOutcome(targets[0]!, { latencyMs: 2_000 }));
+    strategy.observe!(fakeOutcome(targets[1]!, { latencyMs: 2_000 }));
+    (targets[1] as FakeTarget).inFlight = 1;
+    const scores = strategy.describe!(targets, fakeContext());
+    expect(scores[0]!.score).toBeCloseTo(-2, 1);
+    expect(scores[1]!.score).toBeCloseTo(-3, 1); // latency part × (1 + 0.5 × 1 in flight)
+    expect(scores[0]!.note).toContain('load 1.00');
+    expect(scores[1]!.note).toContain('load 1.50');
+    expect(scores[2]).toMatchObject({ target: 'c', score: Number.POSITIVE_INFINITY });
+  });
+
+  it('is deterministic for a seed and never reads Date.now or Math.random', () => {
+    const now = vi.spyOn(Date, 'now');
+    const rnd = vi.spyOn(Math, 'random');
+    const one = world(3, {}, 11);
+    const two = world(3, {}, 11);
+    one.latency.splice(0, 3, 900, 1_000, 1_100);
+    two.latency.splice(0, 3, 900, 1_000, 1_100);
+    expect(one.run(300)).toEqual(two.run(300));
+    expect(now).not.toHaveBeenCalled();
+    expect(rnd).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+  });
+
+  it('with exploration 0 it is greedy on the estimate', () => {
+    const w = world(2, { exploration: 0 });
+    w.latency.splice(0, 2, 1_000, 1_500);
+    w.run(20);
+    const hits = w.run(100);
+    expect(hits[0]).toBe(100);
+  });
+
+  it('rejects invalid options with a config error naming the field', () => {
+    const bad: [AdaptiveOptions, RegExp][] = [
+      [{ weights: { error: -1 } }, /adaptive: weights: .*error/],
+      [{ discount: 0 }, /discount: expected a number in \(0, 1\]/],
+      [{ discount: 1.1 }, /discount/],
+      [{ halfLifeMs: 0 }, /halfLifeMs/],
+      [{ exploration: -1 }, /exploration: expected a finite number >= 0/],
+      [{ loadPenalty: Number.NaN }, /loadPenalty/],
+    ];
+    for (const [options, message] of bad) {
+      expect(() => adaptive(options)).toThrow(SwitchyardError);
+      expect(() => adaptive(options)).toThrow(message);
+    }
+  });
+});

@@ -1,0 +1,382 @@
+import {
+  type AttemptOutcome,
+  type CandidateScore,
+  type Clock,
+  type CompletionRequest,
+  countsAgainstHealth,
+  estimateInputTokens,
+  type PickContext,
+  type ResolvedUtilityWeights,
+  resolveUtilityWeights,
+  type Strategy,
+  type StrategyFactory,
+  type StrategyInit,
+  SwitchyardError,
+  type TargetView,
+  type UtilityWeights,
+  utilityOf,
+} from '../src/index.js';
+import { checkLateAfter, InFlightTracker } from './predictors/in-flight.js';
+import { standardNormalQuantile } from './predictors/normal.js';
+import { OnlineRidge } from './predictors/online-ridge.js';
+
+/** Options of {@link adaptive}. */
+export interface AdaptiveOptions {
+  /**
+   * What a call's outcome is worth: penalties for latency, failure and cost.
+   * @default DEFAULT_UTILITY_WEIGHTS (1 per second, 10 per failure, 1000 per USD)
+   */
+  readonly weights?: UtilityWeights;
+  /**
+   * Discount per observation of a target in (0, 1]: each new outcome multiplies the weight of
+   * the target's older ones by it, so its estimate rests on about `1 / (1 − discount)` recent
+   * outcomes (20 at 0.95) and a change shows within a handful of calls.
+   * @default 0.95
+   */
+  readonly discount?: number;
+  /**
+   * Half-life of what is known about a target, in ms of clock time. While a target gets no
+   * traffic its estimate fades back toward the average of all targets and its uncertainty
+   * grows, so a target that was bad (or down) is sampled again and a recovery is noticed.
+   * @default 10_000
+   */
+  readonly halfLifeMs?: number;
+  /**
+   * Scale of the posterior spread when sampling: 1 is plain Thompson sampling, 0 is greedy on
+   * the estimate, above 1 explores more.
+   * @default 1
+   */
+  readonly exploration?: number;
+  /**
+   * Expected growth of a call's latency per other attempt in flight on the same target: the
+   * latency part of a candidate's utility is multiplied by `1 + loadPenalty × inFlight` (and
+   * observed latencies are divided by the factor they ran under), so concurrent calls spread
+   * instead of herding onto the current favourite. Set it above the true growth to spread load
+   * more (in the lab, twice the simulated 1% per call did best). 0 ignores load.
+   * @default 0.02
+   */
+  readonly loadPenalty?: number;
+  /**
+   * Reads slowdowns from attempts still in flight (see `InFlightTracker`): when attempts are
+   * pending on a target but none finishes for `lateAfter` times the gap expected from its usual
+   * latency, its latency part is scaled up by how late they are, before the slow outcomes
+   * arrive. 0 turns it off.
+   * @default 3
+   */
+  readonly lateAfter?: number;
+}
+
+/**
+ * A non-stationary bandit over targets: discounted Gaussian Thompson sampling on the utility of
+ * each attempt, `utilityOf({ latencyMs, ok, costUsd }, weights)` (higher is better).
+ *
+ * - Outcomes vary mostly with the size of the request, not with the target. So the strategy
+ *   keeps two small shared regressions (the latency part and the failure + cost part of the
+ *   utility, on input and output tokens, over all targets) and learns, per target, its
+ *   *advantage* over them. That removes most of the call-to-call noise and lets a short window
+ *   tell targets apart. It stays non-contextual: a target's advantage is one number (use
+ *   `intelligent` when the best target depends on the request).
+ * - Per target it keeps discounted sums of the advantages. Each observation multiplies older
+ *   ones by `discount`; clock time multiplies them by `2^(−elapsed / halfLifeMs)`.
+ * - A target's posterior is Gaussian: its mean is the discounted mean shrunk toward the running
+ *   mean of all advantages (a prior worth one observation), its spread `sqrt(variance / n)` for
+ *   `n` effective observations. A pick draws one sample per candidate (scaled by `exploration`)
+ *   around `baseline + advantage`, with the latency part multiplied by the load factor
+ *   `1 + loadPenalty × inFlight` and by the in-flight slowdown (`lateAfter`), and takes the
+ *   highest.
+ * - Targets never observed are tried first (one at a time: an untried target that already has
+ *   an attempt in flight waits for its outcome).
+ * - Failures of kinds that say nothing about the target (`invalid_request`, `aborted`, …) are
+ *   not learned; a failure of an attempt that started before a success already seen (a timeout
+ *   still in flight from a spike that has ended) counts with a weight of 0.1.
+ *
+ * Because old news fades with time, a target that failed during an outage drifts back to the
+ * average and is sampled again within a few half-lives of getting no traffic; and because a
+ * sample is random, no healthy target is starved forever. O(candidates) per pick, with one
+ * uniform draw, one `exp` and a rational function per candidate; O(targets) memory.
+ *
+ * @example
+ * ```ts
+ * new Router({ targets, strategy: 'adaptive' });
+ * registry.register('adaptive-cheap', adaptive({ weights: { costPerUsd: 5000 }, halfLifeMs: 30_000 }));
+ * ```
+ * @throws SwitchyardError `config` for weights < 0 or not finite, `discount` outside (0, 1],
+ * `halfLifeMs` ≤ 0, or `exploration`/`loadPenalty`/`lateAfter` < 0 or not finite.
+ */
+export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
+  let weights: ResolvedUtilityWeights;
+  try {
+    weights = resolveUtilityWeights(options.weights);
+  } catch (error) {
+    throw new SwitchyardError('config', `adaptive: weights: ${(error as Error).message}`);
+  }
+  const discount = options.discount ?? 0.95;
+  if (!(discount > 0 && discount <= 1)) {
+    throw new SwitchyardError(
+      'config',
+      `adaptive: discount: expected a number in (0, 1], got ${String(discount)}`,
+    );
+  }
+  const halfLifeMs = options.halfLifeMs ?? 10_000;
+  if (!(halfLifeMs > 0 && Number.isFinite(halfLifeMs))) {
+    throw new SwitchyardError(
+      'config',
+      `adaptive: halfLifeMs: expected a finite number of ms > 0, got ${String(halfLifeMs)}`,
+    );
+  }
+  const exploration = checkNonNegative('exploration', options.exploration ?? 1);
+  const loadPenalty = checkNonNegative('loadPenalty', options.loadPenalty ?? 0.02);
+  const lateAfter = checkLateAfter('adaptive', options.lateAfter ?? 3);
+  const settings: Settings = {
+    weights,
+    discount,
+    ln2PerMs: Math.LN2 / halfLifeMs,
+    exploration,
+    loadPenalty,
+    lateAfter,
+  };
+  return (init: StrategyInit): Strategy => new Adaptive(settings, init);
+}
+
+function checkNonNegative(field: string, value: number): number {
+  if (!(value >= 0 && Number.isFinite(value))) {
+    throw new SwitchyardError(
+      'config',
+      `adaptive: ${field}: expected a finite number >= 0, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+interface Settings {
+  readonly weights: ResolvedUtilityWeights;
+  readonly discount: number;
+  readonly ln2PerMs: number;
+  readonly exploration: number;
+  readonly loadPenalty: number;
+  readonly lateAfter: number;
+}
+
+/** Weight of a stale failure (its attempt started before a success already seen). */
+const STALE_WEIGHT = 0.1;
+/** Weight of the prior (the mean of all targets), in observations. */
+const PRIOR_WEIGHT = 1;
+/** Memory of the running mean and variance of all outcomes, in observations. */
+const GLOBAL_ALPHA = 0.02;
+
+class Adaptive implements Strategy {
+  readonly name = 'adaptive';
+  readonly #settings: Settings;
+  readonly #clock: Clock;
+  /**
+   * Per target, discounted at the time of its last observation: the weight of its outcomes, the
+   * sums of their latency part and of the rest (failure and cost) as advantages over the
+   * baselines, and the sum of squared total advantages.
+   */
+  readonly #n: Float64Array;
+  readonly #latency: Float64Array;
+  readonly #rest: Float64Array;
+  readonly #squares: Float64Array;
+  readonly #stamp: Float64Array;
+  /** 1 once a target has an observation. */
+  readonly #observed: Uint8Array;
+  /** Start time of the most recent successful attempt seen, by target index. */
+  readonly #freshest: Float64Array;
+  /** Running mean and variance of all total advantages: the prior a target returns to. */
+  #priorMean = 0;
+  #priorVariance = 1;
+  #anyObserved = false;
+  /**
+   * What any target is expected to score on a request of this size: regressions of the latency
+   * part (load removed) and of the rest on input and output tokens, over all outcomes. Targets
+   * are compared on their advantage over them, which removes most of the call-to-call noise that
+   * comes from request sizes and lets a short window tell targets apart.
+   */
+  readonly #baseLatency = new OnlineRidge(3, { forgetting: 0.995, ridge: 0.01 });
+  readonly #baseRest = new OnlineRidge(3, { forgetting: 0.995, ridge: 0.01 });
+  readonly #size = { values: new Float64Array(3) };
+  #sizedRequest: CompletionRequest | undefined;
+  readonly #inFlight: InFlightTracker;
+
+  constructor(settings: Settings, init: StrategyInit) {
+    const n = init.targets.length;
+    this.#settings = settings;
+    this.#clock = init.clock;
+    this.#n = new Float64Array(n);
+    this.#latency = new Float64Array(n);
+    this.#rest = new Float64Array(n);
+    this.#squares = new Float64Array(n);
+    this.#stamp = new Float64Array(n);
+    this.#observed = new Uint8Array(n);
+    this.#freshest = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+    this.#inFlight = new InFlightTracker(n, settings.lateAfter);
+  }
+
+  pick(candidates: readonly TargetView[], context: PickContext): TargetView {
+    const picked = this.#choose(candidates, context);
+    this.#inFlight.picked(picked.index, context.now);
+    return picked;
+  }
+
+  #choose(candidates: readonly TargetView[], context: PickContext): TargetView {
+    const { exploration, loadPenalty, ln2PerMs } = this.#settings;
+    const random = context.random;
+    const now = context.now;
+    this.#setSize(context.request);
+    const baseLatency = this.#baseline(this.#baseLatency);
+    const baseRest = this.#baseline(this.#baseRest);
+    const priorMean = this.#priorMean;
+    const priorSecond = this.#priorVariance + priorMean * priorMean;
+    let best = candidates[0]!;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i]!;
+      const t = c.index;
+      if (this.#observed[t] === 0) {
+        if (c.inFlight === 0) return c;
+        continue;
+      }
+      const elapsed = now - this.#stamp[t]!;
+      const keep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
+      const n = this.#n[t]! * keep + PRIOR_WEIGHT;
+      // The prior (the average advantage) is split evenly: it only matters for idle targets.
+      const latency = Math.min(
+        baseLatency + (this.#latency[t]! * keep + priorMean * 0.5 * PRIOR_WEIGHT) / n,
+        0,
+      );
+      const rest = baseRest + (this.#rest[t]! * keep + priorMean * 0.5 * PRIOR_WEIGHT) / n;
+      const advantage = (this.#latency[t]! + this.#rest[t]!) * keep + priorMean * PRIOR_WEIGHT;
+      const variance = Math.max(
+        (this.#squares[t]! * keep + priorSecond * PRIOR_WEIGHT) / n - (advantage / n) ** 2,
+        0,
+      );
+      const score =
+        latency * (1 + loadPenalty * c.inFlight) * this.#inFlight.slowdown(t, now) +
+        rest +
+        exploration * Math.sqrt(variance / n) * standardNormalQuantile(random());
+      if (score > bestScore || (score === bestScore && c.inFlight < best.inFlight)) {
+        best = c;
+        bestScore = score;
+      }
+    }
+    // Only reached with a -Infinity best when every candidate is untried and busy.
+    return bestScore === Number.NEGATIVE_INFINITY ? leastBusy(candidates) : best;
+  }
+
+  observe(outcome: AttemptOutcome): void {
+    this.#inFlight.settled(outcome, this.#clock.now());
+    if (!outcome.ok && outcome.errorKind !== undefined && !countsAgainstHealth(outcome.errorKind)) return;
+    const { weights, discount, ln2PerMs, loadPenalty } = this.#settings;
+    const t = outcome.target.index;
+    const total = utilityOf(outcome, weights);
+    if (!Number.isFinite(total)) return;
+    // The latency part with the load it ran under taken out; the rest is failure and cost.
+    const latencyPart = -(Math.max(0, outcome.latencyMs) / 1000) * weights.latencyPerSecond;
+    const latency = latencyPart / (1 + loadPenalty * outcome.target.inFlight);
+    const rest = total - latencyPart;
+    this.#setSize(outcome.request);
+    // The very first outcome defines the baselines: its advantage is 0, not its whole utility.
+    const fresh = this.#baseLatency.samples === 0;
+    const latencyAdvantage = fresh ? 0 : latency - this.#baseline(this.#baseLatency);
+    const restAdvantage = fresh ? 0 : rest - this.#baseline(this.#baseRest);
+    this.#baseLatency.observe(this.#size, { value: latency });
+    this.#baseRest.observe(this.#size, { value: rest });
+    const now = this.#clock.now();
+    const elapsed = now - this.#stamp[t]!;
+    // Newer news wins: a failure of an attempt that started before a success already seen
+    // describes the past (e.g. a timeout from a spike that has since ended): it counts for less.
+    const weight = !outcome.ok && outcome.startedAt < this.#freshest[t]! ? STALE_WEIGHT : 1;
+    if (outcome.ok && outcome.startedAt > this.#freshest[t]!) this.#freshest[t] = outcome.startedAt;
+    const keep = (elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1) * (weight === 1 ? discount : 1);
+    const advantage = latencyAdvantage + restAdvantage;
+    this.#n[t] = this.#n[t]! * keep + weight;
+    this.#latency[t] = this.#latency[t]! * keep + weight * latencyAdvantage;
+    this.#rest[t] = this.#rest[t]! * keep + weight * restAdvantage;
+    this.#squares[t] = this.#squares[t]! * keep + weight * advantage * advantage;
+    if (now > this.#stamp[t]!) this.#stamp[t] = now;
+    this.#observed[t] = 1;
+    this.#updatePrior(advantage);
+  }
+
+  /**
+   * Score = the expected utility of this request on the candidate (baseline + the candidate's
+   * mean advantage, latency part × load factor): what a pick samples around. Higher is better;
+   * untried targets score +Infinity.
+   */
+  describe(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[] {
+    const { loadPenalty, ln2PerMs } = this.#settings;
+    this.#setSize(context.request);
+    const baseLatency = this.#baseline(this.#baseLatency);
+    const baseRest = this.#baseline(this.#baseRest);
+    const priorMean = this.#priorMean;
+    const priorSecond = this.#priorVariance + priorMean * priorMean;
+    return candidates.map((c) => {
+      const t = c.index;
+      if (this.#observed[t] === 0) {
+        return {
+          target: c.id,
+          score: Number.POSITIVE_INFINITY,
+          note: 'untried: tried first; higher is better',
+        };
+      }
+      const elapsed = context.now - this.#stamp[t]!;
+      const keep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
+      const n = this.#n[t]! * keep + PRIOR_WEIGHT;
+      const latency = Math.min(
+        baseLatency + (this.#latency[t]! * keep + priorMean * 0.5 * PRIOR_WEIGHT) / n,
+        0,
+      );
+      const rest = baseRest + (this.#rest[t]! * keep + priorMean * 0.5 * PRIOR_WEIGHT) / n;
+      const advantage = ((this.#latency[t]! + this.#rest[t]!) * keep + priorMean * PRIOR_WEIGHT) / n;
+      const variance = Math.max(
+        (this.#squares[t]! * keep + priorSecond * PRIOR_WEIGHT) / n - advantage ** 2,
+        0,
+      );
+      const load = (1 + loadPenalty * c.inFlight) * this.#inFlight.slowdown(t, context.now);
+      return {
+        target: c.id,
+        score: latency * load + rest,
+        note:
+          `latency ${latency.toFixed(3)} × load ${load.toFixed(2)} + failure/cost ${rest.toFixed(3)}, ` +
+          `± ${Math.sqrt(variance / n).toFixed(3)} over ${(n - PRIOR_WEIGHT).toFixed(1)} recent outcomes; ` +
+          'higher is better (picks sample the posterior)',
+      };
+    });
+  }
+
+  /** Fills {@link #size} with the request's features: [1, input kTok, max output kTok]. */
+  #setSize(request: CompletionRequest): void {
+    if (request === this.#sizedRequest) return;
+    this.#sizedRequest = request;
+    const x = this.#size.values;
+    x[0] = 1;
+    x[1] = estimateInputTokens(request) / 1000;
+    x[2] = (request.maxOutputTokens ?? 0) / 1000;
+  }
+
+  /** A baseline's prediction for the current size (0 until it has data). */
+  #baseline(model: OnlineRidge): number {
+    return model.samples > 0 ? model.predict(this.#size) : 0;
+  }
+
+  #updatePrior(advantage: number): void {
+    if (!this.#anyObserved) {
+      this.#anyObserved = true;
+      this.#priorMean = advantage;
+      this.#priorVariance = Math.max(1e-6, advantage * advantage * 0.25);
+      return;
+    }
+    const delta = advantage - this.#priorMean;
+    this.#priorMean += GLOBAL_ALPHA * delta;
+    this.#priorVariance = (1 - GLOBAL_ALPHA) * (this.#priorVariance + GLOBAL_ALPHA * delta * delta);
+  }
+}
+
+function leastBusy(candidates: readonly TargetView[]): TargetView {
+  let best = candidates[0]!;
+  for (let i = 1; i < candidates.length; i++) {
+    const c = candidates[i]!;
+    if (c.inFlight < best.inFlight) best = c;
+  }
+  return best;
+}

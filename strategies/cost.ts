@@ -1,0 +1,222 @@
+import {
+  type AttemptOutcome,
+  type CandidateScore,
+  type CompletionRequest,
+  estimateInputTokens,
+  type PickContext,
+  type Strategy,
+  type StrategyFactory,
+  type StrategyInit,
+  SwitchyardError,
+  type TargetView,
+} from '../src/index.js';
+
+/** Options of {@link cost}. */
+export interface CostOptions {
+  /**
+   * What to do with candidates that have no price (neither the target nor its adapter knows one).
+   * - `skip`: pick among priced candidates only; when none of the candidates is priced, take
+   *   them in round-robin order so that load still spreads.
+   * - `free`: treat them as costing nothing (self-hosted models), so they win.
+   * @default 'skip'
+   */
+  readonly unpriced?: 'skip' | 'free';
+  /**
+   * Output tokens expected when neither the request nor the target sets `maxOutputTokens` and
+   * the target has no observed responses yet.
+   * @default 256
+   */
+  readonly defaultOutputTokens?: number;
+  /**
+   * Weight of each new response in the per-target running means (output tokens, cached share of
+   * the input): 0.1 remembers about the last 10 responses.
+   * @default 0.1
+   */
+  readonly smoothing?: number;
+}
+
+/**
+ * Cheapest expected cost for this request's token mix.
+ *
+ * For each candidate, expected cost in USD = `input × inputPrice' + output × outputPrice`, where:
+ * - `input` is `estimateInputTokens(request)` (characters ÷ 4 of prompt and tool schemas), the
+ *   same for every candidate, computed once per request;
+ * - `inputPrice'` blends the input and cached-input prices by the share of input tokens the
+ *   target served from its prompt cache (a running mean of `usage.cachedInputTokens ÷
+ *   inputTokens`, 0 until a response reports it);
+ * - `output` is the request's `maxOutputTokens` (else the target's) capped by a running mean of
+ *   the output tokens the target actually produced: a cap is an upper bound, and most responses
+ *   stop well before it. Without a cap it is the running mean, or `defaultOutputTokens`.
+ *
+ * So a target with cheap input but expensive output wins short answers to long prompts and loses
+ * long answers. The router offers only healthy candidates that can serve the request (context
+ * window, tools, JSON, images), so the cheapest candidate meets the request's constraints.
+ * Ties (within 1e-9 relative) go to fewer in flight, then lower index. O(candidates) per pick.
+ *
+ * @example
+ * ```ts
+ * new Router({ targets, strategy: 'cost' });
+ * registry.register('cheap', cost({ unpriced: 'free', defaultOutputTokens: 512 }));
+ * ```
+ * @throws SwitchyardError `config` when `unpriced` is not `skip` or `free`, `defaultOutputTokens`
+ * is negative or not finite, or `smoothing` is not in (0, 1].
+ */
+export function cost(options: CostOptions = {}): StrategyFactory {
+  const unpriced = options.unpriced ?? 'skip';
+  if (unpriced !== 'skip' && unpriced !== 'free') {
+    throw new SwitchyardError('config', `cost: unpriced: expected 'skip' or 'free', got ${String(unpriced)}`);
+  }
+  const defaultOutputTokens = options.defaultOutputTokens ?? 256;
+  if (!(defaultOutputTokens >= 0 && Number.isFinite(defaultOutputTokens))) {
+    throw new SwitchyardError(
+      'config',
+      `cost: defaultOutputTokens: expected a finite number >= 0, got ${String(defaultOutputTokens)}`,
+    );
+  }
+  const smoothing = options.smoothing ?? 0.1;
+  if (!(smoothing > 0 && smoothing <= 1)) {
+    throw new SwitchyardError(
+      'config',
+      `cost: smoothing: expected a number in (0, 1], got ${String(smoothing)}`,
+    );
+  }
+  const settings: Settings = { skipUnpriced: unpriced === 'skip', defaultOutputTokens, smoothing };
+  return (init: StrategyInit): Strategy => new Cost(settings, init.targets.length);
+}
+
+interface Settings {
+  readonly skipUnpriced: boolean;
+  readonly defaultOutputTokens: number;
+  readonly smoothing: number;
+}
+
+/** Relative difference under which two costs tie. */
+const TIE = 1e-9;
+
+class Cost implements Strategy {
+  readonly name = 'cost';
+  readonly #settings: Settings;
+  /** Running mean of output tokens per response, by target index. */
+  readonly #outputTokens: Float64Array;
+  /** Running mean of the cached share of input tokens, by target index. */
+  readonly #cachedShare: Float64Array;
+  /** Bit 1: output mean set; bit 2: cached share set. */
+  readonly #seen: Uint8Array;
+  /** Round-robin cursor used when no candidate is priced. */
+  #cursor = 0;
+  /** One-entry cache of the input estimate: retries and `describe` re-read the same request. */
+  #lastRequest: CompletionRequest | undefined;
+  #lastInputTokens = 0;
+
+  constructor(settings: Settings, targetCount: number) {
+    this.#settings = settings;
+    this.#outputTokens = new Float64Array(targetCount);
+    this.#cachedShare = new Float64Array(targetCount);
+    this.#seen = new Uint8Array(targetCount);
+  }
+
+  pick(candidates: readonly TargetView[], context: PickContext): TargetView {
+    const request = context.request;
+    const input = this.#inputTokens(request);
+    let best: TargetView | undefined;
+    let bestCost = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i]!;
+      const expected = this.#expectedCost(c, request, input);
+      if (Number.isNaN(expected)) continue;
+      if (best === undefined || this.#beats(c, expected, best, bestCost)) {
+        best = c;
+        bestCost = expected;
+      }
+    }
+    return best ?? this.#roundRobin(candidates);
+  }
+
+  observe(outcome: AttemptOutcome): void {
+    const usage = outcome.usage;
+    if (!outcome.ok || usage === undefined) return;
+    const i = outcome.target.index;
+    const a = this.#settings.smoothing;
+    const seen = this.#seen[i]!;
+    const out = Math.max(0, usage.outputTokens);
+    this.#outputTokens[i] = seen & 1 ? this.#outputTokens[i]! * (1 - a) + out * a : out;
+    let flags = seen | 1;
+    if (usage.cachedInputTokens !== undefined && usage.inputTokens > 0) {
+      const share = Math.min(1, Math.max(0, usage.cachedInputTokens / usage.inputTokens));
+      this.#cachedShare[i] = seen & 2 ? this.#cachedShare[i]! * (1 - a) + share * a : share;
+      flags |= 2;
+    }
+    this.#seen[i] = flags;
+  }
+
+  /** Score = expected cost in USD (Infinity: no price, skipped). Lower is better. */
+  describe(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[] {
+    const request = context.request;
+    const input = this.#inputTokens(request);
+    return candidates.map((c) => {
+      const expected = this.#expectedCost(c, request, input);
+      if (Number.isNaN(expected)) {
+        return { target: c.id, score: Number.POSITIVE_INFINITY, note: 'no price: skipped; lower is better' };
+      }
+      const output = this.#expectedOutput(c, request);
+      const cached = this.#cachedShare[c.index]!;
+      return {
+        target: c.id,
+        score: expected,
+        note:
+          c.price === undefined
+            ? 'no price: counted as free; lower is better'
+            : `${input} in (${(cached * 100).toFixed(0)}% cached) + ${output.toFixed(0)} out tokens; USD, lower is better`,
+      };
+    });
+  }
+
+  /** Expected cost in USD, or NaN when the target has no price and unpriced ones are skipped. */
+  #expectedCost(target: TargetView, request: CompletionRequest, input: number): number {
+    const price = target.price;
+    if (price === undefined) return this.#settings.skipUnpriced ? Number.NaN : 0;
+    const share = this.#cachedShare[target.index]!;
+    const inputPrice =
+      price.inputPerMTok * (1 - share) + (price.cachedInputPerMTok ?? price.inputPerMTok) * share;
+    return (input * inputPrice + this.#expectedOutput(target, request) * price.outputPerMTok) / 1_000_000;
+  }
+
+  /** The request's (or target's) output cap, capped again by the observed mean. */
+  #expectedOutput(target: TargetView, request: CompletionRequest): number {
+    const cap = request.maxOutputTokens ?? target.config.maxOutputTokens;
+    const observed = (this.#seen[target.index]! & 1) === 1;
+    const mean = this.#outputTokens[target.index]!;
+    if (cap === undefined) return observed ? mean : this.#settings.defaultOutputTokens;
+    return observed ? Math.min(cap, mean) : cap;
+  }
+
+  #beats(a: TargetView, aCost: number, b: TargetView, bCost: number): boolean {
+    const gap = aCost - bCost;
+    if (Math.abs(gap) > TIE * Math.max(aCost, bCost)) return gap < 0;
+    if (a.inFlight !== b.inFlight) return a.inFlight < b.inFlight;
+    return a.index < b.index;
+  }
+
+  /** First candidate at or after the cursor by index, wrapping around, as `round-robin` does. */
+  #roundRobin(candidates: readonly TargetView[]): TargetView {
+    const cursor = this.#cursor;
+    let atOrAfter: TargetView | undefined;
+    let lowest = candidates[0]!;
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i]!;
+      if (c.index >= cursor && (atOrAfter === undefined || c.index < atOrAfter.index)) atOrAfter = c;
+      if (c.index < lowest.index) lowest = c;
+    }
+    const chosen = atOrAfter ?? lowest;
+    this.#cursor = chosen.index + 1;
+    return chosen;
+  }
+
+  #inputTokens(request: CompletionRequest): number {
+    if (request !== this.#lastRequest) {
+      this.#lastRequest = request;
+      this.#lastInputTokens = estimateInputTokens(request);
+    }
+    return this.#lastInputTokens;
+  }
+}

@@ -1,0 +1,432 @@
+import {
+  type AttemptOutcome,
+  type CandidateScore,
+  type Clock,
+  countsAgainstHealth,
+  type PickContext,
+  type Predictor,
+  type ResolvedUtilityWeights,
+  resolveUtilityWeights,
+  type Strategy,
+  type StrategyFactory,
+  type StrategyInit,
+  SwitchyardError,
+  type TargetView,
+  type UtilityWeights,
+  utilityOf,
+} from '../src/index.js';
+import { defaultPredictors, type PredictorFactory } from './predictors/factory.js';
+import { RequestFeatures } from './predictors/features.js';
+import { checkLateAfter, InFlightTracker } from './predictors/in-flight.js';
+
+/** Options of {@link intelligent}. */
+export interface IntelligentOptions {
+  /**
+   * What a call's outcome is worth: penalties for latency, failure and cost.
+   * @default DEFAULT_UTILITY_WEIGHTS (1 per second, 10 per failure, 1000 per USD)
+   */
+  readonly weights?: UtilityWeights;
+  /**
+   * Builds the per-target models of latency, output tokens and failure probability.
+   * @default defaultPredictors(): online ridge regressions and a time-decayed failure rate
+   */
+  readonly predictors?: PredictorFactory;
+  /**
+   * Request tags that become features (1 when the request carries the tag), so that the models
+   * can learn that, say, `batch` calls are slower on one target. At most 8.
+   * @default []
+   */
+  readonly tags?: readonly string[];
+  /**
+   * Optimism: how many standard deviations of the predicted utility are added to it, so that
+   * targets the models know little about (new, or idle for a while) get tried.
+   * @default 0.5
+   */
+  readonly optimism?: number;
+  /**
+   * Probability of picking a uniformly random candidate instead of the best prediction. Off by
+   * default: optimism and `revisitMs` explore with less waste.
+   * @default 0
+   */
+  readonly epsilon?: number;
+  /**
+   * Half-life in ms of trust in an idle target's models: the uncertainty of a target without
+   * outcomes grows back toward the spread of all outcomes, so optimism tries it again.
+   * @default 10_000
+   */
+  readonly staleHalfLifeMs?: number;
+  /**
+   * A candidate not picked for this long is picked once (a probe), so that no healthy target is
+   * starved and a recovery is seen within about this time. 0 turns probing off.
+   * @default 30_000
+   */
+  readonly revisitMs?: number;
+  /**
+   * Reads slowdowns from attempts still in flight: when attempts are pending on a target but
+   * none finishes for `lateAfter` times the gap expected from its usual latency, its predicted
+   * latency is scaled up by how late they are (see `InFlightTracker`). The models learn only
+   * from finished attempts, so without this a target that suddenly became 10× slower keeps
+   * getting calls until its first slow ones finish. 0 turns it off.
+   * @default 3
+   */
+  readonly lateAfter?: number;
+  /**
+   * Output tokens expected when neither the request nor the target sets `maxOutputTokens` and
+   * the target's output model has no data yet.
+   * @default 256
+   */
+  readonly defaultOutputTokens?: number;
+}
+
+/**
+ * Contextual routing: predicts, per candidate, this request's latency, failure probability and
+ * cost, and picks the best predicted utility (`utilityOf`, higher is better) with a little
+ * exploration.
+ *
+ * Features (see `RequestFeatures`): `[1, input kTok, output kTok, stream, in flight, tools/json,
+ * ...tags]`, built once per pick into a reused `Float64Array`; per candidate only the output
+ * tokens and in-flight slots change. Per target three {@link Predictor}s, made by `predictors`:
+ * - output tokens, from the features with the request's `maxOutputTokens` (capped by it);
+ * - latency of a success, from the features with the predicted output tokens (trained on the
+ *   actual ones), so it learns `ttft + input/prefill + output/decode + load` per target;
+ *   outliers (over 3× the prediction) are trained with a weight of 0.1, so that a burst of them
+ *   during a short spike does not stick after recovery while a lasting change still wins;
+ * - failure probability (trained with 1/0 per attempt). A failure of an attempt that started
+ *   before a success already seen (a timeout still in flight from a spike that has ended) is
+ *   learned with a weight of 0.1: newer news wins.
+ *
+ * Predicted utility = `−(wL·((1−p)·latency·late + p·failureLatency)/1000 + wE·p + wC·(1−p)·cost)`,
+ * with `p` the failure probability, `late` the in-flight slowdown (`lateAfter`),
+ * `failureLatency` a running mean of the target's failed attempts, and `cost` from the target's
+ * live price and the predicted tokens. The pick maximises `utility + optimism·σ`, where σ
+ * combines the models' uncertainty and a staleness term that grows with the time since the
+ * target's last outcome. Targets never observed are tried first (one at a time), and a target
+ * not picked for `revisitMs` is probed once.
+ *
+ * Cost per pick: O(candidates · d²) with d = 6 + tags (≈ 60 multiply-adds per candidate);
+ * memory O(targets · d²).
+ *
+ * @example
+ * ```ts
+ * new Router({ targets, strategy: 'intelligent' });
+ * registry.register('smart', intelligent({ tags: ['batch'], weights: { costPerUsd: 200 } }));
+ * ```
+ * @throws SwitchyardError `config` for invalid weights, more than 8 tags, negative or non-finite
+ * `optimism`/`revisitMs`/`lateAfter`/`defaultOutputTokens`, `epsilon` outside [0, 1] or
+ * `staleHalfLifeMs` ≤ 0.
+ */
+export function intelligent(options: IntelligentOptions = {}): StrategyFactory {
+  let weights: ResolvedUtilityWeights;
+  try {
+    weights = resolveUtilityWeights(options.weights);
+  } catch (error) {
+    throw new SwitchyardError('config', `intelligent: weights: ${(error as Error).message}`);
+  }
+  const tags = options.tags ?? [];
+  new RequestFeatures(tags); // validates the tag count now rather than at the first router
+  const epsilon = options.epsilon ?? 0;
+  if (!(epsilon >= 0 && epsilon <= 1)) {
+    throw new SwitchyardError(
+      'config',
+      `intelligent: epsilon: expected a number in [0, 1], got ${String(epsilon)}`,
+    );
+  }
+  const staleHalfLifeMs = options.staleHalfLifeMs ?? 10_000;
+  if (!(staleHalfLifeMs > 0 && Number.isFinite(staleHalfLifeMs))) {
+    throw new SwitchyardError(
+      'config',
+      `intelligent: staleHalfLifeMs: expected a finite number of ms > 0, got ${String(staleHalfLifeMs)}`,
+    );
+  }
+  const settings: Settings = {
+    weights,
+    predictors: options.predictors ?? defaultPredictors(),
+    tags,
+    optimism: checkNonNegative('optimism', options.optimism ?? 0.5),
+    epsilon,
+    ln2PerMs: Math.LN2 / staleHalfLifeMs,
+    revisitMs: checkNonNegative('revisitMs', options.revisitMs ?? 30_000),
+    lateAfter: checkLateAfter('intelligent', options.lateAfter ?? 3),
+    defaultOutputTokens: checkNonNegative('defaultOutputTokens', options.defaultOutputTokens ?? 256),
+  };
+  return (init: StrategyInit): Strategy => new Intelligent(settings, init);
+}
+
+function checkNonNegative(field: string, value: number): number {
+  if (!(value >= 0 && Number.isFinite(value))) {
+    throw new SwitchyardError(
+      'config',
+      `intelligent: ${field}: expected a finite number >= 0, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+interface Settings {
+  readonly weights: ResolvedUtilityWeights;
+  readonly predictors: PredictorFactory;
+  readonly tags: readonly string[];
+  readonly optimism: number;
+  readonly epsilon: number;
+  readonly ln2PerMs: number;
+  readonly revisitMs: number;
+  readonly lateAfter: number;
+  readonly defaultOutputTokens: number;
+}
+
+/** Weight of a stale failure (its attempt started before a success that was already seen). */
+const STALE_WEIGHT = 0.1;
+/** Memory of the running mean and variance of all outcomes' utility, in observations. */
+const GLOBAL_ALPHA = 0.02;
+/** Weight of a new failed attempt in the running mean of failure latency. */
+const FAILURE_LATENCY_ALPHA = 0.2;
+/** Weight of a new success in the running mean of output tokens. */
+const OUTPUT_ALPHA = 0.05;
+/** A latency above this multiple of the prediction is an outlier… */
+const OUTLIER_RATIO = 3;
+/** …and is learned with this weight. */
+const OUTLIER_WEIGHT = 0.1;
+/**
+ * Predictions are kept above this share of the target's running means (latency, output tokens),
+ * against wild extrapolation of a linear model far outside the data (a prompt 10× longer than
+ * any seen so far).
+ */
+const FLOOR = 0.25;
+
+/** One candidate's prediction, written into a reused record. */
+interface Prediction {
+  outputTokens: number;
+  latencyMs: number;
+  failure: number;
+  costUsd: number;
+  utility: number;
+  sigma: number;
+}
+
+class Intelligent implements Strategy {
+  readonly name = 'intelligent';
+  readonly #settings: Settings;
+  readonly #clock: Clock;
+  readonly #features: RequestFeatures;
+  readonly #latency: Predictor[];
+  readonly #output: Predictor[];
+  readonly #failure: Predictor[];
+  readonly #inFlight: InFlightTracker;
+  /** Running mean of failed attempts' latency, by target index. */
+  readonly #failureLatency: Float64Array;
+  /** Start time of the most recent successful attempt seen, by target index. */
+  readonly #freshest: Float64Array;
+  /** 1 once a target has a failed attempt. */
+  readonly #failed: Uint8Array;
+  /** Running mean of successful attempts' output tokens, by target index. */
+  readonly #meanOutput: Float64Array;
+  /** Variance of all outcomes' utility: the spread an idle target's uncertainty returns to. */
+  #globalMean = 0;
+  #globalVariance = 0;
+  #anyObserved = false;
+  readonly #prediction: Prediction = {
+    outputTokens: 0,
+    latencyMs: 0,
+    failure: 0,
+    costUsd: 0,
+    utility: 0,
+    sigma: 0,
+  };
+
+  constructor(settings: Settings, init: StrategyInit) {
+    this.#settings = settings;
+    this.#clock = init.clock;
+    this.#features = new RequestFeatures(settings.tags);
+    const dimension = this.#features.dimension;
+    const make = (quantity: 'latency' | 'outputTokens' | 'failure') =>
+      init.targets.map((target) => settings.predictors({ quantity, target, dimension, clock: init.clock }));
+    this.#latency = make('latency');
+    this.#output = make('outputTokens');
+    this.#failure = make('failure');
+    const n = init.targets.length;
+    this.#inFlight = new InFlightTracker(n, settings.lateAfter);
+    this.#failureLatency = new Float64Array(n);
+    this.#failed = new Uint8Array(n);
+    this.#freshest = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+    this.#meanOutput = new Float64Array(n);
+  }
+
+  pick(candidates: readonly TargetView[], context: PickContext): TargetView {
+    const picked = this.#choose(candidates, context);
+    this.#inFlight.picked(picked.index, context.now);
+    return picked;
+  }
+
+  observe(outcome: AttemptOutcome): void {
+    this.#inFlight.settled(outcome, this.#clock.now());
+    if (!outcome.ok && outcome.errorKind !== undefined && !countsAgainstHealth(outcome.errorKind)) return;
+    const target = outcome.target;
+    const t = target.index;
+    const features = this.#features;
+    const request = outcome.request;
+    features.setRequest(request, outcome.stream);
+    features.setInFlight(target.inFlight);
+    // Newer news wins: a failure of an attempt that started before a success already seen
+    // describes the past (e.g. a timeout from a spike that has since ended): it counts for less.
+    const stale = !outcome.ok && outcome.startedAt < this.#freshest[t]!;
+    if (outcome.ok && outcome.startedAt > this.#freshest[t]!) this.#freshest[t] = outcome.startedAt;
+    this.#failure[t]!.observe(features, { value: outcome.ok ? 0 : 1, weight: stale ? STALE_WEIGHT : 1 });
+    const latencyMs = Math.max(0, outcome.latencyMs);
+    if (outcome.ok) {
+      const produced = outcome.usage?.outputTokens;
+      if (produced !== undefined) {
+        features.setOutputTokens(request.maxOutputTokens ?? target.config.maxOutputTokens ?? 0);
+        this.#output[t]!.observe(features, { value: produced });
+        const mean = this.#meanOutput[t]!;
+        this.#meanOutput[t] = mean > 0 ? mean * (1 - OUTPUT_ALPHA) + produced * OUTPUT_ALPHA : produced;
+        features.setOutputTokens(produced);
+      } else {
+        features.setOutputTokens(
+          request.maxOutputTokens ?? target.config.maxOutputTokens ?? this.#settings.defaultOutputTokens,
+        );
+      }
+      const model = this.#latency[t]!;
+      const outlier = model.samples >= 5 && latencyMs > OUTLIER_RATIO * Math.max(model.predict(features), 1);
+      model.observe(features, { value: latencyMs, weight: outlier ? OUTLIER_WEIGHT : 1 });
+    } else if (!stale) {
+      this.#failureLatency[t] =
+        this.#failed[t] === 1
+          ? this.#failureLatency[t]! * (1 - FAILURE_LATENCY_ALPHA) + latencyMs * FAILURE_LATENCY_ALPHA
+          : latencyMs;
+      this.#failed[t] = 1;
+    }
+    this.#updateGlobal(utilityOf(outcome, this.#settings.weights));
+  }
+
+  /**
+   * Score = predicted utility + optimism × σ (what the pick maximises; higher is better). The
+   * note gives the predicted latency, failure probability, cost and tokens.
+   */
+  describe(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[] {
+    const input = this.#features.setRequest(context.request, context.stream);
+    return candidates.map((c) => {
+      if (this.#latency[c.index]!.samples === 0) {
+        return {
+          target: c.id,
+          score: Number.POSITIVE_INFINITY,
+          note: 'untried: tried first; higher is better',
+        };
+      }
+      const p = this.#predict(c, context, input);
+      const late = this.#inFlight.slowdown(c.index, context.now);
+      return {
+        target: c.id,
+        score: p.utility + this.#settings.optimism * p.sigma,
+        note:
+          `latency ${p.latencyMs.toFixed(0)} ms${late > 1 ? ` (×${late.toFixed(1)}: in-flight attempts late)` : ''}, ` +
+          `failure ${(p.failure * 100).toFixed(1)}%, ` +
+          `cost $${p.costUsd.toPrecision(3)} (${Math.round(p.outputTokens)} out tokens), ` +
+          `utility ${p.utility.toFixed(3)} ± ${p.sigma.toFixed(3)}; higher is better`,
+      };
+    });
+  }
+
+  #choose(candidates: readonly TargetView[], context: PickContext): TargetView {
+    const n = candidates.length;
+    const { epsilon, optimism, revisitMs } = this.#settings;
+    if (epsilon > 0 && context.random() < epsilon) {
+      return candidates[Math.floor(context.random() * n)] ?? candidates[0]!;
+    }
+    const input = this.#features.setRequest(context.request, context.stream);
+    const now = context.now;
+    let best = candidates[0]!;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    let untriedBusy = false;
+    for (let i = 0; i < n; i++) {
+      const c = candidates[i]!;
+      if (this.#latency[c.index]!.samples === 0) {
+        if (c.inFlight === 0) return c;
+        untriedBusy = true;
+        continue;
+      }
+      if (revisitMs > 0 && now - this.#inFlight.lastPickAt(c.index) >= revisitMs) return c;
+      const p = this.#predict(c, context, input);
+      const score = p.utility + optimism * p.sigma;
+      if (score > bestScore || (score === bestScore && c.inFlight < best.inFlight)) {
+        best = c;
+        bestScore = score;
+      }
+    }
+    return bestScore === Number.NEGATIVE_INFINITY && untriedBusy ? leastBusy(candidates) : best;
+  }
+
+  /** Fills {@link #prediction} for candidate `c`; the request features must be set. */
+  #predict(c: TargetView, context: PickContext, input: number): Prediction {
+    const t = c.index;
+    const features = this.#features;
+    const { weights, ln2PerMs } = this.#settings;
+    const p = this.#prediction;
+    features.setInFlight(c.inFlight);
+    const cap = context.request.maxOutputTokens ?? c.config.maxOutputTokens;
+    const output = this.#output[t]!;
+    let outputTokens: number;
+    if (output.samples > 0) {
+      features.setOutputTokens(cap ?? 0);
+      outputTokens = Math.max(1, FLOOR * this.#meanOutput[t]!, output.predict(features));
+      if (cap !== undefined && outputTokens > cap) outputTokens = cap;
+    } else {
+      outputTokens = cap ?? this.#settings.defaultOutputTokens;
+    }
+    features.setOutputTokens(outputTokens);
+    const latencyModel = this.#latency[t]!;
+    const tracker = this.#inFlight;
+    const latencyMs =
+      Math.max(FLOOR * tracker.meanLatency(t), latencyModel.predict(features)) *
+      tracker.slowdown(t, context.now);
+    const failureModel = this.#failure[t]!;
+    const failure = clamp01(failureModel.predict(features));
+    const price = c.price;
+    const costUsd =
+      price === undefined ? 0 : (input * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000;
+    const latencyPart = ((1 - failure) * latencyMs + failure * this.#failureLatency[t]!) / 1000;
+    const utility = -(
+      weights.latencyPerSecond * latencyPart +
+      weights.error * failure +
+      weights.costPerUsd * (1 - failure) * costUsd
+    );
+    // σ²: the latency model's uncertainty, the failure rate's, and staleness toward the spread of
+    // all outcomes (0 right after an outcome, all of it after a few half-lives without one).
+    const latencySigma = (weights.latencyPerSecond * (latencyModel.uncertainty?.(features) ?? 0)) / 1000;
+    const failureSigma = weights.error * (failureModel.uncertainty?.(features) ?? 0);
+    const elapsed = context.now - tracker.lastOutcomeAt(t);
+    const stale = elapsed > 0 ? 1 - Math.exp(-elapsed * ln2PerMs) : 0;
+    const variance = latencySigma * latencySigma + failureSigma * failureSigma + stale * this.#globalVariance;
+    p.outputTokens = outputTokens;
+    p.latencyMs = latencyMs;
+    p.failure = failure;
+    p.costUsd = costUsd;
+    p.utility = utility;
+    p.sigma = Number.isFinite(variance) ? Math.sqrt(variance) : 0;
+    return p;
+  }
+
+  #updateGlobal(utility: number): void {
+    if (!Number.isFinite(utility)) return;
+    if (!this.#anyObserved) {
+      this.#anyObserved = true;
+      this.#globalMean = utility;
+      return;
+    }
+    const delta = utility - this.#globalMean;
+    this.#globalMean += GLOBAL_ALPHA * delta;
+    this.#globalVariance = (1 - GLOBAL_ALPHA) * (this.#globalVariance + GLOBAL_ALPHA * delta * delta);
+  }
+}
+
+function clamp01(value: number): number {
+  return value < 0 ? 0 : value > 1 ? 1 : Number.isNaN(value) ? 0 : value;
+}
+
+function leastBusy(candidates: readonly TargetView[]): TargetView {
+  let best = candidates[0]!;
+  for (let i = 1; i < candidates.length; i++) {
+    const c = candidates[i]!;
+    if (c.inFlight < best.inFlight) best = c;
+  }
+  return best;
+}

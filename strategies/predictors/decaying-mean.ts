@@ -1,0 +1,126 @@
+import {
+  type Clock,
+  type PredictionFeatures,
+  type PredictionTarget,
+  type Predictor,
+  SwitchyardError,
+} from '../../src/index.js';
+
+/** Options of {@link DecayingMean}. */
+export interface DecayingMeanOptions {
+  /** Clock the age of observations is measured on (the router's). */
+  readonly clock: Clock;
+  /**
+   * Half-life of an observation's weight in ms of clock time: old news fades even while nothing
+   * new arrives, so an estimate drifts back to `prior` for a target that is not being used.
+   * @default 10_000
+   */
+  readonly halfLifeMs?: number;
+  /** What the mean is before any data and returns to as data ages. @default 0 */
+  readonly prior?: number;
+  /**
+   * Weight of the prior, in observations: how much data it takes to move the mean away from it.
+   * @default 1
+   */
+  readonly priorWeight?: number;
+}
+
+/**
+ * A mean that forgets with clock time: each observation's weight halves every `halfLifeMs`, and
+ * a `prior` with a fixed weight pulls the mean back to it as the data ages. Ignores the
+ * features. The `intelligent` strategy uses it for failure probabilities (observe 1 for a
+ * failure, 0 for a success): a target that failed during an outage looks healthy again some
+ * half-lives later, so it gets retried and recovery is noticed. O(1) per call.
+ *
+ * @example
+ * ```ts
+ * const failure = new DecayingMean({ clock, halfLifeMs: 5_000, prior: 0.05, priorWeight: 2 });
+ * failure.observe(features, { value: 1 });
+ * failure.predict(features); // (1 + 0.05·2) / 3 ≈ 0.37
+ * ```
+ */
+export class DecayingMean implements Predictor {
+  readonly #clock: Clock;
+  readonly #ln2PerMs: number;
+  readonly #prior: number;
+  readonly #priorWeight: number;
+  /** Decayed sums at {@link #stamp}: weight, weight·value, weight·value². */
+  #weight = 0;
+  #sum = 0;
+  #squares = 0;
+  #stamp = 0;
+  #samples = 0;
+
+  constructor(options: DecayingMeanOptions) {
+    const halfLifeMs = options.halfLifeMs ?? 10_000;
+    if (!(halfLifeMs > 0 && Number.isFinite(halfLifeMs))) {
+      throw new SwitchyardError(
+        'config',
+        `DecayingMean: halfLifeMs: expected a finite number of ms > 0, got ${String(halfLifeMs)}`,
+      );
+    }
+    const prior = options.prior ?? 0;
+    if (!Number.isFinite(prior)) {
+      throw new SwitchyardError(
+        'config',
+        `DecayingMean: prior: expected a finite number, got ${String(prior)}`,
+      );
+    }
+    const priorWeight = options.priorWeight ?? 1;
+    if (!(priorWeight > 0 && Number.isFinite(priorWeight))) {
+      throw new SwitchyardError(
+        'config',
+        `DecayingMean: priorWeight: expected a finite number > 0, got ${String(priorWeight)}`,
+      );
+    }
+    this.#clock = options.clock;
+    this.#ln2PerMs = Math.LN2 / halfLifeMs;
+    this.#prior = prior;
+    this.#priorWeight = priorWeight;
+  }
+
+  get samples(): number {
+    return this.#samples;
+  }
+
+  /** Learns one value; non-finite values and weights ≤ 0 are ignored. */
+  observe(_features: PredictionFeatures, target: PredictionTarget): void {
+    const value = target.value;
+    const weight = target.weight ?? 1;
+    if (!Number.isFinite(value) || !(weight > 0) || !Number.isFinite(weight)) return;
+    const now = this.#clock.now();
+    const keep = this.#keep(now);
+    this.#weight = this.#weight * keep + weight;
+    this.#sum = this.#sum * keep + weight * value;
+    this.#squares = this.#squares * keep + weight * value * value;
+    if (now > this.#stamp) this.#stamp = now;
+    this.#samples++;
+  }
+
+  /** The decayed mean, shrunk toward the prior: `(Σw·v + prior·priorWeight) / (Σw + priorWeight)`. */
+  predict(_features?: PredictionFeatures): number {
+    const keep = this.#keep(this.#clock.now());
+    return (this.#sum * keep + this.#prior * this.#priorWeight) / (this.#weight * keep + this.#priorWeight);
+  }
+
+  /** Standard deviation of the mean: `sqrt(spread / (Σw + priorWeight))`; grows back as data ages. */
+  uncertainty(_features?: PredictionFeatures): number {
+    const keep = this.#keep(this.#clock.now());
+    const n = this.#weight * keep + this.#priorWeight;
+    const mean = (this.#sum * keep + this.#prior * this.#priorWeight) / n;
+    const second = (this.#squares * keep + this.#prior * this.#prior * this.#priorWeight) / n;
+    // For 0/1 data the spread is p(1 − p); a floor keeps a fresh mean from claiming certainty.
+    const spread = Math.max(second - mean * mean, 0.25 / (1 + n));
+    return Math.sqrt(spread / n);
+  }
+
+  /** Effective number of observations left after decay (excluding the prior). */
+  weight(): number {
+    return this.#weight * this.#keep(this.#clock.now());
+  }
+
+  #keep(now: number): number {
+    const elapsed = now - this.#stamp;
+    return elapsed > 0 ? Math.exp(-elapsed * this.#ln2PerMs) : 1;
+  }
+}

@@ -1,0 +1,111 @@
+import { type AttemptOutcome, SwitchyardError } from '../../src/index.js';
+
+/** Weight of a new success in the running mean of a target's latency. */
+const LATENCY_ALPHA = 0.05;
+
+/**
+ * Checks a `lateAfter` option: a finite number ≥ 0 (0 turns the check off).
+ * @internal
+ */
+export function checkLateAfter(strategy: string, value: number): number {
+  if (!(value >= 0 && Number.isFinite(value))) {
+    throw new SwitchyardError(
+      'config',
+      `${strategy}: lateAfter: expected a finite number >= 0, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * What a learning strategy knows about the attempts it sent that have not finished yet, per
+ * target: how many, their mean start time, when it last picked the target and when the target
+ * last answered. Models learn only from finished attempts, so when a target suddenly becomes 10×
+ * slower they see nothing until the first slow attempts end; this tracker sees it sooner, as
+ * silence: attempts pending but none finishing.
+ *
+ * With `pending` attempts of the usual latency `L`, one should finish every `L / pending` ms.
+ * {@link slowdown} returns `silence × pending / (L × lateAfter)` when that exceeds 1, where
+ * `silence` is the time since the target's last outcome (capped at twice the pending attempts'
+ * mean age, so a target that was idle is not "silent"). O(1) per call, O(targets) memory.
+ *
+ * Attempts the router starts without asking the strategy (a single candidate) finish without
+ * having been counted; they are ignored.
+ *
+ * @example
+ * ```ts
+ * const tracker = new InFlightTracker(targets.length, 3);
+ * tracker.picked(t.index, now);            // in pick
+ * tracker.settled(outcome, clock.now());   // in observe, for every outcome
+ * latency *= tracker.slowdown(t.index, now);
+ * ```
+ */
+export class InFlightTracker {
+  readonly #lateAfter: number;
+  readonly #pending: Float64Array;
+  readonly #pendingStarts: Float64Array;
+  readonly #lastPick: Float64Array;
+  readonly #lastOutcome: Float64Array;
+  readonly #meanLatency: Float64Array;
+
+  /** `lateAfter` 0 turns {@link slowdown} off (always 1). */
+  constructor(targetCount: number, lateAfter: number) {
+    this.#lateAfter = lateAfter;
+    this.#pending = new Float64Array(targetCount);
+    this.#pendingStarts = new Float64Array(targetCount);
+    this.#lastPick = new Float64Array(targetCount).fill(Number.NEGATIVE_INFINITY);
+    this.#lastOutcome = new Float64Array(targetCount);
+    this.#meanLatency = new Float64Array(targetCount);
+  }
+
+  /** Records that the strategy picked target `index` at `now`. */
+  picked(index: number, now: number): void {
+    this.#pending[index]! += 1;
+    this.#pendingStarts[index]! += now;
+    this.#lastPick[index] = now;
+  }
+
+  /** Records the end of an attempt (any outcome, also ones the strategy otherwise ignores). */
+  settled(outcome: AttemptOutcome, now: number): void {
+    const t = outcome.target.index;
+    if (now > this.#lastOutcome[t]!) this.#lastOutcome[t] = now;
+    if (outcome.ok) {
+      const ms = Math.max(0, outcome.latencyMs);
+      const mean = this.#meanLatency[t]!;
+      this.#meanLatency[t] = mean > 0 ? mean * (1 - LATENCY_ALPHA) + ms * LATENCY_ALPHA : ms;
+    }
+    if (this.#pending[t]! < 1) return;
+    this.#pending[t]! -= 1;
+    this.#pendingStarts[t] = this.#pending[t]! < 1 ? 0 : this.#pendingStarts[t]! - outcome.startedAt;
+  }
+
+  /** Clock time of the last pick of target `index` (−Infinity before the first). */
+  lastPickAt(index: number): number {
+    return this.#lastPick[index]!;
+  }
+
+  /** Clock time of target `index`'s last outcome (0 before the first). */
+  lastOutcomeAt(index: number): number {
+    return this.#lastOutcome[index]!;
+  }
+
+  /** Running mean of target `index`'s successful latencies in ms (0 before the first). */
+  meanLatency(index: number): number {
+    return this.#meanLatency[index]!;
+  }
+
+  /** Attempts picked for target `index` that have not finished. */
+  pending(index: number): number {
+    return this.#pending[index]!;
+  }
+
+  /** How late target `index`'s pending attempts are (≥ 1; 1 = not late). */
+  slowdown(index: number, now: number): number {
+    const pending = this.#pending[index]!;
+    const usual = this.#meanLatency[index]!;
+    if (this.#lateAfter === 0 || pending < 1 || usual <= 0) return 1;
+    const meanAge = now - this.#pendingStarts[index]! / pending;
+    const silence = Math.min(now - this.#lastOutcome[index]!, 2 * meanAge);
+    return Math.max(1, (silence * pending) / (usual * this.#lateAfter));
+  }
+}
