@@ -14,7 +14,7 @@ import { createFastFetch } from '../shared/transport/index.js';
 import { type ErrorContext, toSwitchyardError } from './errors.js';
 import { type BuiltRequest, buildRequest, type JsonSchemaMode, type RequestDefaults } from './request.js';
 import { mapResponse } from './response.js';
-import { mapStream } from './stream.js';
+import { mapStream, readEvents } from './stream.js';
 import type { WireResponse, WireStreamEvent } from './wire.js';
 
 /** A `fetch` implementation, e.g. undici's or one that records requests. */
@@ -150,10 +150,12 @@ export class AnthropicAdapter implements Adapter {
     try {
       built = this.#build(request);
       const body = { ...built.body, stream: true };
-      events = (await this.#client.messages.create(
-        body as never,
-        this.#requestOptions(request, options),
-      )) as unknown as AsyncIterable<WireStreamEvent>;
+      // The SDK sends the request and turns a non-2xx status into its APIError; the SSE body is
+      // read by readEvents, which costs far less CPU than the SDK's stream reader.
+      const response = await this.#client.messages
+        .create(body as never, this.#requestOptions(request, options))
+        .asResponse();
+      events = readEvents(response);
     } catch (error) {
       throw toSwitchyardError(error, context);
     }
@@ -163,8 +165,8 @@ export class AnthropicAdapter implements Adapter {
         ...(built.jsonTool ? { jsonTool: built.jsonTool } : {}),
       });
     } catch (error) {
-      // The SDK ends a stream quietly when the signal aborts: the mapping then reports a cut,
-      // and the signal turns it into the abort it really is.
+      // A body may end quietly when the signal aborts (a custom fetch can): the mapping then
+      // reports a cut, and the signal turns it into the abort it really is.
       throw toSwitchyardError(error, context);
     }
   }

@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import { OpenAIError } from 'openai';
 import type {
   Adapter,
   AdapterCallOptions,
@@ -9,13 +10,14 @@ import type {
   Price,
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
+import { bodyIterator, SseParser } from '../shared/sse.js';
 import { createClient } from './client.js';
 import { type ErrorContext, toSwitchyardError } from './errors.js';
 import type { OpenAIAdapterOptions } from './options.js';
 import type { OpenAIPreset, PresetQuirks } from './presets.js';
 import { toWireRequest } from './request.js';
 import { fromWireCompletion } from './response.js';
-import { ChunkMapper } from './stream.js';
+import { ChunkMapper, chunkOf } from './stream.js';
 import type { WireCompletion } from './wire.js';
 
 type CreateBody = Parameters<OpenAI['chat']['completions']['create']>[0];
@@ -86,19 +88,44 @@ export class OpenAIAdapter implements Adapter {
   /** One streaming Chat Completions call. Aborting `options.signal` closes the connection. */
   async *stream(request: AdapterRequest, options: AdapterCallOptions): AsyncGenerator<AdapterStreamPart> {
     const ctx = this.#context(options);
+    let body: AsyncIterator<Uint8Array> | undefined;
     try {
-      const { body, warnings } = toWireRequest(request, this.provider, this.#quirks, true);
-      const chunks = (await this.#client.chat.completions.create(body as unknown as CreateBody, {
-        signal: options.signal,
-        ...(request.headers ? { headers: { ...request.headers } } : {}),
-      })) as unknown as AsyncIterable<WireCompletion>;
+      const { body: wire, warnings } = toWireRequest(request, this.provider, this.#quirks, true);
+      // The SDK sends the request and turns a non-2xx status into its APIError; the SSE body is
+      // read here, which costs far less CPU than the SDK's stream reader.
+      const response = await this.#client.chat.completions
+        .create(wire as unknown as CreateBody, {
+          signal: options.signal,
+          ...(request.headers ? { headers: { ...request.headers } } : {}),
+        })
+        .asResponse();
+      if (!response.body) throw new OpenAIError('Attempted to iterate over a response with no body');
+      body = bodyIterator(response.body);
       const mapper = new ChunkMapper(warnings);
-      for await (const chunk of chunks) yield* mapper.push(chunk);
-      // The SDK ends the iteration quietly when the request is aborted.
+      const sse = new SseParser();
+      let done = false;
+      for (let step = await body.next(); step.done !== true; step = await body.next()) {
+        // After [DONE], read on to the end (like the SDK) so that the connection is reused.
+        if (done) continue;
+        sse.feed(step.value);
+        for (let event = sse.next(); event !== undefined; event = sse.next()) {
+          const chunk = chunkOf(event.data, response.headers);
+          if (chunk === undefined) {
+            done = true;
+            break;
+          }
+          for (const part of mapper.push(chunk)) yield part;
+        }
+      }
+      body = undefined; // read to the end: nothing left to close
+      // A custom fetch may end the body quietly when the request is aborted.
       if (options.signal.aborted) throw options.signal.reason;
       yield* mapper.end(options.target);
     } catch (error) {
       throw toSwitchyardError(error, ctx);
+    } finally {
+      // Left early (abort, error, the consumer's break): hang up instead of reading the rest.
+      if (body) await body.return?.().catch(() => undefined);
     }
   }
 

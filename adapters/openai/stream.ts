@@ -3,9 +3,29 @@
  * index and completed at the finish reason (or the end of the stream); usage may come after the
  * finish reason, so `finish` is only produced by {@link ChunkMapper.end}.
  */
+import { APIError } from 'openai';
 import { type AdapterStreamPart, SwitchyardError, type Usage, type Warning } from '../../src/index.js';
 import { mapFinishReason, mapUsage, providerMetadataOf } from './response.js';
 import type { WireCompletion, WireToolCall, WireUsage } from './wire.js';
+
+/**
+ * The chunk in the `data` of one SSE event, or `undefined` for the `[DONE]` terminator. Throws
+ * what the SDK's own stream reader throws, so that the error mapping stays the same: the
+ * `SyntaxError` of malformed JSON, and an `APIError` without status for an `error` object.
+ */
+export function chunkOf(data: string, headers: Headers): WireCompletion | undefined {
+  if (data.startsWith('[DONE]')) return undefined;
+  const value: unknown = JSON.parse(data);
+  if (typeof value !== 'object' || value === null) {
+    throw new SwitchyardError(
+      'server',
+      `server error: a stream chunk is ${data.slice(0, 40)}, not a JSON object`,
+    );
+  }
+  const error = (value as { error?: unknown }).error;
+  if (error) throw new APIError(undefined, error, undefined, headers);
+  return value as WireCompletion;
+}
 
 interface PendingCall {
   id: string;
@@ -33,11 +53,14 @@ export class ChunkMapper {
 
   /** Parts for one chunk. */
   *push(chunk: WireCompletion): Generator<AdapterStreamPart> {
-    yield* this.#start(chunk);
+    if (!this.#metadataSent) yield* this.#start(chunk);
     const usage = chunk.usage ?? chunk.x_groq?.usage;
     if (usage) this.#usage = usage;
-    const meta = providerMetadataOf(chunk);
-    if (meta) this.#metadata = { ...this.#metadata, ...meta };
+    // Checked first: most chunks have neither, and the lookup allocates.
+    if (chunk.system_fingerprint || chunk.citations) {
+      const meta = providerMetadataOf(chunk);
+      if (meta) this.#metadata = Object.assign(this.#metadata ?? {}, meta);
+    }
     const choice = chunk.choices?.[0];
     if (!choice) return;
     if (choice.usage) this.#usage = choice.usage;
