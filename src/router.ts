@@ -571,13 +571,15 @@ export class Router extends SafeEmitter {
     });
     call.attempts.push({ attempt, target: target.id, outcome: 'success', durationMs });
     if (this.has('attempt:success')) {
-      this.emit('attempt:success', {
-        ...attemptFields(call, target, attempt),
-        durationMs,
-        ttftMs,
-        usage: result.usage,
-        costUsd,
-      });
+      this.emit(
+        'attempt:success',
+        Object.assign(attemptFields(call, target, attempt), {
+          durationMs,
+          ttftMs,
+          usage: result.usage,
+          costUsd,
+        }),
+      );
     }
     const response: CompletionResponse = {
       text: textOf(result.content),
@@ -638,12 +640,11 @@ export class Router extends SafeEmitter {
     });
     call.attempts.push({ attempt, target: target.id, outcome: 'failure', errorKind: error.kind, durationMs });
     if (this.has('attempt:failure')) {
-      this.emit('attempt:failure', {
-        ...attemptFields(call, target, attempt),
-        durationMs,
-        error,
-        willRetry: fallsBack(error.kind) && !call.scope.aborted && attempt < this.#retry.maxAttempts,
-      });
+      const willRetry = fallsBack(error.kind) && !call.scope.aborted && attempt < this.#retry.maxAttempts;
+      this.emit(
+        'attempt:failure',
+        Object.assign(attemptFields(call, target, attempt), { durationMs, error, willRetry }),
+      );
     }
   }
 
