@@ -109,6 +109,7 @@ export class Router extends SafeEmitter {
   readonly #deadlines: DeadlineQueue;
   readonly #storeCommit: ((id: string, state: TargetRuntime['state']) => void) | undefined;
   #callCount = 0;
+  #closed = false;
 
   /** @throws {SwitchyardError} `config` when an option is invalid (the message names the field). */
   constructor(options: RouterOptions) {
@@ -156,6 +157,21 @@ export class Router extends SafeEmitter {
   /** Name of the router's default strategy. */
   get strategyName(): string {
     return this.#strategies.default.name;
+  }
+
+  /**
+   * Stops taking calls and releases what the adapters own (their connection pools), once the
+   * calls in flight are done. Later calls reject with a `config` error. Idempotent.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGTERM', () => void router.close());
+   * ```
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const adapters = new Set(this.#targets.map((t) => t.adapter));
+    await Promise.all([...adapters].map((adapter) => adapter.close?.()));
   }
 
   /** A snapshot of every target's health. */
@@ -213,6 +229,7 @@ export class Router extends SafeEmitter {
     const startedAt = this.#clock.now();
     let call: Call | undefined;
     try {
+      if (this.#closed) throw new SwitchyardError('config', 'the router is closed', { retryable: false });
       if (this.#validate) validateRequest(request);
       if (request.signal?.aborted) {
         throw new SwitchyardError('aborted', 'the caller aborted the call before it started', {

@@ -10,7 +10,7 @@ import {
   SwitchyardError,
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
-import { createFastFetch } from '../shared/transport/index.js';
+import { createFastFetch, type FastFetch } from '../shared/transport/index.js';
 import { type ErrorContext, toSwitchyardError } from './errors.js';
 import { type BuiltRequest, buildRequest, type JsonSchemaMode, type RequestDefaults } from './request.js';
 import { mapResponse } from './response.js';
@@ -78,6 +78,7 @@ export class AnthropicAdapter implements Adapter {
   readonly capabilities: AdapterCapabilities = CAPABILITIES;
   readonly #client: Anthropic;
   readonly #apiKey: string;
+  readonly #ownedFetch: FastFetch | undefined;
   readonly #defaults: RequestDefaults;
   readonly #timeoutMs: number;
 
@@ -114,12 +115,13 @@ export class AnthropicAdapter implements Adapter {
     this.#apiKey = apiKey;
     this.#defaults = { defaultMaxTokens, jsonSchemaMode };
     this.#timeoutMs = timeoutMs;
+    this.#ownedFetch = options.fetch === undefined ? createFastFetch() : undefined;
     this.#client = new Anthropic({
       apiKey,
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
       ...(options.headers === undefined ? {} : { defaultHeaders: { ...options.headers } }),
       // A keep-alive undici pool per adapter unless the caller brings a fetch (theirs always wins).
-      fetch: options.fetch ?? createFastFetch(),
+      fetch: options.fetch ?? this.#ownedFetch,
       // An explicit timeout also stops the SDK from refusing large non-streaming max_tokens.
       timeout: timeoutMs,
       maxRetries: 0,
@@ -169,6 +171,14 @@ export class AnthropicAdapter implements Adapter {
       // reports a cut, and the signal turns it into the abort it really is.
       throw toSwitchyardError(error, context);
     }
+  }
+
+  /**
+   * Closes the connection pool this adapter created, after the calls in flight (a no-op when you
+   * passed your own `fetch`). Later calls fail with `connection`. Idempotent.
+   */
+  async close(): Promise<void> {
+    await this.#ownedFetch?.close();
   }
 
   /** Default prices of `model` (see `adapters/shared/prices.ts`). */

@@ -12,7 +12,7 @@ import {
   type Warning,
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
-import { createFastFetch } from '../shared/transport/index.js';
+import { createFastFetch, type FastFetch } from '../shared/transport/index.js';
 import { toSwitchyardError } from './errors.js';
 import { toCohereChatBody } from './request.js';
 import { fromCohereResponse } from './response.js';
@@ -76,6 +76,7 @@ export class CohereAdapter implements Adapter {
   readonly capabilities: AdapterCapabilities = CAPABILITIES;
   readonly #client: CohereClientV2;
   readonly #apiKey: string;
+  readonly #ownedFetch: FastFetch | undefined;
   readonly #headers: Readonly<Record<string, string>> | undefined;
   readonly #timeoutInSeconds: number | undefined;
 
@@ -98,7 +99,8 @@ export class CohereAdapter implements Adapter {
     this.#headers = options.headers;
     this.#timeoutInSeconds = options.timeoutMs === undefined ? undefined : options.timeoutMs / 1000;
     // A keep-alive undici pool per adapter unless the caller brings a fetch (theirs always wins).
-    const fetchFn: FetchFunction = options.fetch ?? createFastFetch();
+    this.#ownedFetch = options.fetch === undefined ? createFastFetch() : undefined;
+    const fetchFn: FetchFunction = options.fetch ?? this.#ownedFetch!;
     this.#client = new CohereClientV2({
       token: apiKey,
       ...(options.baseURL === undefined ? {} : { environment: options.baseURL }),
@@ -143,6 +145,14 @@ export class CohereAdapter implements Adapter {
     } catch (error) {
       throw this.#error(error, options);
     }
+  }
+
+  /**
+   * Closes the connection pool this adapter created, after the calls in flight (a no-op when you
+   * passed your own `fetch`). Later calls fail with `connection`. Idempotent.
+   */
+  async close(): Promise<void> {
+    await this.#ownedFetch?.close();
   }
 
   /** Default prices of Cohere models (see `adapters/shared/prices.ts`). */

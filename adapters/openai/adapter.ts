@@ -11,6 +11,7 @@ import type {
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
 import { bodyIterator, SseParser } from '../shared/sse.js';
+import type { FastFetch } from '../shared/transport/index.js';
 import { createClient } from './client.js';
 import { type ErrorContext, toSwitchyardError } from './errors.js';
 import type { OpenAIAdapterOptions } from './options.js';
@@ -50,6 +51,7 @@ export class OpenAIAdapter implements Adapter {
   /** The preset in use. */
   readonly preset: OpenAIPreset;
   readonly #client: OpenAI;
+  readonly #ownedFetch: FastFetch | undefined;
   readonly #apiKey: string | undefined;
   readonly #quirks: PresetQuirks;
 
@@ -58,6 +60,7 @@ export class OpenAIAdapter implements Adapter {
     this.provider = resolved.provider;
     this.preset = resolved.preset;
     this.#client = resolved.client;
+    this.#ownedFetch = resolved.ownedFetch;
     this.#apiKey = resolved.apiKey;
     this.#quirks = resolved.preset.quirks ?? {};
     const q = this.#quirks;
@@ -132,6 +135,14 @@ export class OpenAIAdapter implements Adapter {
   /** Default price of `model` from the shared price table, when known. */
   priceFor(model: string): Price | undefined {
     return defaultPrice(this.provider, model);
+  }
+
+  /**
+   * Closes the connection pool this adapter created, after the calls in flight (a no-op when you
+   * passed your own `fetch`). Later calls fail with `connection`. Idempotent.
+   */
+  async close(): Promise<void> {
+    await this.#ownedFetch?.close();
   }
 
   #context(options: AdapterCallOptions): ErrorContext {

@@ -5,7 +5,7 @@
  */
 import OpenAI, { AzureOpenAI } from 'openai';
 import { SwitchyardError } from '../../src/index.js';
-import { createFastFetch } from '../shared/transport/index.js';
+import { createFastFetch, type FastFetch } from '../shared/transport/index.js';
 import type { OpenAIAdapterOptions } from './options.js';
 import { getPreset, type OpenAIPreset } from './presets.js';
 
@@ -16,6 +16,8 @@ export interface ResolvedProvider {
   /** The key in use, for redaction; `undefined` when none. */
   readonly apiKey: string | undefined;
   readonly client: OpenAI;
+  /** The connection pool the adapter created (none when the caller passed `fetch`). */
+  readonly ownedFetch: FastFetch | undefined;
 }
 
 /** Client options shared by the OpenAI and Azure clients (stable across SDK majors 5+). */
@@ -64,13 +66,14 @@ export function createClient(options: OpenAIAdapterOptions): ResolvedProvider {
     );
   }
   const anonymous = !apiKey && !options.azure?.adTokenProvider;
+  const ownedFetch = options.fetch === undefined ? createFastFetch() : undefined;
   const common: CommonOptions = {
     organization: options.organization ?? null,
     project: options.project ?? null,
     maxRetries: 0, // the router owns retries
     timeout: options.timeoutMs,
     // A keep-alive undici pool per adapter unless the caller brings a fetch (theirs always wins).
-    fetch: options.fetch ?? createFastFetch(),
+    fetch: options.fetch ?? ownedFetch,
     logLevel: options.logLevel ?? 'off',
     // A null header is removed by the SDK: no placeholder credential goes on the wire.
     defaultHeaders: {
@@ -83,7 +86,7 @@ export function createClient(options: OpenAIAdapterOptions): ResolvedProvider {
     preset.azure || options.azure
       ? createAzure(preset, options, apiKey, common)
       : new OpenAI({ ...common, apiKey: apiKey ?? NO_KEY, baseURL: options.baseURL ?? preset.baseURL });
-  return { provider: name, preset, apiKey, client };
+  return { provider: name, preset, apiKey, client, ownedFetch };
 }
 
 function createAzure(

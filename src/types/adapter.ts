@@ -61,4 +61,9 @@ export interface Adapter {
   stream(request: AdapterRequest, options: AdapterCallOptions): AsyncIterable<AdapterStreamPart>;
   /** Default prices of a model, when the adapter knows them. */
   priceFor?(model: string): Price | undefined;
+  /**
+   * Releases what the adapter owns (e.g. its connection pool) once the calls in flight are done.
+   * Idempotent. {@link Router.close} calls it.
+   */
+  close?(): Promise<void>;
 }

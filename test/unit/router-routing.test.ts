@@ -385,3 +385,29 @@ describe('review fixes', () => {
     expect([res.requestId, error.requestId]).toEqual(ids);
   });
 });
+
+describe('close', () => {
+  it('closes every distinct adapter once, waits for them, and refuses later calls', async () => {
+    let closed = 0;
+    const shared = Object.assign(new MockAdapter(() => ({ text: 'ok' })), {
+      close: async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        closed++;
+      },
+    });
+    const router = new Router({
+      targets: [
+        { id: 'a', adapter: shared, model: 'm1' },
+        { id: 'b', adapter: shared, model: 'm2' },
+        { id: 'c', adapter: echo('c'), model: 'm3' }, // no close(): skipped
+      ],
+    });
+    expect((await router.complete(ask())).text).toBe('ok');
+    await router.close();
+    await router.close();
+    expect(closed).toBe(2); // once per close() call, not once per target
+    const error = await rejectionOf(router.complete(ask()));
+    expect(error.kind).toBe('config');
+    expect(error.message).toContain('closed');
+  });
+});

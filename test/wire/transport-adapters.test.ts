@@ -187,3 +187,51 @@ describe.each(CASES)('$name adapter over the fast transport', (c) => {
     await server.waitForDisconnects(1);
   });
 });
+
+describe('adapter close()', () => {
+  it('closes the pool the adapter owns: later calls fail with a connection error; a caller fetch is left alone', async () => {
+    const { ScriptedServer, json } = await import('./scripted-server.js');
+    const { OpenAIAdapter } = await import('../../adapters/openai/index.js');
+    const { AnthropicAdapter } = await import('../../adapters/anthropic/index.js');
+    const { CohereAdapter } = await import('../../adapters/cohere/index.js');
+    const { systemClock } = await import('../../index.js');
+    const server = await ScriptedServer.start();
+    server.setDefault(json(200, { ok: true }));
+    const opts = {
+      signal: new AbortController().signal,
+      target: 't',
+      clock: systemClock,
+      deadline: Number.POSITIVE_INFINITY,
+    };
+    const request = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }], maxOutputTokens: 8 };
+    try {
+      for (const adapter of [
+        new OpenAIAdapter({ apiKey: 'sk-test-close-1', baseURL: `${server.url}/v1` }),
+        new AnthropicAdapter({ apiKey: 'sk-ant-close-1', baseURL: server.url }),
+        new CohereAdapter({ apiKey: 'co-close-1', baseURL: server.url }),
+      ]) {
+        await adapter.close();
+        await adapter.close(); // idempotent
+        const error = await adapter.complete(request, opts).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect((error as { kind?: string } | undefined)?.kind).toBe('connection');
+      }
+      let calls = 0;
+      const own = new OpenAIAdapter({
+        apiKey: 'sk-test-close-2',
+        baseURL: `${server.url}/v1`,
+        fetch: (...args: Parameters<typeof fetch>) => {
+          calls++;
+          return fetch(...args);
+        },
+      });
+      await own.close(); // nothing of the caller's is closed
+      await own.complete(request, opts).catch(() => undefined);
+      expect(calls).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -90,10 +90,19 @@ export function createFastFetch(options: FastFetchOptions = {}): FastFetch {
 
   const fastFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     send(dispatcher, input, init);
+  let ending: Promise<void> | undefined;
+  let destroying: Promise<void> | undefined;
   const handle = Object.assign(fastFetch, {
     dispatcher,
-    close: () => (owned ? dispatcher.close() : Promise.resolve()),
-    destroy: () => (owned ? dispatcher.destroy() : Promise.resolve()),
+    // Idempotent: undici rejects a second close() of the same dispatcher.
+    close: () => {
+      ending ??= owned ? dispatcher.close() : Promise.resolve();
+      return ending;
+    },
+    destroy: () => {
+      destroying ??= owned ? dispatcher.destroy() : Promise.resolve();
+      return destroying;
+    },
   });
   if (owned) orphans.register(handle, dispatcher);
   return handle;
