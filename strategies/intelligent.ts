@@ -258,13 +258,15 @@ class Intelligent implements Strategy {
   }
 
   observe(outcome: AttemptOutcome): void {
-    this.#inFlight.settled(outcome, this.#clock.now());
+    const now = this.#clock.now();
+    this.#inFlight.settled(outcome, now);
     if (!outcome.ok && outcome.errorKind !== undefined && !countsAgainstHealth(outcome.errorKind)) return;
     const target = outcome.target;
     const t = target.index;
     const features = this.#features;
     const request = outcome.request;
     features.setRequest(request, outcome.stream);
+    features.now = now;
     features.setInFlight(target.inFlight);
     // Newer news wins: a failure of an attempt that started before a success already seen
     // describes the past (e.g. a timeout from a spike that has since ended): it counts for less.
@@ -304,6 +306,7 @@ class Intelligent implements Strategy {
    */
   describe(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[] {
     const input = this.#features.setRequest(context.request, context.stream);
+    this.#features.now = context.now;
     return candidates.map((c) => {
       if (this.#latency[c.index]!.samples === 0) {
         return {
@@ -333,6 +336,7 @@ class Intelligent implements Strategy {
       return candidates[Math.floor(context.random() * n)] ?? candidates[0]!;
     }
     const input = this.#features.setRequest(context.request, context.stream);
+    this.#features.now = context.now;
     const now = context.now;
     let best = candidates[0]!;
     let bestScore = Number.NEGATIVE_INFINITY;

@@ -11,6 +11,12 @@
 export interface PredictionFeatures {
   /** Feature values, in the order the feature builder documents. */
   readonly values: Float64Array;
+  /**
+   * Clock time of the prediction or observation, when the caller knows it. Predictors that
+   * decay with time use it instead of reading their clock (one clock read per pick, not one per
+   * candidate and model).
+   */
+  readonly now?: number;
 }
 
 /** One observed outcome, the training signal of a {@link Predictor}. */

@@ -84,11 +84,11 @@ export class DecayingMean implements Predictor {
   }
 
   /** Learns one value; non-finite values and weights ≤ 0 are ignored. */
-  observe(_features: PredictionFeatures, target: PredictionTarget): void {
+  observe(features: PredictionFeatures, target: PredictionTarget): void {
     const value = target.value;
     const weight = target.weight ?? 1;
     if (!Number.isFinite(value) || !(weight > 0) || !Number.isFinite(weight)) return;
-    const now = this.#clock.now();
+    const now = features.now ?? this.#clock.now();
     const keep = this.#keep(now);
     this.#weight = this.#weight * keep + weight;
     this.#sum = this.#sum * keep + weight * value;
@@ -98,14 +98,14 @@ export class DecayingMean implements Predictor {
   }
 
   /** The decayed mean, shrunk toward the prior: `(Σw·v + prior·priorWeight) / (Σw + priorWeight)`. */
-  predict(_features?: PredictionFeatures): number {
-    const keep = this.#keep(this.#clock.now());
+  predict(features?: PredictionFeatures): number {
+    const keep = this.#keep(features?.now ?? this.#clock.now());
     return (this.#sum * keep + this.#prior * this.#priorWeight) / (this.#weight * keep + this.#priorWeight);
   }
 
   /** Standard deviation of the mean: `sqrt(spread / (Σw + priorWeight))`; grows back as data ages. */
-  uncertainty(_features?: PredictionFeatures): number {
-    const keep = this.#keep(this.#clock.now());
+  uncertainty(features?: PredictionFeatures): number {
+    const keep = this.#keep(features?.now ?? this.#clock.now());
     const n = this.#weight * keep + this.#priorWeight;
     const mean = (this.#sum * keep + this.#prior * this.#priorWeight) / n;
     const second = (this.#squares * keep + this.#prior * this.#prior * this.#priorWeight) / n;

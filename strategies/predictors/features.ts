@@ -44,6 +44,8 @@ export const MAX_TAG_FEATURES = 8;
  */
 export class RequestFeatures implements PredictionFeatures {
   readonly values: Float64Array;
+  /** Clock time of the pick or outcome these features describe (set by the strategy). */
+  now: number | undefined = undefined;
   readonly #tags: readonly string[];
   /** One-entry cache: retries and `describe` re-read the same request. */
   #lastRequest: CompletionRequest | undefined;

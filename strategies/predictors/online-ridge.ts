@@ -170,7 +170,7 @@ export class OnlineRidge implements Predictor {
     const residual = y - this.predict(features);
     let lambda = this.#forgetting;
     if (this.#clock !== undefined) {
-      const now = this.#clock.now();
+      const now = features.now ?? this.#clock.now();
       const elapsed = now - this.#stamp;
       if (elapsed > 0 && this.#samples > 0) lambda *= Math.exp(-elapsed * this.#ln2PerMs);
       if (now > this.#stamp) this.#stamp = now;
