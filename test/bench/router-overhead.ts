@@ -212,10 +212,24 @@ export interface PickRow {
 
 /**
  * The cost of a strategy with 8 healthy candidates in steady state: every pick is followed by
- * its observe (as in the router), so strategies that track their own picks stay balanced.
+ * its observe (as in the router), so strategies that track their own picks stay balanced. Each
+ * strategy is measured in a fresh process (`pick-worker.ts`), so that the JIT state left by the
+ * other strategies and the rest of the suite does not colour its figure.
  */
 export async function pickRows(strategies: readonly string[]): Promise<PickRow[]> {
-  const rows: PickRow[] = [];
+  const { execFileSync } = await import('node:child_process');
+  const worker = new URL('./pick-worker.ts', import.meta.url).pathname;
+  return strategies.map((name) => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', worker, name], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    return JSON.parse(out.trim().split('\n').at(-1)!) as PickRow;
+  });
+}
+
+/** Measures one strategy in this process (the body of `pick-worker.ts`). */
+export async function pickRowOf(name: string): Promise<PickRow> {
   const targets = new Router({ targets: makeTargets(8, quietMock()) }).targets;
   const usage = { inputTokens: 10, outputTokens: 10, totalTokens: 20 };
   let tick = 0;
@@ -229,34 +243,31 @@ export async function pickRows(strategies: readonly string[]): Promise<PickRow[]
     usage,
     costUsd: 0.00001,
   });
-  for (const name of strategies) {
-    const strategy = Router.strategies.get(name)!({ targets, clock: systemClock, random: Math.random });
-    const ctx: PickContext = {
-      request,
-      stream: false,
-      attempt: 1,
-      now: systemClock.now(),
-      random: Math.random,
-    };
-    const round = () => {
-      const picked = strategy.pick(targets, ctx); // outside the optional call: always evaluated
-      strategy.observe?.(outcome(picked));
-    };
-    for (let i = 0; i < 5000; i++) round(); // learning strategies reach steady state
-    const pair = await measure(round, { min_cpu_time: 200e6 });
-    const observeOnly = () => {
-      const target = targets[tick % 8]!;
-      strategy.observe?.(outcome(target));
-    };
-    const observe = await measure(observeOnly, { min_cpu_time: 200e6 });
-    rows.push({
-      strategy: name,
-      pickObserveNs: pair.p50,
-      observeNs: observe.p50,
-      pickNs: Math.max(0, pair.p50 - observe.p50),
-    });
-  }
-  return rows;
+  const strategy = Router.strategies.get(name)!({ targets, clock: systemClock, random: Math.random });
+  const ctx: PickContext = {
+    request,
+    stream: false,
+    attempt: 1,
+    now: systemClock.now(),
+    random: Math.random,
+  };
+  const round = () => {
+    const picked = strategy.pick(targets, ctx); // outside the optional call: always evaluated
+    strategy.observe?.(outcome(picked));
+  };
+  for (let i = 0; i < 5000; i++) round(); // learning strategies reach steady state
+  const pair = await measure(round, { min_cpu_time: 200e6 });
+  const observeOnly = () => {
+    const target = targets[tick % 8]!;
+    strategy.observe?.(outcome(target));
+  };
+  const observe = await measure(observeOnly, { min_cpu_time: 200e6 });
+  return {
+    strategy: name,
+    pickObserveNs: pair.p50,
+    observeNs: observe.p50,
+    pickNs: Math.max(0, pair.p50 - observe.p50),
+  };
 }
 
 export interface MemoryRow {
