@@ -184,6 +184,50 @@ describe('intelligent (contextual prediction)', () => {
     strategy.observe!({ ...fakeOutcome(a, { latencyMs: 1_000 }), startedAt: 0 });
   });
 
+  it('overdueAfter reads a slowdown from pending attempts older than predicted', () => {
+    const targets = fakeTargets(2);
+    const clock = new ManualClock(0);
+    const strategy = intelligent({ epsilon: 0, optimism: 0, lateAfter: 0 })(fakeInit(targets, { clock }));
+    const random = createSeededRandom(1);
+    const ctx = (r: CompletionRequest) => ({
+      request: r,
+      stream: false,
+      attempt: 1,
+      now: clock.now(),
+      random,
+    });
+    const [a, b] = targets as [TargetView, TargetView];
+    for (let i = 0; i < 20; i++) {
+      for (const t of [a, b]) {
+        const r = request(10);
+        strategy.pick([t, t], ctx(r));
+        strategy.observe!({
+          ...fakeOutcome(t, { latencyMs: t === a ? 200 : 400 }),
+          request: r,
+          startedAt: clock.now(),
+        });
+      }
+    }
+    // a stops answering: its attempts pile up, each older than the 200 ms predicted for it.
+    const stuck: CompletionRequest[] = [];
+    let picks = 0;
+    while (picks < 20) {
+      const r = request(10);
+      picks++;
+      if (strategy.pick(targets, ctx(r)).id === 'b') break;
+      stuck.push(r);
+      clock.advance(50);
+    }
+    expect(stuck.length).toBeGreaterThanOrEqual(3);
+    expect(stuck.length).toBeLessThanOrEqual(12); // within about 3 predicted latencies
+    const note = strategy.describe!(targets, ctx(request(10)))[0]!.note;
+    expect(note).toMatch(/in-flight attempts late/);
+    // The newest stuck attempt answers on time: the older ones are no longer evidence.
+    const last = stuck[stuck.length - 1]!;
+    strategy.observe!({ ...fakeOutcome(a, { latencyMs: 200 }), request: last, startedAt: clock.now() - 50 });
+    expect(strategy.pick(targets, ctx(request(10))).id).toBe('a');
+  });
+
   it('probes a target not picked for revisitMs (no starvation)', () => {
     const w = world(2, (t) => (t.index === 0 ? 100 : 5_000), { revisitMs: 2_000 });
     const picks: string[] = [];
@@ -297,6 +341,7 @@ describe('intelligent (contextual prediction)', () => {
       [{ staleHalfLifeMs: 0 }, /staleHalfLifeMs/],
       [{ defaultOutputTokens: Number.NaN }, /defaultOutputTokens/],
       [{ lateAfter: -1 }, /lateAfter/],
+      [{ overdueAfter: -1 }, /overdueAfter/],
     ];
     for (const [options, message] of bad) {
       expect(() => intelligent(options)).toThrow(SwitchyardError);

@@ -18,6 +18,7 @@ import {
 import { defaultPredictors, type PredictorFactory } from './predictors/factory.js';
 import { RequestFeatures } from './predictors/features.js';
 import { checkLateAfter, InFlightTracker } from './predictors/in-flight.js';
+import { OverdueTracker } from './predictors/overdue.js';
 
 /** Options of {@link intelligent}. */
 export interface IntelligentOptions {
@@ -71,6 +72,15 @@ export interface IntelligentOptions {
    */
   readonly lateAfter?: number;
   /**
+   * Reads slowdowns from each attempt still in flight, against the latency predicted for it when
+   * it was picked: when, by those predictions, more than `overdueAfter` of a target's pending
+   * attempts should have finished by now and none has, the target's predicted latency is scaled
+   * by the slowdown that explains the silence (see `OverdueTracker`). Reacts within seconds to a
+   * target that became 10× slower. 0 turns it off.
+   * @default 2
+   */
+  readonly overdueAfter?: number;
+  /**
    * Output tokens expected when neither the request nor the target sets `maxOutputTokens` and
    * the target's output model has no data yet.
    * @default 256
@@ -96,7 +106,8 @@ export interface IntelligentOptions {
  *   learned with a weight of 0.1: newer news wins.
  *
  * Predicted utility = `−(wL·((1−p)·latency·late + p·failureLatency)/1000 + wE·p + wC·(1−p)·cost)`,
- * with `p` the failure probability, `late` the in-flight slowdown (`lateAfter`),
+ * with `p` the failure probability, `late` the in-flight slowdown (the larger of the silence
+ * of pending attempts, `lateAfter`, and their age against their predictions, `overdueAfter`),
  * `failureLatency` a running mean of the target's failed attempts, and `cost` from the target's
  * live price and the predicted tokens. The pick maximises `utility + optimism·σ`, where σ
  * combines the models' uncertainty and a staleness term that grows with the time since the
@@ -147,6 +158,7 @@ export function intelligent(options: IntelligentOptions = {}): StrategyFactory {
     ln2PerMs: Math.LN2 / staleHalfLifeMs,
     revisitMs: checkNonNegative('revisitMs', options.revisitMs ?? 30_000),
     lateAfter: checkLateAfter('intelligent', options.lateAfter ?? 3),
+    overdueAfter: checkNonNegative('overdueAfter', options.overdueAfter ?? 2),
     defaultOutputTokens: checkNonNegative('defaultOutputTokens', options.defaultOutputTokens ?? 256),
   };
   return (init: StrategyInit): Strategy => new Intelligent(settings, init);
@@ -171,11 +183,14 @@ interface Settings {
   readonly ln2PerMs: number;
   readonly revisitMs: number;
   readonly lateAfter: number;
+  readonly overdueAfter: number;
   readonly defaultOutputTokens: number;
 }
 
 /** Weight of a stale failure (its attempt started before a success that was already seen). */
 const STALE_WEIGHT = 0.1;
+/** Latency observations a target needs before its predictions are trusted to call attempts overdue. */
+const OVERDUE_MIN_SAMPLES = 10;
 /** Memory of the running mean and variance of all outcomes' utility, in observations. */
 const GLOBAL_ALPHA = 0.02;
 /** Weight of a new failed attempt in the running mean of failure latency. */
@@ -197,6 +212,8 @@ const FLOOR = 0.25;
 interface Prediction {
   outputTokens: number;
   latencyMs: number;
+  /** Latency before the in-flight slowdowns. */
+  baseLatencyMs: number;
   failure: number;
   costUsd: number;
   utility: number;
@@ -212,6 +229,7 @@ class Intelligent implements Strategy {
   readonly #output: Predictor[];
   readonly #failure: Predictor[];
   readonly #inFlight: InFlightTracker;
+  readonly #overdue: OverdueTracker;
   /** Running mean of failed attempts' latency, by target index. */
   readonly #failureLatency: Float64Array;
   /** Start time of the most recent successful attempt seen, by target index. */
@@ -227,6 +245,7 @@ class Intelligent implements Strategy {
   readonly #prediction: Prediction = {
     outputTokens: 0,
     latencyMs: 0,
+    baseLatencyMs: 0,
     failure: 0,
     costUsd: 0,
     utility: 0,
@@ -245,6 +264,7 @@ class Intelligent implements Strategy {
     this.#failure = make('failure');
     const n = init.targets.length;
     this.#inFlight = new InFlightTracker(n, settings.lateAfter);
+    this.#overdue = new OverdueTracker(n, settings.overdueAfter);
     this.#failureLatency = new Float64Array(n);
     this.#failed = new Uint8Array(n);
     this.#freshest = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
@@ -254,12 +274,19 @@ class Intelligent implements Strategy {
   pick(candidates: readonly TargetView[], context: PickContext): TargetView {
     const picked = this.#choose(candidates, context);
     this.#inFlight.picked(picked.index, context.now);
+    if (this.#settings.overdueAfter > 0 && this.#latency[picked.index]!.samples >= OVERDUE_MIN_SAMPLES) {
+      const input = this.#features.setRequest(context.request, context.stream);
+      this.#features.now = context.now;
+      const expected = this.#predict(picked, context, input).baseLatencyMs;
+      this.#overdue.picked(picked.index, context.request, context.now, expected);
+    }
     return picked;
   }
 
   observe(outcome: AttemptOutcome): void {
     const now = this.#clock.now();
     this.#inFlight.settled(outcome, now);
+    this.#overdue.settled(outcome);
     if (!outcome.ok && outcome.errorKind !== undefined && !countsAgainstHealth(outcome.errorKind)) return;
     const target = outcome.target;
     const t = target.index;
@@ -316,7 +343,10 @@ class Intelligent implements Strategy {
         };
       }
       const p = this.#predict(c, context, input);
-      const late = this.#inFlight.slowdown(c.index, context.now);
+      const late = Math.max(
+        this.#inFlight.slowdown(c.index, context.now),
+        this.#overdue.slowdown(c.index, context.now),
+      );
       return {
         target: c.id,
         score: p.utility + this.#settings.optimism * p.sigma,
@@ -379,9 +409,9 @@ class Intelligent implements Strategy {
     features.setOutputTokens(outputTokens);
     const latencyModel = this.#latency[t]!;
     const tracker = this.#inFlight;
+    const baseLatencyMs = Math.max(FLOOR * tracker.meanLatency(t), latencyModel.predict(features));
     const latencyMs =
-      Math.max(FLOOR * tracker.meanLatency(t), latencyModel.predict(features)) *
-      tracker.slowdown(t, context.now);
+      baseLatencyMs * Math.max(tracker.slowdown(t, context.now), this.#overdue.slowdown(t, context.now));
     const failureModel = this.#failure[t]!;
     const failure = clamp01(failureModel.predict(features));
     const price = c.price;
@@ -402,6 +432,7 @@ class Intelligent implements Strategy {
     const variance = latencySigma * latencySigma + failureSigma * failureSigma + stale * this.#globalVariance;
     p.outputTokens = outputTokens;
     p.latencyMs = latencyMs;
+    p.baseLatencyMs = baseLatencyMs;
     p.failure = failure;
     p.costUsd = costUsd;
     p.utility = utility;

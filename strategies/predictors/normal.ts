@@ -61,3 +61,21 @@ export function standardNormalQuantile(p: number): number {
     (((((B0 * r + B1) * r + B2) * r + B3) * r + B4) * r + 1)
   );
 }
+
+/**
+ * Standard normal CDF Φ(z) (Abramowitz–Stegun 7.1.26, absolute error < 1.5e-7). O(1).
+ *
+ * @example
+ * ```ts
+ * standardNormalCdf(0); // 0.5
+ * standardNormalCdf(-1.6449); // ≈ 0.05
+ * ```
+ */
+export function standardNormalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const tail = 0.5 * poly * Math.exp(-x * x);
+  return z >= 0 ? 1 - tail : tail;
+}

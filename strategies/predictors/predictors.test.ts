@@ -4,7 +4,7 @@ import { fakeTargets, ManualClock } from '../../test/helpers/fake-targets.js';
 import { DecayingMean } from './decaying-mean.js';
 import { defaultPredictors } from './factory.js';
 import { BASE_FEATURES, FEATURE, RequestFeatures } from './features.js';
-import { standardNormalQuantile } from './normal.js';
+import { standardNormalCdf, standardNormalQuantile } from './normal.js';
 import { OnlineRidge } from './online-ridge.js';
 
 const vec = (...v: number[]) => ({ values: new Float64Array(v) });
@@ -209,5 +209,16 @@ describe('standardNormalQuantile', () => {
     expect(standardNormalQuantile(0.999)).toBeCloseTo(3.090232, 5);
     expect(Number.isFinite(standardNormalQuantile(0))).toBe(true);
     expect(Number.isFinite(standardNormalQuantile(1))).toBe(true);
+  });
+});
+
+describe('standardNormalCdf', () => {
+  it('matches known values and inverts standardNormalQuantile', () => {
+    expect(standardNormalCdf(0)).toBeCloseTo(0.5, 7);
+    expect(standardNormalCdf(1.959964)).toBeCloseTo(0.975, 6);
+    expect(standardNormalCdf(-2.326348)).toBeCloseTo(0.01, 6);
+    for (const p of [0.001, 0.2, 0.5, 0.8, 0.999]) {
+      expect(standardNormalCdf(standardNormalQuantile(p))).toBeCloseTo(p, 5);
+    }
   });
 });

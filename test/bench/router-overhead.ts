@@ -233,24 +233,19 @@ export async function pickRowOf(name: string): Promise<PickRow> {
   const targets = new Router({ targets: makeTargets(8, quietMock()) }).targets;
   const usage = { inputTokens: 10, outputTokens: 10, totalTokens: 20 };
   let tick = 0;
+  const startedAt = systemClock.now(); // attempts start at (or after) the pick's time, as in the router
   const outcome = (target: TargetView) => ({
     target,
     request,
     stream: false,
     ok: true,
-    startedAt: tick,
+    startedAt,
     latencyMs: 100 + 10 * target.index + (tick++ % 7),
     usage,
     costUsd: 0.00001,
   });
   const strategy = Router.strategies.get(name)!({ targets, clock: systemClock, random: Math.random });
-  const ctx: PickContext = {
-    request,
-    stream: false,
-    attempt: 1,
-    now: systemClock.now(),
-    random: Math.random,
-  };
+  const ctx: PickContext = { request, stream: false, attempt: 1, now: startedAt, random: Math.random };
   const round = () => {
     const picked = strategy.pick(targets, ctx); // outside the optional call: always evaluated
     strategy.observe?.(outcome(picked));

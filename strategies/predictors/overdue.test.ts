@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { CompletionRequest } from '../../src/index.js';
+import { fakeOutcome, fakeTargets } from '../../test/helpers/fake-targets.js';
+import { OverdueTracker } from './overdue.js';
+
+const req = (): CompletionRequest => ({ messages: [{ role: 'user', content: 'hi' }] });
+
+describe('OverdueTracker', () => {
+  const [a, b] = fakeTargets(2);
+
+  it('is on time with nothing pending, with young attempts, and when turned off', () => {
+    const tracker = new OverdueTracker(2, 2);
+    expect(tracker.slowdown(0, 1_000)).toBe(1);
+    for (let i = 0; i < 10; i++) tracker.picked(0, req(), 0, 1_000);
+    expect(tracker.pending(0)).toBe(10);
+    expect(tracker.slowdown(0, 0)).toBe(1); // age 0: not counted
+    expect(tracker.slowdown(0, 300)).toBe(1); // 10·Φ(ln 0.3) ≈ 1.1 expected done: within evidence 2
+    const off = new OverdueTracker(2, 0);
+    off.picked(0, req(), 0, 1_000);
+    expect(off.pending(0)).toBe(0);
+    expect(off.slowdown(0, 10_000)).toBe(1);
+  });
+
+  it('ignores predictions that are not positive and finite', () => {
+    const tracker = new OverdueTracker(1, 2);
+    tracker.picked(0, req(), 0, 0);
+    tracker.picked(0, req(), 0, Number.NaN);
+    tracker.picked(0, req(), 0, Number.POSITIVE_INFINITY);
+    expect(tracker.pending(0)).toBe(0);
+  });
+
+  it('returns the slowdown at which the expected number finished equals the evidence', () => {
+    const tracker = new OverdueTracker(1, 2);
+    for (let i = 0; i < 10; i++) tracker.picked(0, req(), 0, 1_000);
+    // All 3× late: 10·Φ(ln(3 / s)) = 2 ⇒ s = 3·exp(−Φ⁻¹(0.2)) = 3·e^0.8416.
+    expect(tracker.slowdown(0, 3_000)).toBeCloseTo(3 * Math.exp(0.841621), 3);
+    expect(tracker.slowdown(0, 6_000)).toBeCloseTo(6 * Math.exp(0.841621), 3); // grows with the silence
+  });
+
+  it('settles attempts by request, and an on-time success makes older pending ones stale', () => {
+    const tracker = new OverdueTracker(2, 2);
+    const old = Array.from({ length: 10 }, () => req());
+    for (const r of old) tracker.picked(0, r, 0, 1_000);
+    const fresh = req();
+    tracker.picked(0, fresh, 500, 1_000);
+    expect(tracker.slowdown(0, 5_000)).toBeGreaterThan(1);
+    // An outcome of an unknown request (the router picked without asking) changes nothing.
+    tracker.settled({ ...fakeOutcome(a!, { latencyMs: 100 }), request: req(), startedAt: 0 });
+    tracker.settled({ ...fakeOutcome(b!, { latencyMs: 100 }), request: fresh, startedAt: 500 });
+    expect(tracker.pending(0)).toBe(11);
+    // A late success settles its attempt but is no news about the others.
+    tracker.settled({ ...fakeOutcome(a!, { latencyMs: 4_500 }), request: old[0]!, startedAt: 0 });
+    expect(tracker.pending(0)).toBe(10);
+    expect(tracker.slowdown(0, 5_000)).toBeGreaterThan(1);
+    // A later attempt that succeeded on time: the older ones' slowness is over.
+    tracker.settled({ ...fakeOutcome(a!, { latencyMs: 1_200 }), request: fresh, startedAt: 500 });
+    expect(tracker.pending(0)).toBe(9);
+    expect(tracker.slowdown(0, 5_000)).toBe(1);
+    // A failure is never on time.
+    const next = Array.from({ length: 10 }, () => req());
+    for (const r of next) tracker.picked(0, r, 6_000, 1_000);
+    tracker.settled({
+      ...fakeOutcome(a!, { latencyMs: 10, errorKind: 'server' }),
+      request: next[0]!,
+      startedAt: 6_000,
+    });
+    expect(tracker.slowdown(0, 10_000)).toBeGreaterThan(1);
+  });
+
+  it('tolerates an index outside the targets', () => {
+    const tracker = new OverdueTracker(1, 2);
+    const [, , c] = fakeTargets(3);
+    tracker.picked(5, req(), 0, 1_000);
+    tracker.settled(fakeOutcome(c!, { latencyMs: 1 }));
+    expect(tracker.pending(5)).toBe(0);
+    expect(tracker.slowdown(5, 10_000)).toBe(1);
+  });
+});
+
+describe('OverdueTracker memory', () => {
+  it('keeps at most 256 pending attempts per target when outcomes never come', () => {
+    const tracker = new OverdueTracker(1, 2);
+    const request = { messages: [{ role: 'user' as const, content: 'x' }] };
+    for (let i = 0; i < 1000; i++) tracker.picked(0, request, i, 100);
+    expect(tracker.pending(0)).toBe(256);
+  });
+});

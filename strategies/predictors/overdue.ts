@@ -1,0 +1,131 @@
+import type { AttemptOutcome, CompletionRequest } from '../../src/index.js';
+import { standardNormalCdf } from './normal.js';
+
+/** One attempt the strategy sent and has not seen finish. */
+interface PendingAttempt {
+  readonly request: CompletionRequest;
+  readonly startedAt: number;
+  readonly expectedMs: number;
+}
+
+/**
+ * Spread (σ of log latency) of an attempt around its prediction: the providers' noise plus the
+ * models' error. Wide on purpose: it makes a few young attempts that are all still pending count
+ * as evidence early (tuned in the routing lab; 0.35–0.7 reacted later to a slow spike).
+ */
+const SPREAD = 1;
+/** A success within this multiple of its prediction marks its start as fresh (see {@link OverdueTracker}). */
+const ON_TIME_RATIO = 2;
+/** Bisection steps of {@link OverdueTracker.slowdown}: a precision of about 1e-6 on log s. */
+const STEPS = 24;
+/** Most pending attempts remembered per target. */
+const MAX_PENDING = 256;
+
+/**
+ * Censored latency evidence from attempts still in flight. Each attempt is recorded with the
+ * latency the strategy predicted for it when it picked the target; one pending for `age` ms has a
+ * latency of at least `age`. Had the target stayed as predicted, some of the pending attempts
+ * would likely have finished by now: when the expected number of them exceeds `evidence`, the
+ * target is slower than predicted, and {@link slowdown} says by how much — seconds after a
+ * slowdown starts, long before the first slow attempt ends.
+ *
+ * Only attempts started after the target's freshest on-time success count: a later attempt that
+ * finished in time says that the slowness of older ones is over (a spike that has ended) or was
+ * their own (an outlier).
+ *
+ * Attempts are matched to outcomes by target and request object; attempts the router starts
+ * without asking the strategy (a single candidate) are never recorded and are ignored.
+ * O(pending on the target) per call (× 24 for {@link slowdown}), O(pending) memory.
+ *
+ * @example
+ * ```ts
+ * const overdue = new OverdueTracker(targets.length, 2);
+ * overdue.picked(t.index, context.request, now, predictedMs); // in pick
+ * overdue.settled(outcome);                                  // in observe, for every outcome
+ * latency *= overdue.slowdown(t.index, now);
+ * ```
+ */
+export class OverdueTracker {
+  readonly #evidence: number;
+  readonly #pending: PendingAttempt[][];
+  /** Start time of the latest attempt that succeeded within `ON_TIME_RATIO` × its prediction. */
+  readonly #fresh: Float64Array;
+  /** Scratch buffer of {@link slowdown}: log(age / expected) of each counted attempt. */
+  readonly #logs: number[] = [];
+
+  /**
+   * @param evidence How many pending attempts should have finished by now (by their predictions)
+   * before their silence counts as a slowdown; 0 turns {@link slowdown} off (always 1).
+   */
+  constructor(targetCount: number, evidence: number) {
+    this.#evidence = evidence;
+    this.#pending = Array.from({ length: targetCount }, () => []);
+    this.#fresh = new Float64Array(targetCount).fill(Number.NEGATIVE_INFINITY);
+  }
+
+  /** Records an attempt on target `index` started at `now`, predicted to take `expectedMs`. */
+  picked(index: number, request: CompletionRequest, now: number, expectedMs: number): void {
+    if (this.#evidence === 0 || !(expectedMs > 0) || !Number.isFinite(expectedMs)) return;
+    const list = this.#pending[index];
+    if (list === undefined) return;
+    // Bounded memory even if outcomes go missing: the oldest pending attempts are dropped first.
+    if (list.length >= MAX_PENDING) list.shift();
+    list.push({ request, startedAt: now, expectedMs });
+  }
+
+  /** Records the end of an attempt (any outcome). */
+  settled(outcome: AttemptOutcome): void {
+    const t = outcome.target.index;
+    const list = this.#pending[t];
+    if (list === undefined) return;
+    const i = list.findIndex((p) => p.request === outcome.request && p.startedAt <= outcome.startedAt);
+    if (i < 0) return;
+    const entry = list[i]!;
+    list.splice(i, 1);
+    const onTime = outcome.ok && outcome.latencyMs <= ON_TIME_RATIO * entry.expectedMs;
+    if (onTime && entry.startedAt > this.#fresh[t]!) this.#fresh[t] = entry.startedAt;
+  }
+
+  /** Attempts recorded on target `index` that have not finished. */
+  pending(index: number): number {
+    return this.#pending[index]?.length ?? 0;
+  }
+
+  /**
+   * Latency multiplier for target `index` (≥ 1; 1 = on time). If the target were `s` times slower
+   * than predicted, a counted attempt of age `a` predicted to take `e` would have finished with
+   * probability `Φ(ln(a / (s·e)) / SPREAD)`; none has, so the slowdown is the `s` at which the
+   * expected number finished falls to `evidence`.
+   */
+  slowdown(index: number, now: number): number {
+    const list = this.#pending[index];
+    if (list === undefined || this.#evidence === 0) return 1;
+    const fresh = this.#fresh[index]!;
+    const logs = this.#logs;
+    let count = 0;
+    let top = Number.NEGATIVE_INFINITY;
+    for (const p of list) {
+      if (p.startedAt <= fresh || now <= p.startedAt) continue;
+      const value = Math.log((now - p.startedAt) / p.expectedMs);
+      logs[count++] = value;
+      if (value > top) top = value;
+    }
+    if (count === 0 || expectedDone(logs, count, 0) <= this.#evidence) return 1;
+    // expectedDone falls as log s grows; at top + 4·SPREAD it is below count · 4e-5 < evidence.
+    let low = 0;
+    let high = top + 4 * SPREAD;
+    for (let i = 0; i < STEPS; i++) {
+      const mid = (low + high) / 2;
+      if (expectedDone(logs, count, mid) > this.#evidence) low = mid;
+      else high = mid;
+    }
+    return Math.exp((low + high) / 2);
+  }
+}
+
+/** Expected number of the attempts finished by now if the target is `exp(logSlowdown)` times slower. */
+function expectedDone(logs: readonly number[], count: number, logSlowdown: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum += standardNormalCdf((logs[i]! - logSlowdown) / SPREAD);
+  return sum;
+}
