@@ -20,7 +20,7 @@ export {
   type HttpErrorOptions,
   kindFromHttpStatus,
 } from './errors/http.js';
-export { redactSecrets, sanitizeError } from './errors/redact.js';
+export { redactSecrets, sanitizeError, scrubSecrets } from './errors/redact.js';
 export { type HeaderSource, parseDuration, parseRetryAfter, readHeader } from './errors/retry-after.js';
 export {
   isSwitchyardError,

@@ -10,6 +10,7 @@ import {
   SwitchyardError,
   type TargetView,
 } from '../src/index.js';
+import { nextAtOrAfter } from './cursor.js';
 
 /** Options of {@link cost}. */
 export interface CostOptions {
@@ -199,15 +200,7 @@ class Cost implements Strategy {
 
   /** First candidate at or after the cursor by index, wrapping around, as `round-robin` does. */
   #roundRobin(candidates: readonly TargetView[]): TargetView {
-    const cursor = this.#cursor;
-    let atOrAfter: TargetView | undefined;
-    let lowest = candidates[0]!;
-    for (let i = 0; i < candidates.length; i++) {
-      const c = candidates[i]!;
-      if (c.index >= cursor && (atOrAfter === undefined || c.index < atOrAfter.index)) atOrAfter = c;
-      if (c.index < lowest.index) lowest = c;
-    }
-    const chosen = atOrAfter ?? lowest;
+    const chosen = nextAtOrAfter(candidates, this.#cursor);
     this.#cursor = chosen.index + 1;
     return chosen;
   }

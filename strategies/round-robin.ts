@@ -6,6 +6,7 @@ import type {
   StrategyInit,
   TargetView,
 } from '../src/index.js';
+import { nextAtOrAfter } from './cursor.js';
 
 /**
  * Round robin: takes targets in configuration order, one after the other.
@@ -37,15 +38,7 @@ class RoundRobin implements Strategy {
   }
 
   pick(candidates: readonly TargetView[]): TargetView {
-    const cursor = this.#cursor;
-    let atOrAfter: TargetView | undefined;
-    let lowest = candidates[0]!;
-    for (let i = 0; i < candidates.length; i++) {
-      const c = candidates[i]!;
-      if (c.index >= cursor && (atOrAfter === undefined || c.index < atOrAfter.index)) atOrAfter = c;
-      if (c.index < lowest.index) lowest = c;
-    }
-    const chosen = atOrAfter ?? lowest;
+    const chosen = nextAtOrAfter(candidates, this.#cursor);
     this.#cursor = chosen.index + 1;
     return chosen;
   }

@@ -6,16 +6,13 @@ import {
   errorFromHttpStatus,
   isSwitchyardError,
   kindFromHttpStatus,
-  redactSecrets,
   SwitchyardError,
-  sanitizeError,
+  scrubSecrets,
 } from '../../src/index.js';
+import type { AdapterErrorContext } from '../shared/error-context.js';
 
 /** What the error mapping needs to know about the attempt. */
-export interface ErrorContext {
-  readonly target: string;
-  readonly signal: AbortSignal;
-  /** The API key, removed from every message. */
+export interface ErrorContext extends AdapterErrorContext {
   readonly apiKey: string;
   /** The client timeout, for the message of a timeout. */
   readonly timeoutMs: number;
@@ -117,14 +114,5 @@ function classify(error: unknown, context: ErrorContext): SwitchyardError {
  * and a sanitised copy of the SDK error as `cause` (SDK errors can embed the response body).
  */
 export function toSwitchyardError(error: unknown, context: ErrorContext): SwitchyardError {
-  const mapped = mapError(error, context);
-  const cause = mapped.cause;
-  if (!(cause instanceof Error) || isSwitchyardError(cause)) return mapped;
-  return mapped.with({ cause: sanitizeError(cause, [context.apiKey]) });
-}
-
-function mapError(error: unknown, context: ErrorContext): SwitchyardError {
-  const mapped = classify(error, context);
-  const message = redactSecrets(mapped.message, [context.apiKey]);
-  return message === mapped.message ? mapped : mapped.with({ message });
+  return scrubSecrets(classify(error, context), [context.apiKey]);
 }

@@ -8,17 +8,13 @@ import {
   isSwitchyardError,
   redactSecrets,
   SwitchyardError,
-  sanitizeError,
+  scrubSecrets,
 } from '../../src/index.js';
+import type { AdapterErrorContext } from '../shared/error-context.js';
 import { transportFailureOf } from './sdk-fetch.js';
 
 /** What the error mapping needs to know about the attempt. */
-export interface ErrorContext {
-  readonly target: string;
-  readonly signal: AbortSignal;
-  /** The API key, removed from every message. */
-  readonly apiKey: string | undefined;
-}
+export type ErrorContext = AdapterErrorContext;
 
 /** Cohere's status for an invalid or expired API key. */
 const INVALID_TOKEN = 498;
@@ -35,13 +31,7 @@ interface SdkHttpError {
  * `cause` is a sanitised copy of the SDK error (SDK errors can embed the response body).
  */
 export function toSwitchyardError(error: unknown, context: ErrorContext): SwitchyardError {
-  const mapped = mapError(error, context);
-  const message = redactSecrets(mapped.message, [context.apiKey]);
-  const cause =
-    mapped.cause instanceof Error && !isSwitchyardError(mapped.cause)
-      ? sanitizeError(mapped.cause, [context.apiKey])
-      : mapped.cause;
-  return message === mapped.message && cause === mapped.cause ? mapped : mapped.with({ message, cause });
+  return scrubSecrets(mapError(error, context), [context.apiKey]);
 }
 
 function mapError(error: unknown, { target, signal, apiKey }: ErrorContext): SwitchyardError {

@@ -13,16 +13,12 @@ import {
   isSwitchyardError,
   redactSecrets,
   SwitchyardError,
-  sanitizeError,
+  scrubSecrets,
 } from '../../src/index.js';
+import type { AdapterErrorContext } from '../shared/error-context.js';
 
 /** Context of one attempt. */
-export interface ErrorContext {
-  readonly target: string;
-  readonly signal: AbortSignal;
-  /** The API key in use, removed from every message. */
-  readonly apiKey: string | undefined;
-}
+export type ErrorContext = AdapterErrorContext;
 
 function providerMessage(error: APIError): string {
   const body: unknown = error.error;
@@ -44,10 +40,7 @@ function codeOf(error: APIError): string | undefined {
  * and a sanitised copy of the SDK error as `cause` (SDK errors can embed the response body).
  */
 export function toSwitchyardError(error: unknown, ctx: ErrorContext): SwitchyardError {
-  const mapped = mapError(error, ctx);
-  const cause = mapped.cause;
-  if (!(cause instanceof Error) || isSwitchyardError(cause)) return mapped;
-  return mapped.with({ cause: sanitizeError(cause, [ctx.apiKey]) });
+  return scrubSecrets(mapError(error, ctx), [ctx.apiKey]);
 }
 
 function mapError(error: unknown, ctx: ErrorContext): SwitchyardError {

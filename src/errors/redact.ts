@@ -1,3 +1,5 @@
+import { isSwitchyardError, type SwitchyardError } from './switchyard-error.js';
+
 const KEY_PATTERNS = [
   /\bsk-[A-Za-z0-9_-]{8,}/g, // OpenAI-style and Anthropic (sk-ant-…) keys
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
@@ -45,4 +47,20 @@ export function sanitizeError(
   }
   if (error.cause !== undefined && depth > 1) copy.cause = sanitizeError(error.cause, secrets, depth - 1);
   return copy;
+}
+
+/**
+ * The error an adapter should throw: `error` with `secrets` redacted from its message and its
+ * `cause` replaced by a {@link sanitizeError} copy. Returns `error` itself when nothing changes.
+ */
+export function scrubSecrets<E extends SwitchyardError>(
+  error: E,
+  secrets: ReadonlyArray<string | undefined>,
+): E | SwitchyardError {
+  const message = redactSecrets(error.message, secrets);
+  const cause =
+    error.cause instanceof Error && !isSwitchyardError(error.cause)
+      ? sanitizeError(error.cause, secrets)
+      : error.cause;
+  return message === error.message && cause === error.cause ? error : error.with({ message, cause });
 }

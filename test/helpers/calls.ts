@@ -1,4 +1,11 @@
-import type { CompletionRequest, Router, RouterEventName } from '../../index.js';
+import type {
+  Adapter,
+  CompletionRequest,
+  Router,
+  RouterEventName,
+  Strategy,
+  TargetConfig,
+} from '../../index.js';
 
 /** A one-message request. */
 export const ask = (text = 'hi', extra: Partial<CompletionRequest> = {}): CompletionRequest => ({
@@ -36,4 +43,12 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<any> {
     return error;
   }
   throw new Error('expected the promise to reject, but it resolved');
+}
+
+/** Picks the first candidate: targets are tried in configuration order. */
+export const first: Strategy = { name: 'first', pick: (candidates) => candidates[0]! };
+
+/** One target per adapter, id = key, all on model `m`: `targetsOf({ a, b })`. */
+export function targetsOf(adapters: Record<string, Adapter>): TargetConfig[] {
+  return Object.entries(adapters).map(([id, adapter]) => ({ id, adapter, model: 'm' }));
 }

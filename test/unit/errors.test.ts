@@ -188,3 +188,15 @@ describe('sanitizeError', () => {
     expect(sanitizeError(42)).toBe(42);
   });
 });
+
+describe('scrubSecrets', () => {
+  it('redacts the message and sanitises the cause, and returns the same error when there is nothing to scrub', async () => {
+    const { scrubSecrets, SwitchyardError: E } = await import('../../index.js');
+    const leaky = new E('auth', 'bad key my-secret-key', { cause: new Error('body: my-secret-key') });
+    const clean = scrubSecrets(leaky, ['my-secret-key']);
+    expect(clean.message).toBe('bad key [redacted]');
+    expect((clean.cause as Error).message).toBe('body: [redacted]');
+    const plain = new E('server', 'nothing here');
+    expect(scrubSecrets(plain, ['my-secret-key'])).toBe(plain);
+  });
+});

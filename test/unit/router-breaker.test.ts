@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Router, type Strategy } from '../../index.js';
+import { Router } from '../../index.js';
 import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
-import { ask, recordEvents, rejectionOf } from '../helpers/calls.js';
-
-const first: Strategy = { name: 'first', pick: (c) => c[0]! };
+import { ask, first, recordEvents, rejectionOf, targetsOf } from '../helpers/calls.js';
 
 function twoTargets(
   clock: VirtualClock,
@@ -13,10 +11,7 @@ function twoTargets(
   const a = new MockAdapter(aHandler);
   const b = new MockAdapter(() => ({ text: 'b' }));
   const router = new Router({
-    targets: [
-      { id: 'a', adapter: a, model: 'm' },
-      { id: 'b', adapter: b, model: 'm' },
-    ],
+    targets: targetsOf({ a, b }),
     strategy: first,
     retry: { maxAttempts: 2 },
     breaker: { failureThreshold: 3, cooldownMs: 1000, maxCooldownMs: 2500, ...breaker },

@@ -2,7 +2,7 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { type Adapter, Router, systemClock } from '../../index.js';
 import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
-import { ask, rejectionOf } from '../helpers/calls.js';
+import { ask, rejectionOf, targetsOf } from '../helpers/calls.js';
 
 describe('deadline', () => {
   it('covers all attempts: each attempt gets only the time that is left', async () => {
@@ -90,10 +90,7 @@ describe('cancellation', () => {
     const a = new MockAdapter(() => ({ text: 'slow', delayMs: 10_000 }));
     const b = new MockAdapter(() => ({ text: 'never' }));
     const router = new Router({
-      targets: [
-        { id: 'a', adapter: a, model: 'm' },
-        { id: 'b', adapter: b, model: 'm' },
-      ],
+      targets: targetsOf({ a, b }),
       strategy: 'priority',
       clock,
     });

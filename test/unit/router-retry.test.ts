@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom, isSwitchyardError, Router, type Strategy } from '../../index.js';
+import { createSeededRandom, isSwitchyardError, Router } from '../../index.js';
 import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
-import { ask, recordEvents, rejectionOf } from '../helpers/calls.js';
-
-const first: Strategy = { name: 'first', pick: (c) => c[0]! };
+import { ask, first, recordEvents, rejectionOf, targetsOf } from '../helpers/calls.js';
 
 describe('retries and fallback', () => {
   it('falls back to another target on a retryable failure, without waiting', async () => {
@@ -11,10 +9,7 @@ describe('retries and fallback', () => {
     const a = new MockAdapter([{ error: { status: 503 } }]);
     const b = new MockAdapter([{ text: 'from b' }]);
     const router = new Router({
-      targets: [
-        { id: 'a', adapter: a, model: 'm' },
-        { id: 'b', adapter: b, model: 'm' },
-      ],
+      targets: targetsOf({ a, b }),
       strategy: first,
       clock,
     });
@@ -81,10 +76,7 @@ describe('retries and fallback', () => {
     const a = new MockAdapter((_r) => ({ error: { status: 502 } }));
     const b = new MockAdapter((_r) => ({ error: { status: 503, message: 'b down' } }));
     const router = new Router({
-      targets: [
-        { id: 'a', adapter: a, model: 'm' },
-        { id: 'b', adapter: b, model: 'm' },
-      ],
+      targets: targetsOf({ a, b }),
       retry: { maxAttempts: 4 },
       clock,
     });
@@ -119,10 +111,7 @@ describe('retries and fallback', () => {
     const a = new MockAdapter([{ error: { status } }]);
     const b = new MockAdapter([{ text: 'never' }]);
     const router = new Router({
-      targets: [
-        { id: 'a', adapter: a, model: 'm' },
-        { id: 'b', adapter: b, model: 'm' },
-      ],
+      targets: targetsOf({ a, b }),
       strategy: first,
       clock,
     });
@@ -140,10 +129,7 @@ describe('retries and fallback', () => {
     const a = new MockAdapter(() => ({ error: { status } }));
     const b = new MockAdapter(() => ({ error: { status: 503 } }));
     const router = new Router({
-      targets: [
-        { id: 'a', adapter: a, model: 'm' },
-        { id: 'b', adapter: b, model: 'm' },
-      ],
+      targets: targetsOf({ a, b }),
       strategy: first,
       retry: { maxAttempts: 5 },
       breaker: false,
@@ -160,10 +146,7 @@ describe('retries and fallback', () => {
     const a = new MockAdapter(() => ({ error: { status: 401 } }));
     const b = new MockAdapter(() => ({ error: { status: 404 } }));
     const router = new Router({
-      targets: [
-        { id: 'a', adapter: a, model: 'm' },
-        { id: 'b', adapter: b, model: 'm' },
-      ],
+      targets: targetsOf({ a, b }),
       retry: { maxAttempts: 5 },
       clock,
     });
@@ -194,10 +177,7 @@ describe('Retry-After', () => {
     const a = new MockAdapter([{ error: { status: 429, retryAfterMs: 5000 } }]);
     const b = new MockAdapter([{ text: 'b' }]);
     const router = new Router({
-      targets: [
-        { id: 'a', adapter: a, model: 'm' },
-        { id: 'b', adapter: b, model: 'm' },
-      ],
+      targets: targetsOf({ a, b }),
       strategy: first,
       clock,
     });
@@ -211,10 +191,7 @@ describe('Retry-After', () => {
     const a = new MockAdapter([{ error: { status: 429, retryAfterMs: 2000 } }, { text: 'a again' }]);
     const b = new MockAdapter(() => ({ text: 'b' }));
     const router = new Router({
-      targets: [
-        { id: 'a', adapter: a, model: 'm' },
-        { id: 'b', adapter: b, model: 'm' },
-      ],
+      targets: targetsOf({ a, b }),
       strategy: first,
       clock,
     });

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Adapter,
-  type AdapterStreamPart,
-  Router,
-  type Strategy,
-  SwitchyardError,
-  systemClock,
-} from '../../index.js';
+import { type Adapter, type AdapterStreamPart, Router, SwitchyardError, systemClock } from '../../index.js';
 import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
-import { ask, recordEvents, rejectionOf } from '../helpers/calls.js';
-
-const first: Strategy = { name: 'first', pick: (c) => c[0]! };
+import { ask, first, recordEvents, rejectionOf, targetsOf } from '../helpers/calls.js';
 
 async function drain(stream: AsyncIterable<any>): Promise<any[]> {
   const out: any[] = [];
@@ -54,10 +45,7 @@ describe('router.stream', () => {
     const a = new MockAdapter([{ error: { status: 503 } }]);
     const b = new MockAdapter([{ stream: ['from ', 'b'] }]);
     const router = new Router({
-      targets: [
-        { id: 'a', adapter: a, model: 'm' },
-        { id: 'b', adapter: b, model: 'm' },
-      ],
+      targets: targetsOf({ a, b }),
       strategy: first,
       clock,
     });
@@ -72,10 +60,7 @@ describe('router.stream', () => {
     const a = new MockAdapter([{ stream: ['partial ', 'answer'], error: { kind: 'connection' } }]);
     const b = new MockAdapter(() => ({ stream: ['must not appear'] }));
     const router = new Router({
-      targets: [
-        { id: 'a', adapter: a, model: 'm' },
-        { id: 'b', adapter: b, model: 'm' },
-      ],
+      targets: targetsOf({ a, b }),
       strategy: first,
       clock,
     });
@@ -104,19 +89,13 @@ describe('router.stream', () => {
     const silent = scriptedStream([]);
     const good = new MockAdapter(() => ({ stream: ['ok'] }));
     const r1 = new Router({
-      targets: [
-        { id: 'cut', adapter: cut, model: 'm' },
-        { id: 'good', adapter: good, model: 'm' },
-      ],
+      targets: targetsOf({ cut, good }),
       strategy: first,
       clock,
     });
     expect((await rejectionOf(clock.run(r1.stream(ask()).response))).kind).toBe('stream_interrupted');
     const r2 = new Router({
-      targets: [
-        { id: 'silent', adapter: silent, model: 'm' },
-        { id: 'good', adapter: good, model: 'm' },
-      ],
+      targets: targetsOf({ silent, good }),
       strategy: first,
       clock,
     });
@@ -217,10 +196,7 @@ describe('router.stream', () => {
     const stall = new MockAdapter([{ stream: ['late'], chunkDelayMs: 5000 }]);
     const good = new MockAdapter(() => ({ stream: ['ok'] }));
     const router = new Router({
-      targets: [
-        { id: 'stall', adapter: stall, model: 'm' },
-        { id: 'good', adapter: good, model: 'm' },
-      ],
+      targets: targetsOf({ stall, good }),
       strategy: first,
       streamIdleTimeoutMs: 1000,
       clock,

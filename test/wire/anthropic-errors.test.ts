@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AnthropicAdapter } from '../../adapters/anthropic/index.js';
 import {
   type AdapterCallOptions,
@@ -14,13 +14,7 @@ import { hang, raw, reset, ScriptedServer, sse } from './scripted-server.js';
 
 const KEY = 'sk-ant-api03-secret-errors-0123456789';
 
-let server: ScriptedServer;
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = ScriptedServer.forTests();
 afterEach(() => server.reset());
 
 const adapter = (options: { baseURL?: string; timeoutMs?: number } = {}) =>

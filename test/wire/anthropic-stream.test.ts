@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AnthropicAdapter } from '../../adapters/anthropic/index.js';
 import {
   type AdapterCallOptions,
@@ -35,13 +35,7 @@ import { raw, ScriptedServer } from './scripted-server.js';
 const KEY = 'sk-ant-api03-stream-key-0123456789';
 const MODEL = 'claude-sonnet-4-6';
 
-let server: ScriptedServer;
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = ScriptedServer.forTests();
 afterEach(() => server.reset());
 
 const adapter = () => new AnthropicAdapter({ apiKey: KEY, baseURL: server.url });

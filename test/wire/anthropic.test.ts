@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AnthropicAdapter } from '../../adapters/anthropic/index.js';
 import { JSON_INSTRUCTION } from '../../adapters/anthropic/request.js';
 import {
@@ -20,13 +20,7 @@ import { ScriptedServer } from './scripted-server.js';
 const KEY = 'sk-ant-api03-test-key-0123456789';
 const MODEL = 'claude-sonnet-4-6';
 
-let server: ScriptedServer;
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = ScriptedServer.forTests();
 afterEach(() => server.reset());
 
 function adapter(options: ConstructorParameters<typeof AnthropicAdapter>[0] = {}): AnthropicAdapter {

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CohereError, CohereTimeoutError } from 'cohere-ai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { toSwitchyardError } from '../../adapters/cohere/errors.js';
 import { CohereAdapter } from '../../adapters/cohere/index.js';
 import { type AdapterRequest, type ErrorKind, SwitchyardError } from '../../src/index.js';
@@ -13,14 +13,7 @@ import { callOptions, chatReply, collect, errorReply } from './cohere-server.js'
 import { hang, json, raw, reset, ScriptedServer } from './scripted-server.js';
 
 const KEY = 'co-secret-0123456789abcdef';
-let server: ScriptedServer;
-
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = ScriptedServer.forTests();
 afterEach(() => {
   server.reset();
 });

@@ -2,20 +2,13 @@
  * The Cohere adapter under the real Router, against a local server: costs from default prices,
  * fallback after a server error, streaming, and a stream cut after content.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CohereAdapter } from '../../adapters/cohere/index.js';
 import { Router, type StreamEvent, type SwitchyardError } from '../../index.js';
 import { chatReply, chatStream, errorReply, textStream } from './cohere-server.js';
 import { ScriptedServer } from './scripted-server.js';
 
-let server: ScriptedServer;
-
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = ScriptedServer.forTests();
 afterEach(() => {
   server.reset();
 });

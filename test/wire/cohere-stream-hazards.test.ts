@@ -2,7 +2,7 @@
  * Cohere streams under hostile wire conditions: bodies split at every byte, multi-byte UTF-8,
  * CRLF, malformed events, cut and stalled connections, aborts, and the SDK's `[DONE]` bug.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CohereAdapter } from '../../adapters/cohere/index.js';
 import { escapeStreamTerminator } from '../../adapters/cohere/stream-terminator-guard.js';
 import type { AdapterRequest, AdapterStreamPart, SwitchyardError } from '../../src/index.js';
@@ -10,14 +10,7 @@ import { callOptions, chatStream, collect, ev, sseEvent, streamedText, textStrea
 import { ScriptedServer } from './scripted-server.js';
 
 const KEY = 'co-hazard-key-0123456789';
-let server: ScriptedServer;
-
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = ScriptedServer.forTests();
 afterEach(() => {
   server.reset();
 });

@@ -2,7 +2,7 @@
  * Cohere adapter against a local Cohere v2 chat server: request JSON, response mapping, streaming
  * text and tool calls, configuration.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CohereAdapter } from '../../adapters/cohere/index.js';
 import type { AdapterRequest, AdapterStreamPart, SwitchyardError } from '../../src/index.js';
 import {
@@ -18,14 +18,7 @@ import {
 import { json, raw, ScriptedServer } from './scripted-server.js';
 
 const KEY = 'co-test-key-0123456789';
-let server: ScriptedServer;
-
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = ScriptedServer.forTests();
 afterEach(() => {
   server.reset();
   vi.unstubAllEnvs();

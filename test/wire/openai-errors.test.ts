@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { OpenAIError } from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toSwitchyardError } from '../../adapters/openai/errors.js';
 import { OpenAIAdapter } from '../../adapters/openai/index.js';
 import { type AdapterRequest, SwitchyardError } from '../../src/index.js';
@@ -8,13 +8,7 @@ import { callOptions, collect, errorResponse, resetMidBody, ScriptedServer } fro
 import { hang, json, raw, reset } from './scripted-server.js';
 
 const KEY = 'sk-errors-SECRETabcdefghijkl';
-let server: ScriptedServer;
-
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterEach(() => server.reset());
-afterAll(() => server.close());
+const server = ScriptedServer.forTests();
 
 function adapter(options: ConstructorParameters<typeof OpenAIAdapter>[0] = {}): OpenAIAdapter {
   return new OpenAIAdapter({ apiKey: KEY, baseURL: `${server.url}/v1`, ...options });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   createAdapter,
   getPreset,
@@ -20,13 +20,7 @@ import {
 } from './openai-server.js';
 
 const KEY = 'sk-presets-abcdefghijklmnop';
-let server: ScriptedServer;
-
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterEach(() => server.reset());
-afterAll(() => server.close());
+const server = ScriptedServer.forTests();
 
 const SCHEMA = { type: 'object', properties: { a: { type: 'string' } } };
 

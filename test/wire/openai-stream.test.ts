@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenAIAdapter } from '../../adapters/openai/index.js';
 import { type AdapterRequest, type AdapterStreamPart, SwitchyardError } from '../../src/index.js';
 import {
@@ -15,13 +15,7 @@ import {
 import { hang, sse } from './scripted-server.js';
 
 const KEY = 'sk-stream-abcdefghijklmnop';
-let server: ScriptedServer;
-
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterEach(() => server.reset());
-afterAll(() => server.close());
+const server = ScriptedServer.forTests();
 
 function adapter(options: ConstructorParameters<typeof OpenAIAdapter>[0] = {}): OpenAIAdapter {
   return new OpenAIAdapter({ apiKey: KEY, baseURL: `${server.url}/v1`, ...options });

@@ -1,5 +1,5 @@
 import { Agent, fetch as undiciFetch } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenAIAdapter } from '../../adapters/openai/index.js';
 import { imageUrl } from '../../adapters/openai/messages.js';
 import { mapFinishReason } from '../../adapters/openai/response.js';
@@ -15,13 +15,7 @@ import {
 } from './openai-server.js';
 
 const KEY = 'sk-test-abcdefghijklmnop';
-let server: ScriptedServer;
-
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterEach(() => server.reset());
-afterAll(() => server.close());
+const server = ScriptedServer.forTests();
 
 function adapter(options: ConstructorParameters<typeof OpenAIAdapter>[0] = {}): OpenAIAdapter {
   return new OpenAIAdapter({ apiKey: KEY, baseURL: `${server.url}/v1`, ...options });

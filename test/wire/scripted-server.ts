@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 /** A request as the server received it. */
 export interface RecordedRequest {
@@ -42,12 +43,33 @@ export class ScriptedServer {
 
   /** Starts a server on 127.0.0.1 with a random free port. */
   static async start(): Promise<ScriptedServer> {
+    const scripted = ScriptedServer.#create();
+    await scripted.#listen();
+    return scripted;
+  }
+
+  /**
+   * A server for the tests of one file: started before them, reset after each, closed after
+   * them all (registers the vitest hooks).
+   */
+  static forTests(): ScriptedServer {
+    const scripted = ScriptedServer.#create();
+    beforeAll(() => scripted.#listen());
+    afterEach(() => scripted.reset());
+    afterAll(() => scripted.close());
+    return scripted;
+  }
+
+  static #create(): ScriptedServer {
     const server = createServer();
     const scripted = new ScriptedServer(server);
     server.on('request', (req, res) => void scripted.#handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    scripted.#port = (server.address() as AddressInfo).port;
     return scripted;
+  }
+
+  async #listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.#port = (this.#server.address() as AddressInfo).port;
   }
 
   /** `http://127.0.0.1:<port>` */

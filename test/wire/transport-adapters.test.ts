@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AnthropicAdapter } from '../../adapters/anthropic/index.js';
 import { CohereAdapter } from '../../adapters/cohere/index.js';
 import { OpenAIAdapter } from '../../adapters/openai/index.js';
@@ -23,13 +23,7 @@ import { completionResponse, streamChunks, textChunks } from './openai-server.js
 import { hang, json, type Responder, reset, ScriptedServer, type SseOptions } from './scripted-server.js';
 
 const KEY = 'sk-transport-test-0123456789';
-let server: ScriptedServer;
-
-beforeAll(async () => {
-  server = await ScriptedServer.start();
-});
-afterEach(() => server.reset());
-afterAll(() => server.close());
+const server = ScriptedServer.forTests();
 
 interface Case {
   readonly name: string;

@@ -1,0 +1,9 @@
+/** What an adapter's error mapping needs to know about the attempt. */
+export interface AdapterErrorContext {
+  /** Target id, put on every error. */
+  readonly target: string;
+  /** The attempt's abort signal: an aborted one means the caller or the router's deadline. */
+  readonly signal: AbortSignal;
+  /** The API key in use, removed from every message and cause. */
+  readonly apiKey: string | undefined;
+}
