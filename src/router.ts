@@ -456,6 +456,7 @@ export class Router extends SafeEmitter {
       request: call.request,
       stream: call.stream,
       attempt,
+      maxAttempts: this.#retry.maxAttempts,
       now,
       random: this.#random,
     };
@@ -510,6 +511,8 @@ export class Router extends SafeEmitter {
 
   async #attempt(call: Call, target: TargetRuntime, attempt: number): Promise<CompletionResponse> {
     const startedAt = this.#clock.now();
+    // #pick counted this attempt already.
+    const inFlightAtStart = target.inFlight - 1;
     const state = target.state;
     const isProbe = call.probe;
     if (this.has('attempt:start')) {
@@ -561,7 +564,7 @@ export class Router extends SafeEmitter {
     } catch (thrown) {
       target.inFlight--;
       const error = this.#toError(thrown, target, call.scope);
-      this.#recordFailure(call, target, attempt, startedAt, error, isProbe);
+      this.#recordFailure(call, target, attempt, startedAt, inFlightAtStart, error, isProbe);
       throw error;
     }
     target.inFlight--;
@@ -581,6 +584,7 @@ export class Router extends SafeEmitter {
       stream: call.stream,
       ok: true,
       startedAt,
+      inFlightAtStart,
       latencyMs: durationMs,
       ttftMs,
       usage: result.usage,
@@ -624,6 +628,7 @@ export class Router extends SafeEmitter {
     target: TargetRuntime,
     attempt: number,
     startedAt: number,
+    inFlightAtStart: number,
     error: SwitchyardError,
     isProbe: boolean,
   ): void {
@@ -653,6 +658,7 @@ export class Router extends SafeEmitter {
       ok: false,
       errorKind: error.kind,
       startedAt,
+      inFlightAtStart,
       latencyMs: durationMs,
     });
     call.attempts.push({ attempt, target: target.id, outcome: 'failure', errorKind: error.kind, durationMs });

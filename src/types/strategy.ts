@@ -12,6 +12,12 @@ export interface PickContext {
   readonly stream: boolean;
   /** 1-based attempt number. */
   readonly attempt: number;
+  /**
+   * The router's `retry.maxAttempts`: when `attempt` equals it, a failure fails the call;
+   * before that, the router falls back to another candidate. Set by the Router; may be missing
+   * in contexts built elsewhere.
+   */
+  readonly maxAttempts?: number;
   /** Current time on the router's clock. */
   readonly now: number;
   /** The router's random source; use it instead of `Math.random` to stay deterministic. */
@@ -32,6 +38,11 @@ export interface AttemptOutcome {
   readonly errorKind?: ErrorKind;
   /** Clock time at which the attempt started. */
   readonly startedAt: number;
+  /**
+   * Other attempts in flight on the target when this one started (the load it met). Set by the
+   * Router; may be missing in outcomes built elsewhere.
+   */
+  readonly inFlightAtStart?: number;
   /** Duration of the attempt in ms (to the last byte for streams). */
   readonly latencyMs: number;
   /** Time to the first content event in ms (streams only). */

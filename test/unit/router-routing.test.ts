@@ -410,4 +410,37 @@ describe('close', () => {
     expect(error.kind).toBe('config');
     expect(error.message).toContain('closed');
   });
+
+  it('tells strategies the attempt budget and the load each attempt met', async () => {
+    const clock = new VirtualClock(0);
+    const contexts: { attempt: number; maxAttempts: number | undefined }[] = [];
+    const loads: (number | undefined)[] = [];
+    const first: Strategy = {
+      name: 'first',
+      pick: (candidates, context) => {
+        contexts.push({ attempt: context.attempt, maxAttempts: context.maxAttempts });
+        return candidates[0]!;
+      },
+      observe: (outcome) => loads.push(outcome.inFlightAtStart),
+    };
+    const slow = new MockAdapter(() => ({ text: 'ok', delayMs: 100 }));
+    const router = new Router({
+      targets: [
+        { id: 'a', adapter: slow, model: 'm' },
+        { id: 'b', adapter: echo('b'), model: 'm' },
+      ],
+      strategy: () => first,
+      retry: { maxAttempts: 4 },
+      clock,
+    });
+    const calls = [router.complete(ask()), router.complete(ask()), router.complete(ask())];
+    await clock.run(Promise.all(calls), 1_000);
+    expect(contexts).toEqual([
+      { attempt: 1, maxAttempts: 4 },
+      { attempt: 1, maxAttempts: 4 },
+      { attempt: 1, maxAttempts: 4 },
+    ]);
+    // The three calls started on 'a' with 0, 1 and 2 others already in flight.
+    expect(loads.sort()).toEqual([0, 1, 2]);
+  });
 });
