@@ -3,6 +3,7 @@ import { createSeededRandom, Router, type Strategy, StrategyRegistry } from '../
 import {
   deriveSeed,
   drawTokens,
+  expectedOutputByCap,
   generateWorkload,
   oracle,
   promptOf,
@@ -201,6 +202,18 @@ describe('simulate', () => {
   });
 });
 
+/** Simulated providers for `specs`, their targets and a strategy init (time 0). */
+function labOf(specs: readonly SimulatedProviderSpec[]) {
+  const providers = specs.map((s) => new SimulatedProvider(s));
+  const targets = fakeTargets(specs.length);
+  const init = {
+    targets,
+    clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => {} },
+    random: Math.random,
+  };
+  return { providers, targets, init };
+}
+
 describe('oracle', () => {
   it('picks the provider with the best expected utility for this call, now', () => {
     const specs = [
@@ -225,6 +238,41 @@ describe('oracle', () => {
     expect(scores[1]!.score).toBeLessThan(scores[0]!.score);
   });
 
+  it('sees a call as a router does: the mean output of its maxOutputTokens, unless told `exact`', () => {
+    // Uniform 1..1000 output tokens; the workload caps each call at the next power of two ≥ 256.
+    const means = expectedOutputByCap({ kind: 'uniform', min: 1, max: 1000 });
+    expect([...means.keys()].sort((a, b) => a - b)).toEqual([256, 512, 1024]);
+    expect(means.get(256)).toBeCloseTo(128.5, -1);
+    expect(means.get(512)).toBeCloseTo(384.5, -1);
+    expect(means.get(1024)).toBeCloseTo(756, -1);
+    expect(expectedOutputByCap({ kind: 'uniform', min: 1, max: 1000 })).not.toBe(means); // per object
+    // a: quick to start, slow to decode; b: the reverse. The planned output decides between them,
+    // and only the clairvoyant oracle knows it.
+    const specs = [
+      provider('a', 100, { latency: { ttftMs: 100, prefillTokensPerSec: 10_000, decodeTokensPerSec: 20 } }),
+      provider('b', 1500, {
+        latency: { ttftMs: 1500, prefillTokensPerSec: 10_000, decodeTokensPerSec: 200 },
+      }),
+    ];
+    const { providers, targets, init } = labOf(specs);
+    const spec: WorkloadSpec = { ...workload, outputTokens: { kind: 'uniform', min: 1, max: 256 } };
+    const shortCall = {
+      ...fakeContext(),
+      request: {
+        messages: [{ role: 'user' as const, content: 'hi' }],
+        maxOutputTokens: 256,
+        providerOptions: { simulated: { outputTokens: 10 } },
+      },
+    };
+    // Mean output 128.5: a takes 100 + 6425 ms, b 1500 + 643 ms → b. Exactly 10 tokens: a (600 ms).
+    expect(oracle().create(providers, spec)(init).pick(targets, shortCall).id).toBe('b');
+    expect(oracle({ outputTokens: 'exact' }).create(providers, spec)(init).pick(targets, shortCall).id).toBe(
+      'a',
+    );
+    // Without a workload the oracle can only use the planned size.
+    expect(oracle().create(providers)(init).pick(targets, shortCall).id).toBe('a');
+  });
+
   it('routes to the truly best provider through the router', async () => {
     const result = await simulate(small({ strategy: oracle() }));
     expect(result.strategy).toBe('oracle');
@@ -236,13 +284,7 @@ describe('oracle', () => {
       provider('pricey', 100, { price: { inputPerMTok: 100, outputPerMTok: 400 } }),
       provider('cheap', 600),
     ];
-    const providers = specs.map((s) => new SimulatedProvider(s));
-    const targets = fakeTargets(2);
-    const init = {
-      targets,
-      clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => {} },
-      random: Math.random,
-    };
+    const { providers, targets, init } = labOf(specs);
     expect(oracle().create(providers)(init).pick(targets, fakeContext()).id).toBe('b');
     const latencyOnly = oracle({ weights: { costPerUsd: 0 }, name: 'fastest' }).create(providers)(init);
     expect(latencyOnly.name).toBe('fastest');

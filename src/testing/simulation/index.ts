@@ -13,7 +13,7 @@ export {
   percentile,
   regretOf,
 } from './metrics.js';
-export { type LabStrategy, type OracleOptions, oracle, sizeOf } from './oracle.js';
+export { expectedOutputByCap, type LabStrategy, type OracleOptions, oracle, sizeOf } from './oracle.js';
 export { conditionsAt, type DegradationEvent, degradationEvents } from './phases.js';
 export {
   SIMULATED_PROVIDER,

@@ -8,6 +8,9 @@ import type { CandidateScore, PickContext, Strategy, StrategyFactory } from '../
 import type { TargetView } from '../../types/target.js';
 import { estimateInputTokens } from '../../util/request-needs.js';
 import { SIMULATED_PROVIDER, type SimulatedProvider } from './provider.js';
+import { streamOf } from './random.js';
+import type { TokenDistribution, WorkloadSpec } from './types.js';
+import { drawTokens, maxTokensFor } from './workload.js';
 
 /**
  * A strategy that needs the lab's simulated providers (e.g. the {@link oracle}): `simulate()`
@@ -16,8 +19,11 @@ import { SIMULATED_PROVIDER, type SimulatedProvider } from './provider.js';
 export interface LabStrategy {
   /** Name, as reported by the lab. */
   readonly name: string;
-  /** Builds the strategy factory for one run. */
-  create(providers: readonly SimulatedProvider[]): StrategyFactory;
+  /**
+   * Builds the strategy factory for one run, given its providers (in target order) and, from
+   * `simulate()`, its workload spec.
+   */
+  create(providers: readonly SimulatedProvider[], workload?: WorkloadSpec): StrategyFactory;
 }
 
 /** Options of {@link oracle}. */
@@ -28,6 +34,46 @@ export interface OracleOptions {
   readonly name?: string;
   /** The router's `retry.maxAttempts`: a failure of the last attempt fails the call. @default 3 */
   readonly maxAttempts?: number;
+  /**
+   * What the oracle knows of a call's output length, which no router can see before the call:
+   * - `'expected'`: the mean output of the workload's calls with the same `maxOutputTokens`
+   *   (what the request reveals, with perfect knowledge of the workload);
+   * - `'exact'`: the call's planned output tokens (clairvoyant: an upper bound no router can
+   *   reach, useful to see what knowing output lengths would be worth).
+   * Without a workload (`create` called outside `simulate()`), both use the exact length.
+   * @default 'expected'
+   */
+  readonly outputTokens?: 'expected' | 'exact';
+}
+
+/** Draws per workload used to estimate the mean output per `maxOutputTokens`. */
+const EXPECTATION_DRAWS = 20_000;
+const expectations = new WeakMap<TokenDistribution, ReadonlyMap<number, number>>();
+
+/**
+ * Mean output tokens of a workload's calls, per `maxOutputTokens` (the cap the workload sets
+ * for each call), estimated from a fixed stream of draws: the same for every run and seed.
+ * Cached per distribution object.
+ */
+export function expectedOutputByCap(dist: TokenDistribution): ReadonlyMap<number, number> {
+  const cached = expectations.get(dist);
+  if (cached !== undefined) return cached;
+  const random = streamOf(0, 'oracle:output-expectation');
+  const sums = new Map<number, { total: number; count: number }>();
+  for (let i = 0; i < EXPECTATION_DRAWS; i++) {
+    const tokens = drawTokens(dist, random);
+    const cap = maxTokensFor(tokens);
+    const entry = sums.get(cap);
+    if (entry === undefined) sums.set(cap, { total: tokens, count: 1 });
+    else {
+      entry.total += tokens;
+      entry.count++;
+    }
+  }
+  const means = new Map<number, number>();
+  for (const [cap, { total, count }] of sums) means.set(cap, total / count);
+  expectations.set(dist, means);
+  return means;
 }
 
 /** Size of a request as the simulated providers see it. */
@@ -42,7 +88,8 @@ export function sizeOf(request: CompletionRequest): { inputTokens: number; outpu
 
 /**
  * The oracle: a strategy that reads each simulated provider's true current state (phase,
- * load, RPM window, prices, the exact size of the call) and picks the candidate with the best
+ * load, RPM window, prices), sees the call as a router does (its prompt and `maxOutputTokens`,
+ * with the workload's true mean output for that cap; see {@link OracleOptions.outputTokens}) and picks the candidate with the best
  * expected utility, looking one failure ahead: a failure costs its own latency plus the best
  * other candidate's expected outcome (the router falls back to it), or the failure penalty on
  * the last attempt or when no other candidate is left. It knows expectations,
@@ -57,9 +104,14 @@ export function oracle(options: OracleOptions = {}): LabStrategy {
   const weights = resolveUtilityWeights(options.weights);
   const name = options.name ?? 'oracle';
   const maxAttempts = options.maxAttempts ?? 3;
+  const knowsExact = options.outputTokens === 'exact';
   return {
     name,
-    create: (providers) => () => new Oracle(name, providers, weights, maxAttempts),
+    create: (providers, workload) => {
+      const byCap =
+        knowsExact || workload === undefined ? undefined : expectedOutputByCap(workload.outputTokens);
+      return () => new Oracle(name, providers, weights, maxAttempts, byCap);
+    },
   };
 }
 
@@ -68,6 +120,8 @@ class Oracle implements Strategy {
   readonly #providers: readonly SimulatedProvider[];
   readonly #weights: ResolvedUtilityWeights;
   readonly #maxAttempts: number;
+  /** Mean output per `maxOutputTokens`; undefined: the oracle knows each call's exact output. */
+  readonly #outputByCap: ReadonlyMap<number, number> | undefined;
   #success = new Float64Array(0);
   #failure = new Float64Array(0);
   #probability = new Float64Array(0);
@@ -77,11 +131,13 @@ class Oracle implements Strategy {
     providers: readonly SimulatedProvider[],
     weights: ResolvedUtilityWeights,
     maxAttempts: number,
+    outputByCap: ReadonlyMap<number, number> | undefined,
   ) {
     this.name = name;
     this.#providers = providers;
     this.#weights = weights;
     this.#maxAttempts = maxAttempts;
+    this.#outputByCap = outputByCap;
   }
 
   pick(candidates: readonly TargetView[], context: PickContext): TargetView {
@@ -110,6 +166,9 @@ class Oracle implements Strategy {
       this.#probability = new Float64Array(n);
     }
     const size = sizeOf(context.request);
+    const cap = context.request.maxOutputTokens;
+    const expected = cap === undefined ? undefined : this.#outputByCap?.get(cap);
+    if (expected !== undefined) size.outputTokens = expected;
     const w = this.#weights;
     for (let i = 0; i < n; i++) {
       const provider = this.#providers[candidates[i]!.index]!;

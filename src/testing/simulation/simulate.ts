@@ -160,7 +160,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const r = options.router ?? {};
   const router = new Router({
     targets,
-    strategy: isLabStrategy(spec) ? spec.create(providers) : spec,
+    strategy: isLabStrategy(spec) ? spec.create(providers, options.workload) : spec,
     strategies: r.strategies,
     clock,
     random: streamOf(seed, 'router'),

@@ -73,7 +73,7 @@ export function generateWorkload(spec: WorkloadSpec, random: RandomSource): Work
 }
 
 /** The `maxOutputTokens` a caller would set: the next power of two ≥ the output, at least 256. */
-function maxTokensFor(outputTokens: number): number {
+export function maxTokensFor(outputTokens: number): number {
   let max = 256;
   while (max < outputTokens) max *= 2;
   return max;
