@@ -11,6 +11,7 @@ import {
 } from '../src/index.js';
 import {
   type FakeTarget,
+  fakeContext,
   fakeInit,
   fakeOutcome,
   fakeTargets,
@@ -145,6 +146,78 @@ describe('intelligent (contextual prediction)', () => {
     a.inFlight = 0;
     b.inFlight = 4;
     expect(w.strategy.pick(w.targets, w.ctx(request(100))).id).toBe('a');
+  });
+
+  it('looks one failure ahead: a target that fails fast is worth trying while attempts remain', () => {
+    // a: 1 s, but 40% of its attempts fail in 20 ms; b: 3 s and reliable.
+    const targets = fakeTargets(2);
+    const clock = new ManualClock(0);
+    const strategy = intelligent({ epsilon: 0, optimism: 0, revisitMs: 0 })(fakeInit(targets, { clock }));
+    const r = request(100);
+    for (let i = 0; i < 100; i++) {
+      const aFails = i % 5 < 2;
+      for (const [t, failed, latencyMs] of [
+        [targets[0]!, aFails, aFails ? 20 : 1_000],
+        [targets[1]!, false, 3_000],
+      ] as const) {
+        strategy.observe!({
+          ...fakeOutcome(t, failed ? { latencyMs, errorKind: 'server' } : { latencyMs }),
+          request: r,
+          startedAt: clock.now(),
+          ...(failed ? {} : { usage: makeUsage(100, 100) }),
+        });
+      }
+      clock.advance(10);
+    }
+    const at = (attempt: number, maxAttempts?: number): PickContext => ({
+      request: r,
+      stream: false,
+      attempt,
+      ...(maxAttempts === undefined ? {} : { maxAttempts }),
+      now: clock.now(),
+      random: createSeededRandom(1),
+    });
+    // With a fallback left, a's failure costs 20 ms plus b: −(0.6·1 + 0.4·(0.02 + 3)) ≈ −1.8 > −3.
+    expect(strategy.pick(targets, at(1, 3)).id).toBe('a');
+    const [a, b] = strategy.describe!(targets, at(1, 3));
+    expect(a!.score).toBeGreaterThan(b!.score);
+    expect(a!.note).toMatch(/failure (3[5-9]|4[0-5])\.\d%/);
+    // On the last attempt a failure fails the call (penalty 10): b.
+    expect(strategy.pick(targets, at(3, 3)).id).toBe('b');
+    // Without maxAttempts in the context, every failure is taken as final.
+    expect(strategy.pick(targets, at(1)).id).toBe('b');
+  });
+
+  it('fits relative error: long, noisy calls do not drown the short ones', () => {
+    // Latency = (300 ms + 2 ms per input token + 10 ms per output token) × lognormal noise (σ 0.4):
+    // a short call takes ≈ 0.5 s ± 0.2 s, a long one up to 50 s ± 20 s. Mean error over 10 worlds.
+    const truth = (input: number, out: number) => 300 + 2 * input + 10 * out;
+    let error = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const targets = fakeTargets(1);
+      const clock = new ManualClock(0);
+      const strategy = intelligent({ epsilon: 0 })(fakeInit(targets, { clock }));
+      const random = createSeededRandom(seed);
+      const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+      for (let i = 0; i < 400; i++) {
+        const long = random() < 0.5;
+        const input = long ? Math.round(random() * 5_000) : 50;
+        const out = long ? 20 + Math.round(random() * 3_980) : 20;
+        strategy.observe!({
+          ...fakeOutcome(targets[0]!, { latencyMs: truth(input, out) * Math.exp(0.4 * gaussian() - 0.08) }),
+          request: request(input, out <= 256 ? 256 : 4096),
+          startedAt: clock.now(),
+          usage: makeUsage(input, out),
+        });
+        clock.advance(10);
+      }
+      const short = request(50, 256);
+      const note = strategy.describe!(targets, { ...fakeContext(), request: short, now: clock.now() })[0]!
+        .note!;
+      const [, latency, tokens] = /latency (\d+) ms.*\((\d+) out tokens\)/.exec(note)!;
+      error += Math.abs(Number(latency) / truth(50, Number(tokens)) - 1) / 10;
+    }
+    expect(error).toBeLessThan(0.08); // 0.19 with plain least squares
   });
 
   it('tag features let it learn per-tag behaviour', () => {

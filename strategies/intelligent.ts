@@ -96,17 +96,24 @@ export interface IntelligentOptions {
  * Features (see `RequestFeatures`): `[1, input kTok, output kTok, stream, in flight, tools/json,
  * ...tags]`, built once per pick into a reused `Float64Array`; per candidate only the output
  * tokens and in-flight slots change. Per target three {@link Predictor}s, made by `predictors`:
- * - output tokens, from the features with the request's `maxOutputTokens` (capped by it);
+ * - output tokens, from the features with the request's `maxOutputTokens` (capped by it) and
+ *   no in-flight count;
  * - latency of a success, from the features with the predicted output tokens (trained on the
- *   actual ones), so it learns `ttft + input/prefill + output/decode + load` per target;
+ *   actual ones and the load the attempt met), so it learns
+ *   `ttft + input/prefill + output/decode + load` per target;
  *   outliers (over 3× the prediction) are trained with a weight of 0.1, so that a burst of them
  *   during a short spike does not stick after recovery while a lasting change still wins;
  * - failure probability (trained with 1/0 per attempt). A failure of an attempt that started
  *   before a success already seen (a timeout still in flight from a spike that has ended) is
  *   learned with a weight of 0.1: newer news wins.
+ * Latency and output tokens are fitted by weighted least squares (weights ∝ 1 / prediction²),
+ * because their noise grows with their size.
  *
- * Predicted utility = `−(wL·((1−p)·latency·late + p·failureLatency)/1000 + wE·p + wC·(1−p)·cost)`,
- * with `p` the failure probability, `late` the in-flight slowdown (the larger of the silence
+ * Predicted utility = `−((1−p)·success + p·(failed + fallback))`, with
+ * `success = wL·latency·late/1000 + wC·cost`, `failed = wL·failureLatency/1000` and `fallback`
+ * the best other candidate's `(1−p)·success + p·(failed + wE)` while attempts remain
+ * (`PickContext.maxAttempts`), else `wE`: the router falls back after a failed attempt, so a
+ * target that fails fast costs little more than its failure latency. `p` is the failure probability, `late` the in-flight slowdown (the larger of the silence
  * of pending attempts, `lateAfter`, and their age against their predictions, `overdueAfter`),
  * `failureLatency` a running mean of the target's failed attempts, and `cost` from the target's
  * live price and the predicted tokens. The pick maximises `utility + optimism·σ`, where σ
@@ -197,6 +204,10 @@ const GLOBAL_ALPHA = 0.02;
 const FAILURE_LATENCY_ALPHA = 0.2;
 /** Weight of a new success in the running mean of output tokens. */
 const OUTPUT_ALPHA = 0.05;
+/** Observations a model needs before its predictions set the weights of new ones. */
+const WLS_MIN_SAMPLES = 5;
+/** Largest weight of one observation relative to a typical one (a very short call). */
+const WLS_MAX_WEIGHT = 16;
 /** A latency above this multiple of the prediction is an outlier… */
 const OUTLIER_RATIO = 3;
 /** …and is learned with this weight. */
@@ -206,7 +217,7 @@ const OUTLIER_WEIGHT = 0.1;
  * against wild extrapolation of a linear model far outside the data (a prompt 10× longer than
  * any seen so far).
  */
-const FLOOR = 0.25;
+const FLOOR = 0.02;
 
 /** One candidate's prediction, written into a reused record. */
 interface Prediction {
@@ -216,8 +227,40 @@ interface Prediction {
   baseLatencyMs: number;
   failure: number;
   costUsd: number;
-  utility: number;
   sigma: number;
+}
+
+/** Per-candidate scratch arrays of one scoring pass, grown as needed and reused. */
+class ScoreTable {
+  tried = new Uint8Array(0);
+  /** −utility of a success (latency and cost penalties). */
+  success = new Float64Array(0);
+  /** −utility of a failed attempt's own latency. */
+  failed = new Float64Array(0);
+  failure = new Float64Array(0);
+  sigma = new Float64Array(0);
+  utility = new Float64Array(0);
+  score = new Float64Array(0);
+  latencyMs = new Float64Array(0);
+  costUsd = new Float64Array(0);
+  outputTokens = new Float64Array(0);
+  late = new Float64Array(0);
+
+  ensure(n: number): this {
+    if (this.tried.length >= n) return this;
+    this.tried = new Uint8Array(n);
+    this.success = new Float64Array(n);
+    this.failed = new Float64Array(n);
+    this.failure = new Float64Array(n);
+    this.sigma = new Float64Array(n);
+    this.utility = new Float64Array(n);
+    this.score = new Float64Array(n);
+    this.latencyMs = new Float64Array(n);
+    this.costUsd = new Float64Array(n);
+    this.outputTokens = new Float64Array(n);
+    this.late = new Float64Array(n);
+    return this;
+  }
 }
 
 class Intelligent implements Strategy {
@@ -248,9 +291,9 @@ class Intelligent implements Strategy {
     baseLatencyMs: 0,
     failure: 0,
     costUsd: 0,
-    utility: 0,
     sigma: 0,
   };
+  readonly #table = new ScoreTable();
 
   constructor(settings: Settings, init: StrategyInit) {
     this.#settings = settings;
@@ -294,7 +337,8 @@ class Intelligent implements Strategy {
     const request = outcome.request;
     features.setRequest(request, outcome.stream);
     features.now = now;
-    features.setInFlight(target.inFlight);
+    const inFlight = outcome.inFlightAtStart ?? target.inFlight;
+    features.setInFlight(inFlight);
     // Newer news wins: a failure of an attempt that started before a success already seen
     // describes the past (e.g. a timeout from a spike that has since ended): it counts for less.
     const stale = !outcome.ok && outcome.startedAt < this.#freshest[t]!;
@@ -304,8 +348,13 @@ class Intelligent implements Strategy {
     if (outcome.ok) {
       const produced = outcome.usage?.outputTokens;
       if (produced !== undefined) {
+        // Load does not change what a model writes: the output model sees no in-flight count.
+        features.setInFlight(0);
         features.setOutputTokens(request.maxOutputTokens ?? target.config.maxOutputTokens ?? 0);
-        this.#output[t]!.observe(features, { value: produced });
+        const output = this.#output[t]!;
+        const weight = output.samples >= WLS_MIN_SAMPLES ? this.#wlsWeight(output, this.#meanOutput[t]!) : 1;
+        output.observe(features, { value: produced, weight });
+        features.setInFlight(inFlight);
         const mean = this.#meanOutput[t]!;
         this.#meanOutput[t] = mean > 0 ? mean * (1 - OUTPUT_ALPHA) + produced * OUTPUT_ALPHA : produced;
         features.setOutputTokens(produced);
@@ -315,8 +364,12 @@ class Intelligent implements Strategy {
         );
       }
       const model = this.#latency[t]!;
-      const outlier = model.samples >= 5 && latencyMs > OUTLIER_RATIO * Math.max(model.predict(features), 1);
-      model.observe(features, { value: latencyMs, weight: outlier ? OUTLIER_WEIGHT : 1 });
+      let weight = 1;
+      if (model.samples >= WLS_MIN_SAMPLES) {
+        const outlier = latencyMs > OUTLIER_RATIO * Math.max(model.predict(features), 1);
+        weight = (outlier ? OUTLIER_WEIGHT : 1) * this.#wlsWeight(model, this.#inFlight.meanLatency(t));
+      }
+      model.observe(features, { value: latencyMs, weight });
     } else if (!stale) {
       this.#failureLatency[t] =
         this.#failed[t] === 1
@@ -332,44 +385,39 @@ class Intelligent implements Strategy {
    * note gives the predicted latency, failure probability, cost and tokens.
    */
   describe(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[] {
-    const input = this.#features.setRequest(context.request, context.stream);
+    this.#features.setRequest(context.request, context.stream);
     this.#features.now = context.now;
-    return candidates.map((c) => {
-      if (this.#latency[c.index]!.samples === 0) {
+    const table = this.#scoreAll(candidates, context);
+    return candidates.map((c, i) => {
+      if (table.tried[i] === 0) {
         return {
           target: c.id,
           score: Number.POSITIVE_INFINITY,
           note: 'untried: tried first; higher is better',
         };
       }
-      const p = this.#predict(c, context, input);
-      const late = Math.max(
-        this.#inFlight.slowdown(c.index, context.now),
-        this.#overdue.slowdown(c.index, context.now),
-      );
+      const late = table.late[i]!;
       return {
         target: c.id,
-        score: p.utility + this.#settings.optimism * p.sigma,
+        score: table.score[i]!,
         note:
-          `latency ${p.latencyMs.toFixed(0)} ms${late > 1 ? ` (×${late.toFixed(1)}: in-flight attempts late)` : ''}, ` +
-          `failure ${(p.failure * 100).toFixed(1)}%, ` +
-          `cost $${p.costUsd.toPrecision(3)} (${Math.round(p.outputTokens)} out tokens), ` +
-          `utility ${p.utility.toFixed(3)} ± ${p.sigma.toFixed(3)}; higher is better`,
+          `latency ${table.latencyMs[i]!.toFixed(0)} ms${late > 1 ? ` (×${late.toFixed(1)}: in-flight attempts late)` : ''}, ` +
+          `failure ${(table.failure[i]! * 100).toFixed(1)}%, ` +
+          `cost $${table.costUsd[i]!.toPrecision(3)} (${Math.round(table.outputTokens[i]!)} out tokens), ` +
+          `utility ${table.utility[i]!.toFixed(3)} ± ${table.sigma[i]!.toFixed(3)}; higher is better`,
       };
     });
   }
 
   #choose(candidates: readonly TargetView[], context: PickContext): TargetView {
     const n = candidates.length;
-    const { epsilon, optimism, revisitMs } = this.#settings;
+    const { epsilon, revisitMs } = this.#settings;
     if (epsilon > 0 && context.random() < epsilon) {
       return candidates[Math.floor(context.random() * n)] ?? candidates[0]!;
     }
-    const input = this.#features.setRequest(context.request, context.stream);
+    this.#features.setRequest(context.request, context.stream);
     this.#features.now = context.now;
     const now = context.now;
-    let best = candidates[0]!;
-    let bestScore = Number.NEGATIVE_INFINITY;
     let untriedBusy = false;
     for (let i = 0; i < n; i++) {
       const c = candidates[i]!;
@@ -379,14 +427,79 @@ class Intelligent implements Strategy {
         continue;
       }
       if (revisitMs > 0 && now - this.#inFlight.lastPickAt(c.index) >= revisitMs) return c;
-      const p = this.#predict(c, context, input);
-      const score = p.utility + optimism * p.sigma;
-      if (score > bestScore || (score === bestScore && c.inFlight < best.inFlight)) {
-        best = c;
-        bestScore = score;
+    }
+    const table = this.#scoreAll(candidates, context);
+    let best = -1;
+    for (let i = 0; i < n; i++) {
+      if (table.tried[i] === 0) continue;
+      const c = candidates[i]!;
+      const score = table.score[i]!;
+      if (
+        best < 0 ||
+        score > table.score[best]! ||
+        (score === table.score[best]! && c.inFlight < candidates[best]!.inFlight)
+      ) {
+        best = i;
       }
     }
-    return bestScore === Number.NEGATIVE_INFINITY && untriedBusy ? leastBusy(candidates) : best;
+    if (best < 0) return untriedBusy ? leastBusy(candidates) : candidates[0]!;
+    return candidates[best]!;
+  }
+
+  /**
+   * Predicts every tried candidate (the request features must be set) and scores it, looking
+   * one failure ahead: a failed attempt costs its own latency plus, while attempts remain, the
+   * expected outcome of the best other candidate (the router falls back to it), and the failure
+   * penalty only on the last attempt. A target that fails fast is then worth nearly as much as
+   * its successes, and a flaky one on the last attempt is avoided.
+   */
+  #scoreAll(candidates: readonly TargetView[], context: PickContext): ScoreTable {
+    const n = candidates.length;
+    const table = this.#table.ensure(n);
+    const input = this.#features.inputTokensOf(context.request);
+    const { weights, optimism } = this.#settings;
+    // A failure's cost without fallback: the best and second-best such value among candidates.
+    let first = Number.POSITIVE_INFINITY;
+    let firstAt = -1;
+    let second = Number.POSITIVE_INFINITY;
+    let tried = 0;
+    for (let i = 0; i < n; i++) {
+      const c = candidates[i]!;
+      if (this.#latency[c.index]!.samples === 0) {
+        table.tried[i] = 0;
+        continue;
+      }
+      table.tried[i] = 1;
+      tried++;
+      const p = this.#predict(c, context, input);
+      const success = (weights.latencyPerSecond * p.latencyMs) / 1000 + weights.costPerUsd * p.costUsd;
+      const failed = (weights.latencyPerSecond * this.#failureLatency[c.index]!) / 1000;
+      table.success[i] = success;
+      table.failed[i] = failed;
+      table.failure[i] = p.failure;
+      table.sigma[i] = p.sigma;
+      table.latencyMs[i] = p.latencyMs;
+      table.costUsd[i] = p.costUsd;
+      table.outputTokens[i] = p.outputTokens;
+      table.late[i] = p.baseLatencyMs > 0 ? p.latencyMs / p.baseLatencyMs : 1;
+      const alone = (1 - p.failure) * success + p.failure * (failed + weights.error);
+      if (alone < first) {
+        second = first;
+        first = alone;
+        firstAt = i;
+      } else if (alone < second) second = alone;
+    }
+    const max = context.maxAttempts;
+    const last = max === undefined || context.attempt >= max || tried < 2;
+    for (let i = 0; i < n; i++) {
+      if (table.tried[i] === 0) continue;
+      const fallback = last ? weights.error : i === firstAt ? second : first;
+      const p = table.failure[i]!;
+      const utility = -((1 - p) * table.success[i]! + p * (table.failed[i]! + fallback));
+      table.utility[i] = utility;
+      table.score[i] = utility + optimism * table.sigma[i]!;
+    }
+    return table;
   }
 
   /** Fills {@link #prediction} for candidate `c`; the request features must be set. */
@@ -400,8 +513,10 @@ class Intelligent implements Strategy {
     const output = this.#output[t]!;
     let outputTokens: number;
     if (output.samples > 0) {
+      features.setInFlight(0);
       features.setOutputTokens(cap ?? 0);
       outputTokens = Math.max(1, FLOOR * this.#meanOutput[t]!, output.predict(features));
+      features.setInFlight(c.inFlight);
       if (cap !== undefined && outputTokens > cap) outputTokens = cap;
     } else {
       outputTokens = cap ?? this.#settings.defaultOutputTokens;
@@ -417,12 +532,6 @@ class Intelligent implements Strategy {
     const price = c.price;
     const costUsd =
       price === undefined ? 0 : (input * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000;
-    const latencyPart = ((1 - failure) * latencyMs + failure * this.#failureLatency[t]!) / 1000;
-    const utility = -(
-      weights.latencyPerSecond * latencyPart +
-      weights.error * failure +
-      weights.costPerUsd * (1 - failure) * costUsd
-    );
     // σ²: the latency model's uncertainty, the failure rate's, and staleness toward the spread of
     // all outcomes (0 right after an outcome, all of it after a few half-lives without one).
     const latencySigma = (weights.latencyPerSecond * (latencyModel.uncertainty?.(features) ?? 0)) / 1000;
@@ -435,9 +544,20 @@ class Intelligent implements Strategy {
     p.baseLatencyMs = baseLatencyMs;
     p.failure = failure;
     p.costUsd = costUsd;
-    p.utility = utility;
     p.sigma = Number.isFinite(variance) ? Math.sqrt(variance) : 0;
     return p;
+  }
+
+  /**
+   * Weight of an observation under multiplicative noise: latency and output length spread in
+   * proportion to their size, so a plain least-squares fit lets the few long calls drown the
+   * many short ones. Weighted least squares with weights ∝ 1 / prediction² (relative to the
+   * target's typical value, capped) fits relative error instead. The features must be set.
+   */
+  #wlsWeight(model: Predictor, typical: number): number {
+    if (!(typical > 0)) return 1;
+    const ratio = typical / Math.max(model.predict(this.#features), typical / 4);
+    return Math.min(WLS_MAX_WEIGHT, ratio * ratio);
   }
 
   #updateGlobal(utility: number): void {
