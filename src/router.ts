@@ -585,6 +585,8 @@ export class Router extends SafeEmitter {
       ok: true,
       startedAt,
       inFlightAtStart,
+      attempt,
+      maxAttempts: this.#retry.maxAttempts,
       latencyMs: durationMs,
       ttftMs,
       usage: result.usage,
@@ -659,6 +661,8 @@ export class Router extends SafeEmitter {
       errorKind: error.kind,
       startedAt,
       inFlightAtStart,
+      attempt,
+      maxAttempts: this.#retry.maxAttempts,
       latencyMs: durationMs,
     });
     call.attempts.push({ attempt, target: target.id, outcome: 'failure', errorKind: error.kind, durationMs });

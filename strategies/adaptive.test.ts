@@ -165,17 +165,59 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(score.note).toContain('1.0 recent outcomes');
   });
 
-  it('weighs cost by the utility weights', () => {
+  it("adds each request's cost from the live price, weighed by the utility weights", () => {
     const targets = fakeTargets(2);
-    const strategy = adaptive({ weights: { costPerUsd: 10_000, latencyPerSecond: 1 } })(fakeInit(targets));
-    const [a, b] = targets as [TargetView, TargetView];
-    strategy.observe!({ ...fakeOutcome(a, { latencyMs: 500 }), costUsd: 0.001 }); // −(0.5 + 10)
-    strategy.observe!({ ...fakeOutcome(b, { latencyMs: 2_000 }), costUsd: 0.0001 }); // −(2 + 1)
-    const [sa, sb] = strategy.describe!(targets, fakeContext());
-    // Estimates are shrunk toward the average, but the cheap-and-slow target wins on utility.
-    expect(sb!.score).toBeGreaterThan(sa!.score);
-    expect(sb!.note).toContain('failure/cost');
-    expect(strategy.pick(targets, fakeContext()).id).toBe('b');
+    const [a, b] = targets as [FakeTarget, FakeTarget];
+    a.price = { inputPerMTok: 10, outputPerMTok: 40 };
+    b.price = { inputPerMTok: 0.1, outputPerMTok: 0.4 };
+    const make = (costPerUsd: number) => {
+      const strategy = adaptive({ weights: { costPerUsd, latencyPerSecond: 1 } })(fakeInit(targets));
+      strategy.observe!(fakeOutcome(a, { latencyMs: 500 }));
+      strategy.observe!(fakeOutcome(b, { latencyMs: 1_000 }));
+      return strategy;
+    };
+    // A 40,000-character prompt (10k tokens) with a 1,000-token cap, half of it used by default:
+    // a costs 10k × $10 + 500 × $40 per MTok = $0.12, b $0.0012.
+    const big = {
+      ...fakeContext(),
+      request: { messages: [{ role: 'user' as const, content: 'x'.repeat(40_000) }], maxOutputTokens: 1_000 },
+    };
+    const cheap = make(100);
+    const [sa, sb] = cheap.describe!(targets, big);
+    expect(sa!.note).toContain('cost 12.000');
+    expect(sb!.note).toContain('cost 0.120');
+    expect(cheap.pick(targets, big).id).toBe('b');
+    // With cost weighed at 0, the faster target wins.
+    const [fa, fb] = make(0).describe!(targets, big);
+    expect(fa!.score).toBeGreaterThan(fb!.score);
+    expect(fa!.note).toContain('cost 0.000');
+  });
+
+  it('scores a failure as the router handles it: a fallback while attempts remain', () => {
+    const targets = fakeTargets(2);
+    const [a, b] = targets as [FakeTarget, FakeTarget];
+    const strategy = adaptive({ exploration: 0 })(fakeInit(targets));
+    const at = (attempt: number) => ({ ...fakeContext(), attempt, maxAttempts: 3 });
+    const onA = (fails: boolean, attempt: number) => ({
+      ...fakeOutcome(a, fails ? { latencyMs: 20, errorKind: 'server' } : { latencyMs: 1_000 }),
+      attempt,
+      maxAttempts: 3,
+    });
+    // a: 1 s, 40% fast failures (each on a call's first attempt, with fallbacks left); b: 3 s.
+    for (let i = 0; i < 50; i++) {
+      strategy.observe!(onA(i % 5 < 2, 1));
+      strategy.observe!(fakeOutcome(b, { latencyMs: 3_000 }));
+    }
+    const [sa, sb] = strategy.describe!(targets, at(1));
+    expect(sa!.score).toBeGreaterThan(sb!.score);
+    // The same failures on last attempts carry the full penalty (10 per failure): b wins.
+    const strict = adaptive({ exploration: 0 })(fakeInit(targets));
+    for (let i = 0; i < 50; i++) {
+      strict.observe!(onA(i % 5 < 2, 3));
+      strict.observe!(fakeOutcome(b, { latencyMs: 3_000 }));
+    }
+    const [ta, tb] = strict.describe!(targets, at(3));
+    expect(tb!.score).toBeGreaterThan(ta!.score);
   });
 
   it('describe: posterior mean × load, untried = +Infinity, with a readable note', () => {

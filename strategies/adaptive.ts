@@ -52,8 +52,9 @@ export interface AdaptiveOptions {
    * latency part of a candidate's utility is multiplied by `1 + loadPenalty × inFlight` (and
    * observed latencies are divided by the factor they ran under), so concurrent calls spread
    * instead of herding onto the current favourite. Set it above the true growth to spread load
-   * more (in the lab, twice the simulated 1% per call did best). 0 ignores load.
-   * @default 0.02
+   * more: a call added to a busy target also slows the calls already there (in the lab, four
+   * times the simulated 1% per call did best). 0 ignores load.
+   * @default 0.04
    */
   readonly loadPenalty?: number;
   /**
@@ -68,12 +69,17 @@ export interface AdaptiveOptions {
 
 /**
  * A non-stationary bandit over targets: discounted Gaussian Thompson sampling on the utility of
- * each attempt, `utilityOf({ latencyMs, ok, costUsd }, weights)` (higher is better).
+ * each attempt (higher is better), with the weights of `utilityOf`.
  *
+ * - What it learns per attempt: the latency part (load taken out), and for a failure what it
+ *   costs beyond its own latency: the failure penalty `wE` on the call's last attempt, else the
+ *   fallback the router makes (worth a typical success, a running mean). Cost is not learned:
+ *   prices are known, so a pick adds this request's cost on each candidate from its live price,
+ *   the request's input tokens and the expected output (the running share of `maxOutputTokens`
+ *   that answers use).
  * - Outcomes vary mostly with the size of the request, not with the target. So the strategy
- *   keeps two small shared regressions (the latency part and the failure + cost part of the
- *   utility, on input and output tokens, over all targets) and learns, per target, its
- *   *advantage* over them. That removes most of the call-to-call noise and lets a short window
+ *   keeps two small shared regressions (the latency part and the failure part, on input and
+ *   output tokens, over all targets) and learns, per target, its *advantage* over them. That removes most of the call-to-call noise and lets a short window
  *   tell targets apart. It stays non-contextual: a target's advantage is one number (use
  *   `intelligent` when the best target depends on the request).
  * - Per target it keeps discounted sums of the advantages. Each observation multiplies older
@@ -125,7 +131,7 @@ export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
     );
   }
   const exploration = checkNonNegative('exploration', options.exploration ?? 1);
-  const loadPenalty = checkNonNegative('loadPenalty', options.loadPenalty ?? 0.02);
+  const loadPenalty = checkNonNegative('loadPenalty', options.loadPenalty ?? 0.04);
   const lateAfter = checkLateAfter('adaptive', options.lateAfter ?? 3);
   const settings: Settings = {
     weights,
@@ -196,7 +202,15 @@ class Adaptive implements Strategy {
   readonly #baseRest = new OnlineRidge(3, { forgetting: 0.995, ridge: 0.01 });
   readonly #size = { values: new Float64Array(3) };
   #sizedRequest: CompletionRequest | undefined;
+  /** Input tokens of {@link #sizedRequest}. */
+  #sizedInput = 0;
   readonly #inFlight: InFlightTracker;
+  /** Running mean utility of a successful attempt: what a fallback after a failure is worth. */
+  #meanSuccess = 0;
+  #anySuccess = false;
+  /** Running mean of output tokens ÷ `maxOutputTokens`, and of output tokens without a cap. */
+  #outputShare = 0.5;
+  #meanOutput = 256;
 
   constructor(settings: Settings, init: StrategyInit) {
     const n = init.targets.length;
@@ -252,7 +266,8 @@ class Adaptive implements Strategy {
       );
       const score =
         latency * (1 + loadPenalty * c.inFlight) * this.#inFlight.slowdown(t, now) +
-        rest +
+        rest -
+        this.#costOf(c, context.request) +
         exploration * Math.sqrt(variance / n) * standardNormalQuantile(random());
       if (score > bestScore || (score === bestScore && c.inFlight < best.inFlight)) {
         best = c;
@@ -270,11 +285,20 @@ class Adaptive implements Strategy {
     const t = outcome.target.index;
     const total = utilityOf(outcome, weights);
     if (!Number.isFinite(total)) return;
-    // The latency part with the load it ran under taken out; the rest is failure and cost.
+    // The latency part with the load it ran under taken out. The rest is what a failure costs
+    // beyond its own latency: the failure penalty on the last attempt, else the fallback (worth a
+    // typical success). Cost is not learned: prices are known, so picks add each request's cost.
     const latencyPart = -(Math.max(0, outcome.latencyMs) / 1000) * weights.latencyPerSecond;
-    const latency = latencyPart / (1 + loadPenalty * outcome.target.inFlight);
-    const rest = total - latencyPart;
+    const latency = latencyPart / (1 + loadPenalty * (outcome.inFlightAtStart ?? outcome.target.inFlight));
     this.#setSize(outcome.request);
+    let rest = 0;
+    if (outcome.ok) {
+      this.#learnSuccess(outcome, total);
+    } else {
+      const { attempt, maxAttempts } = outcome;
+      const last = attempt === undefined || maxAttempts === undefined || attempt >= maxAttempts;
+      rest = last || !this.#anySuccess ? -weights.error : Math.max(this.#meanSuccess, -weights.error);
+    }
     // The very first outcome defines the baselines: its advantage is 0, not its whole utility.
     const fresh = this.#baseLatency.samples === 0;
     const latencyAdvantage = fresh ? 0 : latency - this.#baseline(this.#baseLatency);
@@ -333,11 +357,12 @@ class Adaptive implements Strategy {
         0,
       );
       const load = (1 + loadPenalty * c.inFlight) * this.#inFlight.slowdown(t, context.now);
+      const cost = this.#costOf(c, context.request);
       return {
         target: c.id,
-        score: latency * load + rest,
+        score: latency * load + rest - cost,
         note:
-          `latency ${latency.toFixed(3)} × load ${load.toFixed(2)} + failure/cost ${rest.toFixed(3)}, ` +
+          `latency ${latency.toFixed(3)} × load ${load.toFixed(2)} + failure ${rest.toFixed(3)} − cost ${cost.toFixed(3)}, ` +
           `± ${Math.sqrt(variance / n).toFixed(3)} over ${(n - PRIOR_WEIGHT).toFixed(1)} recent outcomes; ` +
           'higher is better (picks sample the posterior)',
       };
@@ -348,10 +373,41 @@ class Adaptive implements Strategy {
   #setSize(request: CompletionRequest): void {
     if (request === this.#sizedRequest) return;
     this.#sizedRequest = request;
+    this.#sizedInput = estimateInputTokens(request);
     const x = this.#size.values;
     x[0] = 1;
-    x[1] = estimateInputTokens(request) / 1000;
+    x[1] = this.#sizedInput / 1000;
     x[2] = (request.maxOutputTokens ?? 0) / 1000;
+  }
+
+  /**
+   * The cost penalty (`wC × USD`, ≥ 0) of this request on target `c` from its live price: the
+   * request's input tokens and its expected output (the running share of `maxOutputTokens` that
+   * answers use, or the running mean without a cap). The size must be set.
+   */
+  #costOf(c: TargetView, request: CompletionRequest): number {
+    const price = c.price;
+    if (price === undefined) return 0;
+    const cap = request.maxOutputTokens ?? c.config.maxOutputTokens;
+    const output = cap === undefined ? this.#meanOutput : cap * this.#outputShare;
+    const usd = (this.#sizedInput * price.inputPerMTok + output * price.outputPerMTok) / 1_000_000;
+    return this.#settings.weights.costPerUsd * usd;
+  }
+
+  /** Learns what a success is worth (for fallbacks) and how much of its cap an answer uses. */
+  #learnSuccess(outcome: AttemptOutcome, utility: number): void {
+    this.#meanSuccess = this.#anySuccess
+      ? this.#meanSuccess + GLOBAL_ALPHA * (utility - this.#meanSuccess)
+      : utility;
+    this.#anySuccess = true;
+    const produced = outcome.usage?.outputTokens;
+    if (produced === undefined) return;
+    const cap = outcome.request.maxOutputTokens ?? outcome.target.config.maxOutputTokens;
+    if (cap !== undefined && cap > 0) {
+      this.#outputShare += GLOBAL_ALPHA * (Math.min(1, produced / cap) - this.#outputShare);
+    } else {
+      this.#meanOutput += GLOBAL_ALPHA * (produced - this.#meanOutput);
+    }
   }
 
   /** A baseline's prediction for the current size (0 until it has data). */

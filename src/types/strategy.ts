@@ -43,6 +43,13 @@ export interface AttemptOutcome {
    * Router; may be missing in outcomes built elsewhere.
    */
   readonly inFlightAtStart?: number;
+  /** 1-based attempt number of the call. Set by the Router; may be missing in outcomes built elsewhere. */
+  readonly attempt?: number;
+  /**
+   * The router's `retry.maxAttempts`: when `attempt` is below it, a failure of this attempt is
+   * followed by a fallback, not a failed call. Set by the Router; may be missing elsewhere.
+   */
+  readonly maxAttempts?: number;
   /** Duration of the attempt in ms (to the last byte for streams). */
   readonly latencyMs: number;
   /** Time to the first content event in ms (streams only). */

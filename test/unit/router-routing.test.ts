@@ -415,13 +415,17 @@ describe('close', () => {
     const clock = new VirtualClock(0);
     const contexts: { attempt: number; maxAttempts: number | undefined }[] = [];
     const loads: (number | undefined)[] = [];
+    const budgets: [number | undefined, number | undefined][] = [];
     const first: Strategy = {
       name: 'first',
       pick: (candidates, context) => {
         contexts.push({ attempt: context.attempt, maxAttempts: context.maxAttempts });
         return candidates[0]!;
       },
-      observe: (outcome) => loads.push(outcome.inFlightAtStart),
+      observe: (outcome) => {
+        loads.push(outcome.inFlightAtStart);
+        budgets.push([outcome.attempt, outcome.maxAttempts]);
+      },
     };
     const slow = new MockAdapter(() => ({ text: 'ok', delayMs: 100 }));
     const router = new Router({
@@ -442,5 +446,10 @@ describe('close', () => {
     ]);
     // The three calls started on 'a' with 0, 1 and 2 others already in flight.
     expect(loads.sort()).toEqual([0, 1, 2]);
+    expect(budgets).toEqual([
+      [1, 4],
+      [1, 4],
+      [1, 4],
+    ]);
   });
 });
