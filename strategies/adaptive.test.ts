@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createSeededRandom, type ErrorKind, SwitchyardError, type TargetView } from '../src/index.js';
+import {
+  type CompletionRequest,
+  createSeededRandom,
+  type ErrorKind,
+  SwitchyardError,
+  type TargetView,
+} from '../src/index.js';
 import {
   type FakeTarget,
   fakeContext,
@@ -8,6 +14,7 @@ import {
   fakeTargets,
   ManualClock,
 } from '../test/helpers/fake-targets.js';
+import { callsStuckBeforeLeaving } from '../test/helpers/stuck-target.js';
 import { type AdaptiveOptions, adaptive } from './adaptive.js';
 
 /** A simulated world: each target's latency (ms) and failure probability can change over time. */
@@ -27,7 +34,13 @@ function world(count: number, options: AdaptiveOptions = {}, seed = 7) {
       hits[t.index]!++;
       const fails = noise() < failure[t.index]!;
       const ms = fails ? 20 : latency[t.index]! * (0.8 + 0.4 * noise());
-      strategy.observe!(fakeOutcome(t, fails ? { latencyMs: ms, errorKind: 'server' } : { latencyMs: ms }));
+      const startedAt = clock.now();
+      strategy.observe!(
+        fakeOutcome(
+          t,
+          fails ? { latencyMs: ms, errorKind: 'server', startedAt } : { latencyMs: ms, startedAt },
+        ),
+      );
       clock.advance(gapMs);
     }
     return hits;
@@ -255,6 +268,23 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(hits[0]).toBe(100);
   });
 
+  it('overdueAfter reads a slowdown from pending attempts older than expected', () => {
+    const targets = fakeTargets(2);
+    const clock = new ManualClock(0);
+    const strategy = adaptive({ exploration: 0, lateAfter: 0 })(fakeInit(targets, { clock }));
+    const ask = (): CompletionRequest => ({
+      messages: [{ role: 'user', content: 'hi' }],
+      maxOutputTokens: 16,
+    });
+    // a stops answering: its attempts pile up, each older than the 200 ms expected for it.
+    const stuck = callsStuckBeforeLeaving(strategy, targets, clock, ask);
+    expect(stuck.length).toBeGreaterThanOrEqual(3);
+    expect(stuck.length).toBeLessThanOrEqual(15);
+    // Off, nothing but outcomes moves it: a keeps every pick while its attempts hang.
+    const blind = adaptive({ exploration: 0, lateAfter: 0, overdueAfter: 0 })(fakeInit(targets, { clock }));
+    expect(callsStuckBeforeLeaving(blind, targets, clock, ask)).toHaveLength(30);
+  });
+
   it('rejects invalid options with a config error naming the field', () => {
     const bad: [AdaptiveOptions, RegExp][] = [
       [{ weights: { error: -1 } }, /adaptive: weights: .*error/],
@@ -263,6 +293,7 @@ describe('adaptive (discounted Thompson sampling)', () => {
       [{ halfLifeMs: 0 }, /halfLifeMs/],
       [{ exploration: -1 }, /exploration: expected a finite number >= 0/],
       [{ loadPenalty: Number.NaN }, /loadPenalty/],
+      [{ overdueAfter: -1 }, /overdueAfter: expected a finite number >= 0/],
     ];
     for (const [options, message] of bad) {
       expect(() => adaptive(options)).toThrow(SwitchyardError);

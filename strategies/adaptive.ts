@@ -19,6 +19,7 @@ import {
 import { checkLateAfter, InFlightTracker } from './predictors/in-flight.js';
 import { standardNormalQuantile } from './predictors/normal.js';
 import { OnlineRidge } from './predictors/online-ridge.js';
+import { OverdueTracker } from './predictors/overdue.js';
 
 /** Options of {@link adaptive}. */
 export interface AdaptiveOptions {
@@ -65,6 +66,15 @@ export interface AdaptiveOptions {
    * @default 3
    */
   readonly lateAfter?: number;
+  /**
+   * Reads slowdowns from each attempt still in flight, against the latency expected for it when
+   * it was picked (the shared baseline plus the target's advantage, × load): when more than
+   * `overdueAfter` of a target's pending attempts should have finished by now and none has, its
+   * latency part is scaled by the slowdown that explains the silence (see `OverdueTracker`).
+   * 0 turns it off.
+   * @default 3
+   */
+  readonly overdueAfter?: number;
 }
 
 /**
@@ -88,7 +98,7 @@ export interface AdaptiveOptions {
  *   mean of all advantages (a prior worth one observation), its spread `sqrt(variance / n)` for
  *   `n` effective observations. A pick draws one sample per candidate (scaled by `exploration`)
  *   around `baseline + advantage`, with the latency part multiplied by the load factor
- *   `1 + loadPenalty × inFlight` and by the in-flight slowdown (`lateAfter`), and takes the
+ *   `1 + loadPenalty × inFlight` and by the in-flight slowdown (`lateAfter`, `overdueAfter`), and takes the
  *   highest.
  * - Targets never observed are tried first (one at a time: an untried target that already has
  *   an attempt in flight waits for its outcome).
@@ -107,7 +117,7 @@ export interface AdaptiveOptions {
  * registry.register('adaptive-cheap', adaptive({ weights: { costPerUsd: 5000 }, halfLifeMs: 30_000 }));
  * ```
  * @throws SwitchyardError `config` for weights < 0 or not finite, `discount` outside (0, 1],
- * `halfLifeMs` ≤ 0, or `exploration`/`loadPenalty`/`lateAfter` < 0 or not finite.
+ * `halfLifeMs` ≤ 0, or `exploration`/`loadPenalty`/`lateAfter`/`overdueAfter` < 0 or not finite.
  */
 export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
   let weights: ResolvedUtilityWeights;
@@ -133,6 +143,7 @@ export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
   const exploration = checkNonNegative('exploration', options.exploration ?? 1);
   const loadPenalty = checkNonNegative('loadPenalty', options.loadPenalty ?? 0.04);
   const lateAfter = checkLateAfter('adaptive', options.lateAfter ?? 3);
+  const overdueAfter = checkNonNegative('overdueAfter', options.overdueAfter ?? 3);
   const settings: Settings = {
     weights,
     discount,
@@ -140,6 +151,7 @@ export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
     exploration,
     loadPenalty,
     lateAfter,
+    overdueAfter,
   };
   return (init: StrategyInit): Strategy => new Adaptive(settings, init);
 }
@@ -161,10 +173,13 @@ interface Settings {
   readonly exploration: number;
   readonly loadPenalty: number;
   readonly lateAfter: number;
+  readonly overdueAfter: number;
 }
 
 /** Weight of a stale failure (its attempt started before a success already seen). */
 const STALE_WEIGHT = 0.1;
+/** Effective observations a target needs before its expected latency calls attempts overdue. */
+const OVERDUE_MIN_WEIGHT = 5;
 /** Weight of the prior (the mean of all targets), in observations. */
 const PRIOR_WEIGHT = 1;
 /** Memory of the running mean and variance of all outcomes, in observations. */
@@ -205,6 +220,9 @@ class Adaptive implements Strategy {
   /** Input tokens of {@link #sizedRequest}. */
   #sizedInput = 0;
   readonly #inFlight: InFlightTracker;
+  readonly #overdue: OverdueTracker;
+  /** Expected latency in ms of the last pick's target (for the overdue tracker), 0 if unknown. */
+  #pickedLatencyMs = 0;
   /** Running mean utility of a successful attempt: what a fallback after a failure is worth. */
   #meanSuccess = 0;
   #anySuccess = false;
@@ -224,16 +242,22 @@ class Adaptive implements Strategy {
     this.#observed = new Uint8Array(n);
     this.#freshest = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
     this.#inFlight = new InFlightTracker(n, settings.lateAfter);
+    this.#overdue = new OverdueTracker(n, settings.overdueAfter);
   }
 
   pick(candidates: readonly TargetView[], context: PickContext): TargetView {
+    this.#pickedLatencyMs = 0;
     const picked = this.#choose(candidates, context);
     this.#inFlight.picked(picked.index, context.now);
+    if (this.#pickedLatencyMs > 0 && this.#n[picked.index]! >= OVERDUE_MIN_WEIGHT) {
+      this.#overdue.picked(picked.index, context.request, context.now, this.#pickedLatencyMs);
+    }
     return picked;
   }
 
   #choose(candidates: readonly TargetView[], context: PickContext): TargetView {
     const { exploration, loadPenalty, ln2PerMs } = this.#settings;
+    const latencyPerSecond = this.#settings.weights.latencyPerSecond;
     const random = context.random;
     const now = context.now;
     this.#setSize(context.request);
@@ -264,14 +288,16 @@ class Adaptive implements Strategy {
         (this.#squares[t]! * keep + priorSecond * PRIOR_WEIGHT) / n - (advantage / n) ** 2,
         0,
       );
+      const loaded = latency * (1 + loadPenalty * c.inFlight);
       const score =
-        latency * (1 + loadPenalty * c.inFlight) * this.#inFlight.slowdown(t, now) +
+        loaded * this.#slowdown(t, now) +
         rest -
         this.#costOf(c, context.request) +
         exploration * Math.sqrt(variance / n) * standardNormalQuantile(random());
       if (score > bestScore || (score === bestScore && c.inFlight < best.inFlight)) {
         best = c;
         bestScore = score;
+        this.#pickedLatencyMs = latencyPerSecond > 0 ? (-loaded / latencyPerSecond) * 1000 : 0;
       }
     }
     // Only reached with a -Infinity best when every candidate is untried and busy.
@@ -280,6 +306,7 @@ class Adaptive implements Strategy {
 
   observe(outcome: AttemptOutcome): void {
     this.#inFlight.settled(outcome, this.#clock.now());
+    this.#overdue.settled(outcome);
     if (!outcome.ok && outcome.errorKind !== undefined && !countsAgainstHealth(outcome.errorKind)) return;
     const { weights, discount, ln2PerMs, loadPenalty } = this.#settings;
     const t = outcome.target.index;
@@ -356,7 +383,7 @@ class Adaptive implements Strategy {
         (this.#squares[t]! * keep + priorSecond * PRIOR_WEIGHT) / n - advantage ** 2,
         0,
       );
-      const load = (1 + loadPenalty * c.inFlight) * this.#inFlight.slowdown(t, context.now);
+      const load = (1 + loadPenalty * c.inFlight) * this.#slowdown(t, context.now);
       const cost = this.#costOf(c, context.request);
       return {
         target: c.id,
@@ -367,6 +394,11 @@ class Adaptive implements Strategy {
           'higher is better (picks sample the posterior)',
       };
     });
+  }
+
+  /** How late target `t`'s pending attempts are (≥ 1): the larger of the two trackers' readings. */
+  #slowdown(t: number, now: number): number {
+    return Math.max(this.#inFlight.slowdown(t, now), this.#overdue.slowdown(t, now));
   }
 
   /** Fills {@link #size} with the request's features: [1, input kTok, max output kTok]. */

@@ -17,6 +17,7 @@ import {
   fakeTargets,
   ManualClock,
 } from '../test/helpers/fake-targets.js';
+import { callsStuckBeforeLeaving } from '../test/helpers/stuck-target.js';
 import { type IntelligentOptions, intelligent } from './intelligent.js';
 import { defaultPredictors, type PredictorSpec } from './predictors/factory.js';
 import { FEATURE } from './predictors/features.js';
@@ -269,28 +270,9 @@ describe('intelligent (contextual prediction)', () => {
       now: clock.now(),
       random,
     });
-    const [a, b] = targets as [TargetView, TargetView];
-    for (let i = 0; i < 20; i++) {
-      for (const t of [a, b]) {
-        const r = request(10);
-        strategy.pick([t, t], ctx(r));
-        strategy.observe!({
-          ...fakeOutcome(t, { latencyMs: t === a ? 200 : 400 }),
-          request: r,
-          startedAt: clock.now(),
-        });
-      }
-    }
+    const [a] = targets as [TargetView, TargetView];
     // a stops answering: its attempts pile up, each older than the 200 ms predicted for it.
-    const stuck: CompletionRequest[] = [];
-    let picks = 0;
-    while (picks < 20) {
-      const r = request(10);
-      picks++;
-      if (strategy.pick(targets, ctx(r)).id === 'b') break;
-      stuck.push(r);
-      clock.advance(50);
-    }
+    const stuck = callsStuckBeforeLeaving(strategy, targets, clock, () => request(10), 20);
     expect(stuck.length).toBeGreaterThanOrEqual(3);
     expect(stuck.length).toBeLessThanOrEqual(12); // within about 3 predicted latencies
     const note = strategy.describe!(targets, ctx(request(10)))[0]!.note;

@@ -186,6 +186,16 @@ describe('simulate', () => {
     expect(result.providers.map((p) => p.starved)).toEqual([false, true]);
   });
 
+  it('does not call a target starved while the router kept it away (a Retry-After block)', async () => {
+    // a takes 100 calls a minute: at 10 calls/s it is full after ~10 s and answers 429 with a
+    // Retry-After of ~50 s, so the router blocks it for the rest of the 20 s run.
+    const first: Strategy = { name: 'first', pick: (c) => c[0]! };
+    const capped = provider('a', 200, { failure: { rpmLimit: 100 } });
+    const result = await simulate(small({ strategy: first, providers: [capped, provider('b', 600)] }));
+    expect(result.providers[0]!.lastAttemptAt).toBeLessThan(15_000);
+    expect(result.providers.map((p) => p.starved)).toEqual([false, false]);
+  });
+
   it('checks provider specs and names the bad field', async () => {
     const bad = provider('x', 100, { latency: { ttftMs: 1, prefillTokensPerSec: 0, decodeTokensPerSec: 1 } });
     await expect(simulate(small({ providers: [bad] }))).rejects.toThrow(

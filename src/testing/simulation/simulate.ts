@@ -72,7 +72,11 @@ export interface ProviderSummary {
   readonly attemptsWhileEjected: number;
   /** Time of its last attempt, simulated ms (−1 when none). */
   readonly lastAttemptAt: number;
-  /** Whether it was healthy at the end of the workload and still got no attempt in its last quarter. */
+  /**
+   * Whether it was healthy at the end of the workload and still got no attempt in its last
+   * quarter, although the router let strategies pick it (not ejected, not blocked by a
+   * Retry-After) for at least half of that quarter.
+   */
   readonly starved: boolean;
 }
 
@@ -171,9 +175,21 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     // The lab builds valid requests; validating 10⁴ long prompts would only cost time.
     validateRequests: false,
   });
+  // When the router kept each target away from strategies (ejected, or blocked by a Retry-After).
+  const unavailable: [number, number][][] = specs.map(() => []);
+  const keepAway = (target: string, until: number) => {
+    const i = indexOf.get(target);
+    if (i !== undefined && until > clock.now()) unavailable[i]!.push([clock.now(), until]);
+    return i;
+  };
   router.on('target:ejected', (e) => {
-    const i = indexOf.get(e.target);
+    const i = keepAway(e.target, e.until);
     if (i !== undefined) ejectedUntil[i] = Math.max(ejectedUntil[i]!, e.until);
+  });
+  router.on('attempt:failure', (e) => {
+    if (e.error.kind === 'rate_limited' && e.error.retryAfterMs !== undefined) {
+      keepAway(e.target, clock.now() + e.error.retryAfterMs);
+    }
   });
   options.onRouter?.(router);
 
@@ -226,7 +242,10 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     counts[a.provider]!++;
     last[a.provider] = a.startedAt;
   }
-  const lastQuarter = options.workload.durationMs * 0.75;
+  const end = options.workload.durationMs;
+  const lastQuarter = end * 0.75;
+  const availableInLastQuarter = (i: number) =>
+    end - lastQuarter - overlapMs(unavailable[i]!, lastQuarter, end);
   return {
     seed,
     strategy: router.strategyName,
@@ -240,8 +259,27 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       share: attempts.length === 0 ? 0 : counts[i]! / attempts.length,
       attemptsWhileEjected: whileEjected[i]!,
       lastAttemptAt: last[i]!,
-      starved: conditionsAt(s, options.workload.durationMs).state === 'healthy' && last[i]! < lastQuarter,
+      starved:
+        conditionsAt(s, end).state === 'healthy' &&
+        last[i]! < lastQuarter &&
+        availableInLastQuarter(i) >= (end - lastQuarter) / 2,
     })),
     endMs,
   };
+}
+
+/** Length of the union of `intervals` within [from, to], in ms. */
+function overlapMs(intervals: readonly (readonly [number, number])[], from: number, to: number): number {
+  const clipped = intervals
+    .map(([a, b]) => [Math.max(a, from), Math.min(b, to)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let reach = from;
+  for (const [a, b] of clipped) {
+    if (b <= reach) continue;
+    total += b - Math.max(a, reach);
+    reach = b;
+  }
+  return total;
 }

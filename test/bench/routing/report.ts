@@ -148,7 +148,7 @@ export function toMarkdown(results: LabResults, machine: Machine): string {
       .map((s) => s.name)
       .join(
         ' and ',
-      )}, where leaving is right whatever the weights): traffic leaves within ${GOALS.leaveRequests} requests (median run); returns within ${GOALS.returnSeconds} simulated seconds of recovery (median run). In every scenario: no attempt on an ejected target; no healthy target starved (no attempt in the last quarter of the run; a greedy strategy that never explores shows up here).`,
+      )}, where leaving is right whatever the weights): traffic leaves within ${GOALS.leaveRequests} requests (median run); returns within ${GOALS.returnSeconds} simulated seconds of recovery (median run). In every scenario: no attempt on an ejected target; no healthy target starved (no attempt in the last quarter of the run although the router let strategies pick it for at least half of that quarter, i.e. not ejected nor blocked by a Retry-After; a greedy strategy that never explores shows up here).`,
     '',
     '## Strategies',
     '',
