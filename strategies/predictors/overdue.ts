@@ -99,7 +99,9 @@ export class OverdueTracker {
    */
   slowdown(index: number, now: number): number {
     const list = this.#pending[index];
-    if (list === undefined || this.#evidence === 0) return 1;
+    // Each pending attempt adds at most 1 to the expected number finished: no more of them than
+    // `evidence` can never be evidence (the common case, and O(1)).
+    if (list === undefined || this.#evidence === 0 || list.length <= this.#evidence) return 1;
     const fresh = this.#fresh[index]!;
     const logs = this.#logs;
     let count = 0;
