@@ -3,6 +3,7 @@ import {
   type CompletionRequest,
   createSeededRandom,
   type ErrorKind,
+  makeUsage,
   SwitchyardError,
   type TargetView,
 } from '../src/index.js';
@@ -204,6 +205,28 @@ describe('adaptive (discounted Thompson sampling)', () => {
     const [fa, fb] = make(0).describe!(targets, big);
     expect(fa!.score).toBeGreaterThan(fb!.score);
     expect(fa!.note).toContain('cost 0.000');
+  });
+
+  it('learns the share of maxOutputTokens that answers use (and the mean output without a cap)', () => {
+    const targets = fakeTargets(1);
+    const [a] = targets as [FakeTarget];
+    a.price = { inputPerMTok: 0, outputPerMTok: 1_000 }; // $0.001 per output token
+    const strategy = adaptive({ weights: { costPerUsd: 1, latencyPerSecond: 1 } })(fakeInit(targets));
+    const capped = { messages: [{ role: 'user' as const, content: 'hi' }], maxOutputTokens: 1_000 };
+    const open = { messages: [{ role: 'user' as const, content: 'hi' }] };
+    const costOf = (request: CompletionRequest) =>
+      Number(
+        /cost (\d+\.\d+)/.exec(strategy.describe!(targets, { ...fakeContext(), request })[0]!.note!)![1],
+      );
+    strategy.observe!(fakeOutcome(a, { latencyMs: 100 }));
+    expect(costOf(capped)).toBeCloseTo(0.5, 3); // half the cap before data
+    expect(costOf(open)).toBeCloseTo(0.256, 3); // 256 tokens before data
+    for (let i = 0; i < 300; i++) {
+      strategy.observe!({ ...fakeOutcome(a, { latencyMs: 100 }), request: capped, usage: makeUsage(1, 100) });
+      strategy.observe!({ ...fakeOutcome(a, { latencyMs: 100 }), request: open, usage: makeUsage(1, 40) });
+    }
+    expect(costOf(capped)).toBeCloseTo(0.1, 2); // answers use 10% of the cap
+    expect(costOf(open)).toBeCloseTo(0.04, 2); // 40 tokens on average
   });
 
   it('scores a failure as the router handles it: a fallback while attempts remain', () => {

@@ -113,7 +113,8 @@ export interface IntelligentOptions {
  * `success = wL·latency·late/1000 + wC·cost`, `failed = wL·failureLatency/1000` and `fallback`
  * the best other candidate's `(1−p)·success + p·(failed + wE)` while attempts remain
  * (`PickContext.maxAttempts`), else `wE`: the router falls back after a failed attempt, so a
- * target that fails fast costs little more than its failure latency. `p` is the failure probability, `late` the in-flight slowdown (the larger of the silence
+ * target that fails fast costs little more than its failure latency. `p` is the failure
+ * probability, `late` the in-flight slowdown (the larger of the silence
  * of pending attempts, `lateAfter`, and their age against their predictions, `overdueAfter`),
  * `failureLatency` a running mean of the target's failed attempts, and `cost` from the target's
  * live price and the predicted tokens. The pick maximises `utility + optimism·σ`, where σ
@@ -244,7 +245,8 @@ class ScoreTable {
   latencyMs = new Float64Array(0);
   costUsd = new Float64Array(0);
   outputTokens = new Float64Array(0);
-  late = new Float64Array(0);
+  /** Predicted latency before the in-flight slowdowns. */
+  baseLatencyMs = new Float64Array(0);
 
   ensure(n: number): this {
     if (this.tried.length >= n) return this;
@@ -258,7 +260,7 @@ class ScoreTable {
     this.latencyMs = new Float64Array(n);
     this.costUsd = new Float64Array(n);
     this.outputTokens = new Float64Array(n);
-    this.late = new Float64Array(n);
+    this.baseLatencyMs = new Float64Array(n);
     return this;
   }
 }
@@ -294,6 +296,8 @@ class Intelligent implements Strategy {
     sigma: 0,
   };
   readonly #table = new ScoreTable();
+  /** Predicted latency (before slowdowns) of the candidate #choose picked on its score; NaN otherwise. */
+  #chosenBaseLatencyMs = Number.NaN;
 
   constructor(settings: Settings, init: StrategyInit) {
     this.#settings = settings;
@@ -315,12 +319,17 @@ class Intelligent implements Strategy {
   }
 
   pick(candidates: readonly TargetView[], context: PickContext): TargetView {
+    this.#chosenBaseLatencyMs = Number.NaN;
     const picked = this.#choose(candidates, context);
     this.#inFlight.picked(picked.index, context.now);
     if (this.#settings.overdueAfter > 0 && this.#latency[picked.index]!.samples >= OVERDUE_MIN_SAMPLES) {
-      const input = this.#features.setRequest(context.request, context.stream);
-      this.#features.now = context.now;
-      const expected = this.#predict(picked, context, input).baseLatencyMs;
+      // Picked on its score: the prediction is at hand. Picked otherwise (a probe, epsilon): predict.
+      let expected = this.#chosenBaseLatencyMs;
+      if (Number.isNaN(expected)) {
+        const input = this.#features.setRequest(context.request, context.stream);
+        this.#features.now = context.now;
+        expected = this.#predict(picked, context, input).baseLatencyMs;
+      }
       this.#overdue.picked(picked.index, context.request, context.now, expected);
     }
     return picked;
@@ -352,7 +361,8 @@ class Intelligent implements Strategy {
         features.setInFlight(0);
         features.setOutputTokens(request.maxOutputTokens ?? target.config.maxOutputTokens ?? 0);
         const output = this.#output[t]!;
-        const weight = output.samples >= WLS_MIN_SAMPLES ? this.#wlsWeight(output, this.#meanOutput[t]!) : 1;
+        const weight =
+          output.samples >= WLS_MIN_SAMPLES ? wlsWeight(output.predict(features), this.#meanOutput[t]!) : 1;
         output.observe(features, { value: produced, weight });
         features.setInFlight(inFlight);
         const mean = this.#meanOutput[t]!;
@@ -366,8 +376,9 @@ class Intelligent implements Strategy {
       const model = this.#latency[t]!;
       let weight = 1;
       if (model.samples >= WLS_MIN_SAMPLES) {
-        const outlier = latencyMs > OUTLIER_RATIO * Math.max(model.predict(features), 1);
-        weight = (outlier ? OUTLIER_WEIGHT : 1) * this.#wlsWeight(model, this.#inFlight.meanLatency(t));
+        const predicted = model.predict(features);
+        const outlier = latencyMs > OUTLIER_RATIO * Math.max(predicted, 1);
+        weight = (outlier ? OUTLIER_WEIGHT : 1) * wlsWeight(predicted, this.#inFlight.meanLatency(t));
       }
       model.observe(features, { value: latencyMs, weight });
     } else if (!stale) {
@@ -396,7 +407,8 @@ class Intelligent implements Strategy {
           note: 'untried: tried first; higher is better',
         };
       }
-      const late = table.late[i]!;
+      const base = table.baseLatencyMs[i]!;
+      const late = base > 0 ? table.latencyMs[i]! / base : 1;
       return {
         target: c.id,
         score: table.score[i]!,
@@ -443,6 +455,7 @@ class Intelligent implements Strategy {
       }
     }
     if (best < 0) return untriedBusy ? leastBusy(candidates) : candidates[0]!;
+    this.#chosenBaseLatencyMs = table.baseLatencyMs[best]!;
     return candidates[best]!;
   }
 
@@ -481,7 +494,7 @@ class Intelligent implements Strategy {
       table.latencyMs[i] = p.latencyMs;
       table.costUsd[i] = p.costUsd;
       table.outputTokens[i] = p.outputTokens;
-      table.late[i] = p.baseLatencyMs > 0 ? p.latencyMs / p.baseLatencyMs : 1;
+      table.baseLatencyMs[i] = p.baseLatencyMs;
       const alone = (1 - p.failure) * success + p.failure * (failed + weights.error);
       if (alone < first) {
         second = first;
@@ -548,18 +561,6 @@ class Intelligent implements Strategy {
     return p;
   }
 
-  /**
-   * Weight of an observation under multiplicative noise: latency and output length spread in
-   * proportion to their size, so a plain least-squares fit lets the few long calls drown the
-   * many short ones. Weighted least squares with weights ∝ 1 / prediction² (relative to the
-   * target's typical value, capped) fits relative error instead. The features must be set.
-   */
-  #wlsWeight(model: Predictor, typical: number): number {
-    if (!(typical > 0)) return 1;
-    const ratio = typical / Math.max(model.predict(this.#features), typical / 4);
-    return Math.min(WLS_MAX_WEIGHT, ratio * ratio);
-  }
-
   #updateGlobal(utility: number): void {
     if (!Number.isFinite(utility)) return;
     if (!this.#anyObserved) {
@@ -584,4 +585,16 @@ function leastBusy(candidates: readonly TargetView[]): TargetView {
     if (c.inFlight < best.inFlight) best = c;
   }
   return best;
+}
+
+/**
+ * Weight of an observation under multiplicative noise: latency and output length spread in
+ * proportion to their size, so a plain least-squares fit lets the few long calls drown the
+ * many short ones. Weighted least squares with weights ∝ 1 / prediction² (relative to the
+ * target's typical value, capped) fits relative error instead.
+ */
+function wlsWeight(predicted: number, typical: number): number {
+  if (!(typical > 0)) return 1;
+  const ratio = typical / Math.max(predicted, typical / 4);
+  return Math.min(WLS_MAX_WEIGHT, ratio * ratio);
 }
