@@ -279,6 +279,9 @@ describe('oracle', () => {
     expect(oracle({ outputTokens: 'exact' }).create(providers, spec)(init).pick(targets, shortCall).id).toBe(
       'a',
     );
+    expect(() => oracle({ outputTokens: 'mean' as 'exact' })).toThrow(
+      /oracle: outputTokens: expected 'expected' or 'exact', got "mean"/,
+    );
     // Without a workload the oracle can only use the planned size.
     expect(oracle().create(providers)(init).pick(targets, shortCall).id).toBe('a');
   });

@@ -1,3 +1,4 @@
+import { SwitchyardError } from '../../errors/switchyard-error.js';
 import {
   type ResolvedUtilityWeights,
   resolveUtilityWeights,
@@ -99,12 +100,21 @@ export function sizeOf(request: CompletionRequest): { inputTokens: number; outpu
  * ```ts
  * const result = await simulate({ providers, workload, strategy: oracle() });
  * ```
+ * @throws SwitchyardError `config` for invalid weights or an `outputTokens` other than
+ * `'expected'` or `'exact'`.
  */
 export function oracle(options: OracleOptions = {}): LabStrategy {
   const weights = resolveUtilityWeights(options.weights);
   const name = options.name ?? 'oracle';
   const maxAttempts = options.maxAttempts ?? 3;
-  const knowsExact = options.outputTokens === 'exact';
+  const outputTokens = options.outputTokens ?? 'expected';
+  if (outputTokens !== 'expected' && outputTokens !== 'exact') {
+    throw new SwitchyardError(
+      'config',
+      `oracle: outputTokens: expected 'expected' or 'exact', got ${JSON.stringify(outputTokens)}`,
+    );
+  }
+  const knowsExact = outputTokens === 'exact';
   return {
     name,
     create: (providers, workload) => {
