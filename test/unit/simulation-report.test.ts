@@ -3,7 +3,7 @@ import { aggregateRuns, round, withRegret } from '../bench/routing/aggregate.js'
 import type { RunSummary } from '../bench/routing/job.js';
 import { labStrategy, labStrategyNames } from '../bench/routing/lab-strategies.js';
 import { type LabResults, toConsole, toJson, toMarkdown } from '../bench/routing/report.js';
-import { scenarios } from '../bench/scenarios/index.js';
+import { heldOutScenarios, labScenarios, scenarios } from '../bench/scenarios/index.js';
 
 const run = (id: number, utility: number, extra: Partial<RunSummary> = {}): RunSummary => ({
   id,
@@ -74,16 +74,23 @@ describe('lab report', () => {
       ['oracle', aggregateRuns([run(0, -10)])],
     ]),
   );
+  const heldOut = heldOutScenarios[0]!;
   const results: LabResults = {
     seeds: [1, 2],
     scenarios: [scenario],
+    heldOut: [heldOut],
     strategies: ['random', 'oracle'],
-    figures: new Map([[scenario.name, figures]]),
+    figures: new Map([
+      [scenario.name, figures],
+      [heldOut.name, figures],
+    ]),
   };
 
-  it('writes the JSON in the agreed shape, without machine data', () => {
+  it('writes the JSON in the agreed shape, without machine data, held-out scenarios apart', () => {
     const json = JSON.parse(toJson(results));
-    expect(Object.keys(json)).toEqual(['seeds', 'utilityWeights', 'scenarios']);
+    expect(Object.keys(json)).toEqual(['seeds', 'utilityWeights', 'scenarios', 'heldOutScenarios']);
+    expect(Object.keys(json.scenarios)).toEqual([scenario.name]);
+    expect(Object.keys(json.heldOutScenarios)).toEqual([heldOut.name]);
     expect(json.scenarios[scenario.name].oracle).toMatchObject({
       p50Ms: 1000,
       p95Ms: 2000,
@@ -101,8 +108,22 @@ describe('lab report', () => {
     expect(md).toContain('Machine: Test CPU, 2 cores, Node v20');
     expect(md).toContain('2 seeds (1–2)');
     expect(md).toContain(`## 1. ${scenario.name}`);
+    expect(md).toContain('## Held-out scenarios');
+    expect(md).toContain(`## H1. ${heldOut.name}`);
     expect(md).toContain('| oracle |');
     expect(toConsole(results)).toMatch(/oracle\s+-10\.00 \(0\.00\)/);
+    expect(toConsole(results)).toContain('held-out scenarios');
+  });
+
+  it('keeps held-out scenarios apart from the main eight, with names of their own', () => {
+    expect(scenarios).toHaveLength(8);
+    expect(heldOutScenarios.length).toBeGreaterThanOrEqual(5);
+    const names = labScenarios.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+    const mainProviders = new Set(scenarios.flatMap((s) => s.providers.map((p) => p.id)));
+    for (const s of heldOutScenarios) {
+      expect(s.providers.some((p) => !mainProviders.has(p.id))).toBe(true);
+    }
   });
 
   it('takes every registered strategy plus the baselines and the oracle', () => {

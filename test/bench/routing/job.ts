@@ -1,6 +1,6 @@
 /** One run of the lab (scenario × strategy × seed) and what a worker sends back for it. */
 import { simulate } from '../../../src/testing/index.js';
-import { scenarios } from '../scenarios/index.js';
+import { labScenarios } from '../scenarios/index.js';
 import { labStrategy } from './lab-strategies.js';
 
 export interface Job {
@@ -34,7 +34,7 @@ export interface RunSummary {
 
 /** Runs one job. */
 export async function runJob(job: Job): Promise<RunSummary> {
-  const scenario = scenarios[job.scenario]!;
+  const scenario = labScenarios[job.scenario]!;
   const result = await simulate({
     providers: scenario.providers,
     workload: scenario.workload,

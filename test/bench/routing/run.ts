@@ -1,9 +1,11 @@
 /**
  * The routing-quality lab: every scenario × every strategy × every seed through `simulate()`,
- * on two worker threads; writes `docs/routing-quality.md` and `docs/routing-quality.json`.
+ * on two worker threads; writes `docs/routing-quality.md` and `docs/routing-quality.json`. The
+ * held-out scenarios run too (`--no-held-out` skips them).
  *
  *   npm run bench:routing                 # 20 seeds
- *   npm run bench:routing -- --seeds 5    # quicker, for tuning (does not write docs unless --write)
+ *   npm run bench:routing -- --seeds 5 --no-held-out   # for tuning: never tune on the held-out set
+ *                                         # (writes no docs unless --write)
  *   npm run bench:routing -- --scenario drift --strategy response-time,oracle
  *   npm run bench:routing -- --seeds 3 --out /tmp/lab   # write the report elsewhere
  */
@@ -12,7 +14,8 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { scenarios as allScenarios } from '../scenarios/index.js';
+import type { Scenario } from '../scenarios/index.js';
+import { heldOutScenarios, labScenarios, scenarios as mainScenarios } from '../scenarios/index.js';
 import { aggregateRuns, type Figures, withRegret } from './aggregate.js';
 import type { Job, RunSummary } from './job.js';
 import { labStrategyNames, ORACLE, RANDOM } from './lab-strategies.js';
@@ -36,18 +39,24 @@ const seedCount = Number(arg('seeds') ?? DEFAULT_SEEDS);
 const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
 const onlyScenarios = arg('scenario')?.split(',');
 const onlyStrategies = arg('strategy')?.split(',');
-const full = onlyScenarios === undefined && onlyStrategies === undefined && seedCount === DEFAULT_SEEDS;
+const withHeldOut = !process.argv.includes('--no-held-out');
+const full =
+  onlyScenarios === undefined && onlyStrategies === undefined && seedCount === DEFAULT_SEEDS && withHeldOut;
 const outDir = arg('out');
 const write = full || process.argv.includes('--write') || outDir !== undefined;
 
-const scenarios = allScenarios.filter((s) => onlyScenarios === undefined || onlyScenarios.includes(s.name));
+const selected = (list: readonly Scenario[]) =>
+  list.filter((s) => onlyScenarios === undefined || onlyScenarios.includes(s.name));
+const main = selected(mainScenarios);
+const heldOut = withHeldOut ? selected(heldOutScenarios) : [];
+const scenarios = [...main, ...heldOut];
 let strategies = labStrategyNames().filter((n) => onlyStrategies === undefined || onlyStrategies.includes(n));
 // Regret needs both references.
 for (const needed of [RANDOM, ORACLE]) if (!strategies.includes(needed)) strategies = [...strategies, needed];
 
 const jobs: Job[] = [];
 for (const scenario of scenarios) {
-  const scenarioIndex = allScenarios.indexOf(scenario);
+  const scenarioIndex = labScenarios.indexOf(scenario);
   for (const strategy of strategies) {
     for (const seed of seeds) jobs.push({ id: jobs.length, scenario: scenarioIndex, strategy, seed });
   }
@@ -99,14 +108,14 @@ for (const scenario of scenarios) {
   const byStrategy = new Map<string, Omit<Figures, 'regret'>>();
   for (const strategy of strategies) {
     const mine = jobs
-      .filter((j) => allScenarios[j.scenario] === scenario && j.strategy === strategy)
+      .filter((j) => labScenarios[j.scenario] === scenario && j.strategy === strategy)
       .map((j) => runs[j.id]!);
     byStrategy.set(strategy, aggregateRuns(mine));
   }
   figures.set(scenario.name, withRegret(byStrategy));
 }
 
-const results: LabResults = { seeds, scenarios, strategies, figures };
+const results: LabResults = { seeds, scenarios: main, heldOut, strategies, figures };
 const elapsed = (performance.now() - started) / 1000;
 console.log('');
 console.log(toConsole(results));

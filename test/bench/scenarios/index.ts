@@ -1,6 +1,7 @@
 /** Every scenario of the routing-quality lab, in report order. */
 import { drift } from './drift.js';
 import { failFast } from './fail-fast.js';
+import { heldOutScenarios } from './held-out/index.js';
 import { outage } from './outage.js';
 import { prefillDecode } from './prefill-decode.js';
 import { priceChange } from './price-change.js';
@@ -10,6 +11,7 @@ import { slowSpike } from './slow-spike.js';
 import { stationary } from './stationary.js';
 
 export type { Scenario };
+export { heldOutScenarios };
 
 export const scenarios: readonly Scenario[] = [
   stationary,
@@ -21,3 +23,6 @@ export const scenarios: readonly Scenario[] = [
   rateLimits,
   priceChange,
 ];
+
+/** Every scenario the lab runs (main, then held-out); jobs refer to them by index. */
+export const labScenarios: readonly Scenario[] = [...scenarios, ...heldOutScenarios];
