@@ -64,8 +64,8 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(late[1]! / 300).toBeGreaterThan(0.9);
   });
 
-  it('shifts away from a target that degrades, within a handful of its calls', () => {
-    const w = world(2);
+  it('shifts away from a target that degrades, within a handful of its calls with a discount', () => {
+    const w = world(2, { discount: 0.95 });
     w.latency.splice(0, 2, 500, 1_500);
     w.run(300);
     w.latency[0] = 5_000; // a slow spike
@@ -73,6 +73,18 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(after[0]).toBeLessThan(20);
     const settled = w.run(200);
     expect(settled[1]! / 200).toBeGreaterThan(0.85);
+  });
+
+  it('by default forgets with time: shifts away from a target that degrades within seconds', () => {
+    // Outcomes here come back at once; in a router a slow call is also seen while it hangs.
+    const w = world(2);
+    w.latency.splice(0, 2, 500, 1_500);
+    w.run(300);
+    w.latency[0] = 5_000;
+    const after = w.run(100); // 10 s
+    expect(after[0]).toBeLessThan(50);
+    const settled = w.run(100);
+    expect(settled[1]! / 100).toBeGreaterThan(0.9);
   });
 
   it('avoids a target that fails often', () => {
@@ -135,7 +147,7 @@ describe('adaptive (discounted Thompson sampling)', () => {
   it('lateAfter: leaves a target whose attempts stop finishing, before their outcomes arrive', () => {
     const targets = fakeTargets(2);
     const clock = new ManualClock(0);
-    const strategy = adaptive({ exploration: 0 })(fakeInit(targets, { clock }));
+    const strategy = adaptive({ exploration: 0, revisitMs: 0 })(fakeInit(targets, { clock }));
     const [a, b] = targets as [TargetView, TargetView];
     const random = createSeededRandom(1);
     const ctx = () => fakeContext({ now: clock.now(), random });
@@ -185,7 +197,9 @@ describe('adaptive (discounted Thompson sampling)', () => {
     a.price = { inputPerMTok: 10, outputPerMTok: 40 };
     b.price = { inputPerMTok: 0.1, outputPerMTok: 0.4 };
     const make = (costPerUsd: number) => {
-      const strategy = adaptive({ weights: { costPerUsd, latencyPerSecond: 1 } })(fakeInit(targets));
+      const strategy = adaptive({ weights: { costPerUsd, latencyPerSecond: 1 }, revisitMs: 0 })(
+        fakeInit(targets),
+      );
       strategy.observe!(fakeOutcome(a, { latencyMs: 500 }));
       strategy.observe!(fakeOutcome(b, { latencyMs: 1_000 }));
       return strategy;
@@ -291,10 +305,10 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(hits[0]).toBe(100);
   });
 
-  it('overdueAfter reads a slowdown from pending attempts older than expected', () => {
+  it('overdueAfter reads a slowdown from pending attempts older than expected, which fades', () => {
     const targets = fakeTargets(2);
     const clock = new ManualClock(0);
-    const strategy = adaptive({ exploration: 0, lateAfter: 0 })(fakeInit(targets, { clock }));
+    const strategy = adaptive({ exploration: 0, lateAfter: 0, revisitMs: 0 })(fakeInit(targets, { clock }));
     const ask = (): CompletionRequest => ({
       messages: [{ role: 'user', content: 'hi' }],
       maxOutputTokens: 16,
@@ -303,9 +317,62 @@ describe('adaptive (discounted Thompson sampling)', () => {
     const stuck = callsStuckBeforeLeaving(strategy, targets, clock, ask);
     expect(stuck.length).toBeGreaterThanOrEqual(3);
     expect(stuck.length).toBeLessThanOrEqual(15);
+    // The evidence fades once a is left alone: its attempts still hang, but after five
+    // half-lives without a pick it is tried again (by its estimate, not by a revisit probe).
+    const random = createSeededRandom(2);
+    const pick = () =>
+      strategy.pick(targets, { request: ask(), stream: false, attempt: 1, now: clock.now(), random }).id;
+    expect(pick()).toBe('b');
+    clock.advance(100_000);
+    expect(pick()).toBe('a');
     // Off, nothing but outcomes moves it: a keeps every pick while its attempts hang.
     const blind = adaptive({ exploration: 0, lateAfter: 0, overdueAfter: 0 })(fakeInit(targets, { clock }));
     expect(callsStuckBeforeLeaving(blind, targets, clock, ask)).toHaveLength(30);
+  });
+
+  it('an outcome counts from when its attempt started: calls that ran through a spike weigh little after it', () => {
+    const targets = fakeTargets(2);
+    const clock = new ManualClock(0);
+    const strategy = adaptive({ exploration: 0 })(fakeInit(targets, { clock }));
+    const [a, b] = targets as [TargetView, TargetView];
+    for (let i = 0; i < 100; i++) {
+      for (const t of [a, b]) {
+        strategy.observe!(fakeOutcome(t, { latencyMs: t === a ? 500 : 1_500, startedAt: clock.now() }));
+      }
+      clock.advance(100);
+    }
+    // Five calls picked a minute ago, during a spike that has ended, come back now.
+    for (let i = 0; i < 5; i++) {
+      strategy.observe!(fakeOutcome(a, { latencyMs: 60_000, startedAt: clock.now() - 60_000 }));
+    }
+    // They describe a past three half-lives old: a (0.5 s) still scores above b (1.5 s).
+    const [scoreA, scoreB] = strategy.describe!(targets, fakeContext({ now: clock.now() })).map(
+      (d) => d.score,
+    );
+    expect(scoreA).toBeGreaterThan(scoreB!);
+  });
+
+  it('revisitMs: probes a target left alone for that long, even one whose price rules it out', () => {
+    const run = (revisitMs: number) => {
+      const targets = fakeTargets(2);
+      targets[0]!.price = { inputPerMTok: 1_000, outputPerMTok: 1_000 };
+      targets[1]!.price = { inputPerMTok: 0, outputPerMTok: 0 };
+      const clock = new ManualClock(0);
+      const strategy = adaptive({ revisitMs })(fakeInit(targets, { clock }));
+      const random = createSeededRandom(4);
+      const hits = [0, 0];
+      for (let i = 0; i < 600; i++) {
+        const t = strategy.pick(targets, fakeContext({ now: clock.now(), random }));
+        hits[t.index]!++;
+        strategy.observe!(fakeOutcome(t, { latencyMs: 500, startedAt: clock.now() }));
+        clock.advance(100);
+      }
+      return hits[0]!;
+    };
+    // 60 s: the first try, then one probe every 10 s.
+    expect(run(10_000)).toBeGreaterThanOrEqual(6);
+    expect(run(10_000)).toBeLessThanOrEqual(7);
+    expect(run(0)).toBe(1);
   });
 
   it('rejects invalid options with a config error naming the field', () => {
@@ -317,6 +384,7 @@ describe('adaptive (discounted Thompson sampling)', () => {
       [{ exploration: -1 }, /exploration: expected a finite number >= 0/],
       [{ loadPenalty: Number.NaN }, /loadPenalty/],
       [{ overdueAfter: -1 }, /overdueAfter: expected a finite number >= 0/],
+      [{ revisitMs: -1 }, /revisitMs: expected a finite number >= 0/],
     ];
     for (const [options, message] of bad) {
       expect(() => adaptive(options)).toThrow(SwitchyardError);

@@ -30,16 +30,22 @@ export interface AdaptiveOptions {
   readonly weights?: UtilityWeights;
   /**
    * Discount per observation of a target in (0, 1]: each new outcome multiplies the weight of
-   * the target's older ones by it, so its estimate rests on about `1 / (1 − discount)` recent
-   * outcomes (20 at 0.95) and a change shows within a handful of calls.
-   * @default 0.95
+   * the target's older ones by it (per unit of its own weight), so its estimate rests on at most
+   * about `1 / (1 − discount)` recent outcomes (20 at 0.95) whatever the traffic. Off by default:
+   * memory is in clock time (`halfLifeMs`), and in the lab any discount made returns after a
+   * slow spike slower (the spike's late outcomes pushed out the fresh ones).
+   * @default 1 (off)
    */
   readonly discount?: number;
   /**
-   * Half-life of what is known about a target, in ms of clock time. While a target gets no
-   * traffic its estimate fades back toward the average of all targets and its uncertainty
-   * grows, so a target that was bad (or down) is sampled again and a recovery is noticed.
-   * @default 10_000
+   * Half-life of what is known about a target, in ms of clock time. Outcomes lose half their
+   * weight every `halfLifeMs`, counted from when their attempt *started* (an outcome describes
+   * the target as it was then: a call that ran through a 30 s spike arrives already aged by
+   * 30 s), and so does the slowdown read from attempts still in flight, counted from the
+   * target's last pick. While a target gets no traffic its estimate fades back toward the
+   * average of all targets and its uncertainty grows, so a target that was bad (or down) is
+   * sampled again and a recovery is noticed.
+   * @default 20_000
    */
   readonly halfLifeMs?: number;
   /**
@@ -75,11 +81,18 @@ export interface AdaptiveOptions {
    * @default 3
    */
   readonly overdueAfter?: number;
+  /**
+   * A candidate not picked for this long is picked once (a probe). Sampling alone never tries a
+   * target whose known cost is far above the others' (prices are not sampled), so without it
+   * such a target would never be checked again. 0 turns probing off.
+   * @default 30_000
+   */
+  readonly revisitMs?: number;
 }
 
 /**
- * A non-stationary bandit over targets: discounted Gaussian Thompson sampling on the utility of
- * each attempt (higher is better), with the weights of `utilityOf`.
+ * A non-stationary bandit over targets: time-discounted Gaussian Thompson sampling on the
+ * utility of each attempt (higher is better), with the weights of `utilityOf`.
  *
  * - What it learns per attempt: the latency part (load taken out), and for a failure what it
  *   costs beyond its own latency: the failure penalty `wE` on the call's last attempt, else the
@@ -92,8 +105,9 @@ export interface AdaptiveOptions {
  *   output tokens, over all targets) and learns, per target, its *advantage* over them. That removes most of the call-to-call noise and lets a short window
  *   tell targets apart. It stays non-contextual: a target's advantage is one number (use
  *   `intelligent` when the best target depends on the request).
- * - Per target it keeps discounted sums of the advantages. Each observation multiplies older
- *   ones by `discount`; clock time multiplies them by `2^(−elapsed / halfLifeMs)`.
+ * - Per target it keeps discounted sums of the advantages. Clock time multiplies them by
+ *   `2^(−elapsed / halfLifeMs)`; a new outcome enters with the weight `2^(−latency / halfLifeMs)`
+ *   (it is as old as its attempt), and with a `discount` below 1 pushes older ones out.
  * - A target's posterior is Gaussian: its mean is the discounted mean shrunk toward the running
  *   mean of all advantages (a prior worth one observation), its spread `sqrt(variance / n)` for
  *   `n` effective observations. A pick draws one sample per candidate (scaled by `exploration`)
@@ -102,6 +116,7 @@ export interface AdaptiveOptions {
  *   highest.
  * - Targets never observed are tried first (one at a time: an untried target that already has
  *   an attempt in flight waits for its outcome).
+ * - A candidate not picked for `revisitMs` is picked once (a probe).
  * - Failures of kinds that say nothing about the target (`invalid_request`, `aborted`, …) are
  *   not learned; a failure of an attempt that started before a success already seen (a timeout
  *   still in flight from a spike that has ended) counts with a weight of 0.1.
@@ -117,7 +132,8 @@ export interface AdaptiveOptions {
  * registry.register('adaptive-cheap', adaptive({ weights: { costPerUsd: 5000 }, halfLifeMs: 30_000 }));
  * ```
  * @throws SwitchyardError `config` for weights < 0 or not finite, `discount` outside (0, 1],
- * `halfLifeMs` ≤ 0, or `exploration`/`loadPenalty`/`lateAfter`/`overdueAfter` < 0 or not finite.
+ * `halfLifeMs` ≤ 0, or `exploration`/`loadPenalty`/`lateAfter`/`overdueAfter`/`revisitMs` < 0 or
+ * not finite.
  */
 export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
   let weights: ResolvedUtilityWeights;
@@ -126,14 +142,14 @@ export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
   } catch (error) {
     throw new SwitchyardError('config', `adaptive: weights: ${(error as Error).message}`);
   }
-  const discount = options.discount ?? 0.95;
+  const discount = options.discount ?? 1;
   if (!(discount > 0 && discount <= 1)) {
     throw new SwitchyardError(
       'config',
       `adaptive: discount: expected a number in (0, 1], got ${String(discount)}`,
     );
   }
-  const halfLifeMs = options.halfLifeMs ?? 10_000;
+  const halfLifeMs = options.halfLifeMs ?? 20_000;
   if (!(halfLifeMs > 0 && Number.isFinite(halfLifeMs))) {
     throw new SwitchyardError(
       'config',
@@ -144,6 +160,7 @@ export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
   const loadPenalty = checkNonNegative('loadPenalty', options.loadPenalty ?? 0.04);
   const lateAfter = checkLateAfter('adaptive', options.lateAfter ?? 3);
   const overdueAfter = checkNonNegative('overdueAfter', options.overdueAfter ?? 3);
+  const revisitMs = checkNonNegative('revisitMs', options.revisitMs ?? 30_000);
   const settings: Settings = {
     weights,
     discount,
@@ -152,6 +169,7 @@ export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
     loadPenalty,
     lateAfter,
     overdueAfter,
+    revisitMs,
   };
   return (init: StrategyInit): Strategy => new Adaptive(settings, init);
 }
@@ -174,6 +192,7 @@ interface Settings {
   readonly loadPenalty: number;
   readonly lateAfter: number;
   readonly overdueAfter: number;
+  readonly revisitMs: number;
 }
 
 /** Weight of a stale failure (its attempt started before a success already seen). */
@@ -256,7 +275,7 @@ class Adaptive implements Strategy {
   }
 
   #choose(candidates: readonly TargetView[], context: PickContext): TargetView {
-    const { exploration, loadPenalty, ln2PerMs } = this.#settings;
+    const { exploration, loadPenalty, ln2PerMs, revisitMs } = this.#settings;
     const latencyPerSecond = this.#settings.weights.latencyPerSecond;
     const random = context.random;
     const now = context.now;
@@ -274,6 +293,7 @@ class Adaptive implements Strategy {
         if (c.inFlight === 0) return c;
         continue;
       }
+      if (revisitMs > 0 && now - this.#inFlight.lastPickAt(t) >= revisitMs) return c;
       const elapsed = now - this.#stamp[t]!;
       const keep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
       const n = this.#n[t]! * keep + PRIOR_WEIGHT;
@@ -336,9 +356,13 @@ class Adaptive implements Strategy {
     const elapsed = now - this.#stamp[t]!;
     // Newer news wins: a failure of an attempt that started before a success already seen
     // describes the past (e.g. a timeout from a spike that has since ended): it counts for less.
-    const weight = !outcome.ok && outcome.startedAt < this.#freshest[t]! ? STALE_WEIGHT : 1;
+    const stale = !outcome.ok && outcome.startedAt < this.#freshest[t]!;
     if (outcome.ok && outcome.startedAt > this.#freshest[t]!) this.#freshest[t] = outcome.startedAt;
-    const keep = (elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1) * (weight === 1 ? discount : 1);
+    // An outcome describes the target as it was when the attempt started, so it arrives already
+    // aged by its own latency: calls that ran through a spike count for little once it is over.
+    const weight = (stale ? STALE_WEIGHT : 1) * Math.exp(-Math.max(0, outcome.latencyMs) * ln2PerMs);
+    // An observation pushes older ones out by `discount` per unit of its own weight.
+    const keep = (elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1) * (stale ? 1 : discount ** weight);
     const advantage = latencyAdvantage + restAdvantage;
     this.#n[t] = this.#n[t]! * keep + weight;
     this.#latency[t] = this.#latency[t]! * keep + weight * latencyAdvantage;
@@ -400,7 +424,13 @@ class Adaptive implements Strategy {
 
   /** How late target `t`'s pending attempts are (≥ 1): the larger of the two trackers' readings. */
   #slowdown(t: number, now: number): number {
-    return Math.max(this.#inFlight.slowdown(t, now), this.#overdue.slowdown(t, now));
+    const slowdown = Math.max(this.#inFlight.slowdown(t, now), this.#overdue.slowdown(t, now));
+    if (slowdown === 1) return 1;
+    // Late attempts tell how the target was when they started; the youngest started at its last
+    // pick. Their evidence fades like any other (toward 1), so a target left after a spike is
+    // tried again, not shunned until its slow attempts drain.
+    const age = now - this.#inFlight.lastPickAt(t);
+    return age > 0 ? slowdown ** Math.exp(-age * this.#settings.ln2PerMs) : slowdown;
   }
 
   /** Fills {@link #size} with the request's features: [1, input kTok, max output kTok]. */

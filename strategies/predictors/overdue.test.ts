@@ -84,4 +84,31 @@ describe('OverdueTracker memory', () => {
     for (let i = 0; i < 1000; i++) tracker.picked(0, request, i, 100);
     expect(tracker.pending(0)).toBe(256);
   });
+
+  it('settles out of order through growth and wrap-around, dropping only the oldest when full', () => {
+    const tracker = new OverdueTracker(1, 2);
+    const [a] = fakeTargets(1);
+    const requests = Array.from({ length: 300 }, () => req());
+    // Settle every other attempt as it goes: holes in the middle, the ring grows past 16 slots.
+    requests.slice(0, 100).forEach((r, i) => {
+      tracker.picked(0, r, i, 1_000);
+      if (i % 2 === 1)
+        tracker.settled({ ...fakeOutcome(a!, { latencyMs: 5_000 }), request: r, startedAt: i });
+    });
+    expect(tracker.pending(0)).toBe(50);
+    // The oldest settles: the pending count follows, and settling it twice changes nothing.
+    tracker.settled({ ...fakeOutcome(a!, { latencyMs: 5_000 }), request: requests[0]!, startedAt: 0 });
+    tracker.settled({ ...fakeOutcome(a!, { latencyMs: 5_000 }), request: requests[0]!, startedAt: 0 });
+    expect(tracker.pending(0)).toBe(49);
+    // Past 256 slots the oldest pending attempts are dropped; the newest can still be settled.
+    for (let i = 100; i < 300; i++) tracker.picked(0, requests[i]!, i, 1_000);
+    // The ring keeps the newest 256 slots (attempts 44–299): of the older ones, the 21 still
+    // pending (even numbers 2–42) are dropped, 249 − 21 remain.
+    expect(tracker.pending(0)).toBe(228);
+    const pending = tracker.pending(0);
+    tracker.settled({ ...fakeOutcome(a!, { latencyMs: 50 }), request: requests[299]!, startedAt: 299 });
+    expect(tracker.pending(0)).toBe(pending - 1);
+    // An on-time success of the newest makes every older attempt stale.
+    expect(tracker.slowdown(0, 100_000)).toBe(1);
+  });
 });

@@ -1,13 +1,6 @@
 import type { AttemptOutcome, CompletionRequest } from '../../src/index.js';
 import { standardNormalCdf } from './normal.js';
 
-/** One attempt the strategy sent and has not seen finish. */
-interface PendingAttempt {
-  readonly request: CompletionRequest;
-  readonly startedAt: number;
-  readonly expectedMs: number;
-}
-
 /**
  * Spread (σ of log latency) of an attempt around its prediction: the providers' noise plus the
  * models' error. Wide on purpose: it makes a few young attempts that are all still pending count
@@ -18,8 +11,86 @@ const SPREAD = 1;
 const ON_TIME_RATIO = 2;
 /** Bisection steps of {@link OverdueTracker.slowdown}: a precision of about 1e-6 on log s. */
 const STEPS = 24;
-/** Most pending attempts remembered per target. */
+/** Slots per target (a power of 2): attempts older than the newest this many are forgotten. */
 const MAX_PENDING = 256;
+/** Slots of a target's ring before it first grows (a power of 2). */
+const INITIAL_CAPACITY = 16;
+
+/**
+ * The attempts sent to one target and not seen finish, oldest first, in a ring of parallel
+ * arrays (no allocation per attempt). A settled attempt leaves a hole until the ones before it
+ * settle too; the ring grows by doubling up to `MAX_PENDING`, then drops the oldest.
+ */
+class PendingRing {
+  /** The attempts' requests (undefined: a hole left by a settled attempt). */
+  requests: (CompletionRequest | undefined)[] = new Array(INITIAL_CAPACITY);
+  startedAt = new Float64Array(INITIAL_CAPACITY);
+  expectedMs = new Float64Array(INITIAL_CAPACITY);
+  /** Monotonic positions; a slot is `position & mask`. */
+  head = 0;
+  tail = 0;
+  mask = INITIAL_CAPACITY - 1;
+  /** Attempts still pending (slots between head and tail that are not holes). */
+  live = 0;
+
+  push(request: CompletionRequest, startedAt: number, expectedMs: number): void {
+    if (this.tail - this.head > this.mask) {
+      if (this.mask + 1 < MAX_PENDING) this.#grow();
+      else {
+        // Bounded memory even if outcomes go missing: the oldest pending attempt is dropped.
+        const slot = this.head & this.mask;
+        if (this.requests[slot] !== undefined) this.live--;
+        this.requests[slot] = undefined;
+        this.head++;
+        this.#skipHoles();
+      }
+    }
+    const slot = this.tail & this.mask;
+    this.requests[slot] = request;
+    this.startedAt[slot] = startedAt;
+    this.expectedMs[slot] = expectedMs;
+    this.tail++;
+    this.live++;
+  }
+
+  /** Removes the oldest attempt of `request` started by `startedAt`; returns its slot, or -1. */
+  remove(request: CompletionRequest, startedAt: number): number {
+    for (let i = this.head; i < this.tail; i++) {
+      const slot = i & this.mask;
+      if (this.requests[slot] === request && this.startedAt[slot]! <= startedAt) {
+        this.requests[slot] = undefined;
+        this.live--;
+        this.#skipHoles();
+        return slot;
+      }
+    }
+    return -1;
+  }
+
+  #skipHoles(): void {
+    while (this.head < this.tail && this.requests[this.head & this.mask] === undefined) this.head++;
+  }
+
+  #grow(): void {
+    const capacity = (this.mask + 1) * 2;
+    const requests: (CompletionRequest | undefined)[] = new Array(capacity);
+    const startedAt = new Float64Array(capacity);
+    const expectedMs = new Float64Array(capacity);
+    let n = 0;
+    for (let i = this.head; i < this.tail; i++, n++) {
+      const slot = i & this.mask;
+      requests[n] = this.requests[slot];
+      startedAt[n] = this.startedAt[slot]!;
+      expectedMs[n] = this.expectedMs[slot]!;
+    }
+    this.requests = requests;
+    this.startedAt = startedAt;
+    this.expectedMs = expectedMs;
+    this.head = 0;
+    this.tail = n;
+    this.mask = capacity - 1;
+  }
+}
 
 /**
  * Censored latency evidence from attempts still in flight. Each attempt is recorded with the
@@ -47,7 +118,7 @@ const MAX_PENDING = 256;
  */
 export class OverdueTracker {
   readonly #evidence: number;
-  readonly #pending: PendingAttempt[][];
+  readonly #pending: PendingRing[];
   /** Start time of the latest attempt that succeeded within `ON_TIME_RATIO` × its prediction. */
   readonly #fresh: Float64Array;
   /** Scratch buffer of {@link slowdown}: log(age / expected) of each counted attempt. */
@@ -59,36 +130,31 @@ export class OverdueTracker {
    */
   constructor(targetCount: number, evidence: number) {
     this.#evidence = evidence;
-    this.#pending = Array.from({ length: targetCount }, () => []);
+    this.#pending = Array.from({ length: targetCount }, () => new PendingRing());
     this.#fresh = new Float64Array(targetCount).fill(Number.NEGATIVE_INFINITY);
   }
 
   /** Records an attempt on target `index` started at `now`, predicted to take `expectedMs`. */
   picked(index: number, request: CompletionRequest, now: number, expectedMs: number): void {
     if (this.#evidence === 0 || !(expectedMs > 0) || !Number.isFinite(expectedMs)) return;
-    const list = this.#pending[index];
-    if (list === undefined) return;
-    // Bounded memory even if outcomes go missing: the oldest pending attempts are dropped first.
-    if (list.length >= MAX_PENDING) list.shift();
-    list.push({ request, startedAt: now, expectedMs });
+    this.#pending[index]?.push(request, now, expectedMs);
   }
 
   /** Records the end of an attempt (any outcome). */
   settled(outcome: AttemptOutcome): void {
     const t = outcome.target.index;
-    const list = this.#pending[t];
-    if (list === undefined) return;
-    const i = list.findIndex((p) => p.request === outcome.request && p.startedAt <= outcome.startedAt);
-    if (i < 0) return;
-    const entry = list[i]!;
-    list.splice(i, 1);
-    const onTime = outcome.ok && outcome.latencyMs <= ON_TIME_RATIO * entry.expectedMs;
-    if (onTime && entry.startedAt > this.#fresh[t]!) this.#fresh[t] = entry.startedAt;
+    const ring = this.#pending[t];
+    if (ring === undefined) return;
+    const slot = ring.remove(outcome.request, outcome.startedAt);
+    if (slot < 0) return;
+    const startedAt = ring.startedAt[slot]!;
+    const onTime = outcome.ok && outcome.latencyMs <= ON_TIME_RATIO * ring.expectedMs[slot]!;
+    if (onTime && startedAt > this.#fresh[t]!) this.#fresh[t] = startedAt;
   }
 
   /** Attempts recorded on target `index` that have not finished. */
   pending(index: number): number {
-    return this.#pending[index]?.length ?? 0;
+    return this.#pending[index]?.live ?? 0;
   }
 
   /**
@@ -98,17 +164,20 @@ export class OverdueTracker {
    * expected number finished falls to `evidence`.
    */
   slowdown(index: number, now: number): number {
-    const list = this.#pending[index];
+    const ring = this.#pending[index];
     // Each pending attempt adds at most 1 to the expected number finished: no more of them than
     // `evidence` can never be evidence (the common case, and O(1)).
-    if (list === undefined || this.#evidence === 0 || list.length <= this.#evidence) return 1;
+    if (ring === undefined || this.#evidence === 0 || ring.live <= this.#evidence) return 1;
     const fresh = this.#fresh[index]!;
     const logs = this.#logs;
     let count = 0;
     let top = Number.NEGATIVE_INFINITY;
-    for (const p of list) {
-      if (p.startedAt <= fresh || now <= p.startedAt) continue;
-      const value = Math.log((now - p.startedAt) / p.expectedMs);
+    for (let i = ring.head; i < ring.tail; i++) {
+      const slot = i & ring.mask;
+      if (ring.requests[slot] === undefined) continue;
+      const startedAt = ring.startedAt[slot]!;
+      if (startedAt <= fresh || now <= startedAt) continue;
+      const value = Math.log((now - startedAt) / ring.expectedMs[slot]!);
       logs[count++] = value;
       if (value > top) top = value;
     }
