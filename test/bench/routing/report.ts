@@ -187,6 +187,8 @@ export function toMarkdown(results: LabResults, machine: Machine): string {
       'above, and never used for tuning since: other provider profiles, rates, request mixes and',
       'failure patterns (H1–H6 below). A strategy whose lead here is much smaller than above has',
       'been fitted to the main scenarios. Leave and return are measured on the first degradation.',
+      "One exception so far: `adaptive`'s `revisitMs` probe was added after their first run, which",
+      'showed it starving a provider its prices ruled out in long-context (20 of 20 runs).',
       '',
       ...regretTable(results, results.heldOut),
       '',
