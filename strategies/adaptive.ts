@@ -16,7 +16,9 @@ import {
   type UtilityWeights,
   utilityOf,
 } from '../src/index.js';
-import { checkLateAfter, InFlightTracker } from './predictors/in-flight.js';
+import { checkNonNegative } from './checks.js';
+import { leastBusy } from './least-busy.js';
+import { InFlightTracker } from './predictors/in-flight.js';
 import { standardNormalQuantile } from './predictors/normal.js';
 import { OnlineRidge } from './predictors/online-ridge.js';
 import { OverdueTracker } from './predictors/overdue.js';
@@ -156,11 +158,11 @@ export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
       `adaptive: halfLifeMs: expected a finite number of ms > 0, got ${String(halfLifeMs)}`,
     );
   }
-  const exploration = checkNonNegative('exploration', options.exploration ?? 1);
-  const loadPenalty = checkNonNegative('loadPenalty', options.loadPenalty ?? 0.04);
-  const lateAfter = checkLateAfter('adaptive', options.lateAfter ?? 3);
-  const overdueAfter = checkNonNegative('overdueAfter', options.overdueAfter ?? 3);
-  const revisitMs = checkNonNegative('revisitMs', options.revisitMs ?? 30_000);
+  const exploration = checkNonNegative('adaptive', 'exploration', options.exploration ?? 1);
+  const loadPenalty = checkNonNegative('adaptive', 'loadPenalty', options.loadPenalty ?? 0.04);
+  const lateAfter = checkNonNegative('adaptive', 'lateAfter', options.lateAfter ?? 3);
+  const overdueAfter = checkNonNegative('adaptive', 'overdueAfter', options.overdueAfter ?? 3);
+  const revisitMs = checkNonNegative('adaptive', 'revisitMs', options.revisitMs ?? 30_000);
   const settings: Settings = {
     weights,
     discount,
@@ -172,16 +174,6 @@ export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
     revisitMs,
   };
   return (init: StrategyInit): Strategy => new Adaptive(settings, init);
-}
-
-function checkNonNegative(field: string, value: number): number {
-  if (!(value >= 0 && Number.isFinite(value))) {
-    throw new SwitchyardError(
-      'config',
-      `adaptive: ${field}: expected a finite number >= 0, got ${String(value)}`,
-    );
-  }
-  return value;
 }
 
 interface Settings {
@@ -490,13 +482,4 @@ class Adaptive implements Strategy {
     this.#priorMean += GLOBAL_ALPHA * delta;
     this.#priorVariance = (1 - GLOBAL_ALPHA) * (this.#priorVariance + GLOBAL_ALPHA * delta * delta);
   }
-}
-
-function leastBusy(candidates: readonly TargetView[]): TargetView {
-  let best = candidates[0]!;
-  for (let i = 1; i < candidates.length; i++) {
-    const c = candidates[i]!;
-    if (c.inFlight < best.inFlight) best = c;
-  }
-  return best;
 }

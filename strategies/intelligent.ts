@@ -15,9 +15,11 @@ import {
   type UtilityWeights,
   utilityOf,
 } from '../src/index.js';
+import { checkNonNegative } from './checks.js';
+import { leastBusy } from './least-busy.js';
 import { defaultPredictors, type PredictorFactory } from './predictors/factory.js';
 import { RequestFeatures } from './predictors/features.js';
-import { checkLateAfter, InFlightTracker } from './predictors/in-flight.js';
+import { InFlightTracker } from './predictors/in-flight.js';
 import { OverdueTracker } from './predictors/overdue.js';
 
 /** Options of {@link intelligent}. */
@@ -161,25 +163,19 @@ export function intelligent(options: IntelligentOptions = {}): StrategyFactory {
     weights,
     predictors: options.predictors ?? defaultPredictors(),
     tags,
-    optimism: checkNonNegative('optimism', options.optimism ?? 0.5),
+    optimism: checkNonNegative('intelligent', 'optimism', options.optimism ?? 0.5),
     epsilon,
     ln2PerMs: Math.LN2 / staleHalfLifeMs,
-    revisitMs: checkNonNegative('revisitMs', options.revisitMs ?? 30_000),
-    lateAfter: checkLateAfter('intelligent', options.lateAfter ?? 3),
-    overdueAfter: checkNonNegative('overdueAfter', options.overdueAfter ?? 2),
-    defaultOutputTokens: checkNonNegative('defaultOutputTokens', options.defaultOutputTokens ?? 256),
+    revisitMs: checkNonNegative('intelligent', 'revisitMs', options.revisitMs ?? 30_000),
+    lateAfter: checkNonNegative('intelligent', 'lateAfter', options.lateAfter ?? 3),
+    overdueAfter: checkNonNegative('intelligent', 'overdueAfter', options.overdueAfter ?? 2),
+    defaultOutputTokens: checkNonNegative(
+      'intelligent',
+      'defaultOutputTokens',
+      options.defaultOutputTokens ?? 256,
+    ),
   };
   return (init: StrategyInit): Strategy => new Intelligent(settings, init);
-}
-
-function checkNonNegative(field: string, value: number): number {
-  if (!(value >= 0 && Number.isFinite(value))) {
-    throw new SwitchyardError(
-      'config',
-      `intelligent: ${field}: expected a finite number >= 0, got ${String(value)}`,
-    );
-  }
-  return value;
 }
 
 interface Settings {
@@ -576,15 +572,6 @@ class Intelligent implements Strategy {
 
 function clamp01(value: number): number {
   return value < 0 ? 0 : value > 1 ? 1 : Number.isNaN(value) ? 0 : value;
-}
-
-function leastBusy(candidates: readonly TargetView[]): TargetView {
-  let best = candidates[0]!;
-  for (let i = 1; i < candidates.length; i++) {
-    const c = candidates[i]!;
-    if (c.inFlight < best.inFlight) best = c;
-  }
-  return best;
 }
 
 /**

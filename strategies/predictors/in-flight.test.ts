@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SwitchyardError } from '../../src/index.js';
 import { fakeOutcome, fakeTargets } from '../../test/helpers/fake-targets.js';
-import { checkLateAfter, InFlightTracker } from './in-flight.js';
+import { InFlightTracker } from './in-flight.js';
 
 describe('InFlightTracker', () => {
   const [a, b] = fakeTargets(2);
@@ -48,11 +47,5 @@ describe('InFlightTracker', () => {
     const fresh = new InFlightTracker(1, 3);
     fresh.picked(0, 0);
     expect(fresh.slowdown(0, 1e9)).toBe(1);
-  });
-
-  it('checkLateAfter validates the option', () => {
-    expect(checkLateAfter('x', 2)).toBe(2);
-    expect(() => checkLateAfter('x', -1)).toThrow(SwitchyardError);
-    expect(() => checkLateAfter('x', Number.NaN)).toThrow(/x: lateAfter: expected a finite number >= 0/);
   });
 });

@@ -1,21 +1,7 @@
-import { type AttemptOutcome, SwitchyardError } from '../../src/index.js';
+import type { AttemptOutcome } from '../../src/index.js';
 
 /** Weight of a new success in the running mean of a target's latency. */
 const LATENCY_ALPHA = 0.05;
-
-/**
- * Checks a `lateAfter` option: a finite number ≥ 0 (0 turns the check off).
- * @internal
- */
-export function checkLateAfter(strategy: string, value: number): number {
-  if (!(value >= 0 && Number.isFinite(value))) {
-    throw new SwitchyardError(
-      'config',
-      `${strategy}: lateAfter: expected a finite number >= 0, got ${String(value)}`,
-    );
-  }
-  return value;
-}
 
 /**
  * What a learning strategy knows about the attempts it sent that have not finished yet, per

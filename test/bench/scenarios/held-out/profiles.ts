@@ -59,11 +59,11 @@ export const economy: SimulatedProviderSpec = {
 export const flaky: SimulatedProviderSpec = {
   id: 'flaky',
   latency: {
-    ttftMs: 300,
-    prefillTokensPerSec: 15_000,
-    decodeTokensPerSec: 120,
-    sigma: 0.3,
-    loadFactor: 0.01,
+    ttftMs: 380,
+    prefillTokensPerSec: 13_000,
+    decodeTokensPerSec: 130,
+    sigma: 0.35,
+    loadFactor: 0.012,
   },
   failure: { errorRate: 0.08, errorLatencyMs: 1_000 },
   price: { inputPerMTok: 0.5, outputPerMTok: 1.5 },
