@@ -3,7 +3,7 @@ import { aggregateRuns, round, withRegret } from '../bench/routing/aggregate.js'
 import type { RunSummary } from '../bench/routing/job.js';
 import { labStrategy, labStrategyNames } from '../bench/routing/lab-strategies.js';
 import { type LabResults, toConsole, toJson, toMarkdown } from '../bench/routing/report.js';
-import { heldOutScenarios, labScenarios, scenarios } from '../bench/scenarios/index.js';
+import { heldOutScenarios, heldOutSets, labScenarios, scenarios } from '../bench/scenarios/index.js';
 
 const run = (id: number, utility: number, extra: Partial<RunSummary> = {}): RunSummary => ({
   id,
@@ -74,11 +74,11 @@ describe('lab report', () => {
       ['oracle', aggregateRuns([run(0, -10)])],
     ]),
   );
-  const heldOut = heldOutScenarios[0]!;
+  const heldOut = heldOutSets[1]!.scenarios[0]!;
   const results: LabResults = {
     seeds: [1, 2],
     scenarios: [scenario],
-    heldOut: [heldOut],
+    heldOut: [{ label: 'B', history: 'Never used for tuning.', scenarios: [heldOut] }],
     strategies: ['random', 'oracle'],
     figures: new Map([
       [scenario.name, figures],
@@ -88,9 +88,16 @@ describe('lab report', () => {
 
   it('writes the JSON in the agreed shape, without machine data, held-out scenarios apart', () => {
     const json = JSON.parse(toJson(results));
-    expect(Object.keys(json)).toEqual(['seeds', 'utilityWeights', 'scenarios', 'heldOutScenarios']);
+    expect(Object.keys(json)).toEqual([
+      'seeds',
+      'utilityWeights',
+      'scenarios',
+      'heldOutScenarios',
+      'heldOutSets',
+    ]);
     expect(Object.keys(json.scenarios)).toEqual([scenario.name]);
     expect(Object.keys(json.heldOutScenarios)).toEqual([heldOut.name]);
+    expect(json.heldOutSets).toEqual({ B: [heldOut.name] });
     expect(json.scenarios[scenario.name].oracle).toMatchObject({
       p50Ms: 1000,
       p95Ms: 2000,
@@ -109,20 +116,25 @@ describe('lab report', () => {
     expect(md).toContain('2 seeds (1–2)');
     expect(md).toContain(`## 1. ${scenario.name}`);
     expect(md).toContain('## Held-out scenarios');
-    expect(md).toContain(`## H1. ${heldOut.name}`);
+    expect(md).toContain('### Set B\n\nNever used for tuning.');
+    expect(md).toContain(`## B1. ${heldOut.name}`);
     expect(md).toContain('| oracle |');
     expect(toConsole(results)).toMatch(/oracle\s+-10\.00 \(0\.00\)/);
-    expect(toConsole(results)).toContain('held-out scenarios');
+    expect(toConsole(results)).toContain('held-out set B');
   });
 
-  it('keeps held-out scenarios apart from the main eight, with names of their own', () => {
+  it('keeps held-out sets apart from the main eight and from each other, with names of their own', () => {
     expect(scenarios).toHaveLength(8);
-    expect(heldOutScenarios.length).toBeGreaterThanOrEqual(5);
+    expect(heldOutSets.map((set) => set.label)).toEqual(['A', 'B']);
+    for (const set of heldOutSets) expect(set.scenarios.length).toBeGreaterThanOrEqual(5);
+    expect(heldOutScenarios).toEqual(heldOutSets.flatMap((set) => set.scenarios));
     const names = labScenarios.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
-    const mainProviders = new Set(scenarios.flatMap((s) => s.providers.map((p) => p.id)));
-    for (const s of heldOutScenarios) {
-      expect(s.providers.some((p) => !mainProviders.has(p.id))).toBe(true);
+    // Each set brings providers the scenarios written before it never had.
+    const seen = new Set(scenarios.flatMap((s) => s.providers.map((p) => p.id)));
+    for (const set of heldOutSets) {
+      for (const s of set.scenarios) expect(s.providers.some((p) => !seen.has(p.id))).toBe(true);
+      for (const s of set.scenarios) for (const p of s.providers) seen.add(p.id);
     }
   });
 

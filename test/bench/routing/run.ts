@@ -1,7 +1,7 @@
 /**
  * The routing-quality lab: every scenario × every strategy × every seed through `simulate()`,
  * on two worker threads; writes `docs/routing-quality.md` and `docs/routing-quality.json`. The
- * held-out scenarios run too (`--no-held-out` skips them).
+ * held-out sets run too (`--no-held-out` skips them).
  *
  *   npm run bench:routing                 # 20 seeds
  *   npm run bench:routing -- --seeds 5 --no-held-out   # for tuning: never tune on the held-out set
@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Scenario } from '../scenarios/index.js';
-import { heldOutScenarios, labScenarios, scenarios as mainScenarios } from '../scenarios/index.js';
+import { heldOutSets, labScenarios, scenarios as mainScenarios } from '../scenarios/index.js';
 import { aggregateRuns, type Figures, withRegret } from './aggregate.js';
 import type { Job, RunSummary } from './job.js';
 import { labStrategyNames, ORACLE, RANDOM } from './lab-strategies.js';
@@ -48,8 +48,12 @@ const write = full || process.argv.includes('--write') || outDir !== undefined;
 const selected = (list: readonly Scenario[]) =>
   list.filter((s) => onlyScenarios === undefined || onlyScenarios.includes(s.name));
 const main = selected(mainScenarios);
-const heldOut = withHeldOut ? selected(heldOutScenarios) : [];
-const scenarios = [...main, ...heldOut];
+const heldOut = withHeldOut
+  ? heldOutSets
+      .map((set) => ({ ...set, scenarios: selected(set.scenarios) }))
+      .filter((set) => set.scenarios.length > 0)
+  : [];
+const scenarios = [...main, ...heldOut.flatMap((set) => set.scenarios)];
 let strategies = labStrategyNames().filter((n) => onlyStrategies === undefined || onlyStrategies.includes(n));
 // Regret needs both references.
 for (const needed of [RANDOM, ORACLE]) if (!strategies.includes(needed)) strategies = [...strategies, needed];

@@ -1,17 +1,17 @@
 /** Every scenario of the routing-quality lab, in report order. */
 import { drift } from './drift.js';
 import { failFast } from './fail-fast.js';
-import { heldOutScenarios } from './held-out/index.js';
+import { heldOutA } from './held-out-a/index.js';
+import { heldOutB } from './held-out-b/index.js';
 import { outage } from './outage.js';
 import { prefillDecode } from './prefill-decode.js';
 import { priceChange } from './price-change.js';
 import { rateLimits } from './rate-limits.js';
-import type { Scenario } from './scenario.js';
+import type { HeldOutSet, Scenario } from './scenario.js';
 import { slowSpike } from './slow-spike.js';
 import { stationary } from './stationary.js';
 
-export type { Scenario };
-export { heldOutScenarios };
+export type { HeldOutSet, Scenario };
 
 export const scenarios: readonly Scenario[] = [
   stationary,
@@ -23,6 +23,12 @@ export const scenarios: readonly Scenario[] = [
   rateLimits,
   priceChange,
 ];
+
+/** The held-out sets, oldest first (see {@link HeldOutSet}). */
+export const heldOutSets: readonly HeldOutSet[] = [heldOutA, heldOutB];
+
+/** Every held-out scenario, set by set. */
+export const heldOutScenarios: readonly Scenario[] = heldOutSets.flatMap((set) => set.scenarios);
 
 /** Every scenario the lab runs (main, then held-out); jobs refer to them by index. */
 export const labScenarios: readonly Scenario[] = [...scenarios, ...heldOutScenarios];

@@ -29,6 +29,19 @@ export interface Scenario {
   readonly goals?: boolean;
 }
 
+/**
+ * Scenarios written after some tuning and kept out of it, reported apart as a check on
+ * over-fitting. A set stays honest only while nothing is tuned on it; `history` says what has
+ * been.
+ */
+export interface HeldOutSet {
+  /** Letter of the set; its scenarios are numbered A1, A2, … in the report. */
+  readonly label: string;
+  /** When it was written and what, if anything, was changed after seeing its figures (markdown). */
+  readonly history: string;
+  readonly scenarios: readonly Scenario[];
+}
+
 /** Prompt sizes: 75% chat turns (median 600 tokens), 25% long-context calls (median 6,000). */
 export const PROMPT_MIX: TokenDistribution = {
   kind: 'mix',

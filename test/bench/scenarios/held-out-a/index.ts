@@ -1,0 +1,29 @@
+/**
+ * Held-out set A: written after the strategies' defaults were tuned on the main scenarios, so
+ * that they show how much of the main figures is over-fitting. Other providers (see
+ * `profiles.ts`), rates and request mixes than the main eight.
+ */
+import type { HeldOutSet, Scenario } from '../scenario.js';
+import { flapping } from './flapping.js';
+import { gradualRecovery } from './gradual-recovery.js';
+import { longContext } from './long-context.js';
+import { lowTraffic } from './low-traffic.js';
+import { manyProviders } from './many-providers.js';
+import { repeatedSpikes } from './repeated-spikes.js';
+
+export const heldOutScenarios: readonly Scenario[] = [
+  manyProviders,
+  repeatedSpikes,
+  gradualRecovery,
+  lowTraffic,
+  flapping,
+  longContext,
+];
+
+/** Set A with its history. */
+export const heldOutA: HeldOutSet = {
+  label: 'A',
+  history:
+    "Written after the defaults of `adaptive` and `intelligent` were tuned on the main eight. One change since came from it: `adaptive`'s `revisitMs` probe, added after its first run showed `adaptive` starving a provider its prices ruled out in long-context (20 of 20 runs).",
+  scenarios: heldOutScenarios,
+};
