@@ -283,6 +283,25 @@ describe('intelligent (contextual prediction)', () => {
     expect(strategy.pick(targets, ctx(request(10))).id).toBe('a');
   });
 
+  it('follows a target that got better while it was picked rarely (its data forgets with time)', () => {
+    const run = (options: IntelligentOptions) => {
+      let bSlow = true;
+      const w = world(2, (t) => (t.index === 0 ? 1_000 : bSlow ? 3_000 : 300), options);
+      for (let i = 0; i < 100; i++) w.call(request(100), 100, [w.targets[1]!]); // b: 100 slow calls
+      for (let i = 0; i < 200; i++) w.call(request(100), 100); // 20 s: a wins
+      bSlow = false;
+      let toB = 0;
+      for (let i = 0; i < 1_500; i++) if (w.call(request(100), 100).id === 'b' && i >= 1_200) toB++;
+      return toB / 300; // b's share 120–150 s after it got better
+    };
+    // Probes every 30 s bring one fast outcome each; the 100 slow ones lose half their weight
+    // every 30 s, so within a few probes b wins. Without time forgetting it never does.
+    expect(run({})).toBeGreaterThan(0.9);
+    expect(
+      run({ predictors: defaultPredictors({ latencyHalfLifeMs: Number.POSITIVE_INFINITY }) }),
+    ).toBeLessThan(0.1);
+  });
+
   it('probes a target not picked for revisitMs (no starvation)', () => {
     const w = world(2, (t) => (t.index === 0 ? 100 : 5_000), { revisitMs: 2_000 });
     const picks: string[] = [];

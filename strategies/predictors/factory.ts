@@ -39,8 +39,11 @@ export interface DefaultPredictorOptions {
   readonly outputForgetting?: number;
   /**
    * Half-life in ms of clock time of the latency regression's data, on top of the forgetting
-   * per observation: after a quiet spell the first new attempts count for more.
-   * @default off
+   * per observation, so that a target picked rarely (its data old) follows a change as fast as
+   * a busy one: after a quiet spell the first new attempts count for more. Forgetting lowers
+   * the model's confidence, not its estimate (see `OnlineRidge` `halfLifeMs`). `Infinity` turns
+   * it off.
+   * @default 30_000
    */
   readonly latencyHalfLifeMs?: number;
   /** Ridge strength of both regressions. @default 0.01 */
@@ -72,10 +75,10 @@ export function defaultPredictors(options: DefaultPredictorOptions = {}): Predic
   const outputForgetting = options.outputForgetting ?? 0.995;
   const failureHalfLifeMs = options.failureHalfLifeMs ?? 10_000;
   const failurePrior = options.failurePrior ?? 0.02;
-  const latencyHalfLifeMs = options.latencyHalfLifeMs;
+  const latencyHalfLifeMs = options.latencyHalfLifeMs ?? 30_000;
   // Build one of each now, so that invalid options throw when configured, not on first use.
   const clockless: Clock = { now: () => 0, setTimeout: () => undefined, clearTimeout: () => {} };
-  const latencyTime = latencyHalfLifeMs === undefined ? {} : { halfLifeMs: latencyHalfLifeMs };
+  const latencyTime = latencyHalfLifeMs === Number.POSITIVE_INFINITY ? {} : { halfLifeMs: latencyHalfLifeMs };
   new OnlineRidge(1, { forgetting: latencyForgetting, ridge, ...latencyTime, clock: clockless });
   new OnlineRidge(1, { forgetting: outputForgetting, ridge });
   new DecayingMean({ clock: clockless, halfLifeMs: failureHalfLifeMs, prior: failurePrior });

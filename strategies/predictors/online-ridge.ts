@@ -30,7 +30,10 @@ export interface OnlineRidgeOptions {
   /**
    * Also forget with clock time: data loses half its weight every `halfLifeMs` between
    * observations, so after a quiet spell (a target that got no traffic) the first new
-   * observations count for more. Needs `clock`.
+   * observations count for more. Time forgets confidence, not the estimate: the ridge prior
+   * moves to the current coefficients at each observation, so a model whose data has aged away
+   * keeps predicting what it last learned (rather than sliding back to `prior`) and follows new
+   * data quickly. Needs `clock`.
    * @default off
    */
   readonly halfLifeMs?: number;
@@ -172,7 +175,10 @@ export class OnlineRidge implements Predictor {
     if (this.#clock !== undefined) {
       const now = features.now ?? this.#clock.now();
       const elapsed = now - this.#stamp;
-      if (elapsed > 0 && this.#samples > 0) lambda *= Math.exp(-elapsed * this.#ln2PerMs);
+      if (elapsed > 0 && this.#samples > 0) {
+        lambda *= Math.exp(-elapsed * this.#ln2PerMs);
+        this.#recenter();
+      }
       if (now > this.#stamp) this.#stamp = now;
     }
     this.#weightSum = this.#weightSum * lambda + weight;
@@ -193,6 +199,23 @@ export class OnlineRidge implements Predictor {
     this.#factor();
     this.#solveInto(moment, this.#coef);
     for (let i = 0; i < d; i++) this.#coef[i] = this.#coef[i]! + prior[i]!;
+  }
+
+  /**
+   * Moves the ridge prior to the current coefficients. The moment is kept relative to the prior
+   * (`Σ w·x·(y − prior·x)`), so it shifts by `gram·Δprior`. O(d²).
+   */
+  #recenter(): void {
+    const d = this.dimension;
+    const gram = this.#gram;
+    const delta = this.#scratch;
+    for (let i = 0; i < d; i++) delta[i] = this.#coef[i]! - this.#prior[i]!;
+    for (let i = 0; i < d; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (i >= j ? gram[i * d + j]! : gram[j * d + i]!) * delta[j]!;
+      this.#moment[i] = this.#moment[i]! - s;
+    }
+    for (let i = 0; i < d; i++) this.#prior[i] = this.#coef[i]!;
   }
 
   /** Predicts `w·x`. O(d). */

@@ -89,6 +89,24 @@ describe('OnlineRidge', () => {
     expect(timed.predict(vec(1))).toBeGreaterThan(990);
   });
 
+  it('with halfLifeMs, forgets confidence but not the estimate: old slopes survive a quiet spell', () => {
+    const clock = new ManualClock(0);
+    const timed = new OnlineRidge(2, { forgetting: 1, ridge: 0.01, halfLifeMs: 1_000, clock });
+    for (let i = 0; i < 40; i++) {
+      clock.advance(10);
+      const x = (i % 5) / 2;
+      timed.observe(vec(1, x), { value: 100 + 50 * x });
+    }
+    clock.advance(100_000); // the data keeps ~2^-100 of its weight
+    timed.observe(vec(1, 1), { value: 150 });
+    // One point cannot tell intercept from slope: the model keeps the slope it had learned
+    // (a ridge pulling toward the prior 0 instead would split 150 evenly: 225 at x = 2).
+    expect(timed.predict(vec(1, 2))).toBeCloseTo(200, 0);
+    // …and new data moves it at once: the 40 old points count for nothing against 4 new ones.
+    for (let i = 0; i < 3; i++) timed.observe(vec(1, 1), { value: 300 });
+    expect(timed.predict(vec(1, 1))).toBeCloseTo((150 + 3 * 300) / 4, 0);
+  });
+
   it('rejects invalid options with a config error naming the field', () => {
     const bad: [() => unknown, RegExp][] = [
       [() => new OnlineRidge(0), /dimension/],
@@ -194,7 +212,21 @@ describe('defaultPredictors', () => {
     expect(factory({ ...spec, quantity: 'failure' }).predict(vec(1, 0, 0, 0))).toBe(0.02);
   });
 
+  it('forgets latency data with clock time by default (half-life 30 s); Infinity turns it off', () => {
+    const clock = new ManualClock(0);
+    const [target] = fakeTargets(1);
+    const spec = { target: target!, dimension: 1, clock, quantity: 'latency' as const };
+    const timed = defaultPredictors()(spec);
+    const untimed = defaultPredictors({ latencyHalfLifeMs: Number.POSITIVE_INFINITY })(spec);
+    for (const model of [timed, untimed]) for (let i = 0; i < 20; i++) model.observe(vec(1), { value: 100 });
+    clock.advance(300_000); // 10 half-lives
+    for (const model of [timed, untimed]) model.observe(vec(1), { value: 1_000 });
+    expect(timed.predict(vec(1))).toBeGreaterThan(950);
+    expect(untimed.predict(vec(1))).toBeLessThan(200);
+  });
+
   it('validates options when configured', () => {
+    expect(() => defaultPredictors({ latencyHalfLifeMs: 0 })).toThrow(/halfLifeMs/);
     expect(() => defaultPredictors({ latencyForgetting: 2 })).toThrow(/forgetting/);
     expect(() => defaultPredictors({ failureHalfLifeMs: 0 })).toThrow(/halfLifeMs/);
     expect(() => defaultPredictors({ ridge: -1 })).toThrow(/ridge/);

@@ -196,6 +196,24 @@ describe('simulate', () => {
     expect(result.providers.map((p) => p.starved)).toEqual([false, false]);
   });
 
+  it("does not call a target starved while the breaker's probe to it is still in flight", async () => {
+    // a never answers within the 10 s timeout: ejected at ~10 s after 3 timeouts; its probe at
+    // ~11 s hangs past the end of the 20 s run, and meanwhile the router offers a to no strategy.
+    const first: Strategy = { name: 'first', pick: (c) => c[0]! };
+    const hanging = provider('a', 60_000);
+    const result = await simulate(
+      small({
+        strategy: first,
+        providers: [hanging, provider('b', 600)],
+        router: { timeoutMs: 10_000, breaker: { failureThreshold: 3, cooldownMs: 1_000 } },
+      }),
+    );
+    const a = result.providers[0]!;
+    expect(a.attempts).toBeGreaterThan(0);
+    expect(a.lastAttemptAt).toBeLessThan(15_000); // no attempt in the last quarter…
+    expect(a.starved).toBe(false); // …because its last probe was still hanging through it
+  });
+
   it('checks provider specs and names the bad field', async () => {
     const bad = provider('x', 100, { latency: { ttftMs: 1, prefillTokensPerSec: 0, decodeTokensPerSec: 1 } });
     await expect(simulate(small({ providers: [bad] }))).rejects.toThrow(

@@ -74,8 +74,8 @@ export interface ProviderSummary {
   readonly lastAttemptAt: number;
   /**
    * Whether it was healthy at the end of the workload and still got no attempt in its last
-   * quarter, although the router let strategies pick it (not ejected, not blocked by a
-   * Retry-After) for at least half of that quarter.
+   * quarter, although the router let strategies pick it (not ejected, no circuit-breaker probe
+   * in flight, not blocked by a Retry-After) for at least half of that quarter.
    */
   readonly starved: boolean;
 }
@@ -182,11 +182,36 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     if (i !== undefined && until > clock.now()) unavailable[i]!.push([clock.now(), until]);
     return i;
   };
+  // After its cooldown an ejected target is offered again, until one attempt (the breaker's
+  // probe) is picked; from then until the probe settles it is kept away from strategies again.
+  const open = new Uint8Array(specs.length);
+  const probes = new Map<string, { index: number; from: number }>();
+  const probeEnded = (e: { requestId: string; attempt: number }) => {
+    const key = `${e.requestId}#${e.attempt}`;
+    const probe = probes.get(key);
+    if (probe === undefined) return;
+    probes.delete(key);
+    if (clock.now() > probe.from) unavailable[probe.index]!.push([probe.from, clock.now()]);
+  };
   router.on('target:ejected', (e) => {
     const i = keepAway(e.target, e.until);
-    if (i !== undefined) ejectedUntil[i] = Math.max(ejectedUntil[i]!, e.until);
+    if (i === undefined) return;
+    ejectedUntil[i] = Math.max(ejectedUntil[i]!, e.until);
+    open[i] = 1;
   });
+  router.on('target:restored', (e) => {
+    const i = indexOf.get(e.target);
+    if (i !== undefined) open[i] = 0;
+  });
+  router.on('attempt:start', (e) => {
+    const i = indexOf.get(e.target);
+    if (i !== undefined && open[i] === 1 && clock.now() >= ejectedUntil[i]!) {
+      probes.set(`${e.requestId}#${e.attempt}`, { index: i, from: clock.now() });
+    }
+  });
+  router.on('attempt:success', probeEnded);
   router.on('attempt:failure', (e) => {
+    probeEnded(e);
     if (e.error.kind === 'rate_limited' && e.error.retryAfterMs !== undefined) {
       keepAway(e.target, clock.now() + e.error.retryAfterMs);
     }

@@ -24,6 +24,6 @@ export const heldOutScenarios: readonly Scenario[] = [
 export const heldOutA: HeldOutSet = {
   label: 'A',
   history:
-    "Written after the defaults of `adaptive` and `intelligent` were tuned on the main eight. One change since came from it: `adaptive`'s `revisitMs` probe, added after its first run showed `adaptive` starving a provider its prices ruled out in long-context (20 of 20 runs).",
+    "Written after the defaults of `adaptive` and `intelligent` were tuned on the main eight. Two changes since came from it, so it is no longer unseen: `adaptive`'s `revisitMs` probe, added after its first run showed `adaptive` starving a provider its prices ruled out in long-context (20 of 20 runs); and `intelligent`'s time-based forgetting of latency data (`latencyHalfLifeMs` 30 s, chosen among 10–60 s on the main eight and this set, 8 and 16 seeds), after gradual-recovery showed it slow to see a provider get better. Set B checks both.",
   scenarios: heldOutScenarios,
 };
