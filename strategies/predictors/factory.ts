@@ -1,4 +1,4 @@
-import type { Clock, Predictor, TargetView } from '../../src/index.js';
+import { type Clock, type Predictor, SwitchyardError, type TargetView } from '../../src/index.js';
 import { DecayingMean } from './decaying-mean.js';
 import { OnlineRidge } from './online-ridge.js';
 
@@ -76,12 +76,19 @@ export function defaultPredictors(options: DefaultPredictorOptions = {}): Predic
   const failureHalfLifeMs = options.failureHalfLifeMs ?? 10_000;
   const failurePrior = options.failurePrior ?? 0.02;
   const latencyHalfLifeMs = options.latencyHalfLifeMs ?? 30_000;
-  // Build one of each now, so that invalid options throw when configured, not on first use.
+  // Build one of each now, so that invalid options throw when configured, not on first use, with
+  // the name of the option rather than of the model's own field.
   const clockless: Clock = { now: () => 0, setTimeout: () => undefined, clearTimeout: () => {} };
   const latencyTime = latencyHalfLifeMs === Number.POSITIVE_INFINITY ? {} : { halfLifeMs: latencyHalfLifeMs };
-  new OnlineRidge(1, { forgetting: latencyForgetting, ridge, ...latencyTime, clock: clockless });
-  new OnlineRidge(1, { forgetting: outputForgetting, ridge });
-  new DecayingMean({ clock: clockless, halfLifeMs: failureHalfLifeMs, prior: failurePrior });
+  validate({ forgetting: 'latencyForgetting', halfLifeMs: 'latencyHalfLifeMs' }, () => {
+    new OnlineRidge(1, { forgetting: latencyForgetting, ridge, ...latencyTime, clock: clockless });
+  });
+  validate({ forgetting: 'outputForgetting' }, () => {
+    new OnlineRidge(1, { forgetting: outputForgetting, ridge });
+  });
+  validate({ halfLifeMs: 'failureHalfLifeMs', prior: 'failurePrior' }, () => {
+    new DecayingMean({ clock: clockless, halfLifeMs: failureHalfLifeMs, prior: failurePrior });
+  });
   return (spec: PredictorSpec): Predictor => {
     switch (spec.quantity) {
       case 'latency':
@@ -97,4 +104,19 @@ export function defaultPredictors(options: DefaultPredictorOptions = {}): Predic
         return new DecayingMean({ clock: spec.clock, halfLifeMs: failureHalfLifeMs, prior: failurePrior });
     }
   };
+}
+
+/**
+ * Runs `build`; a `config` error from a model (`"OnlineRidge: forgetting: expected …"`) is
+ * rethrown under the option's name (`"defaultPredictors: latencyForgetting: expected …"`).
+ */
+function validate(options: Readonly<Record<string, string>>, build: () => void): void {
+  try {
+    build();
+  } catch (error) {
+    const match = error instanceof SwitchyardError ? /^\w+: (\w+): (.*)$/s.exec(error.message) : null;
+    if (match === null) throw error;
+    const option = options[match[1]!] ?? match[1]!;
+    throw new SwitchyardError('config', `defaultPredictors: ${option}: ${match[2]!}`);
+  }
 }

@@ -226,9 +226,22 @@ describe('defaultPredictors', () => {
   });
 
   it('validates options when configured', () => {
-    expect(() => defaultPredictors({ latencyHalfLifeMs: 0 })).toThrow(/halfLifeMs/);
-    expect(() => defaultPredictors({ latencyForgetting: 2 })).toThrow(/forgetting/);
-    expect(() => defaultPredictors({ failureHalfLifeMs: 0 })).toThrow(/halfLifeMs/);
+    expect(() => defaultPredictors({ latencyHalfLifeMs: 0 })).toThrow(
+      'defaultPredictors: latencyHalfLifeMs: expected a finite number of ms > 0, got 0',
+    );
+    expect(() => defaultPredictors({ outputForgetting: 0 })).toThrow(
+      'defaultPredictors: outputForgetting: expected a number in (0, 1], got 0',
+    );
+    expect(() => defaultPredictors({ failurePrior: Number.NaN })).toThrow(
+      /^defaultPredictors: failurePrior: /,
+    );
+    expect(() => defaultPredictors({ failureHalfLifeMs: -1 })).toThrow(SwitchyardError);
+    expect(() => defaultPredictors({ latencyForgetting: 2 })).toThrow(
+      /^defaultPredictors: latencyForgetting: /,
+    );
+    expect(() => defaultPredictors({ failureHalfLifeMs: 0 })).toThrow(
+      /^defaultPredictors: failureHalfLifeMs: /,
+    );
     expect(() => defaultPredictors({ ridge: -1 })).toThrow(/ridge/);
   });
 });

@@ -187,6 +187,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const open = new Uint8Array(specs.length);
   const probes = new Map<string, { index: number; from: number }>();
   const probeEnded = (e: { requestId: string; attempt: number }) => {
+    if (probes.size === 0) return;
     const key = `${e.requestId}#${e.attempt}`;
     const probe = probes.get(key);
     if (probe === undefined) return;
