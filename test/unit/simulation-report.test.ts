@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRuns, round, withRegret } from '../bench/routing/aggregate.js';
-import type { RunSummary } from '../bench/routing/job.js';
+import { type RunSummary, runJob } from '../bench/routing/job.js';
 import { labStrategy, labStrategyNames } from '../bench/routing/lab-strategies.js';
 import { type LabResults, toConsole, toJson, toMarkdown } from '../bench/routing/report.js';
 import { heldOutScenarios, heldOutSets, labScenarios, scenarios } from '../bench/scenarios/index.js';
@@ -14,6 +14,7 @@ const run = (id: number, utility: number, extra: Partial<RunSummary> = {}): RunS
   firstAttemptErrorRate: 0.02,
   costPer1k: 1.23456,
   utility,
+  utilityAfterWarmUp: utility / 2,
   leaveRequests: undefined,
   returnSeconds: undefined,
   attemptsWhileEjected: 0,
@@ -64,6 +65,34 @@ describe('lab aggregation', () => {
     expect(figures.get('random')?.regret).toBe(1);
     expect(withRegret(new Map([['mine', aggregateRuns([run(0, -1)])]])).get('mine')?.regret).toBeNull();
   });
+
+  it('computes the regret after warm-up from the utilities after warm-up only', () => {
+    const figures = withRegret(
+      new Map([
+        ['random', aggregateRuns([run(0, -20, { utilityAfterWarmUp: -18 })])],
+        // Worse than random overall (a bad first minute), close to the oracle afterwards.
+        ['mine', aggregateRuns([run(0, -21, { utilityAfterWarmUp: -9 })])],
+        ['oracle', aggregateRuns([run(0, -10, { utilityAfterWarmUp: -8 })])],
+      ]),
+    );
+    expect(figures.get('mine')?.regret).toBe(1.1);
+    expect(figures.get('mine')?.regretAfterWarmUp).toBe(0.1);
+    expect(figures.get('oracle')?.regretAfterWarmUp).toBe(0);
+    expect(
+      withRegret(new Map([['mine', aggregateRuns([run(0, -1)])]])).get('mine')?.regretAfterWarmUp,
+    ).toBeNull();
+  });
+});
+
+describe('lab runs', () => {
+  it('measures the utility after warm-up on the calls that arrive after it', async () => {
+    const at = labScenarios.findIndex((s) => s.name === 'slow-spike');
+    const job = (strategy: string) => runJob({ id: 0, scenario: at, strategy, seed: 1 });
+    const [oracle, random] = await Promise.all([job('oracle'), job('random')]);
+    // The spike (60–90 s) is all after the warm-up: the utility of those calls is lower than the run's.
+    expect(random.utilityAfterWarmUp).toBeLessThan(random.utility);
+    expect(oracle.utilityAfterWarmUp).toBeGreaterThan(random.utilityAfterWarmUp);
+  });
 });
 
 describe('lab report', () => {
@@ -106,6 +135,7 @@ describe('lab report', () => {
       costPer1k: 1.235,
       utility: -10,
       regret: 0,
+      regretAfterWarmUp: 0,
     });
     expect(toJson(results)).toBe(toJson(results));
   });
@@ -119,6 +149,9 @@ describe('lab report', () => {
     expect(md).toContain('### Set B\n\nNever used for tuning.');
     expect(md).toContain(`## B1. ${heldOut.name}`);
     expect(md).toContain('| oracle |');
+    expect(md).toContain('## Regret after warm-up');
+    expect(md).toContain('the calls that arrive after the first 60 s');
+    expect(md).toContain('Set B (held out, see below):');
     expect(toConsole(results)).toMatch(/oracle\s+-10\.00 \(0\.00\)/);
     expect(toConsole(results)).toContain('held-out set B');
   });

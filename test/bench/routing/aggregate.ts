@@ -3,6 +3,13 @@ import { regretOf } from '../../../src/testing/index.js';
 import type { RunSummary } from './job.js';
 import { ORACLE, RANDOM } from './lab-strategies.js';
 
+/**
+ * Length of the warm-up that the "after warm-up" figures leave out: every strategy starts
+ * knowing nothing, and in a run of a few minutes its first seconds of learning weigh far more
+ * than in a router that runs for days.
+ */
+export const WARM_UP_MS = 60_000;
+
 /** A detection figure: a number, `never` (in the median run), or `null` when not applicable. */
 export type Detection = number | 'never' | null;
 
@@ -24,6 +31,10 @@ export interface Figures {
   readonly utilityStdErr: number;
   /** `(oracle − this) ÷ (oracle − random)`; `null` when the oracle is not better than random. */
   readonly regret: number | null;
+  /** Mean utility of the calls that arrived after the warm-up (`WARM_UP_MS`). */
+  readonly utilityAfterWarmUp: number;
+  /** The regret of the calls that arrived after the warm-up, against the oracle's and random's. */
+  readonly regretAfterWarmUp: number | null;
   /** Median over seeds of the attempts sent to the degraded provider before its share fell under 10%. */
   readonly leaveRequests: Detection;
   /** Median over seeds of the seconds until traffic came back after recovery. */
@@ -61,8 +72,11 @@ function detection(values: ReadonlyArray<number | null | undefined>): { value: D
   return { value: Number.isFinite(median) ? round(median) : 'never', never };
 }
 
+/** A strategy's figures before {@link withRegret} adds the regrets (they need the oracle and random). */
+export type UnscoredFigures = Omit<Figures, 'regret' | 'regretAfterWarmUp'>;
+
 /** Figures of one strategy from its runs (one per seed), before regret. */
-export function aggregateRuns(runs: readonly RunSummary[]): Omit<Figures, 'regret'> {
+export function aggregateRuns(runs: readonly RunSummary[]): UnscoredFigures {
   const utilities = runs.map((r) => r.utility);
   const u = mean(utilities);
   const variance = runs.length > 1 ? utilities.reduce((a, x) => a + (x - u) ** 2, 0) / (runs.length - 1) : 0;
@@ -78,6 +92,7 @@ export function aggregateRuns(runs: readonly RunSummary[]): Omit<Figures, 'regre
     costPer1k: round(mean(runs.map((r) => r.costPer1k))),
     utility: round(u),
     utilityStdErr: round(Math.sqrt(variance / Math.max(1, runs.length))),
+    utilityAfterWarmUp: round(mean(runs.map((r) => r.utilityAfterWarmUp))),
     leaveRequests: leave.value,
     returnSeconds: back.value,
     neverLeft: leave.never,
@@ -88,14 +103,22 @@ export function aggregateRuns(runs: readonly RunSummary[]): Omit<Figures, 'regre
   };
 }
 
-/** Adds the regret to every strategy of one scenario (needs the oracle and random). */
-export function withRegret(byStrategy: ReadonlyMap<string, Omit<Figures, 'regret'>>): Map<string, Figures> {
-  const oracle = byStrategy.get(ORACLE)?.utility;
-  const random = byStrategy.get(RANDOM)?.utility;
+/** Adds the regrets to every strategy of one scenario (needs the oracle and random). */
+export function withRegret(byStrategy: ReadonlyMap<string, UnscoredFigures>): Map<string, Figures> {
+  const oracle = byStrategy.get(ORACLE);
+  const random = byStrategy.get(RANDOM);
+  const regret = (of: (f: UnscoredFigures) => number, f: UnscoredFigures) => {
+    if (oracle === undefined || random === undefined) return null;
+    const r = regretOf(of(f), of(oracle), of(random));
+    return r === null ? null : round(r);
+  };
   const out = new Map<string, Figures>();
   for (const [name, f] of byStrategy) {
-    const regret = oracle === undefined || random === undefined ? null : regretOf(f.utility, oracle, random);
-    out.set(name, { ...f, regret: regret === null ? null : round(regret) });
+    out.set(name, {
+      ...f,
+      regret: regret((x) => x.utility, f),
+      regretAfterWarmUp: regret((x) => x.utilityAfterWarmUp, f),
+    });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 /** One run of the lab (scenario × strategy × seed) and what a worker sends back for it. */
-import { simulate } from '../../../src/testing/index.js';
+import { callMetrics, simulate } from '../../../src/testing/index.js';
 import { labScenarios } from '../scenarios/index.js';
+import { WARM_UP_MS } from './aggregate.js';
 import { labStrategy } from './lab-strategies.js';
 
 export interface Job {
@@ -20,6 +21,8 @@ export interface RunSummary {
   readonly firstAttemptErrorRate: number;
   readonly costPer1k: number;
   readonly utility: number;
+  /** Mean utility of the calls that arrived after the first {@link WARM_UP_MS}. */
+  readonly utilityAfterWarmUp: number;
   /** `undefined`: the scenario has no degradation; `null`: traffic never left. */
   readonly leaveRequests: number | null | undefined;
   /** `undefined`: no recovery (or no traffic before); `null`: traffic never came back. */
@@ -54,6 +57,7 @@ export async function runJob(job: Job): Promise<RunSummary> {
     firstAttemptErrorRate: m.firstAttemptErrorRate,
     costPer1k: m.costPer1k,
     utility: m.utility,
+    utilityAfterWarmUp: callMetrics(result.calls.filter((c) => c.at >= WARM_UP_MS)).utility,
     leaveRequests: d === undefined ? undefined : d.requestsToLeave,
     returnSeconds: recovers ? d.secondsToReturn : undefined,
     attemptsWhileEjected: result.providers.reduce((n, p) => n + p.attemptsWhileEjected, 0),

@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Scenario } from '../scenarios/index.js';
 import { heldOutSets, labScenarios, scenarios as mainScenarios } from '../scenarios/index.js';
-import { aggregateRuns, type Figures, withRegret } from './aggregate.js';
+import { aggregateRuns, type Figures, type UnscoredFigures, withRegret } from './aggregate.js';
 import type { Job, RunSummary } from './job.js';
 import { labStrategyNames, ORACLE, RANDOM } from './lab-strategies.js';
 import { type LabResults, toConsole, toJson, toMarkdown } from './report.js';
@@ -109,7 +109,7 @@ function runAll(): Promise<RunSummary[]> {
 const runs = await runAll();
 const figures = new Map<string, Map<string, Figures>>();
 for (const scenario of scenarios) {
-  const byStrategy = new Map<string, Omit<Figures, 'regret'>>();
+  const byStrategy = new Map<string, UnscoredFigures>();
   for (const strategy of strategies) {
     const mine = jobs
       .filter((j) => labScenarios[j.scenario] === scenario && j.strategy === strategy)
