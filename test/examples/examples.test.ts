@@ -31,7 +31,7 @@ describe('examples', () => {
     ['events-and-metrics.ts', /p50/],
     ['providers.ts', /requests served by the mock: \{"openai":2,"anthropic":3,"cohere":2\}/],
     // intelligent closes over half the gap between random picks and the oracle (regret < 0.5).
-    ['simulation.ts', /^intelligent\s+\d+\s+[\d.]+%\s+[\d.]+\s+-[\d.]+\s+0\.[0-4]\d\s/m],
+    ['simulation.ts', /^intelligent\s+\d+\s+[\d.]+%\s+[\d.]+\s+-[\d.]+\s+0\.[0-4]\d\s+-?0\.[0-4]\d\s/m],
   ])(
     '%s runs and prints its result',
     async (file, expected) => {
