@@ -18,6 +18,9 @@ import {
 import { callsStuckBeforeLeaving } from '../test/helpers/stuck-target.js';
 import { type AdaptiveOptions, adaptive } from './adaptive.js';
 
+/** The speed ratio in a `describe` note (`speed ×1.23 of the baseline`). */
+const speedOf = (note: string | undefined) => Number(/speed ×([\d.]+)/.exec(note ?? '')?.[1]);
+
 /** A simulated world: each target's latency (ms) and failure probability can change over time. */
 function world(count: number, options: AdaptiveOptions = {}, seed = 7) {
   const targets = fakeTargets(count);
@@ -268,6 +271,73 @@ describe('adaptive (discounted Thompson sampling)', () => {
     }
     const [ta, tb] = strict.describe!(targets, at(3));
     expect(tb!.score).toBeGreaterThan(ta!.score);
+  });
+
+  it('learns a speed ratio: a slower target loses more on a long request than on a short one', () => {
+    const targets = fakeTargets(2);
+    const strategy = adaptive({ halfLifeMs: 1e9 })(fakeInit(targets));
+    const [a, b] = targets as [TargetView, TargetView];
+    const short: CompletionRequest = { messages: [{ role: 'user', content: 'hi' }], maxOutputTokens: 100 };
+    const long: CompletionRequest = { ...short, maxOutputTokens: 2_000 };
+    // b takes twice as long as a on every request: 1 s vs 2 s short, 10 s vs 20 s long.
+    for (let i = 0; i < 100; i++) {
+      for (const [request, ms] of [
+        [short, 1_000],
+        [long, 10_000],
+      ] as const) {
+        strategy.observe!({ ...fakeOutcome(a, { latencyMs: ms }), request });
+        strategy.observe!({ ...fakeOutcome(b, { latencyMs: 2 * ms }), request });
+      }
+    }
+    const gap = (request: CompletionRequest) => {
+      const [sa, sb] = strategy.describe!(targets, { ...fakeContext(), request });
+      return sa!.score - sb!.score;
+    };
+    expect(gap(short)).toBeGreaterThan(0.5);
+    expect(gap(short)).toBeLessThan(2);
+    // One number per target, yet the gap scales with the request: about 10× here.
+    expect(gap(long) / gap(short)).toBeGreaterThan(5);
+    const [sa, sb] = strategy.describe!(targets, fakeContext());
+    expect(speedOf(sb!.note) / speedOf(sa!.note)).toBeCloseTo(2, 1);
+  });
+
+  it("a target's speed ratio does not depend on where the rest of the traffic went", () => {
+    // a answers in 0.5 s and b in 1.5 s; only the mix of traffic differs between the two runs.
+    const ratios = (shareToA: number) => {
+      const targets = fakeTargets(2);
+      const clock = new ManualClock(0);
+      const strategy = adaptive()(fakeInit(targets, { clock }));
+      const [a, b] = targets as [TargetView, TargetView];
+      for (let i = 0; i < 400; i++) {
+        const toA = (i * shareToA) % 1 < shareToA;
+        strategy.observe!(fakeOutcome(toA ? a : b, { latencyMs: toA ? 500 : 1_500, startedAt: clock.now() }));
+        clock.advance(50);
+      }
+      return strategy.describe!(targets, fakeContext({ now: clock.now() })).map((d) => speedOf(d.note));
+    };
+    const [aMostly, bMostly] = [ratios(0.9), ratios(0.1)];
+    expect(aMostly[1]! / aMostly[0]!).toBeCloseTo(3, 0);
+    // With a baseline that follows the traffic mix, a's ratio would be 0.85 in one run and 0.39 in the other.
+    expect(Math.abs(aMostly[0]! - bMostly[0]!)).toBeLessThan(0.15);
+    expect(Math.abs(aMostly[1]! - bMostly[1]!) / aMostly[1]!).toBeLessThan(0.2);
+  });
+
+  it('a fast failure (a quick 503) does not make a target look fast', () => {
+    const targets = fakeTargets(2);
+    const strategy = adaptive({ halfLifeMs: 1e9 })(fakeInit(targets));
+    const [a, b] = targets as [TargetView, TargetView];
+    for (let i = 0; i < 100; i++) {
+      const failsFast = i % 3 === 0;
+      strategy.observe!(
+        failsFast
+          ? fakeOutcome(a, { latencyMs: 20, errorKind: 'server' })
+          : fakeOutcome(a, { latencyMs: 1_000 }),
+      );
+      strategy.observe!(fakeOutcome(b, { latencyMs: 1_000 }));
+    }
+    const [sa, sb] = strategy.describe!(targets, fakeContext());
+    expect(speedOf(sa!.note)).toBeCloseTo(speedOf(sb!.note), 1);
+    expect(sa!.score).toBeLessThan(sb!.score); // its failures still cost it
   });
 
   it('describe: posterior mean × load, untried = +Infinity, with a readable note', () => {

@@ -22,6 +22,7 @@ import { InFlightTracker } from './predictors/in-flight.js';
 import { standardNormalQuantile } from './predictors/normal.js';
 import { OnlineRidge } from './predictors/online-ridge.js';
 import { OverdueTracker } from './predictors/overdue.js';
+import { RunningMoments } from './predictors/running-moments.js';
 
 /** Options of {@link adaptive}. */
 export interface AdaptiveOptions {
@@ -76,7 +77,7 @@ export interface AdaptiveOptions {
   readonly lateAfter?: number;
   /**
    * Reads slowdowns from each attempt still in flight, against the latency expected for it when
-   * it was picked (the shared baseline plus the target's advantage, × load): when more than
+   * it was picked (the shared baseline × the target's speed ratio, × load): when more than
    * `overdueAfter` of a target's pending attempts should have finished by now and none has, its
    * latency part is scaled by the slowdown that explains the silence (see `OverdueTracker`).
    * 0 turns it off.
@@ -104,18 +105,26 @@ export interface AdaptiveOptions {
  *   that answers use).
  * - Outcomes vary mostly with the size of the request, not with the target. So the strategy
  *   keeps two small shared regressions (the latency part and the failure part, on input and
- *   output tokens, over all targets) and learns, per target, its *advantage* over them. That removes most of the call-to-call noise and lets a short window
- *   tell targets apart. It stays non-contextual: a target's advantage is one number (use
- *   `intelligent` when the best target depends on the request).
- * - Per target it keeps discounted sums of the advantages. Clock time multiplies them by
+ *   output tokens, over all targets) and learns, per target, how it compares with them: its
+ *   *speed ratio* (its latency over the shared baseline's, so a target twice as slow as the
+ *   baseline is expected to take 2 s longer on a 2 s request and 20 s longer on a 20 s one) and
+ *   its *failure advantage* (the failure part minus the baseline's, added). That removes most
+ *   of the call-to-call noise and lets a short window tell targets apart. The latency baseline
+ *   learns each latency divided by its target's speed ratio, so it describes a typical target
+ *   whatever the traffic mix, and a target's ratio does not move when traffic moves elsewhere. It stays a bandit over targets, two numbers each (use
+ *   `intelligent` when a target is fast on some requests and slow on others).
+ * - Per target it keeps discounted sums of both. Clock time multiplies them by
  *   `2^(−elapsed / halfLifeMs)`; a new outcome enters with the weight `2^(−latency / halfLifeMs)`
- *   (it is as old as its attempt), and with a `discount` below 1 pushes older ones out.
- * - A target's posterior is Gaussian: its mean is the discounted mean shrunk toward the running
- *   mean of all advantages (a prior worth one observation), its spread `sqrt(variance / n)` for
- *   `n` effective observations. A pick draws one sample per candidate (scaled by `exploration`)
- *   around `baseline + advantage`, with the latency part multiplied by the load factor
- *   `1 + loadPenalty × inFlight` and by the in-flight slowdown (`lateAfter`, `overdueAfter`), and takes the
- *   highest.
+ *   (it is as old as its attempt), and with a `discount` below 1 pushes older ones out. A
+ *   failure quicker than the baseline (a fast 503) says nothing of the target's speed and only
+ *   counts toward its failure advantage; a slow one (a timeout) counts toward both.
+ * - A target's posterior is Gaussian in each: its mean is the discounted mean shrunk toward a
+ *   prior worth one observation (for speed, a typical target: ratio 1, with the spread of all
+ *   ratios seen and a standard deviation of at least 0.5; for failures, the running mean and
+ *   variance over all targets), its spread `sqrt(variance / n)` for `n` effective observations. A pick draws one sample per candidate (scaled by
+ *   `exploration`) around `baseline latency × speed ratio + baseline failure part + failure
+ *   advantage`, with the latency part multiplied by the load factor `1 + loadPenalty × inFlight`
+ *   and by the in-flight slowdown (`lateAfter`, `overdueAfter`), and takes the highest.
  * - Targets never observed are tried first (one at a time: an untried target that already has
  *   an attempt in flight waits for its outcome).
  * - A candidate not picked for `revisitMs` is picked once (a probe).
@@ -123,10 +132,11 @@ export interface AdaptiveOptions {
  *   not learned; a failure of an attempt that started before a success already seen (a timeout
  *   still in flight from a spike that has ended) counts with a weight of 0.1.
  *
- * Because old news fades with time, a target that failed during an outage drifts back to the
- * average and is sampled again within a few half-lives of getting no traffic; and because a
+ * Because old news fades with time, a target that failed during an outage (or was slow) drifts
+ * back to the average and is sampled again within a few half-lives of getting no traffic; and because a
  * sample is random, no healthy target is starved forever. O(candidates) per pick, with one
- * uniform draw, one `exp` and a rational function per candidate; O(targets) memory.
+ * uniform draw, one `exp`, a square root and a rational function per candidate; O(targets)
+ * memory.
  *
  * @example
  * ```ts
@@ -193,6 +203,17 @@ const STALE_WEIGHT = 0.1;
 const OVERDUE_MIN_WEIGHT = 5;
 /** Weight of the prior (the mean of all targets), in observations. */
 const PRIOR_WEIGHT = 1;
+/**
+ * Bounds of the speed ratio one outcome can add (50× faster or slower than the baseline): a
+ * baseline near 0 would otherwise add an unbounded value.
+ */
+const MAX_RATIO = 50;
+const MIN_RATIO = 1 / MAX_RATIO;
+/**
+ * Least variance of the speed-ratio prior (a standard deviation of 0.5): a target with old data
+ * may be much faster or slower than a typical one, however alike the ratios seen lately.
+ */
+const RATIO_PRIOR_VARIANCE = 0.25;
 /** Memory of the running mean and variance of all outcomes, in observations. */
 const GLOBAL_ALPHA = 0.02;
 
@@ -201,28 +222,33 @@ class Adaptive implements Strategy {
   readonly #settings: Settings;
   readonly #clock: Clock;
   /**
-   * Per target, discounted at the time of its last observation: the weight of its outcomes, the
-   * sums of their latency part and of the rest (failure and cost) as advantages over the
-   * baselines, and the sum of squared total advantages.
+   * Per target, discounted at the time of its last observation: the weight of its outcomes and
+   * the sums of their failure advantage and of its square; the weight of the outcomes that tell
+   * its speed and the sums of their speed ratio and of its square.
    */
   readonly #n: Float64Array;
-  readonly #latency: Float64Array;
   readonly #rest: Float64Array;
-  readonly #squares: Float64Array;
+  readonly #restSquares: Float64Array;
+  readonly #speedN: Float64Array;
+  readonly #ratio: Float64Array;
+  readonly #ratioSquares: Float64Array;
   readonly #stamp: Float64Array;
   /** 1 once a target has an observation. */
   readonly #observed: Uint8Array;
   /** Start time of the most recent successful attempt seen, by target index. */
   readonly #freshest: Float64Array;
-  /** Running mean and variance of all total advantages: the prior a target returns to. */
-  #priorMean = 0;
-  #priorVariance = 1;
-  #anyObserved = false;
   /**
-   * What any target is expected to score on a request of this size: regressions of the latency
-   * part (load removed) and of the rest on input and output tokens, over all outcomes. Targets
-   * are compared on their advantage over them, which removes most of the call-to-call noise that
-   * comes from request sizes and lets a short window tell targets apart.
+   * What a target returns to as its data ages: for its speed, a typical target (ratio 1, since the
+   * baseline learns a typical target) with the spread of all ratios seen; for failures, the running
+   * mean and variance of all failure advantages.
+   */
+  readonly #ratioSpread = new RunningMoments(GLOBAL_ALPHA);
+  readonly #restPrior = new RunningMoments(GLOBAL_ALPHA);
+  /**
+   * What a typical target is expected to score on a request of this size: regressions of the
+   * latency part (load and the target's speed ratio removed) and of the rest on input and output
+   * tokens. Targets are compared on how they differ from them, which removes most of the
+   * call-to-call noise that comes from request sizes and lets a short window tell targets apart.
    */
   readonly #baseLatency = new OnlineRidge(3, { forgetting: 0.995, ridge: 0.01 });
   readonly #baseRest = new OnlineRidge(3, { forgetting: 0.995, ridge: 0.01 });
@@ -246,9 +272,11 @@ class Adaptive implements Strategy {
     this.#settings = settings;
     this.#clock = init.clock;
     this.#n = new Float64Array(n);
-    this.#latency = new Float64Array(n);
     this.#rest = new Float64Array(n);
-    this.#squares = new Float64Array(n);
+    this.#restSquares = new Float64Array(n);
+    this.#speedN = new Float64Array(n);
+    this.#ratio = new Float64Array(n);
+    this.#ratioSquares = new Float64Array(n);
     this.#stamp = new Float64Array(n);
     this.#observed = new Uint8Array(n);
     this.#freshest = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
@@ -260,7 +288,7 @@ class Adaptive implements Strategy {
     this.#pickedLatencyMs = 0;
     const picked = this.#choose(candidates, context);
     this.#inFlight.picked(picked.index, context.now);
-    if (this.#pickedLatencyMs > 0 && this.#n[picked.index]! >= OVERDUE_MIN_WEIGHT) {
+    if (this.#pickedLatencyMs > 0 && this.#speedN[picked.index]! >= OVERDUE_MIN_WEIGHT) {
       this.#overdue.picked(picked.index, context.request, context.now, this.#pickedLatencyMs);
     }
     return picked;
@@ -274,8 +302,10 @@ class Adaptive implements Strategy {
     this.#setSize(context.request);
     const baseLatency = this.#baseline(this.#baseLatency);
     const baseRest = this.#baseline(this.#baseRest);
-    const priorMean = this.#priorMean;
-    const priorSecond = this.#priorVariance + priorMean * priorMean;
+    // The speed prior: a typical target (ratio 1) with the spread of all ratios seen.
+    const ratioSecond = (Math.max(this.#ratioSpread.variance, RATIO_PRIOR_VARIANCE) + 1) * PRIOR_WEIGHT;
+    const restMean = this.#restPrior.mean * PRIOR_WEIGHT;
+    const restSecond = this.#restPrior.second * PRIOR_WEIGHT;
     let best = candidates[0]!;
     let bestScore = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < candidates.length; i++) {
@@ -288,24 +318,25 @@ class Adaptive implements Strategy {
       if (revisitMs > 0 && now - this.#inFlight.lastPickAt(t) >= revisitMs) return c;
       const elapsed = now - this.#stamp[t]!;
       const keep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
+      const speedN = this.#speedN[t]! * keep + PRIOR_WEIGHT;
+      const ratio = (this.#ratio[t]! * keep + PRIOR_WEIGHT) / speedN;
+      const ratioVariance = Math.max(
+        (this.#ratioSquares[t]! * keep + ratioSecond) / speedN - ratio * ratio,
+        0,
+      );
       const n = this.#n[t]! * keep + PRIOR_WEIGHT;
-      // The prior (the average advantage) is split evenly: it only matters for idle targets.
-      const latency = Math.min(
-        baseLatency + (this.#latency[t]! * keep + priorMean * 0.5 * PRIOR_WEIGHT) / n,
-        0,
-      );
-      const rest = baseRest + (this.#rest[t]! * keep + priorMean * 0.5 * PRIOR_WEIGHT) / n;
-      const advantage = (this.#latency[t]! + this.#rest[t]!) * keep + priorMean * PRIOR_WEIGHT;
-      const variance = Math.max(
-        (this.#squares[t]! * keep + priorSecond * PRIOR_WEIGHT) / n - (advantage / n) ** 2,
-        0,
-      );
+      const advantage = (this.#rest[t]! * keep + restMean) / n;
+      const restVariance = Math.max((this.#restSquares[t]! * keep + restSecond) / n - advantage ** 2, 0);
+      const latency = Math.min(baseLatency * ratio, 0);
       const loaded = latency * (1 + loadPenalty * c.inFlight);
+      // Spread of the utility: the ratio's, at this request's latency, and the failure part's.
+      const spread = Math.sqrt((baseLatency * baseLatency * ratioVariance) / speedN + restVariance / n);
       const score =
         loaded * this.#slowdown(t, now) +
-        rest -
+        baseRest +
+        advantage -
         this.#costOf(c, context.request) +
-        exploration * Math.sqrt(variance / n) * standardNormalQuantile(random());
+        exploration * spread * standardNormalQuantile(random());
       if (score > bestScore || (score === bestScore && c.inFlight < best.inFlight)) {
         best = c;
         bestScore = score;
@@ -338,14 +369,29 @@ class Adaptive implements Strategy {
       const last = attempt === undefined || maxAttempts === undefined || attempt >= maxAttempts;
       rest = last || !this.#anySuccess ? -weights.error : Math.max(this.#meanSuccess, -weights.error);
     }
-    // The very first outcome defines the baselines: its advantage is 0, not its whole utility.
+    // The very first outcome defines the baselines: it is as fast as them, its advantage is 0.
     const fresh = this.#baseLatency.samples === 0;
-    const latencyAdvantage = fresh ? 0 : latency - this.#baseline(this.#baseLatency);
+    const baseLatency = this.#baseline(this.#baseLatency);
+    let ratio = fresh ? 1 : Number.NaN;
+    if (!fresh && baseLatency < 0 && latency < 0) {
+      ratio = Math.max(MIN_RATIO, Math.min(MAX_RATIO, latency / baseLatency));
+    }
+    // A failure quicker than the baseline (a fast 503) says nothing of how fast the target answers.
+    const tellsSpeed = !Number.isNaN(ratio) && (outcome.ok || ratio > 1);
     const restAdvantage = fresh ? 0 : rest - this.#baseline(this.#baseRest);
-    this.#baseLatency.observe(this.#size, { value: latency });
-    this.#baseRest.observe(this.#size, { value: rest });
     const now = this.#clock.now();
     const elapsed = now - this.#stamp[t]!;
+    const timeKeep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
+    if (tellsSpeed) {
+      // The baseline learns a typical target, not the traffic mix: each latency divided by its
+      // target's current speed ratio. Otherwise the baseline, and with it every target's ratio,
+      // would shift whenever traffic moves from a fast target to a slow one.
+      const speedN = this.#speedN[t]!;
+      const current =
+        speedN > 0 ? (this.#ratio[t]! * timeKeep + PRIOR_WEIGHT) / (speedN * timeKeep + PRIOR_WEIGHT) : 1;
+      this.#baseLatency.observe(this.#size, { value: latency / Math.max(MIN_RATIO, current) });
+    }
+    this.#baseRest.observe(this.#size, { value: rest });
     // Newer news wins: a failure of an attempt that started before a success already seen
     // describes the past (e.g. a timeout from a spike that has since ended): it counts for less.
     const stale = !outcome.ok && outcome.startedAt < this.#freshest[t]!;
@@ -354,21 +400,29 @@ class Adaptive implements Strategy {
     // aged by its own latency: calls that ran through a spike count for little once it is over.
     const weight = (stale ? STALE_WEIGHT : 1) * Math.exp(-Math.max(0, outcome.latencyMs) * ln2PerMs);
     // An observation pushes older ones out by `discount` per unit of its own weight.
-    const keep = (elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1) * (stale ? 1 : discount ** weight);
-    const advantage = latencyAdvantage + restAdvantage;
+    const keep = timeKeep * (stale ? 1 : discount ** weight);
     this.#n[t] = this.#n[t]! * keep + weight;
-    this.#latency[t] = this.#latency[t]! * keep + weight * latencyAdvantage;
     this.#rest[t] = this.#rest[t]! * keep + weight * restAdvantage;
-    this.#squares[t] = this.#squares[t]! * keep + weight * advantage * advantage;
+    this.#restSquares[t] = this.#restSquares[t]! * keep + weight * restAdvantage * restAdvantage;
+    const speedWeight = tellsSpeed ? weight : 0;
+    this.#speedN[t] = this.#speedN[t]! * keep + speedWeight;
+    if (tellsSpeed) {
+      this.#ratio[t] = this.#ratio[t]! * keep + weight * ratio;
+      this.#ratioSquares[t] = this.#ratioSquares[t]! * keep + weight * ratio * ratio;
+      this.#ratioSpread.add(ratio);
+    } else {
+      this.#ratio[t] = this.#ratio[t]! * keep;
+      this.#ratioSquares[t] = this.#ratioSquares[t]! * keep;
+    }
     if (now > this.#stamp[t]!) this.#stamp[t] = now;
     this.#observed[t] = 1;
-    this.#updatePrior(advantage);
+    this.#restPrior.add(restAdvantage);
   }
 
   /**
-   * Score = the expected utility of this request on the candidate (baseline + the candidate's
-   * mean advantage, latency part × load factor): what a pick samples around. Higher is better;
-   * untried targets score +Infinity.
+   * Score = the expected utility of this request on the candidate (baseline latency × its speed
+   * ratio × load factor, plus the baseline failure part and its failure advantage, minus cost):
+   * what a pick samples around. Higher is better; untried targets score +Infinity.
    */
   // The posterior arithmetic below repeats #choose's on purpose: pulled into a shared method it
   // cost #choose ~40 ns per pick (290 → 330 ns, 8 candidates), the budget is 300 ns. Keep both in step.
@@ -377,8 +431,10 @@ class Adaptive implements Strategy {
     this.#setSize(context.request);
     const baseLatency = this.#baseline(this.#baseLatency);
     const baseRest = this.#baseline(this.#baseRest);
-    const priorMean = this.#priorMean;
-    const priorSecond = this.#priorVariance + priorMean * priorMean;
+    // The speed prior: a typical target (ratio 1) with the spread of all ratios seen.
+    const ratioSecond = (Math.max(this.#ratioSpread.variance, RATIO_PRIOR_VARIANCE) + 1) * PRIOR_WEIGHT;
+    const restMean = this.#restPrior.mean * PRIOR_WEIGHT;
+    const restSecond = this.#restPrior.second * PRIOR_WEIGHT;
     return candidates.map((c) => {
       const t = c.index;
       if (this.#observed[t] === 0) {
@@ -390,25 +446,26 @@ class Adaptive implements Strategy {
       }
       const elapsed = context.now - this.#stamp[t]!;
       const keep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
+      const speedN = this.#speedN[t]! * keep + PRIOR_WEIGHT;
+      const ratio = (this.#ratio[t]! * keep + PRIOR_WEIGHT) / speedN;
+      const ratioVariance = Math.max(
+        (this.#ratioSquares[t]! * keep + ratioSecond) / speedN - ratio * ratio,
+        0,
+      );
       const n = this.#n[t]! * keep + PRIOR_WEIGHT;
-      const latency = Math.min(
-        baseLatency + (this.#latency[t]! * keep + priorMean * 0.5 * PRIOR_WEIGHT) / n,
-        0,
-      );
-      const rest = baseRest + (this.#rest[t]! * keep + priorMean * 0.5 * PRIOR_WEIGHT) / n;
-      const advantage = ((this.#latency[t]! + this.#rest[t]!) * keep + priorMean * PRIOR_WEIGHT) / n;
-      const variance = Math.max(
-        (this.#squares[t]! * keep + priorSecond * PRIOR_WEIGHT) / n - advantage ** 2,
-        0,
-      );
+      const advantage = (this.#rest[t]! * keep + restMean) / n;
+      const restVariance = Math.max((this.#restSquares[t]! * keep + restSecond) / n - advantage ** 2, 0);
+      const latency = Math.min(baseLatency * ratio, 0);
+      const rest = baseRest + advantage;
+      const spread = Math.sqrt((baseLatency * baseLatency * ratioVariance) / speedN + restVariance / n);
       const load = (1 + loadPenalty * c.inFlight) * this.#slowdown(t, context.now);
       const cost = this.#costOf(c, context.request);
       return {
         target: c.id,
         score: latency * load + rest - cost,
         note:
-          `latency ${latency.toFixed(3)} × load ${load.toFixed(2)} + failure ${rest.toFixed(3)} − cost ${cost.toFixed(3)}, ` +
-          `± ${Math.sqrt(variance / n).toFixed(3)} over ${(n - PRIOR_WEIGHT).toFixed(1)} recent outcomes; ` +
+          `latency ${latency.toFixed(3)} (speed ×${ratio.toFixed(2)} of the baseline) × load ${load.toFixed(2)} + failure ${rest.toFixed(3)} − cost ${cost.toFixed(3)}, ` +
+          `± ${spread.toFixed(3)} over ${(n - PRIOR_WEIGHT).toFixed(1)} recent outcomes; ` +
           'higher is better (picks sample the posterior)',
       };
     });
@@ -469,17 +526,5 @@ class Adaptive implements Strategy {
   /** A baseline's prediction for the current size (0 until it has data). */
   #baseline(model: OnlineRidge): number {
     return model.samples > 0 ? model.predict(this.#size) : 0;
-  }
-
-  #updatePrior(advantage: number): void {
-    if (!this.#anyObserved) {
-      this.#anyObserved = true;
-      this.#priorMean = advantage;
-      this.#priorVariance = Math.max(1e-6, advantage * advantage * 0.25);
-      return;
-    }
-    const delta = advantage - this.#priorMean;
-    this.#priorMean += GLOBAL_ALPHA * delta;
-    this.#priorVariance = (1 - GLOBAL_ALPHA) * (this.#priorVariance + GLOBAL_ALPHA * delta * delta);
   }
 }

@@ -21,6 +21,7 @@ import { defaultPredictors, type PredictorFactory } from './predictors/factory.j
 import { RequestFeatures } from './predictors/features.js';
 import { InFlightTracker } from './predictors/in-flight.js';
 import { OverdueTracker } from './predictors/overdue.js';
+import { RunningMoments } from './predictors/running-moments.js';
 
 /** Options of {@link intelligent}. */
 export interface IntelligentOptions {
@@ -279,10 +280,8 @@ class Intelligent implements Strategy {
   readonly #failed: Uint8Array;
   /** Running mean of successful attempts' output tokens, by target index. */
   readonly #meanOutput: Float64Array;
-  /** Variance of all outcomes' utility: the spread an idle target's uncertainty returns to. */
-  #globalMean = 0;
-  #globalVariance = 0;
-  #anyObserved = false;
+  /** All outcomes' utility: its variance is the spread an idle target's uncertainty returns to. */
+  readonly #global = new RunningMoments(GLOBAL_ALPHA);
   readonly #prediction: Prediction = {
     outputTokens: 0,
     latencyMs: 0,
@@ -384,7 +383,7 @@ class Intelligent implements Strategy {
           : latencyMs;
       this.#failed[t] = 1;
     }
-    this.#updateGlobal(utilityOf(outcome, this.#settings.weights));
+    this.#global.add(utilityOf(outcome, this.#settings.weights));
   }
 
   /**
@@ -547,7 +546,8 @@ class Intelligent implements Strategy {
     const failureSigma = weights.error * (failureModel.uncertainty?.(features) ?? 0);
     const elapsed = context.now - tracker.lastOutcomeAt(t);
     const stale = elapsed > 0 ? 1 - Math.exp(-elapsed * ln2PerMs) : 0;
-    const variance = latencySigma * latencySigma + failureSigma * failureSigma + stale * this.#globalVariance;
+    const variance =
+      latencySigma * latencySigma + failureSigma * failureSigma + stale * this.#global.variance;
     p.outputTokens = outputTokens;
     p.latencyMs = latencyMs;
     p.baseLatencyMs = baseLatencyMs;
@@ -555,18 +555,6 @@ class Intelligent implements Strategy {
     p.costUsd = costUsd;
     p.sigma = Number.isFinite(variance) ? Math.sqrt(variance) : 0;
     return p;
-  }
-
-  #updateGlobal(utility: number): void {
-    if (!Number.isFinite(utility)) return;
-    if (!this.#anyObserved) {
-      this.#anyObserved = true;
-      this.#globalMean = utility;
-      return;
-    }
-    const delta = utility - this.#globalMean;
-    this.#globalMean += GLOBAL_ALPHA * delta;
-    this.#globalVariance = (1 - GLOBAL_ALPHA) * (this.#globalVariance + GLOBAL_ALPHA * delta * delta);
   }
 }
 
