@@ -149,6 +149,7 @@ describe('lab report', () => {
     expect(md).toContain('### Set B\n\nNever used for tuning.');
     expect(md).toContain(`## B1. ${heldOut.name}`);
     expect(md).toContain('| oracle |');
+    expect(md).toContain('| oracle | n/a | n/a | 0 | 0 |'); // stationary checks no leave/return goal
     expect(md).toContain('## Regret after warm-up');
     expect(md).toContain('the calls that arrive after the first 60 s');
     expect(md).toContain('Set B (held out, see below):');
@@ -158,7 +159,7 @@ describe('lab report', () => {
 
   it('keeps held-out sets apart from the main eight and from each other, with names of their own', () => {
     expect(scenarios).toHaveLength(8);
-    expect(heldOutSets.map((set) => set.label)).toEqual(['A', 'B']);
+    expect(heldOutSets.map((set) => set.label)).toEqual(['A', 'B', 'C']);
     for (const set of heldOutSets) expect(set.scenarios.length).toBeGreaterThanOrEqual(5);
     expect(heldOutScenarios).toEqual(heldOutSets.flatMap((set) => set.scenarios));
     const names = labScenarios.map((s) => s.name);

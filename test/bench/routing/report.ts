@@ -132,7 +132,9 @@ function goalsTable(results: LabResults, list: readonly Scenario[]): string[] {
           `${s.name} ${typeof f.returnSeconds === 'number' && f.returnSeconds <= GOALS.returnSeconds ? '✓' : '✗'}`,
         );
     }
-    rows.push(`| ${name} | ${leave.join(', ')} | ${back.join(', ')} | ${ejected} | ${starved} |`);
+    rows.push(
+      `| ${name} | ${leave.join(', ') || 'n/a'} | ${back.join(', ') || 'n/a'} | ${ejected} | ${starved} |`,
+    );
   }
   return rows;
 }

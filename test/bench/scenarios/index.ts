@@ -3,6 +3,7 @@ import { drift } from './drift.js';
 import { failFast } from './fail-fast.js';
 import { heldOutA } from './held-out-a/index.js';
 import { heldOutB } from './held-out-b/index.js';
+import { heldOutC } from './held-out-c/index.js';
 import { outage } from './outage.js';
 import { prefillDecode } from './prefill-decode.js';
 import { priceChange } from './price-change.js';
@@ -25,7 +26,7 @@ export const scenarios: readonly Scenario[] = [
 ];
 
 /** The held-out sets, oldest first (see {@link HeldOutSet}). */
-export const heldOutSets: readonly HeldOutSet[] = [heldOutA, heldOutB];
+export const heldOutSets: readonly HeldOutSet[] = [heldOutA, heldOutB, heldOutC];
 
 /** Every held-out scenario, set by set. */
 export const heldOutScenarios: readonly Scenario[] = heldOutSets.flatMap((set) => set.scenarios);

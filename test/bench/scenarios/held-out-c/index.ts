@@ -1,0 +1,19 @@
+/**
+ * Held-out set C: written after sets A and B had both been used as checks while `adaptive`'s
+ * speed ratio was built, before any tuning that looks at it. Own provider profiles (see
+ * `profiles.ts`), context windows, request limits, rates and failure and price patterns.
+ */
+import type { HeldOutSet } from '../scenario.js';
+import { contextLimits } from './context-limits.js';
+import { errorRamp } from './error-ramp.js';
+import { gettingFaster } from './getting-faster.js';
+import { heavyTail } from './heavy-tail.js';
+import { priceSeesaw } from './price-seesaw.js';
+
+/** Set C with its history. */
+export const heldOutC: HeldOutSet = {
+  label: 'C',
+  history:
+    "Written after `adaptive`'s speed ratio was built (with sets A and B as checks), before any tuning that looks at it; no strategy has been changed after seeing its figures. One scenario was replaced while the set was written, before any tuning: a first C3 (two providers with requests-per-minute quotas below the demand) left the oracle barely better than random (0.14–0.20 utility per call: the router's fallback makes a 429 cheap), so its regret measured nothing; C3 is heavy-tail instead.",
+  scenarios: [contextLimits, errorRamp, heavyTail, gettingFaster, priceSeesaw],
+};
