@@ -340,6 +340,24 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(sa!.score).toBeLessThan(sb!.score); // its failures still cost it
   });
 
+  it('stays finite when latency does not count, or when an answer takes 0 ms', () => {
+    const targets = fakeTargets(2);
+    const blind = adaptive({ weights: { latencyPerSecond: 0 } })(fakeInit(targets));
+    const instant = adaptive()(fakeInit(targets));
+    for (let i = 0; i < 20; i++) {
+      for (const strategy of [blind, instant]) {
+        strategy.observe!(fakeOutcome(targets[0]!, { latencyMs: i % 2 === 0 ? 0 : 800 }));
+        strategy.observe!(fakeOutcome(targets[1]!, { latencyMs: 1_000 }));
+      }
+    }
+    for (const strategy of [blind, instant]) {
+      for (const d of strategy.describe!(targets, fakeContext())) expect(Number.isFinite(d.score)).toBe(true);
+      expect(targets).toContain(strategy.pick(targets, fakeContext()));
+    }
+    // Without a latency weight nothing tells the targets apart: speed ratios stay at the prior.
+    expect(speedOf(blind.describe!(targets, fakeContext())[0]!.note)).toBe(1);
+  });
+
   it('describe: posterior mean × load, untried = +Infinity, with a readable note', () => {
     const targets = fakeTargets(3);
     const strategy = adaptive({ loadPenalty: 0.5 })(fakeInit(targets));
