@@ -393,6 +393,41 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(hits[0]).toBe(100);
   });
 
+  it('describe scores what pick maximises: with exploration 0 the pick is always the best-scored', () => {
+    // #choose and describe repeat the posterior arithmetic (for the pick budget); this keeps them in step.
+    const targets = fakeTargets([{ inFlight: 0 }, { inFlight: 2 }, { inFlight: 1 }]);
+    const clock = new ManualClock(0);
+    // No probes: they pick a target for not having been picked, not for its score.
+    const strategy = adaptive({ exploration: 0, revisitMs: 0 })(fakeInit(targets, { clock }));
+    const noise = createSeededRandom(5);
+    const sizes = [16, 400, 4_000];
+    for (let k = 0; k < 300; k++) {
+      const t = targets[k % 3]!;
+      const request: CompletionRequest = {
+        messages: [{ role: 'user', content: 'hi' }],
+        maxOutputTokens: sizes[k % sizes.length]!,
+      };
+      const fails = noise() < 0.1 * t.index;
+      const latencyMs =
+        (500 + 300 * t.index) * (request.maxOutputTokens! / 400 + 0.5) * (0.8 + 0.4 * noise());
+      strategy.observe!({
+        ...fakeOutcome(
+          t,
+          fails
+            ? { latencyMs: 50, errorKind: 'server', startedAt: clock.now() }
+            : { latencyMs, startedAt: clock.now() },
+        ),
+        request,
+      });
+      clock.advance(200);
+      if (k < 3) continue; // untried targets go first whatever the scores
+      const context = { ...fakeContext({ now: clock.now() }), request };
+      const scores = strategy.describe!(targets, context).map((d) => d.score);
+      const best = scores.indexOf(Math.max(...scores));
+      expect(strategy.pick(targets, context)).toBe(targets[best]);
+    }
+  });
+
   it('overdueAfter reads a slowdown from pending attempts older than expected, which fades', () => {
     const targets = fakeTargets(2);
     const clock = new ManualClock(0);

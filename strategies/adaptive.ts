@@ -424,8 +424,9 @@ class Adaptive implements Strategy {
    * ratio × load factor, plus the baseline failure part and its failure advantage, minus cost):
    * what a pick samples around. Higher is better; untried targets score +Infinity.
    */
-  // The posterior arithmetic below repeats #choose's on purpose: pulled into a shared method it
-  // cost #choose ~40 ns per pick (290 → 330 ns, 8 candidates), the budget is 300 ns. Keep both in step.
+  // The posterior arithmetic below repeats #choose's on purpose: pulled into a shared method that
+  // fills a reused record, it cost #choose ~80 ns per pick (276–286 → 346–372 ns, 8 candidates,
+  // fresh processes); the budget is 300 ns. Keep both in step (tests compare describe and picks).
   describe(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[] {
     const { loadPenalty, ln2PerMs } = this.#settings;
     this.#setSize(context.request);
