@@ -301,6 +301,126 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(speedOf(sb!.note) / speedOf(sa!.note)).toBeCloseTo(2, 1);
   });
 
+  it('learns speed per prompt band: picks the target that is quick on prompts of this length', () => {
+    // a: a quick first token, a slow prefill (1 s on short prompts, 8 s on long ones); b the reverse.
+    const prompt = (tokens: number): CompletionRequest => ({
+      messages: [{ role: 'user', content: 'x'.repeat(tokens * 4) }],
+      maxOutputTokens: 200,
+    });
+    const short = prompt(300);
+    const long = prompt(12_000);
+    const picks = (options: AdaptiveOptions) => {
+      const targets = fakeTargets(2);
+      const clock = new ManualClock(0);
+      const strategy = adaptive({ exploration: 0, revisitMs: 0, ...options })(fakeInit(targets, { clock }));
+      const [a, b] = targets as [TargetView, TargetView];
+      const noise = createSeededRandom(3);
+      for (let i = 0; i < 60; i++) {
+        for (const [request, msA, msB] of [
+          [short, 1_000, 2_000],
+          [long, 8_000, 3_000],
+        ] as const) {
+          const startedAt = clock.now();
+          strategy.observe!({
+            ...fakeOutcome(a, { latencyMs: msA * (0.8 + 0.4 * noise()), startedAt }),
+            request,
+          });
+          strategy.observe!({
+            ...fakeOutcome(b, { latencyMs: msB * (0.8 + 0.4 * noise()), startedAt }),
+            request,
+          });
+          clock.advance(100);
+        }
+      }
+      const pickFor = (request: CompletionRequest) =>
+        strategy.pick(targets, { ...fakeContext({ now: clock.now() }), request }).id;
+      const [, noteB] = strategy.describe!(targets, { ...fakeContext({ now: clock.now() }), request: long });
+      return { short: pickFor(short), long: pickFor(long), noteB: noteB!.note };
+    };
+    const banded = picks({});
+    expect([banded.short, banded.long]).toEqual(['a', 'b']);
+    expect(banded.noteB).toMatch(/in prompts of 8192–32768 tokens, ×[\d.]+ overall/);
+    // One ratio per target cannot tell: the same target for both.
+    const single = picks({ bandEdges: [] });
+    expect(single.short).toBe(single.long);
+  });
+
+  it('a slowdown seen on one band moves the others: bands keep their shape, the ratio moves', () => {
+    // a is quick on short prompts (1 s) and slow on long ones (8 s); then it becomes 3× slower for
+    // 20 s, seen on short prompts only. Its long-prompt estimate follows, though no long prompt saw it.
+    const targets = fakeTargets(2);
+    const clock = new ManualClock(0);
+    const strategy = adaptive()(fakeInit(targets, { clock }));
+    const [a, b] = targets as [TargetView, TargetView];
+    const prompt = (tokens: number): CompletionRequest => ({
+      messages: [{ role: 'user', content: 'x'.repeat(tokens * 4) }],
+    });
+    const short = prompt(300);
+    const long = prompt(12_000);
+    const noise = createSeededRandom(9);
+    const observe = (target: TargetView, request: CompletionRequest, ms: number) => {
+      const outcome = fakeOutcome(target, { latencyMs: ms * (0.8 + 0.4 * noise()), startedAt: clock.now() });
+      strategy.observe!({ ...outcome, request });
+    };
+    for (let i = 0; i < 100; i++) {
+      observe(a, short, 1_000);
+      observe(b, short, 2_000);
+      observe(a, long, 8_000);
+      observe(b, long, 3_000);
+      clock.advance(100);
+    }
+    /** a's expected latency part on a long prompt (negative: a penalty). */
+    const longLatencyOfA = () => {
+      const note = strategy.describe!(targets, { ...fakeContext({ now: clock.now() }), request: long })[0]!
+        .note;
+      return Number(/latency (-?[\d.]+)/.exec(note ?? '')?.[1]);
+    };
+    const before = longLatencyOfA();
+    for (let i = 0; i < 200; i++) {
+      observe(a, short, 3_000);
+      observe(b, short, 2_000);
+      clock.advance(100);
+    }
+    // A third of the way there after one half-life (the shared baseline takes part of it too).
+    // Learned as absolute per-band ratios, a's long band would keep its old value (×0.97 here).
+    expect(longLatencyOfA() / before).toBeGreaterThan(1.25);
+  });
+
+  it("a band seen a few times leans on the target's overall ratio while its bands agree", () => {
+    // b is 2× slower than a on every prompt length (both ±20%). Its short-prompt band is seen twice,
+    // both times 25% slower than usual: noise, given how alike b's other bands are.
+    const shortBandRatio = (bandsAgree: boolean) => {
+      const targets = fakeTargets(2);
+      const strategy = adaptive({ halfLifeMs: 1e9 })(fakeInit(targets));
+      const [a, b] = targets as [TargetView, TargetView];
+      const prompt = (tokens: number): CompletionRequest => ({
+        messages: [{ role: 'user', content: 'x'.repeat(tokens * 4) }],
+      });
+      const noise = createSeededRandom(4);
+      for (let i = 0; i < 300; i++) {
+        const band = i % 3;
+        const request = prompt([1_000, 5_000, 20_000][band]!);
+        const slower = bandsAgree || band !== 2 ? 2 : 1;
+        strategy.observe!({ ...fakeOutcome(a, { latencyMs: 1_000 * (0.8 + 0.4 * noise()) }), request });
+        strategy.observe!({
+          ...fakeOutcome(b, { latencyMs: slower * 1_000 * (0.8 + 0.4 * noise()) }),
+          request,
+        });
+      }
+      for (let i = 0; i < 2; i++) {
+        strategy.observe!({ ...fakeOutcome(a, { latencyMs: 1_000 }), request: prompt(100) });
+        strategy.observe!({ ...fakeOutcome(b, { latencyMs: 2_500 }), request: prompt(100) });
+      }
+      const [sa, sb] = strategy.describe!(targets, { ...fakeContext(), request: prompt(100) });
+      return speedOf(sb!.note) / speedOf(sa!.note);
+    };
+    // With a fixed weight of 1 on the overall ratio it would be (2 × 2.5 + 2) / 3 ≈ 2.3.
+    expect(shortBandRatio(true)).toBeLessThan(2.1);
+    // When b is as fast as a on one band and 2× slower on the others, each band follows its own
+    // outcomes (leaning on b's overall ratio, about 1.7, would give under 1.8).
+    expect(shortBandRatio(false)).toBeGreaterThan(2.1);
+  });
+
   it("a target's speed ratio does not depend on where the rest of the traffic went", () => {
     // a answers in 0.5 s and b in 1.5 s; only the mix of traffic differs between the two runs.
     const ratios = (shareToA: number) => {
@@ -401,15 +521,21 @@ describe('adaptive (discounted Thompson sampling)', () => {
     const strategy = adaptive({ exploration: 0, revisitMs: 0 })(fakeInit(targets, { clock }));
     const noise = createSeededRandom(5);
     const sizes = [16, 400, 4_000];
+    const prompts = ['hi', 'x'.repeat(4_000), 'x'.repeat(40_000), 'x'.repeat(200_000)];
     for (let k = 0; k < 300; k++) {
       const t = targets[k % 3]!;
+      // Prompts of four bands, with a speed that depends on the band for target 2.
+      const p = Math.floor(k / 3) % prompts.length;
       const request: CompletionRequest = {
-        messages: [{ role: 'user', content: 'hi' }],
+        messages: [{ role: 'user', content: prompts[p]! }],
         maxOutputTokens: sizes[k % sizes.length]!,
       };
       const fails = noise() < 0.1 * t.index;
       const latencyMs =
-        (500 + 300 * t.index) * (request.maxOutputTokens! / 400 + 0.5) * (0.8 + 0.4 * noise());
+        (500 + 300 * t.index) *
+        (t.index === 2 ? 0.5 + p : 1) *
+        (request.maxOutputTokens! / 400 + 0.5) *
+        (0.8 + 0.4 * noise());
       strategy.observe!({
         ...fakeOutcome(
           t,
@@ -508,6 +634,12 @@ describe('adaptive (discounted Thompson sampling)', () => {
       [{ loadPenalty: Number.NaN }, /loadPenalty/],
       [{ overdueAfter: -1 }, /overdueAfter: expected a finite number >= 0/],
       [{ revisitMs: -1 }, /revisitMs: expected a finite number >= 0/],
+      [
+        { bandEdges: [512, 512] },
+        /^adaptive: bandEdges\[1\]: expected ascending finite numbers of tokens > 0, got 512$/,
+      ],
+      [{ bandEdges: [0] }, /bandEdges\[0\]: .* got 0$/],
+      [{ bandEdges: [Number.POSITIVE_INFINITY] }, /bandEdges\[0\]: .* got Infinity$/],
     ];
     for (const [options, message] of bad) {
       expect(() => adaptive(options)).toThrow(SwitchyardError);

@@ -18,6 +18,7 @@ import {
 } from '../src/index.js';
 import { checkNonNegative } from './checks.js';
 import { leastBusy } from './least-busy.js';
+import { bandOf, bandPriorWeight } from './predictors/bands.js';
 import { InFlightTracker } from './predictors/in-flight.js';
 import { standardNormalQuantile } from './predictors/normal.js';
 import { OnlineRidge } from './predictors/online-ridge.js';
@@ -91,6 +92,15 @@ export interface AdaptiveOptions {
    * @default 30_000
    */
   readonly revisitMs?: number;
+  /**
+   * Prompt lengths (input tokens, ascending) at which a new band starts. A target's speed ratio
+   * is learned per band as well as overall, so a target that is quick on short prompts and slow
+   * on long ones (a fast first token, a slow prefill) is told apart by the prompt at hand. Each
+   * band's ratio leans on the target's overall one, by as much as the target's bands have been
+   * seen to agree (see the strategy's description). `[]` learns one ratio per target.
+   * @default [512, 2048, 8192, 32768] (five bands)
+   */
+  readonly bandEdges?: readonly number[];
 }
 
 /**
@@ -111,8 +121,18 @@ export interface AdaptiveOptions {
  *   its *failure advantage* (the failure part minus the baseline's, added). That removes most
  *   of the call-to-call noise and lets a short window tell targets apart. The latency baseline
  *   learns each latency divided by its target's speed ratio, so it describes a typical target
- *   whatever the traffic mix, and a target's ratio does not move when traffic moves elsewhere. It stays a bandit over targets, two numbers each (use
- *   `intelligent` when a target is fast on some requests and slow on others).
+ *   whatever the traffic mix, and a target's ratio does not move when traffic moves elsewhere.
+ * - A target can be quick on short prompts and slow on long ones (a fast first token, a slow
+ *   prefill), so it also learns a *band factor* per prompt-length band (`bandEdges`: under 512,
+ *   512–2k, 2k–8k, 8k–32k and 32k+ input tokens by default): how an outcome's ratio compares with
+ *   the target's mean ratio, normalised so a target's factors average 1. A pick uses the ratio ×
+ *   the factor of the prompt's band. Factors are shrunk toward 1 by a prior weighed by how much
+ *   the target's bands differ (their within-band variance over their between-band variance, a
+ *   method-of-moments estimate): while the bands agree the prior is worth 64 outcomes and the
+ *   bands cost no learning speed; when they differ each band follows its own outcomes. The ratio
+ *   learns each outcome with its band's factor taken out, so a slowdown seen on short prompts
+ *   moves the estimate for long ones too: the bands keep their shape. It stays a bandit over
+ *   targets with a coarse context (use `intelligent` for a regression per target).
  * - Per target it keeps discounted sums of both. Clock time multiplies them by
  *   `2^(−elapsed / halfLifeMs)`; a new outcome enters with the weight `2^(−latency / halfLifeMs)`
  *   (it is as old as its attempt), and with a `discount` below 1 pushes older ones out. A
@@ -121,9 +141,10 @@ export interface AdaptiveOptions {
  * - A target's posterior is Gaussian in each: its mean is the discounted mean shrunk toward a
  *   prior worth one observation (for speed, a typical target: ratio 1, with the spread of all
  *   ratios seen and a standard deviation of at least 0.5; for failures, the running mean and
- *   variance over all targets), its spread `sqrt(variance / n)` for `n` effective observations. A pick draws one sample per candidate (scaled by
- *   `exploration`) around `baseline latency × speed ratio + baseline failure part + failure
- *   advantage`, with the latency part multiplied by the load factor `1 + loadPenalty × inFlight`
+ *   variance over all targets), its spread `sqrt(variance / n)` for `n` effective observations
+ *   (for speed, the overall ratio's). A pick draws one sample per candidate (scaled by
+ *   `exploration`) around `baseline latency × the band's speed ratio + baseline failure part +
+ *   failure advantage`, with the latency part multiplied by the load factor `1 + loadPenalty × inFlight`
  *   and by the in-flight slowdown (`lateAfter`, `overdueAfter`), and takes the highest.
  * - Targets never observed are tried first (one at a time: an untried target that already has
  *   an attempt in flight waits for its outcome).
@@ -135,8 +156,8 @@ export interface AdaptiveOptions {
  * Because old news fades with time, a target that failed during an outage (or was slow) drifts
  * back to the average and is sampled again within a few half-lives of getting no traffic; and because a
  * sample is random, no healthy target is starved forever. O(candidates) per pick, with one
- * uniform draw, one `exp`, a square root and a rational function per candidate; O(targets)
- * memory.
+ * uniform draw, one `exp`, a square root and a rational function per candidate; O(targets ×
+ * bands) memory.
  *
  * @example
  * ```ts
@@ -173,6 +194,7 @@ export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
   const lateAfter = checkNonNegative('adaptive', 'lateAfter', options.lateAfter ?? 3);
   const overdueAfter = checkNonNegative('adaptive', 'overdueAfter', options.overdueAfter ?? 3);
   const revisitMs = checkNonNegative('adaptive', 'revisitMs', options.revisitMs ?? 30_000);
+  const bandEdges = checkBandEdges(options.bandEdges ?? DEFAULT_BAND_EDGES);
   const settings: Settings = {
     weights,
     discount,
@@ -182,6 +204,7 @@ export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
     lateAfter,
     overdueAfter,
     revisitMs,
+    bandEdges,
   };
   return (init: StrategyInit): Strategy => new Adaptive(settings, init);
 }
@@ -195,6 +218,23 @@ interface Settings {
   readonly lateAfter: number;
   readonly overdueAfter: number;
   readonly revisitMs: number;
+  readonly bandEdges: readonly number[];
+}
+
+/** Default {@link AdaptiveOptions.bandEdges}: powers of 4 from 512 input tokens. */
+const DEFAULT_BAND_EDGES: readonly number[] = [512, 2048, 8192, 32_768];
+
+function checkBandEdges(edges: readonly number[]): readonly number[] {
+  for (let i = 0; i < edges.length; i++) {
+    const edge = edges[i]!;
+    if (!(edge > 0 && Number.isFinite(edge)) || (i > 0 && !(edge > edges[i - 1]!))) {
+      throw new SwitchyardError(
+        'config',
+        `adaptive: bandEdges[${i}]: expected ascending finite numbers of tokens > 0, got ${String(edge)}`,
+      );
+    }
+  }
+  return [...edges];
 }
 
 /** Weight of a stale failure (its attempt started before a success already seen). */
@@ -214,6 +254,11 @@ const MIN_RATIO = 1 / MAX_RATIO;
  * may be much faster or slower than a typical one, however alike the ratios seen lately.
  */
 const RATIO_PRIOR_VARIANCE = 0.25;
+/**
+ * Most a band's prior (the target's overall ratio) can weigh, in observations: the weight while a
+ * target's bands agree, or before two of them have data.
+ */
+const MAX_BAND_PRIOR = 64;
 /** Memory of the running mean and variance of all outcomes, in observations. */
 const GLOBAL_ALPHA = 0.02;
 
@@ -233,6 +278,18 @@ class Adaptive implements Strategy {
   readonly #ratio: Float64Array;
   readonly #ratioSquares: Float64Array;
   readonly #stamp: Float64Array;
+  /**
+   * Per target and prompt band (index `target × bands + band`): the weight and the sums of the
+   * band factor (an outcome's ratio over the target's mean ratio) and of its square, discounted
+   * with the target's sums. Per target: the prior weight of a factor of 1 in a band's estimate,
+   * and the sum of all its factors (to normalise them to a mean of 1).
+   */
+  readonly #bands: number;
+  readonly #bandN: Float64Array;
+  readonly #bandFactor: Float64Array;
+  readonly #bandSquares: Float64Array;
+  readonly #bandPrior: Float64Array;
+  readonly #factorSum: Float64Array;
   /** 1 once a target has an observation. */
   readonly #observed: Uint8Array;
   /** Start time of the most recent successful attempt seen, by target index. */
@@ -254,8 +311,9 @@ class Adaptive implements Strategy {
   readonly #baseRest = new OnlineRidge(3, { forgetting: 0.995, ridge: 0.01 });
   readonly #size = { values: new Float64Array(3) };
   #sizedRequest: CompletionRequest | undefined;
-  /** Input tokens of {@link #sizedRequest}. */
+  /** Input tokens of {@link #sizedRequest}, and its prompt band. */
   #sizedInput = 0;
+  #sizedBand = 0;
   readonly #inFlight: InFlightTracker;
   readonly #overdue: OverdueTracker;
   /** Expected latency in ms of the last pick's target (for the overdue tracker), 0 if unknown. */
@@ -278,6 +336,12 @@ class Adaptive implements Strategy {
     this.#ratio = new Float64Array(n);
     this.#ratioSquares = new Float64Array(n);
     this.#stamp = new Float64Array(n);
+    this.#bands = settings.bandEdges.length + 1;
+    this.#bandN = new Float64Array(n * this.#bands);
+    this.#bandFactor = new Float64Array(n * this.#bands);
+    this.#bandSquares = new Float64Array(n * this.#bands);
+    this.#bandPrior = new Float64Array(n).fill(MAX_BAND_PRIOR);
+    this.#factorSum = new Float64Array(n);
     this.#observed = new Uint8Array(n);
     this.#freshest = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
     this.#inFlight = new InFlightTracker(n, settings.lateAfter);
@@ -302,6 +366,8 @@ class Adaptive implements Strategy {
     this.#setSize(context.request);
     const baseLatency = this.#baseline(this.#baseLatency);
     const baseRest = this.#baseline(this.#baseRest);
+    const bands = this.#bands;
+    const band = this.#sizedBand;
     // The speed prior: a typical target (ratio 1) with the spread of all ratios seen.
     const ratioSecond = (Math.max(this.#ratioSpread.variance, RATIO_PRIOR_VARIANCE) + 1) * PRIOR_WEIGHT;
     const restMean = this.#restPrior.mean * PRIOR_WEIGHT;
@@ -327,7 +393,14 @@ class Adaptive implements Strategy {
       const n = this.#n[t]! * keep + PRIOR_WEIGHT;
       const advantage = (this.#rest[t]! * keep + restMean) / n;
       const restVariance = Math.max((this.#restSquares[t]! * keep + restSecond) / n - advantage ** 2, 0);
-      const latency = Math.min(baseLatency * ratio, 0);
+      // The ratio × this prompt's band factor (shrunk toward 1, normalised to a mean of 1). Band
+      // sums are read as of the target's last outcome: a shape does not fade with idle time.
+      const b = t * bands + band;
+      const bandPrior = this.#bandPrior[t]!;
+      const bandRatio =
+        (ratio * (this.#bandFactor[b]! + bandPrior) * (this.#speedN[t]! + bandPrior)) /
+        ((this.#bandN[b]! + bandPrior) * (this.#factorSum[t]! + bandPrior));
+      const latency = Math.min(baseLatency * bandRatio, 0);
       const loaded = latency * (1 + loadPenalty * c.inFlight);
       // Spread of the utility: the ratio's, at this request's latency, and the failure part's.
       const spread = Math.sqrt((baseLatency * baseLatency * ratioVariance) / speedN + restVariance / n);
@@ -382,14 +455,21 @@ class Adaptive implements Strategy {
     const now = this.#clock.now();
     const elapsed = now - this.#stamp[t]!;
     const timeKeep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
+    // The target's current factor for this prompt's band (1 when no band differs yet).
+    let shape = 1;
     if (tellsSpeed) {
+      const speedN = this.#speedN[t]!;
+      const b = t * this.#bands + this.#sizedBand;
+      const bandPrior = this.#bandPrior[t]!;
+      shape =
+        ((this.#bandFactor[b]! + bandPrior) * (this.#speedN[t]! + bandPrior)) /
+        ((this.#bandN[b]! + bandPrior) * (this.#factorSum[t]! + bandPrior));
       // The baseline learns a typical target, not the traffic mix: each latency divided by its
       // target's current speed ratio. Otherwise the baseline, and with it every target's ratio,
       // would shift whenever traffic moves from a fast target to a slow one.
-      const speedN = this.#speedN[t]!;
-      const current =
+      const overall =
         speedN > 0 ? (this.#ratio[t]! * timeKeep + PRIOR_WEIGHT) / (speedN * timeKeep + PRIOR_WEIGHT) : 1;
-      this.#baseLatency.observe(this.#size, { value: latency / Math.max(MIN_RATIO, current) });
+      this.#baseLatency.observe(this.#size, { value: latency / Math.max(MIN_RATIO, overall * shape) });
     }
     this.#baseRest.observe(this.#size, { value: rest });
     // Newer news wins: a failure of an attempt that started before a success already seen
@@ -406,13 +486,39 @@ class Adaptive implements Strategy {
     this.#restSquares[t] = this.#restSquares[t]! * keep + weight * restAdvantage * restAdvantage;
     const speedWeight = tellsSpeed ? weight : 0;
     this.#speedN[t] = this.#speedN[t]! * keep + speedWeight;
+    this.#ratio[t] = this.#ratio[t]! * keep;
+    this.#ratioSquares[t] = this.#ratioSquares[t]! * keep;
+    this.#factorSum[t] = this.#factorSum[t]! * keep;
+    const first = t * this.#bands;
+    for (let b = first; b < first + this.#bands; b++) {
+      this.#bandN[b] = this.#bandN[b]! * keep;
+      this.#bandFactor[b] = this.#bandFactor[b]! * keep;
+      this.#bandSquares[b] = this.#bandSquares[b]! * keep;
+    }
     if (tellsSpeed) {
-      this.#ratio[t] = this.#ratio[t]! * keep + weight * ratio;
-      this.#ratioSquares[t] = this.#ratioSquares[t]! * keep + weight * ratio * ratio;
-      this.#ratioSpread.add(ratio);
-    } else {
-      this.#ratio[t] = this.#ratio[t]! * keep;
-      this.#ratioSquares[t] = this.#ratioSquares[t]! * keep;
+      // The target's ratio learns outcomes with their band's shape taken out, so a slowdown seen
+      // on one band moves the estimate for all of them.
+      const level = Math.max(MIN_RATIO, Math.min(MAX_RATIO, ratio / shape));
+      this.#ratio[t] = this.#ratio[t]! + weight * level;
+      this.#ratioSquares[t] = this.#ratioSquares[t]! + weight * level * level;
+      // How this band compares with the target's mean ratio, this outcome included (a target
+      // seen on one band only has a factor of 1 there from its first outcome).
+      const factor = (ratio * this.#speedN[t]!) / this.#ratio[t]!;
+      const b = first + this.#sizedBand;
+      this.#bandN[b] = this.#bandN[b]! + weight;
+      this.#bandFactor[b] = this.#bandFactor[b]! + weight * factor;
+      this.#factorSum[t] = this.#factorSum[t]! + weight * factor;
+      this.#bandSquares[b] = this.#bandSquares[b]! + weight * factor * factor;
+      this.#ratioSpread.add(level);
+      const prior = bandPriorWeight(
+        this.#bandN,
+        this.#bandFactor,
+        this.#bandSquares,
+        first,
+        this.#bands,
+        MAX_BAND_PRIOR,
+      );
+      if (prior !== undefined) this.#bandPrior[t] = prior;
     }
     if (now > this.#stamp[t]!) this.#stamp[t] = now;
     this.#observed[t] = 1;
@@ -426,12 +532,14 @@ class Adaptive implements Strategy {
    */
   // The posterior arithmetic below repeats #choose's on purpose: pulled into a shared method that
   // fills a reused record, it cost #choose ~80 ns per pick (276–286 → 346–372 ns, 8 candidates,
-  // fresh processes); the budget is 300 ns. Keep both in step (tests compare describe and picks).
+  // fresh processes; with the band factors added since, a pick takes 298–306 ns). Keep both in
+  // step (tests compare describe and picks).
   describe(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[] {
     const { loadPenalty, ln2PerMs } = this.#settings;
     this.#setSize(context.request);
     const baseLatency = this.#baseline(this.#baseLatency);
     const baseRest = this.#baseline(this.#baseRest);
+    const band = this.#sizedBand;
     // The speed prior: a typical target (ratio 1) with the spread of all ratios seen.
     const ratioSecond = (Math.max(this.#ratioSpread.variance, RATIO_PRIOR_VARIANCE) + 1) * PRIOR_WEIGHT;
     const restMean = this.#restPrior.mean * PRIOR_WEIGHT;
@@ -456,7 +564,12 @@ class Adaptive implements Strategy {
       const n = this.#n[t]! * keep + PRIOR_WEIGHT;
       const advantage = (this.#rest[t]! * keep + restMean) / n;
       const restVariance = Math.max((this.#restSquares[t]! * keep + restSecond) / n - advantage ** 2, 0);
-      const latency = Math.min(baseLatency * ratio, 0);
+      const b = t * this.#bands + band;
+      const bandPrior = this.#bandPrior[t]!;
+      const bandRatio =
+        (ratio * (this.#bandFactor[b]! + bandPrior) * (this.#speedN[t]! + bandPrior)) /
+        ((this.#bandN[b]! + bandPrior) * (this.#factorSum[t]! + bandPrior));
+      const latency = Math.min(baseLatency * bandRatio, 0);
       const rest = baseRest + advantage;
       const spread = Math.sqrt((baseLatency * baseLatency * ratioVariance) / speedN + restVariance / n);
       const load = (1 + loadPenalty * c.inFlight) * this.#slowdown(t, context.now);
@@ -465,7 +578,7 @@ class Adaptive implements Strategy {
         target: c.id,
         score: latency * load + rest - cost,
         note:
-          `latency ${latency.toFixed(3)} (speed ×${ratio.toFixed(2)} of the baseline) × load ${load.toFixed(2)} + failure ${rest.toFixed(3)} − cost ${cost.toFixed(3)}, ` +
+          `latency ${latency.toFixed(3)} (speed ×${bandRatio.toFixed(2)} of the baseline in ${this.#bandName(band)}, ×${ratio.toFixed(2)} overall) × load ${load.toFixed(2)} + failure ${rest.toFixed(3)} − cost ${cost.toFixed(3)}, ` +
           `± ${spread.toFixed(3)} over ${(n - PRIOR_WEIGHT).toFixed(1)} recent outcomes; ` +
           'higher is better (picks sample the posterior)',
       };
@@ -492,6 +605,16 @@ class Adaptive implements Strategy {
     x[0] = 1;
     x[1] = this.#sizedInput / 1000;
     x[2] = (request.maxOutputTokens ?? 0) / 1000;
+    this.#sizedBand = bandOf(this.#sizedInput, this.#settings.bandEdges);
+  }
+
+  /** A band's prompt lengths, for notes: `prompts of 512–2048 tokens`. */
+  #bandName(band: number): string {
+    const edges = this.#settings.bandEdges;
+    if (edges.length === 0) return 'all prompts';
+    if (band === 0) return `prompts under ${edges[0]} tokens`;
+    if (band === edges.length) return `prompts of ${edges[band - 1]}+ tokens`;
+    return `prompts of ${edges[band - 1]}–${edges[band]} tokens`;
   }
 
   /**

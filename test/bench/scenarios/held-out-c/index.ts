@@ -14,6 +14,6 @@ import { priceSeesaw } from './price-seesaw.js';
 export const heldOutC: HeldOutSet = {
   label: 'C',
   history:
-    "Written after `adaptive`'s speed ratio was built (with sets A and B as checks), before any tuning that looks at it; no strategy has been changed after seeing its figures. One scenario was replaced while the set was written, before any tuning: a first C3 (two providers with requests-per-minute quotas below the demand) left the oracle barely better than random (0.14–0.20 utility per call: the router's fallback makes a 429 cheap), so its regret measured nothing; C3 is heavy-tail instead.",
+    "Written after `adaptive`'s speed ratio was built (with sets A and B as checks), before any tuning that looks at it; no strategy has been changed after seeing its figures. One scenario was replaced while the set was written, before any tuning: a first C3 (two providers with requests-per-minute quotas below the demand) left the oracle barely better than random (0.14–0.20 utility per call: the router's fallback makes a 429 cheap), so its regret measured nothing; C3 is heavy-tail instead. Then `adaptive`'s prompt bands (a speed factor per prompt-length band) were built on the main eight; this set was run twice as a check (a first version with absolute per-band ratios, and the final one), with nothing tuned to it: it is no longer unseen, and the next round of tuning needs a set D.",
   scenarios: [contextLimits, errorRamp, heavyTail, gettingFaster, priceSeesaw],
 };
