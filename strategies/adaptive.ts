@@ -72,7 +72,9 @@ export interface AdaptiveOptions {
    * Reads slowdowns from attempts still in flight (see `InFlightTracker`): when attempts are
    * pending on a target but none finishes for `lateAfter` times the gap expected from its usual
    * latency, its latency part is scaled up by how late they are, before the slow outcomes
-   * arrive. 0 turns it off.
+   * arrive. An answer on time (within twice the usual latency) lets go of the attempts picked
+   * before it, so attempts still hanging from a spike that has ended do not keep the target
+   * away. 0 turns it off.
    * @default 3
    */
   readonly lateAfter?: number;
@@ -344,7 +346,8 @@ class Adaptive implements Strategy {
     this.#factorSum = new Float64Array(n);
     this.#observed = new Uint8Array(n);
     this.#freshest = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
-    this.#inFlight = new InFlightTracker(n, settings.lateAfter);
+    // A recovered target's on-time answer lets go of attempts still hanging from its slow spell.
+    this.#inFlight = new InFlightTracker(n, settings.lateAfter, { forgetOnTime: true });
     this.#overdue = new OverdueTracker(n, settings.overdueAfter);
   }
 

@@ -39,6 +39,31 @@ describe('InFlightTracker', () => {
     expect(tracker.slowdown(0, 60_100)).toBe(1); // 2 × 100 ms age × 1 pending < 1000 ms
   });
 
+  it('forgetOnTime: an on-time success lets go of the attempts picked before it', () => {
+    const run = (forgetOnTime: boolean) => {
+      const tracker = new InFlightTracker(1, 3, { forgetOnTime });
+      tracker.settled({ ...fakeOutcome(a!, { latencyMs: 1_000 }), startedAt: 0 }, 1_000);
+      // A spike: 12 attempts picked at 2–13 s hang. A probe at 20 s answers in 1.5 s (on time).
+      for (let t = 2; t <= 13; t++) tracker.picked(0, t * 1_000);
+      tracker.picked(0, 20_000);
+      tracker.settled({ ...fakeOutcome(a!, { latencyMs: 1_500 }), startedAt: 20_000 }, 21_500);
+      tracker.picked(0, 22_000);
+      const afterProbe = tracker.slowdown(0, 25_000);
+      // A hanging attempt from the spike that ends later does not count below the new ones.
+      tracker.settled(
+        { ...fakeOutcome(a!, { latencyMs: 30_000, ok: false, errorKind: 'timeout' }), startedAt: 2_000 },
+        32_000,
+      );
+      return { afterProbe, pending: tracker.pending(0) };
+    };
+    // 3.5 s of silence × 1 pending (the attempt at 22 s) / (1.0 s × 3) → 1.17.
+    expect(run(true).afterProbe).toBeCloseTo((3_500 * 1) / (1_025 * 3), 2);
+    expect(run(true).pending).toBe(1);
+    // Without it, the 12 hanging attempts keep the target late: 3.5 s × 13 pending / 3.1 s ≈ 15×.
+    expect(run(false).afterProbe).toBeGreaterThan(10);
+    expect(run(false).pending).toBe(12);
+  });
+
   it('lateAfter 0 turns it off; no pending or no latency yet means not late', () => {
     const off = new InFlightTracker(1, 0);
     off.settled(fakeOutcome(a!, { latencyMs: 10 }), 0);

@@ -2,6 +2,20 @@ import type { AttemptOutcome } from '../../src/index.js';
 
 /** Weight of a new success in the running mean of a target's latency. */
 const LATENCY_ALPHA = 0.05;
+/** A success within this multiple of the target's mean latency is on time (see `forgetOnTime`). */
+const ON_TIME_RATIO = 2;
+
+/** Options of {@link InFlightTracker}. */
+export interface InFlightTrackerOptions {
+  /**
+   * When an attempt succeeds on time (within twice the target's mean latency), the attempts
+   * picked before that moment stop counting: its answer says the slowness of older ones is over
+   * (a spike that has ended) or was their own. Without it, attempts still hanging from a spike
+   * keep a recovered target "silent" until they drain.
+   * @default false
+   */
+  readonly forgetOnTime?: boolean;
+}
 
 /**
  * What a learning strategy knows about the attempts it sent that have not finished yet, per
@@ -13,7 +27,8 @@ const LATENCY_ALPHA = 0.05;
  * With `pending` attempts of the usual latency `L`, one should finish every `L / pending` ms.
  * {@link slowdown} returns `silence × pending / (L × lateAfter)` when that exceeds 1, where
  * `silence` is the time since the target's last outcome (capped at twice the pending attempts'
- * mean age, so a target that was idle is not "silent"). O(1) per call, O(targets) memory.
+ * mean age, so a target that was idle is not "silent"). With `forgetOnTime`, an on-time success
+ * clears the attempts picked before it. O(1) per call, O(targets) memory.
  *
  * Attempts the router starts without asking the strategy (a single candidate) finish without
  * having been counted; they are ignored.
@@ -33,10 +48,15 @@ export class InFlightTracker {
   readonly #lastPick: Float64Array;
   readonly #lastOutcome: Float64Array;
   readonly #meanLatency: Float64Array;
+  readonly #forgetOnTime: boolean;
+  /** Clock time of the last on-time success (with `forgetOnTime`): earlier picks no longer count. */
+  readonly #freshAt: Float64Array;
 
   /** `lateAfter` 0 turns {@link slowdown} off (always 1). */
-  constructor(targetCount: number, lateAfter: number) {
+  constructor(targetCount: number, lateAfter: number, options: InFlightTrackerOptions = {}) {
     this.#lateAfter = lateAfter;
+    this.#forgetOnTime = options.forgetOnTime ?? false;
+    this.#freshAt = new Float64Array(targetCount).fill(Number.NEGATIVE_INFINITY);
     this.#pending = new Float64Array(targetCount);
     this.#pendingStarts = new Float64Array(targetCount);
     this.#lastPick = new Float64Array(targetCount).fill(Number.NEGATIVE_INFINITY);
@@ -55,12 +75,21 @@ export class InFlightTracker {
   settled(outcome: AttemptOutcome, now: number): void {
     const t = outcome.target.index;
     if (now > this.#lastOutcome[t]!) this.#lastOutcome[t] = now;
+    let onTime = false;
     if (outcome.ok) {
       const ms = Math.max(0, outcome.latencyMs);
       const mean = this.#meanLatency[t]!;
+      onTime = mean > 0 && ms <= ON_TIME_RATIO * mean;
       this.#meanLatency[t] = mean > 0 ? mean * (1 - LATENCY_ALPHA) + ms * LATENCY_ALPHA : ms;
     }
-    if (this.#pending[t]! < 1) return;
+    if (onTime && this.#forgetOnTime) {
+      this.#freshAt[t] = now;
+      this.#pending[t] = 0;
+      this.#pendingStarts[t] = 0;
+      return;
+    }
+    // Attempts picked before the last on-time success were already let go.
+    if (outcome.startedAt < this.#freshAt[t]! || this.#pending[t]! < 1) return;
     this.#pending[t]! -= 1;
     this.#pendingStarts[t] = this.#pending[t]! < 1 ? 0 : this.#pendingStarts[t]! - outcome.startedAt;
   }
@@ -80,7 +109,7 @@ export class InFlightTracker {
     return this.#meanLatency[index]!;
   }
 
-  /** Attempts picked for target `index` that have not finished. */
+  /** Attempts picked for target `index` that have not finished (with `forgetOnTime`: since its last on-time success). */
   pending(index: number): number {
     return this.#pending[index]!;
   }
