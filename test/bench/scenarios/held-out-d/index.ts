@@ -1,0 +1,14 @@
+import type { HeldOutSet } from '../scenario.js';
+import { closeCall } from './close-call.js';
+import { gradualSpike } from './gradual-spike.js';
+import { readOrWrite } from './read-or-write.js';
+import { slowAndFailing } from './slow-and-failing.js';
+import { staggeredOutages } from './staggered-outages.js';
+
+/** Set D with its history. */
+export const heldOutD: HeldOutSet = {
+  label: 'D',
+  history:
+    "Written after `adaptive`'s prompt bands and its `forgetOnTime` change were built (with sets A, B and C as checks), before any tuning that looks at it; no strategy has been changed after seeing its figures. D1 checks the prompt bands where the answer's length matters as much as the prompt's (bands are by prompt length only).",
+  scenarios: [readOrWrite, gradualSpike, staggeredOutages, slowAndFailing, closeCall],
+};
