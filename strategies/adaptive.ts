@@ -95,11 +95,11 @@ export interface AdaptiveOptions {
    */
   readonly revisitMs?: number;
   /**
-   * Prompt lengths (input tokens, ascending) at which a new band starts. A target's speed ratio
-   * is learned per band as well as overall, so a target that is quick on short prompts and slow
-   * on long ones (a fast first token, a slow prefill) is told apart by the prompt at hand. Each
-   * band's ratio leans on the target's overall one, by as much as the target's bands have been
-   * seen to agree (see the strategy's description). `[]` learns one ratio per target.
+   * Prompt lengths (input tokens, ascending) at which a new band starts. Besides its overall
+   * speed ratio, a target learns a factor per band, so a target that is quick on short prompts
+   * and slow on long ones (a fast first token, a slow prefill) is told apart by the prompt at
+   * hand. A band's factor leans toward 1 by as much as the target's bands have been seen to agree
+   * (see the strategy's description). `[]` learns one ratio per target.
    * @default [512, 2048, 8192, 32768] (five bands)
    */
   readonly bandEdges?: readonly number[];
@@ -396,8 +396,8 @@ class Adaptive implements Strategy {
       const n = this.#n[t]! * keep + PRIOR_WEIGHT;
       const advantage = (this.#rest[t]! * keep + restMean) / n;
       const restVariance = Math.max((this.#restSquares[t]! * keep + restSecond) / n - advantage ** 2, 0);
-      // The ratio × this prompt's band factor (shrunk toward 1, normalised to a mean of 1). Band
-      // sums are read as of the target's last outcome: a shape does not fade with idle time.
+      // The ratio × this prompt's band factor (#bandShape, inline for the pick budget). Band sums
+      // are read as of the target's last outcome: a shape does not fade with idle time.
       const b = t * bands + band;
       const bandPrior = this.#bandPrior[t]!;
       const bandRatio =
@@ -458,15 +458,9 @@ class Adaptive implements Strategy {
     const now = this.#clock.now();
     const elapsed = now - this.#stamp[t]!;
     const timeKeep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
-    // The target's current factor for this prompt's band (1 when no band differs yet).
-    let shape = 1;
+    const shape = this.#bandShape(t, this.#sizedBand);
     if (tellsSpeed) {
       const speedN = this.#speedN[t]!;
-      const b = t * this.#bands + this.#sizedBand;
-      const bandPrior = this.#bandPrior[t]!;
-      shape =
-        ((this.#bandFactor[b]! + bandPrior) * (this.#speedN[t]! + bandPrior)) /
-        ((this.#bandN[b]! + bandPrior) * (this.#factorSum[t]! + bandPrior));
       // The baseline learns a typical target, not the traffic mix: each latency divided by its
       // target's current speed ratio. Otherwise the baseline, and with it every target's ratio,
       // would shift whenever traffic moves from a fast target to a slow one.
@@ -567,11 +561,7 @@ class Adaptive implements Strategy {
       const n = this.#n[t]! * keep + PRIOR_WEIGHT;
       const advantage = (this.#rest[t]! * keep + restMean) / n;
       const restVariance = Math.max((this.#restSquares[t]! * keep + restSecond) / n - advantage ** 2, 0);
-      const b = t * this.#bands + band;
-      const bandPrior = this.#bandPrior[t]!;
-      const bandRatio =
-        (ratio * (this.#bandFactor[b]! + bandPrior) * (this.#speedN[t]! + bandPrior)) /
-        ((this.#bandN[b]! + bandPrior) * (this.#factorSum[t]! + bandPrior));
+      const bandRatio = ratio * this.#bandShape(t, band);
       const latency = Math.min(baseLatency * bandRatio, 0);
       const rest = baseRest + advantage;
       const spread = Math.sqrt((baseLatency * baseLatency * ratioVariance) / speedN + restVariance / n);
@@ -609,6 +599,20 @@ class Adaptive implements Strategy {
     x[1] = this.#sizedInput / 1000;
     x[2] = (request.maxOutputTokens ?? 0) / 1000;
     this.#sizedBand = bandOf(this.#sizedInput, this.#settings.bandEdges);
+  }
+
+  /**
+   * Target `t`'s factor for prompt band `band`: its discounted factors there with a prior of 1
+   * worth `#bandPrior[t]` outcomes, over the mean of all its factors (likewise shrunk), so that
+   * factors average 1. #choose computes the same inline (the pick budget).
+   */
+  #bandShape(t: number, band: number): number {
+    const b = t * this.#bands + band;
+    const prior = this.#bandPrior[t]!;
+    return (
+      ((this.#bandFactor[b]! + prior) * (this.#speedN[t]! + prior)) /
+      ((this.#bandN[b]! + prior) * (this.#factorSum[t]! + prior))
+    );
   }
 
   /** A band's prompt lengths, for notes: `prompts of 512–2048 tokens`. */
