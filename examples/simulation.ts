@@ -71,6 +71,8 @@ const strategies: (string | LabStrategy)[] = [
   'response-time',
   'adaptive',
   'intelligent',
+  // The oracle learning of every change 5 s late: what reacting that late costs, at best.
+  oracle({ lagMs: 5_000, name: 'oracle +5 s' }),
   oracle(),
 ];
 const seeds = [1, 2, 3];

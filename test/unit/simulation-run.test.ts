@@ -304,6 +304,24 @@ describe('oracle', () => {
     expect(oracle().create(providers)(init).pick(targets, shortCall).id).toBe('a');
   });
 
+  it('lagMs: sees phases and prices as they were that long ago (load as it is)', () => {
+    // b is the better one until it becomes 20× slower at 10 s.
+    const specs = [provider('a', 600), provider('b', 200, { phases: [{ from: 10_000, latencyFactor: 20 }] })];
+    const { providers, targets, init } = labOf(specs);
+    const pickAt = (lagMs: number, now: number) =>
+      oracle({ lagMs }).create(providers)(init).pick(targets, fakeContext({ now })).id;
+    expect(pickAt(0, 12_000)).toBe('a');
+    expect(pickAt(5_000, 12_000)).toBe('b'); // still sees 7 s: before the slowdown
+    expect(pickAt(5_000, 15_000)).toBe('a');
+    expect(pickAt(5_000, 1_000)).toBe('b'); // before the run starts it sees the start
+    expect(
+      providers[1]!.expected({ inputTokens: 100, outputTokens: 10 }, 12_000, 5_000).latencyMs,
+    ).toBeLessThan(providers[1]!.expected({ inputTokens: 100, outputTokens: 10 }, 12_000).latencyMs / 10);
+    for (const lagMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => oracle({ lagMs })).toThrow(/^oracle: lagMs: expected a finite number of ms >= 0, got /);
+    }
+  });
+
   it('routes to the truly best provider through the router', async () => {
     const result = await simulate(small({ strategy: oracle() }));
     expect(result.strategy).toBe('oracle');

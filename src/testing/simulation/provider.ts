@@ -141,12 +141,15 @@ export class SimulatedProvider implements Adapter {
   /**
    * What this provider would do with a call of this size at `now`, given its current load: the
    * noise-free latency, TTFT, failure probability and cost. The oracle routes on it.
+   * @param asOf when to read the phases (speed, failure rate, state) and prices: `now` by default,
+   * earlier for an oracle that learns of changes late; load and the RPM window are read at `now`.
    */
   expected(
     size: { readonly inputTokens: number; readonly outputTokens: number },
     now: number,
+    asOf = now,
   ): ProviderExpectation {
-    const conditions = conditionsAt(this.spec, now);
+    const conditions = conditionsAt(this.spec, asOf);
     const { firstTokenMs, totalMs } = this.#meanLatency(
       size.inputTokens,
       size.outputTokens,
@@ -155,7 +158,7 @@ export class SimulatedProvider implements Adapter {
     );
     const failureProbability =
       conditions.state === 'outage' || this.#rpmRetryAfter(now) !== undefined ? 1 : conditions.errorRate;
-    const price = this.priceAt(now);
+    const price = this.priceAt(asOf);
     return {
       latencyMs: totalMs,
       ttftMs: firstTokenMs,
