@@ -166,6 +166,34 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(strategy.describe!(targets, ctx())[0]!.note).toMatch(/load \d+\.\d\d/);
   });
 
+  it('lateAfter: an answer on time lets go of the attempts still hanging from before it', () => {
+    const targets = fakeTargets(2);
+    const clock = new ManualClock(0);
+    // The overdue tracker off: only the in-flight silence is read here.
+    const strategy = adaptive({ exploration: 0, revisitMs: 0, overdueAfter: 0 })(
+      fakeInit(targets, { clock }),
+    );
+    const [a, b] = targets as [TargetView, TargetView];
+    const ctx = () => fakeContext({ now: clock.now() });
+    for (let i = 0; i < 20; i++) {
+      for (const t of [a, b]) strategy.observe!(fakeOutcome(t, { latencyMs: t === a ? 500 : 700 }));
+      clock.advance(100);
+    }
+    const loadOfA = () =>
+      Number(/load (\d+\.\d\d)/.exec(strategy.describe!(targets, ctx())[0]!.note ?? '')?.[1]);
+    for (let i = 0; i < 4; i++) strategy.pick([a], ctx()); // four attempts on a hang (a slow spell)
+    clock.advance(3_000);
+    expect(loadOfA()).toBeGreaterThan(3);
+    // The spell ends: a probe answers in 400 ms, on time; the four old attempts still hang.
+    const probeAt = clock.now();
+    strategy.pick([a], ctx());
+    clock.advance(400);
+    strategy.observe!(fakeOutcome(a, { latencyMs: 400, startedAt: probeAt }));
+    clock.advance(1_500);
+    // Still counting the four, 1.5 s of silence would read as 1.5 × 4 / (0.5 × 3) = 4× late (3.7 faded).
+    expect(loadOfA()).toBe(1);
+  });
+
   it('a failure of an attempt that started before a success already seen counts for less', () => {
     const scoreAfter = (failureStartedAt: number) => {
       const targets = fakeTargets(1);
