@@ -49,6 +49,9 @@ export interface AdaptiveOptions {
    * target's last pick. While a target gets no traffic its estimate fades back toward the
    * average of all targets and its uncertainty grows, so a target that was bad (or down) is
    * sampled again and a recovery is noticed.
+   * Longer memories trade noise for speed at seeing a provider get better: in the lab 60 s took
+   * the main eight from 0.077 to 0.063 regret but left the 21 held-out scenarios level (0.150 →
+   * 0.152: slower on gradual recoveries and on a provider that gets faster), so 20 s stays.
    * @default 20_000
    */
   readonly halfLifeMs?: number;
