@@ -414,6 +414,20 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(longLatencyOfA() / before).toBeGreaterThan(1.25);
   });
 
+  it('describe names the prompt band: under the first edge, between two, past the last, or all prompts', () => {
+    const targets = fakeTargets(1);
+    const note = (bandEdges: readonly number[] | undefined, tokens: number) => {
+      const strategy = adaptive(bandEdges === undefined ? {} : { bandEdges })(fakeInit(targets));
+      const request: CompletionRequest = { messages: [{ role: 'user', content: 'x'.repeat(tokens * 4) }] };
+      strategy.observe!({ ...fakeOutcome(targets[0]!, { latencyMs: 1_000 }), request });
+      return strategy.describe!(targets, { ...fakeContext(), request })[0]!.note;
+    };
+    expect(note(undefined, 100)).toContain('in prompts under 512 tokens');
+    expect(note(undefined, 1_000)).toContain('in prompts of 512–2048 tokens');
+    expect(note(undefined, 50_000)).toContain('in prompts of 32768+ tokens');
+    expect(note([], 50_000)).toContain('in all prompts');
+  });
+
   it("a band seen a few times leans on the target's overall ratio while its bands agree", () => {
     // b is 2× slower than a on every prompt length (both ±20%). Its short-prompt band is seen twice,
     // both times 25% slower than usual: noise, given how alike b's other bands are.

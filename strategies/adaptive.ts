@@ -461,7 +461,8 @@ class Adaptive implements Strategy {
     const now = this.#clock.now();
     const elapsed = now - this.#stamp[t]!;
     const timeKeep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
-    const shape = this.#bandShape(t, this.#sizedBand);
+    // This prompt band's factor: the outcome's ratio is split into it and the target's level.
+    const shape = tellsSpeed ? this.#bandShape(t, this.#sizedBand) : 1;
     if (tellsSpeed) {
       const speedN = this.#speedN[t]!;
       // The baseline learns a typical target, not the traffic mix: each latency divided by its

@@ -1,9 +1,8 @@
 import type { AttemptOutcome } from '../../src/index.js';
+import { isOnTime } from './on-time.js';
 
 /** Weight of a new success in the running mean of a target's latency. */
 const LATENCY_ALPHA = 0.05;
-/** A success within this multiple of the target's mean latency is on time (see `forgetOnTime`). */
-const ON_TIME_RATIO = 2;
 
 /** Options of {@link InFlightTracker}. */
 export interface InFlightTrackerOptions {
@@ -79,7 +78,7 @@ export class InFlightTracker {
     if (outcome.ok) {
       const ms = Math.max(0, outcome.latencyMs);
       const mean = this.#meanLatency[t]!;
-      onTime = mean > 0 && ms <= ON_TIME_RATIO * mean;
+      onTime = isOnTime(ms, mean);
       this.#meanLatency[t] = mean > 0 ? mean * (1 - LATENCY_ALPHA) + ms * LATENCY_ALPHA : ms;
     }
     if (onTime && this.#forgetOnTime) {

@@ -1,5 +1,6 @@
 import type { AttemptOutcome, CompletionRequest } from '../../src/index.js';
 import { standardNormalCdf } from './normal.js';
+import { isOnTime } from './on-time.js';
 import { PendingRing } from './pending-ring.js';
 
 /**
@@ -8,8 +9,6 @@ import { PendingRing } from './pending-ring.js';
  * as evidence early (tuned in the routing lab; 0.35–0.7 reacted later to a slow spike).
  */
 const SPREAD = 1;
-/** A success within this multiple of its prediction marks its start as fresh (see {@link OverdueTracker}). */
-const ON_TIME_RATIO = 2;
 /** Bisection steps of {@link OverdueTracker.slowdown}: a precision of about 1e-6 on log s. */
 const STEPS = 24;
 
@@ -40,7 +39,7 @@ const STEPS = 24;
 export class OverdueTracker {
   readonly #evidence: number;
   readonly #pending: PendingRing[];
-  /** Start time of the latest attempt that succeeded within `ON_TIME_RATIO` × its prediction. */
+  /** Start time of the latest attempt that succeeded on time (`isOnTime` against its prediction). */
   readonly #fresh: Float64Array;
   /** Scratch buffer of {@link slowdown}: log(age / expected) of each counted attempt. */
   readonly #logs: number[] = [];
@@ -69,7 +68,7 @@ export class OverdueTracker {
     const slot = ring.remove(outcome.request, outcome.startedAt);
     if (slot < 0) return;
     const startedAt = ring.startedAt[slot]!;
-    const onTime = outcome.ok && outcome.latencyMs <= ON_TIME_RATIO * ring.expectedMs[slot]!;
+    const onTime = outcome.ok && isOnTime(outcome.latencyMs, ring.expectedMs[slot]!);
     if (onTime && startedAt > this.#fresh[t]!) this.#fresh[t] = startedAt;
   }
 
