@@ -545,6 +545,13 @@ export class Router extends SafeEmitter {
               target: target.id,
               onFirstContent: (at) => {
                 ttftMs = at - startedAt;
+                call.strategy.observeFirstToken?.({
+                  target,
+                  request: call.request,
+                  startedAt,
+                  ttftMs,
+                  attempt,
+                });
                 if (this.has('stream:first-token')) {
                   this.emit('stream:first-token', {
                     requestId: call.id,

@@ -621,6 +621,66 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(callsStuckBeforeLeaving(blind, targets, clock, ask)).toHaveLength(30);
   });
 
+  it('a stream whose first token is late is news long before the attempt ends; one whose first token came is not', () => {
+    const ask = (): CompletionRequest => ({
+      messages: [{ role: 'user', content: 'hi' }],
+      maxOutputTokens: 500,
+    });
+    /** a: 200 ms to the first token of a 2 s answer; b: 300 ms of 2.6 s. Then a's streams hang. */
+    const picksBeforeLeaving = (stream: boolean, firstTokenAfterMs?: number) => {
+      const targets = fakeTargets(2);
+      const [a, b] = targets as [FakeTarget, FakeTarget];
+      const clock = new ManualClock(0);
+      const strategy = adaptive({ exploration: 0, lateAfter: 0, revisitMs: 0 })(fakeInit(targets, { clock }));
+      const random = createSeededRandom(1);
+      const ctx = (r: CompletionRequest) => ({ request: r, stream, attempt: 1, now: clock.now(), random });
+      for (let i = 0; i < 20; i++) {
+        for (const t of [a, b]) {
+          const r = ask();
+          const startedAt = clock.now();
+          strategy.pick([t, t], ctx(r));
+          const ttftMs = t === a ? 200 : 300;
+          if (stream) strategy.observeFirstToken!({ target: t, request: r, startedAt, ttftMs, attempt: 1 });
+          strategy.observe!({
+            ...fakeOutcome(t, { latencyMs: t === a ? 2_000 : 2_600 }),
+            request: r,
+            startedAt,
+            stream,
+            ...(stream ? { ttftMs } : {}),
+          });
+        }
+      }
+      const started: Array<[CompletionRequest, number]> = [];
+      for (let picks = 0; picks < 60; picks++) {
+        const r = ask();
+        if (strategy.pick(targets, ctx(r)).id === b.id) return picks;
+        started.push([r, clock.now()]);
+        clock.advance(50);
+        if (firstTokenAfterMs === undefined) continue;
+        for (const [request, startedAt] of started) {
+          if (clock.now() - startedAt === firstTokenAfterMs) {
+            strategy.observeFirstToken!({
+              target: a,
+              request,
+              startedAt,
+              ttftMs: firstTokenAfterMs,
+              attempt: 1,
+            });
+          }
+        }
+      }
+      return 60;
+    };
+    const streams = picksBeforeLeaving(true);
+    const completions = picksBeforeLeaving(false);
+    // No first token after 3 × 200 ms: left within about a second of streams, where completions
+    // wait for their 2 s to pass.
+    expect(streams).toBeLessThanOrEqual(20);
+    expect(completions).toBeGreaterThanOrEqual(streams + 10);
+    // First tokens on time: the streams are judged on their whole 2 s, like completions.
+    expect(picksBeforeLeaving(true, 200)).toBeGreaterThanOrEqual(completions - 2);
+  });
+
   it('an outcome counts from when its attempt started: calls that ran through a spike weigh little after it', () => {
     const targets = fakeTargets(2);
     const clock = new ManualClock(0);

@@ -5,6 +5,7 @@ import {
   type CompletionRequest,
   countsAgainstHealth,
   estimateInputTokens,
+  type FirstTokenOutcome,
   type PickContext,
   type ResolvedUtilityWeights,
   resolveUtilityWeights,
@@ -19,6 +20,7 @@ import {
 import { checkNonNegative } from './checks.js';
 import { leastBusy } from './least-busy.js';
 import { bandOf, bandPriorWeight } from './predictors/bands.js';
+import { FirstTokenShare } from './predictors/first-token.js';
 import { InFlightTracker } from './predictors/in-flight.js';
 import { standardNormalQuantile } from './predictors/normal.js';
 import { OnlineRidge } from './predictors/online-ridge.js';
@@ -86,7 +88,10 @@ export interface AdaptiveOptions {
    * it was picked (the shared baseline × the target's speed ratio, × load): when more than
    * `overdueAfter` of a target's pending attempts should have finished by now and none has, its
    * latency part is scaled by the slowdown that explains the silence (see `OverdueTracker`).
-   * 0 turns it off.
+   * A stream is judged first by its first token (reported through `observeFirstToken`), due at
+   * the share of the attempt that the target's streams spend before their first token (learned
+   * per target from the prompt and output cap, after 5 streams): a slowdown shows within about
+   * three times-to-first-token, not after a whole answer. 0 turns it off.
    * @default 3
    */
   readonly overdueAfter?: number;
@@ -150,7 +155,8 @@ export interface AdaptiveOptions {
  *   (for speed, the overall ratio's). A pick draws one sample per candidate (scaled by
  *   `exploration`) around `baseline latency × the band's speed ratio + baseline failure part +
  *   failure advantage`, with the latency part multiplied by the load factor `1 + loadPenalty × inFlight`
- *   and by the in-flight slowdown (`lateAfter`, `overdueAfter`), and takes the highest.
+ *   and by the in-flight slowdown (`lateAfter`, `overdueAfter`: for a stream, until its first
+ *   token comes, against when that token is due), and takes the highest.
  * - Targets never observed are tried first (one at a time: an untried target that already has
  *   an attempt in flight waits for its outcome).
  * - A candidate not picked for `revisitMs` is picked once (a probe).
@@ -321,6 +327,8 @@ class Adaptive implements Strategy {
   #sizedBand = 0;
   readonly #inFlight: InFlightTracker;
   readonly #overdue: OverdueTracker;
+  /** When a stream's first token is due, as a share of its expected latency. */
+  readonly #firstToken: FirstTokenShare;
   /** Expected latency in ms of the last pick's target (for the overdue tracker), 0 if unknown. */
   #pickedLatencyMs = 0;
   /** Running mean utility of a successful attempt: what a fallback after a failure is worth. */
@@ -352,16 +360,32 @@ class Adaptive implements Strategy {
     // A recovered target's on-time answer lets go of attempts still hanging from its slow spell.
     this.#inFlight = new InFlightTracker(n, settings.lateAfter, { forgetOnTime: true });
     this.#overdue = new OverdueTracker(n, settings.overdueAfter);
+    this.#firstToken = new FirstTokenShare(n);
   }
 
   pick(candidates: readonly TargetView[], context: PickContext): TargetView {
     this.#pickedLatencyMs = 0;
     const picked = this.#choose(candidates, context);
     this.#inFlight.picked(picked.index, context.now);
-    if (this.#pickedLatencyMs > 0 && this.#speedN[picked.index]! >= OVERDUE_MIN_WEIGHT) {
-      this.#overdue.picked(picked.index, context.request, context.now, this.#pickedLatencyMs);
+    const t = picked.index;
+    if (this.#pickedLatencyMs > 0 && this.#speedN[t]! >= OVERDUE_MIN_WEIGHT) {
+      // A stream is judged first by when its first token comes (#choose sized the request).
+      const cap = context.request.maxOutputTokens ?? picked.config.maxOutputTokens ?? 0;
+      const share = context.stream ? this.#firstToken.share(t, this.#sizedInput, cap) : 0;
+      this.#overdue.picked(
+        t,
+        context.request,
+        context.now,
+        this.#pickedLatencyMs,
+        this.#pickedLatencyMs * share,
+      );
     }
     return picked;
+  }
+
+  /** A stream's first token: its attempt is now judged on its whole expected latency. */
+  observeFirstToken(event: FirstTokenOutcome): void {
+    this.#overdue.firstToken(event);
   }
 
   #choose(candidates: readonly TargetView[], context: PickContext): TargetView {
@@ -443,6 +467,7 @@ class Adaptive implements Strategy {
     let rest = 0;
     if (outcome.ok) {
       this.#learnSuccess(outcome, total);
+      this.#firstToken.observe(outcome, this.#sizedInput);
     } else {
       const { attempt, maxAttempts } = outcome;
       const last = attempt === undefined || maxAttempts === undefined || attempt >= maxAttempts;

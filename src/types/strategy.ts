@@ -60,6 +60,23 @@ export interface AttemptOutcome {
   readonly costUsd?: number;
 }
 
+/**
+ * The first content of a streamed attempt, reported to {@link Strategy.observeFirstToken} while
+ * the attempt is still running: the earliest sign of how fast the target is now.
+ */
+export interface FirstTokenOutcome {
+  /** The target that runs the attempt. */
+  readonly target: TargetView;
+  /** The call's request (the same object later given to {@link Strategy.observe}). */
+  readonly request: CompletionRequest;
+  /** Clock time at which the attempt started. */
+  readonly startedAt: number;
+  /** Time from the attempt's start to its first content event, in ms. */
+  readonly ttftMs: number;
+  /** 1-based attempt number of the call. */
+  readonly attempt: number;
+}
+
 /** One candidate's score in a routing decision, for the `route` event. */
 export interface CandidateScore {
   /** Target id. */
@@ -83,6 +100,12 @@ export interface Strategy {
   pick(candidates: readonly TargetView[], context: PickContext): TargetView;
   /** Learns from the outcome of an attempt. */
   observe?(outcome: AttemptOutcome): void;
+  /**
+   * Learns from the first content of a streamed attempt, before its outcome: a stream that has
+   * not started to answer long after it should have is news of a slowdown seconds before the
+   * attempt ends. Called at most once per attempt, always before that attempt's `observe`.
+   */
+  observeFirstToken?(event: FirstTokenOutcome): void;
   /** Scores every candidate; called only when someone listens to the `route` event. */
   describe?(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[];
 }

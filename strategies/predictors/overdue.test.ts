@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CompletionRequest } from '../../src/index.js';
 import { fakeOutcome, fakeTargets } from '../../test/helpers/fake-targets.js';
+import { standardNormalQuantile } from './normal.js';
 import { OverdueTracker } from './overdue.js';
 
 const req = (): CompletionRequest => ({ messages: [{ role: 'user', content: 'hi' }] });
@@ -67,6 +68,34 @@ describe('OverdueTracker', () => {
     expect(tracker.slowdown(0, 10_000)).toBeGreaterThan(1);
   });
 
+  it('judges a stream against its first token until that token comes, then against the whole attempt', () => {
+    const streams = Array.from({ length: 10 }, () => req());
+    const tracker = new OverdueTracker(1, 2);
+    for (const r of streams) tracker.picked(0, r, 0, 4_000, 500);
+    const plain = new OverdueTracker(1, 2);
+    for (const r of streams) plain.picked(0, r, 0, 4_000);
+    // At 1.5 s no first token has come (3× its 500 ms): a slowdown, where the whole attempt
+    // (4 s) is young and says nothing yet.
+    expect(plain.slowdown(0, 1_500)).toBe(1);
+    expect(tracker.slowdown(0, 1_500)).toBeCloseTo(3 * Math.exp(0.841621), 3);
+    // Every first token arrives: the attempts are judged against their 4 s again.
+    for (const r of streams)
+      tracker.firstToken({ target: a!, request: r, startedAt: 0, ttftMs: 1_400, attempt: 1 });
+    expect(tracker.slowdown(0, 1_500)).toBe(1);
+    expect(tracker.slowdown(0, 12_000)).toBeCloseTo(plain.slowdown(0, 12_000), 9);
+    // A first token of an attempt the tracker does not know changes nothing.
+    tracker.firstToken({ target: a!, request: req(), startedAt: 0, ttftMs: 10, attempt: 1 });
+    expect(tracker.pending(0)).toBe(10);
+  });
+
+  it('ignores a first-token expectation that is not below the whole latency', () => {
+    const tracker = new OverdueTracker(1, 2);
+    for (let i = 0; i < 10; i++) tracker.picked(0, req(), 0, 1_000, 2_000);
+    for (let i = 0; i < 10; i++) tracker.picked(0, req(), 0, 1_000, Number.POSITIVE_INFINITY);
+    // All 20 judged on their 1 s (judged on 2 s they would read about half as slow).
+    expect(tracker.slowdown(0, 500)).toBeCloseTo(expectedSlowdown(20, 500, 1_000), 3);
+  });
+
   it('tolerates an index outside the targets', () => {
     const tracker = new OverdueTracker(1, 2);
     const [, , c] = fakeTargets(3);
@@ -76,6 +105,12 @@ describe('OverdueTracker', () => {
     expect(tracker.slowdown(5, 10_000)).toBe(1);
   });
 });
+
+/** The slowdown `s` at which `count` attempts of age `age`, each expected in `expected`, have 2 expected done. */
+function expectedSlowdown(count: number, age: number, expected: number): number {
+  // count·Φ(ln(age / (s·expected))) = 2 ⇒ s = (age / expected)·exp(−Φ⁻¹(2 / count)).
+  return (age / expected) * Math.exp(-standardNormalQuantile(2 / count));
+}
 
 describe('OverdueTracker memory', () => {
   it('keeps at most 256 pending attempts per target when outcomes never come', () => {

@@ -1,4 +1,4 @@
-import type { AttemptOutcome, CompletionRequest } from '../../src/index.js';
+import type { AttemptOutcome, CompletionRequest, FirstTokenOutcome } from '../../src/index.js';
 import { standardNormalCdf } from './normal.js';
 import { isOnTime } from './on-time.js';
 import { PendingRing } from './pending-ring.js';
@@ -54,10 +54,22 @@ export class OverdueTracker {
     this.#fresh = new Float64Array(targetCount).fill(Number.NEGATIVE_INFINITY);
   }
 
-  /** Records an attempt on target `index` started at `now`, predicted to take `expectedMs`. */
-  picked(index: number, request: CompletionRequest, now: number, expectedMs: number): void {
+  /**
+   * Records an attempt on target `index` started at `now`, predicted to take `expectedMs`; for a
+   * stream, `firstTokenMs` (> 0) is when its first token is expected: until {@link firstToken}
+   * reports it, the attempt is judged against that, much sooner.
+   */
+  picked(index: number, request: CompletionRequest, now: number, expectedMs: number, firstTokenMs = 0): void {
     if (this.#evidence === 0 || !(expectedMs > 0) || !Number.isFinite(expectedMs)) return;
-    this.#pending[index]?.push(request, now, expectedMs);
+    const first = firstTokenMs > 0 && firstTokenMs < expectedMs ? firstTokenMs : 0;
+    this.#pending[index]?.push(request, now, expectedMs, first);
+  }
+
+  /** Records the first token of a streamed attempt: from now on it is judged against its whole latency. */
+  firstToken(event: FirstTokenOutcome): void {
+    const ring = this.#pending[event.target.index];
+    const slot = ring?.find(event.request, event.startedAt) ?? -1;
+    if (slot >= 0) ring!.firstTokenMs[slot] = 0;
   }
 
   /** Records the end of an attempt (any outcome). */
@@ -97,7 +109,8 @@ export class OverdueTracker {
       if (ring.requests[slot] === undefined) continue;
       const startedAt = ring.startedAt[slot]!;
       if (startedAt <= fresh || now <= startedAt) continue;
-      const value = Math.log((now - startedAt) / ring.expectedMs[slot]!);
+      const first = ring.firstTokenMs[slot]!;
+      const value = Math.log((now - startedAt) / (first > 0 ? first : ring.expectedMs[slot]!));
       logs[count++] = value;
       if (value > top) top = value;
     }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type Adapter, type AdapterStreamPart, Router, SwitchyardError, systemClock } from '../../index.js';
+import {
+  type Adapter,
+  type AdapterStreamPart,
+  Router,
+  type Strategy,
+  SwitchyardError,
+  systemClock,
+} from '../../index.js';
 import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
 import { ask, first, recordEvents, rejectionOf, targetsOf } from '../helpers/calls.js';
 
@@ -38,6 +45,32 @@ describe('router.stream', () => {
     expect(seen[3].response).toBe(res);
     expect(events.find(([n]) => n === 'stream:first-token')?.[1]).toMatchObject({ target: 'a', ttftMs: 5 });
     expect(events.find(([n]) => n === 'attempt:success')?.[1]).toMatchObject({ ttftMs: 5, durationMs: 15 });
+  });
+
+  it("tells the strategy of each attempt's first token, before its outcome", async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter(() => ({ error: { status: 503 } }));
+    const b = new MockAdapter(() => ({ stream: ['x', 'y'], chunkDelayMs: 7 }));
+    const log: string[] = [];
+    const strategy: Strategy = {
+      name: 'spy',
+      pick: (candidates, context) => candidates[(context.attempt - 1) % candidates.length]!,
+      observe: (o) => log.push(`observe ${o.target.id} ${o.ok} ttft=${String(o.ttftMs)}`),
+      observeFirstToken: (e) =>
+        log.push(`first ${e.target.id} attempt=${e.attempt} ttft=${e.ttftMs} started=${e.startedAt}`),
+    };
+    const router = new Router({ targets: targetsOf({ a, b }), strategy, clock });
+    const stream = router.stream(ask());
+    await clock.run(drain(stream));
+    expect(log).toEqual([
+      'observe a false ttft=undefined',
+      'first b attempt=2 ttft=7 started=0',
+      'observe b true ttft=7',
+    ]);
+    // A completion has no first token to report.
+    log.length = 0;
+    await clock.run(router.complete(ask()));
+    expect(log).toEqual(['observe a false ttft=undefined', 'observe b true ttft=undefined']);
   });
 
   it('falls back when the failure comes before the first content', async () => {
