@@ -2,6 +2,7 @@ import { AttemptOptions, adapterRequestFor, linkedController } from './adapter-c
 import { sleep, systemClock } from './clock.js';
 import { countsAgainstHealth, fallsBack, isRetryableKind } from './errors/error-kind.js';
 import { errorFromException } from './errors/http.js';
+import { redactSecrets, sanitizeError } from './errors/redact.js';
 import { isSwitchyardError, SwitchyardError } from './errors/switchyard-error.js';
 import { type AttemptStartEvent, SafeEmitter } from './events.js';
 import { costOf } from './pricing.js';
@@ -24,7 +25,7 @@ import { TargetRuntime } from './target-runtime.js';
 import type { Clock, RandomSource } from './types/clock.js';
 import type { CompletionRequest } from './types/request.js';
 import type { AdapterResponse, AttemptRecord, CompletionResponse, Warning } from './types/response.js';
-import type { PickContext, Strategy } from './types/strategy.js';
+import type { AttemptOutcome, FirstTokenOutcome, PickContext, Strategy } from './types/strategy.js';
 import type { TargetView } from './types/target.js';
 import { textOf, toolCallsOf } from './util/content.js';
 import { describeNeeds, needsOf, type RequestNeeds, servable } from './util/request-needs.js';
@@ -545,13 +546,7 @@ export class Router extends SafeEmitter {
               target: target.id,
               onFirstContent: (at) => {
                 ttftMs = at - startedAt;
-                call.strategy.observeFirstToken?.({
-                  target,
-                  request: call.request,
-                  startedAt,
-                  ttftMs,
-                  attempt,
-                });
+                tellFirstToken(call.strategy, { target, request: call.request, startedAt, ttftMs, attempt });
                 if (this.has('stream:first-token')) {
                   this.emit('stream:first-token', {
                     requestId: call.id,
@@ -585,7 +580,7 @@ export class Router extends SafeEmitter {
       }
     }
     const costUsd = target.price === undefined ? undefined : costOf(result.usage, target.price);
-    call.strategy.observe?.({
+    tellOutcome(call.strategy, {
       target,
       request: call.request,
       stream: call.stream,
@@ -660,7 +655,7 @@ export class Router extends SafeEmitter {
         this.#breaker.releaseProbe(state.breaker);
       }
     }
-    call.strategy.observe?.({
+    tellOutcome(call.strategy, {
       target,
       request: call.request,
       stream: call.stream,
@@ -696,6 +691,37 @@ export class Router extends SafeEmitter {
     const error = isSwitchyardError(thrown) ? thrown : errorFromException(thrown, { target: target.id });
     return error.target === undefined ? error.with({ target: target.id }) : error;
   }
+}
+
+// A learning hook that throws is a bug in the strategy, not a failure of the target: the call
+// fails with a `config` error naming the strategy and the hook (a kind that is neither retried
+// nor counted against the target's health).
+
+/** Reports an attempt's outcome to the strategy. */
+function tellOutcome(strategy: Strategy, outcome: AttemptOutcome): void {
+  try {
+    strategy.observe?.(outcome);
+  } catch (thrown) {
+    throw hookError(strategy, 'observe', thrown);
+  }
+}
+
+/** Reports a streamed attempt's first token to the strategy. */
+function tellFirstToken(strategy: Strategy, event: FirstTokenOutcome): void {
+  try {
+    strategy.observeFirstToken?.(event);
+  } catch (thrown) {
+    throw hookError(strategy, 'observeFirstToken', thrown);
+  }
+}
+
+function hookError(strategy: Strategy, hook: string, thrown: unknown): SwitchyardError {
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return new SwitchyardError(
+    'config',
+    `strategy '${strategy.name}' threw in ${hook}: ${redactSecrets(message)}`,
+    { retryable: false, cause: sanitizeError(thrown) },
+  );
 }
 
 /** The fields every `attempt:*` event carries. */

@@ -100,8 +100,9 @@ export async function consumeStream(
           continue; // unknown parts from newer adapters are ignored
       }
       if (!started) {
-        started = true;
+        // Before `started`: if the callback throws, nothing has been sent yet.
         ctx.onFirstContent(clock.now());
+        started = true;
       }
       sink.push(part);
     }

@@ -48,6 +48,56 @@ describe('targets, aliases and strategies', () => {
     expect(error.message).toMatch(/request\.strategy: unknown strategy 'missing'; registered: .*last/);
   });
 
+  it('a strategy whose learning hook throws fails the call with a config error: no fallback, no blame on the target', async () => {
+    const throwing = (hook: 'observe' | 'observeFirstToken', failing = false) => {
+      const a = new MockAdapter(() => (failing ? { error: { status: 503 } } : { text: 'a', stream: ['a'] }));
+      const b = echo('b');
+      const router = new Router({
+        targets: [
+          { id: 'a', adapter: a, model: 'm' },
+          { id: 'b', adapter: b, model: 'm' },
+        ],
+        strategy: {
+          name: 'buggy',
+          pick: (c) => c[0]!,
+          [hook]: () => {
+            throw new Error('bad index; key sk-abcdefghijklmnopqrstuvwxyz0123');
+          },
+        },
+        breaker: { failureThreshold: 1 },
+      });
+      const events = recordEvents(router);
+      return { router, a, b, ejected: () => events.filter(([name]) => name === 'target:ejected').length };
+    };
+    for (const [hook, failing, streamed] of [
+      ['observe', false, false],
+      ['observe', true, false],
+      ['observe', false, true],
+      ['observeFirstToken', false, true],
+    ] as const) {
+      const { router, a, b, ejected } = throwing(hook, failing);
+      const delivered: string[] = [];
+      const error = await rejectionOf(
+        streamed
+          ? (async () => {
+              for await (const part of router.stream(ask()))
+                if (part.type === 'text-delta') delivered.push(part.delta);
+            })()
+          : router.complete(ask()),
+      );
+      expect(error.kind).toBe('config');
+      expect(error.retryable).toBe(false);
+      expect(error.message).toBe(`strategy 'buggy' threw in ${hook}: bad index; key [redacted]`);
+      expect(String((error.cause as Error).stack)).not.toContain('sk-abcdefghij');
+      expect(a.calls).toHaveLength(1);
+      expect(b.calls).toHaveLength(0);
+      // Only the provider's own 503 counts against it (threshold 1), never the strategy's bug.
+      expect(ejected()).toBe(failing ? 1 : 0);
+      // The first token's hook runs before the token is sent: nothing reached the caller.
+      if (hook === 'observeFirstToken') expect(delivered).toEqual([]);
+    }
+  });
+
   it('accepts a Strategy object and a factory, and lets the strategy observe outcomes', async () => {
     const seen: Array<[string, boolean]> = [];
     const observing: Strategy = {
