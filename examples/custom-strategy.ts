@@ -1,6 +1,6 @@
 /**
- * Custom strategies: one registered by name (a factory), one given as an object, and a
- * per-request `strategy` override. No API keys, no network.
+ * Custom strategies: one registered by name (a factory), one given as an object, a per-request
+ * `strategy` override, and one that learns from streams' first tokens. No API keys, no network.
  *
  * Run: npx tsx examples/custom-strategy.ts
  */
@@ -30,6 +30,23 @@ const preferTaggedRegion: Strategy = {
     const tags = request.tags ?? [];
     return candidates.find((t) => tags.includes(String(t.config.metadata?.region))) ?? candidates[0]!;
   },
+};
+
+// 3. A strategy that learns: in a chat UI the wait users feel is the time to the first token.
+//    The router reports it through `observeFirstToken` while the stream still runs; keep a moving
+//    average per target (indexed by `target.index`) and pick the lowest, untried targets first.
+const quickestStart: StrategyFactory = ({ targets }) => {
+  const ttftMs = new Array<number>(targets.length).fill(Number.NaN);
+  return {
+    name: 'quickest-start',
+    pick: (candidates) =>
+      candidates.find((t) => Number.isNaN(ttftMs[t.index]!)) ??
+      candidates.reduce((best, t) => (ttftMs[t.index]! < ttftMs[best.index]! ? t : best)),
+    observeFirstToken: ({ target, ttftMs: ms }) => {
+      const mean = ttftMs[target.index]!;
+      ttftMs[target.index] = Number.isNaN(mean) ? ms : mean + 0.3 * (ms - mean);
+    },
+  };
 };
 
 const echo = (from: string) => new MockAdapter(() => ({ text: `answered by ${from}`, delayMs: 10 }));
@@ -81,6 +98,33 @@ async function main(): Promise<void> {
   // A per-request override: any registered name (built-in or yours) for this one call.
   const overridden = await byRegion.complete({ messages, tags: ['us'], strategy: 'cheapest' });
   console.log(`per-request strategy 'cheapest', tags [us]:`, overridden.text);
+
+  // The learning strategy, on two streaming targets: one starts late but writes fast, one starts
+  // at once and writes slowly (the whole answer takes longer there).
+  const streaming = new Router({
+    targets: [
+      {
+        id: 'late-start',
+        adapter: new MockAdapter(() => ({ delayMs: 60, stream: ['a', 'b', 'c'] })),
+        model: 'm',
+      },
+      {
+        id: 'quick-start',
+        adapter: new MockAdapter(() => ({ stream: ['a', 'b', 'c'], chunkDelayMs: 30 })),
+        model: 'm',
+      },
+    ],
+    strategy: quickestStart,
+  });
+  const served: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const stream = streaming.stream({ messages });
+    for await (const _part of stream) {
+      // a chat UI would render each delta here
+    }
+    served.push((await stream.response).target);
+  }
+  console.log(`strategy 'quickest-start' served: ${served.join(', ')}`);
 }
 
 await main();

@@ -27,6 +27,11 @@ describe('examples', () => {
   it.each([
     ['basic-routing.ts', /call 1: /],
     ['custom-strategy.ts', /cheapest/],
+    // Both tried once, then every stream goes to the target whose first token comes first.
+    [
+      'custom-strategy.ts',
+      /quickest-start' served: late-start, quick-start, quick-start, quick-start, quick-start$/m,
+    ],
     ['streaming.ts', /stream_interrupted/],
     ['events-and-metrics.ts', /p50/],
     ['providers.ts', /requests served by the mock: \{"openai":2,"anthropic":3,"cohere":2\}/],
