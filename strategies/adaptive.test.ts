@@ -52,6 +52,47 @@ function world(count: number, options: AdaptiveOptions = {}, seed = 7) {
   return { targets, clock, strategy, latency, failure, run };
 }
 
+/**
+ * Two targets taught on two kinds of request, 60 rounds each: `a` answers `small` in `ms[0]` and
+ * `large` in `ms[1]`, `b` in `ms[2]` and `ms[3]` (±20%). Returns what it picks and how it
+ * describes `b` for a request, greedy (no exploration, no probes).
+ */
+function taughtOnTwoSizes(
+  options: AdaptiveOptions,
+  small: CompletionRequest,
+  large: CompletionRequest,
+  ms: readonly [number, number, number, number],
+  seed: number,
+) {
+  const targets = fakeTargets(2);
+  const clock = new ManualClock(0);
+  const strategy = adaptive({ exploration: 0, revisitMs: 0, ...options })(fakeInit(targets, { clock }));
+  const [a, b] = targets as [TargetView, TargetView];
+  const noise = createSeededRandom(seed);
+  for (let i = 0; i < 60; i++) {
+    for (const [request, msA, msB] of [
+      [small, ms[0], ms[2]],
+      [large, ms[1], ms[3]],
+    ] as const) {
+      const startedAt = clock.now();
+      strategy.observe!({
+        ...fakeOutcome(a, { latencyMs: msA * (0.8 + 0.4 * noise()), startedAt }),
+        request,
+      });
+      strategy.observe!({
+        ...fakeOutcome(b, { latencyMs: msB * (0.8 + 0.4 * noise()), startedAt }),
+        request,
+      });
+      clock.advance(100);
+    }
+  }
+  const context = (request: CompletionRequest) => ({ ...fakeContext({ now: clock.now() }), request });
+  return {
+    pick: (request: CompletionRequest) => strategy.pick(targets, context(request)).id,
+    noteOfB: (request: CompletionRequest) => strategy.describe!(targets, context(request))[1]!.note,
+  };
+}
+
 describe('adaptive (discounted Thompson sampling)', () => {
   it('is named adaptive', () => {
     expect(world(1).strategy.name).toBe('adaptive');
@@ -338,32 +379,8 @@ describe('adaptive (discounted Thompson sampling)', () => {
     const short = prompt(300);
     const long = prompt(12_000);
     const picks = (options: AdaptiveOptions) => {
-      const targets = fakeTargets(2);
-      const clock = new ManualClock(0);
-      const strategy = adaptive({ exploration: 0, revisitMs: 0, ...options })(fakeInit(targets, { clock }));
-      const [a, b] = targets as [TargetView, TargetView];
-      const noise = createSeededRandom(3);
-      for (let i = 0; i < 60; i++) {
-        for (const [request, msA, msB] of [
-          [short, 1_000, 2_000],
-          [long, 8_000, 3_000],
-        ] as const) {
-          const startedAt = clock.now();
-          strategy.observe!({
-            ...fakeOutcome(a, { latencyMs: msA * (0.8 + 0.4 * noise()), startedAt }),
-            request,
-          });
-          strategy.observe!({
-            ...fakeOutcome(b, { latencyMs: msB * (0.8 + 0.4 * noise()), startedAt }),
-            request,
-          });
-          clock.advance(100);
-        }
-      }
-      const pickFor = (request: CompletionRequest) =>
-        strategy.pick(targets, { ...fakeContext({ now: clock.now() }), request }).id;
-      const [, noteB] = strategy.describe!(targets, { ...fakeContext({ now: clock.now() }), request: long });
-      return { short: pickFor(short), long: pickFor(long), noteB: noteB!.note };
+      const taught = taughtOnTwoSizes(options, short, long, [1_000, 8_000, 2_000, 3_000], 3);
+      return { short: taught.pick(short), long: taught.pick(long), noteB: taught.noteOfB(long) };
     };
     const banded = picks({});
     expect([banded.short, banded.long]).toEqual(['a', 'b']);
@@ -371,6 +388,32 @@ describe('adaptive (discounted Thompson sampling)', () => {
     // One ratio per target cannot tell: the same target for both.
     const single = picks({ bandEdges: [] });
     expect(single.short).toBe(single.long);
+  });
+
+  it('outputBandEdges: learns speed per answer cap too, and picks the target that is quick on answers of this length', () => {
+    // a: a quick first token, slow writing (1 s on answers capped at 256, 12 s at 4096); b: a slow
+    // first token, fast writing (2.5 s and 5 s). Same prompts: only the cap tells them apart.
+    const ask = (cap: number | undefined): CompletionRequest => ({
+      messages: [{ role: 'user', content: 'x'.repeat(1_200) }],
+      ...(cap === undefined ? {} : { maxOutputTokens: cap }),
+    });
+    const brief = ask(256);
+    const essay = ask(4_096);
+    const picks = (options: AdaptiveOptions) => {
+      const taught = taughtOnTwoSizes(options, brief, essay, [1_000, 12_000, 2_500, 5_000], 5);
+      return { brief: taught.pick(brief), essay: taught.pick(essay), noteFor: taught.noteOfB };
+    };
+    const banded = picks({ outputBandEdges: [1_024] });
+    expect([banded.brief, banded.essay]).toEqual(['a', 'b']);
+    expect(banded.noteFor(essay)).toMatch(
+      /in prompts under 512 tokens and answers capped at 1024\+ tokens, ×/,
+    );
+    expect(banded.noteFor(brief)).toContain('and answers capped under 1024 tokens');
+    // A request without a cap neither uses nor names an output band.
+    expect(banded.noteFor(ask(undefined))).toMatch(/in prompts under 512 tokens, ×/);
+    // Off by default: one factor for both caps, the same target for both.
+    const single = picks({});
+    expect(single.brief).toBe(single.essay);
   });
 
   it('a slowdown seen on one band moves the others: bands keep their shape, the ratio moves', () => {
@@ -742,6 +785,11 @@ describe('adaptive (discounted Thompson sampling)', () => {
       ],
       [{ bandEdges: [0] }, /bandEdges\[0\]: .* got 0$/],
       [{ bandEdges: [Number.POSITIVE_INFINITY] }, /bandEdges\[0\]: .* got Infinity$/],
+      [
+        { outputBandEdges: [2048, 1024] },
+        /^adaptive: outputBandEdges\[1\]: expected ascending finite numbers of tokens > 0, got 1024$/,
+      ],
+      [{ outputBandEdges: [-5] }, /^adaptive: outputBandEdges\[0\]: .* got -5$/],
     ];
     for (const [options, message] of bad) {
       expect(() => adaptive(options)).toThrow(SwitchyardError);

@@ -1,16 +1,17 @@
 /**
- * Prompt-length bands: a coarse context for strategies that learn one figure per target (a speed
- * ratio) and need it to differ between short and long prompts, without a regression per target.
- * Internal to `strategies/`.
+ * Size bands (of a prompt's length, or of an answer's cap): a coarse context for strategies that
+ * learn one figure per target (a speed ratio) and need it to differ between small and large
+ * requests, without a regression per target. `BandFactors` keeps the per-band sums. Internal to
+ * `strategies/`.
  */
 
 /**
- * The band of a prompt of `inputTokens` tokens: the number of `edges` (ascending) it reaches, so
+ * The band of a request of `size` (tokens): the number of `edges` (ascending) it reaches, so
  * `edges.length + 1` bands in all. A linear scan: the edge lists are a handful long.
  */
-export function bandOf(inputTokens: number, edges: readonly number[]): number {
+export function bandOf(size: number, edges: readonly number[]): number {
   let band = 0;
-  while (band < edges.length && inputTokens >= edges[band]!) band++;
+  while (band < edges.length && size >= edges[band]!) band++;
   return band;
 }
 

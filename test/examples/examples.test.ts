@@ -39,8 +39,10 @@ describe('examples', () => {
     ['simulation.ts', /^intelligent\s+\d+\s+[\d.]+%\s+[\d.]+\s+-[\d.]+\s+0\.[0-4]\d\s+-?0\.[0-4]\d\s/m],
     // The oracle learning of the spike 5 s late loses something, but less than half the gap.
     ['simulation.ts', /^oracle \+5 s\s+\d+\s+[\d.]+%\s+[\d.]+\s+-[\d.]+\s+0\.(0[1-9]|[1-4]\d)\s/m],
-    // With bands, most short prompts go to quick-start and few long ones (≥ 80% / ≤ 19%).
-    ['prompt-bands.ts', /^adaptive\s+0\.[0-4]\d\s+(8\d|9\d|100)%\s+1?\d%$/m],
+    // With prompt bands, most short prompts go to quick-start and few long ones (≥ 80% / ≤ 19%).
+    ['speed-bands.ts', /^adaptive\s+0\.[0-4]\d\s+(8\d|9\d|100)%\s+1?\d%$/m],
+    // With answer bands, most short answers go to quick-start and few long ones; regret ≤ 0.29.
+    ['speed-bands.ts', /^adaptive, outputBandEdges\s+0\.[0-2]\d\s+(8\d|9\d|100)%\s+1?\d%$/m],
   ])(
     '%s runs and prints its result',
     async (file, expected) => {

@@ -1,0 +1,89 @@
+import { bandOf, bandPriorWeight } from './bands.js';
+
+/**
+ * Per target, a speed factor per band of one request size (the prompt's length, or the answer's
+ * cap): how the target's outcomes in that band compare with its mean, 1 meaning "as usual". A
+ * factor is the band's discounted mean shrunk toward 1 by a prior whose weight comes from how
+ * much the target's bands differ ({@link bandPriorWeight}, at most `maxPrior` outcomes), over the
+ * mean of all the target's factors (likewise shrunk), so that a target's factors average 1.
+ *
+ * The owner discounts the sums with the target's other sums ({@link decay}) and feeds each outcome
+ * that tells speed to {@link learn}. Factors are read as of the target's last outcome: a shape
+ * does not fade with idle time. O(1) to read, O(bands) to learn, O(targets × bands) memory.
+ * Internal to `strategies/`.
+ */
+export class BandFactors {
+  /** Sizes (ascending) at which a new band starts; `edges.length + 1` bands. */
+  readonly edges: readonly number[];
+  readonly bands: number;
+  readonly #maxPrior: number;
+  // The sums are public (read-only by contract) so that a pick path can compute {@link shape}
+  // inline: as a method call it cost `adaptive` ~40 ns per pick of 8 candidates.
+  /** Per target and band (index `target × bands + band`): the weight of its outcomes. */
+  readonly n: Float64Array;
+  /** Per target and band: the sum of its outcomes' factors. */
+  readonly sums: Float64Array;
+  /** Per target and band: the sum of their squares. */
+  readonly squares: Float64Array;
+  /** Per target: the weight of all its bands' outcomes. */
+  readonly weight: Float64Array;
+  /** Per target: the sum of all its factors (to normalise them to a mean of 1). */
+  readonly total: Float64Array;
+  /** Per target: the weight of a factor of 1 in each band's estimate. */
+  readonly prior: Float64Array;
+
+  constructor(targetCount: number, edges: readonly number[], maxPrior: number) {
+    this.edges = edges;
+    this.bands = edges.length + 1;
+    this.#maxPrior = maxPrior;
+    this.n = new Float64Array(targetCount * this.bands);
+    this.sums = new Float64Array(targetCount * this.bands);
+    this.squares = new Float64Array(targetCount * this.bands);
+    this.weight = new Float64Array(targetCount);
+    this.total = new Float64Array(targetCount);
+    this.prior = new Float64Array(targetCount).fill(maxPrior);
+  }
+
+  /** The band of a request of this `size` (the number of edges it reaches). */
+  bandOf(size: number): number {
+    return bandOf(size, this.edges);
+  }
+
+  /**
+   * Target `t`'s factor in `band`: `(sums + prior) / (n + prior)` over the same for all its
+   * bands, `(total + prior) / (weight + prior)`.
+   */
+  shape(t: number, band: number): number {
+    const b = t * this.bands + band;
+    const prior = this.prior[t]!;
+    return (
+      ((this.sums[b]! + prior) * (this.weight[t]! + prior)) /
+      ((this.n[b]! + prior) * (this.total[t]! + prior))
+    );
+  }
+
+  /** Multiplies target `t`'s sums by `keep` (with its other sums, at each of its outcomes). */
+  decay(t: number, keep: number): void {
+    this.weight[t] = this.weight[t]! * keep;
+    this.total[t] = this.total[t]! * keep;
+    const first = t * this.bands;
+    for (let b = first; b < first + this.bands; b++) {
+      this.n[b] = this.n[b]! * keep;
+      this.sums[b] = this.sums[b]! * keep;
+      this.squares[b] = this.squares[b]! * keep;
+    }
+  }
+
+  /** Adds an outcome of `weight` whose speed, over the target's mean, was `factor`, in `band`. */
+  learn(t: number, band: number, weight: number, factor: number): void {
+    const first = t * this.bands;
+    const b = first + band;
+    this.weight[t] = this.weight[t]! + weight;
+    this.n[b] = this.n[b]! + weight;
+    this.sums[b] = this.sums[b]! + weight * factor;
+    this.total[t] = this.total[t]! + weight * factor;
+    this.squares[b] = this.squares[b]! + weight * factor * factor;
+    const prior = bandPriorWeight(this.n, this.sums, this.squares, first, this.bands, this.#maxPrior);
+    if (prior !== undefined) this.prior[t] = prior;
+  }
+}
