@@ -395,8 +395,7 @@ class Adaptive implements Strategy {
     const t = picked.index;
     if (this.#pickedLatencyMs > 0 && this.#speedN[t]! >= OVERDUE_MIN_WEIGHT) {
       // A stream is judged first by when its first token comes (#choose sized the request).
-      const cap = context.request.maxOutputTokens ?? picked.config.maxOutputTokens ?? 0;
-      const share = context.stream ? this.#firstToken.share(t, this.#sizedInput, cap) : 0;
+      const share = context.stream ? this.#firstToken.share(picked, context.request, this.#sizedInput) : 0;
       this.#overdue.picked(
         t,
         context.request,
@@ -521,7 +520,8 @@ class Adaptive implements Strategy {
     const now = this.#clock.now();
     const elapsed = now - this.#stamp[t]!;
     const timeKeep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
-    // This prompt band's factor: the outcome's ratio is split into it and the target's level.
+    // This request's band factors (prompt, and answer cap when on): the outcome's ratio is split
+    // into them and the target's level.
     const promptShape = tellsSpeed ? this.#promptBands.shape(t, this.#sizedBand) : 1;
     const outputBands = this.#sizedOutputBand < 0 ? undefined : this.#outputBands;
     const outputShape =
@@ -628,7 +628,7 @@ class Adaptive implements Strategy {
         target: c.id,
         score: latency * load + rest - cost,
         note:
-          `latency ${latency.toFixed(3)} (speed ×${bandRatio.toFixed(2)} of the baseline in ${this.#bandName(band, outputBands === undefined ? -1 : outputBand)}, ×${ratio.toFixed(2)} overall) × load ${load.toFixed(2)} + failure ${rest.toFixed(3)} − cost ${cost.toFixed(3)}, ` +
+          `latency ${latency.toFixed(3)} (speed ×${bandRatio.toFixed(2)} of the baseline in ${this.#bandName(band, outputBand)}, ×${ratio.toFixed(2)} overall) × load ${load.toFixed(2)} + failure ${rest.toFixed(3)} − cost ${cost.toFixed(3)}, ` +
           `± ${spread.toFixed(3)} over ${(n - PRIOR_WEIGHT).toFixed(1)} recent outcomes; ` +
           'higher is better (picks sample the posterior)',
       };

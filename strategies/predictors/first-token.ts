@@ -1,4 +1,4 @@
-import type { AttemptOutcome } from '../../src/index.js';
+import type { AttemptOutcome, CompletionRequest, TargetView } from '../../src/index.js';
 import { OnlineRidge } from './online-ridge.js';
 
 /** Streamed successes a target needs before its first tokens are expected (and can be late). */
@@ -41,28 +41,27 @@ export class FirstTokenShare {
     if (!outcome.ok || !outcome.stream || ttft === undefined || !(ttft > 0) || !(outcome.latencyMs >= ttft)) {
       return;
     }
-    const cap = outcome.request.maxOutputTokens ?? outcome.target.config.maxOutputTokens ?? 0;
-    this.#models[outcome.target.index]?.observe(this.#set(inputTokens, cap), {
+    this.#models[outcome.target.index]?.observe(this.#set(inputTokens, outcome.request, outcome.target), {
       value: Math.log(ttft / outcome.latencyMs),
     });
   }
 
   /**
-   * Expected share (in (0, 1]) of an attempt's latency that target `index` spends before the first
-   * token, for a prompt of `inputTokens` and an output cap of `maxOutputTokens` (0 if none); 0
-   * while the target has served fewer than 5 streams.
+   * Expected share (in (0, 1]) of an attempt of `request` (a prompt of `inputTokens`) on `target`
+   * that passes before the first token; 0 while the target has served fewer than 5 streams.
    */
-  share(index: number, inputTokens: number, maxOutputTokens: number): number {
-    const model = this.#models[index];
+  share(target: TargetView, request: CompletionRequest, inputTokens: number): number {
+    const model = this.#models[target.index];
     if (model === undefined || model.samples < MIN_SAMPLES) return 0;
-    return Math.min(1, Math.exp(model.predict(this.#set(inputTokens, maxOutputTokens))));
+    return Math.min(1, Math.exp(model.predict(this.#set(inputTokens, request, target))));
   }
 
-  #set(inputTokens: number, maxOutputTokens: number): { values: Float64Array } {
+  /** The features: [1, input kTok, output cap kTok] (the request's cap, else the target's, else 0). */
+  #set(inputTokens: number, request: CompletionRequest, target: TargetView): { values: Float64Array } {
     const x = this.#features.values;
     x[0] = 1;
     x[1] = inputTokens / 1000;
-    x[2] = maxOutputTokens / 1000;
+    x[2] = (request.maxOutputTokens ?? target.config.maxOutputTokens ?? 0) / 1000;
     return this.#features;
   }
 }
