@@ -50,6 +50,7 @@ export type * from './types/adapter.js';
 export type * from './types/clock.js';
 // Contracts
 export type * from './types/message.js';
+export type * from './types/middleware.js';
 export type * from './types/predictor.js';
 export type * from './types/request.js';
 export type * from './types/response.js';

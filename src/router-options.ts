@@ -3,6 +3,7 @@ import type { RetryOptions } from './reliability/backoff.js';
 import type { BreakerOptions } from './reliability/circuit-breaker.js';
 import type { StateStore } from './state/store.js';
 import type { Clock, RandomSource } from './types/clock.js';
+import type { Middleware } from './types/middleware.js';
 import type { Strategy, StrategyFactory } from './types/strategy.js';
 import type { TargetConfig } from './types/target.js';
 
@@ -50,4 +51,6 @@ export interface RouterOptions {
   readonly includeContentInEvents?: boolean;
   /** Validate every request with zod before routing it. @default true */
   readonly validateRequests?: boolean;
+  /** Middleware around every call and attempt; the first is the outermost. See {@link Middleware}. @default [] */
+  readonly middleware?: readonly Middleware[];
 }

@@ -108,7 +108,29 @@ export interface Strategy {
   observeFirstToken?(event: FirstTokenOutcome): void;
   /** Scores every candidate; called only when someone listens to the `route` event. */
   describe?(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[];
+  /**
+   * What the strategy has learned, as JSON-serialisable data keyed by target **id** (not index,
+   * so that a snapshot survives a reordered or changed target list). `Router.snapshot()` stores
+   * it under the strategy's name.
+   */
+  snapshot?(): JsonValue;
+  /**
+   * Brings back what {@link snapshot} returned, possibly from another process or an older
+   * version: entries for targets this router does not have are ignored; targets the snapshot
+   * does not know keep their fresh state.
+   * @throws {SwitchyardError} `config` when `snapshot` is malformed (the message names the field).
+   */
+  restore?(snapshot: JsonValue): void;
 }
+
+/** A JSON value (what `JSON.parse` returns): the form of every snapshot. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
 
 /** What a strategy factory receives from the router that creates it. */
 export interface StrategyInit {
