@@ -3,6 +3,8 @@
  * This module imports no adapter, no strategy implementation and no vendor SDK.
  */
 
+// Middleware without a router
+export { wrapAdapter } from './call/wrap-adapter.js';
 // Helpers
 export { createSeededRandom, sleep, systemClock } from './clock.js';
 // Errors

@@ -52,7 +52,7 @@ export function runAttemptStreamChain(
   terminal: (request: AdapterRequest) => AsyncIterable<AdapterStreamPart>,
 ): AsyncIterable<AdapterStreamPart> {
   const dispatch = (i: number, request: AdapterRequest): AsyncIterable<AdapterStreamPart> => {
-    if (i === chain.length) return terminal(request);
+    if (i === chain.length) return startedNow(terminal(request));
     const mw = chain[i]!;
     let called = false;
     const next = (override?: AdapterRequest) => {
@@ -63,6 +63,28 @@ export function runAttemptStreamChain(
     return guardIterable(mw, 'wrapAttemptStream', () => mw.wrapAttemptStream!(ctx, next));
   };
   return dispatch(0, ctx.adapterRequest);
+}
+
+/**
+ * `source` with its first `next()` already called, here and now: the adapter starts its request
+ * inside the async context of the hook that called `next` (an AsyncLocalStorage value or span
+ * set there is seen by the adapter's fetch), not in the context of whoever reads the parts.
+ */
+function startedNow<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<T>> | undefined = iterator.next();
+  first.catch(() => {}); // read by the first next() below
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        const pending = first;
+        first = undefined;
+        return pending ?? iterator.next();
+      },
+      return: (value?: unknown) =>
+        iterator.return?.(value) ?? Promise.resolve({ done: true as const, value: value as T }),
+    }),
+  };
 }
 
 /** The error for a stream hook that called `next` twice (it would duplicate output). */
