@@ -118,6 +118,22 @@ export async function overheadRows(strategies: readonly string[]): Promise<Overh
       () => new Router({ targets: makeTargets(8, quietMock()), validateRequests: false }),
     ],
     [
+      '8 targets, round-robin, one pass-through wrapAttempt middleware',
+      () =>
+        new Router({
+          targets: makeTargets(8, quietMock()),
+          middleware: [{ name: 'pass', wrapAttempt: (_ctx, next) => next() }],
+        }),
+    ],
+    [
+      '8 targets, round-robin, one pass-through wrapCall middleware',
+      () =>
+        new Router({
+          targets: makeTargets(8, quietMock()),
+          middleware: [{ name: 'pass', wrapCall: (_ctx, next) => next() }],
+        }),
+    ],
+    [
       '8 targets, round-robin, prices on (cost accounting)',
       () =>
         new Router({
