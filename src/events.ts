@@ -1,4 +1,4 @@
-import { type EventEmitter as EE, EventEmitter } from 'eventemitter3';
+import { EventEmitter } from 'eventemitter3';
 import type { ErrorKind } from './errors/error-kind.js';
 import type { SwitchyardError } from './errors/switchyard-error.js';
 import type { Message } from './types/message.js';
@@ -177,48 +177,71 @@ export interface RouterEvents {
 /** Names of {@link RouterEvents}. */
 export type RouterEventName = keyof RouterEvents;
 
-interface StoredListener {
-  fn: (...args: unknown[]) => void;
-  context: unknown;
-  once: boolean;
-}
-
-const PREFIX = typeof EventEmitter.prefixed === 'string' ? EventEmitter.prefixed : '';
+type Listener = (event: never) => void;
 
 /**
- * An eventemitter3 emitter whose listeners cannot break the code that emits: each listener is
- * called on its own, and one that throws is reported as `listener:error` while the others and
- * the call carry on.
+ * The router's event emitter (eventemitter3 underneath, through its public API only): typed
+ * `on`/`off`/`once`, and an `emit` that the router alone calls. Each listener runs in its own
+ * try/catch: one that throws is reported as `listener:error` while the others and the call
+ * carry on.
  */
-export class SafeEmitter extends EventEmitter<RouterEvents> {
+export class RouterEmitter {
+  readonly #emitter = new EventEmitter();
+  /** The guarded wrapper of each listener, per event, so that `off` finds it. */
+  readonly #wrappers = new Map<RouterEventName, Map<Listener, (payload: unknown) => void>>();
+
   /** Whether anyone listens to `event` (payloads are built only then). */
   has(event: RouterEventName): boolean {
-    // eventemitter3 keeps a count of events with listeners: no listener at all is one integer check.
-    const self = this as unknown as { _events: Record<string, unknown>; _eventsCount: number };
-    return self._eventsCount !== 0 && self._events[PREFIX + event] !== undefined;
+    return this.#emitter.listenerCount(event) !== 0;
   }
 
-  // Same dispatch as eventemitter3's own emit (once-listeners removed before they run), but each
-  // listener runs in its own try/catch.
-  override emit<E extends RouterEventName>(event: E, ...args: EE.ArgumentMap<RouterEvents>[E]): boolean {
-    const entry = (
-      this as unknown as { _events: Record<string, StoredListener | StoredListener[] | undefined> }
-    )._events[PREFIX + event];
-    if (entry === undefined) return false;
-    if (!Array.isArray(entry)) {
-      this.#call(event, entry, args);
-      return true;
-    }
-    for (const listener of entry.slice()) this.#call(event, listener, args);
-    return true;
+  /** Calls every listener of `event` with `payload`. */
+  emit<E extends RouterEventName>(event: E, payload: Parameters<RouterEvents[E]>[0]): void {
+    this.#emitter.emit(event, payload);
   }
 
-  #call(event: RouterEventName, listener: StoredListener, args: unknown[]): void {
-    if (listener.once) this.removeListener(event, listener.fn as never, undefined, true);
-    try {
-      listener.fn.apply(listener.context, args);
-    } catch (error) {
-      if (event !== 'listener:error') this.emit('listener:error', { event, error });
+  on<E extends RouterEventName>(event: E, listener: RouterEvents[E]): void {
+    this.#emitter.on(event, this.#wrap(event, listener as Listener));
+  }
+
+  once<E extends RouterEventName>(event: E, listener: RouterEvents[E]): void {
+    this.#emitter.once(event, this.#wrap(event, listener as Listener));
+  }
+
+  off<E extends RouterEventName>(event: E, listener?: RouterEvents[E]): void {
+    if (listener === undefined) {
+      this.#emitter.removeAllListeners(event);
+      this.#wrappers.delete(event);
+      return;
     }
+    const wrapper = this.#wrappers.get(event)?.get(listener as Listener);
+    if (wrapper === undefined) return;
+    this.#emitter.off(event, wrapper); // removes every registration of this listener, as eventemitter3 does
+    this.#wrappers.get(event)?.delete(listener as Listener);
+  }
+
+  /** Number of listeners of `event`. */
+  listenerCount(event: RouterEventName): number {
+    return this.#emitter.listenerCount(event);
+  }
+
+  #wrap(event: RouterEventName, listener: Listener): (payload: unknown) => void {
+    let byListener = this.#wrappers.get(event);
+    if (byListener === undefined) {
+      byListener = new Map();
+      this.#wrappers.set(event, byListener);
+    }
+    let wrapper = byListener.get(listener);
+    if (wrapper === undefined) {
+      wrapper = (payload: unknown) => {
+        try {
+          (listener as (payload: unknown) => void)(payload);
+        } catch (error) {
+          if (event !== 'listener:error') this.emit('listener:error', { event, error });
+        }
+      };
+      byListener.set(listener, wrapper);
+    }
+    return wrapper;
   }
 }

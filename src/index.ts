@@ -3,6 +3,8 @@
  * This module imports no adapter, no strategy implementation and no vendor SDK.
  */
 
+// Middleware without a router
+export { wrapAdapter } from './call/wrap-adapter.js';
 // Helpers
 export { createSeededRandom, sleep, systemClock } from './clock.js';
 // Errors
@@ -30,9 +32,9 @@ export {
 } from './errors/switchyard-error.js';
 export type * from './events.js';
 export { costOf } from './pricing.js';
-export { StrategyRegistry } from './registry.js';
+export { StrategyRegistry, sharedStrategyRegistry } from './registry.js';
 export type { RetryOptions } from './reliability/backoff.js';
-export type { BreakerOptions } from './reliability/circuit-breaker.js';
+export type { BreakerOptions, Ejection, ResolvedBreakerOptions } from './reliability/circuit-breaker.js';
 // Router
 export { Router, type TargetHealth } from './router.js';
 export type { RouterOptions } from './router-options.js';
@@ -45,7 +47,23 @@ export {
   type UtilityWeights,
   utilityOf,
 } from './scoring/utility.js';
-export { type BreakerRecord, MemoryStateStore, type StateStore, type TargetState } from './state/store.js';
+export { MemoryStateStore } from './state/memory-store.js';
+export {
+  parseRouterSnapshot,
+  ROUTER_SNAPSHOT_FORMAT,
+  ROUTER_SNAPSHOT_VERSION,
+  type RouterSnapshot,
+} from './state/router-snapshot.js';
+export type {
+  Admission,
+  BreakerState,
+  FailureRecord,
+  MaybePromise,
+  StateStore,
+  TargetPolicy,
+  TargetStateHandle,
+  TargetStateSnapshot,
+} from './state/store.js';
 export type * from './types/adapter.js';
 export type * from './types/clock.js';
 // Contracts
@@ -60,4 +78,4 @@ export type * from './types/target.js';
 export type * from './types/tool.js';
 export { contentParts, messageText, textOf, toolCallsOf, toolInputText } from './util/content.js';
 export { estimateInputTokens } from './util/request-needs.js';
-export { EMPTY_USAGE, makeUsage } from './util/usage.js';
+export { EMPTY_USAGE, makeUsage, UNKNOWN_USAGE } from './util/usage.js';

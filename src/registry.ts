@@ -70,3 +70,16 @@ export class StrategyRegistry {
     return [...all].sort();
   }
 }
+
+const GLOBAL_KEY = Symbol.for('switchyard-llm.strategies');
+
+/**
+ * The process-wide registry behind `Router.strategies`: kept on `globalThis` under a
+ * `Symbol.for` key, so that the ESM and the CJS builds (or two copies of the package) loaded in
+ * one process share one registry.
+ */
+export function sharedStrategyRegistry(): StrategyRegistry {
+  const holder = globalThis as { [GLOBAL_KEY]?: StrategyRegistry };
+  holder[GLOBAL_KEY] ??= new StrategyRegistry();
+  return holder[GLOBAL_KEY];
+}

@@ -1,6 +1,7 @@
 import type { StrategyRegistry } from './registry.js';
 import type { RetryOptions } from './reliability/backoff.js';
 import type { BreakerOptions } from './reliability/circuit-breaker.js';
+import type { RouterSnapshot } from './state/router-snapshot.js';
 import type { StateStore } from './state/store.js';
 import type { Clock, RandomSource } from './types/clock.js';
 import type { Middleware } from './types/middleware.js';
@@ -51,6 +52,15 @@ export interface RouterOptions {
   readonly includeContentInEvents?: boolean;
   /** Validate every request with zod before routing it. @default true */
   readonly validateRequests?: boolean;
+  /**
+   * Wait for capacity instead of failing: when every candidate is at its concurrency limit,
+   * cooling down or blocked, a call waits (first come, first served) for the first target that
+   * frees up, for at most `maxWaitMs` in all and never past its deadline.
+   * @default off: a full target is skipped, and a call with no available target fails with `no_target`
+   */
+  readonly queue?: { readonly maxWaitMs: number };
+  /** A `router.snapshot()` to start from (applied synchronously; with an async store use `await router.restore()`). */
+  readonly restore?: RouterSnapshot;
   /** Middleware around every call and attempt; the first is the outermost. See {@link Middleware}. @default [] */
   readonly middleware?: readonly Middleware[];
 }

@@ -34,6 +34,12 @@ export class StrategyResolver {
     return strategy;
   }
 
+  /** Every strategy created so far: the default and those that requests named. */
+  instances(): Strategy[] {
+    const all = new Set<Strategy>([this.default, ...this.#named.values()]);
+    return [...all];
+  }
+
   #create(name: string, kind: 'config' | 'invalid_request'): Strategy {
     const factory = this.#registry.get(name);
     if (factory === undefined) {

@@ -1,11 +1,11 @@
-import PQueue from 'p-queue';
-import type { TargetState } from './state/store.js';
+import type { TargetStateHandle } from './state/store.js';
 import type { Adapter, AdapterCapabilities, Price } from './types/adapter.js';
 import type { TargetConfig, TargetView } from './types/target.js';
 
 /**
- * A target as the router runs it: the {@link TargetView} that strategies see, plus the adapter,
- * the live state and the concurrency queue. One per configured target, built once.
+ * A target as the router runs it: the {@link TargetView} that strategies see, plus the adapter
+ * and the handle on its protective state. One per configured target, built once. Only the
+ * {@link TargetGate} changes `inFlight`.
  */
 export class TargetRuntime implements TargetView {
   readonly id: string;
@@ -20,13 +20,11 @@ export class TargetRuntime implements TargetView {
   readonly capabilities: AdapterCapabilities;
   readonly config: TargetConfig;
   readonly adapter: Adapter;
-  readonly state: TargetState;
-  /** Enforces `maxConcurrency` (p-queue); absent when unlimited. */
-  readonly queue: PQueue | undefined;
+  readonly state: TargetStateHandle;
   readonly maxConcurrency: number;
   readonly requestsPerMinute: number;
 
-  constructor(config: TargetConfig, index: number, state: TargetState) {
+  constructor(config: TargetConfig, index: number, state: TargetStateHandle) {
     this.id = config.id;
     this.index = index;
     this.model = config.model;
@@ -41,12 +39,5 @@ export class TargetRuntime implements TargetView {
     this.state = state;
     this.maxConcurrency = config.maxConcurrency ?? Number.POSITIVE_INFINITY;
     this.requestsPerMinute = config.requestsPerMinute ?? 0;
-    this.queue =
-      config.maxConcurrency === undefined ? undefined : new PQueue({ concurrency: config.maxConcurrency });
-  }
-
-  /** Runs an upstream request under the concurrency limit. */
-  run<T>(task: () => Promise<T>): Promise<T> {
-    return this.queue === undefined ? task() : this.queue.add(task);
   }
 }

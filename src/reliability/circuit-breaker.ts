@@ -1,4 +1,20 @@
-import type { BreakerRecord } from '../state/store.js';
+import type { BreakerState } from '../state/store.js';
+
+/** Mutable breaker state, owned by a state store. */
+export type BreakerRecord = { -readonly [K in keyof BreakerState]: BreakerState[K] };
+
+/** A closed breaker with no history. */
+export function closedBreaker(): BreakerRecord {
+  return {
+    state: 'closed',
+    consecutiveFailures: 0,
+    ejections: 0,
+    openedAt: 0,
+    openUntil: 0,
+    probeInFlight: false,
+    restoredAt: 0,
+  };
+}
 
 /** Circuit-breaker options. */
 export interface BreakerOptions {

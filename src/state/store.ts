@@ -1,81 +1,93 @@
+import type { Ejection, ResolvedBreakerOptions } from '../reliability/circuit-breaker.js';
+
 /**
- * Per-target state that the reliability code reads and writes: the circuit breaker, the
- * provider's Retry-After block, and the requests-per-minute window.
+ * Where the protective state of each target lives — circuit breaker, Retry-After block,
+ * requests-per-minute window — behind semantic operations, so that a shared store (for
+ * example one backed by Redis) can share it across processes.
  *
- * It sits behind {@link StateStore} so that a shared store (for example one backed by Redis)
- * can later share breaker and limit state across processes: such a store keeps a local mirror
- * that the router reads synchronously and writes through in {@link StateStore.commit}.
+ * Reads (`readyAt`, `blockedUntil`, `read`) are synchronous: a shared store answers them from
+ * a local mirror that may be slightly stale. Writes and claims may return a promise: a shared
+ * store makes them atomic on the server, and a refused claim makes the router choose again.
+ * The in-memory default answers everything synchronously, so the router stays as fast as it
+ * is with no store at all.
  */
 
-/** Circuit-breaker state of one target. */
-export interface BreakerRecord {
+/** A value or a promise of it: the in-memory store answers synchronously, a shared one may not. */
+export type MaybePromise<T> = T | PromiseLike<T>;
+
+/** Circuit-breaker state of one target, as plain data. */
+export interface BreakerState {
   /** `closed`: in rotation; `open`: ejected (half-open once `now >= openUntil`). */
-  state: 'closed' | 'open';
+  readonly state: 'closed' | 'open';
   /** Failures in a row that count against health. */
-  consecutiveFailures: number;
+  readonly consecutiveFailures: number;
   /** Ejections in a row (the cooldown grows with it). */
-  ejections: number;
+  readonly ejections: number;
   /** Clock time at which the last ejection began. */
-  openedAt: number;
+  readonly openedAt: number;
   /** Clock time until which the target is skipped. */
-  openUntil: number;
+  readonly openUntil: number;
   /** Whether the single half-open probe is in flight. */
-  probeInFlight: boolean;
+  readonly probeInFlight: boolean;
   /** Clock time of the last restore. */
-  restoredAt: number;
+  readonly restoredAt: number;
 }
 
-/** All mutable per-target state. */
-export interface TargetState {
-  /** Circuit breaker. */
-  readonly breaker: BreakerRecord;
-  /** Clock time before which the provider asked not to be called (Retry-After). */
-  blockedUntil: number;
-  /** Start times of recent attempts (ring buffer) for the requests-per-minute limit. */
-  rateStamps: Float64Array | undefined;
-  /** Index of the oldest stamp in `rateStamps`. */
-  rateHead: number;
+/** The protective state of one target, as plain JSON-serialisable data (clock times in ms). */
+export interface TargetStateSnapshot {
+  readonly breaker: BreakerState;
+  /** Clock time before which the provider asked not to be called (0 when none). */
+  readonly blockedUntil: number;
+  /** Start times of the attempts in the current requests-per-minute window, oldest first. */
+  readonly rateStamps: readonly number[];
 }
 
-/** Where per-target state lives. The default keeps it in memory, per router. */
+/** The policies a router applies to one target; the store's operations follow them. */
+export interface TargetPolicy {
+  /** Breaker options, or `undefined` when the router has no breaker. */
+  readonly breaker: ResolvedBreakerOptions | undefined;
+  /** Most attempts started per rolling minute (0: unlimited). */
+  readonly requestsPerMinute: number;
+}
+
+/** The answer to a claim: admitted (possibly as the half-open probe) or refused until `retryAt`. */
+export type Admission =
+  | { readonly admitted: true; readonly probe: boolean }
+  | { readonly admitted: false; readonly retryAt: number };
+
+/** How an attempt that counts for the target's state ended. */
+export interface FailureRecord {
+  /** Whether the failure counts against health (see `countsAgainstHealth`). */
+  readonly countsAgainstHealth: boolean;
+  /** Whether the attempt was the half-open probe. */
+  readonly probe: boolean;
+  /** The provider's Retry-After for a rate limit: the target is blocked for this long. */
+  readonly blockForMs?: number;
+}
+
+/** The state operations of one target, bound to one router's policies. */
+export interface TargetStateHandle {
+  /** When the target may take an attempt: `now`, a later clock time, or `Infinity` (unknown: a probe is in flight). */
+  readyAt(now: number): number;
+  /** Clock time before which the provider asked not to be called (0 or past when none). */
+  blockedUntil(): number;
+  /** Claims an attempt slot at `now`: a rate-window slot and, when half-open, the probe. */
+  acquire(now: number): MaybePromise<Admission>;
+  /** Records a success; returns how long the target was out (ms) when this restored it, else -1. */
+  recordSuccess(now: number, probe: boolean): MaybePromise<number>;
+  /** Records a failure; returns the ejection when it caused one. */
+  recordFailure(now: number, failure: FailureRecord): MaybePromise<Ejection | undefined>;
+  /** The current state as plain data. */
+  read(): TargetStateSnapshot;
+  /** Replaces the state (a probe in flight is never restored). */
+  restore(snapshot: TargetStateSnapshot): MaybePromise<void>;
+}
+
+/** Where per-target state lives. The default keeps it in memory ({@link MemoryStateStore}). */
 export interface StateStore {
-  /** The live state of a target, created on first use. Called once per target when the router is built. */
-  target(id: string): TargetState;
-  /** Called after the router changed a target's breaker or block state (not on every call). */
-  commit?(id: string, state: TargetState): void;
-}
-
-/** Fresh state for a target. */
-export function createTargetState(): TargetState {
-  return {
-    breaker: {
-      state: 'closed',
-      consecutiveFailures: 0,
-      ejections: 0,
-      openedAt: 0,
-      openUntil: 0,
-      probeInFlight: false,
-      restoredAt: 0,
-    },
-    blockedUntil: 0,
-    rateStamps: undefined,
-    rateHead: 0,
-  };
-}
-
-/**
- * The default {@link StateStore}: state in a `Map`, private to the process. Pass one instance
- * to several routers to let them share breaker and limit state.
- */
-export class MemoryStateStore implements StateStore {
-  readonly #targets = new Map<string, TargetState>();
-
-  target(id: string): TargetState {
-    let state = this.#targets.get(id);
-    if (!state) {
-      state = createTargetState();
-      this.#targets.set(id, state);
-    }
-    return state;
-  }
+  /**
+   * The state operations of target `id` under `policy`. Called once per target when a router is
+   * built; routers that share a store share the state of targets with the same id.
+   */
+  target(id: string, policy: TargetPolicy): TargetStateHandle;
 }

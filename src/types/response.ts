@@ -20,6 +20,8 @@ export interface Usage {
   readonly cacheWriteInputTokens?: number;
   /** Output tokens spent on reasoning, where known. */
   readonly reasoningTokens?: number;
+  /** `true` when the adapter reported no usage at all: the counts are zeros, not measurements. */
+  readonly unknown?: boolean;
 }
 
 /** A complete tool call of the model. */

@@ -3,6 +3,14 @@ import type { Usage } from '../types/response.js';
 /** Usage with zero tokens, for providers that report none. */
 export const EMPTY_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
 
+/** What the router reports when an adapter returned no usage: zeros, marked as unknown. */
+export const UNKNOWN_USAGE: Usage = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  totalTokens: 0,
+  unknown: true,
+});
+
 /**
  * Builds a {@link Usage}; `totalTokens` defaults to input + output, and optional counts are
  * left out when the provider gave none.

@@ -1,10 +1,10 @@
-import { errorFromException } from './errors/http.js';
-import { isSwitchyardError, SwitchyardError } from './errors/switchyard-error.js';
-import type { CallScope } from './reliability/call-scope.js';
-import type { RouterStreamController } from './router-stream.js';
-import type { Clock, TimerHandle } from './types/clock.js';
-import type { AdapterResponse, ContentPart, Warning } from './types/response.js';
-import type { AdapterStreamPart } from './types/stream.js';
+import { isSwitchyardError, SwitchyardError } from '../errors/switchyard-error.js';
+import type { CallScope } from '../reliability/call-scope.js';
+import type { RouterStreamController } from '../router-stream.js';
+import type { Clock, TimerHandle } from '../types/clock.js';
+import type { AdapterResponse, ContentPart, Warning } from '../types/response.js';
+import type { AdapterStreamPart } from '../types/stream.js';
+import { checkedPart } from './adapter-output.js';
 
 /** What {@link consumeStream} needs from the router. */
 export interface StreamAttemptContext {
@@ -16,6 +16,14 @@ export interface StreamAttemptContext {
   /** Aborts the attempt's own signal when the idle timeout fires. */
   readonly onIdle?: (reason: SwitchyardError) => void;
   readonly target: string;
+  /** The adapter's provider name, for errors about malformed parts. */
+  readonly provider: string;
+  /** Called once the adapter's stream exists (its work has started). */
+  readonly onOpened: () => void;
+  /** Called once the adapter's stream has really ended (finished, or closed after a failure). */
+  readonly onClosed: () => void;
+  /** The typed error for a raw exception of the adapter's stream. */
+  readonly toError: (thrown: unknown) => SwitchyardError;
   /** Called once, at the first content event, with the clock time. */
   readonly onFirstContent: (at: number) => void;
 }
@@ -43,13 +51,14 @@ export async function consumeStream(
   let idle: IdleWatch | undefined;
   try {
     iterator = source[Symbol.asyncIterator]();
+    ctx.onOpened();
     if (ctx.idleTimeoutMs > 0) idle = new IdleWatch(clock, ctx.idleTimeoutMs, ctx.target, ctx.onIdle);
     for (;;) {
       const next = idle === undefined ? iterator.next() : idle.race(iterator.next());
       const step = await scope.race(next);
       if (step.done) break;
       idle?.touch();
-      const part = step.value;
+      const part = checkedPart(step.value, ctx.provider, ctx.target);
       switch (part.type) {
         case 'text-delta':
           if (part.delta === '') continue;
@@ -81,6 +90,7 @@ export async function consumeStream(
           idle?.stop();
           // Nothing is read after finish: release the adapter's stream (and its connection) now.
           iterator.return?.()?.catch(() => {});
+          ctx.onClosed();
           const content: ContentPart[] = [];
           if (reasoning) content.push({ type: 'reasoning', text: reasoning });
           if (text) content.push({ type: 'text', text });
@@ -106,6 +116,7 @@ export async function consumeStream(
       }
       sink.push(part);
     }
+    ctx.onClosed();
     throw new SwitchyardError(
       'connection',
       `the stream from target '${ctx.target}' ended without a finish event`,
@@ -115,13 +126,10 @@ export async function consumeStream(
     );
   } catch (thrown) {
     idle?.stop();
-    // Close the adapter's stream (and its connection) unless it ended on its own.
-    iterator?.return?.().catch(() => {});
-    const cause =
-      idle?.fired ??
-      (isSwitchyardError(thrown)
-        ? thrown
-        : (scope.reason ?? errorFromException(thrown, { target: ctx.target })));
+    // Close the adapter's stream (and its connection) unless it ended on its own; its slot is
+    // free once it has really closed.
+    closeThen(iterator, ctx.onClosed);
+    const cause = idle?.fired ?? (isSwitchyardError(thrown) ? thrown : (scope.reason ?? ctx.toError(thrown)));
     if (!started || cause.kind === 'aborted' || cause.kind === 'stream_interrupted') throw cause;
     throw new SwitchyardError(
       'stream_interrupted',
@@ -138,6 +146,18 @@ export async function consumeStream(
   } finally {
     idle?.stop();
   }
+}
+
+/** Closes `iterator` and calls `done` once it has closed (at once when there is nothing to close). */
+function closeThen(iterator: AsyncIterator<AdapterStreamPart> | undefined, done: () => void): void {
+  let closing: Promise<unknown> | undefined;
+  try {
+    closing = iterator?.return?.();
+  } catch {
+    closing = undefined;
+  }
+  if (closing === undefined) done();
+  else closing.then(done, done);
 }
 
 /**

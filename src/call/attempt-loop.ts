@@ -1,0 +1,128 @@
+import { sleep } from '../clock.js';
+import { fallsBack, isRetryableKind } from '../errors/error-kind.js';
+import { SwitchyardError } from '../errors/switchyard-error.js';
+import { TargetRuntime } from '../target-runtime.js';
+import type { CompletionResponse } from '../types/response.js';
+import type { AttemptRunner } from './attempt-runner.js';
+import type { Call, CallRuntime } from './call.js';
+import { type ChooseWait, chooseTarget } from './choose.js';
+import { Claim } from './target-gate.js';
+
+/** Claims a shared store may refuse in a row before the attempt gives up. */
+const MAX_REFUSED_CLAIMS = 16;
+
+/**
+ * The attempt loop of one call: choose a target, claim it, run the attempt; on a failure that
+ * falls back, mark the target and go round again, until a success, a final error, the attempt
+ * budget or the deadline.
+ */
+export class AttemptLoop {
+  readonly #rt: CallRuntime;
+  readonly #runner: AttemptRunner;
+  readonly #scratch: TargetRuntime[] = [];
+
+  constructor(rt: CallRuntime, runner: AttemptRunner) {
+    this.#rt = rt;
+    this.#runner = runner;
+  }
+
+  async run(call: Call): Promise<CompletionResponse> {
+    const max = this.#rt.retry.maxAttempts;
+    // A `wrapCall` middleware may run the loop again: attempts keep counting across runs.
+    for (let attempt = call.attempts.length + 1; ; attempt++) {
+      let claim = this.#claim(call, attempt);
+      if (!(claim instanceof Claim)) claim = await claim;
+      const target = claim.target;
+      try {
+        return await this.#runner.run(call, claim, attempt);
+      } catch (thrown) {
+        const error = thrown as SwitchyardError;
+        call.lastError = error;
+        call.lastTarget = target;
+        if (!fallsBack(error.kind) || call.scope.aborted || attempt >= max) throw error;
+        if (call.failed === undefined) call.failed = new Uint8Array(this.#rt.targetCount);
+        call.failed[target.index] = isRetryableKind(error.kind) ? 1 : 2;
+      }
+    }
+  }
+
+  /** Chooses and claims the target of this attempt, waiting when the choice says so. */
+  #claim(call: Call, attempt: number): Claim | Promise<Claim> {
+    const choice = chooseTarget(this.#rt, call, attempt, false, this.#scratch);
+    if (choice instanceof TargetRuntime) {
+      const claim = this.#rt.gate.claim(choice, this.#rt.clock.now());
+      if (claim instanceof Claim) return this.#claimed(call, claim);
+    }
+    return this.#claimSlowly(call, attempt, choice);
+  }
+
+  async #claimSlowly(call: Call, attempt: number, first: TargetRuntime | ChooseWait): Promise<Claim> {
+    let choice = first;
+    let waited = false;
+    for (let refused = 0; ; ) {
+      if (choice instanceof TargetRuntime) {
+        const claim = await this.#rt.gate.claim(choice, this.#rt.clock.now());
+        if (claim !== undefined) return this.#claimed(call, claim);
+        if (++refused >= MAX_REFUSED_CLAIMS) {
+          throw new SwitchyardError(
+            'no_target',
+            `no target is available: the state store refused ${refused} claims in a row`,
+            { retryable: true },
+          );
+        }
+      } else {
+        await this.#wait(call, attempt, choice);
+        waited = !choice.forCapacity;
+      }
+      choice = chooseTarget(this.#rt, call, attempt, waited, this.#scratch);
+    }
+  }
+
+  #claimed(call: Call, claim: Claim): Claim {
+    const events = this.#rt.events;
+    const target = claim.target;
+    const fresh = call.failed === undefined || call.failed[target.index] === 0;
+    if (fresh && call.lastTarget !== undefined && call.lastError !== undefined && events.has('fallback')) {
+      events.emit('fallback', {
+        requestId: call.id,
+        stream: call.stream,
+        tags: call.request.tags,
+        attempt: call.attempts.length + 1,
+        from: call.lastTarget.id,
+        to: target.id,
+        errorKind: call.lastError.kind,
+      });
+    }
+    return claim;
+  }
+
+  async #wait(call: Call, attempt: number, wait: ChooseWait): Promise<void> {
+    const rt = this.#rt;
+    const error = call.lastError;
+    const now = rt.clock.now();
+    if (wait.forCapacity) {
+      await rt.gate.waitForCapacity(call.candidates, wait.delayMs, call.scope.signal);
+      call.queuedMs += rt.clock.now() - now;
+      return;
+    }
+    if (call.scope.deadline - now <= wait.delayMs) {
+      // Waiting would run past the deadline: fail now with what we know.
+      throw (
+        error ??
+        new SwitchyardError('timeout', 'no target becomes available before the deadline', { retryable: true })
+      );
+    }
+    if (error !== undefined && rt.events.has('retry')) {
+      rt.events.emit('retry', {
+        requestId: call.id,
+        stream: call.stream,
+        tags: call.request.tags,
+        attempt,
+        delayMs: wait.delayMs,
+        errorKind: error.kind,
+        fromRetryAfter: wait.fromRetryAfter,
+      });
+    }
+    await sleep(rt.clock, wait.delayMs, call.scope.signal);
+  }
+}

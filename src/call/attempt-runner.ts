@@ -1,0 +1,333 @@
+import { AttemptOptions, adapterRequestFor, linkedController } from '../adapter-call.js';
+import { countsAgainstHealth, fallsBack } from '../errors/error-kind.js';
+import { sanitizeError } from '../errors/redact.js';
+import { isSwitchyardError, SwitchyardError } from '../errors/switchyard-error.js';
+import { costOf } from '../pricing.js';
+import type { CallScope } from '../reliability/call-scope.js';
+import type { Ejection } from '../reliability/circuit-breaker.js';
+import type { MaybePromise } from '../state/store.js';
+import type { TargetRuntime } from '../target-runtime.js';
+import type { AdapterCallOptions } from '../types/adapter.js';
+import type { AttemptContext } from '../types/middleware.js';
+import type { AdapterRequest } from '../types/request.js';
+import type { AdapterResponse, CompletionResponse, Warning } from '../types/response.js';
+import type { AdapterStreamPart } from '../types/stream.js';
+import { textOf, toolCallsOf } from '../util/content.js';
+import { checkedResponse } from './adapter-output.js';
+import type { Call, CallRuntime } from './call.js';
+import { attemptFields } from './call-events.js';
+import { consumeStream } from './consume-stream.js';
+import { runAttemptChain, runAttemptStreamChain } from './middleware-chain.js';
+import { tellFirstToken, tellOutcome } from './strategy-hooks.js';
+import type { Claim } from './target-gate.js';
+import { adapterError } from './upstream-error.js';
+
+const NO_WARNINGS: readonly Warning[] = Object.freeze([]);
+
+/**
+ * Runs one attempt on a claimed target: the adapter call (through the attempt middleware), then
+ * the outcome's bookkeeping — target state, strategy, events — and the response. The claim's
+ * concurrency slot is released when the adapter's work really ends, which may be after the
+ * router gave up on it (an adapter slow to honour its abort signal keeps its slot until then).
+ */
+export class AttemptRunner {
+  readonly #rt: CallRuntime;
+
+  constructor(rt: CallRuntime) {
+    this.#rt = rt;
+  }
+
+  async run(call: Call, claim: Claim, attempt: number): Promise<CompletionResponse> {
+    const rt = this.#rt;
+    const target = claim.target;
+    const startedAt = rt.clock.now();
+    // The claim counted this attempt already.
+    const inFlightAtStart = target.inFlight - 1;
+    if (rt.events.has('attempt:start')) rt.events.emit('attempt:start', attemptFields(call, target, attempt));
+    let result: AdapterResponse;
+    let ttftMs: number | undefined;
+    try {
+      if (call.scope.aborted) throw call.scope.reason; // never start an adapter call for a call that ended
+      const request = readAdapterRequest(target, call);
+      const options = new AttemptOptions(call.scope, target.id, rt.clock);
+      if (call.sink === undefined) {
+        result = await call.scope.race(this.#complete(call, claim, request, options, attempt));
+      } else {
+        result = await this.#stream(call, claim, request, options, attempt, startedAt, (ms) => {
+          ttftMs = ms;
+        });
+      }
+      result = checkedResponse(result, target.provider, target.id);
+    } catch (thrown) {
+      const error = toAttemptError(thrown, target, call.scope);
+      if (!claim.running) rt.gate.release(claim); // else the adapter's real end frees it
+      this.#failed(call, claim, attempt, startedAt, inFlightAtStart, error);
+      throw error;
+    }
+    const now = rt.clock.now();
+    const durationMs = now - startedAt;
+    settle(rt.gate.recordSuccess(claim, now), (downMs) => {
+      if (downMs >= 0 && rt.events.has('target:restored')) {
+        rt.events.emit('target:restored', { target: target.id, downMs });
+      }
+    });
+    const costUsd = target.price === undefined ? undefined : costOf(result.usage, target.price);
+    tellOutcome(call.strategy, {
+      target,
+      request: call.request,
+      stream: call.stream,
+      ok: true,
+      startedAt,
+      inFlightAtStart,
+      attempt,
+      maxAttempts: rt.retry.maxAttempts,
+      latencyMs: durationMs,
+      ttftMs,
+      usage: result.usage,
+      costUsd,
+    });
+    call.attempts.push({ attempt, target: target.id, outcome: 'success', durationMs });
+    if (rt.events.has('attempt:success')) {
+      rt.events.emit(
+        'attempt:success',
+        Object.assign(attemptFields(call, target, attempt), {
+          durationMs,
+          ttftMs,
+          usage: result.usage,
+          costUsd,
+        }),
+      );
+    }
+    const response: CompletionResponse = {
+      text: textOf(result.content),
+      content: result.content,
+      toolCalls: toolCallsOf(result.content),
+      finishReason: result.finishReason,
+      rawFinishReason: result.rawFinishReason,
+      usage: result.usage,
+      requestId: call.id,
+      target: target.id,
+      model: result.modelId ?? target.model,
+      attempts: call.attempts,
+      latencyMs: now - call.startedAt,
+      costUsd,
+      responseId: result.responseId,
+      warnings: result.warnings ?? NO_WARNINGS,
+      providerMetadata: result.providerMetadata,
+    };
+    call.sink?.push({ type: 'finish', finishReason: response.finishReason, usage: response.usage, response });
+    return response;
+  }
+
+  /** The adapter's completion (through `wrapAttempt` middleware); its real end frees the slot. */
+  #complete(
+    call: Call,
+    claim: Claim,
+    request: AdapterRequest,
+    options: AdapterCallOptions,
+    attempt: number,
+  ): Promise<AdapterResponse> {
+    const rt = this.#rt;
+    const target = claim.target;
+    let work: Promise<AdapterResponse>;
+    if (rt.attemptMiddleware.length === 0) {
+      work = callAdapter(target, request, options);
+    } else {
+      const ctx = attemptContext(call, target, attempt, request);
+      work = runAttemptChain(rt.attemptMiddleware, ctx, (req) => {
+        if (call.scope.aborted) return Promise.reject(call.scope.reason);
+        return callAdapter(target, req, options).catch((thrown: unknown) => {
+          throw adapterError(thrown, target, call.scope);
+        });
+      });
+    }
+    claim.running = true;
+    const release = () => rt.gate.release(claim);
+    work.then(release, release);
+    return work;
+  }
+
+  /** The adapter's stream (through `wrapAttemptStream` middleware), read into the call's stream. */
+  #stream(
+    call: Call,
+    claim: Claim,
+    request: AdapterRequest,
+    options: AttemptOptions,
+    attempt: number,
+    startedAt: number,
+    onTtft: (ms: number) => void,
+  ): Promise<AdapterResponse> {
+    const rt = this.#rt;
+    const target = claim.target;
+    // With an idle timeout, the attempt gets its own signal so that a stall aborts only it.
+    const attemptAbort = rt.idleTimeoutMs > 0 ? linkedController(call.scope.signal) : undefined;
+    const streamOptions: AdapterCallOptions = attemptAbort
+      ? {
+          target: options.target,
+          clock: options.clock,
+          deadline: options.deadline,
+          signal: attemptAbort.controller.signal,
+        }
+      : options;
+    let source: AsyncIterable<AdapterStreamPart>;
+    if (rt.attemptStreamMiddleware.length === 0) {
+      source = target.adapter.stream(request, streamOptions);
+    } else {
+      const ctx = attemptContext(call, target, attempt, request);
+      source = runAttemptStreamChain(rt.attemptStreamMiddleware, ctx, (req) =>
+        mapErrors(target.adapter.stream(req, streamOptions), target, call.scope),
+      );
+    }
+    return consumeStream(source, {
+      scope: call.scope,
+      sink: call.sink!,
+      clock: rt.clock,
+      idleTimeoutMs: rt.idleTimeoutMs,
+      onIdle: attemptAbort ? (reason) => attemptAbort.controller.abort(reason) : undefined,
+      target: target.id,
+      provider: target.provider,
+      toError: (thrown) => adapterError(thrown, target, call.scope),
+      onClosed: () => rt.gate.release(claim),
+      onOpened: () => {
+        claim.running = true;
+      },
+      onFirstContent: (at) => {
+        const ttftMs = at - startedAt;
+        onTtft(ttftMs);
+        tellFirstToken(call.strategy, { target, request: call.request, startedAt, ttftMs, attempt });
+        if (rt.events.has('stream:first-token')) {
+          rt.events.emit('stream:first-token', {
+            requestId: call.id,
+            stream: true,
+            tags: call.request.tags,
+            attempt,
+            target: target.id,
+            ttftMs: at - call.startedAt,
+          });
+        }
+      },
+    }).finally(() => attemptAbort?.unlink());
+  }
+
+  #failed(
+    call: Call,
+    claim: Claim,
+    attempt: number,
+    startedAt: number,
+    inFlightAtStart: number,
+    error: SwitchyardError,
+  ): void {
+    const rt = this.#rt;
+    const target = claim.target;
+    const now = rt.clock.now();
+    const durationMs = now - startedAt;
+    const blockForMs = error.kind === 'rate_limited' ? error.retryAfterMs : undefined;
+    settle(
+      rt.gate.recordFailure(claim, now, countsAgainstHealth(error.kind), blockForMs),
+      (ejection: Ejection | undefined) => {
+        if (ejection !== undefined && rt.events.has('target:ejected')) {
+          rt.events.emit('target:ejected', { target: target.id, errorKind: error.kind, ...ejection });
+        }
+      },
+    );
+    tellOutcome(call.strategy, {
+      target,
+      request: call.request,
+      stream: call.stream,
+      ok: false,
+      errorKind: error.kind,
+      startedAt,
+      inFlightAtStart,
+      attempt,
+      maxAttempts: rt.retry.maxAttempts,
+      latencyMs: durationMs,
+    });
+    call.attempts.push({ attempt, target: target.id, outcome: 'failure', errorKind: error.kind, durationMs });
+    if (rt.events.has('attempt:failure')) {
+      const willRetry = fallsBack(error.kind) && !call.scope.aborted && attempt < rt.retry.maxAttempts;
+      rt.events.emit(
+        'attempt:failure',
+        Object.assign(attemptFields(call, target, attempt), { durationMs, error, willRetry }),
+      );
+    }
+  }
+}
+
+/** The adapter request for `target`; a request that cannot be read is the caller's `invalid_request`. */
+function readAdapterRequest(target: TargetRuntime, call: Call): AdapterRequest {
+  try {
+    return adapterRequestFor(target, call.request);
+  } catch (thrown) {
+    throw new SwitchyardError('invalid_request', 'the request could not be read', {
+      retryable: false,
+      target: target.id,
+      cause: sanitizeError(thrown),
+    });
+  }
+}
+
+function attemptContext(
+  call: Call,
+  target: TargetRuntime,
+  attempt: number,
+  adapterRequest: AdapterRequest,
+): AttemptContext {
+  const base = call.context!;
+  return {
+    requestId: base.requestId,
+    request: base.request,
+    stream: base.stream,
+    signal: base.signal,
+    deadline: base.deadline,
+    state: base.state,
+    target,
+    attempt,
+    adapterRequest,
+  };
+}
+
+/** What an attempt failed with: the abort reason when the call was aborted, else a typed error. */
+function toAttemptError(thrown: unknown, target: TargetRuntime, scope: CallScope): SwitchyardError {
+  const reason = scope.reason;
+  if (reason !== undefined && !(isSwitchyardError(thrown) && thrown.kind === 'stream_interrupted')) {
+    // Whatever the adapter threw, an aborted scope means the caller's abort or the deadline.
+    return reason.target === target.id ? reason : reason.with({ target: target.id });
+  }
+  const error = isSwitchyardError(thrown) ? thrown : adapterError(thrown, target, scope);
+  return error.target === undefined ? error.with({ target: target.id }) : error;
+}
+
+/** The adapter's completion as a promise (a synchronous throw becomes a rejection). */
+function callAdapter(
+  target: TargetRuntime,
+  request: AdapterRequest,
+  options: AdapterCallOptions,
+): Promise<AdapterResponse> {
+  try {
+    return Promise.resolve(target.adapter.complete(request, options));
+  } catch (thrown) {
+    return Promise.reject(thrown);
+  }
+}
+
+/** Calls `then` with the store's answer, now when it answered synchronously. */
+function settle<T>(value: MaybePromise<T>, then: (value: T) => void): void {
+  if (typeof (value as PromiseLike<T>)?.then === 'function') {
+    (value as PromiseLike<T>).then(then, () => {});
+  } else {
+    then(value as T);
+  }
+}
+
+/** The adapter's stream with its raw exceptions turned into typed errors (for stream middleware). */
+async function* mapErrors(
+  source: AsyncIterable<AdapterStreamPart>,
+  target: TargetRuntime,
+  scope: CallScope,
+): AsyncIterable<AdapterStreamPart> {
+  try {
+    yield* source;
+  } catch (thrown) {
+    throw isSwitchyardError(thrown) ? thrown : adapterError(thrown, target, scope);
+  }
+}

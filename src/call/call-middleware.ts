@@ -1,0 +1,83 @@
+import { SwitchyardError } from '../errors/switchyard-error.js';
+import type { RouterStreamController } from '../router-stream.js';
+import type { CallContext, Middleware } from '../types/middleware.js';
+import type { CompletionRequest } from '../types/request.js';
+import type { CompletionResponse } from '../types/response.js';
+import type { StreamEvent } from '../types/stream.js';
+import { callHook, guardIterable, onceOnly } from './middleware-chain.js';
+
+/** Runs `request` through every `transformRequest` hook, outermost first. */
+export async function transformRequest(
+  chain: readonly Middleware[],
+  request: CompletionRequest,
+  ctx: CallContext,
+): Promise<CompletionRequest> {
+  let current = request;
+  for (const mw of chain) {
+    if (mw.transformRequest === undefined) continue;
+    const input = current;
+    current = await callHook(mw, 'transformRequest', () => mw.transformRequest!(input, ctx));
+    if (typeof current !== 'object' || current === null) {
+      throw new SwitchyardError(
+        'config',
+        `middleware '${mw.name}' returned no request from transformRequest`,
+        {
+          retryable: false,
+        },
+      );
+    }
+  }
+  return current;
+}
+
+/** Runs a completion call through the `wrapCall` hooks of `chain` (outermost first) down to `inner`. */
+export function runCallChain(
+  chain: readonly Middleware[],
+  ctx: CallContext,
+  inner: () => Promise<CompletionResponse>,
+): Promise<CompletionResponse> {
+  const dispatch = (i: number): Promise<CompletionResponse> => {
+    if (i === chain.length) return inner();
+    const mw = chain[i]!;
+    return callHook(mw, 'wrapCall', () => mw.wrapCall!(ctx, () => dispatch(i + 1)));
+  };
+  return dispatch(0);
+}
+
+/**
+ * Runs a streamed call through the `wrapStream` hooks of `chain` down to `inner` (the router's
+ * own stream, started on first call), and pushes what comes out into `sink`. Resolves with the
+ * response of the last `finish` event.
+ */
+export async function pumpStreamChain(
+  chain: readonly Middleware[],
+  ctx: CallContext,
+  inner: () => AsyncIterable<StreamEvent>,
+  sink: RouterStreamController,
+): Promise<CompletionResponse> {
+  const dispatch = (i: number): AsyncIterable<StreamEvent> => {
+    if (i === chain.length) return inner();
+    const mw = chain[i]!;
+    let called = false;
+    const next = () => {
+      if (called) throw onceOnly(mw, 'wrapStream');
+      called = true;
+      return dispatch(i + 1);
+    };
+    return guardIterable(mw, 'wrapStream', () => mw.wrapStream!(ctx, next));
+  };
+  let response: CompletionResponse | undefined;
+  for await (const event of dispatch(0)) {
+    if (event.type === 'finish') response = event.response;
+    else sink.push(event);
+  }
+  if (response === undefined) {
+    throw new SwitchyardError(
+      'config',
+      `the stream middleware (${chain.map((m) => `'${m.name}'`).join(', ')}) ended the stream without a finish event`,
+      { retryable: false },
+    );
+  }
+  sink.push({ type: 'finish', finishReason: response.finishReason, usage: response.usage, response });
+  return response;
+}

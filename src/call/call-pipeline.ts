@@ -1,0 +1,298 @@
+import { redactSecrets, sanitizeError } from '../errors/redact.js';
+import { isSwitchyardError, SwitchyardError } from '../errors/switchyard-error.js';
+import { CallScope } from '../reliability/call-scope.js';
+import type { DeadlineQueue } from '../reliability/deadline-queue.js';
+import { createRouterStream, type RouterStreamController } from '../router-stream.js';
+import type { StrategyResolver } from '../strategy-resolver.js';
+import type { TargetRuntime } from '../target-runtime.js';
+import type { CallContext, Middleware } from '../types/middleware.js';
+import type { CompletionRequest } from '../types/request.js';
+import type { CompletionResponse } from '../types/response.js';
+import { needsOf } from '../util/request-needs.js';
+import { validateRequest } from '../validation/validate.js';
+import type { AttemptLoop } from './attempt-loop.js';
+import type { Call, CallRuntime } from './call.js';
+import { pumpStreamChain, runCallChain, transformRequest } from './call-middleware.js';
+
+/** What a {@link CallPipeline} is built from: the router's targets, strategies and settings. */
+export interface CallPipelineOptions {
+  readonly rt: CallRuntime;
+  readonly loop: AttemptLoop;
+  readonly targets: readonly TargetRuntime[];
+  readonly groups: ReadonlyMap<string, TargetRuntime[]>;
+  readonly strategies: StrategyResolver;
+  readonly deadlines: DeadlineQueue;
+  readonly timeoutMs: number;
+  readonly validate: boolean;
+  readonly idPrefix: string;
+}
+
+/**
+ * One call from the caller's request to its response or typed error: request middleware,
+ * validation, the call-level middleware, the attempt loop, and the `request:*` events around
+ * all of it.
+ */
+export class CallPipeline {
+  readonly #o: CallPipelineOptions;
+  readonly #checkImages: boolean;
+  readonly #checkContext: boolean;
+  /** Every middleware, outermost first. */
+  readonly middleware: Middleware[] = [];
+  readonly #callMiddleware: Middleware[] = [];
+  readonly #streamMiddleware: Middleware[] = [];
+  #callCount = 0;
+  /** Set by `Router.close()`: later calls fail with `config`. */
+  closed = false;
+
+  constructor(options: CallPipelineOptions) {
+    this.#o = options;
+    this.#checkImages = options.targets.some((t) => !t.capabilities.images);
+    this.#checkContext = options.targets.some((t) => t.contextWindow !== undefined);
+  }
+
+  /** Calls started so far (a counter that snapshots keep). */
+  get callCount(): number {
+    return this.#callCount;
+  }
+
+  set callCount(value: number) {
+    this.#callCount = value;
+  }
+
+  /**
+   * Adds a middleware inside those already registered.
+   * @throws {SwitchyardError} `config` when it has no name or a hook that is not a function.
+   */
+  use(middleware: Middleware): void {
+    checkMiddleware(middleware, this.middleware.length);
+    this.middleware.push(middleware);
+    if (middleware.wrapCall) this.#callMiddleware.push(middleware);
+    if (middleware.wrapStream) this.#streamMiddleware.push(middleware);
+    if (middleware.wrapAttempt) (this.#o.rt.attemptMiddleware as Middleware[]).push(middleware);
+    if (middleware.wrapAttemptStream) (this.#o.rt.attemptStreamMiddleware as Middleware[]).push(middleware);
+  }
+
+  async run(
+    input: CompletionRequest,
+    sink: RouterStreamController | undefined,
+    onScope?: (scope: CallScope) => void,
+  ): Promise<CompletionResponse> {
+    const id = this.#o.idPrefix + ++this.#callCount;
+    const stream = sink !== undefined;
+    const startedAt = this.#o.rt.clock.now();
+    const events = this.#o.rt.events;
+    let request = input;
+    let call: Call | undefined;
+    let scope: CallScope | undefined;
+    try {
+      if (this.closed) throw new SwitchyardError('config', 'the router is closed', { retryable: false });
+      const signal = readField(input, 'signal') as AbortSignal | undefined;
+      if (signal !== undefined && !(signal instanceof AbortSignal)) {
+        throw new SwitchyardError('invalid_request', 'invalid request: signal: expected an AbortSignal', {
+          retryable: false,
+        });
+      }
+      if (signal?.aborted) {
+        throw new SwitchyardError('aborted', 'the caller aborted the call before it started', {
+          cause: signal.reason,
+          retryable: false,
+        });
+      }
+      scope = new CallScope(
+        this.#o.rt.clock,
+        (readField(input, 'timeoutMs') as number | undefined) ?? this.#o.timeoutMs,
+        signal,
+        this.#o.deadlines,
+      );
+      onScope?.(scope);
+      let context: CallContext | undefined;
+      if (this.middleware.length > 0) {
+        context = {
+          requestId: id,
+          request,
+          stream,
+          signal: scope.signal,
+          deadline: scope.deadline,
+          state: new Map(),
+        };
+        request = await transformRequest(this.middleware, request, context);
+      }
+      call = this.#prepare(id, request, sink, scope, startedAt, context);
+      if (events.has('request:start')) {
+        events.emit('request:start', {
+          requestId: id,
+          stream,
+          tags: request.tags,
+          model: request.model,
+          strategy: call.strategy.name,
+          startedAt,
+          messages: this.#o.rt.includeContent ? request.messages : undefined,
+        });
+      }
+      const response = await this.#dispatch(call, sink);
+      if (events.has('request:success')) {
+        events.emit('request:success', {
+          requestId: id,
+          stream,
+          tags: request.tags,
+          target: response.target,
+          model: response.model,
+          latencyMs: response.latencyMs,
+          attempts: response.attempts,
+          usage: response.usage,
+          finishReason: response.finishReason,
+          costUsd: response.costUsd,
+          text: this.#o.rt.includeContent ? response.text : undefined,
+        });
+      }
+      return response;
+    } catch (thrown) {
+      const error = isSwitchyardError(thrown) ? thrown : internalError(thrown);
+      const attempts = call?.attempts ?? [];
+      const final =
+        error.attempts === attempts && error.requestId === id
+          ? error
+          : error.with({ attempts, requestId: id });
+      if (events.has('request:failure')) {
+        events.emit('request:failure', {
+          requestId: id,
+          stream,
+          tags: tagsOf(request),
+          error: final,
+          latencyMs: this.#o.rt.clock.now() - startedAt,
+          attempts,
+        });
+      }
+      throw final;
+    } finally {
+      scope?.dispose();
+    }
+  }
+
+  /** Validates the request and builds the call; a request that cannot be read is `invalid_request`. */
+  #prepare(
+    id: string,
+    request: CompletionRequest,
+    sink: RouterStreamController | undefined,
+    scope: CallScope,
+    startedAt: number,
+    context: CallContext | undefined,
+  ): Call {
+    const stream = sink !== undefined;
+    try {
+      if (this.#o.validate) validateRequest(request);
+      const strategy =
+        request.strategy === undefined
+          ? this.#o.strategies.default
+          : this.#o.strategies.named(request.strategy);
+      const candidates = request.model === undefined ? this.#o.targets : this.#o.groups.get(request.model);
+      if (candidates === undefined) {
+        throw new SwitchyardError(
+          'no_target',
+          `no target serves model '${request.model}'; known models and aliases: ${[...this.#o.groups.keys()].join(', ')}`,
+          { retryable: false },
+        );
+      }
+      const callContext = context === undefined ? undefined : { ...context, request };
+      return {
+        id,
+        request,
+        stream,
+        sink: stream && this.#streamMiddleware.length > 0 ? createRouterStream(() => {}) : sink,
+        strategy,
+        candidates,
+        scope,
+        startedAt,
+        attempts: [],
+        needs: needsOf(request, stream, this.#checkImages, this.#checkContext),
+        context: callContext,
+        failed: undefined,
+        lastError: undefined,
+        lastTarget: undefined,
+        retries: 0,
+        queuedMs: 0,
+      };
+    } catch (thrown) {
+      if (isSwitchyardError(thrown)) throw thrown;
+      throw unreadableRequest(thrown);
+    }
+  }
+
+  /** The call through the call-level middleware, then the attempt loop. */
+  #dispatch(call: Call, sink: RouterStreamController | undefined): Promise<CompletionResponse> {
+    if (!call.stream) {
+      if (this.#callMiddleware.length === 0) return this.#o.loop.run(call);
+      return runCallChain(this.#callMiddleware, call.context!, () => this.#o.loop.run(call));
+    }
+    if (this.#streamMiddleware.length === 0) return this.#o.loop.run(call);
+    // The loop writes into the call's own stream; the middleware read it and the pump writes
+    // what they yield into the caller's stream.
+    const inner = call.sink!;
+    return pumpStreamChain(
+      this.#streamMiddleware,
+      call.context!,
+      () => {
+        this.#o.loop.run(call).then(inner.finish, inner.fail);
+        return inner.stream;
+      },
+      sink!,
+    );
+  }
+}
+
+/** Reads one field of the caller's request; a getter that throws makes the request unreadable. */
+function readField(request: CompletionRequest, field: 'signal' | 'timeoutMs'): unknown {
+  try {
+    return request[field];
+  } catch (thrown) {
+    throw unreadableRequest(thrown, `request.${field}`);
+  }
+}
+
+function tagsOf(request: CompletionRequest): readonly string[] | undefined {
+  try {
+    return request?.tags;
+  } catch {
+    return undefined;
+  }
+}
+
+function unreadableRequest(thrown: unknown, field = 'the request'): SwitchyardError {
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return new SwitchyardError('invalid_request', `${field} could not be read: ${redactSecrets(message)}`, {
+    retryable: false,
+    cause: sanitizeError(thrown),
+  });
+}
+
+/** A non-typed exception that escaped the pipeline: a bug, reported as `config`, never retried. */
+function internalError(thrown: unknown): SwitchyardError {
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return new SwitchyardError('config', `unexpected error in the router: ${redactSecrets(message)}`, {
+    retryable: false,
+    cause: sanitizeError(thrown),
+  });
+}
+
+const HOOKS = ['transformRequest', 'wrapCall', 'wrapStream', 'wrapAttempt', 'wrapAttemptStream'] as const;
+
+function checkMiddleware(middleware: Middleware, index: number): void {
+  if (typeof middleware !== 'object' || middleware === null) {
+    throw new SwitchyardError('config', `middleware[${index}]: expected an object with a name`, {
+      retryable: false,
+    });
+  }
+  if (typeof middleware.name !== 'string' || middleware.name === '') {
+    throw new SwitchyardError('config', `middleware[${index}].name: expected a non-empty string`, {
+      retryable: false,
+    });
+  }
+  for (const hook of HOOKS) {
+    const fn = middleware[hook];
+    if (fn !== undefined && typeof fn !== 'function') {
+      throw new SwitchyardError('config', `middleware '${middleware.name}'.${hook}: expected a function`, {
+        retryable: false,
+      });
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import type { SwitchyardError } from '../errors/switchyard-error.js';
+import type { RouterEmitter } from '../events.js';
+import type { ResolvedRetryOptions } from '../reliability/backoff.js';
+import type { CallScope } from '../reliability/call-scope.js';
+import type { RouterStreamController } from '../router-stream.js';
+import type { TargetRuntime } from '../target-runtime.js';
+import type { Clock, RandomSource } from '../types/clock.js';
+import type { CallContext, Middleware } from '../types/middleware.js';
+import type { CompletionRequest } from '../types/request.js';
+import type { AttemptRecord } from '../types/response.js';
+import type { Strategy } from '../types/strategy.js';
+import type { RequestNeeds } from '../util/request-needs.js';
+import type { TargetGate } from './target-gate.js';
+
+/** What the call pipeline needs from its router; built once per router. */
+export interface CallRuntime {
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly retry: ResolvedRetryOptions;
+  /** Whether the breaker waits for an ejected target to recover (instead of failing at once). */
+  readonly waitForRecovery: boolean;
+  /** Most time a call may wait for capacity (`queue.maxWaitMs`); 0 when it never waits. */
+  readonly maxQueueWaitMs: number;
+  readonly gate: TargetGate;
+  readonly events: RouterEmitter;
+  readonly idleTimeoutMs: number;
+  readonly includeContent: boolean;
+  /** Router middleware with a `wrapAttempt` hook, outermost first. */
+  readonly attemptMiddleware: readonly Middleware[];
+  /** Router middleware with a `wrapAttemptStream` hook, outermost first. */
+  readonly attemptStreamMiddleware: readonly Middleware[];
+  /** Number of targets (for per-call marks). */
+  readonly targetCount: number;
+}
+
+/** Per-call state of the attempt loop. */
+export interface Call {
+  readonly id: string;
+  readonly request: CompletionRequest;
+  readonly stream: boolean;
+  /** Where a stream's events go (the caller's stream, or the innermost `wrapStream`'s). */
+  readonly sink: RouterStreamController | undefined;
+  readonly strategy: Strategy;
+  readonly candidates: readonly TargetRuntime[];
+  readonly scope: CallScope;
+  readonly startedAt: number;
+  readonly attempts: AttemptRecord[];
+  readonly needs: RequestNeeds;
+  /** The middleware context, when the router has middleware. */
+  readonly context: CallContext | undefined;
+  /** Per target index: 1 failed with a retryable error, 2 failed for good (auth, not_found). */
+  failed: Uint8Array | undefined;
+  lastError: SwitchyardError | undefined;
+  lastTarget: TargetRuntime | undefined;
+  retries: number;
+  /** Time spent waiting for capacity so far (ms). */
+  queuedMs: number;
+}

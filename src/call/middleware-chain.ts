@@ -1,0 +1,120 @@
+import { isSwitchyardError, SwitchyardError } from '../errors/switchyard-error.js';
+import type { AttemptContext, Middleware } from '../types/middleware.js';
+import type { AdapterRequest } from '../types/request.js';
+import type { AdapterResponse } from '../types/response.js';
+import type { AdapterStreamPart } from '../types/stream.js';
+import { userCodeError } from './strategy-hooks.js';
+
+/** A middleware hook threw something other than a `SwitchyardError`: a `config` error naming it. */
+export function middlewareError(middleware: Middleware, hook: string, thrown: unknown): SwitchyardError {
+  return isSwitchyardError(thrown) ? thrown : userCodeError(`middleware '${middleware.name}'`, hook, thrown);
+}
+
+/** Runs `hook` of `middleware`, turning a synchronous throw into a rejected promise of a typed error. */
+export function callHook<T>(middleware: Middleware, hook: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(run()).catch((thrown: unknown) => {
+      throw middlewareError(middleware, hook, thrown);
+    });
+  } catch (thrown) {
+    return Promise.reject(middlewareError(middleware, hook, thrown));
+  }
+}
+
+/**
+ * Runs an attempt through the `wrapAttempt` hooks of `chain` (outermost first) down to
+ * `terminal`, the adapter call. `terminal` rejects only with `SwitchyardError`s, so any other
+ * error that comes out of a hook is that hook's own.
+ */
+export function runAttemptChain(
+  chain: readonly Middleware[],
+  ctx: AttemptContext,
+  terminal: (request: AdapterRequest) => Promise<AdapterResponse>,
+): Promise<AdapterResponse> {
+  const dispatch = (i: number, request: AdapterRequest): Promise<AdapterResponse> => {
+    if (i === chain.length) return terminal(request);
+    const mw = chain[i]!;
+    return callHook(mw, 'wrapAttempt', () =>
+      mw.wrapAttempt!(ctx, (next?: AdapterRequest) => dispatch(i + 1, next ?? request)),
+    );
+  };
+  return dispatch(0, ctx.adapterRequest);
+}
+
+/**
+ * Runs a streamed attempt through the `wrapAttemptStream` hooks of `chain` down to `terminal`.
+ * Each hook's `next` may be called once; any non-`SwitchyardError` a hook's iterable throws is
+ * that hook's own.
+ */
+export function runAttemptStreamChain(
+  chain: readonly Middleware[],
+  ctx: AttemptContext,
+  terminal: (request: AdapterRequest) => AsyncIterable<AdapterStreamPart>,
+): AsyncIterable<AdapterStreamPart> {
+  const dispatch = (i: number, request: AdapterRequest): AsyncIterable<AdapterStreamPart> => {
+    if (i === chain.length) return startedNow(terminal(request));
+    const mw = chain[i]!;
+    let called = false;
+    const next = (override?: AdapterRequest) => {
+      if (called) throw onceOnly(mw, 'wrapAttemptStream');
+      called = true;
+      return dispatch(i + 1, override ?? request);
+    };
+    return guardIterable(mw, 'wrapAttemptStream', () => mw.wrapAttemptStream!(ctx, next));
+  };
+  return dispatch(0, ctx.adapterRequest);
+}
+
+/**
+ * `source` with its first `next()` already called, here and now: the adapter starts its request
+ * inside the async context of the hook that called `next` (an AsyncLocalStorage value or span
+ * set there is seen by the adapter's fetch), not in the context of whoever reads the parts.
+ */
+function startedNow<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<T>> | undefined = iterator.next();
+  first.catch(() => {}); // read by the first next() below
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        const pending = first;
+        first = undefined;
+        return pending ?? iterator.next();
+      },
+      return: (value?: unknown) =>
+        iterator.return?.(value) ?? Promise.resolve({ done: true as const, value: value as T }),
+    }),
+  };
+}
+
+/** The error for a stream hook that called `next` twice (it would duplicate output). */
+export function onceOnly(middleware: Middleware, hook: string): SwitchyardError {
+  return new SwitchyardError(
+    'config',
+    `middleware '${middleware.name}' called next() twice in ${hook}: a stream is never started again`,
+    { retryable: false },
+  );
+}
+
+/** An iterable that maps whatever `make()` or its iteration throws to a typed error naming the hook. */
+export function guardIterable<T>(
+  middleware: Middleware,
+  hook: string,
+  make: () => AsyncIterable<T>,
+): AsyncIterable<T> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      let source: AsyncIterable<T>;
+      try {
+        source = make();
+      } catch (thrown) {
+        throw middlewareError(middleware, hook, thrown);
+      }
+      try {
+        yield* source;
+      } catch (thrown) {
+        throw middlewareError(middleware, hook, thrown);
+      }
+    },
+  };
+}
