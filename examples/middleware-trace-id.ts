@@ -11,8 +11,12 @@ import { MockAdapter } from '../src/testing/index.js';
 
 const trace = new AsyncLocalStorage<{ traceId: string }>();
 
-/** Runs every step of `iterable` inside `store`, so a streaming adapter's code sees it too. */
-function iterateWithin<T>(store: { traceId: string }, iterable: AsyncIterable<T>): AsyncIterable<T> {
+/**
+ * Starts a stream inside `store` and runs every later step of it there too: the adapter starts
+ * its request when `next` is called, and reads the rest of its answer as the stream is read.
+ */
+function streamWithin<T>(store: { traceId: string }, start: () => AsyncIterable<T>): AsyncIterable<T> {
+  const iterable = trace.run(store, start);
   return {
     [Symbol.asyncIterator]() {
       const iterator = trace.run(store, () => iterable[Symbol.asyncIterator]());
@@ -29,8 +33,10 @@ const traceIds: Middleware = {
   name: 'trace-ids',
   // One trace id per attempt: the call's id and the attempt number.
   wrapAttempt: (ctx, next) => trace.run({ traceId: `${ctx.requestId}.${ctx.attempt}` }, () => next()),
-  // A stream's adapter code runs as the stream is read, so each step is run inside the store.
-  wrapAttemptStream: (ctx, next) => iterateWithin({ traceId: `${ctx.requestId}.${ctx.attempt}` }, next()),
+  // `trace.run(store, () => next())` alone covers the adapter's start; streamWithin also covers
+  // the code that runs as the rest of the stream is read.
+  wrapAttemptStream: (ctx, next) =>
+    streamWithin({ traceId: `${ctx.requestId}.${ctx.attempt}` }, () => next()),
 };
 
 // The adapter reads the current trace id, e.g. to send it as a header. The first attempt of each
