@@ -78,6 +78,14 @@ describe('responseCache through a Router', () => {
     expect(adapter.callCount).toBe(6);
   });
 
+  it('does not cache a stream whose consumer stopped reading before the end', async () => {
+    const adapter = new MockAdapter(() => ({ stream: ['a', 'b', 'c'], chunkDelayMs: 5 }));
+    const router = routerWith(adapter, cache());
+    for await (const event of router.stream(request)) if (event.type === 'text-delta') break;
+    expect(await readAll(router.stream(request))).toEqual(['a', 'b', 'c']);
+    expect(adapter.callCount).toBe(2);
+  });
+
   it('keys on the request after every transform (a default temperature 0 makes it cacheable)', async () => {
     const adapter = new MockAdapter(() => ({ text: 'ok' }));
     const router = new Router({

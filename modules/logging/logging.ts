@@ -59,7 +59,11 @@ export interface LogRecord {
   readonly attempt?: number;
   /** Labels of the call (`call:start`). */
   readonly tags?: readonly string[];
-  /** How it ended (`*:end`); `cancelled`: the consumer stopped reading a stream. */
+  /**
+   * How it ended (`*:end`). `cancelled`: the stream's reader stopped before its end without an
+   * error (through a Router, a consumer that stops reading aborts the call instead: `failure`
+   * with kind `aborted`).
+   */
   readonly outcome?: 'success' | 'failure' | 'cancelled';
   /** Time from start to end on the middleware's clock, in ms (`*:end`). */
   readonly durationMs?: number;
