@@ -43,6 +43,19 @@ describe('examples', () => {
     ['speed-bands.ts', /^adaptive\s+0\.[0-4]\d\s+(8\d|9\d|100)%\s+1?\d%$/m],
     // With answer bands, most short answers go to quick-start and few long ones; regret ≤ 0.29.
     ['speed-bands.ts', /^adaptive, outputBandEdges\s+0\.[0-2]\d\s+(8\d|9\d|100)%\s+1?\d%$/m],
+    // The guardrail refuses before the provider: one provider call for two requests.
+    ['middleware-guardrail.ts', /refused \(invalid_request, retryable: false\)[\s\S]*provider calls: 1$/m],
+    // The second call and the second stream are cache hits; 3 provider calls for 5 requests.
+    [
+      'middleware-cache.ts',
+      /2nd call: .*\(cache hit[\s\S]*2nd stream: .* cache hit[\s\S]*provider calls: 3$/m,
+    ],
+    ['middleware-tenant-rewrite.ts', /acme: large-model .*ACME[\s\S]*globex: small-model .*Globex.*256$/m],
+    // Each attempt's adapter sees its own trace id, for completions and streams; none outside.
+    [
+      'middleware-trace-id.ts',
+      /call 2 sees trace id (r\d+-1)\.2[\s\S]*call 4 sees trace id r\d+-2\.2[\s\S]*no trace id$/m,
+    ],
   ])(
     '%s runs and prints its result',
     async (file, expected) => {
