@@ -16,7 +16,8 @@ export async function transformRequest(
   for (const mw of chain) {
     if (mw.transformRequest === undefined) continue;
     const input = current;
-    current = await callHook(mw, 'transformRequest', () => mw.transformRequest!(input, ctx));
+    const before = input === ctx.request ? ctx : { ...ctx, request: input };
+    current = await callHook(mw, 'transformRequest', () => mw.transformRequest!(input, before));
     if (typeof current !== 'object' || current === null) {
       throw new SwitchyardError(
         'config',

@@ -63,6 +63,24 @@ describe('middleware: order and request transforms', () => {
     ]);
   });
 
+  it('gives each transform the request as the middleware before it left it', async () => {
+    const seen: Array<number | undefined> = [];
+    const bump = (name: string): Middleware => ({
+      name,
+      transformRequest: (r, ctx) => {
+        seen.push(ctx.request.temperature);
+        return { ...r, temperature: (r.temperature ?? 0) + 0.5 };
+      },
+    });
+    const adapter = new MockAdapter((req) => ({ text: String(req.temperature) }));
+    const router = new Router({
+      targets: [{ id: 'a', adapter, model: 'm' }],
+      middleware: [bump('one'), bump('two')],
+    });
+    expect((await router.complete(ask())).text).toBe('1');
+    expect(seen).toEqual([undefined, 0.5]);
+  });
+
   it('routes the transformed request, and validates it after the transform', async () => {
     const adapter = new MockAdapter((req) => ({
       text: `${req.messages.length} messages, t=${req.temperature}`,

@@ -41,7 +41,13 @@ describe('router.snapshot() / restore()', () => {
       { id: 'limited', adapter: limited, model: 'm' },
       { id: 'ok', adapter: ok, model: 'm', requestsPerMinute: 5 },
     ];
-    const options = { targets, clock, strategy: 'priority', breaker: { failureThreshold: 1 }, retry: { maxAttempts: 3 } };
+    const options = {
+      targets,
+      clock,
+      strategy: 'priority',
+      breaker: { failureThreshold: 1 },
+      retry: { maxAttempts: 3 },
+    };
     const first = new Router(options);
     await clock.run(first.complete(ask()));
     const snapshot = JSON.parse(JSON.stringify(first.snapshot())) as RouterSnapshot;
@@ -81,23 +87,33 @@ describe('router.snapshot() / restore()', () => {
     expect((await first.complete(ask())).target).toBe('b');
 
     const withGhost = { ...snapshot, targets: { ...snapshot.targets, ghost: snapshot.targets.a! } };
-    await expect(new Router({ targets, strategy: countingStrategy() }).restore(withGhost)).resolves.toBeUndefined();
+    await expect(
+      new Router({ targets, strategy: countingStrategy() }).restore(withGhost),
+    ).resolves.toBeUndefined();
   });
 
   it('refuses a malformed or newer snapshot with a config error naming the field', async () => {
-    const router = new Router({ targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm' }] });
+    const router = new Router({
+      targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm' }],
+    });
     const good = router.snapshot();
     const cases: Array<[unknown, string]> = [
       [null, 'snapshot: expected an object, got null'],
       [{ ...good, format: 'x' }, "snapshot.format: expected 'switchyard.router-snapshot', got 'x'"],
-      [{ ...good, version: 99 }, 'snapshot.version: 99 is newer than this version of switchyard-llm reads (1)'],
+      [
+        { ...good, version: 99 },
+        'snapshot.version: 99 is newer than this version of switchyard-llm reads (1)',
+      ],
       [
         { ...good, targets: { a: { ...good.targets.a!, blockedUntil: 'soon' } } },
         'snapshot.targets["a"].blockedUntil: expected a finite number, got \'soon\'',
       ],
       [
-        { ...good, targets: { a: { ...good.targets.a!, breaker: { ...good.targets.a!.breaker, state: 'ajar' } } } },
-        'snapshot.targets["a"].breaker.state: expected \'closed\' or \'open\', got \'ajar\'',
+        {
+          ...good,
+          targets: { a: { ...good.targets.a!, breaker: { ...good.targets.a!.breaker, state: 'ajar' } } },
+        },
+        "snapshot.targets[\"a\"].breaker.state: expected 'closed' or 'open', got 'ajar'",
       ],
     ];
     for (const [snapshot, message] of cases) {
@@ -105,9 +121,9 @@ describe('router.snapshot() / restore()', () => {
       expect(error.kind).toBe('config');
       expect(error.message).toBe(message);
     }
-    expect(() => new Router({ targets: router.targets.map((t) => t.config), restore: {} as RouterSnapshot })).toThrow(
-      /snapshot.format/,
-    );
+    expect(
+      () => new Router({ targets: router.targets.map((t) => t.config), restore: {} as RouterSnapshot }),
+    ).toThrow(/snapshot.format/);
   });
 });
 
@@ -118,12 +134,11 @@ class AsyncStore implements StateStore {
 
   target(id: string, policy: Parameters<StateStore['target']>[1]): TargetStateHandle {
     const inner = this.#inner.target(id, policy);
-    const store = this;
     return {
       readyAt: (now) => inner.readyAt(now),
       blockedUntil: () => inner.blockedUntil(),
       acquire: async (now) =>
-        store.refuse ? ({ admitted: false, retryAt: now } satisfies Admission) : inner.acquire(now),
+        this.refuse ? ({ admitted: false, retryAt: now } satisfies Admission) : inner.acquire(now),
       recordSuccess: async (now, probe) => inner.recordSuccess(now, probe),
       recordFailure: async (now, failure) => inner.recordFailure(now, failure),
       read: () => inner.read(),
@@ -159,7 +174,10 @@ describe('a state store that answers asynchronously', () => {
   it('a store that keeps refusing claims ends the call with no_target', async () => {
     const store = new AsyncStore();
     store.refuse = true;
-    const router = new Router({ targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm' }], store });
+    const router = new Router({
+      targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm' }],
+      store,
+    });
     const error = await rejectionOf(router.complete(ask()));
     expect(error.kind).toBe('no_target');
     expect(error.message).toContain('refused 16 claims');
