@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createSeededRandom, type ErrorKind, SwitchyardError, type TargetView } from '../src/index.js';
+import { type ResponseTimeOptions, responseTime } from './response-time.js';
 import {
   type FakeTarget,
   type FakeTargetSpec,
@@ -8,8 +9,7 @@ import {
   fakeOutcome,
   fakeTargets,
   ManualClock,
-} from '../test/helpers/fake-targets.js';
-import { type ResponseTimeOptions, responseTime } from './response-time.js';
+} from './testing.js';
 
 const DECAY = 10_000;
 
