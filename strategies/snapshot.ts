@@ -121,6 +121,12 @@ export class SnapshotReader {
     return (value as readonly JsonValue[]).map((v, i) => this.number(v, `${path}[${i}]`, kind));
   }
 
+  /** An array of numbers of `kind`, of any length. */
+  list(value: JsonValue | undefined, path: string, kind: NumberKind): number[] {
+    if (!Array.isArray(value)) this.fail(path, 'an array of numbers', value);
+    return (value as readonly JsonValue[]).map((v, i) => this.number(v, `${path}[${i}]`, kind));
+  }
+
   /** A boolean. */
   boolean(value: JsonValue | undefined, path: string): boolean {
     if (typeof value !== 'boolean') this.fail(path, 'true or false', value);

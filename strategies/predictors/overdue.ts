@@ -84,6 +84,19 @@ export class OverdueTracker {
     if (onTime && startedAt > this.#fresh[t]!) this.#fresh[t] = startedAt;
   }
 
+  /**
+   * Start time of target `index`'s latest on-time success (−Infinity before one): a strategy's
+   * snapshot keeps it; the pending attempts are bookkeeping of this process and are not kept.
+   */
+  freshAt(index: number): number {
+    return this.#fresh[index] ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** Sets what {@link freshAt} returns (for a restore); pending attempts are left as they are. */
+  setFreshAt(index: number, startedAt: number): void {
+    this.#fresh[index] = startedAt;
+  }
+
   /** Attempts recorded on target `index` that have not finished. */
   pending(index: number): number {
     return this.#pending[index]?.live ?? 0;

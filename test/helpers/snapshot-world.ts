@@ -29,12 +29,14 @@ import {
 /** Ids of the world's targets, in the order candidates are offered. */
 export const WORLD_IDS = ['a', 'b', 'c', 'd'] as const;
 
-/** Latency (ms of a 1k-token prompt, 256-token answer) and failure probability of each target. */
-const PROFILE: Readonly<Record<string, { ms: number; failure: number; prefill: number }>> = {
-  a: { ms: 400, failure: 0.02, prefill: 1 },
-  b: { ms: 700, failure: 0.1, prefill: 0.2 },
-  c: { ms: 1_500, failure: 0, prefill: 0.5 },
-  d: { ms: 550, failure: 0.3, prefill: 2 },
+/** Latency (ms of a 1k-token prompt, 256-token answer), failure probability and price (input; output ×4) of each target. */
+const PROFILE: Readonly<
+  Record<string, { ms: number; failure: number; prefill: number; usdPerMTok: number }>
+> = {
+  a: { ms: 400, failure: 0.02, prefill: 1, usdPerMTok: 0.3 },
+  b: { ms: 700, failure: 0.1, prefill: 0.2, usdPerMTok: 0.1 },
+  c: { ms: 1_500, failure: 0, prefill: 0.5, usdPerMTok: 0.02 },
+  d: { ms: 550, failure: 0.3, prefill: 2, usdPerMTok: 0.2 },
 };
 
 const text = (tokens: number) => 'x'.repeat(tokens * 4);
@@ -70,6 +72,10 @@ export class SnapshotWorld {
 
   constructor(factory: StrategyFactory, order: readonly string[] = WORLD_IDS) {
     this.targets = fakeTargets(order.map((id) => ({ id })));
+    for (const t of this.targets) {
+      const usd = PROFILE[t.id]?.usdPerMTok ?? 0.1;
+      t.price = { inputPerMTok: usd, outputPerMTok: 4 * usd };
+    }
     this.strategy = factory(fakeInit(this.targets, { clock: this.clock }));
     this.candidates = WORLD_IDS.map((id) => this.targets.find((t) => t.id === id)!);
   }
@@ -130,7 +136,9 @@ export class SnapshotWorld {
   }
 
   #call(): string {
-    const call = CALLS[this.#step++ % CALLS.length]!;
+    // A new request object per call, as a caller makes them (trackers match attempts by request).
+    const kind = CALLS[this.#step++ % CALLS.length]!;
+    const call = { request: { ...kind.request }, stream: kind.stream };
     const target = this.strategy.pick(this.candidates, this.#context(call));
     const t = this.targets[target.index]!;
     const profile = PROFILE[t.id]!;
