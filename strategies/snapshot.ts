@@ -127,6 +127,14 @@ export class SnapshotReader {
     return (value as readonly JsonValue[]).map((v, i) => this.number(v, `${path}[${i}]`, kind));
   }
 
+  /** An array of strings, of any length. */
+  strings(value: JsonValue | undefined, path: string): string[] {
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+      this.fail(path, 'an array of strings', value);
+    }
+    return [...(value as readonly string[])];
+  }
+
   /** A boolean. */
   boolean(value: JsonValue | undefined, path: string): boolean {
     if (typeof value !== 'boolean') this.fail(path, 'true or false', value);
