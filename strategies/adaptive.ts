@@ -47,9 +47,10 @@ export interface AdaptiveOptions {
    * Discount per observation of a target in (0, 1]: each new outcome multiplies the weight of
    * the target's older ones by it (per unit of its own weight), so its estimate rests on at most
    * about `1 / (1 − discount)` recent outcomes (20 at 0.95) whatever the traffic. Off by default:
-   * memory is in clock time (`halfLifeMs`), and in the lab any discount made returns after a
-   * slow spike slower (the spike's late outcomes pushed out the fresh ones).
+   * memory is in clock time (`halfLifeMs`). A discount also lets the late outcomes of a slow spike
+   * push out the fresh ones, so it slows the return to a target after a spike.
    * @default 1 (off)
+   * @example adaptive({ discount: 0.95 }) // also forget by count: about the last 20 outcomes
    */
   readonly discount?: number;
   /**
@@ -60,10 +61,10 @@ export interface AdaptiveOptions {
    * target's last pick. While a target gets no traffic its estimate fades back toward the
    * average of all targets and its uncertainty grows, so a target that was bad (or down) is
    * sampled again and a recovery is noticed.
-   * Longer memories trade noise for speed at seeing a provider get better: in the lab 60 s took
-   * the main eight from 0.077 to 0.063 regret but left the 21 held-out scenarios level (0.150 →
-   * 0.152: slower on gradual recoveries and on a provider that gets faster), so 20 s stays.
+   * Longer memories trade noise for speed at seeing a provider get better (slower on gradual
+   * recoveries and on a provider that gets faster).
    * @default 20_000
+   * @example adaptive({ halfLifeMs: 60_000 }) // steadier estimates, slower to see a recovery
    */
   readonly halfLifeMs?: number;
   /**
@@ -77,9 +78,9 @@ export interface AdaptiveOptions {
    * latency part of a candidate's utility is multiplied by `1 + loadPenalty × inFlight` (and
    * observed latencies are divided by the factor they ran under), so concurrent calls spread
    * instead of herding onto the current favourite. Set it above the true growth to spread load
-   * more: a call added to a busy target also slows the calls already there (in the lab, four
-   * times the simulated 1% per call did best). 0 ignores load.
+   * more: a call added to a busy target also slows the calls already there. 0 ignores load.
    * @default 0.04
+   * @example adaptive({ loadPenalty: 0.1 }) // spread concurrent calls more
    */
   readonly loadPenalty?: number;
   /**
@@ -124,11 +125,10 @@ export interface AdaptiveOptions {
    * Output caps (`maxOutputTokens`, ascending) at which a new output band starts. With edges, a
    * target also learns a speed factor per output band, multiplied with its prompt band's, so a
    * target that starts fast but writes slowly is told apart by the answer at hand. Requests
-   * without `maxOutputTokens` neither use nor teach it. Off by default: on the lab's main eight,
-   * where answer lengths decide little, `[512, 2048]` cost 0.072 → 0.076 mean regret (40 seeds);
-   * where they decide the pick (a provider fast at prefill against one fast at decode) it took
-   * regret from 0.34 to 0.13. Turn it on when providers differ in decode speed and your requests
-   * set caps that follow the answers they expect.
+   * without `maxOutputTokens` neither use nor teach it. Off by default: where answer lengths
+   * decide little, the extra factors cost a little learning speed. Turn it on when providers
+   * differ in decode speed (one fast at prefill, another at decode) and your requests set caps
+   * that follow the answers they expect.
    * @default [] (off)
    * @example [512, 2048] // answers capped under 512, 512–2047 and 2048+ tokens
    */
@@ -211,6 +211,7 @@ export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
   } catch (error) {
     throw new SwitchyardError('config', `adaptive: weights: ${(error as Error).message}`);
   }
+  // Why the defaults of discount, halfLifeMs, loadPenalty and outputBandEdges: docs/decisions/0001–0004.
   const discount = options.discount ?? 1;
   if (!(discount > 0 && discount <= 1)) {
     throw new SwitchyardError(
@@ -622,10 +623,9 @@ class Adaptive implements Strategy {
    * ratio × load factor, plus the baseline failure part and its failure advantage, minus cost):
    * what a pick samples around. Higher is better; untried targets score +Infinity.
    */
-  // The posterior arithmetic below repeats #choose's on purpose: pulled into a shared method that
-  // fills a reused record, it cost #choose ~80 ns per pick (276–286 → 346–372 ns, 8 candidates,
-  // fresh processes; with the band factors added since, a pick takes 298–306 ns). Keep both in
-  // step (tests compare describe and picks).
+  // The posterior arithmetic below repeats #choose's on purpose: #choose keeps it inline for the
+  // pick budget (docs/decisions/0005-inline-posterior-on-the-pick-path.md). Keep both in step
+  // (tests compare describe and picks).
   describe(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[] {
     const { loadPenalty, ln2PerMs } = this.#settings;
     this.#setSize(context.request);

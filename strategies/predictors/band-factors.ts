@@ -30,7 +30,7 @@ export class BandFactors {
   readonly bands: number;
   readonly #maxPrior: number;
   // The sums are public (read-only by contract) so that a pick path can compute {@link shape}
-  // inline: as a method call it cost `adaptive` ~40 ns per pick of 8 candidates.
+  // inline, for the pick budget (docs/decisions/0005-inline-posterior-on-the-pick-path.md).
   /** Per target and band (index `target × bands + band`): the weight of its outcomes. */
   readonly n: Float64Array;
   /** Per target and band: the sum of its outcomes' factors. */

@@ -6,7 +6,7 @@ import { PendingRing } from './pending-ring.js';
 /**
  * Spread (σ of log latency) of an attempt around its prediction: the providers' noise plus the
  * models' error. Wide on purpose: it makes a few young attempts that are all still pending count
- * as evidence early (tuned in the routing lab; 0.35–0.7 reacted later to a slow spike).
+ * as evidence early (docs/decisions/0006-overdue-spread.md).
  */
 const SPREAD = 1;
 /** Bisection steps of {@link OverdueTracker.slowdown}: a precision of about 1e-6 on log s. */
