@@ -7,16 +7,9 @@ import {
   SwitchyardError,
   type TargetView,
 } from '../src/index.js';
-import {
-  type FakeTarget,
-  fakeContext,
-  fakeInit,
-  fakeOutcome,
-  fakeTargets,
-  ManualClock,
-} from '../test/helpers/fake-targets.js';
 import { callsStuckBeforeLeaving } from '../test/helpers/stuck-target.js';
 import { type AdaptiveOptions, adaptive } from './adaptive.js';
+import { type FakeTarget, fakeContext, fakeInit, fakeOutcome, fakeTargets, ManualClock } from './testing.js';
 
 /** The speed ratio in a `describe` note (`speed ×1.23 of the baseline`). */
 const speedOf = (note: string | undefined) => Number(/speed ×([\d.]+)/.exec(note ?? '')?.[1]);

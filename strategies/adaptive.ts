@@ -6,6 +6,7 @@ import {
   countsAgainstHealth,
   estimateInputTokens,
   type FirstTokenOutcome,
+  type JsonValue,
   type PickContext,
   type ResolvedUtilityWeights,
   resolveUtilityWeights,
@@ -19,13 +20,21 @@ import {
 } from '../src/index.js';
 import { checkNonNegative } from './checks.js';
 import { leastBusy } from './least-busy.js';
-import { BandFactors } from './predictors/band-factors.js';
+import { BandFactors, type BandTargetState } from './predictors/band-factors.js';
 import { FirstTokenShare } from './predictors/first-token.js';
-import { InFlightTracker } from './predictors/in-flight.js';
+import { type InFlightLearned, InFlightTracker } from './predictors/in-flight.js';
 import { standardNormalQuantile } from './predictors/normal.js';
 import { OnlineRidge } from './predictors/online-ridge.js';
 import { OverdueTracker } from './predictors/overdue.js';
-import { RunningMoments } from './predictors/running-moments.js';
+import { type MomentsState, RunningMoments } from './predictors/running-moments.js';
+import {
+  encodeNumber,
+  encodeNumbers,
+  indexById,
+  SNAPSHOT_VERSION,
+  SnapshotReader,
+  targetPath,
+} from './snapshot.js';
 
 /** Options of {@link adaptive}. */
 export interface AdaptiveOptions {
@@ -38,9 +47,10 @@ export interface AdaptiveOptions {
    * Discount per observation of a target in (0, 1]: each new outcome multiplies the weight of
    * the target's older ones by it (per unit of its own weight), so its estimate rests on at most
    * about `1 / (1 − discount)` recent outcomes (20 at 0.95) whatever the traffic. Off by default:
-   * memory is in clock time (`halfLifeMs`), and in the lab any discount made returns after a
-   * slow spike slower (the spike's late outcomes pushed out the fresh ones).
+   * memory is in clock time (`halfLifeMs`). A discount also lets the late outcomes of a slow spike
+   * push out the fresh ones, so it slows the return to a target after a spike.
    * @default 1 (off)
+   * @example adaptive({ discount: 0.95 }) // also forget by count: about the last 20 outcomes
    */
   readonly discount?: number;
   /**
@@ -51,10 +61,10 @@ export interface AdaptiveOptions {
    * target's last pick. While a target gets no traffic its estimate fades back toward the
    * average of all targets and its uncertainty grows, so a target that was bad (or down) is
    * sampled again and a recovery is noticed.
-   * Longer memories trade noise for speed at seeing a provider get better: in the lab 60 s took
-   * the main eight from 0.077 to 0.063 regret but left the 21 held-out scenarios level (0.150 →
-   * 0.152: slower on gradual recoveries and on a provider that gets faster), so 20 s stays.
+   * Longer memories trade noise for speed at seeing a provider get better (slower on gradual
+   * recoveries and on a provider that gets faster).
    * @default 20_000
+   * @example adaptive({ halfLifeMs: 60_000 }) // steadier estimates, slower to see a recovery
    */
   readonly halfLifeMs?: number;
   /**
@@ -68,9 +78,9 @@ export interface AdaptiveOptions {
    * latency part of a candidate's utility is multiplied by `1 + loadPenalty × inFlight` (and
    * observed latencies are divided by the factor they ran under), so concurrent calls spread
    * instead of herding onto the current favourite. Set it above the true growth to spread load
-   * more: a call added to a busy target also slows the calls already there (in the lab, four
-   * times the simulated 1% per call did best). 0 ignores load.
+   * more: a call added to a busy target also slows the calls already there. 0 ignores load.
    * @default 0.04
+   * @example adaptive({ loadPenalty: 0.1 }) // spread concurrent calls more
    */
   readonly loadPenalty?: number;
   /**
@@ -115,11 +125,10 @@ export interface AdaptiveOptions {
    * Output caps (`maxOutputTokens`, ascending) at which a new output band starts. With edges, a
    * target also learns a speed factor per output band, multiplied with its prompt band's, so a
    * target that starts fast but writes slowly is told apart by the answer at hand. Requests
-   * without `maxOutputTokens` neither use nor teach it. Off by default: on the lab's main eight,
-   * where answer lengths decide little, `[512, 2048]` cost 0.072 → 0.076 mean regret (40 seeds);
-   * where they decide the pick (a provider fast at prefill against one fast at decode) it took
-   * regret from 0.34 to 0.13. Turn it on when providers differ in decode speed and your requests
-   * set caps that follow the answers they expect.
+   * without `maxOutputTokens` neither use nor teach it. Off by default: where answer lengths
+   * decide little, the extra factors cost a little learning speed. Turn it on when providers
+   * differ in decode speed (one fast at prefill, another at decode) and your requests set caps
+   * that follow the answers they expect.
    * @default [] (off)
    * @example [512, 2048] // answers capped under 512, 512–2047 and 2048+ tokens
    */
@@ -202,6 +211,7 @@ export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
   } catch (error) {
     throw new SwitchyardError('config', `adaptive: weights: ${(error as Error).message}`);
   }
+  // Why the defaults of discount, halfLifeMs, loadPenalty and outputBandEdges: docs/decisions/0001–0004.
   const discount = options.discount ?? 1;
   if (!(discount > 0 && discount <= 1)) {
     throw new SwitchyardError(
@@ -303,6 +313,35 @@ const MAX_BAND_PRIOR = 64;
 /** Memory of the running mean and variance of all outcomes, in observations. */
 const GLOBAL_ALPHA = 0.02;
 
+/** A new shared baseline regression (of the latency part or of the rest) on [1, input kTok, output kTok]. */
+function newBaseline(): OnlineRidge {
+  return new OnlineRidge(3, { forgetting: 0.995, ridge: 0.01 });
+}
+
+/** Whether two lists of band edges are the same. */
+function sameEdges(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((edge, i) => edge === b[i]);
+}
+
+/** One target's entry of a snapshot, as read by {@link Adaptive.restore}. */
+interface TargetState {
+  readonly index: number;
+  readonly observed: boolean;
+  readonly at: number;
+  readonly n: number;
+  readonly rest: number;
+  readonly restSquares: number;
+  readonly speedN: number;
+  readonly ratio: number;
+  readonly ratioSquares: number;
+  readonly freshest: number;
+  readonly promptBands: BandTargetState | undefined;
+  readonly outputBands: BandTargetState | undefined;
+  readonly inFlight: InFlightLearned;
+  readonly overdueFreshAt: number;
+  readonly firstToken: OnlineRidge;
+}
+
 class Adaptive implements Strategy {
   readonly name = 'adaptive';
   readonly #settings: Settings;
@@ -342,8 +381,8 @@ class Adaptive implements Strategy {
    * tokens. Targets are compared on how they differ from them, which removes most of the
    * call-to-call noise that comes from request sizes and lets a short window tell targets apart.
    */
-  readonly #baseLatency = new OnlineRidge(3, { forgetting: 0.995, ridge: 0.01 });
-  readonly #baseRest = new OnlineRidge(3, { forgetting: 0.995, ridge: 0.01 });
+  #baseLatency = newBaseline();
+  #baseRest = newBaseline();
   readonly #size = { values: new Float64Array(3) };
   #sizedRequest: CompletionRequest | undefined;
   /** Input tokens of {@link #sizedRequest}, and its prompt band. */
@@ -363,10 +402,14 @@ class Adaptive implements Strategy {
   /** Running mean of output tokens ÷ `maxOutputTokens`, and of output tokens without a cap. */
   #outputShare = 0.5;
   #meanOutput = 256;
+  readonly #ids: readonly string[];
+  readonly #indexOf: ReadonlyMap<string, number>;
 
   constructor(settings: Settings, init: StrategyInit) {
     const n = init.targets.length;
     this.#settings = settings;
+    this.#ids = init.targets.map((t) => t.id);
+    this.#indexOf = indexById(init.targets);
     this.#clock = init.clock;
     this.#n = new Float64Array(n);
     this.#rest = new Float64Array(n);
@@ -580,10 +623,9 @@ class Adaptive implements Strategy {
    * ratio × load factor, plus the baseline failure part and its failure advantage, minus cost):
    * what a pick samples around. Higher is better; untried targets score +Infinity.
    */
-  // The posterior arithmetic below repeats #choose's on purpose: pulled into a shared method that
-  // fills a reused record, it cost #choose ~80 ns per pick (276–286 → 346–372 ns, 8 candidates,
-  // fresh processes; with the band factors added since, a pick takes 298–306 ns). Keep both in
-  // step (tests compare describe and picks).
+  // The posterior arithmetic below repeats #choose's on purpose: #choose keeps it inline for the
+  // pick budget (docs/decisions/0005-inline-posterior-on-the-pick-path.md). Keep both in step
+  // (tests compare describe and picks).
   describe(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[] {
     const { loadPenalty, ln2PerMs } = this.#settings;
     this.#setSize(context.request);
@@ -633,6 +675,155 @@ class Adaptive implements Strategy {
           'higher is better (picks sample the posterior)',
       };
     });
+  }
+
+  /**
+   * What the strategy has learned, as JSON (`version: 1`):
+   * - shared: the two baseline regressions (`OnlineRidge` snapshots), the spread of speed ratios
+   *   and the prior of failure advantages (running moments), what a success is worth
+   *   (`meanSuccess`, `anySuccess`) and how much of its cap an answer uses (`outputShare`,
+   *   `meanOutputTokens`), and the band edges the band factors were learned on;
+   * - per target id: its discounted sums as of `at`, the clock time of its last outcome
+   *   (absolute: restored on the router's clock, they go on fading from it), whether it has been
+   *   observed, the start of its freshest success, its band sums, its first-token model, and the
+   *   trackers' clock marks (last pick, for `revisitMs` and the fading of late attempts; last
+   *   outcome; last on-time answer) and mean latency.
+   *
+   * Attempts in flight (the trackers' pending counts and attempts) are bookkeeping of this
+   * process, not learned: they are not part of it, and a restore leaves them as they are. So are
+   * options, and the per-request cache.
+   */
+  snapshot(): JsonValue {
+    const targets: [string, JsonValue][] = this.#ids.map((id, t) => [
+      id,
+      {
+        observed: this.#observed[t] === 1,
+        at: encodeNumber(this.#stamp[t]!),
+        n: encodeNumber(this.#n[t]!),
+        rest: encodeNumber(this.#rest[t]!),
+        restSquares: encodeNumber(this.#restSquares[t]!),
+        speedN: encodeNumber(this.#speedN[t]!),
+        ratio: encodeNumber(this.#ratio[t]!),
+        ratioSquares: encodeNumber(this.#ratioSquares[t]!),
+        freshest: encodeNumber(this.#freshest[t]!),
+        promptBands: this.#promptBands.targetJson(t),
+        ...(this.#outputBands === undefined ? {} : { outputBands: this.#outputBands.targetJson(t) }),
+        inFlight: this.#inFlight.learnedJson(t),
+        overdueFreshAt: encodeNumber(this.#overdue.freshAt(t)),
+        firstToken: this.#firstToken.snapshotOf(t),
+      },
+    ]);
+    return {
+      version: SNAPSHOT_VERSION,
+      bandEdges: encodeNumbers(this.#settings.bandEdges),
+      outputBandEdges: encodeNumbers(this.#settings.outputBandEdges),
+      baseLatency: this.#baseLatency.snapshot(),
+      baseRest: this.#baseRest.snapshot(),
+      ratioSpread: this.#ratioSpread.toJson(),
+      restPrior: this.#restPrior.toJson(),
+      meanSuccess: encodeNumber(this.#meanSuccess),
+      anySuccess: this.#anySuccess,
+      outputShare: encodeNumber(this.#outputShare),
+      meanOutputTokens: encodeNumber(this.#meanOutput),
+      targets: Object.fromEntries(targets),
+    };
+  }
+
+  /**
+   * Replaces what the strategy has learned with a {@link snapshot}: entries for ids this router
+   * does not have are ignored, targets without an entry start fresh, attempts in flight are left
+   * as they are. Band factors learned on other band edges (`bandEdges`, `outputBandEdges`
+   * changed since) start fresh; the rest is restored. Nothing changes when it throws.
+   * @throws {SwitchyardError} `config` when `snapshot` is malformed or of another version
+   * (`adaptive: snapshot.targets["a"].ratio: expected …`).
+   */
+  restore(snapshot: JsonValue): void {
+    const read = new SnapshotReader(this.name);
+    const root = read.root(snapshot);
+    const { bandEdges, outputBandEdges } = this.#settings;
+    const samePromptBands = sameEdges(read.list(root.bandEdges, 'snapshot.bandEdges', 'finite'), bandEdges);
+    const sameOutputBands =
+      sameEdges(read.list(root.outputBandEdges, 'snapshot.outputBandEdges', 'finite'), outputBandEdges) &&
+      this.#outputBands !== undefined;
+    const baseLatency = newBaseline();
+    read.nested('snapshot.baseLatency', () => baseLatency.restore(root.baseLatency!));
+    const baseRest = newBaseline();
+    read.nested('snapshot.baseRest', () => baseRest.restore(root.baseRest!));
+    const ratioSpread: MomentsState = RunningMoments.read(read, root.ratioSpread, 'snapshot.ratioSpread');
+    const restPrior: MomentsState = RunningMoments.read(read, root.restPrior, 'snapshot.restPrior');
+    const meanSuccess = read.number(root.meanSuccess, 'snapshot.meanSuccess', 'finite');
+    const anySuccess = read.boolean(root.anySuccess, 'snapshot.anySuccess');
+    const outputShare = read.number(root.outputShare, 'snapshot.outputShare', 'nonNegative');
+    const meanOutput = read.number(root.meanOutputTokens, 'snapshot.meanOutputTokens', 'nonNegative');
+    const states: TargetState[] = [];
+    for (const [id, value] of Object.entries(read.object(root.targets, 'snapshot.targets'))) {
+      const state = this.#readTarget(read, id, value, samePromptBands, sameOutputBands);
+      if (state !== undefined) states.push(state);
+    }
+    // Everything is read: from here on nothing throws.
+    this.#baseLatency = baseLatency;
+    this.#baseRest = baseRest;
+    this.#ratioSpread.assign(ratioSpread);
+    this.#restPrior.assign(restPrior);
+    this.#meanSuccess = meanSuccess;
+    this.#anySuccess = anySuccess;
+    this.#outputShare = outputShare;
+    this.#meanOutput = meanOutput;
+    for (let t = 0; t < this.#ids.length; t++) this.#setTarget(t, undefined);
+    for (const state of states) this.#setTarget(state.index, state);
+  }
+
+  /** Reads one target's entry of a snapshot (checked even when the id is unknown); undefined for an unknown id. */
+  #readTarget(
+    read: SnapshotReader,
+    id: string,
+    value: JsonValue,
+    samePromptBands: boolean,
+    sameOutputBands: boolean,
+  ): TargetState | undefined {
+    const path = targetPath(id);
+    const entry = read.object(value, path);
+    const state: Omit<TargetState, 'index'> = {
+      observed: read.boolean(entry.observed, `${path}.observed`),
+      at: read.number(entry.at, `${path}.at`, 'finite'),
+      n: read.number(entry.n, `${path}.n`, 'nonNegative'),
+      rest: read.number(entry.rest, `${path}.rest`, 'finite'),
+      restSquares: read.number(entry.restSquares, `${path}.restSquares`, 'nonNegative'),
+      speedN: read.number(entry.speedN, `${path}.speedN`, 'nonNegative'),
+      ratio: read.number(entry.ratio, `${path}.ratio`, 'nonNegative'),
+      ratioSquares: read.number(entry.ratioSquares, `${path}.ratioSquares`, 'nonNegative'),
+      freshest: read.number(entry.freshest, `${path}.freshest`, 'time'),
+      promptBands: samePromptBands
+        ? this.#promptBands.readTarget(read, entry.promptBands, `${path}.promptBands`)
+        : undefined,
+      outputBands:
+        sameOutputBands && this.#outputBands !== undefined
+          ? this.#outputBands.readTarget(read, entry.outputBands, `${path}.outputBands`)
+          : undefined,
+      inFlight: InFlightTracker.readLearned(read, entry.inFlight, `${path}.inFlight`),
+      overdueFreshAt: read.number(entry.overdueFreshAt, `${path}.overdueFreshAt`, 'time'),
+      firstToken: read.nested(`${path}.firstToken`, () => this.#firstToken.modelFrom(entry.firstToken!)),
+    };
+    const index = this.#indexOf.get(id);
+    return index === undefined ? undefined : { ...state, index };
+  }
+
+  /** Sets target `t`'s learned state to `state`, or to a fresh target's when undefined. */
+  #setTarget(t: number, state: TargetState | undefined): void {
+    this.#observed[t] = state?.observed === true ? 1 : 0;
+    this.#stamp[t] = state?.at ?? 0;
+    this.#n[t] = state?.n ?? 0;
+    this.#rest[t] = state?.rest ?? 0;
+    this.#restSquares[t] = state?.restSquares ?? 0;
+    this.#speedN[t] = state?.speedN ?? 0;
+    this.#ratio[t] = state?.ratio ?? 0;
+    this.#ratioSquares[t] = state?.ratioSquares ?? 0;
+    this.#freshest[t] = state?.freshest ?? Number.NEGATIVE_INFINITY;
+    this.#promptBands.setTarget(t, state?.promptBands);
+    this.#outputBands?.setTarget(t, state?.outputBands);
+    this.#inFlight.setLearned(t, state?.inFlight);
+    this.#overdue.setFreshAt(t, state?.overdueFreshAt ?? Number.NEGATIVE_INFINITY);
+    this.#firstToken.setModel(t, state?.firstToken);
   }
 
   /** How late target `t`'s pending attempts are (≥ 1): the larger of the two trackers' readings. */

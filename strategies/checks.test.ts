@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isSwitchyardError } from '../src/index.js';
-import { fakeTargets } from '../test/helpers/fake-targets.js';
 import { checkNonNegative } from './checks.js';
 import { leastBusy } from './least-busy.js';
+import { fakeTargets } from './testing.js';
 
 describe('checkNonNegative', () => {
   it('returns finite numbers >= 0 and rejects the rest with a config error naming strategy and field', () => {

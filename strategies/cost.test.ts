@@ -6,8 +6,8 @@ import {
   SwitchyardError,
   type TargetView,
 } from '../src/index.js';
-import { type FakeTarget, fakeInit, fakeOutcome, fakeTargets } from '../test/helpers/fake-targets.js';
 import { type CostOptions, cost } from './cost.js';
+import { type FakeTarget, fakeInit, fakeOutcome, fakeTargets } from './testing.js';
 
 const prompt = (tokens: number) => 'x'.repeat(tokens * 4);
 const request = (inputTokens: number, maxOutputTokens?: number): CompletionRequest => ({

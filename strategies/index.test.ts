@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { StrategyRegistry } from '../src/index.js';
-import { fakeContext, fakeInit, fakeTargets } from '../test/helpers/fake-targets.js';
 import {
   adaptive,
   builtinStrategies,
@@ -14,6 +13,7 @@ import {
   roundRobin,
   weighted,
 } from './index.js';
+import { fakeContext, fakeInit, fakeTargets } from './testing.js';
 
 const NAMES = [
   'adaptive',

@@ -1,6 +1,8 @@
 /**
  * The built-in routing strategies. The `switchyard` entry registers them by name; import from
  * `switchyard/strategies` to configure one with options or to register them in your own registry.
+ * Also the fakes for testing a strategy of your own without a router (`fakeTargets`, `fakeInit`,
+ * `fakeContext`, `fakeOutcome`, `ManualClock`).
  */
 import type { StrategyFactory, StrategyRegistry } from '../src/index.js';
 import { type AdaptiveOptions, adaptive } from './adaptive.js';
@@ -26,6 +28,18 @@ export {
   type PredictorSpec,
   RequestFeatures,
 } from './predictors/index.js';
+export {
+  type FakeContextOptions,
+  type FakeOutcomeOptions,
+  type FakeTarget,
+  type FakeTargetSpec,
+  fakeContext,
+  fakeInit,
+  fakeOutcome,
+  fakeRequest,
+  fakeTargets,
+  ManualClock,
+} from './testing.js';
 export type {
   AdaptiveOptions,
   CostOptions,

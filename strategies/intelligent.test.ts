@@ -9,18 +9,11 @@ import {
   SwitchyardError,
   type TargetView,
 } from '../src/index.js';
-import {
-  type FakeTarget,
-  fakeContext,
-  fakeInit,
-  fakeOutcome,
-  fakeTargets,
-  ManualClock,
-} from '../test/helpers/fake-targets.js';
 import { callsStuckBeforeLeaving } from '../test/helpers/stuck-target.js';
 import { type IntelligentOptions, intelligent } from './intelligent.js';
 import { defaultPredictors, type PredictorSpec } from './predictors/factory.js';
 import { FEATURE } from './predictors/features.js';
+import { type FakeTarget, fakeContext, fakeInit, fakeOutcome, fakeTargets, ManualClock } from './testing.js';
 
 const request = (inputTokens: number, maxOutputTokens = 256, tags?: string[]): CompletionRequest => ({
   messages: [{ role: 'user', content: 'x'.repeat(inputTokens * 4) }],

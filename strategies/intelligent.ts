@@ -3,6 +3,7 @@ import {
   type CandidateScore,
   type Clock,
   countsAgainstHealth,
+  type JsonValue,
   type PickContext,
   type Predictor,
   type ResolvedUtilityWeights,
@@ -17,11 +18,12 @@ import {
 } from '../src/index.js';
 import { checkNonNegative } from './checks.js';
 import { leastBusy } from './least-busy.js';
-import { defaultPredictors, type PredictorFactory } from './predictors/factory.js';
+import { defaultPredictors, type PredictedQuantity, type PredictorFactory } from './predictors/factory.js';
 import { RequestFeatures } from './predictors/features.js';
-import { InFlightTracker } from './predictors/in-flight.js';
+import { type InFlightLearned, InFlightTracker } from './predictors/in-flight.js';
 import { OverdueTracker } from './predictors/overdue.js';
 import { RunningMoments } from './predictors/running-moments.js';
+import { encodeNumber, indexById, SNAPSHOT_VERSION, SnapshotReader, targetPath } from './snapshot.js';
 
 /** Options of {@link intelligent}. */
 export interface IntelligentOptions {
@@ -31,7 +33,9 @@ export interface IntelligentOptions {
    */
   readonly weights?: UtilityWeights;
   /**
-   * Builds the per-target models of latency, output tokens and failure probability.
+   * Builds the per-target models of latency, output tokens and failure probability. A model with
+   * `snapshot()` and `restore(snapshot)` methods (as `OnlineRidge` and `DecayingMean` have) is
+   * kept in the strategy's snapshot; one without starts fresh after a restore.
    * @default defaultPredictors(): online ridge regressions and a time-decayed failure rate
    */
   readonly predictors?: PredictorFactory;
@@ -217,6 +221,31 @@ const OUTLIER_WEIGHT = 0.1;
  */
 const FLOOR = 0.02;
 
+/** A predictor whose learned state can go into a snapshot (`OnlineRidge`, `DecayingMean`). */
+type RestorablePredictor = Predictor & {
+  snapshot?(): JsonValue;
+  restore?(snapshot: JsonValue): void;
+};
+
+/** The snapshot field of each predicted quantity's model. */
+const MODEL_FIELDS: readonly (readonly [PredictedQuantity, string])[] = [
+  ['latency', 'latency'],
+  ['outputTokens', 'outputTokens'],
+  ['failure', 'failure'],
+];
+
+/** One target's entry of a snapshot, as read by `restore`. */
+interface TargetState {
+  readonly index: number;
+  readonly failed: boolean;
+  readonly failureLatencyMs: number;
+  readonly freshest: number;
+  readonly meanOutputTokens: number;
+  readonly inFlight: InFlightLearned;
+  readonly overdueFreshAt: number;
+  readonly models: readonly Predictor[];
+}
+
 /** One candidate's prediction, written into a reused record. */
 interface Prediction {
   outputTokens: number;
@@ -293,10 +322,14 @@ class Intelligent implements Strategy {
   readonly #table = new ScoreTable();
   /** Predicted latency (before slowdowns) of the candidate #choose picked on its score; NaN otherwise. */
   #chosenBaseLatencyMs = Number.NaN;
+  readonly #init: StrategyInit;
+  readonly #indexOf: ReadonlyMap<string, number>;
 
   constructor(settings: Settings, init: StrategyInit) {
     this.#settings = settings;
     this.#clock = init.clock;
+    this.#init = init;
+    this.#indexOf = indexById(init.targets);
     this.#features = new RequestFeatures(settings.tags);
     const dimension = this.#features.dimension;
     const make = (quantity: 'latency' | 'outputTokens' | 'failure') =>
@@ -384,6 +417,135 @@ class Intelligent implements Strategy {
       this.#failed[t] = 1;
     }
     this.#global.add(utilityOf(outcome, this.#settings.weights));
+  }
+
+  /**
+   * What the strategy has learned, as JSON (`version: 1`): the spread of all outcomes' utility
+   * and the request tags the models' features were built with; per target id, its models'
+   * snapshots (each model that has a `snapshot()` method), the running means of its failures'
+   * latency and of its output tokens, the start of its freshest success, and the trackers' clock
+   * marks (last pick, for `revisitMs`; last outcome, for staleness; last on-time answer) and mean
+   * latency. Clock times are absolute: restored on the router's clock, data goes on ageing from them.
+   *
+   * Attempts in flight (the trackers' pending counts and attempts) are bookkeeping of this
+   * process, not learned: they are not part of it, and a restore leaves them as they are. So are
+   * options and the per-pick scratch.
+   */
+  snapshot(): JsonValue {
+    const targets: [string, JsonValue][] = this.#init.targets.map((target, t) => {
+      const models: [string, JsonValue][] = [];
+      for (const [quantity, field] of MODEL_FIELDS) {
+        const state = (this.#models(quantity)[t] as RestorablePredictor).snapshot?.();
+        if (state !== undefined) models.push([field, state]);
+      }
+      return [
+        target.id,
+        {
+          failed: this.#failed[t] === 1,
+          failureLatencyMs: encodeNumber(this.#failureLatency[t]!),
+          freshest: encodeNumber(this.#freshest[t]!),
+          meanOutputTokens: encodeNumber(this.#meanOutput[t]!),
+          inFlight: this.#inFlight.learnedJson(t),
+          overdueFreshAt: encodeNumber(this.#overdue.freshAt(t)),
+          ...Object.fromEntries(models),
+        },
+      ];
+    });
+    return {
+      version: SNAPSHOT_VERSION,
+      tags: [...this.#settings.tags],
+      global: this.#global.toJson(),
+      targets: Object.fromEntries(targets),
+    };
+  }
+
+  /**
+   * Replaces what the strategy has learned with a {@link snapshot}: entries for ids this router
+   * does not have are ignored, targets without an entry start fresh (new models from
+   * `predictors`), attempts in flight are left as they are. Models learned with other `tags`
+   * (another feature layout) start fresh; the rest is restored. Nothing changes when it throws.
+   * @throws {SwitchyardError} `config` when `snapshot` is malformed or of another version
+   * (`intelligent: snapshot.targets["a"].latency.coefficients[2]: expected …`).
+   */
+  restore(snapshot: JsonValue): void {
+    const read = new SnapshotReader(this.name);
+    const root = read.root(snapshot);
+    const tags = read.strings(root.tags, 'snapshot.tags');
+    const own = this.#settings.tags;
+    const sameFeatures = tags.length === own.length && tags.every((tag, i) => tag === own[i]);
+    const global = RunningMoments.read(read, root.global, 'snapshot.global');
+    const states = new Map<number, TargetState>();
+    for (const [id, value] of Object.entries(read.object(root.targets, 'snapshot.targets'))) {
+      const state = this.#readTarget(read, id, value, sameFeatures);
+      if (state !== undefined) states.set(state.index, state);
+    }
+    // Everything is read: from here on nothing throws.
+    this.#global.assign(global);
+    for (let t = 0; t < this.#init.targets.length; t++) {
+      const state = states.get(t);
+      const models = state?.models ?? this.#freshModels(t);
+      this.#latency[t] = models[0]!;
+      this.#output[t] = models[1]!;
+      this.#failure[t] = models[2]!;
+      this.#failed[t] = state?.failed === true ? 1 : 0;
+      this.#failureLatency[t] = state?.failureLatencyMs ?? 0;
+      this.#freshest[t] = state?.freshest ?? Number.NEGATIVE_INFINITY;
+      this.#meanOutput[t] = state?.meanOutputTokens ?? 0;
+      this.#inFlight.setLearned(t, state?.inFlight);
+      this.#overdue.setFreshAt(t, state?.overdueFreshAt ?? Number.NEGATIVE_INFINITY);
+    }
+  }
+
+  /**
+   * Reads one target's entry of a snapshot (checked even when the id is unknown), restoring its
+   * models into new ones from `predictors`; undefined for an unknown id.
+   */
+  #readTarget(
+    read: SnapshotReader,
+    id: string,
+    value: JsonValue,
+    sameFeatures: boolean,
+  ): TargetState | undefined {
+    const path = targetPath(id);
+    const entry = read.object(value, path);
+    const index = this.#indexOf.get(id);
+    const failed = read.boolean(entry.failed, `${path}.failed`);
+    const failureLatencyMs = read.number(entry.failureLatencyMs, `${path}.failureLatencyMs`, 'nonNegative');
+    const freshest = read.number(entry.freshest, `${path}.freshest`, 'time');
+    const meanOutputTokens = read.number(entry.meanOutputTokens, `${path}.meanOutputTokens`, 'nonNegative');
+    const inFlight = InFlightTracker.readLearned(read, entry.inFlight, `${path}.inFlight`);
+    const overdueFreshAt = read.number(entry.overdueFreshAt, `${path}.overdueFreshAt`, 'time');
+    if (index === undefined) return undefined;
+    const models = this.#freshModels(index);
+    if (sameFeatures) {
+      MODEL_FIELDS.forEach(([, field], i) => {
+        const model = models[i] as RestorablePredictor;
+        const state = entry[field];
+        if (state !== undefined && model.restore !== undefined) {
+          read.nested(`${path}.${field}`, () => model.restore!(state));
+        }
+      });
+    }
+    return { index, failed, failureLatencyMs, freshest, meanOutputTokens, inFlight, overdueFreshAt, models };
+  }
+
+  /** New models for target `t` from `predictors`, in {@link MODEL_FIELDS} order. */
+  #freshModels(t: number): Predictor[] {
+    const target = this.#init.targets[t]!;
+    const dimension = this.#features.dimension;
+    const clock = this.#init.clock;
+    return MODEL_FIELDS.map(([quantity]) =>
+      this.#settings.predictors({ quantity, target, dimension, clock }),
+    );
+  }
+
+  /** The models of `quantity`, by target index. */
+  #models(quantity: PredictedQuantity): Predictor[] {
+    return quantity === 'latency'
+      ? this.#latency
+      : quantity === 'outputTokens'
+        ? this.#output
+        : this.#failure;
   }
 
   /**

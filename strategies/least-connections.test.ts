@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createSeededRandom, SwitchyardError, type TargetView } from '../src/index.js';
-import { type FakeTargetSpec, fakeContext, fakeInit, fakeTargets } from '../test/helpers/fake-targets.js';
 import { leastConnections } from './least-connections.js';
+import { type FakeTargetSpec, fakeContext, fakeInit, fakeTargets } from './testing.js';
 
 function setup(specs: readonly FakeTargetSpec[], choices?: number, seed = 42) {
   const targets = fakeTargets(specs);

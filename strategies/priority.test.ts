@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TargetView } from '../src/index.js';
-import { fakeContext, fakeInit, fakeTargets } from '../test/helpers/fake-targets.js';
 import { priority } from './priority.js';
+import { fakeContext, fakeInit, fakeTargets } from './testing.js';
 
 describe('priority', () => {
   const targets = fakeTargets([{ priority: 2 }, { priority: 0 }, { priority: 1 }, { priority: 0 }]);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createSeededRandom, type TargetView } from '../src/index.js';
-import { type FakeTargetSpec, fakeContext, fakeInit, fakeTargets } from '../test/helpers/fake-targets.js';
 import { random } from './random.js';
+import { type FakeTargetSpec, fakeContext, fakeInit, fakeTargets } from './testing.js';
 
 function shares(specs: readonly FakeTargetSpec[], picks: number, seed: number): number[] {
   const targets = fakeTargets(specs);

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createSeededRandom, type ErrorKind, SwitchyardError, type TargetView } from '../src/index.js';
+import { configErrorOf, twins } from '../test/helpers/snapshot-world.js';
+import { type ResponseTimeOptions, responseTime } from './response-time.js';
 import {
   type FakeTarget,
   type FakeTargetSpec,
@@ -8,8 +10,7 @@ import {
   fakeOutcome,
   fakeTargets,
   ManualClock,
-} from '../test/helpers/fake-targets.js';
-import { type ResponseTimeOptions, responseTime } from './response-time.js';
+} from './testing.js';
 
 const DECAY = 10_000;
 
@@ -226,5 +227,59 @@ describe('responseTime (peak EWMA)', () => {
     expect(scores[0]).toMatchObject({ target: 'a', score: 120 });
     expect(scores[0]!.note).toContain('120.0 ms');
     expect(scores[1]).toMatchObject({ target: 'b', score: 0 });
+  });
+});
+
+describe('responseTime snapshot', () => {
+  it('restored into a fresh strategy with the targets reordered: same describe, same next 200 picks', () => {
+    const { original, twin } = twins(responseTime(), 150);
+    expect(twin.describeAll()).toEqual(original.describeAll());
+    expect(twin.run(200)).toEqual(original.run(200));
+    expect(twin.describeAll()).toEqual(original.describeAll());
+  });
+
+  it('keeps each observed target cost and last observation time (absolute clock time), by id', () => {
+    const { strategy, targets, observe, clock } = setup(3);
+    observe(targets[0]!, 250);
+    clock.advance(500);
+    observe(targets[2]!, 90);
+    expect(strategy.snapshot!()).toEqual({
+      version: 1,
+      targets: { a: { costMs: 250, at: 1_000 }, c: { costMs: 90, at: 1_500 } },
+    });
+  });
+
+  it('ignores unknown ids; targets the snapshot does not name start fresh', () => {
+    const { strategy, targets, cost, observe } = setup([{ id: 'a' }, { id: 'new' }], { initialCostMs: 7 });
+    observe(targets[1]!, 50);
+    strategy.restore!({
+      version: 1,
+      targets: { a: { costMs: 300, at: 1_000 }, gone: { costMs: 5, at: 1_000 } },
+    });
+    expect(cost(targets[0]!)).toBe(300);
+    expect(cost(targets[1]!)).toBe(7);
+    expect(strategy.snapshot!()).toEqual({ version: 1, targets: { a: { costMs: 300, at: 1_000 } } });
+  });
+
+  it('a malformed snapshot or another version throws a config error naming the field, and changes nothing', () => {
+    const { strategy, targets, observe, cost } = setup(1);
+    observe(targets[0]!, 400);
+    expect(
+      configErrorOf(() => strategy.restore!({ version: 1, targets: { a: { costMs: 'fast', at: 0 } } })),
+    ).toBe('response-time: snapshot.targets["a"].costMs: expected a finite number >= 0, got "fast"');
+    const valid = { costMs: 1, at: 0 };
+    expect(
+      configErrorOf(() => strategy.restore!({ version: 1, targets: { a: valid, z: { costMs: 1 } } })),
+    ).toBe('response-time: snapshot.targets["z"].at: expected a finite number, got undefined');
+    expect(configErrorOf(() => strategy.restore!({ version: 1, targets: [] }))).toBe(
+      'response-time: snapshot.targets: expected an object, got []',
+    );
+    expect(configErrorOf(() => strategy.restore!(null))).toBe(
+      'response-time: snapshot: expected an object, got null',
+    );
+    expect(configErrorOf(() => strategy.restore!({ version: 2, targets: {} }))).toBe(
+      'response-time: snapshot.version: expected 1 (the snapshot format this version of response-time reads; start fresh or restore it with the version that wrote it), got 2',
+    );
+    expect(cost(targets[0]!)).toBe(400);
   });
 });

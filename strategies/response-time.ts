@@ -3,6 +3,7 @@ import {
   type CandidateScore,
   type Clock,
   countsAgainstHealth,
+  type JsonValue,
   type PickContext,
   type Strategy,
   type StrategyFactory,
@@ -11,6 +12,7 @@ import {
   type TargetView,
 } from '../src/index.js';
 import { bestOfChoices, checkChoices, choicesScratch } from './choices.js';
+import { encodeNumber, indexById, SNAPSHOT_VERSION, SnapshotReader, targetPath } from './snapshot.js';
 
 /** Options of {@link responseTime}. */
 export interface ResponseTimeOptions {
@@ -54,6 +56,9 @@ export interface ResponseTimeOptions {
  *   lower index).
  *
  * Streams are measured to their last byte (`latencyMs`).
+ *
+ * `snapshot()` keeps each observed target's cost and the clock time of its last observation (see
+ * the method); `restore()` brings them back by target id.
  *
  * @example
  * ```ts
@@ -99,6 +104,8 @@ class ResponseTime implements Strategy {
   readonly #stamp: Float64Array;
   /** 1 once a target has an observation; before that its cost is `initialCostMs`, undecayed. */
   readonly #observed: Uint8Array;
+  readonly #ids: readonly string[];
+  readonly #indexOf: ReadonlyMap<string, number>;
   /** Time of the pick in progress, read by {@link #loadOf}. */
   #now = 0;
   /** Made once so that `pick` passes the same function each time instead of a new closure. */
@@ -113,6 +120,8 @@ class ResponseTime implements Strategy {
     this.#cost = new Float64Array(n);
     this.#stamp = new Float64Array(n);
     this.#observed = new Uint8Array(n);
+    this.#ids = init.targets.map((t) => t.id);
+    this.#indexOf = indexById(init.targets);
   }
 
   pick(candidates: readonly TargetView[], context: PickContext): TargetView {
@@ -150,6 +159,53 @@ class ResponseTime implements Strategy {
         note: `cost ${cost.toFixed(1)} ms × (${c.inFlight} in flight + 1); lower is better`,
       };
     });
+  }
+
+  /**
+   * What the strategy has learned: `{ version: 1, targets: { [id]: { costMs, at } } }`, one entry
+   * per observed target: its cost in ms as of `at`, the clock time of its last observation
+   * (absolute: restored on the router's clock, the cost decays from it). Targets without an
+   * observation are left out (they are at `initialCostMs`). Options are not part of it.
+   */
+  snapshot(): JsonValue {
+    const targets: [string, JsonValue][] = [];
+    for (let i = 0; i < this.#ids.length; i++) {
+      if (this.#observed[i] !== 1) continue;
+      targets.push([
+        this.#ids[i]!,
+        { costMs: encodeNumber(this.#cost[i]!), at: encodeNumber(this.#stamp[i]!) },
+      ]);
+    }
+    return { version: SNAPSHOT_VERSION, targets: Object.fromEntries(targets) };
+  }
+
+  /**
+   * Replaces what the strategy has learned with a {@link snapshot}: entries for ids this router
+   * does not have are ignored, targets without an entry start fresh. Nothing changes when it throws.
+   * @throws {SwitchyardError} `config` when `snapshot` is malformed or of another version
+   * (`response-time: snapshot.targets["a"].costMs: expected …`).
+   */
+  restore(snapshot: JsonValue): void {
+    const read = new SnapshotReader(this.name);
+    const root = read.root(snapshot);
+    const entries = read.object(root.targets, 'snapshot.targets');
+    const restored: { index: number; cost: number; at: number }[] = [];
+    for (const [id, value] of Object.entries(entries)) {
+      const path = targetPath(id);
+      const entry = read.object(value, path);
+      const cost = read.number(entry.costMs, `${path}.costMs`, 'nonNegative');
+      const at = read.number(entry.at, `${path}.at`, 'finite');
+      const index = this.#indexOf.get(id);
+      if (index !== undefined) restored.push({ index, cost, at });
+    }
+    this.#cost.fill(0);
+    this.#stamp.fill(0);
+    this.#observed.fill(0);
+    for (const { index, cost, at } of restored) {
+      this.#cost[index] = cost;
+      this.#stamp[index] = at;
+      this.#observed[index] = 1;
+    }
   }
 
   /** The target's cost at `now`: decayed toward 0 since its last observation. */

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { TargetView } from '../src/index.js';
-import { fakeContext, fakeInit, fakeTargets } from '../test/helpers/fake-targets.js';
 import { roundRobin } from './round-robin.js';
+import { fakeContext, fakeInit, fakeTargets } from './testing.js';
 
 function picker(count: number) {
   const targets = fakeTargets(count);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { TargetView } from '../src/index.js';
-import { type FakeTargetSpec, fakeContext, fakeInit, fakeTargets } from '../test/helpers/fake-targets.js';
+import { type FakeTargetSpec, fakeContext, fakeInit, fakeTargets } from './testing.js';
 import { weighted } from './weighted.js';
 
 function picker(specs: readonly FakeTargetSpec[]) {

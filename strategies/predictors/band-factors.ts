@@ -1,4 +1,16 @@
+import type { JsonValue } from '../../src/index.js';
+import { encodeNumber, encodeNumbers, type SnapshotReader } from '../snapshot.js';
 import { bandOf, bandPriorWeight } from './bands.js';
+
+/** One target's band sums, as read from a snapshot. */
+export interface BandTargetState {
+  readonly n: readonly number[];
+  readonly sums: readonly number[];
+  readonly squares: readonly number[];
+  readonly weight: number;
+  readonly total: number;
+  readonly prior: number;
+}
 
 /**
  * Per target, a speed factor per band of one request size (the prompt's length, or the answer's
@@ -18,7 +30,7 @@ export class BandFactors {
   readonly bands: number;
   readonly #maxPrior: number;
   // The sums are public (read-only by contract) so that a pick path can compute {@link shape}
-  // inline: as a method call it cost `adaptive` ~40 ns per pick of 8 candidates.
+  // inline, for the pick budget (docs/decisions/0005-inline-posterior-on-the-pick-path.md).
   /** Per target and band (index `target × bands + band`): the weight of its outcomes. */
   readonly n: Float64Array;
   /** Per target and band: the sum of its outcomes' factors. */
@@ -72,6 +84,45 @@ export class BandFactors {
       this.sums[b] = this.sums[b]! * keep;
       this.squares[b] = this.squares[b]! * keep;
     }
+  }
+
+  /** Target `t`'s sums as JSON, for a strategy's snapshot (read as of its last outcome). */
+  targetJson(t: number): JsonValue {
+    const first = t * this.bands;
+    return {
+      n: encodeNumbers(this.n, first, first + this.bands),
+      sums: encodeNumbers(this.sums, first, first + this.bands),
+      squares: encodeNumbers(this.squares, first, first + this.bands),
+      weight: encodeNumber(this.weight[t]!),
+      total: encodeNumber(this.total[t]!),
+      prior: encodeNumber(this.prior[t]!),
+    };
+  }
+
+  /** Reads what {@link targetJson} wrote for bands like these (throws `config` errors naming `path`'s fields). */
+  readTarget(read: SnapshotReader, value: JsonValue | undefined, path: string): BandTargetState {
+    const object = read.object(value, path);
+    return {
+      n: read.numbers(object.n, `${path}.n`, this.bands, 'nonNegative'),
+      sums: read.numbers(object.sums, `${path}.sums`, this.bands, 'nonNegative'),
+      squares: read.numbers(object.squares, `${path}.squares`, this.bands, 'nonNegative'),
+      weight: read.number(object.weight, `${path}.weight`, 'nonNegative'),
+      total: read.number(object.total, `${path}.total`, 'nonNegative'),
+      prior: read.number(object.prior, `${path}.prior`, 'nonNegative'),
+    };
+  }
+
+  /** Sets target `t`'s sums to `state`, or to a fresh target's (no outcomes) when undefined. */
+  setTarget(t: number, state: BandTargetState | undefined): void {
+    const first = t * this.bands;
+    for (let b = 0; b < this.bands; b++) {
+      this.n[first + b] = state?.n[b] ?? 0;
+      this.sums[first + b] = state?.sums[b] ?? 0;
+      this.squares[first + b] = state?.squares[b] ?? 0;
+    }
+    this.weight[t] = state?.weight ?? 0;
+    this.total[t] = state?.total ?? 0;
+    this.prior[t] = state?.prior ?? this.#maxPrior;
   }
 
   /** Adds an outcome of `weight` whose speed, over the target's mean, was `factor`, in `band`. */

@@ -1,10 +1,12 @@
 import {
   type Clock,
+  type JsonValue,
   type PredictionFeatures,
   type PredictionTarget,
   type Predictor,
   SwitchyardError,
 } from '../../src/index.js';
+import { encodeNumber, SNAPSHOT_VERSION, SnapshotReader } from '../snapshot.js';
 
 /** Options of {@link DecayingMean}. */
 export interface DecayingMeanOptions {
@@ -117,6 +119,48 @@ export class DecayingMean implements Predictor {
   /** Effective number of observations left after decay (excluding the prior). */
   weight(): number {
     return this.#weight * this.#keep(this.#clock.now());
+  }
+
+  /**
+   * What the mean has learned, as JSON: its decayed sums (weight, weight·value, weight·value²) as
+   * of the clock time of its last observation (absolute, on the clock given in the options), and
+   * the sample count. Options are not part of it.
+   *
+   * @example
+   * ```ts
+   * const copy = new DecayingMean({ clock, halfLifeMs: 5_000 });
+   * copy.restore(JSON.parse(JSON.stringify(failure.snapshot())));
+   * ```
+   */
+  snapshot(): JsonValue {
+    return {
+      version: SNAPSHOT_VERSION,
+      samples: this.#samples,
+      stamp: encodeNumber(this.#stamp),
+      weight: encodeNumber(this.#weight),
+      sum: encodeNumber(this.#sum),
+      squares: encodeNumber(this.#squares),
+    };
+  }
+
+  /**
+   * Replaces what the mean has learned with a {@link snapshot}. Nothing changes when it throws.
+   * @throws {SwitchyardError} `config` when `snapshot` is malformed or of another version (the
+   * message names the field: `DecayingMean: snapshot.weight: expected …`).
+   */
+  restore(snapshot: JsonValue): void {
+    const read = new SnapshotReader('DecayingMean');
+    const root = read.root(snapshot);
+    const samples = read.number(root.samples, 'snapshot.samples', 'count');
+    const stamp = read.number(root.stamp, 'snapshot.stamp', 'finite');
+    const weight = read.number(root.weight, 'snapshot.weight', 'nonNegative');
+    const sum = read.number(root.sum, 'snapshot.sum', 'finite');
+    const squares = read.number(root.squares, 'snapshot.squares', 'nonNegative');
+    this.#samples = samples;
+    this.#stamp = stamp;
+    this.#weight = weight;
+    this.#sum = sum;
+    this.#squares = squares;
   }
 
   #keep(now: number): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AttemptOutcome, CompletionRequest } from '../../src/index.js';
-import { fakeOutcome, fakeTargets } from '../../test/helpers/fake-targets.js';
+import { fakeOutcome, fakeTargets } from '../testing.js';
 import { FirstTokenShare } from './first-token.js';
 
 const [a, b] = fakeTargets(2);

@@ -1,4 +1,4 @@
-import type { AttemptOutcome, CompletionRequest, TargetView } from '../../src/index.js';
+import type { AttemptOutcome, CompletionRequest, JsonValue, TargetView } from '../../src/index.js';
 import { OnlineRidge } from './online-ridge.js';
 
 /** Streamed successes a target needs before its first tokens are expected (and can be late). */
@@ -10,6 +10,10 @@ const MIN_SAMPLES = 5;
 const FORGETTING = 0.98;
 /** Pull of the coefficients toward 0 (a share of 1), in observations: the model needs data, not a prior. */
 const RIDGE = 1;
+
+function newModel(): OnlineRidge {
+  return new OnlineRidge(3, { forgetting: FORGETTING, ridge: RIDGE });
+}
 
 /**
  * When a stream's first token is due. Per target, a small online ridge regression of
@@ -29,10 +33,27 @@ export class FirstTokenShare {
   readonly #features = { values: new Float64Array(3) };
 
   constructor(targetCount: number) {
-    this.#models = Array.from(
-      { length: targetCount },
-      () => new OnlineRidge(3, { forgetting: FORGETTING, ridge: RIDGE }),
-    );
+    this.#models = Array.from({ length: targetCount }, newModel);
+  }
+
+  /** Target `index`'s model as JSON (`OnlineRidge.snapshot`), for a strategy's snapshot. */
+  snapshotOf(index: number): JsonValue {
+    return this.#models[index]!.snapshot();
+  }
+
+  /**
+   * A model restored from what {@link snapshotOf} wrote, for {@link setModel}.
+   * @throws {SwitchyardError} `config` from `OnlineRidge.restore` when `snapshot` is malformed.
+   */
+  modelFrom(snapshot: JsonValue): OnlineRidge {
+    const model = newModel();
+    model.restore(snapshot);
+    return model;
+  }
+
+  /** Makes `model` target `index`'s model, or a fresh one when undefined. */
+  setModel(index: number, model: OnlineRidge | undefined): void {
+    this.#models[index] = model ?? newModel();
   }
 
   /** Learns from an outcome (only streamed successes that report a first token teach it). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeOutcome, fakeTargets } from '../../test/helpers/fake-targets.js';
+import { fakeOutcome, fakeTargets } from '../testing.js';
 import { InFlightTracker } from './in-flight.js';
 
 describe('InFlightTracker', () => {

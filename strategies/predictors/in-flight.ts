@@ -1,5 +1,17 @@
-import type { AttemptOutcome } from '../../src/index.js';
+import type { AttemptOutcome, JsonValue } from '../../src/index.js';
+import { encodeNumber, type SnapshotReader } from '../snapshot.js';
 import { isOnTime } from './on-time.js';
+
+/**
+ * What an {@link InFlightTracker} keeps of a target across a snapshot: its clock marks and usual
+ * latency. Attempts in flight are not part of it.
+ */
+export interface InFlightLearned {
+  readonly lastPickAt: number;
+  readonly lastOutcomeAt: number;
+  readonly meanLatencyMs: number;
+  readonly freshAt: number;
+}
 
 /** Weight of a new success in the running mean of a target's latency. */
 const LATENCY_ALPHA = 0.05;
@@ -91,6 +103,42 @@ export class InFlightTracker {
     if (outcome.startedAt < this.#freshAt[t]! || this.#pending[t]! < 1) return;
     this.#pending[t]! -= 1;
     this.#pendingStarts[t] = this.#pending[t]! < 1 ? 0 : this.#pendingStarts[t]! - outcome.startedAt;
+  }
+
+  /**
+   * Target `index`'s clock marks (last pick, last outcome, last on-time success; absolute clock
+   * times) and running mean latency, as JSON for a strategy's snapshot. The attempts in flight
+   * are bookkeeping of this process, not learned: they are left out.
+   */
+  learnedJson(index: number): JsonValue {
+    return {
+      lastPickAt: encodeNumber(this.#lastPick[index]!),
+      lastOutcomeAt: encodeNumber(this.#lastOutcome[index]!),
+      meanLatencyMs: encodeNumber(this.#meanLatency[index]!),
+      freshAt: encodeNumber(this.#freshAt[index]!),
+    };
+  }
+
+  /** Reads what {@link learnedJson} wrote (throws `config` errors naming `path`'s fields). */
+  static readLearned(read: SnapshotReader, value: JsonValue | undefined, path: string): InFlightLearned {
+    const object = read.object(value, path);
+    return {
+      lastPickAt: read.number(object.lastPickAt, `${path}.lastPickAt`, 'time'),
+      lastOutcomeAt: read.number(object.lastOutcomeAt, `${path}.lastOutcomeAt`, 'finite'),
+      meanLatencyMs: read.number(object.meanLatencyMs, `${path}.meanLatencyMs`, 'nonNegative'),
+      freshAt: read.number(object.freshAt, `${path}.freshAt`, 'time'),
+    };
+  }
+
+  /**
+   * Sets target `index`'s clock marks and mean latency to `learned`, or to a fresh target's when
+   * undefined. Its attempts in flight are left as they are.
+   */
+  setLearned(index: number, learned: InFlightLearned | undefined): void {
+    this.#lastPick[index] = learned?.lastPickAt ?? Number.NEGATIVE_INFINITY;
+    this.#lastOutcome[index] = learned?.lastOutcomeAt ?? 0;
+    this.#meanLatency[index] = learned?.meanLatencyMs ?? 0;
+    this.#freshAt[index] = learned?.freshAt ?? Number.NEGATIVE_INFINITY;
   }
 
   /** Clock time of the last pick of target `index` (−Infinity before the first). */

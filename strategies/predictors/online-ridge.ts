@@ -1,10 +1,12 @@
 import {
   type Clock,
+  type JsonValue,
   type PredictionFeatures,
   type PredictionTarget,
   type Predictor,
   SwitchyardError,
 } from '../../src/index.js';
+import { encodeNumber, encodeNumbers, SNAPSHOT_VERSION, SnapshotReader } from '../snapshot.js';
 
 /** Options of {@link OnlineRidge}. */
 export interface OnlineRidgeOptions {
@@ -216,6 +218,69 @@ export class OnlineRidge implements Predictor {
       this.#moment[i] = this.#moment[i]! - s;
     }
     for (let i = 0; i < d; i++) this.#prior[i] = this.#coef[i]!;
+  }
+
+  /**
+   * What the model has learned, as JSON: the weighted normal equations (the gram matrix's lower
+   * triangle, row by row, and the moment), the coefficients, the ridge prior they are centred on
+   * (it moves with `halfLifeMs`), the sums behind `uncertainty`, the sample count and the clock
+   * time of the last observation (absolute, on the clock given in the options). Options are not
+   * part of it: a model restores into one built with its own options. O(d²).
+   *
+   * @example
+   * ```ts
+   * const copy = new OnlineRidge(3, { forgetting: 0.995 });
+   * copy.restore(JSON.parse(JSON.stringify(model.snapshot())));
+   * copy.predict(x) === model.predict(x); // true
+   * ```
+   */
+  snapshot(): JsonValue {
+    const d = this.dimension;
+    const gram: (number | string)[] = [];
+    for (let i = 0; i < d; i++) gram.push(...encodeNumbers(this.#gram, i * d, i * d + i + 1));
+    return {
+      version: SNAPSHOT_VERSION,
+      dimension: d,
+      samples: this.#samples,
+      stamp: encodeNumber(this.#stamp),
+      weightSum: encodeNumber(this.#weightSum),
+      residualSum: encodeNumber(this.#residualSum),
+      prior: encodeNumbers(this.#prior),
+      coefficients: encodeNumbers(this.#coef),
+      gram,
+      moment: encodeNumbers(this.#moment),
+    };
+  }
+
+  /**
+   * Replaces what the model has learned with a {@link snapshot} of a model of the same dimension.
+   * Nothing changes when it throws.
+   * @throws {SwitchyardError} `config` when `snapshot` is malformed, of another version or of
+   * another dimension (the message names the field: `OnlineRidge: snapshot.gram[4]: expected …`).
+   */
+  restore(snapshot: JsonValue): void {
+    const read = new SnapshotReader('OnlineRidge');
+    const root = read.root(snapshot);
+    const d = this.dimension;
+    if (root.dimension !== d) read.fail('snapshot.dimension', String(d), root.dimension);
+    const samples = read.number(root.samples, 'snapshot.samples', 'count');
+    const stamp = read.number(root.stamp, 'snapshot.stamp', 'finite');
+    const weightSum = read.number(root.weightSum, 'snapshot.weightSum', 'nonNegative');
+    const residualSum = read.number(root.residualSum, 'snapshot.residualSum', 'nonNegative');
+    const prior = read.numbers(root.prior, 'snapshot.prior', d, 'finite');
+    const coefficients = read.numbers(root.coefficients, 'snapshot.coefficients', d, 'finite');
+    const gram = read.numbers(root.gram, 'snapshot.gram', (d * (d + 1)) / 2, 'finite');
+    const moment = read.numbers(root.moment, 'snapshot.moment', d, 'finite');
+    this.#samples = samples;
+    this.#stamp = stamp;
+    this.#weightSum = weightSum;
+    this.#residualSum = residualSum;
+    this.#prior.set(prior);
+    this.#coef.set(coefficients);
+    this.#moment.set(moment);
+    let k = 0;
+    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) this.#gram[i * d + j] = gram[k++]!;
+    this.#factor();
   }
 
   /** Predicts `w·x`. O(d). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CompletionRequest } from '../../src/index.js';
-import { fakeOutcome, fakeTargets } from '../../test/helpers/fake-targets.js';
+import { fakeOutcome, fakeTargets } from '../testing.js';
 import { standardNormalQuantile } from './normal.js';
 import { OverdueTracker } from './overdue.js';
 

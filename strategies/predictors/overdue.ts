@@ -6,7 +6,7 @@ import { PendingRing } from './pending-ring.js';
 /**
  * Spread (σ of log latency) of an attempt around its prediction: the providers' noise plus the
  * models' error. Wide on purpose: it makes a few young attempts that are all still pending count
- * as evidence early (tuned in the routing lab; 0.35–0.7 reacted later to a slow spike).
+ * as evidence early (docs/decisions/0006-overdue-spread.md).
  */
 const SPREAD = 1;
 /** Bisection steps of {@link OverdueTracker.slowdown}: a precision of about 1e-6 on log s. */
@@ -82,6 +82,19 @@ export class OverdueTracker {
     const startedAt = ring.startedAt[slot]!;
     const onTime = outcome.ok && isOnTime(outcome.latencyMs, ring.expectedMs[slot]!);
     if (onTime && startedAt > this.#fresh[t]!) this.#fresh[t] = startedAt;
+  }
+
+  /**
+   * Start time of target `index`'s latest on-time success (−Infinity before one): a strategy's
+   * snapshot keeps it; the pending attempts are bookkeeping of this process and are not kept.
+   */
+  freshAt(index: number): number {
+    return this.#fresh[index] ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** Sets what {@link freshAt} returns (for a restore); pending attempts are left as they are. */
+  setFreshAt(index: number, startedAt: number): void {
+    this.#fresh[index] = startedAt;
   }
 
   /** Attempts recorded on target `index` that have not finished. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom, SwitchyardError } from '../../src/index.js';
-import { fakeTargets, ManualClock } from '../../test/helpers/fake-targets.js';
+import { fakeTargets, ManualClock } from '../testing.js';
 import { DecayingMean } from './decaying-mean.js';
 import { defaultPredictors } from './factory.js';
 import { BASE_FEATURES, FEATURE, RequestFeatures } from './features.js';

@@ -1,3 +1,13 @@
+import type { JsonValue } from '../../src/index.js';
+import { encodeNumber, type SnapshotReader } from '../snapshot.js';
+
+/** What a {@link RunningMoments} has learned (its `alpha` is configuration, not state). */
+export interface MomentsState {
+  readonly mean: number;
+  readonly variance: number;
+  readonly started: boolean;
+}
+
 /**
  * An exponentially weighted running mean and variance: each new value moves them by `alpha`, so
  * they follow the last `≈ 1 / alpha` values. The first value sets the mean; the variance starts
@@ -35,6 +45,28 @@ export class RunningMoments {
   /** Mean square (`variance + mean²`): the second moment, for mixing into a posterior. */
   get second(): number {
     return this.variance + this.mean * this.mean;
+  }
+
+  /** Its state as JSON, for a strategy's snapshot. */
+  toJson(): JsonValue {
+    return { mean: encodeNumber(this.mean), variance: encodeNumber(this.variance), started: this.started };
+  }
+
+  /** Reads what {@link toJson} wrote (throws `config` errors naming `path`'s fields). */
+  static read(read: SnapshotReader, value: JsonValue | undefined, path: string): MomentsState {
+    const object = read.object(value, path);
+    return {
+      mean: read.number(object.mean, `${path}.mean`, 'finite'),
+      variance: read.number(object.variance, `${path}.variance`, 'nonNegative'),
+      started: read.boolean(object.started, `${path}.started`),
+    };
+  }
+
+  /** Takes on a state read by {@link read}. */
+  assign(state: MomentsState): void {
+    this.mean = state.mean;
+    this.variance = state.variance;
+    this.started = state.started;
   }
 
   /** Adds one value; non-finite values are ignored. */

@@ -1,6 +1,6 @@
 import type { CompletionRequest, Strategy, TargetView } from '../../src/index.js';
 import { createSeededRandom } from '../../src/index.js';
-import { fakeOutcome, type ManualClock } from './fake-targets.js';
+import { fakeOutcome, type ManualClock } from '../../strategies/testing.js';
 
 /**
  * The "a stops answering" scenario of the overdue-attempt tests: `a` answers in 200 ms and `b`

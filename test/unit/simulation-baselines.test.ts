@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom, makeUsage } from '../../src/index.js';
 import { simulate } from '../../src/testing/index.js';
+import { fakeContext, fakeInit, fakeOutcome, fakeTargets } from '../../strategies/testing.js';
 import { litellmBaselines, litellmLatencyBased, litellmLeastBusy } from '../bench/baselines/index.js';
 import { scenarios } from '../bench/scenarios/index.js';
-import { fakeContext, fakeInit, fakeOutcome, fakeTargets } from '../helpers/fake-targets.js';
 
 /** A success of `latencyMs` with `tokens` output tokens (so s/token = latency ÷ tokens). */
 const success = (

@@ -15,7 +15,7 @@ import {
   sizeOf,
   type WorkloadSpec,
 } from '../../src/testing/index.js';
-import { fakeContext, fakeTargets } from '../helpers/fake-targets.js';
+import { fakeContext, fakeTargets } from '../../strategies/testing.js';
 
 const provider = (
   id: string,

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import type { JsonValue, Predictor } from '../src/index.js';
+import { configErrorOf, SnapshotWorld, twins } from '../test/helpers/snapshot-world.js';
+import { intelligent } from './intelligent.js';
+import { defaultPredictors, type PredictorFactory } from './predictors/factory.js';
+import { fakeContext, fakeInit, fakeOutcome, fakeTargets, ManualClock } from './testing.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: a stored snapshot, edited by hand to break one field
+type Json = { [key: string]: any };
+const copy = (snapshot: JsonValue): Json => JSON.parse(JSON.stringify(snapshot));
+
+describe('intelligent snapshot', () => {
+  it('restored into a fresh strategy with the targets reordered: same describe, same next 200 picks', () => {
+    const { original, twin } = twins(intelligent(), 150);
+    expect(twin.describeAll()).toEqual(original.describeAll());
+    expect(twin.run(200)).toEqual(original.run(200));
+    expect(twin.describeAll()).toEqual(original.describeAll());
+  });
+
+  it('with tags and epsilon exploration, too', () => {
+    const { original, twin } = twins(intelligent({ tags: ['batch'], epsilon: 0.1, optimism: 1 }), 150);
+    expect(twin.describeAll()).toEqual(original.describeAll());
+    expect(twin.run(200)).toEqual(original.run(200));
+  });
+
+  it('survives JSON exactly, with each default model and absolute clock times', () => {
+    const { twin, snapshot } = twins(intelligent(), 150);
+    expect(twin.storedSnapshot()).toEqual(snapshot);
+    const a = (snapshot as Json).targets.a;
+    expect(Object.keys(a).sort()).toEqual([
+      'failed',
+      'failure',
+      'failureLatencyMs',
+      'freshest',
+      'inFlight',
+      'latency',
+      'meanOutputTokens',
+      'outputTokens',
+      'overdueFreshAt',
+    ]);
+    expect(a.latency.stamp).toBeGreaterThan(1_700_000_000_000);
+    expect(a.inFlight.lastPickAt).toBeGreaterThan(1_700_000_000_000);
+  });
+
+  it('ignores unknown ids; targets the snapshot does not name start fresh (untried)', () => {
+    const { original } = twins(intelligent(), 150);
+    const targets = fakeTargets([{ id: 'a' }, { id: 'e' }]);
+    const clock = new ManualClock(original.clock.now());
+    const strategy = intelligent()(fakeInit(targets, { clock }));
+    strategy.observe!(fakeOutcome(targets[1]!, { latencyMs: 300, startedAt: clock.now() }));
+    strategy.restore!(original.storedSnapshot());
+    const [a, e] = strategy.describe!(targets, fakeContext({ now: clock.now() }));
+    expect(a!.score).toBeLessThan(0);
+    expect(e).toMatchObject({ target: 'e', score: Number.POSITIVE_INFINITY });
+  });
+
+  it('models learned with other tags start fresh; the rest is restored', () => {
+    const { original } = twins(intelligent(), 150);
+    const stored = original.storedSnapshot() as Json;
+    const world = new SnapshotWorld(intelligent({ tags: ['batch'] }));
+    world.clock.time = original.clock.now();
+    world.strategy.restore!(stored);
+    const restored = world.storedSnapshot() as Json;
+    expect(restored.targets.a.latency.samples).toBe(0);
+    expect(restored.targets.a.failure.samples).toBe(0);
+    expect(restored.targets.a.meanOutputTokens).toBe(stored.targets.a.meanOutputTokens);
+    expect(restored.global).toEqual(stored.global);
+  });
+
+  it('a model without snapshot()/restore() is left out and starts fresh', () => {
+    const base = defaultPredictors();
+    const predictors: PredictorFactory = (spec) => {
+      const model = base(spec);
+      if (spec.quantity !== 'outputTokens') return model;
+      return {
+        observe: (f, t) => model.observe(f, t),
+        predict: (f) => model.predict(f),
+        get samples() {
+          return model.samples;
+        },
+      } satisfies Predictor;
+    };
+    const { original, twin, snapshot } = twins(intelligent({ predictors }), 100);
+    expect(snapshot).not.toHaveProperty('targets.a.outputTokens');
+    const restored = twin.storedSnapshot() as Json;
+    expect(restored.targets.a.latency).toEqual((snapshot as Json).targets.a.latency);
+    expect(restored.targets.a.latency.samples).toBeGreaterThan(0);
+    expect(original.describeAll()).toHaveLength(4);
+  });
+
+  it('a malformed snapshot or another version throws a config error naming the field, and changes nothing', () => {
+    const { original, twin } = twins(intelligent(), 150);
+    const stored = original.storedSnapshot();
+    const before = twin.describeAll();
+    const broken = (edit: (s: Json) => void) => {
+      const s = copy(stored);
+      edit(s);
+      return configErrorOf(() => twin.strategy.restore!(s));
+    };
+    expect(broken((s) => (s.targets.c.latency.coefficients[2] = 'x'))).toBe(
+      'intelligent: snapshot.targets["c"].latency.coefficients[2]: expected a finite number, got "x"',
+    );
+    expect(broken((s) => (s.targets.d.failure.weight = -1))).toBe(
+      'intelligent: snapshot.targets["d"].failure.weight: expected a finite number >= 0, got -1',
+    );
+    expect(broken((s) => (s.targets.b.meanOutputTokens = 'many'))).toBe(
+      'intelligent: snapshot.targets["b"].meanOutputTokens: expected a finite number >= 0, got "many"',
+    );
+    expect(broken((s) => (s.targets.gone = { ...s.targets.a, inFlight: [] }))).toBe(
+      'intelligent: snapshot.targets["gone"].inFlight: expected an object, got []',
+    );
+    expect(broken((s) => (s.tags = [1]))).toBe(
+      'intelligent: snapshot.tags: expected an array of strings, got [1]',
+    );
+    expect(broken((s) => (s.targets.a.latency.version = 3))).toBe(
+      'intelligent: snapshot.targets["a"].latency.version: expected 1 (the snapshot format this version of OnlineRidge reads; start fresh or restore it with the version that wrote it), got 3',
+    );
+    expect(broken((s) => (s.version = 0))).toBe(
+      'intelligent: snapshot.version: expected 1 (the snapshot format this version of intelligent reads; start fresh or restore it with the version that wrote it), got 0',
+    );
+    expect(twin.describeAll()).toEqual(before);
+  });
+});
