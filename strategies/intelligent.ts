@@ -221,12 +221,6 @@ const OUTLIER_WEIGHT = 0.1;
  */
 const FLOOR = 0.02;
 
-/** A predictor whose learned state can go into a snapshot (`OnlineRidge`, `DecayingMean`). */
-type RestorablePredictor = Predictor & {
-  snapshot?(): JsonValue;
-  restore?(snapshot: JsonValue): void;
-};
-
 /** The snapshot field of each predicted quantity's model. */
 const MODEL_FIELDS: readonly (readonly [PredictedQuantity, string])[] = [
   ['latency', 'latency'],
@@ -435,7 +429,7 @@ class Intelligent implements Strategy {
     const targets: [string, JsonValue][] = this.#init.targets.map((target, t) => {
       const models: [string, JsonValue][] = [];
       for (const [quantity, field] of MODEL_FIELDS) {
-        const state = (this.#models(quantity)[t] as RestorablePredictor).snapshot?.();
+        const state = this.#models(quantity)[t]!.snapshot?.();
         if (state !== undefined) models.push([field, state]);
       }
       return [
@@ -519,7 +513,7 @@ class Intelligent implements Strategy {
     const models = this.#freshModels(index);
     if (sameFeatures) {
       MODEL_FIELDS.forEach(([, field], i) => {
-        const model = models[i] as RestorablePredictor;
+        const model = models[i]!;
         const state = entry[field];
         if (state !== undefined && model.restore !== undefined) {
           read.nested(`${path}.${field}`, () => model.restore!(state));

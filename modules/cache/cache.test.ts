@@ -6,7 +6,7 @@ import {
   type StreamEvent,
   SwitchyardError,
 } from '../../src/index.js';
-import { ManualClock } from '../../test/helpers/fake-targets.js';
+import { ManualClock } from '../../strategies/testing.js';
 import { callContext, collect, eventsOf, iterate, responseOf } from '../../test/helpers/middleware.js';
 import {
   type CacheEntry,

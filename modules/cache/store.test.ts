@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSwitchyardError } from '../../src/index.js';
-import { ManualClock } from '../../test/helpers/fake-targets.js';
+import { ManualClock } from '../../strategies/testing.js';
 import { responseOf } from '../../test/helpers/middleware.js';
 import { type CacheEntry, MemoryCacheStore } from './index.js';
 

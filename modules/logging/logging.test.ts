@@ -6,7 +6,7 @@ import {
   type Middleware,
   SwitchyardError,
 } from '../../src/index.js';
-import { ManualClock } from '../../test/helpers/fake-targets.js';
+import { ManualClock } from '../../strategies/testing.js';
 import {
   attemptContext,
   callContext,

@@ -1,3 +1,5 @@
+import type { JsonValue } from './strategy.js';
+
 /**
  * What a learned model predicts for one (request, target) pair, and the contract that lets the
  * `intelligent` strategy use any model family (online regression by default; trees, neural nets
@@ -40,4 +42,8 @@ export interface Predictor {
   uncertainty?(features: PredictionFeatures): number;
   /** Number of observations so far. */
   readonly samples: number;
+  /** What the model has learned, as JSON (kept in its strategy's snapshot). */
+  snapshot?(): JsonValue;
+  /** Brings back what {@link snapshot} returned; throws a `config` error naming a malformed field. */
+  restore?(snapshot: JsonValue): void;
 }

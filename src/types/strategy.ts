@@ -115,9 +115,9 @@ export interface Strategy {
    */
   snapshot?(): JsonValue;
   /**
-   * Brings back what {@link snapshot} returned, possibly from another process or an older
-   * version: entries for targets this router does not have are ignored; targets the snapshot
-   * does not know keep their fresh state.
+   * Replaces what the strategy has learned with what {@link snapshot} returned, possibly in
+   * another process or after an upgrade: entries for targets this router does not have are
+   * ignored; targets the snapshot does not name start fresh. Nothing changes when it throws.
    * @throws {SwitchyardError} `config` when `snapshot` is malformed (the message names the field).
    */
   restore?(snapshot: JsonValue): void;

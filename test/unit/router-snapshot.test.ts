@@ -9,7 +9,7 @@ import {
   type Strategy,
   type TargetStateHandle,
 } from '../../index.js';
-import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
+import { createSeededRandom, MockAdapter, VirtualClock } from '../../src/testing/index.js';
 import { ask, rejectionOf } from '../helpers/calls.js';
 
 /** A strategy that counts picks per target id and can snapshot the counts. */
@@ -183,4 +183,68 @@ describe('a state store that answers asynchronously', () => {
     expect(error.message).toContain('refused 16 claims');
     expect(router.health()[0]!.inFlight).toBe(0);
   });
+});
+
+describe('a restored learning router', () => {
+  /** Targets whose latency and failures depend only on the target and the prompt (deterministic). */
+  function lab(clock: VirtualClock) {
+    const profile: Record<string, { ms: number; failEvery: number }> = {
+      fast: { ms: 120, failEvery: 7 },
+      steady: { ms: 300, failEvery: 0 },
+      slow: { ms: 900, failEvery: 0 },
+    };
+    return Object.entries(profile).map(([id, p]) => ({
+      id,
+      model: 'm',
+      price: { inputPerMTok: id === 'slow' ? 0.1 : 1, outputPerMTok: id === 'slow' ? 0.4 : 4 },
+      adapter: new MockAdapter((req) => {
+        const n = Number(String(req.messages[0]!.content).slice(5));
+        const delayMs = p.ms + ((n * 37) % 50);
+        return p.failEvery > 0 && n % p.failEvery === 0
+          ? { error: { status: 503 }, delayMs }
+          : { text: 'ok', delayMs };
+      }),
+    }));
+  }
+
+  async function run(router: Router, clock: VirtualClock, from: number, count: number): Promise<string[]> {
+    const picked: string[] = [];
+    for (let n = from; n < from + count; n++) {
+      const res = await clock.run(router.complete(ask(`call ${n}`.replace(' ', ''))).catch((e) => e));
+      picked.push(res.target ?? 'error');
+    }
+    return picked;
+  }
+
+  for (const strategy of ['adaptive', 'intelligent', 'response-time']) {
+    it(`${strategy}: routes the next calls as the original does (and unlike a fresh router)`, async () => {
+      const clockA = new VirtualClock(0);
+      let randomA = createSeededRandom(1);
+      const original = new Router({ targets: lab(clockA), strategy, clock: clockA, random: () => randomA() });
+      await run(original, clockA, 0, 300);
+      const snapshot = JSON.parse(JSON.stringify(original.snapshot())) as RouterSnapshot;
+      expect(Object.keys(snapshot.strategies)).toEqual([strategy]);
+
+      randomA = createSeededRandom(99);
+      const clockB = new VirtualClock(clockA.now());
+      const restored = new Router({
+        targets: lab(clockB),
+        strategy,
+        clock: clockB,
+        random: createSeededRandom(99),
+        restore: snapshot,
+      });
+      const clockC = new VirtualClock(clockA.now());
+      const fresh = new Router({
+        targets: lab(clockC),
+        strategy,
+        clock: clockC,
+        random: createSeededRandom(99),
+      });
+
+      const next = await run(original, clockA, 300, 100);
+      expect(await run(restored, clockB, 300, 100)).toEqual(next);
+      expect(await run(fresh, clockC, 300, 100)).not.toEqual(next);
+    });
+  }
 });
