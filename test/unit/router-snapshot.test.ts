@@ -187,7 +187,7 @@ describe('a state store that answers asynchronously', () => {
 
 describe('a restored learning router', () => {
   /** Targets whose latency and failures depend only on the target and the prompt (deterministic). */
-  function lab(clock: VirtualClock) {
+  function lab() {
     const profile: Record<string, { ms: number; failEvery: number }> = {
       fast: { ms: 120, failEvery: 7 },
       steady: { ms: 300, failEvery: 0 },
@@ -220,7 +220,7 @@ describe('a restored learning router', () => {
     it(`${strategy}: routes the next calls as the original does (and unlike a fresh router)`, async () => {
       const clockA = new VirtualClock(0);
       let randomA = createSeededRandom(1);
-      const original = new Router({ targets: lab(clockA), strategy, clock: clockA, random: () => randomA() });
+      const original = new Router({ targets: lab(), strategy, clock: clockA, random: () => randomA() });
       await run(original, clockA, 0, 300);
       const snapshot = JSON.parse(JSON.stringify(original.snapshot())) as RouterSnapshot;
       expect(Object.keys(snapshot.strategies)).toEqual([strategy]);
@@ -228,7 +228,7 @@ describe('a restored learning router', () => {
       randomA = createSeededRandom(99);
       const clockB = new VirtualClock(clockA.now());
       const restored = new Router({
-        targets: lab(clockB),
+        targets: lab(),
         strategy,
         clock: clockB,
         random: createSeededRandom(99),
@@ -236,7 +236,7 @@ describe('a restored learning router', () => {
       });
       const clockC = new VirtualClock(clockA.now());
       const fresh = new Router({
-        targets: lab(clockC),
+        targets: lab(),
         strategy,
         clock: clockC,
         random: createSeededRandom(99),
