@@ -1,8 +1,8 @@
 /**
  * A fast check for the common request shape: text-only messages and scalar settings. It accepts
- * only requests that the zod schema accepts too (a property test holds it to that), and answers
- * `false` for anything else, which then goes through zod for a precise error message. It saves
- * about a microsecond per call.
+ * only requests that the full check (`checkRequest`) accepts too (a property test holds it to
+ * that), and answers `false` for anything else, which then goes through the full check for a
+ * precise error message.
  */
 
 const positiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
@@ -50,7 +50,7 @@ function plainSetting(key: string, v: unknown): boolean {
     case 'metadata':
       return plainRecord(v);
     default:
-      return false; // tools, responseFormat, providerOptions, …: leave them to zod
+      return false; // tools, responseFormat, providerOptions, …: leave them to the full check
   }
 }
 
