@@ -59,12 +59,15 @@ export function isPlainValidRequest(request: unknown): boolean {
   if (typeof request !== 'object' || request === null) return false;
   const messages = (request as { messages?: unknown }).messages;
   if (!Array.isArray(messages) || messages.length === 0) return false;
+  let conversation = false;
   for (const m of messages) {
     if (typeof m !== 'object' || m === null) return false;
     const role = (m as { role?: unknown }).role;
-    if (role !== 'user' && role !== 'system' && role !== 'assistant') return false;
-    if (typeof (m as { content?: unknown }).content !== 'string') return false;
+    if (role === 'user' || role === 'assistant') conversation = true;
+    else if (role !== 'system') return false;
+    if (!nonEmpty((m as { content?: unknown }).content)) return false;
   }
+  if (!conversation) return false;
   for (const key in request) {
     const value = (request as Record<string, unknown>)[key];
     if (value !== undefined && !plainSetting(key, value)) return false;

@@ -5,6 +5,7 @@
 import { type CheckContext, isFiniteNumber, isNonEmptyString, isObject, isRecord } from './context.js';
 
 const ROLES = "expected a message with role 'system', 'user', 'assistant' or 'tool'";
+const NOT_EMPTY = 'expected a non-empty string or at least one part';
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 function expect(c: CheckContext, ok: boolean, message: string): void {
@@ -51,11 +52,19 @@ function headers(c: CheckContext, v: unknown): void {
   for (const key of Object.keys(v)) c.at(key, c.read(v, key), string);
 }
 
-function textPart(c: CheckContext, part: Record<string, unknown>): void {
-  c.required(part, 'text', string);
+/** A text part; an empty one carries no content. */
+function textPart(c: CheckContext, part: Record<string, unknown>): boolean {
+  const text = c.read(part, 'text');
+  c.at('text', text, string);
+  return text !== '';
 }
 
-function filePart(c: CheckContext, part: Record<string, unknown>): void {
+function reasoningPart(c: CheckContext, part: Record<string, unknown>): boolean {
+  c.required(part, 'text', string);
+  return true;
+}
+
+function filePart(c: CheckContext, part: Record<string, unknown>): boolean {
   c.required(part, 'data', (c, v) =>
     expect(
       c,
@@ -67,16 +76,18 @@ function filePart(c: CheckContext, part: Record<string, unknown>): void {
     expect(c, isNonEmptyString(v), 'expected a media type such as image/png'),
   );
   c.optional(part, 'filename', string);
+  return true;
 }
 
-function toolCallPart(c: CheckContext, part: Record<string, unknown>): void {
+function toolCallPart(c: CheckContext, part: Record<string, unknown>): boolean {
   c.required(part, 'toolCallId', nonEmptyString);
   c.required(part, 'toolName', nonEmptyString);
+  return true;
 }
 
 const OUTPUT_TYPES = ['text', 'json', 'error-text', 'error-json'];
 
-function toolResultPart(c: CheckContext, part: Record<string, unknown>): void {
+function toolResultPart(c: CheckContext, part: Record<string, unknown>): boolean {
   c.required(part, 'toolCallId', nonEmptyString);
   c.required(part, 'toolName', nonEmptyString);
   c.required(part, 'output', (c, output) => {
@@ -90,28 +101,30 @@ function toolResultPart(c: CheckContext, part: Record<string, unknown>): void {
       c.issue("expected { type: 'text' | 'json' | 'error-text' | 'error-json', value }");
     }
   });
+  return true;
 }
 
-type PartCheck = (c: CheckContext, part: Record<string, unknown>) => void;
+/** Checks a part of its type; answers whether it carries content. */
+type PartCheck = (c: CheckContext, part: Record<string, unknown>) => boolean;
 
-/** Checks one content part. */
+/** Checks one content part; answers whether it carries content (an empty text part does not). */
 function part(
   c: CheckContext,
   v: unknown,
   allowed: Readonly<Record<string, PartCheck>>,
   allowedText: string,
-): void {
+): boolean {
   if (!isObject(v)) {
     c.issue(`expected a content part of type ${allowedText}`);
-    return;
+    return true;
   }
   const type = c.read(v, 'type');
   const check = typeof type === 'string' && Object.hasOwn(allowed, type) ? allowed[type] : undefined;
   if (check === undefined) {
     c.at('type', type, (c) => c.issue(`expected a content part of type ${allowedText}`));
-    return;
+    return true;
   }
-  check(c, v);
+  return check(c, v);
 }
 
 /** String or parts content of a user or assistant message. */
@@ -121,31 +134,50 @@ function partsContent(
   allowed: Readonly<Record<string, PartCheck>>,
   allowedText: string,
 ): void {
-  if (typeof content === 'string') return;
+  if (typeof content === 'string') {
+    expect(c, content !== '', NOT_EMPTY);
+    return;
+  }
   if (!Array.isArray(content)) {
     c.issue('expected a string or an array of parts');
     return;
   }
-  for (let i = 0; i < content.length; i++) c.at(i, content[i], (c, p) => part(c, p, allowed, allowedText));
+  if (content.length === 0) {
+    c.issue(NOT_EMPTY);
+    return;
+  }
+  let carries = false;
+  for (let i = 0; i < content.length; i++) {
+    c.path.push(i);
+    if (part(c, content[i], allowed, allowedText)) carries = true;
+    c.path.pop();
+  }
+  // Only empty text parts: the same as `content: ''` (an empty text beside a tool call is fine).
+  if (!carries) c.issue('expected a non-empty text or at least one part that is not text');
 }
 
 const USER_PARTS: Readonly<Record<string, PartCheck>> = { text: textPart, file: filePart };
 const ASSISTANT_PARTS: Readonly<Record<string, PartCheck>> = {
   text: textPart,
   file: filePart,
-  reasoning: textPart,
+  reasoning: reasoningPart,
   'tool-call': toolCallPart,
 };
 
-function message(c: CheckContext, m: unknown): void {
+/** Checks one message; answers its role when it is valid enough to have one. */
+function message(c: CheckContext, m: unknown): string | undefined {
   if (!isObject(m)) {
     c.issue(ROLES);
-    return;
+    return undefined;
   }
   const role = c.read(m, 'role');
   switch (role) {
     case 'system':
-      c.required(m, 'content', (c, v) => expect(c, typeof v === 'string', 'expected a string'));
+      c.required(m, 'content', (c, v) =>
+        typeof v === 'string'
+          ? expect(c, v !== '', 'expected a non-empty string')
+          : c.issue('expected a string'),
+      );
       break;
     case 'user':
       c.required(m, 'content', (c, v) => partsContent(c, v, USER_PARTS, "'text' or 'file'"));
@@ -161,14 +193,20 @@ function message(c: CheckContext, m: unknown): void {
           c.issue('expected an array of tool-result parts');
           return;
         }
+        if (v.length === 0) {
+          c.issue('expected at least one tool-result part');
+          return;
+        }
         for (let i = 0; i < v.length; i++) {
-          c.at(i, v[i], (c, p) => part(c, p, { 'tool-result': toolResultPart }, "'tool-result'"));
+          c.at(i, v[i], (c, p) => void part(c, p, { 'tool-result': toolResultPart }, "'tool-result'"));
         }
       });
       break;
     default:
       c.at('role', role, (c) => c.issue(ROLES));
+      return undefined;
   }
+  return role;
 }
 
 function messages(c: CheckContext, v: unknown): void {
@@ -180,7 +218,16 @@ function messages(c: CheckContext, v: unknown): void {
     c.issue('expected at least one message');
     return;
   }
-  for (let i = 0; i < v.length; i++) c.at(i, v[i], message);
+  let conversation = false;
+  let allValid = true;
+  for (let i = 0; i < v.length; i++) {
+    c.path.push(i);
+    const role = message(c, v[i]);
+    c.path.pop();
+    if (role === undefined) allValid = false;
+    else if (role === 'user' || role === 'assistant') conversation = true;
+  }
+  if (allValid && !conversation) c.issue('expected at least one user or assistant message');
 }
 
 function responseFormat(c: CheckContext, v: unknown): void {

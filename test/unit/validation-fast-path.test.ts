@@ -137,5 +137,7 @@ describe('validation fast path', () => {
     expect(isPlainValidRequest({ messages: [{ role: 'user', content: 'hi' }], metadata: new Map() })).toBe(
       false,
     );
+    expect(isPlainValidRequest({ messages: [{ role: 'user', content: '' }] })).toBe(false);
+    expect(isPlainValidRequest({ messages: [{ role: 'system', content: 's' }] })).toBe(false);
   });
 });
