@@ -1,10 +1,12 @@
 /**
- * The small toolkit the request and option checks are written with: a path to name fields by
- * and a list of issues. Nothing here runs at import time.
+ * The small toolkit the request and option checks are written with: a path to name fields by,
+ * a list of issues, JSON-safety. Nothing here runs at import time.
  */
 
 /** Most issues listed in one error message. */
 const MAX_ISSUES = 20;
+/** Deepest nesting the JSON check follows (JSON.stringify itself overflows the stack far deeper). */
+const MAX_DEPTH = 256;
 
 /** `['targets', 1, 'weight']` → `targets[1].weight`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -85,3 +87,84 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 
 export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 export const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/** Checks that `value` serialises to JSON as it is: no cycle, no BigInt, function or symbol. */
+export function checkJson(c: CheckContext, value: unknown, ancestors: object[] = []): void {
+  switch (typeof value) {
+    case 'bigint':
+      c.issue('expected a JSON value, got a BigInt');
+      return;
+    case 'function':
+      c.issue('expected a JSON value, got a function');
+      return;
+    case 'symbol':
+      c.issue('expected a JSON value, got a symbol');
+      return;
+    case 'object': {
+      if (value === null) return;
+      if (ancestors.includes(value)) {
+        c.issue('circular reference');
+        return;
+      }
+      // Dates and the like serialise through toJSON; byte arrays are data, not structure.
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function' || ArrayBuffer.isView(value)) return;
+      if (ancestors.length >= MAX_DEPTH) {
+        c.issue(`nested more than ${MAX_DEPTH} levels deep`);
+        return;
+      }
+      ancestors.push(value);
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          c.path.push(i);
+          checkJson(c, value[i], ancestors);
+          c.path.pop();
+        }
+      } else {
+        for (const key of Object.keys(value)) {
+          c.path.push(key);
+          checkJson(c, (value as Record<string, unknown>)[key], ancestors);
+          c.path.pop();
+        }
+      }
+      ancestors.pop();
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** Deepest nesting the fast path follows; deeper values (and cycles) go to the full check. */
+const FAST_DEPTH = 32;
+
+/**
+ * Whether `value` is JSON made of plain objects, arrays and primitives, for the fast path: no
+ * BigInt, function or symbol, and nesting under {@link FAST_DEPTH} levels, which also stops a
+ * cycle without tracking the objects seen (so nothing is allocated). `false` only sends the
+ * request to the full check, which decides.
+ */
+export function isJsonSafe(value: unknown, depth = 0): boolean {
+  switch (typeof value) {
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+      return false;
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= FAST_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isJsonSafe(value[i], depth + 1)) return false;
+        return true;
+      }
+      // Plain objects only: dates, byte arrays, class instances go to the full check.
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) {
+        if (!isJsonSafe((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return true;
+  }
+}

@@ -4,6 +4,7 @@
  * that), and answers `false` for anything else, which then goes through the full check for a
  * precise error message.
  */
+import { isJsonSafe } from './context.js';
 
 const positiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
 const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
@@ -48,7 +49,7 @@ function plainSetting(key: string, v: unknown): boolean {
     case 'stopSequences':
       return stringArray(v);
     case 'metadata':
-      return plainRecord(v);
+      return plainRecord(v) && isJsonSafe(v);
     default:
       return false; // tools, responseFormat, providerOptions, …: leave them to the full check
   }

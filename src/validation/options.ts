@@ -1,7 +1,14 @@
 /**
  * The check of router options: every field and duplicate target ids.
  */
-import { type CheckContext, isFiniteNumber, isNonEmptyString, isObject, isRecord } from './context.js';
+import {
+  type CheckContext,
+  checkJson,
+  isFiniteNumber,
+  isNonEmptyString,
+  isObject,
+  isRecord,
+} from './context.js';
 
 function expect(c: CheckContext, ok: boolean, message: string): void {
   if (!ok) c.issue(message);
@@ -20,6 +27,15 @@ const isFunction = (v: unknown): boolean => typeof v === 'function';
 
 function record(c: CheckContext, v: unknown): void {
   expect(c, isRecord(v), 'expected an object');
+}
+
+/** A plain object of JSON values (provider options are sent in the request body). */
+function jsonRecord(c: CheckContext, v: unknown): void {
+  if (!isRecord(v)) {
+    c.issue('expected an object');
+    return;
+  }
+  checkJson(c, v);
 }
 
 function adapter(c: CheckContext, v: unknown): void {
@@ -66,7 +82,7 @@ function target(c: CheckContext, t: unknown): string | undefined {
   c.optional(t, 'price', price);
   c.optional(t, 'contextWindow', positiveInt);
   c.optional(t, 'maxOutputTokens', positiveInt);
-  c.optional(t, 'providerOptions', record);
+  c.optional(t, 'providerOptions', jsonRecord);
   c.optional(t, 'metadata', record);
   return isNonEmptyString(id) ? id : undefined;
 }

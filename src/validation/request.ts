@@ -2,7 +2,14 @@
  * The full check of a completion request: every field, with one message per bad field
  * (`messages[0].content: expected …`).
  */
-import { type CheckContext, isFiniteNumber, isNonEmptyString, isObject, isRecord } from './context.js';
+import {
+  type CheckContext,
+  checkJson,
+  isFiniteNumber,
+  isNonEmptyString,
+  isObject,
+  isRecord,
+} from './context.js';
 
 const ROLES = "expected a message with role 'system', 'user', 'assistant' or 'tool'";
 const NOT_EMPTY = 'expected a non-empty string or at least one part';
@@ -31,17 +38,22 @@ function stringArray(c: CheckContext, v: unknown): void {
   for (let i = 0; i < v.length; i++) c.at(i, v[i], string);
 }
 
-function record(c: CheckContext, v: unknown): void {
-  expect(c, isRecord(v), 'expected an object');
+/** A plain object of JSON values (metadata, a JSON schema). */
+function jsonRecord(c: CheckContext, v: unknown): void {
+  if (!isRecord(v)) {
+    c.issue('expected an object');
+    return;
+  }
+  checkJson(c, v);
 }
 
-/** `{ [provider]: { …options } }`. */
+/** `{ [provider]: { …options } }`, JSON values only. */
 function providerOptions(c: CheckContext, v: unknown): void {
   if (!isRecord(v)) {
     c.issue('expected { [provider]: { …options } }');
     return;
   }
-  for (const key of Object.keys(v)) c.at(key, c.read(v, key), record);
+  for (const key of Object.keys(v)) c.at(key, c.read(v, key), jsonRecord);
 }
 
 function headers(c: CheckContext, v: unknown): void {
@@ -82,6 +94,7 @@ function filePart(c: CheckContext, part: Record<string, unknown>): boolean {
 function toolCallPart(c: CheckContext, part: Record<string, unknown>): boolean {
   c.required(part, 'toolCallId', nonEmptyString);
   c.required(part, 'toolName', nonEmptyString);
+  c.optional(part, 'input', checkJson);
   return true;
 }
 
@@ -99,7 +112,9 @@ function toolResultPart(c: CheckContext, part: Record<string, unknown>): boolean
     const value = c.read(output, 'value');
     if (!OUTPUT_TYPES.includes(type as string) || value === undefined) {
       c.issue("expected { type: 'text' | 'json' | 'error-text' | 'error-json', value }");
+      return;
     }
+    c.at('value', value, checkJson);
   });
   return true;
 }
@@ -124,7 +139,9 @@ function part(
     c.at('type', type, (c) => c.issue(`expected a content part of type ${allowedText}`));
     return true;
   }
-  return check(c, v);
+  const carries = check(c, v);
+  c.optional(v, 'providerOptions', providerOptions);
+  return carries;
 }
 
 /** String or parts content of a user or assistant message. */
@@ -206,6 +223,7 @@ function message(c: CheckContext, m: unknown): string | undefined {
       c.at('role', role, (c) => c.issue(ROLES));
       return undefined;
   }
+  c.optional(m, 'providerOptions', providerOptions);
   return role;
 }
 
@@ -242,7 +260,7 @@ function responseFormat(c: CheckContext, v: unknown): void {
     c.at('type', type, (c) => c.issue(what));
     return;
   }
-  c.optional(v, 'schema', record);
+  c.optional(v, 'schema', jsonRecord);
   c.optional(v, 'name', string);
   c.optional(v, 'description', string);
 }
@@ -265,7 +283,8 @@ function tools(c: CheckContext, v: unknown, names: string[]): void {
         else c.issue('expected 1–64 letters, digits, _ or -');
       });
       c.optional(tool, 'description', string);
-      c.required(tool, 'inputSchema', record);
+      c.required(tool, 'inputSchema', jsonRecord);
+      c.optional(tool, 'providerOptions', providerOptions);
     });
   }
 }
@@ -331,7 +350,7 @@ export function checkRequest(c: CheckContext, request: unknown): void {
   }
   c.optional(request, 'signal', (c, v) => expect(c, v instanceof AbortSignal, 'expected an AbortSignal'));
   c.optional(request, 'timeoutMs', positive);
-  c.optional(request, 'metadata', record);
+  c.optional(request, 'metadata', jsonRecord);
   c.optional(request, 'tags', stringArray);
   c.optional(request, 'providerOptions', providerOptions);
   c.optional(request, 'headers', headers);

@@ -139,5 +139,11 @@ describe('validation fast path', () => {
     );
     expect(isPlainValidRequest({ messages: [{ role: 'user', content: '' }] })).toBe(false);
     expect(isPlainValidRequest({ messages: [{ role: 'system', content: 's' }] })).toBe(false);
+    expect(isPlainValidRequest({ messages: [{ role: 'user', content: 'hi' }], metadata: circular })).toBe(
+      false,
+    );
+    expect(isPlainValidRequest({ messages: [{ role: 'user', content: 'hi' }], metadata: { n: 1n } })).toBe(
+      false,
+    );
   });
 });
