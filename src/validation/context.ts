@@ -19,7 +19,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * Where a check is (`path`) and what it found wrong.
+ * Where a check is (`path`, kept exact even when a read throws, so that the caller can name the
+ * field that could not be read) and what it found wrong.
  */
 export class CheckContext {
   readonly path: PropertyKey[] = [];
@@ -42,7 +43,7 @@ export class CheckContext {
     return this.#dropped === 0 ? text : `${text}; … and ${this.#dropped} more`;
   }
 
-  /** Reads `object[key]` with `key` on the path. */
+  /** Reads `object[key]` with `key` on the path (it stays there if the read throws). */
   read(object: object, key: PropertyKey): unknown {
     this.path.push(key);
     const value = (object as Record<PropertyKey, unknown>)[key];

@@ -2,7 +2,8 @@
  * A fast check for the common request shape: text-only messages and scalar settings. It accepts
  * only requests that the full check (`checkRequest`) accepts too (a property test holds it to
  * that), and answers `false` for anything else, which then goes through the full check for a
- * precise error message.
+ * precise error message. It reads no field that the full check would not read, and may throw
+ * when a getter throws (the caller then runs the full check, which names the field).
  */
 import { isJsonSafe } from './context.js';
 

@@ -1,6 +1,7 @@
 /**
  * The full check of a completion request: every field, with one message per bad field
- * (`messages[0].content: expected …`).
+ * (`messages[0].content: expected …`). Reads each property once; a read that throws propagates
+ * with the path left on the context, for the caller to name.
  */
 import {
   type CheckContext,

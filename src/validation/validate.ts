@@ -1,21 +1,50 @@
 import type { ErrorKind } from '../errors/error-kind.js';
-import { redactSecrets } from '../errors/redact.js';
+import { redactSecrets, sanitizeError } from '../errors/redact.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { CompletionRequest } from '../types/request.js';
-import { CheckContext } from './context.js';
+import { CheckContext, formatPath } from './context.js';
 import { isPlainValidRequest } from './fast-path.js';
 import { checkRouterOptions } from './options.js';
 import { checkRequest } from './request.js';
 
-/** Runs `check` on `value` and throws a `kind` {@link SwitchyardError} listing the issues. */
+/** `String(thrown)` that cannot throw itself. */
+function describeThrown(thrown: unknown): string {
+  try {
+    return thrown instanceof Error ? thrown.message : String(thrown);
+  } catch {
+    return 'an exception that could not be described';
+  }
+}
+
+/**
+ * Runs `check` on `value` and throws a `kind` {@link SwitchyardError} listing the issues. A read
+ * that throws (a getter, a proxy) ends the check with an error naming the field that could not
+ * be read, its message redacted and the exception, sanitised, as the cause. Throws nothing else.
+ */
 function run(
   check: (c: CheckContext, value: unknown) => void,
   value: unknown,
   kind: Extract<ErrorKind, 'config' | 'invalid_request'>,
   what: string,
+  root: string,
 ): void {
   const c = new CheckContext();
-  check(c, value);
+  try {
+    check(c, value);
+  } catch (thrown) {
+    const path = formatPath([root, ...c.path]);
+    let cause: unknown;
+    try {
+      cause = sanitizeError(thrown);
+    } catch {
+      cause = undefined;
+    }
+    throw new SwitchyardError(
+      kind,
+      `invalid ${what}: ${path} could not be read: ${redactSecrets(describeThrown(thrown))}`,
+      { cause, retryable: false },
+    );
+  }
   if (c.issues.length > 0) {
     throw new SwitchyardError(kind, redactSecrets(`invalid ${what}: ${c.summary()}`), { retryable: false });
   }
@@ -23,17 +52,25 @@ function run(
 
 /**
  * Checks router options; throws a `config` {@link SwitchyardError} naming every bad field
- * (e.g. `targets[1].weight: expected a positive number`) and duplicate target ids.
+ * (e.g. `targets[1].weight: expected a positive number`) and duplicate target ids. Throws
+ * nothing but a {@link SwitchyardError}.
  */
 export function validateRouterOptions(options: unknown): void {
-  run(checkRouterOptions, options, 'config', 'router options');
+  run(checkRouterOptions, options, 'config', 'router options', 'options');
 }
 
 /**
  * Checks a request; throws an `invalid_request` {@link SwitchyardError} naming every bad field
  * (e.g. `messages[0].role: expected …`). Tool-choice of an unknown tool is rejected as well.
+ * Throws nothing but a {@link SwitchyardError}.
  */
 export function validateRequest(request: unknown): asserts request is CompletionRequest {
-  if (isPlainValidRequest(request)) return;
-  run(checkRequest, request, 'invalid_request', 'request');
+  let plain = false;
+  try {
+    plain = isPlainValidRequest(request);
+  } catch {
+    // a getter threw: the full check reads again and names the field
+  }
+  if (plain) return;
+  run(checkRequest, request, 'invalid_request', 'request', 'request');
 }
