@@ -1,6 +1,6 @@
 /**
  * The small toolkit the request and option checks are written with: a path to name fields by,
- * a list of issues, JSON-safety. Nothing here runs at import time.
+ * a list of issues, JSON-safety, unknown keys. Nothing here runs at import time.
  */
 
 /** Most issues listed in one error message. */
@@ -27,14 +27,14 @@ export class CheckContext {
   readonly issues: string[] = [];
   #dropped = 0;
 
-  /** Records `path: message`. */
-  issue(message: string): void {
+  /** Records `path: message` (or `message` alone at the root when `bare`). */
+  issue(message: string, bare = false): void {
     if (this.issues.length >= MAX_ISSUES) {
       this.#dropped++;
       return;
     }
     const where = formatPath(this.path);
-    this.issues.push(`${where || '(root)'}: ${message}`);
+    this.issues.push(where === '' ? (bare ? message : `(root): ${message}`) : `${where}: ${message}`);
   }
 
   /** The issues, one per clause. */
@@ -167,5 +167,60 @@ export function isJsonSafe(value: unknown, depth = 0): boolean {
     }
     default:
       return true;
+  }
+}
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions), case-insensitive. */
+export function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  const rows: number[][] = [];
+  for (let i = 0; i <= s.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= t.length; j++) {
+      if (i === 0) {
+        row.push(j);
+        continue;
+      }
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) {
+        d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      }
+      row.push(d);
+    }
+    rows.push(row);
+  }
+  return rows[s.length]![t.length]!;
+}
+
+/** The known key closest to `key`, when it is close enough to be a likely typo. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(key, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  if (best === undefined) return undefined;
+  const allowed = Math.max(2, Math.floor(Math.max(key.length, best.length) / 3));
+  const prefix = key.length >= 4 && best.toLowerCase().startsWith(key.toLowerCase());
+  return bestDistance <= allowed || prefix ? best : undefined;
+}
+
+/** Records every own key of `object` that is not in `known`, naming the closest known key. */
+export function checkKnownKeys(c: CheckContext, object: object, known: readonly string[]): void {
+  for (const key of Object.keys(object)) {
+    if (known.includes(key)) continue;
+    const near = closestKey(key, known);
+    c.issue(
+      near === undefined
+        ? `unknown option '${key}' (known: ${known.join(', ')})`
+        : `unknown option '${key}' (did you mean '${near}'?)`,
+      true,
+    );
   }
 }

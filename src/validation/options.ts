@@ -1,14 +1,54 @@
 /**
- * The check of router options: every field and duplicate target ids.
+ * The check of router options: every field, unknown keys (with the closest known key), duplicate
+ * target ids. A read that throws propagates with the path left on the context.
  */
 import {
   type CheckContext,
   checkJson,
+  checkKnownKeys,
   isFiniteNumber,
   isNonEmptyString,
   isObject,
   isRecord,
 } from './context.js';
+
+const OPTION_KEYS = [
+  'targets',
+  'strategy',
+  'strategies',
+  'retry',
+  'timeoutMs',
+  'streamIdleTimeoutMs',
+  'breaker',
+  'clock',
+  'random',
+  'store',
+  'includeContentInEvents',
+  'validateRequests',
+  'middleware',
+  'queue',
+  'restore',
+];
+const TARGET_KEYS = [
+  'id',
+  'adapter',
+  'model',
+  'weight',
+  'priority',
+  'aliases',
+  'maxConcurrency',
+  'requestsPerMinute',
+  'price',
+  'contextWindow',
+  'maxOutputTokens',
+  'providerOptions',
+  'metadata',
+];
+const PRICE_KEYS = ['inputPerMTok', 'outputPerMTok', 'cachedInputPerMTok', 'cacheWritePerMTok'];
+const RETRY_KEYS = ['maxAttempts', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'];
+const BREAKER_KEYS = ['failureThreshold', 'cooldownMs', 'maxCooldownMs', 'waitForRecovery'];
+const QUEUE_KEYS = ['maxWaitMs'];
+const MIDDLEWARE_HOOKS = ['transformRequest', 'wrapCall', 'wrapStream', 'wrapAttempt', 'wrapAttemptStream'];
 
 function expect(c: CheckContext, ok: boolean, message: string): void {
   if (!ok) c.issue(message);
@@ -25,11 +65,6 @@ const nonEmptyString = (c: CheckContext, v: unknown) =>
 const boolean = (c: CheckContext, v: unknown) => expect(c, typeof v === 'boolean', 'expected a boolean');
 const isFunction = (v: unknown): boolean => typeof v === 'function';
 
-function record(c: CheckContext, v: unknown): void {
-  expect(c, isRecord(v), 'expected an object');
-}
-
-/** A plain object of JSON values (provider options are sent in the request body). */
 function jsonRecord(c: CheckContext, v: unknown): void {
   if (!isRecord(v)) {
     c.issue('expected an object');
@@ -52,6 +87,7 @@ function price(c: CheckContext, v: unknown): void {
     c.issue('expected { inputPerMTok, outputPerMTok } in USD per million tokens');
     return;
   }
+  checkKnownKeys(c, v, PRICE_KEYS);
   c.required(v, 'inputPerMTok', nonNegative);
   c.required(v, 'outputPerMTok', nonNegative);
   c.optional(v, 'cachedInputPerMTok', nonNegative);
@@ -64,6 +100,7 @@ function target(c: CheckContext, t: unknown): string | undefined {
     c.issue('expected a target object { id, adapter, model }');
     return undefined;
   }
+  checkKnownKeys(c, t, TARGET_KEYS);
   const id = c.read(t, 'id');
   c.at('id', id, nonEmptyString);
   c.required(t, 'adapter', adapter);
@@ -83,7 +120,7 @@ function target(c: CheckContext, t: unknown): string | undefined {
   c.optional(t, 'contextWindow', positiveInt);
   c.optional(t, 'maxOutputTokens', positiveInt);
   c.optional(t, 'providerOptions', jsonRecord);
-  c.optional(t, 'metadata', record);
+  c.optional(t, 'metadata', (c, v) => expect(c, isRecord(v), 'expected an object'));
   return isNonEmptyString(id) ? id : undefined;
 }
 
@@ -123,6 +160,7 @@ function retry(c: CheckContext, v: unknown): void {
     c.issue('expected { maxAttempts?, baseDelayMs?, maxDelayMs?, maxRetryAfterMs? }');
     return;
   }
+  checkKnownKeys(c, v, RETRY_KEYS);
   c.optional(v, 'maxAttempts', positiveInt);
   c.optional(v, 'baseDelayMs', nonNegative);
   c.optional(v, 'maxDelayMs', nonNegative);
@@ -135,10 +173,51 @@ function breaker(c: CheckContext, v: unknown): void {
     c.issue('expected false or { failureThreshold?, cooldownMs?, maxCooldownMs?, waitForRecovery? }');
     return;
   }
+  checkKnownKeys(c, v, BREAKER_KEYS);
   c.optional(v, 'failureThreshold', positiveInt);
   c.optional(v, 'cooldownMs', positive);
   c.optional(v, 'maxCooldownMs', positive);
   c.optional(v, 'waitForRecovery', boolean);
+}
+
+function queue(c: CheckContext, v: unknown): void {
+  if (!isObject(v)) {
+    c.issue('expected { maxWaitMs? }');
+    return;
+  }
+  checkKnownKeys(c, v, QUEUE_KEYS);
+  c.optional(v, 'maxWaitMs', (c, ms) =>
+    expect(
+      c,
+      typeof ms === 'number' && ms >= 0 && (Number.isFinite(ms) || ms === Infinity),
+      'expected a number ≥ 0 or Infinity',
+    ),
+  );
+}
+
+function middleware(c: CheckContext, v: unknown): void {
+  if (!Array.isArray(v)) {
+    c.issue('expected an array of middleware');
+    return;
+  }
+  for (let i = 0; i < v.length; i++) {
+    c.at(i, v[i], (c, m) => {
+      if (!isObject(m)) {
+        c.issue('expected a middleware object { name, …hooks }');
+        return;
+      }
+      c.required(m, 'name', nonEmptyString);
+      for (const hook of MIDDLEWARE_HOOKS) {
+        c.optional(m, hook, (c, f) => expect(c, isFunction(f), 'expected a function'));
+      }
+    });
+  }
+}
+
+function hasMethods(v: unknown, c: CheckContext, names: readonly string[]): boolean {
+  if (!isObject(v)) return false;
+  for (const name of names) if (!isFunction(c.read(v, name))) return false;
+  return true;
 }
 
 /** Checks router options (see the module comment). */
@@ -147,12 +226,32 @@ export function checkRouterOptions(c: CheckContext, options: unknown): void {
     c.issue('expected a router options object');
     return;
   }
+  checkKnownKeys(c, options, OPTION_KEYS);
   c.required(options, 'targets', targets);
   c.optional(options, 'strategy', strategy);
+  c.optional(options, 'strategies', (c, v) =>
+    expect(c, hasMethods(v, c, ['get', 'names']), 'expected a StrategyRegistry'),
+  );
   c.optional(options, 'retry', retry);
   c.optional(options, 'timeoutMs', positive);
   c.optional(options, 'streamIdleTimeoutMs', positive);
   c.optional(options, 'breaker', breaker);
+  c.optional(options, 'clock', (c, v) =>
+    expect(
+      c,
+      hasMethods(v, c, ['now', 'setTimeout', 'clearTimeout']),
+      'expected a Clock (an object with now(), setTimeout() and clearTimeout())',
+    ),
+  );
+  c.optional(options, 'random', (c, v) =>
+    expect(c, isFunction(v), 'expected a function returning numbers in [0, 1)'),
+  );
+  c.optional(options, 'store', (c, v) =>
+    expect(c, hasMethods(v, c, ['target']), 'expected a StateStore (an object with target())'),
+  );
   c.optional(options, 'includeContentInEvents', boolean);
   c.optional(options, 'validateRequests', boolean);
+  c.optional(options, 'middleware', middleware);
+  c.optional(options, 'queue', queue);
+  c.optional(options, 'restore', (c, v) => expect(c, isObject(v), 'expected a snapshot object'));
 }

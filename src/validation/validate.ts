@@ -52,8 +52,8 @@ function run(
 
 /**
  * Checks router options; throws a `config` {@link SwitchyardError} naming every bad field
- * (e.g. `targets[1].weight: expected a positive number`) and duplicate target ids. Throws
- * nothing but a {@link SwitchyardError}.
+ * (e.g. `targets[1].weight: expected a positive number`), unknown keys (with the closest known
+ * one) and duplicate target ids. Throws nothing but a {@link SwitchyardError}.
  */
 export function validateRouterOptions(options: unknown): void {
   run(checkRouterOptions, options, 'config', 'router options', 'options');
