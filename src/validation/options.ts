@@ -200,17 +200,18 @@ function middleware(c: CheckContext, v: unknown): void {
     c.issue('expected an array of middleware');
     return;
   }
-  for (let i = 0; i < v.length; i++) {
-    c.at(i, v[i], (c, m) => {
-      if (!isObject(m)) {
-        c.issue('expected a middleware object { name, …hooks }');
-        return;
-      }
-      c.required(m, 'name', nonEmptyString);
-      for (const hook of MIDDLEWARE_HOOKS) {
-        c.optional(m, hook, (c, f) => expect(c, isFunction(f), 'expected a function'));
-      }
-    });
+  for (let i = 0; i < v.length; i++) c.at(i, v[i], checkMiddleware);
+}
+
+/** Checks one middleware: an object with a non-empty `name` and functions for the hooks it has. */
+export function checkMiddleware(c: CheckContext, m: unknown): void {
+  if (!isObject(m)) {
+    c.issue('expected a middleware object { name, …hooks }');
+    return;
+  }
+  c.required(m, 'name', nonEmptyString);
+  for (const hook of MIDDLEWARE_HOOKS) {
+    c.optional(m, hook, (c, f) => expect(c, isFunction(f), 'expected a function'));
   }
 }
 

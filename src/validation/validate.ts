@@ -4,7 +4,7 @@ import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { CompletionRequest } from '../types/request.js';
 import { CheckContext, formatPath } from './context.js';
 import { isPlainValidRequest } from './fast-path.js';
-import { checkRouterOptions } from './options.js';
+import { checkMiddleware, checkRouterOptions } from './options.js';
 import { checkRequest } from './request.js';
 
 /** `String(thrown)` that cannot throw itself. */
@@ -57,6 +57,15 @@ function run(
  */
 export function validateRouterOptions(options: unknown): void {
   run(checkRouterOptions, options, 'config', 'router options', 'options');
+}
+
+/**
+ * Checks one middleware added after construction (e.g. by `router.use`) as the `middleware`
+ * option checks each of its entries; throws a `config` {@link SwitchyardError}
+ * (`invalid middleware: name: expected a non-empty string`).
+ */
+export function validateMiddleware(middleware: unknown): void {
+  run(checkMiddleware, middleware, 'config', 'middleware', 'middleware');
 }
 
 /**

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Router } from '../../index.js';
 import { MockAdapter } from '../../src/testing/index.js';
 import { closestKey, editDistance } from '../../src/validation/context.js';
+import { validateMiddleware } from '../../src/validation/validate.js';
 
 const adapter = new MockAdapter(() => ({ text: 'ok' }));
 const target = { id: 'a', adapter, model: 'm' };
@@ -126,5 +127,25 @@ describe('the options the router is gaining', () => {
     const error = configError({ targets: [target], ...extra });
     expect(error.kind).toBe('config');
     expect(error.message).toContain(expected);
+  });
+});
+
+describe('validateMiddleware (for middleware added after construction)', () => {
+  it('applies the same rule as the middleware option', () => {
+    expect(() => validateMiddleware({ name: 'log', wrapAttempt: () => undefined })).not.toThrow();
+    for (const [middleware, expected] of [
+      [{}, 'invalid middleware: name: expected a non-empty string'],
+      [{ name: 'x', transformRequest: 1 }, 'invalid middleware: transformRequest: expected a function'],
+      [null, 'invalid middleware: (root): expected a middleware object'],
+    ] as const) {
+      let thrown: any;
+      try {
+        validateMiddleware(middleware);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown?.kind).toBe('config');
+      expect(thrown?.message).toContain(expected);
+    }
   });
 });
