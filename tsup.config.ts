@@ -11,7 +11,7 @@ const entry = {
 };
 
 // Vendor SDKs are optional peers: never bundled, loaded only by their own adapter entry.
-const external = ['openai', '@anthropic-ai/sdk', 'cohere-ai', 'eventemitter3', 'zod', 'undici'];
+const external = ['openai', '@anthropic-ai/sdk', 'cohere-ai', 'eventemitter3', 'undici'];
 
 const common: Options = {
   entry,

@@ -50,7 +50,7 @@ export interface RouterOptions {
   readonly store?: StateStore;
   /** Put prompts (`request:start`) and completions (`request:success`) into events. @default false */
   readonly includeContentInEvents?: boolean;
-  /** Validate every request with zod before routing it. @default true */
+  /** Validate every request before routing it (turn off only for trusted, pre-validated input). @default true */
   readonly validateRequests?: boolean;
   /**
    * Wait for capacity instead of failing: when every candidate is at its concurrency limit,

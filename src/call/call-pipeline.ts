@@ -9,7 +9,7 @@ import type { CallContext, Middleware } from '../types/middleware.js';
 import type { CompletionRequest } from '../types/request.js';
 import type { CompletionResponse } from '../types/response.js';
 import { needsOf } from '../util/request-needs.js';
-import { validateRequest } from '../validation/validate.js';
+import { validateMiddleware, validateRequest } from '../validation/validate.js';
 import type { AttemptLoop } from './attempt-loop.js';
 import type { Call, CallRuntime } from './call.js';
 import { pumpStreamChain, runCallChain, transformRequest } from './call-middleware.js';
@@ -64,7 +64,7 @@ export class CallPipeline {
    * @throws {SwitchyardError} `config` when it has no name or a hook that is not a function.
    */
   use(middleware: Middleware): void {
-    checkMiddleware(middleware, this.middleware.length);
+    validateMiddleware(middleware);
     this.middleware.push(middleware);
     if (middleware.wrapCall) this.#callMiddleware.push(middleware);
     if (middleware.wrapStream) this.#streamMiddleware.push(middleware);
@@ -272,27 +272,4 @@ function internalError(thrown: unknown): SwitchyardError {
     retryable: false,
     cause: sanitizeError(thrown),
   });
-}
-
-const HOOKS = ['transformRequest', 'wrapCall', 'wrapStream', 'wrapAttempt', 'wrapAttemptStream'] as const;
-
-function checkMiddleware(middleware: Middleware, index: number): void {
-  if (typeof middleware !== 'object' || middleware === null) {
-    throw new SwitchyardError('config', `middleware[${index}]: expected an object with a name`, {
-      retryable: false,
-    });
-  }
-  if (typeof middleware.name !== 'string' || middleware.name === '') {
-    throw new SwitchyardError('config', `middleware[${index}].name: expected a non-empty string`, {
-      retryable: false,
-    });
-  }
-  for (const hook of HOOKS) {
-    const fn = middleware[hook];
-    if (fn !== undefined && typeof fn !== 'function') {
-      throw new SwitchyardError('config', `middleware '${middleware.name}'.${hook}: expected a function`, {
-        retryable: false,
-      });
-    }
-  }
 }

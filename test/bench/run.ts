@@ -1,13 +1,15 @@
 /**
- * `npm run bench`: the performance suite. Measures the router's own overhead (no I/O), the cost
- * of a strategy pick, memory over 100,000 calls, and (when `test/bench/e2e` is present) end to
- * end against a local mock server; prints ratios and writes `docs/performance.md`.
+ * `npm run bench`: the performance suite. Measures the cold start of the built entries (fresh
+ * processes), the router's own overhead (no I/O), the cost of a strategy pick, memory over
+ * 100,000 calls, and (when `test/bench/e2e` is present) end to end against a local mock server;
+ * prints ratios and writes `docs/performance.md`.
  *
  * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-write` (print only).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Router } from '../../index.js';
+import { type ColdStart, coldStart } from './cold-start.js';
 import {
   type ConcurrencyRow,
   concurrencyRows,
@@ -37,6 +39,20 @@ function overheadTable(rows: OverheadRow[]): string {
   return table(
     ['case', 'routed p50 ns', 'direct p50 ns', 'overhead p50 ns', 'routed calls/s (1 core)'],
     rows.map((r) => [r.case, fmt(r.routedNs), fmt(r.directNs), fmt(r.overheadNs), fmt(r.routedPerSec)]),
+  );
+}
+
+function coldStartTable(cold: ColdStart): string {
+  const openai = cold.rows[cold.rows.length - 1]!.medianMs;
+  return table(
+    ['import() in a fresh process', 'median ms', 'min ms', 'max ms', '÷ bare openai'],
+    cold.rows.map((r) => [
+      r.case,
+      fmt(r.medianMs, 1),
+      fmt(r.minMs, 1),
+      fmt(r.maxMs, 1),
+      fmt(r.medianMs / openai, 2),
+    ]),
   );
 }
 
@@ -82,19 +98,30 @@ async function main(): Promise<void> {
   const strategies = Router.strategies.names();
   const sections: string[] = [];
 
-  console.log('1/4 router overhead, sequential (mitata, medians)…');
+  console.log('1/5 cold start of the built entries (fresh processes, medians of 10)…');
+  const cold = coldStart(10);
+  console.log(coldStartTable(cold));
+  console.log('\n2/5 router overhead, sequential (mitata, medians)…');
   const overhead = await overheadRows(strategies);
   console.log(overheadTable(overhead));
-  console.log('\n2/4 router overhead at concurrency 64 (alternating rounds, medians)…');
+  console.log('\n3/5 router overhead at concurrency 64 (alternating rounds, medians)…');
   const conc = await concurrencyRows(quick ? 1 : 3);
   console.log(concurrencyTable(conc));
-  console.log('\n3/4 strategy pick cost…');
+  console.log('\n4/5 strategy pick cost…');
   const picks = await pickRows(strategies);
   console.log(pickTable(picks));
-  console.log('\n4/4 memory…');
+  console.log('\n5/5 memory…');
   const mem = await memoryRow(quick ? 20_000 : 100_000);
   console.log(memoryTable(mem));
 
+  sections.push(
+    '## Cold start',
+    '',
+    `\`import()\` of the built \`dist/\` entries in a fresh Node process (Node's own boot not counted), median of ${cold.runs} processes each, runs interleaved; the bare \`openai\` SDK for scale.`,
+    '',
+    coldStartTable(cold),
+    '',
+  );
   sections.push('## Router overhead without I/O (sequential)', '', overheadTable(overhead), '');
   sections.push('## Router overhead at concurrency 64', '', concurrencyTable(conc), '');
   sections.push('## Strategy pick cost', '', pickTable(picks), '');

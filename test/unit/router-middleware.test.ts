@@ -269,7 +269,7 @@ describe('middleware: errors', () => {
     expect(() => new Router({ targets, middleware: [{ name: '' }] })).toThrow(/middleware\[0\]\.name/);
     const router = new Router({ targets });
     expect(() => router.use({ name: 'x', wrapCall: 3 } as unknown as Middleware)).toThrow(
-      "middleware 'x'.wrapCall: expected a function",
+      'invalid middleware: wrapCall: expected a function',
     );
   });
 });
