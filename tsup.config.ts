@@ -27,6 +27,6 @@ const common: Options = {
 
 export default defineConfig([
   { ...common, format: 'esm', clean: true },
-  // p-queue is ESM-only: bundle it into the CJS build so `require('switchyard')` works on every Node 20.
+  // p-queue is ESM-only: bundle it into the CJS build so `require('switchyard-llm')` works on every Node 20.
   { ...common, format: 'cjs', noExternal: ['p-queue'] },
 ]);

@@ -1,6 +1,6 @@
 /**
  * The routing-quality lab: simulated providers on a virtual clock, run through the real Router.
- * Re-exported from `switchyard/testing`.
+ * Re-exported from `switchyard-llm/testing`.
  */
 export {
   type AttemptEntry,

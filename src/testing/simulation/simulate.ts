@@ -110,8 +110,8 @@ function isLabStrategy(value: SimulationOptions['strategy']): value is LabStrate
  *
  * @example
  * ```ts
- * import { simulate } from 'switchyard/testing';
- * import 'switchyard'; // registers the built-in strategies
+ * import { simulate } from 'switchyard-llm/testing';
+ * import 'switchyard-llm'; // registers the built-in strategies
  *
  * const result = await simulate({
  *   seed: 7,

@@ -1,6 +1,6 @@
 /**
  * The strategies the lab compares: every strategy registered in the global registry (the
- * `switchyard` entry registers the built-ins, so new ones appear without changes here), the
+ * `switchyard-llm` entry registers the built-ins, so new ones appear without changes here), the
  * LiteLLM baselines, and the oracle.
  */
 import { Router, type StrategyFactory } from '../../../index.js';
