@@ -1,0 +1,102 @@
+/**
+ * The entry list (scripts/entries.ts) is the one source of the package's subpaths: package.json
+ * `exports`, `typesVersions` and `sideEffects` and tsup's entries must all follow from it, and
+ * every folder of `modules/` must be an entry. When this fails after adding a module, run
+ * `npm run sync:exports`.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { entries, moduleFolders, ROOT, tsupEntry } from '../../scripts/entries.js';
+import { hasSideEffects, packageFields } from '../../scripts/package-fields.js';
+import tsupConfig from '../../tsup.config.js';
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+
+describe('package entries', () => {
+  const derived = packageFields();
+
+  it('package.json exports, typesVersions and sideEffects are the derived ones (npm run sync:exports)', () => {
+    expect(pkg.exports).toEqual(derived.exports);
+    expect(pkg.typesVersions).toEqual(derived.typesVersions);
+    expect(pkg.sideEffects).toEqual(derived.sideEffects);
+  });
+
+  it('every folder of modules/ has an index.ts', () => {
+    expect(moduleFolders().filter((m) => !m.withIndex)).toEqual([]);
+  });
+
+  it('tsup builds exactly the entries, in both formats', () => {
+    const configs = Array.isArray(tsupConfig) ? tsupConfig : [tsupConfig];
+    expect(configs.map((c) => ('entry' in c ? c.format : undefined))).toEqual(['esm', 'cjs']);
+    for (const config of configs) expect('entry' in config && config.entry).toEqual(tsupEntry());
+  });
+
+  it('the core entries keep their subpaths; the root alone has side effects', () => {
+    expect(entries().filter((e) => !e.module)).toEqual([
+      { subpath: '.', name: 'index', source: 'index.ts', module: false },
+      { subpath: './testing', name: 'testing/index', source: 'src/testing/index.ts', module: false },
+      { subpath: './strategies', name: 'strategies/index', source: 'strategies/index.ts', module: false },
+      ...['openai', 'anthropic', 'cohere'].map((p) => ({
+        subpath: `./adapters/${p}`,
+        name: `adapters/${p}/index`,
+        source: `adapters/${p}/index.ts`,
+        module: false,
+      })),
+    ]);
+    expect(derived.sideEffects.slice(0, 2)).toEqual(['./dist/index.js', './dist/index.cjs']);
+    expect(hasSideEffects(join(ROOT, 'src/testing/index.ts'))).toBe(false);
+  });
+
+  describe('a new modules/ folder', () => {
+    const root = mkdtempSync(join(tmpdir(), 'entries-'));
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
+    const write = (file: string, text: string) => {
+      mkdirSync(join(root, file, '..'), { recursive: true });
+      writeFileSync(join(root, file), text);
+    };
+    for (const core of entries().filter((e) => !e.module)) write(core.source, 'export const x = 1;\n');
+    write('modules/pure/index.ts', "export { f } from './f.js';\nexport const table = new Map();\n");
+    write('modules/pure/f.ts', 'export function f() {}\n');
+    write('modules/pure/f.test.ts', 'f();\n');
+    write('modules/installs/index.ts', "export * from './install.js';\n");
+    write('modules/installs/install.ts', "import { Router } from '../../src/index.js';\nRouter.x = 1;\n");
+    write('modules/draft/notes.md', '');
+
+    it('becomes a subpath with ESM, CJS and node10 types; a folder without index.ts does not', () => {
+      const fields = packageFields(root);
+      expect(Object.keys(fields.exports)).toEqual(expect.arrayContaining(['./installs', './pure']));
+      expect(Object.keys(fields.exports)).not.toContain('./draft');
+      expect(fields.exports['./pure']).toEqual({
+        import: { types: './dist/pure/index.d.ts', default: './dist/pure/index.js' },
+        require: { types: './dist/pure/index.d.cts', default: './dist/pure/index.cjs' },
+      });
+      expect(fields.typesVersions['*']?.pure).toEqual(['./dist/pure/index.d.cts']);
+      expect(tsupEntry(root)['pure/index']).toBe('modules/pure/index.ts');
+      expect(moduleFolders(root)).toContainEqual({ name: 'draft', withIndex: false });
+    });
+
+    it('is listed in sideEffects when any of its files does something on load', () => {
+      expect(packageFields(root).sideEffects).toEqual([
+        './dist/installs/index.js',
+        './dist/installs/index.cjs',
+      ]);
+    });
+  });
+
+  it('the core never imports an optional module', () => {
+    const core = ['src', 'strategies', 'adapters']
+      .flatMap((dir) =>
+        readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)),
+      )
+      .filter((file) => file.endsWith('.ts'))
+      .concat('index.ts');
+    const offenders = core.filter((file) =>
+      /^(?:import|export)\b[^;]*?from\s+'([^']*\/modules\/|switchyard-llm)/m.test(
+        readFileSync(join(ROOT, file), 'utf8'),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
