@@ -98,6 +98,20 @@ export function sideEffectsField(list: readonly Entry[], root = ROOT): string[] 
     .flatMap((entry) => [dist(entry, '.js'), dist(entry, '.cjs')]);
 }
 
+/**
+ * tsconfig.json `compilerOptions.paths`: the package's own name to the entries' sources, so that
+ * examples import `switchyard-llm/…` as users do, and run with tsx and typecheck without a build.
+ * Modules through one pattern, so that a new one needs no new path.
+ */
+export function tsconfigPaths(name: string, list: readonly Entry[]): Record<string, string[]> {
+  const paths: Record<string, string[]> = {};
+  for (const entry of list.filter((e) => !e.module)) {
+    paths[entry.subpath === '.' ? name : `${name}/${entry.subpath.slice(2)}`] = [`./${entry.source}`];
+  }
+  paths[`${name}/*`] = [`./${MODULES_DIR}/*/index.ts`];
+  return paths;
+}
+
 /** Every derived field, from the entries found under `root`. */
 export function packageFields(root = ROOT): PackageFields {
   const list = entries(root);

@@ -1,5 +1,6 @@
 /** Every example runs to completion against local mocks and prints what it promises. */
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ describe('examples', () => {
     expect(out).toMatch(/calls\s+24 \(\d+ succeeded/);
   }, 60_000);
 
-  it.each([
+  const checks: Array<[string, RegExp]> = [
     ['basic-routing.ts', /call 1: /],
     ['custom-strategy.ts', /cheapest/],
     // Both tried once, then every stream goes to the target whose first token comes first.
@@ -43,7 +44,18 @@ describe('examples', () => {
     ['speed-bands.ts', /^adaptive\s+0\.[0-4]\d\s+(8\d|9\d|100)%\s+1?\d%$/m],
     // With answer bands, most short answers go to quick-start and few long ones; regret ≤ 0.29.
     ['speed-bands.ts', /^adaptive, outputBandEdges\s+0\.[0-2]\d\s+(8\d|9\d|100)%\s+1?\d%$/m],
-  ])(
+  ];
+
+  it('every example is run, and imports the package by its name as a user would', () => {
+    const files = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts'));
+    expect(files.filter((f) => f !== 'demo.ts' && !checks.some(([file]) => file === f))).toEqual([]);
+    const relative = readdirSync(join(root, 'examples'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => /from '\.\.\/|import '\.\.\//.test(readFileSync(join(root, 'examples', f), 'utf8')));
+    expect(relative).toEqual([]);
+  });
+
+  it.each(checks)(
     '%s runs and prints its result',
     async (file, expected) => {
       expect(await example(file)).toMatch(expected);

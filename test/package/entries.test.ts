@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { entries, moduleFolders, ROOT, tsupEntry } from '../../scripts/entries.js';
-import { hasSideEffects, packageFields } from '../../scripts/package-fields.js';
+import { hasSideEffects, packageFields, tsconfigPaths } from '../../scripts/package-fields.js';
 import tsupConfig from '../../tsup.config.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
@@ -21,6 +21,13 @@ describe('package entries', () => {
     expect(pkg.exports).toEqual(derived.exports);
     expect(pkg.typesVersions).toEqual(derived.typesVersions);
     expect(pkg.sideEffects).toEqual(derived.sideEffects);
+  });
+
+  it('tsconfig.json maps the package name to every entry source (npm run sync:exports)', () => {
+    const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as {
+      compilerOptions: { paths?: unknown };
+    };
+    expect(tsconfig.compilerOptions.paths).toEqual(tsconfigPaths(pkg.name as string, entries()));
   });
 
   it('every folder of modules/ has an index.ts', () => {
@@ -85,18 +92,26 @@ describe('package entries', () => {
     });
   });
 
-  it('the core never imports an optional module', () => {
-    const core = ['src', 'strategies', 'adapters']
+  const sources = (dirs: string[]) =>
+    dirs
       .flatMap((dir) =>
         readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)),
       )
-      .filter((file) => file.endsWith('.ts'))
-      .concat('index.ts');
-    const offenders = core.filter((file) =>
-      /^(?:import|export)\b[^;]*?from\s+'([^']*\/modules\/|switchyard-llm)/m.test(
+      .filter((file) => file.endsWith('.ts'));
+  const importing = (files: string[], from: RegExp) =>
+    files.filter((file) =>
+      new RegExp(`^(?:import\\s+'|(?:import|export)\\b[^;]*?from\\s+')${from.source}`, 'm').test(
         readFileSync(join(ROOT, file), 'utf8'),
       ),
     );
-    expect(offenders).toEqual([]);
+
+  it('the core never imports an optional module', () => {
+    const core = sources(['src', 'strategies', 'adapters']).concat('index.ts');
+    expect(importing(core, /[^']*(\/modules\/|switchyard-llm)/)).toEqual([]);
+  });
+
+  it('modules import the core by path, never by the package name (tsup would bundle a second core)', () => {
+    const modules = moduleFolders().length ? sources(['modules']) : [];
+    expect(importing(modules, /switchyard-llm/)).toEqual([]);
   });
 });
