@@ -15,7 +15,7 @@ import {
   type SimulatedProviderSpec,
   simulate,
   type WorkloadSpec,
-} from 'switchyard-llm/testing';
+} from 'switchyard-llm/lab';
 
 const providers: SimulatedProviderSpec[] = [
   {

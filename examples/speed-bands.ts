@@ -14,7 +14,6 @@
  * Run: npx tsx examples/speed-bands.ts
  */
 import 'switchyard-llm'; // registers the built-in strategies by name
-import { type AdaptiveOptions, adaptive } from 'switchyard-llm/strategies';
 import {
   type CallRecord,
   type LabStrategy,
@@ -23,7 +22,8 @@ import {
   type SimulatedProviderSpec,
   simulate,
   type WorkloadSpec,
-} from 'switchyard-llm/testing';
+} from 'switchyard-llm/lab';
+import { type AdaptiveOptions, adaptive } from 'switchyard-llm/strategies';
 
 /** A provider with a first token after `ttftMs`, reading and writing at the given rates. */
 function provider(id: string, ttftMs: number, prefillTokensPerSec: number, decodeTokensPerSec: number) {

@@ -13,5 +13,4 @@ export {
   type MockHandler,
   type MockOutcome,
 } from './mock-adapter.js';
-export * from './simulation/index.js';
 export { VirtualClock } from './virtual-clock.js';

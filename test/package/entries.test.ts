@@ -114,4 +114,15 @@ describe('package entries', () => {
     const modules = moduleFolders().length ? sources(['modules']) : [];
     expect(importing(modules, /switchyard-llm/)).toEqual([]);
   });
+
+  it('modules/lab imports only its own files, the core entry and switchyard-llm/testing', () => {
+    const outside = sources(['modules/lab']).flatMap((file) =>
+      [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^(?:import|export)\b[^;]*?from\s+'([^']+)'/gm)]
+        .map((m) => m[1]!)
+        .filter((from) => !from.startsWith('./'))
+        .filter((from) => from !== '../../src/index.js' && from !== '../../src/testing/index.js')
+        .map((from) => `${file}: ${from}`),
+    );
+    expect(outside).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@
  * LiteLLM baselines, and the oracle.
  */
 import { Router, type StrategyFactory } from '../../../index.js';
-import { type LabStrategy, oracle } from '../../../src/testing/index.js';
+import { type LabStrategy, oracle } from '../../../modules/lab/index.js';
 import { litellmBaselines } from '../baselines/index.js';
 
 /** Name of the reference strategy of the regret (uniform random picks). */
