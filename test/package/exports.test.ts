@@ -71,4 +71,23 @@ describe('package exports', () => {
     );
     expect(out).toBe('true false');
   });
+
+  it('switchyard-llm/lab shares one core with the root entry: it finds the strategies the root registers', () => {
+    const run = `simulate({ seed: 1, strategy: 'response-time',
+      providers: [{ id: 'a', latency: { ttftMs: 300, prefillTokensPerSec: 1e4, decodeTokensPerSec: 100 } },
+                  { id: 'b', latency: { ttftMs: 600, prefillTokensPerSec: 1e4, decodeTokensPerSec: 100 } }],
+      workload: { durationMs: 5000, ratePerSec: 5, inputTokens: { kind: 'fixed', value: 100 },
+                  outputTokens: { kind: 'fixed', value: 50 } } })
+      .then((r) => console.log(r.strategy, r.calls.length))`;
+    const esm = node(
+      `import 'switchyard-llm'; import { simulate } from 'switchyard-llm/lab'; ${run}`,
+      'module',
+    );
+    const cjs = node(
+      `require('switchyard-llm'); const { simulate } = require('switchyard-llm/lab'); ${run}`,
+      'commonjs',
+    );
+    expect(esm).toMatch(/^response-time \d+$/);
+    expect(cjs).toBe(esm);
+  });
 });
