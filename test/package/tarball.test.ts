@@ -17,9 +17,11 @@ const [packed] = JSON.parse(
 ) as Array<{ files: Array<{ path: string }> }>;
 const files = new Set(packed!.files.map((f) => f.path));
 
-/** Relative link targets of a markdown file (no anchors, no URLs), relative to the package root. */
+/** Relative link targets of a markdown file (no anchors, no URLs, no code), relative to the package root. */
 function linksOf(file: string): string[] {
-  const text = readFileSync(join(root, file), 'utf8');
+  const text = readFileSync(join(root, file), 'utf8')
+    .replace(/^```[\s\S]*?^```/gm, '')
+    .replace(/`[^`\n]*`/g, '');
   return [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
     .map((m) => m[1]!)
     .filter((target) => !/^[a-z]+:/i.test(target))
