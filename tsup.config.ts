@@ -1,14 +1,9 @@
 import { defineConfig, type Options } from 'tsup';
+import { tsupEntry } from './scripts/entries.js';
 
-// One entry per public subpath (see package.json "exports").
-const entry = {
-  index: 'index.ts',
-  'testing/index': 'src/testing/index.ts',
-  'strategies/index': 'strategies/index.ts',
-  'adapters/openai/index': 'adapters/openai/index.ts',
-  'adapters/anthropic/index': 'adapters/anthropic/index.ts',
-  'adapters/cohere/index': 'adapters/cohere/index.ts',
-};
+// One entry per public subpath: the core ones and every modules/<name>/index.ts (scripts/entries.ts,
+// which also derives package.json "exports").
+const entry = tsupEntry();
 
 // Vendor SDKs are optional peers: never bundled, loaded only by their own adapter entry.
 const external = ['openai', '@anthropic-ai/sdk', 'cohere-ai', 'eventemitter3', 'undici'];
@@ -27,6 +22,5 @@ const common: Options = {
 
 export default defineConfig([
   { ...common, format: 'esm', clean: true },
-  // p-queue is ESM-only: bundle it into the CJS build so `require('switchyard')` works on every Node 20.
-  { ...common, format: 'cjs', noExternal: ['p-queue'] },
+  { ...common, format: 'cjs' },
 ]);

@@ -3,8 +3,8 @@
  *
  * Run: npx tsx examples/basic-routing.ts
  */
-import { isSwitchyardError, Router } from '../index.js';
-import { MockAdapter } from '../src/testing/index.js';
+import { isSwitchyardError, Router } from 'switchyard-llm';
+import { MockAdapter } from 'switchyard-llm/testing';
 
 // Two in-process providers. `primary` fails its 1st and 3rd calls with a 503; `secondary`
 // always answers. A real app would use OpenAIAdapter, AnthropicAdapter, …

@@ -4,8 +4,8 @@
  *
  * Run: npx tsx examples/custom-strategy.ts
  */
-import { Router, type Strategy, type StrategyFactory, type TargetView } from '../index.js';
-import { MockAdapter } from '../src/testing/index.js';
+import { Router, type Strategy, type StrategyFactory, type TargetView } from 'switchyard-llm';
+import { MockAdapter } from 'switchyard-llm/testing';
 
 /** Blended USD per million tokens (input + output); unknown prices sort last. */
 const priceOf = (t: TargetView): number =>

@@ -23,8 +23,8 @@ import {
   messageText,
   Router,
   type SwitchyardError,
-} from '../index.js';
-import { MockAdapter } from '../src/testing/index.js';
+} from 'switchyard-llm';
+import { MockAdapter } from 'switchyard-llm/testing';
 
 const CALLS_PER_PHASE = 12;
 const LAUNCH_EVERY_MS = 90; // calls overlap: a new one starts before the slow ones finish

@@ -5,8 +5,8 @@
  *
  * Run: npx tsx examples/events-and-metrics.ts
  */
-import { createSeededRandom, Router, type RouterEventName } from '../index.js';
-import { MockAdapter } from '../src/testing/index.js';
+import { createSeededRandom, Router, type RouterEventName } from 'switchyard-llm';
+import { MockAdapter } from 'switchyard-llm/testing';
 
 const random = createSeededRandom(42); // same delays and failures on every run
 

@@ -5,9 +5,9 @@
  *
  * Run: npx tsx examples/middleware-cache.ts
  */
-import { Router } from '../index.js';
-import { isCacheHit, responseCache } from '../modules/cache/index.js';
-import { MockAdapter } from '../src/testing/index.js';
+import { Router } from 'switchyard-llm';
+import { isCacheHit, responseCache } from 'switchyard-llm/cache';
+import { MockAdapter } from 'switchyard-llm/testing';
 
 const adapter = new MockAdapter((_request, { call }) => ({
   stream: ['Sorting ', 'cars ', `(answer #${call})`],

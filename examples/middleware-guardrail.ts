@@ -5,8 +5,8 @@
  *
  * Run: npx tsx examples/middleware-guardrail.ts
  */
-import { isSwitchyardError, type Middleware, messageText, Router, SwitchyardError } from '../index.js';
-import { MockAdapter } from '../src/testing/index.js';
+import { isSwitchyardError, type Middleware, messageText, Router, SwitchyardError } from 'switchyard-llm';
+import { MockAdapter } from 'switchyard-llm/testing';
 
 // 13 to 19 digits, optionally split by spaces or dashes: what a card number looks like.
 const CARD_NUMBER = /\b(?:\d[ -]?){12,18}\d\b/;

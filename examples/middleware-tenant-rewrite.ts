@@ -5,8 +5,8 @@
  *
  * Run: npx tsx examples/middleware-tenant-rewrite.ts
  */
-import { type Middleware, messageText, Router, SwitchyardError } from '../index.js';
-import { MockAdapter } from '../src/testing/index.js';
+import { type Middleware, messageText, Router, SwitchyardError } from 'switchyard-llm';
+import { MockAdapter } from 'switchyard-llm/testing';
 
 interface Tenant {
   readonly tier: 'basic' | 'premium';

@@ -6,8 +6,8 @@
  * Run: npx tsx examples/middleware-trace-id.ts
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type Middleware, Router } from '../index.js';
-import { MockAdapter } from '../src/testing/index.js';
+import { type Middleware, Router } from 'switchyard-llm';
+import { MockAdapter } from 'switchyard-llm/testing';
 
 const trace = new AsyncLocalStorage<{ traceId: string }>();
 

@@ -8,10 +8,11 @@
  *
  * The OpenAI target answers 429 (with Retry-After) on the first call, to show the fallback.
  */
-import { AnthropicAdapter } from '../adapters/anthropic/index.js';
-import { CohereAdapter } from '../adapters/cohere/index.js';
-import { OpenAIAdapter } from '../adapters/openai/index.js';
-import { Router } from '../index.js';
+
+import { Router } from 'switchyard-llm';
+import { AnthropicAdapter } from 'switchyard-llm/adapters/anthropic';
+import { CohereAdapter } from 'switchyard-llm/adapters/cohere';
+import { OpenAIAdapter } from 'switchyard-llm/adapters/openai';
 import { startMockProviders } from './support/mock-providers.js';
 
 const real = process.argv.includes('--real');

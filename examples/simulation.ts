@@ -6,7 +6,7 @@
  *
  * Run: npx tsx examples/simulation.ts
  */
-import '../index.js'; // registers the built-in strategies by name
+import 'switchyard-llm'; // registers the built-in strategies by name
 import {
   callMetrics,
   type LabStrategy,
@@ -15,7 +15,7 @@ import {
   type SimulatedProviderSpec,
   simulate,
   type WorkloadSpec,
-} from '../src/testing/index.js';
+} from 'switchyard-llm/lab';
 
 const providers: SimulatedProviderSpec[] = [
   {

@@ -13,7 +13,7 @@
  *
  * Run: npx tsx examples/speed-bands.ts
  */
-import '../index.js'; // registers the built-in strategies by name
+import 'switchyard-llm'; // registers the built-in strategies by name
 import {
   type CallRecord,
   type LabStrategy,
@@ -22,8 +22,8 @@ import {
   type SimulatedProviderSpec,
   simulate,
   type WorkloadSpec,
-} from '../src/testing/index.js';
-import { type AdaptiveOptions, adaptive } from '../strategies/index.js';
+} from 'switchyard-llm/lab';
+import { type AdaptiveOptions, adaptive } from 'switchyard-llm/strategies';
 
 /** A provider with a first token after `ttftMs`, reading and writing at the given rates. */
 function provider(id: string, ttftMs: number, prefillTokensPerSec: number, decodeTokensPerSec: number) {

@@ -4,8 +4,8 @@
  *
  * Run: npx tsx examples/streaming.ts
  */
-import { isSwitchyardError, Router } from '../index.js';
-import { MockAdapter } from '../src/testing/index.js';
+import { isSwitchyardError, Router } from 'switchyard-llm';
+import { MockAdapter } from 'switchyard-llm/testing';
 
 const write = (text: string) => process.stdout.write(text);
 const messages = [{ role: 'user' as const, content: 'Tell me about rail yards.' }];

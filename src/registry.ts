@@ -4,7 +4,7 @@ import type { StrategyFactory } from './types/strategy.js';
 const NAME = /^[a-z0-9][a-z0-9._:-]*$/i;
 
 /**
- * Strategies by name. `Router.strategies` is the global one (the `switchyard` entry registers
+ * Strategies by name. `Router.strategies` is the global one (the `switchyard-llm` entry registers
  * the built-ins there); a router may be given its own, which falls back to a parent.
  *
  * @example

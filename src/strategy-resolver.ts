@@ -47,7 +47,7 @@ export class StrategyResolver {
       throw new SwitchyardError(
         kind,
         `${kind === 'config' ? 'strategy' : 'request.strategy'}: unknown strategy '${name}'; registered: ${
-          known.length ? known.join(', ') : '(none — import the built-ins from "switchyard")'
+          known.length ? known.join(', ') : '(none — import the built-ins from "switchyard-llm")'
         }`,
         { retryable: false },
       );

@@ -1,5 +1,5 @@
 /**
- * Internal helper of the load-aware strategies (not exported from `switchyard/strategies`):
+ * Internal helper of the load-aware strategies (not exported from `switchyard-llm/strategies`):
  * "power of d choices" over a candidate list, without allocating.
  */
 import { type RandomSource, SwitchyardError, type TargetView } from '../src/index.js';

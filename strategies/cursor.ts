@@ -1,6 +1,6 @@
 /**
  * Internal helper of the strategies that cycle through targets (not exported from
- * `switchyard/strategies`).
+ * `switchyard-llm/strategies`).
  */
 import type { TargetView } from '../src/index.js';
 

@@ -1,6 +1,6 @@
 /**
- * The built-in routing strategies. The `switchyard` entry registers them by name; import from
- * `switchyard/strategies` to configure one with options or to register them in your own registry.
+ * The built-in routing strategies. The `switchyard-llm` entry registers them by name; import from
+ * `switchyard-llm/strategies` to configure one with options or to register them in your own registry.
  * Also the fakes for testing a strategy of your own without a router (`fakeTargets`, `fakeInit`,
  * `fakeContext`, `fakeOutcome`, `ManualClock`).
  */

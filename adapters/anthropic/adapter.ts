@@ -64,8 +64,8 @@ function envApiKey(): string | undefined {
  *
  * @example
  * ```ts
- * import { Router } from 'switchyard';
- * import { AnthropicAdapter } from 'switchyard/adapters/anthropic';
+ * import { Router } from 'switchyard-llm';
+ * import { AnthropicAdapter } from 'switchyard-llm/adapters/anthropic';
  *
  * const anthropic = new AnthropicAdapter(); // reads ANTHROPIC_API_KEY
  * const router = new Router({

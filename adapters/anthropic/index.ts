@@ -1,5 +1,5 @@
 /**
- * `switchyard/adapters/anthropic`: the Anthropic Messages API adapter. Needs `@anthropic-ai/sdk`.
+ * `switchyard-llm/adapters/anthropic`: the Anthropic Messages API adapter. Needs `@anthropic-ai/sdk`.
  */
 export { AnthropicAdapter, type AnthropicAdapterOptions, type AnthropicFetch } from './adapter.js';
 export type { JsonSchemaMode } from './request.js';

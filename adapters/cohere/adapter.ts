@@ -62,8 +62,8 @@ const CAPABILITIES: AdapterCapabilities = Object.freeze({
  *
  * @example
  * ```ts
- * import { Router } from 'switchyard';
- * import { CohereAdapter } from 'switchyard/adapters/cohere';
+ * import { Router } from 'switchyard-llm';
+ * import { CohereAdapter } from 'switchyard-llm/adapters/cohere';
  *
  * const cohere = new CohereAdapter(); // reads CO_API_KEY
  * const router = new Router({ targets: [{ id: 'command-a', adapter: cohere, model: 'command-a-03-2025' }] });

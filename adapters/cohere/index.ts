@@ -1,10 +1,10 @@
 /**
- * `switchyard/adapters/cohere`: the Cohere v2 chat adapter. Needs the optional peer dependency
+ * `switchyard-llm/adapters/cohere`: the Cohere v2 chat adapter. Needs the optional peer dependency
  * `cohere-ai`.
  *
  * @example
  * ```ts
- * import { CohereAdapter } from 'switchyard/adapters/cohere';
+ * import { CohereAdapter } from 'switchyard-llm/adapters/cohere';
  * const cohere = new CohereAdapter({ apiKey: process.env.CO_API_KEY });
  * ```
  */

@@ -32,8 +32,8 @@ type CreateBody = Parameters<OpenAI['chat']['completions']['create']>[0];
  *
  * @example
  * ```ts
- * import { Router } from 'switchyard';
- * import { OpenAIAdapter } from 'switchyard/adapters/openai';
+ * import { Router } from 'switchyard-llm';
+ * import { OpenAIAdapter } from 'switchyard-llm/adapters/openai';
  *
  * const openai = new OpenAIAdapter(); // OPENAI_API_KEY
  * const deepseek = new OpenAIAdapter({ preset: 'deepseek' }); // DEEPSEEK_API_KEY

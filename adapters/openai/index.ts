@@ -1,5 +1,5 @@
 /**
- * `switchyard/adapters/openai`: the OpenAI Chat Completions adapter and presets for
+ * `switchyard-llm/adapters/openai`: the OpenAI Chat Completions adapter and presets for
  * OpenAI-compatible providers (DeepSeek, Groq, Mistral, Gemini, OpenRouter, Azure, Ollama, …).
  */
 export { OpenAIAdapter } from './adapter.js';

@@ -1,5 +1,5 @@
 /**
- * `switchyard/testing`: mock adapters, a virtual clock and a seeded random source, for testing
+ * `switchyard-llm/testing`: mock adapters, a virtual clock and a seeded random source, for testing
  * code that uses Switchyard without network, real sleeps or flakiness.
  */
 
@@ -13,5 +13,4 @@ export {
   type MockHandler,
   type MockOutcome,
 } from './mock-adapter.js';
-export * from './simulation/index.js';
 export { VirtualClock } from './virtual-clock.js';

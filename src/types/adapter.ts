@@ -45,7 +45,7 @@ export interface Price {
  * A provider adapter: turns a common request into one provider call.
  *
  * Adapters throw {@link SwitchyardError} (use `errorFromHttpStatus` and friends from
- * `switchyard`) so that the router can tell what to retry. They never retry themselves.
+ * `switchyard-llm`) so that the router can tell what to retry. They never retry themselves.
  */
 export interface Adapter {
   /** Provider name, used to look up `providerOptions` (e.g. `openai`, `anthropic`, `mock`). */

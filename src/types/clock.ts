@@ -3,7 +3,7 @@ export type TimerHandle = unknown;
 
 /**
  * Source of time. The router, strategies and reliability code read time only from here, so a
- * test or simulation can drive them with a virtual clock (`VirtualClock` in `switchyard/testing`).
+ * test or simulation can drive them with a virtual clock (`VirtualClock` in `switchyard-llm/testing`).
  */
 export interface Clock {
   /** Current time in ms. Only differences matter. */

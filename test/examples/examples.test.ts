@@ -1,5 +1,6 @@
 /** Every example runs to completion against local mocks and prints what it promises. */
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ describe('examples', () => {
     expect(out).toMatch(/calls\s+24 \(\d+ succeeded/);
   }, 60_000);
 
-  it.each([
+  const checks: Array<[string, RegExp]> = [
     ['basic-routing.ts', /call 1: /],
     ['custom-strategy.ts', /cheapest/],
     // Both tried once, then every stream goes to the target whose first token comes first.
@@ -56,7 +57,18 @@ describe('examples', () => {
       'middleware-trace-id.ts',
       /call 2 sees trace id (r\d+-1)\.2[\s\S]*call 4 sees trace id r\d+-2\.2[\s\S]*no trace id$/m,
     ],
-  ])(
+  ];
+
+  it('every example is run, and imports the package by its name as a user would', () => {
+    const files = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts'));
+    expect(files.filter((f) => f !== 'demo.ts' && !checks.some(([file]) => file === f))).toEqual([]);
+    const relative = readdirSync(join(root, 'examples'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) => /from '\.\.\/|import '\.\.\//.test(readFileSync(join(root, 'examples', f), 'utf8')));
+    expect(relative).toEqual([]);
+  });
+
+  it.each(checks)(
     '%s runs and prints its result',
     async (file, expected) => {
       expect(await example(file)).toMatch(expected);

@@ -42,17 +42,17 @@ describe('package exports', () => {
     ]) {
       expect(existsSync(join(root, file)), file).toBe(true);
     }
-    const name = subpath === '.' ? 'switchyard' : `switchyard/${subpath.slice(2)}`;
+    const name = subpath === '.' ? 'switchyard-llm' : `switchyard-llm/${subpath.slice(2)}`;
     const esm = node(`const m = await import('${name}'); console.log(Object.keys(m).length)`, 'module');
     const cjs = node(`const m = require('${name}'); console.log(Object.keys(m).length)`, 'commonjs');
     expect(Number(esm)).toBeGreaterThan(0);
     expect(Number(cjs)).toBe(Number(esm));
   });
 
-  it('routes a call from the CJS build, p-queue (ESM-only) included, with the built-ins registered', () => {
+  it('routes a call from the CJS build, with the built-ins registered', () => {
     const out = node(
-      `const { Router, isSwitchyardError } = require('switchyard');
-       const { MockAdapter } = require('switchyard/testing');
+      `const { Router, isSwitchyardError } = require('switchyard-llm');
+       const { MockAdapter } = require('switchyard-llm/testing');
        const router = new Router({ targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'cjs ok' })), model: 'm', maxConcurrency: 2 }], strategy: 'weighted' });
        router.complete({ messages: [{ role: 'user', content: 'x' }] }).then((r) => console.log(r.text, Router.strategies.has('response-time')));`,
       'commonjs',
@@ -63,12 +63,31 @@ describe('package exports', () => {
   it('errors are recognised across the ESM and CJS copies by their Symbol.for brand', () => {
     const out = node(
       `import { createRequire } from 'node:module';
-       import { isSwitchyardError } from 'switchyard';
-       const cjs = createRequire(import.meta.url)('switchyard');
+       import { isSwitchyardError } from 'switchyard-llm';
+       const cjs = createRequire(import.meta.url)('switchyard-llm');
        const e = new cjs.SwitchyardError('server', 'from the CJS copy');
-       console.log(isSwitchyardError(e), e instanceof (await import('switchyard')).SwitchyardError);`,
+       console.log(isSwitchyardError(e), e instanceof (await import('switchyard-llm')).SwitchyardError);`,
       'module',
     );
     expect(out).toBe('true false');
+  });
+
+  it('switchyard-llm/lab shares one core with the root entry: it finds the strategies the root registers', () => {
+    const run = `simulate({ seed: 1, strategy: 'response-time',
+      providers: [{ id: 'a', latency: { ttftMs: 300, prefillTokensPerSec: 1e4, decodeTokensPerSec: 100 } },
+                  { id: 'b', latency: { ttftMs: 600, prefillTokensPerSec: 1e4, decodeTokensPerSec: 100 } }],
+      workload: { durationMs: 5000, ratePerSec: 5, inputTokens: { kind: 'fixed', value: 100 },
+                  outputTokens: { kind: 'fixed', value: 50 } } })
+      .then((r) => console.log(r.strategy, r.calls.length))`;
+    const esm = node(
+      `import 'switchyard-llm'; import { simulate } from 'switchyard-llm/lab'; ${run}`,
+      'module',
+    );
+    const cjs = node(
+      `require('switchyard-llm'); const { simulate } = require('switchyard-llm/lab'); ${run}`,
+      'commonjs',
+    );
+    expect(esm).toMatch(/^response-time \d+$/);
+    expect(cjs).toBe(esm);
   });
 });

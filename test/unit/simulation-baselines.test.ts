@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { simulate } from '../../modules/lab/index.js';
 import { createSeededRandom, makeUsage } from '../../src/index.js';
-import { simulate } from '../../src/testing/index.js';
 import { fakeContext, fakeInit, fakeOutcome, fakeTargets } from '../../strategies/testing.js';
 import { litellmBaselines, litellmLatencyBased, litellmLeastBusy } from '../bench/baselines/index.js';
 import { scenarios } from '../bench/scenarios/index.js';

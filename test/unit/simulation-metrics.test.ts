@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_UTILITY_WEIGHTS } from '../../src/index.js';
 import {
   type AttemptEntry,
   type CallRecord,
@@ -8,7 +7,8 @@ import {
   detectionMetrics,
   percentile,
   regretOf,
-} from '../../src/testing/index.js';
+} from '../../modules/lab/index.js';
+import { DEFAULT_UTILITY_WEIGHTS } from '../../src/index.js';
 
 const call = (latencyMs: number, ok = true, costUsd = 0, firstAttemptOk = ok): CallRecord => ({
   index: 0,

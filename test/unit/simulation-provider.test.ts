@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom, type SwitchyardError } from '../../src/index.js';
 import {
   conditionsAt,
   degradationEvents,
@@ -8,8 +7,9 @@ import {
   type SimulatedCall,
   SimulatedProvider,
   type SimulatedProviderSpec,
-  VirtualClock,
-} from '../../src/testing/index.js';
+} from '../../modules/lab/index.js';
+import { createSeededRandom, type SwitchyardError } from '../../src/index.js';
+import { VirtualClock } from '../../src/testing/index.js';
 import { rejectionOf } from '../helpers/calls.js';
 
 const base: SimulatedProviderSpec = {

@@ -14,7 +14,7 @@ import {
   simulate,
   sizeOf,
   type WorkloadSpec,
-} from '../../src/testing/index.js';
+} from '../../modules/lab/index.js';
 import { fakeContext, fakeTargets } from '../../strategies/testing.js';
 
 const provider = (

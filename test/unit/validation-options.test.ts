@@ -96,7 +96,7 @@ describe('every known option is accepted', () => {
       validateRequests: true,
       middleware: [{ name: 'log', wrapCall: (_ctx: unknown, next: () => Promise<unknown>) => next() }],
       queue: { maxWaitMs: Infinity },
-      restore: { version: 1 },
+      restore: { ...new Router({ targets: [target] }).snapshot(), targets: {} },
     } as never);
     expect(router.strategyName).toBe('round-robin');
     expect(

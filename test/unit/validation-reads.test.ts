@@ -83,8 +83,9 @@ describe('a request that throws when read', () => {
       };
     });
     for (const [request, text] of [
-      [trapThrows, 'request.messages could not be read: no access'],
-      [revoked, 'request could not be read:'],
+      // The first field read is named (the router reads `signal` before validating).
+      [trapThrows, 'could not be read: no access'],
+      [revoked, 'could not be read:'],
       [stringThrown, 'request.messages could not be read: plain string'],
       [badToString, 'request.messages could not be read:'],
     ] as const) {

@@ -1,5 +1,5 @@
 /** Turns per-seed run summaries into the figures of the report, deterministically. */
-import { regretOf } from '../../../src/testing/index.js';
+import { regretOf } from '../../../modules/lab/index.js';
 import type { RunSummary } from './job.js';
 import { ORACLE, RANDOM } from './lab-strategies.js';
 

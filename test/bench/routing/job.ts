@@ -1,5 +1,5 @@
 /** One run of the lab (scenario × strategy × seed) and what a worker sends back for it. */
-import { callMetrics, simulate } from '../../../src/testing/index.js';
+import { callMetrics, simulate } from '../../../modules/lab/index.js';
 import { labScenarios } from '../scenarios/index.js';
 import { WARM_UP_MS } from './aggregate.js';
 import { labStrategy } from './lab-strategies.js';

@@ -1,10 +1,10 @@
 /**
  * The strategies the lab compares: every strategy registered in the global registry (the
- * `switchyard` entry registers the built-ins, so new ones appear without changes here), the
+ * `switchyard-llm` entry registers the built-ins, so new ones appear without changes here), the
  * LiteLLM baselines, and the oracle.
  */
 import { Router, type StrategyFactory } from '../../../index.js';
-import { type LabStrategy, oracle } from '../../../src/testing/index.js';
+import { type LabStrategy, oracle } from '../../../modules/lab/index.js';
 import { litellmBaselines } from '../baselines/index.js';
 
 /** Name of the reference strategy of the regret (uniform random picks). */

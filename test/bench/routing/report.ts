@@ -150,7 +150,7 @@ export function toMarkdown(results: LabResults, machine: Machine): string {
     '',
     'Every strategy below runs through the real `Router` (retries: 3 attempts, default circuit',
     'breaker, 60 s deadline) against simulated providers on a virtual clock (`simulate()` from',
-    '`switchyard/testing`, see [simulation.md](simulation.md)). The figures are means over',
+    '`switchyard-llm/lab`, see [simulation.md](simulation.md)). The figures are means over',
     `${seeds.length} seeds (${seeds[0]}–${seeds.at(-1)}); the same seeds give the same files.`,
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform}).`,

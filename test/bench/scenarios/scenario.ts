@@ -7,7 +7,7 @@ import type {
   SimulationRouterOptions,
   TokenDistribution,
   WorkloadSpec,
-} from '../../../src/testing/index.js';
+} from '../../../modules/lab/index.js';
 
 /** One declarative scenario of the routing-quality lab. */
 export interface Scenario {

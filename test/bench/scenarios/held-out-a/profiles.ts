@@ -3,7 +3,7 @@
  * scenarios' `premium`/`balanced`/`budget`, so that defaults tuned on those are tested on
  * providers they never saw.
  */
-import type { SimulatedProviderSpec } from '../../../../src/testing/index.js';
+import type { SimulatedProviderSpec } from '../../../../modules/lab/index.js';
 
 /** Very fast, very expensive. */
 export const turbo: SimulatedProviderSpec = {

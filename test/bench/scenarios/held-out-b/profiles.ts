@@ -3,7 +3,7 @@
  * the main scenarios' profiles and set A's, so that nothing tuned on those fits these by
  * accident.
  */
-import type { SimulatedProviderSpec } from '../../../../src/testing/index.js';
+import type { SimulatedProviderSpec } from '../../../../modules/lab/index.js';
 
 /** Fast and pricey. */
 export const swift: SimulatedProviderSpec = {

@@ -3,7 +3,7 @@
  * windows unlike the main scenarios', set A's and set B's, so that nothing tuned on those fits
  * these by accident.
  */
-import type { SimulatedProviderSpec } from '../../../../src/testing/index.js';
+import type { SimulatedProviderSpec } from '../../../../modules/lab/index.js';
 
 /** Fast and pricey. */
 export const rapid: SimulatedProviderSpec = {

@@ -2,7 +2,7 @@
  * Provider profiles of held-out set D: speeds, prices, noise and load sensitivity unlike the main
  * scenarios' and sets A–C's, so that nothing tuned on those fits these by accident.
  */
-import type { SimulatedProviderSpec } from '../../../../src/testing/index.js';
+import type { SimulatedProviderSpec } from '../../../../modules/lab/index.js';
 
 /** Reads long prompts fast (a quick prefill) but writes slowly. */
 export const reader: SimulatedProviderSpec = {

@@ -2,7 +2,7 @@
  * Provider profiles of held-out set E: speeds, prices, noise and load sensitivity unlike the main
  * scenarios' and sets A–D's, so that nothing tuned on those fits these by accident.
  */
-import type { SimulatedProviderSpec } from '../../../../src/testing/index.js';
+import type { SimulatedProviderSpec } from '../../../../modules/lab/index.js';
 
 /** Fast all round, and the priciest. */
 export const alpha: SimulatedProviderSpec = {

@@ -1,6 +1,7 @@
 /**
- * The routing-quality lab: simulated providers on a virtual clock, run through the real Router.
- * Re-exported from `switchyard/testing`.
+ * `switchyard-llm/lab`: the routing-quality lab. Simulated providers on a virtual clock, run
+ * through the real Router and strategies; an oracle and metrics to score the picks. An optional
+ * module: it uses only the core's public entry and `switchyard-llm/testing`.
  */
 export {
   type AttemptEntry,

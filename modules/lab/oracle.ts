@@ -1,13 +1,16 @@
-import { SwitchyardError } from '../../errors/switchyard-error.js';
 import {
+  type CandidateScore,
+  type CompletionRequest,
+  estimateInputTokens,
+  type PickContext,
   type ResolvedUtilityWeights,
   resolveUtilityWeights,
+  type Strategy,
+  type StrategyFactory,
+  SwitchyardError,
+  type TargetView,
   type UtilityWeights,
-} from '../../scoring/utility.js';
-import type { CompletionRequest } from '../../types/request.js';
-import type { CandidateScore, PickContext, Strategy, StrategyFactory } from '../../types/strategy.js';
-import type { TargetView } from '../../types/target.js';
-import { estimateInputTokens } from '../../util/request-needs.js';
+} from '../../src/index.js';
 import { SIMULATED_PROVIDER, type SimulatedProvider } from './provider.js';
 import { streamOf } from './random.js';
 import type { TokenDistribution, WorkloadSpec } from './types.js';

@@ -1,13 +1,18 @@
-import { isSwitchyardError } from '../../errors/switchyard-error.js';
-import type { StrategyRegistry } from '../../registry.js';
-import type { RetryOptions } from '../../reliability/backoff.js';
-import type { BreakerOptions } from '../../reliability/circuit-breaker.js';
-import { Router } from '../../router.js';
-import { resolveUtilityWeights, type UtilityWeights } from '../../scoring/utility.js';
-import type { AttemptRecord, CompletionResponse } from '../../types/response.js';
-import type { Strategy, StrategyFactory } from '../../types/strategy.js';
-import type { TargetConfig } from '../../types/target.js';
-import { VirtualClock } from '../virtual-clock.js';
+import {
+  type AttemptRecord,
+  type BreakerOptions,
+  type CompletionResponse,
+  isSwitchyardError,
+  type RetryOptions,
+  Router,
+  resolveUtilityWeights,
+  type Strategy,
+  type StrategyFactory,
+  type StrategyRegistry,
+  type TargetConfig,
+  type UtilityWeights,
+} from '../../src/index.js';
+import { VirtualClock } from '../../src/testing/index.js';
 import {
   type AttemptEntry,
   type CallMetrics,
@@ -110,8 +115,8 @@ function isLabStrategy(value: SimulationOptions['strategy']): value is LabStrate
  *
  * @example
  * ```ts
- * import { simulate } from 'switchyard/testing';
- * import 'switchyard'; // registers the built-in strategies
+ * import 'switchyard-llm'; // registers the built-in strategies
+ * import { simulate } from 'switchyard-llm/lab';
  *
  * const result = await simulate({
  *   seed: 7,

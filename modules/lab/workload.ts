@@ -1,6 +1,4 @@
-import { SwitchyardError } from '../../errors/switchyard-error.js';
-import type { RandomSource } from '../../types/clock.js';
-import type { CompletionRequest } from '../../types/request.js';
+import { type CompletionRequest, type RandomSource, SwitchyardError } from '../../src/index.js';
 import { SIMULATED_PROVIDER } from './provider.js';
 import { exponential, normal } from './random.js';
 import type { TokenDistribution, WorkloadCall, WorkloadSpec } from './types.js';

@@ -1,14 +1,22 @@
-import { sleep } from '../../clock.js';
-import { errorFromAbort, errorFromHttpStatus } from '../../errors/http.js';
-import { isSwitchyardError, SwitchyardError } from '../../errors/switchyard-error.js';
-import { costOf } from '../../pricing.js';
-import type { Adapter, AdapterCallOptions, AdapterCapabilities, Price } from '../../types/adapter.js';
-import type { Clock, RandomSource } from '../../types/clock.js';
-import type { AdapterRequest } from '../../types/request.js';
-import type { AdapterResponse } from '../../types/response.js';
-import type { AdapterStreamPart } from '../../types/stream.js';
-import { estimateInputTokens } from '../../util/request-needs.js';
-import { makeUsage } from '../../util/usage.js';
+import {
+  type Adapter,
+  type AdapterCallOptions,
+  type AdapterCapabilities,
+  type AdapterRequest,
+  type AdapterResponse,
+  type AdapterStreamPart,
+  type Clock,
+  costOf,
+  errorFromAbort,
+  errorFromHttpStatus,
+  estimateInputTokens,
+  isSwitchyardError,
+  makeUsage,
+  type Price,
+  type RandomSource,
+  SwitchyardError,
+  sleep,
+} from '../../src/index.js';
 import { conditionsAt } from './phases.js';
 import { lognormalFactor, streamOf } from './random.js';
 import type { ProviderConditions, ProviderExpectation, SimulatedProviderSpec } from './types.js';

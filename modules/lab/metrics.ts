@@ -1,5 +1,9 @@
-import type { ErrorKind } from '../../errors/error-kind.js';
-import { DEFAULT_UTILITY_WEIGHTS, type ResolvedUtilityWeights, utilityOf } from '../../scoring/utility.js';
+import {
+  DEFAULT_UTILITY_WEIGHTS,
+  type ErrorKind,
+  type ResolvedUtilityWeights,
+  utilityOf,
+} from '../../src/index.js';
 import type { DegradationEvent } from './phases.js';
 
 /** The outcome of one simulated call, as the lab records it. */

@@ -2,7 +2,7 @@
  * Declarative shapes of the simulator: providers (latency, failure and price models with
  * time-based phases) and the workload (arrivals and request mix).
  */
-import type { Price } from '../../types/adapter.js';
+import type { Price } from '../../src/index.js';
 
 /** Health label of a provider at some time; `outage` fails every call fast with a 503. */
 export type ProviderState = 'healthy' | 'degraded' | 'outage';

@@ -1,4 +1,4 @@
-import { SwitchyardError } from '../../errors/switchyard-error.js';
+import { SwitchyardError } from '../../src/index.js';
 import type { ProviderConditions, ProviderPhase, SimulatedProviderSpec } from './types.js';
 
 /** A provider's state outside every phase. */

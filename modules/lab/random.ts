@@ -1,5 +1,4 @@
-import { createSeededRandom } from '../../clock.js';
-import type { RandomSource } from '../../types/clock.js';
+import { createSeededRandom, type RandomSource } from '../../src/index.js';
 
 /**
  * Seeded random helpers of the simulator. Every stream is derived from the run's seed and a
