@@ -1,4 +1,5 @@
-import { SwitchyardError } from './errors/switchyard-error.js';
+import { userCodeError } from './call/strategy-hooks.js';
+import { isSwitchyardError, SwitchyardError } from './errors/switchyard-error.js';
 import type { StrategyRegistry } from './registry.js';
 import type { Strategy, StrategyFactory, StrategyInit } from './types/strategy.js';
 
@@ -52,10 +53,20 @@ export class StrategyResolver {
         { retryable: false },
       );
     }
-    return this.#instantiate(factory);
+    return this.#instantiate(factory, name);
   }
 
-  #instantiate(spec: Strategy | StrategyFactory): Strategy {
-    return typeof spec === 'function' ? spec(this.#init) : spec;
+  #instantiate(spec: Strategy | StrategyFactory, name?: string): Strategy {
+    if (typeof spec !== 'function') return spec;
+    try {
+      return spec(this.#init);
+    } catch (thrown) {
+      if (isSwitchyardError(thrown) && thrown.kind === 'config') throw thrown;
+      throw userCodeError(
+        `the factory of strategy '${name ?? (spec.name || 'anonymous')}'`,
+        'create',
+        thrown,
+      );
+    }
   }
 }

@@ -15,14 +15,20 @@ export function adapterError(thrown: unknown, target: TargetRuntime, scope: Call
   if (isSwitchyardError(thrown)) return thrown;
   const reason = scope.reason;
   if (reason !== undefined) return reason.target === target.id ? reason : reason.with({ target: target.id });
+  return typedAdapterException(thrown, target.provider, target.id);
+}
+
+/** {@link adapterError} without a call: a local exception is `config`, anything else the transport's. */
+export function typedAdapterException(thrown: unknown, provider: string, target: string): SwitchyardError {
+  if (isSwitchyardError(thrown)) return thrown;
   if (isLocalException(thrown)) {
     return new SwitchyardError(
       'config',
-      `adapter '${target.provider}' (target '${target.id}') threw ${(thrown as Error).name}: ${redactSecrets((thrown as Error).message)} (a bug in the adapter, not a provider failure)`,
-      { retryable: false, target: target.id, cause: sanitizeError(thrown) },
+      `adapter '${provider}' (target '${target}') threw ${(thrown as Error).name}: ${redactSecrets((thrown as Error).message)} (a bug in the adapter, not a provider failure)`,
+      { retryable: false, target, cause: sanitizeError(thrown) },
     );
   }
-  return errorFromException(thrown, { target: target.id });
+  return errorFromException(thrown, { target });
 }
 
 /** Errors that JavaScript code raises by itself; `fetch failed` and errors with a cause came from the network. */

@@ -1,4 +1,4 @@
-import { errorFromException } from '../errors/http.js';
+import { errorFromAbort } from '../errors/http.js';
 import { isSwitchyardError, SwitchyardError } from '../errors/switchyard-error.js';
 import type { Adapter, AdapterCallOptions } from '../types/adapter.js';
 import type { AttemptContext, Middleware } from '../types/middleware.js';
@@ -7,6 +7,7 @@ import type { AdapterResponse } from '../types/response.js';
 import type { AdapterStreamPart } from '../types/stream.js';
 import type { TargetView } from '../types/target.js';
 import { runAttemptChain, runAttemptStreamChain } from './middleware-chain.js';
+import { typedAdapterException } from './upstream-error.js';
 
 let wrappedCalls = 0;
 
@@ -51,13 +52,13 @@ export function wrapAdapter(adapter: Adapter, middleware: Middleware | readonly 
         Promise.resolve()
           .then(() => adapter.complete(req, options))
           .catch((thrown: unknown) => {
-            throw typed(thrown, options);
+            throw typed(thrown, adapter.provider, options);
           }),
       );
     },
     stream(request: AdapterRequest, options: AdapterCallOptions): AsyncIterable<AdapterStreamPart> {
       return runAttemptStreamChain(streamed, contextFor(adapter, request, options, true), (req) =>
-        typedStream(() => adapter.stream(req, options), options),
+        typedStream(() => adapter.stream(req, options), adapter.provider, options),
       );
     },
   };
@@ -100,19 +101,20 @@ function contextFor(
   };
 }
 
-function typed(thrown: unknown, options: AdapterCallOptions): SwitchyardError {
-  return isSwitchyardError(thrown)
-    ? thrown
-    : errorFromException(thrown, { target: options.target, signal: options.signal });
+function typed(thrown: unknown, provider: string, options: AdapterCallOptions): SwitchyardError {
+  if (isSwitchyardError(thrown)) return thrown;
+  if (options.signal.aborted) return errorFromAbort(options.signal, options.target);
+  return typedAdapterException(thrown, provider, options.target);
 }
 
 async function* typedStream(
   open: () => AsyncIterable<AdapterStreamPart>,
+  provider: string,
   options: AdapterCallOptions,
 ): AsyncIterable<AdapterStreamPart> {
   try {
     yield* open();
   } catch (thrown) {
-    throw typed(thrown, options);
+    throw typed(thrown, provider, options);
   }
 }

@@ -11,6 +11,9 @@ import {
   type CompletionRequest,
   Router,
   type Strategy,
+  StrategyRegistry,
+  systemClock,
+  wrapAdapter,
 } from '../../index.js';
 import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
 import { ask, rejectionOf } from '../helpers/calls.js';
@@ -58,6 +61,28 @@ describe('a strategy whose pick throws', () => {
       expect(adapter.callCount).toBe(0);
     });
   }
+});
+
+describe('a strategy factory that throws', () => {
+  it('is a config error naming the strategy, from the constructor and from request.strategy', async () => {
+    const adapter = new MockAdapter(() => ({ text: 'ok' }));
+    const registry = new StrategyRegistry(Router.strategies);
+    registry.register('exploding', () => {
+      throw new Error('cannot build');
+    });
+    expect(
+      () =>
+        new Router({
+          targets: [{ id: 'a', adapter, model: 'm' }],
+          strategies: registry,
+          strategy: 'exploding',
+        }),
+    ).toThrow("the factory of strategy 'exploding' threw in create: cannot build");
+    const router = new Router({ targets: [{ id: 'a', adapter, model: 'm' }], strategies: registry });
+    const error = await rejectionOf(router.complete(ask('x', { strategy: 'exploding' })));
+    expect(error.kind).toBe('config');
+    expect(error.message).toContain("the factory of strategy 'exploding' threw in create");
+  });
 });
 
 describe('concurrency slots follow the attempt, not the call', () => {
@@ -274,6 +299,23 @@ describe('local exceptions are not upstream failures', () => {
     }
     expect(calls).toBe(4);
     expect(router.health().map((h) => h.state)).toEqual(['closed', 'closed']);
+  });
+
+  it('wrapAdapter types an adapter TypeError as config too', async () => {
+    const buggy = wrapAdapter(
+      adapterOf(() => {
+        throw new TypeError('Do not know how to serialize a BigInt');
+      }),
+      { name: 'pass', wrapAttempt: (_ctx, next) => next() },
+    );
+    const options = {
+      signal: new AbortController().signal,
+      target: 't',
+      clock: systemClock,
+      deadline: Infinity,
+    };
+    const error = await rejectionOf(buggy.complete({ model: 'm', messages: ask().messages }, options));
+    expect(error.kind).toBe('config');
   });
 
   it('a network-shaped exception still counts as connection', async () => {
