@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import {
   type Adapter,
   type AdapterCallOptions,
@@ -10,7 +11,6 @@ import {
   SwitchyardError,
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
-import { createFastFetch, type FastFetch } from '../shared/transport/index.js';
 import { type ErrorContext, toSwitchyardError } from './errors.js';
 import { type BuiltRequest, buildRequest, type JsonSchemaMode, type RequestDefaults } from './request.js';
 import { mapResponse } from './response.js';
@@ -30,7 +30,7 @@ export interface AnthropicAdapterOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * The `fetch` the SDK uses.
-   * @default a keep-alive undici pool of this adapter (`createFastFetch` in `adapters/shared/transport`)
+   * @default a keep-alive undici pool of this adapter (`createFastFetch` from `switchyard-llm/adapter-kit`)
    */
   readonly fetch?: AnthropicFetch;
   /** `max_tokens` when neither the request nor the target sets `maxOutputTokens`. @default 4096 */

@@ -1,4 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+import type { AdapterErrorContext } from '../../modules/adapter-kit/error-context.js';
 import {
   type ErrorKind,
   errorFromAbort,
@@ -9,7 +10,6 @@ import {
   SwitchyardError,
   scrubSecrets,
 } from '../../src/index.js';
-import type { AdapterErrorContext } from '../shared/error-context.js';
 
 /** What the error mapping needs to know about the attempt. */
 export interface ErrorContext extends AdapterErrorContext {

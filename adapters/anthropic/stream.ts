@@ -1,6 +1,6 @@
 import { AnthropicError, APIError } from '@anthropic-ai/sdk';
+import { bodyIterator, drainBody, type SseEvent, SseParser } from '../../modules/adapter-kit/sse.js';
 import { type AdapterStreamPart, SwitchyardError, type Warning } from '../../src/index.js';
-import { bodyIterator, drainBody, type SseEvent, SseParser } from '../shared/sse.js';
 import { type AnthropicMetadata, appendTo, finishReasonOf, providerMetadataOf, usageOf } from './response.js';
 import type { WireResponseBlock, WireStreamEvent, WireUsage } from './wire.js';
 

@@ -1,4 +1,5 @@
 import { type Cohere, CohereClientV2 } from 'cohere-ai';
+import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import {
   type Adapter,
   type AdapterCallOptions,
@@ -12,7 +13,6 @@ import {
   type Warning,
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
-import { createFastFetch, type FastFetch } from '../shared/transport/index.js';
 import { toSwitchyardError } from './errors.js';
 import { toCohereChatBody } from './request.js';
 import { fromCohereResponse } from './response.js';
@@ -36,7 +36,7 @@ export interface CohereAdapterOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * The fetch function the SDK uses (needs `cohere-ai` 8 or later; 7.x ignores it).
-   * @default a keep-alive undici pool of this adapter (`createFastFetch` in `adapters/shared/transport`)
+   * @default a keep-alive undici pool of this adapter (`createFastFetch` from `switchyard-llm/adapter-kit`)
    */
   readonly fetch?: FetchFunction;
   /**

@@ -1,6 +1,8 @@
 /**
  * Turns whatever the `cohere-ai` SDK (or the stream under it) throws into a {@link SwitchyardError}.
  */
+
+import type { AdapterErrorContext } from '../../modules/adapter-kit/error-context.js';
 import {
   errorFromAbort,
   errorFromException,
@@ -10,7 +12,6 @@ import {
   SwitchyardError,
   scrubSecrets,
 } from '../../src/index.js';
-import type { AdapterErrorContext } from '../shared/error-context.js';
 import { transportFailureOf } from './sdk-fetch.js';
 
 /** What the error mapping needs to know about the attempt. */

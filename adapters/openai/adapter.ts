@@ -1,5 +1,7 @@
 import type OpenAI from 'openai';
 import { OpenAIError } from 'openai';
+import { bodyIterator, SseParser } from '../../modules/adapter-kit/sse.js';
+import type { FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import type {
   Adapter,
   AdapterCallOptions,
@@ -10,8 +12,6 @@ import type {
   Price,
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
-import { bodyIterator, SseParser } from '../shared/sse.js';
-import type { FastFetch } from '../shared/transport/index.js';
 import { createClient } from './client.js';
 import { type ErrorContext, toSwitchyardError } from './errors.js';
 import type { OpenAIAdapterOptions } from './options.js';

@@ -4,8 +4,8 @@
  * when talking to another provider.
  */
 import OpenAI, { AzureOpenAI } from 'openai';
+import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import { SwitchyardError } from '../../src/index.js';
-import { createFastFetch, type FastFetch } from '../shared/transport/index.js';
 import type { OpenAIAdapterOptions } from './options.js';
 import { getPreset, type OpenAIPreset } from './presets.js';
 

@@ -6,6 +6,7 @@ import {
   APIUserAbortError,
   OpenAIError,
 } from 'openai';
+import type { AdapterErrorContext } from '../../modules/adapter-kit/error-context.js';
 import {
   errorFromAbort,
   errorFromException,
@@ -15,7 +16,6 @@ import {
   SwitchyardError,
   scrubSecrets,
 } from '../../src/index.js';
-import type { AdapterErrorContext } from '../shared/error-context.js';
 
 /** Context of one attempt. */
 export type ErrorContext = AdapterErrorContext;
