@@ -104,14 +104,11 @@ function classify(error: unknown, context: ErrorContext): SwitchyardError {
 }
 
 /**
- * Turns anything the SDK throws into a {@link SwitchyardError} with `target` set and the API
- * key removed from the message: HTTP errors by status and error `type`, `error` events of a
- * stream by type, connection failures → `connection`, client timeout → `timeout`, caller abort
- * → the abort reason, malformed JSON → `server`.
- */
-/**
- * The {@link SwitchyardError} for `error`, with `target` set, secrets redacted from the message
- * and a sanitised copy of the SDK error as `cause` (SDK errors can embed the response body).
+ * Turns anything the SDK throws into a {@link SwitchyardError} with `target` set: HTTP errors by
+ * status and error `type`, `error` events of a stream by type, connection failures →
+ * `connection`, client timeout → `timeout`, caller abort → the abort reason, malformed JSON →
+ * `server`. Every text that came from the provider (message, `type` as `code`, the SDK error
+ * kept as `cause`) is redacted in one place, by `scrubSecrets` on the way out.
  */
 export function toSwitchyardError(error: unknown, context: ErrorContext): SwitchyardError {
   return scrubSecrets(classify(error, context), [context.apiKey]);

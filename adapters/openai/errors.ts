@@ -12,7 +12,6 @@ import {
   errorFromException,
   errorFromHttpStatus,
   isSwitchyardError,
-  redactSecrets,
   SwitchyardError,
   scrubSecrets,
 } from '../../src/index.js';
@@ -34,10 +33,10 @@ function codeOf(error: APIError): string | undefined {
   return typeof code === 'string' && code !== '' ? code : typeof code === 'number' ? String(code) : undefined;
 }
 
-/** The {@link SwitchyardError} for `error`, with `target` set and secrets redacted. */
 /**
- * The {@link SwitchyardError} for `error`, with `target` set, secrets redacted from the message
- * and a sanitised copy of the SDK error as `cause` (SDK errors can embed the response body).
+ * The {@link SwitchyardError} for `error`, with `target` set. Every text that came from the
+ * provider (message, code, the SDK error kept as `cause`) is redacted in one place, by
+ * `scrubSecrets` on the way out: SDK errors embed the response body, which may echo a key.
  */
 export function toSwitchyardError(error: unknown, ctx: ErrorContext): SwitchyardError {
   return scrubSecrets(mapError(error, ctx), [ctx.apiKey]);
@@ -45,7 +44,6 @@ export function toSwitchyardError(error: unknown, ctx: ErrorContext): Switchyard
 
 function mapError(error: unknown, ctx: ErrorContext): SwitchyardError {
   const { target, signal } = ctx;
-  const redact = (text: string) => redactSecrets(text, [ctx.apiKey]);
   if (isSwitchyardError(error)) return error.target === undefined ? error.with({ target }) : error;
   if (signal.aborted || error instanceof APIUserAbortError) return errorFromAbort(signal, target);
   if (error instanceof APIConnectionTimeoutError) {
@@ -59,11 +57,10 @@ function mapError(error: unknown, ctx: ErrorContext): SwitchyardError {
     );
   }
   if (error instanceof APIConnectionError) {
-    const mapped = errorFromException(error.cause ?? error, { target });
-    return mapped.with({ message: redact(mapped.message), cause: error });
+    return errorFromException(error.cause ?? error, { target }).with({ cause: error });
   }
   if (error instanceof APIError) {
-    const message = redact(providerMessage(error));
+    const message = providerMessage(error);
     if (typeof error.status === 'number') {
       return errorFromHttpStatus(error.status, {
         message,
@@ -83,7 +80,7 @@ function mapError(error: unknown, ctx: ErrorContext): SwitchyardError {
   if (error instanceof SyntaxError) {
     return new SwitchyardError(
       'server',
-      `server error from target '${target}': malformed JSON (${redact(error.message)})`,
+      `server error from target '${target}': malformed JSON (${error.message})`,
       {
         target,
         cause: error,
@@ -91,11 +88,10 @@ function mapError(error: unknown, ctx: ErrorContext): SwitchyardError {
     );
   }
   if (error instanceof OpenAIError) {
-    return new SwitchyardError('server', `server error from target '${target}': ${redact(error.message)}`, {
+    return new SwitchyardError('server', `server error from target '${target}': ${error.message}`, {
       target,
       cause: error,
     });
   }
-  const mapped = errorFromException(error, { target });
-  return mapped.with({ message: redact(mapped.message) });
+  return errorFromException(error, { target });
 }
