@@ -1,11 +1,5 @@
-/** Maps whatever the OpenAI SDK (or its fetch) throws to a {@link SwitchyardError}. */
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  OpenAIError,
-} from 'openai';
+/** Maps whatever the OpenAI SDK (or its fetch, or the stream reader) throws to a {@link SwitchyardError}. */
+import type { APIError } from 'openai';
 import type { AdapterErrorContext } from '../../modules/adapter-kit/error-context.js';
 import {
   errorFromAbort,
@@ -15,9 +9,27 @@ import {
   SwitchyardError,
   scrubSecrets,
 } from '../../src/index.js';
+import type { OpenAISdk } from './client.js';
 
 /** Context of one attempt. */
-export type ErrorContext = AdapterErrorContext;
+export interface ErrorContext extends AdapterErrorContext {
+  /** The SDK, once loaded: its error classes are recognised only then. */
+  readonly sdk?: OpenAISdk;
+}
+
+/**
+ * An `error` object the server sent inside a 200 stream (`data: {"error": {...}}`), thrown by the
+ * stream reader and mapped by {@link toSwitchyardError}.
+ */
+export class StreamErrorEvent extends Error {
+  /** The `error` object, as sent. */
+  readonly body: unknown;
+  constructor(body: unknown) {
+    super('error event in the stream');
+    this.name = 'StreamErrorEvent';
+    this.body = body;
+  }
+}
 
 function providerMessage(error: APIError): string {
   const body: unknown = error.error;
@@ -28,9 +40,21 @@ function providerMessage(error: APIError): string {
   return error.message.replace(/^\d{3}\s+/, '');
 }
 
-function codeOf(error: APIError): string | undefined {
+function codeOf(error: { readonly code?: unknown; readonly type?: unknown }): string | undefined {
   const code = error.code ?? error.type;
   return typeof code === 'string' && code !== '' ? code : typeof code === 'number' ? String(code) : undefined;
+}
+
+/** The message of an in-stream `error` object (or the whole object as JSON when it has none). */
+function streamErrorMessage(body: unknown): string {
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown } | null | undefined)?.message;
+  if (typeof message === 'string') return message;
+  try {
+    return JSON.stringify(body) ?? String(body);
+  } catch {
+    return String(body);
+  }
 }
 
 /**
@@ -43,10 +67,32 @@ export function toSwitchyardError(error: unknown, ctx: ErrorContext): Switchyard
 }
 
 function mapError(error: unknown, ctx: ErrorContext): SwitchyardError {
-  const { target, signal } = ctx;
+  const { target, signal, sdk } = ctx;
   if (isSwitchyardError(error)) return error.target === undefined ? error.with({ target }) : error;
-  if (signal.aborted || error instanceof APIUserAbortError) return errorFromAbort(signal, target);
-  if (error instanceof APIConnectionTimeoutError) {
+  if (signal.aborted || (sdk && error instanceof sdk.APIUserAbortError))
+    return errorFromAbort(signal, target);
+  if (error instanceof StreamErrorEvent) {
+    // No status: the server sent an error object inside the stream.
+    const body = error.body as { code?: unknown; type?: unknown } | null;
+    const message = streamErrorMessage(error.body);
+    return new SwitchyardError('server', `server error from target '${target}' in the stream: ${message}`, {
+      target,
+      cause: error.body,
+      code: typeof body === 'object' && body !== null ? codeOf(body) : undefined,
+    });
+  }
+  if (error instanceof SyntaxError) {
+    return new SwitchyardError(
+      'server',
+      `server error from target '${target}': malformed JSON (${error.message})`,
+      {
+        target,
+        cause: error,
+      },
+    );
+  }
+  if (!sdk) return errorFromException(error, { target });
+  if (error instanceof sdk.APIConnectionTimeoutError) {
     return new SwitchyardError(
       'timeout',
       `timeout of target '${target}': no response within the adapter's timeoutMs`,
@@ -56,10 +102,10 @@ function mapError(error: unknown, ctx: ErrorContext): SwitchyardError {
       },
     );
   }
-  if (error instanceof APIConnectionError) {
+  if (error instanceof sdk.APIConnectionError) {
     return errorFromException(error.cause ?? error, { target }).with({ cause: error });
   }
-  if (error instanceof APIError) {
+  if (error instanceof sdk.APIError) {
     const message = providerMessage(error);
     if (typeof error.status === 'number') {
       return errorFromHttpStatus(error.status, {
@@ -77,17 +123,7 @@ function mapError(error: unknown, ctx: ErrorContext): SwitchyardError {
       code: codeOf(error),
     });
   }
-  if (error instanceof SyntaxError) {
-    return new SwitchyardError(
-      'server',
-      `server error from target '${target}': malformed JSON (${error.message})`,
-      {
-        target,
-        cause: error,
-      },
-    );
-  }
-  if (error instanceof OpenAIError) {
+  if (error instanceof sdk.OpenAIError) {
     return new SwitchyardError('server', `server error from target '${target}': ${error.message}`, {
       target,
       cause: error,
