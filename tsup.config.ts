@@ -8,6 +8,8 @@ const entry = {
   'adapters/openai/index': 'adapters/openai/index.ts',
   'adapters/anthropic/index': 'adapters/anthropic/index.ts',
   'adapters/cohere/index': 'adapters/cohere/index.ts',
+  // Temporary: folders in modules/ become entries (and subpaths) once the packaging script runs.
+  'adapter-kit/index': 'modules/adapter-kit/index.ts',
 };
 
 // Vendor SDKs are optional peers: never bundled, loaded only by their own adapter entry.

@@ -1,0 +1,133 @@
+/**
+ * A custom adapter built with the adapter kit (see docs/adapter-kit.md), for a made-up provider
+ * "Acme": `POST /v1/generate` answers `{ "output": "..." }` or streams `data: {"delta": "..."}`
+ * events that end with `data: {"done": true}`; errors are `{ "error": { "message", "code" } }`,
+ * in HTTP error bodies and as stream events. It passes the conformance suite
+ * (test/wire/conformance.test.ts). In your own code the imports are `switchyard-llm` and
+ * `switchyard-llm/adapter-kit`.
+ */
+import {
+  type Adapter,
+  type AdapterCallOptions,
+  type AdapterRequest,
+  type AdapterResponse,
+  type AdapterStreamPart,
+  makeUsage,
+  messageText,
+  SwitchyardError,
+} from '../index.js';
+import {
+  errorFromAbort,
+  errorFromException,
+  errorFromHttpStatus,
+  malformedResponse,
+  readSse,
+  requestMappingError,
+  responseMappingError,
+  scrubSecrets,
+  serializeRequestBody,
+} from '../modules/adapter-kit/index.js';
+
+type AcmeEvent = { delta?: string; done?: boolean; error?: { message?: string; code?: string } };
+
+export class AcmeAdapter implements Adapter {
+  readonly provider = 'acme';
+  readonly capabilities = { streaming: true, tools: false, json: false, images: false } as const;
+  readonly #options: { readonly apiKey: string; readonly baseURL: string };
+
+  constructor(options: { apiKey: string; baseURL: string }) {
+    this.#options = options;
+  }
+
+  async complete(request: AdapterRequest, options: AdapterCallOptions): Promise<AdapterResponse> {
+    try {
+      const response = await this.#send(request, options, false);
+      const body = (await response.json()) as { output?: unknown } | null;
+      if (typeof body?.output !== 'string') throw malformedResponse('no output', this.#local(options));
+      try {
+        return {
+          content: [{ type: 'text', text: body.output }],
+          finishReason: 'stop',
+          usage: makeUsage(0, 0),
+        };
+      } catch (error) {
+        throw responseMappingError(error, this.#local(options));
+      }
+    } catch (error) {
+      throw this.#error(error, options);
+    }
+  }
+
+  async *stream(request: AdapterRequest, options: AdapterCallOptions): AsyncIterable<AdapterStreamPart> {
+    try {
+      const response = await this.#send(request, options, true);
+      if (!response.body) throw malformedResponse('no body', this.#local(options));
+      for await (const { data } of readSse(response.body as unknown as AsyncIterable<Uint8Array>)) {
+        const event = JSON.parse(data) as AcmeEvent;
+        if (event.error) {
+          throw new SwitchyardError('server', `server error in the stream: ${event.error.message}`, {
+            code: event.error.code,
+          });
+        }
+        if (event.done) {
+          yield { type: 'finish', finishReason: 'stop', usage: makeUsage(0, 0) };
+          return;
+        }
+        if (event.delta) yield { type: 'text-delta', delta: event.delta };
+      }
+      throw new SwitchyardError('connection', 'connection: the stream ended before its end event');
+    } catch (error) {
+      throw this.#error(error, options);
+    }
+  }
+
+  /** Maps and serialises the request (failures: invalid_request, nothing sent), then sends it. */
+  async #send(request: AdapterRequest, options: AdapterCallOptions, stream: boolean): Promise<Response> {
+    let body: unknown;
+    try {
+      const prompt = request.messages.map(messageText).join('\n');
+      body = { model: request.model, prompt, stream, ...request.providerOptions };
+    } catch (error) {
+      throw requestMappingError(error, request, this.#local(options));
+    }
+    const text = serializeRequestBody(body, this.#local(options));
+    const response = await fetch(`${this.#options.baseURL}/v1/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.#options.apiKey}` },
+      body: text,
+      signal: options.signal,
+    });
+    if (!response.ok) {
+      const error = (await response.json().catch(() => ({}))) as AcmeEvent;
+      throw errorFromHttpStatus(response.status, {
+        message: error.error?.message,
+        code: error.error?.code,
+        headers: response.headers,
+        target: options.target,
+      });
+    }
+    return response;
+  }
+
+  #local(options: AdapterCallOptions) {
+    return { target: options.target, adapter: 'the Acme adapter' };
+  }
+
+  /** The one exit of every failure: the abort reason, malformed JSON → server, secrets scrubbed. */
+  #error(error: unknown, options: AdapterCallOptions): SwitchyardError {
+    const { target, signal } = options;
+    let mapped: SwitchyardError;
+    if (signal.aborted) mapped = errorFromAbort(signal, target);
+    else if (error instanceof SyntaxError) {
+      mapped = new SwitchyardError(
+        'server',
+        `server error from '${target}': malformed JSON (${error.message})`,
+        {
+          target,
+        },
+      );
+    } else mapped = errorFromException(error, { target }); // a SwitchyardError passes as it is
+    if (mapped.target === undefined) mapped = mapped.with({ target });
+    return scrubSecrets(mapped, [this.#options.apiKey]);
+  }
+}
