@@ -1,10 +1,72 @@
 /**
- * The `switchyard` entry: the core, with the built-in strategies registered by name in the
- * global registry (`Router.strategies`). This is the one place where core and strategies meet.
+ * The `switchyard-llm` entry, for applications: the Router, its errors, events and contracts,
+ * the strategy registry, state stores, and small helpers. The built-in strategies are registered
+ * by name in the global registry (`Router.strategies`): this is the one place where core and
+ * strategies meet.
+ *
+ * Adapter authors find the error mapping helpers, the SSE parser, the fast transport and the
+ * conformance suite in `switchyard-llm/adapter-kit`. (`src/index.ts` is the core's internal face,
+ * which adapters, strategies and modules import.)
  */
 import { Router } from './src/index.js';
 import { registerBuiltinStrategies } from './strategies/index.js';
 
 registerBuiltinStrategies(Router.strategies);
 
-export * from './src/index.js';
+// Events
+export type * from './src/events.js';
+// Helpers: clock and random, content, usage and cost
+// Errors
+// Router, registry and state
+// Scoring (for strategies that weigh cost, latency and failures)
+export {
+  type BreakerOptions,
+  type BreakerRecord,
+  contentParts,
+  costOf,
+  countsAgainstHealth,
+  createSeededRandom,
+  DEFAULT_UTILITY_WEIGHTS,
+  EMPTY_USAGE,
+  ERROR_KINDS,
+  type ErrorKind,
+  estimateInputTokens,
+  fallsBack,
+  isRetryableKind,
+  isSwitchyardError,
+  MemoryStateStore,
+  makeUsage,
+  messageText,
+  type ResolvedUtilityWeights,
+  type RetryOptions,
+  Router,
+  type RouterOptions,
+  type RouterStream,
+  resolveUtilityWeights,
+  type StateStore,
+  StrategyRegistry,
+  SWITCHYARD_ERROR,
+  SwitchyardError,
+  type SwitchyardErrorOptions,
+  sleep,
+  systemClock,
+  type TargetHealth,
+  type TargetState,
+  textOf,
+  toolCallsOf,
+  toolInputText,
+  type UtilityWeights,
+  utilityOf,
+} from './src/index.js';
+// Contracts
+export type * from './src/types/adapter.js';
+export type * from './src/types/clock.js';
+export type * from './src/types/message.js';
+export type * from './src/types/middleware.js';
+export type * from './src/types/predictor.js';
+export type * from './src/types/request.js';
+export type * from './src/types/response.js';
+export type * from './src/types/strategy.js';
+export type * from './src/types/stream.js';
+export type * from './src/types/target.js';
+export type * from './src/types/tool.js';
