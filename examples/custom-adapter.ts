@@ -3,9 +3,12 @@
  * "Acme": `POST /v1/generate` answers `{ "output": "..." }` or streams `data: {"delta": "..."}`
  * events that end with `data: {"done": true}`; errors are `{ "error": { "message", "code" } }`,
  * in HTTP error bodies and as stream events. It passes the conformance suite
- * (test/wire/conformance.test.ts). In your own code the imports are `switchyard-llm` and
- * `switchyard-llm/adapter-kit`.
+ * (test/wire/conformance.test.ts).
+ *
+ *   npx tsx examples/custom-adapter.ts   # routes a call and a stream to a local scripted Acme
  */
+
+import { pathToFileURL } from 'node:url';
 import {
   type Adapter,
   type AdapterCallOptions,
@@ -20,12 +23,15 @@ import {
   errorFromAbort,
   errorFromException,
   errorFromHttpStatus,
+  json,
   malformedResponse,
   readSse,
   requestMappingError,
   responseMappingError,
+  ScriptedServer,
   scrubSecrets,
   serializeRequestBody,
+  sse,
 } from '../modules/adapter-kit/index.js';
 
 type AcmeEvent = { delta?: string; done?: boolean; error?: { message?: string; code?: string } };
@@ -130,4 +136,36 @@ export class AcmeAdapter implements Adapter {
     if (mapped.target === undefined) mapped = mapped.with({ target });
     return scrubSecrets(mapped, [this.#options.apiKey]);
   }
+}
+
+// Run as a script: a local scripted Acme server answers one call (after a 503) and one stream.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { Router } = await import('../index.js');
+  const acme = await ScriptedServer.start();
+  acme.enqueue(
+    json(503, { error: { message: 'overloaded', code: 'busy' } }),
+    json(200, { output: 'Hello from Acme' }),
+    sse(
+      ['Streamed ', 'from ', 'Acme']
+        .map((delta) => `data: ${JSON.stringify({ delta })}`)
+        .concat('data: {"done":true}'),
+    ),
+  );
+  const router = new Router({
+    targets: [
+      { id: 'acme', adapter: new AcmeAdapter({ apiKey: 'acme-key', baseURL: acme.url }), model: 'acme-1' },
+    ],
+    retry: { baseDelayMs: 1, maxDelayMs: 1 },
+  });
+  const answer = await router.complete({ messages: [{ role: 'user', content: 'hi' }] });
+  console.log(
+    `Acme answered: ${answer.text} (attempts: ${answer.attempts.map((a) => a.errorKind ?? a.outcome).join(', ')})`,
+  );
+  let streamed = '';
+  for await (const event of router.stream({ messages: [{ role: 'user', content: 'hi' }] })) {
+    if (event.type === 'text-delta') streamed += event.delta;
+  }
+  console.log(`Acme streamed: ${streamed}`);
+  await router.close();
+  await acme.close();
 }

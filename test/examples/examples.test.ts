@@ -33,6 +33,10 @@ describe('examples', () => {
       /quickest-start' served: late-start, quick-start, quick-start, quick-start, quick-start$/m,
     ],
     ['streaming.ts', /stream_interrupted/],
+    [
+      'custom-adapter.ts',
+      /Acme answered: Hello from Acme \(attempts: server, success\)\nAcme streamed: Streamed from Acme/,
+    ],
     ['events-and-metrics.ts', /p50/],
     ['providers.ts', /requests served by the mock: \{"openai":2,"anthropic":3,"cohere":2\}/],
     // intelligent closes over half the gap between random picks and the oracle (regret < 0.5).
