@@ -1,9 +1,9 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import {
+  checkRequestBody,
   type LocalErrorContext,
   requestMappingError,
   responseMappingError,
-  serializeRequestBody,
 } from '../../modules/adapter-kit/local-errors.js';
 import { optionalPeer } from '../../modules/adapter-kit/peer.js';
 import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
@@ -223,7 +223,7 @@ export class AnthropicAdapter implements Adapter {
     } catch (error) {
       throw requestMappingError(error, request, this.#local(target));
     }
-    serializeRequestBody(built.body, this.#local(target));
+    checkRequestBody(built.body, this.#local(target));
     return built;
   }
 

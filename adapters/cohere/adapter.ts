@@ -1,9 +1,9 @@
 import type { Cohere, CohereClientV2 } from 'cohere-ai';
 import {
+  checkRequestBody,
   type LocalErrorContext,
   requestMappingError,
   responseMappingError,
-  serializeRequestBody,
 } from '../../modules/adapter-kit/local-errors.js';
 import { optionalPeer } from '../../modules/adapter-kit/peer.js';
 import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
@@ -197,7 +197,7 @@ export class CohereAdapter implements Adapter {
     } catch (error) {
       throw requestMappingError(error, request, this.#local(target));
     }
-    serializeRequestBody(mapped.body, this.#local(target));
+    checkRequestBody(mapped.body, this.#local(target));
     return mapped;
   }
 

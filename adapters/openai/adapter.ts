@@ -1,10 +1,10 @@
 import type OpenAI from 'openai';
 import {
+  checkRequestBody,
   type LocalErrorContext,
   malformedResponse,
   requestMappingError,
   responseMappingError,
-  serializeRequestBody,
 } from '../../modules/adapter-kit/local-errors.js';
 import { bodyIterator, SseParser } from '../../modules/adapter-kit/sse.js';
 import type { FastFetch } from '../../modules/adapter-kit/transport/index.js';
@@ -186,7 +186,7 @@ export class OpenAIAdapter implements Adapter {
     } catch (error) {
       throw requestMappingError(error, request, this.#local(target));
     }
-    serializeRequestBody(mapped.body, this.#local(target));
+    checkRequestBody(mapped.body, this.#local(target));
     return mapped;
   }
 

@@ -47,6 +47,7 @@ export {
 export type { AdapterErrorContext } from './error-context.js';
 // Local errors: a request that cannot be sent, a malformed response, a bug in the mapping
 export {
+  checkRequestBody,
   findUnserializable,
   type LocalErrorContext,
   malformedResponse,

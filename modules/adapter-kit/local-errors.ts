@@ -22,63 +22,82 @@ export interface UnserializableField {
   readonly problem: string;
 }
 
-const MAX_DEPTH = 200;
+/** Deeper than this, the walk asks `JSON.stringify` about the rest (and keeps its own stack small). */
+const MAX_DEPTH = 100;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-function child(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  if (!IDENTIFIER.test(key)) return `${path}[${JSON.stringify(key)}]`;
-  return path === '' ? key : `${path}.${key}`;
+type Key = string | number;
+
+function pathOf(keys: readonly Key[]): string {
+  let path = '';
+  for (const key of keys) {
+    if (typeof key === 'number') path += `[${key}]`;
+    else if (!IDENTIFIER.test(key)) path += `[${JSON.stringify(key)}]`;
+    else path += path === '' ? key : `.${key}`;
+  }
+  return path;
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
 }
 
-function walk(value: unknown, path: string, ancestors: object[]): UnserializableField | undefined {
-  if (typeof value === 'bigint') return { path, problem: 'is a BigInt, which JSON cannot represent' };
+/** What is wrong at `keys`, or `undefined`; `keys` and `ancestors` are stacks shared by the walk. */
+function walk(value: unknown, keys: Key[], ancestors: object[]): string | undefined {
+  if (typeof value === 'bigint') return 'is a BigInt, which JSON cannot represent';
   if (typeof value !== 'object' || value === null) return undefined;
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return undefined;
-  if (ancestors.includes(value)) return { path, problem: 'is a circular reference' };
-  if (ancestors.length >= MAX_DEPTH) return { path, problem: `is nested more than ${MAX_DEPTH} levels deep` };
+  if (ancestors.includes(value)) return 'is a circular reference';
+  if (ancestors.length >= MAX_DEPTH) {
+    try {
+      JSON.stringify(value);
+      return undefined;
+    } catch (error) {
+      return `is nested ${MAX_DEPTH} levels deep and threw ${describe(error)} when converted to JSON`;
+    }
+  }
   let current: unknown = value;
   try {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') current = toJSON.call(value, path);
+    if (typeof toJSON === 'function') current = toJSON.call(value, String(keys.at(-1) ?? ''));
   } catch (error) {
-    return { path, problem: `threw ${describe(error)} when converted to JSON` };
+    return `threw ${describe(error)} when converted to JSON`;
   }
-  if (current !== value) return walk(current, path, ancestors);
+  if (current !== value) return walk(current, keys, ancestors);
   ancestors.push(value);
   try {
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
+        keys.push(i);
         let item: unknown;
         try {
           item = value[i];
         } catch (error) {
-          return { path: child(path, i), problem: `threw ${describe(error)} when read` };
+          return `threw ${describe(error)} when read`;
         }
-        const found = walk(item, child(path, i), ancestors);
-        if (found) return found;
+        const problem = walk(item, keys, ancestors);
+        if (problem !== undefined) return problem;
+        keys.pop();
       }
       return undefined;
     }
-    let keys: string[];
+    let names: string[];
     try {
-      keys = Object.keys(value);
+      names = Object.keys(value);
     } catch (error) {
-      return { path, problem: `threw ${describe(error)} when its fields were listed` };
+      return `threw ${describe(error)} when its fields were listed`;
     }
-    for (const key of keys) {
+    for (const name of names) {
+      keys.push(name);
       let item: unknown;
       try {
-        item = (value as Record<string, unknown>)[key];
+        item = (value as Record<string, unknown>)[name];
       } catch (error) {
-        return { path: child(path, key), problem: `threw ${describe(error)} when read` };
+        return `threw ${describe(error)} when read`;
       }
-      const found = walk(item, child(path, key), ancestors);
-      if (found) return found;
+      const problem = walk(item, keys, ancestors);
+      if (problem !== undefined) return problem;
+      keys.pop();
     }
     return undefined;
   } finally {
@@ -88,9 +107,9 @@ function walk(value: unknown, path: string, ancestors: object[]): Unserializable
 
 /**
  * The first field of `value` that `JSON.stringify` cannot handle (a BigInt, a circular
- * reference, a getter or `toJSON()` that throws, nesting deeper than 200 levels), or `undefined`.
- * Byte arrays are skipped: adapters encode them themselves. Reads every field, so use it to
- * explain a failure rather than on every call.
+ * reference, a getter or `toJSON()` that throws), or `undefined`. Byte arrays are skipped:
+ * adapters encode them themselves. It reads every value once (getters and `toJSON()` run) but
+ * serialises no text, so its cost grows with the number of values, not the length of strings.
  *
  * @example
  * ```ts
@@ -98,15 +117,13 @@ function walk(value: unknown, path: string, ancestors: object[]): Unserializable
  * ```
  */
 export function findUnserializable(value: unknown): UnserializableField | undefined {
-  return walk(value, '', []);
+  const keys: Key[] = [];
+  const problem = walk(value, keys, []);
+  return problem === undefined ? undefined : { path: pathOf(keys), problem };
 }
 
-/** `invalid_request` naming the field of a request body that cannot be serialised. */
-function unserializableBody(error: unknown, body: unknown, context: LocalErrorContext): SwitchyardError {
-  const found = findUnserializable(body);
-  const what = found
-    ? `request body field '${found.path || '(root)'}' ${found.problem}`
-    : `${describe(error)}: ${error instanceof Error ? error.message : String(error)}`;
+/** `invalid_request` saying why a request body cannot be serialised. */
+function unserializableBody(what: string, context: LocalErrorContext): SwitchyardError {
   return new SwitchyardError(
     'invalid_request',
     `invalid_request for target '${context.target}': ${context.adapter} cannot send the request as JSON: ${what} (fields can come from providerOptions)`,
@@ -114,11 +131,34 @@ function unserializableBody(error: unknown, body: unknown, context: LocalErrorCo
   );
 }
 
+function fieldProblem(found: UnserializableField): string {
+  return `request body field '${found.path || '(root)'}' ${found.problem}`;
+}
+
+/**
+ * Throws an `invalid_request` {@link SwitchyardError} naming the first field of a request body
+ * that cannot be serialised as JSON (a BigInt or a circular object in `providerOptions`, a getter
+ * or `toJSON()` that throws, …); returns nothing otherwise. For adapters that hand the body to a
+ * vendor SDK, which serialises it itself: call it before the SDK, so that a bad request never
+ * reaches the network and is never retried. It serialises nothing (see
+ * {@link findUnserializable}), so a long prompt costs no more than a short one.
+ *
+ * @example
+ * ```ts
+ * checkRequestBody(body, { target: options.target, adapter: 'the Acme adapter' });
+ * await client.generate(body, { signal: options.signal });
+ * ```
+ */
+export function checkRequestBody(body: unknown, context: LocalErrorContext): void {
+  const found = findUnserializable(body);
+  if (found) throw unserializableBody(fieldProblem(found), context);
+}
+
 /**
  * The JSON text of a request body, or an `invalid_request` {@link SwitchyardError} that names the
- * field that cannot be serialised (a BigInt or a circular object in `providerOptions`, a getter
- * that throws, …). Call it before sending anything, so that a bad request never reaches the
- * network and is never retried; the text can be sent as it is.
+ * field that cannot be serialised (as {@link checkRequestBody} does). For adapters that send the
+ * text themselves: call it before sending anything, so that a bad request never reaches the
+ * network and is never retried.
  *
  * @example
  * ```ts
@@ -130,7 +170,11 @@ export function serializeRequestBody(body: unknown, context: LocalErrorContext):
   try {
     text = JSON.stringify(body);
   } catch (error) {
-    throw unserializableBody(error, body, context);
+    const found = findUnserializable(body);
+    const what = found
+      ? fieldProblem(found)
+      : `${describe(error)}: ${error instanceof Error ? error.message : String(error)}`;
+    throw unserializableBody(what, context);
   }
   if (text === undefined) {
     throw new SwitchyardError(
