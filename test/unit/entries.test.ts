@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as root from '../../index.js';
 import * as kit from '../../modules/adapter-kit/index.js';
+import * as core from '../../src/index.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 
@@ -38,8 +39,11 @@ function importsOf(file: string): string[] {
 }
 
 describe('entries', () => {
-  it('the root entry is for applications: no adapter helpers', () => {
+  it('the root entry is for applications: everything of the core face but the adapter helpers', () => {
     for (const name of KIT_HELPERS) expect(Object.keys(root), name).not.toContain(name);
+    // The root's list is explicit: a value the core face gains must be added to it (or to the kit).
+    const expected = Object.keys(core).filter((name) => !KIT_HELPERS.includes(name));
+    expect(Object.keys(root).sort()).toEqual(expected.sort());
     for (const name of [
       'Router',
       'SwitchyardError',
