@@ -5,7 +5,8 @@
  * in HTTP error bodies and as stream events. It passes the conformance suite
  * (test/wire/conformance.test.ts).
  *
- *   npx tsx examples/custom-adapter.ts   # routes a call and a stream to a local scripted Acme
+ *   npx tsx examples/custom-adapter.ts                 # a call and a stream to a scripted Acme
+ *   npx tsx examples/custom-adapter.ts --conformance   # the conformance suite, under node:test
  */
 
 import { pathToFileURL } from 'node:url';
@@ -28,6 +29,7 @@ import {
   readSse,
   requestMappingError,
   responseMappingError,
+  runAdapterConformance,
   ScriptedServer,
   scrubSecrets,
   serializeRequestBody,
@@ -138,8 +140,32 @@ export class AcmeAdapter implements Adapter {
   }
 }
 
-// Run as a script: a local scripted Acme server answers one call (after a 503) and one stream.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+const runAsScript = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+
+if (runAsScript && process.argv.includes('--conformance')) {
+  // The conformance suite under node:test (with vitest: `runner: { describe, it, beforeAll, afterAll }`).
+  const test = await import('node:test');
+  runAdapterConformance({
+    name: 'AcmeAdapter',
+    runner: {
+      describe: (name, body) => void test.describe(name, body),
+      it: (name, check, timeoutMs) => void test.it(name, { timeout: timeoutMs }, check),
+      beforeAll: (setup) => test.before(setup),
+      afterAll: (teardown) => test.after(teardown),
+    },
+    createAdapter: ({ baseURL, apiKey }) => new AcmeAdapter({ apiKey, baseURL }),
+    wire: {
+      completion: (text) => ({ output: text }),
+      stream: (pieces) => [
+        ...pieces.map((delta) => `data: ${JSON.stringify({ delta })}`),
+        'data: {"done":true}',
+      ],
+      error: (_status, message, code) => ({ error: { message, code } }),
+      streamError: (message, code) => `data: ${JSON.stringify({ error: { message, code } })}`,
+    },
+  });
+} else if (runAsScript) {
+  // A scripted Acme answers one call (after a 503, which the router retries) and one stream.
   const { Router } = await import('../index.js');
   const acme = await ScriptedServer.start();
   acme.enqueue(

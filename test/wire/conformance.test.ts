@@ -1,12 +1,12 @@
 /**
  * The adapter kit's conformance suite against the three built-in adapters, each with its
- * provider's wire format from the protocol helpers of test/wire.
+ * provider's wire format from the protocol helpers of test/wire. (The example adapter of
+ * docs/adapter-kit.md runs it under node:test: test/examples.)
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { AnthropicAdapter } from '../../adapters/anthropic/index.js';
 import { CohereAdapter } from '../../adapters/cohere/index.js';
 import { OpenAIAdapter } from '../../adapters/openai/index.js';
-import { AcmeAdapter } from '../../examples/custom-adapter.js';
 import { runAdapterConformance } from '../../modules/adapter-kit/index.js';
 import * as anthropic from './anthropic-server.js';
 import * as cohere from './cohere-server.js';
@@ -49,21 +49,5 @@ runAdapterConformance({
     completion: (text) => cohere.chatResponse({ text }),
     stream: (pieces) => cohere.textStream(pieces).map(cohere.sseEvent),
     error: (_status, message, code) => ({ id: code, message, code }),
-  },
-});
-
-// The custom adapter of docs/adapter-kit.md (examples/custom-adapter.ts), on plain fetch.
-runAdapterConformance({
-  name: 'AcmeAdapter (examples/custom-adapter.ts)',
-  runner,
-  createAdapter: ({ baseURL, apiKey }) => new AcmeAdapter({ apiKey, baseURL }),
-  wire: {
-    completion: (text) => ({ output: text }),
-    stream: (pieces) => [
-      ...pieces.map((delta) => `data: ${JSON.stringify({ delta })}`),
-      'data: {"done":true}',
-    ],
-    error: (_status, message, code) => ({ error: { message, code } }),
-    streamError: (message, code) => `data: ${JSON.stringify({ error: { message, code } })}`,
   },
 });
