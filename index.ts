@@ -1,10 +1,85 @@
 /**
- * The `switchyard-llm` entry: the core, with the built-in strategies registered by name in the
- * global registry (`Router.strategies`). This is the one place where core and strategies meet.
+ * The `switchyard-llm` entry, for applications: the Router, its errors, events and contracts,
+ * the strategy registry, state stores, and small helpers. The built-in strategies are registered
+ * by name in the global registry (`Router.strategies`): this is the one place where core and
+ * strategies meet.
+ *
+ * Adapter authors find the error mapping helpers, the SSE parser, the fast transport and the
+ * conformance suite in `switchyard-llm/adapter-kit`. (`src/index.ts` is the core's internal face,
+ * which adapters, strategies and modules import.)
  */
 import { Router } from './src/index.js';
 import { registerBuiltinStrategies } from './strategies/index.js';
 
 registerBuiltinStrategies(Router.strategies);
 
-export * from './src/index.js';
+// Events
+export type * from './src/events.js';
+// Everything of the core face (src/index.ts) but the adapter helpers: the Router, its errors and
+// kinds, registry, state store, scoring, and the clock, random, content, usage and cost helpers.
+// A value the core face gains goes here or into the kit (test/unit/entries.test.ts checks).
+export {
+  type Admission,
+  type BreakerOptions,
+  type BreakerState,
+  contentParts,
+  costOf,
+  countsAgainstHealth,
+  createSeededRandom,
+  DEFAULT_UTILITY_WEIGHTS,
+  type Ejection,
+  EMPTY_USAGE,
+  ERROR_KINDS,
+  type ErrorKind,
+  estimateInputTokens,
+  type FailureRecord,
+  fallsBack,
+  isRetryableKind,
+  isSwitchyardError,
+  type MaybePromise,
+  MemoryStateStore,
+  makeUsage,
+  messageText,
+  parseRouterSnapshot,
+  type ResolvedBreakerOptions,
+  type ResolvedUtilityWeights,
+  type RetryOptions,
+  ROUTER_SNAPSHOT_FORMAT,
+  ROUTER_SNAPSHOT_VERSION,
+  Router,
+  type RouterOptions,
+  type RouterSnapshot,
+  type RouterStream,
+  resolveUtilityWeights,
+  type StateStore,
+  StrategyRegistry,
+  SWITCHYARD_ERROR,
+  SwitchyardError,
+  type SwitchyardErrorOptions,
+  sharedStrategyRegistry,
+  sleep,
+  systemClock,
+  type TargetHealth,
+  type TargetPolicy,
+  type TargetStateHandle,
+  type TargetStateSnapshot,
+  textOf,
+  toolCallsOf,
+  toolInputText,
+  UNKNOWN_USAGE,
+  type UtilityWeights,
+  utilityOf,
+  wrapAdapter,
+} from './src/index.js';
+// Contracts
+export type * from './src/types/adapter.js';
+export type * from './src/types/clock.js';
+export type * from './src/types/message.js';
+export type * from './src/types/middleware.js';
+export type * from './src/types/predictor.js';
+export type * from './src/types/request.js';
+export type * from './src/types/response.js';
+export type * from './src/types/strategy.js';
+export type * from './src/types/stream.js';
+export type * from './src/types/target.js';
+export type * from './src/types/tool.js';

@@ -1,4 +1,12 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import {
+  checkRequestBody,
+  type LocalErrorContext,
+  requestMappingError,
+  responseMappingError,
+} from '../../modules/adapter-kit/local-errors.js';
+import { optionalPeer } from '../../modules/adapter-kit/peer.js';
+import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import {
   type Adapter,
   type AdapterCallOptions,
@@ -6,12 +14,12 @@ import {
   type AdapterRequest,
   type AdapterResponse,
   type AdapterStreamPart,
+  isSwitchyardError,
   type Price,
   SwitchyardError,
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
-import { createFastFetch, type FastFetch } from '../shared/transport/index.js';
-import { type ErrorContext, toSwitchyardError } from './errors.js';
+import { ADAPTER, type AnthropicSdk, type ErrorContext, toSwitchyardError } from './errors.js';
 import { type BuiltRequest, buildRequest, type JsonSchemaMode, type RequestDefaults } from './request.js';
 import { mapResponse } from './response.js';
 import { mapStream, readEvents } from './stream.js';
@@ -30,7 +38,7 @@ export interface AnthropicAdapterOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * The `fetch` the SDK uses.
-   * @default a keep-alive undici pool of this adapter (`createFastFetch` in `adapters/shared/transport`)
+   * @default a keep-alive undici pool of this adapter (`createFastFetch` from `switchyard-llm/adapter-kit`)
    */
   readonly fetch?: AnthropicFetch;
   /** `max_tokens` when neither the request nor the target sets `maxOutputTokens`. @default 4096 */
@@ -53,14 +61,23 @@ const CAPABILITIES: AdapterCapabilities = Object.freeze({
   contextWindow: 200_000,
 });
 
+/** Loads `@anthropic-ai/sdk` on first use; a `config` error says to install it when it is missing. */
+const loadAnthropicSdk = optionalPeer({
+  packageName: '@anthropic-ai/sdk',
+  neededBy: 'switchyard-llm/adapters/anthropic',
+  load: () => import('@anthropic-ai/sdk'),
+});
+
 function envApiKey(): string | undefined {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   return env?.ANTHROPIC_API_KEY || undefined;
 }
 
 /**
- * Adapter for the Anthropic Messages API, built on the official `@anthropic-ai/sdk` (which must
- * be installed). The SDK never retries (`maxRetries: 0`): retries and fallback are the router's.
+ * Adapter for the Anthropic Messages API, built on the official `@anthropic-ai/sdk` (an optional
+ * peer dependency, loaded on the first call: without it, calls fail with a `config` error that
+ * says to install it). The SDK never retries (`maxRetries: 0`): retries and fallback are the
+ * router's.
  *
  * @example
  * ```ts
@@ -76,7 +93,10 @@ function envApiKey(): string | undefined {
 export class AnthropicAdapter implements Adapter {
   readonly provider = 'anthropic';
   readonly capabilities: AdapterCapabilities = CAPABILITIES;
-  readonly #client: Anthropic;
+  readonly #clientOptions: ConstructorParameters<typeof Anthropic>[0];
+  #sdk: AnthropicSdk | undefined;
+  #client: Anthropic | undefined;
+  #loading: Promise<Anthropic> | undefined;
   readonly #apiKey: string;
   readonly #ownedFetch: FastFetch | undefined;
   readonly #defaults: RequestDefaults;
@@ -116,7 +136,7 @@ export class AnthropicAdapter implements Adapter {
     this.#defaults = { defaultMaxTokens, jsonSchemaMode };
     this.#timeoutMs = timeoutMs;
     this.#ownedFetch = options.fetch === undefined ? createFastFetch() : undefined;
-    this.#client = new Anthropic({
+    this.#clientOptions = {
       apiKey,
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
       ...(options.headers === undefined ? {} : { defaultHeaders: { ...options.headers } }),
@@ -125,51 +145,55 @@ export class AnthropicAdapter implements Adapter {
       // An explicit timeout also stops the SDK from refusing large non-streaming max_tokens.
       timeout: timeoutMs,
       maxRetries: 0,
-    });
+    };
   }
 
   /** One non-streaming `messages.create` call. */
   async complete(request: AdapterRequest, options: AdapterCallOptions): Promise<AdapterResponse> {
-    const context = this.#context(options);
     try {
-      const built = this.#build(request);
+      const built = this.#build(request, options.target, false);
+      const client = this.#client ?? (await this.#load());
       // The body is typed by this adapter's wire types, not the SDK's (see wire.ts).
-      const message = (await this.#client.messages.create(
+      const message = (await client.messages.create(
         built.body as never,
         this.#requestOptions(request, options),
       )) as unknown as WireResponse;
-      return mapResponse(message, built.warnings, built.jsonTool);
+      try {
+        return mapResponse(message, built.warnings, built.jsonTool);
+      } catch (error) {
+        throw responseMappingError(error, this.#local(options.target));
+      }
     } catch (error) {
-      throw toSwitchyardError(error, context);
+      throw toSwitchyardError(error, this.#context(options));
     }
   }
 
   /** One streaming `messages.create` call; the first `next()` rejects when the call fails. */
   async *stream(request: AdapterRequest, options: AdapterCallOptions): AsyncIterable<AdapterStreamPart> {
-    const context = this.#context(options);
     let events: AsyncIterable<WireStreamEvent>;
     let built: BuiltRequest;
     try {
-      built = this.#build(request);
-      const body = { ...built.body, stream: true };
+      built = this.#build(request, options.target, true);
+      const client = this.#client ?? (await this.#load());
       // The SDK sends the request and turns a non-2xx status into its APIError; the SSE body is
       // read by readEvents, which costs far less CPU than the SDK's stream reader.
-      const response = await this.#client.messages
-        .create(body as never, this.#requestOptions(request, options))
+      const response = await client.messages
+        .create(built.body as never, this.#requestOptions(request, options))
         .asResponse();
       events = readEvents(response);
     } catch (error) {
-      throw toSwitchyardError(error, context);
+      throw toSwitchyardError(error, this.#context(options));
     }
     try {
       yield* mapStream(events, {
+        target: options.target,
         warnings: built.warnings,
         ...(built.jsonTool ? { jsonTool: built.jsonTool } : {}),
       });
     } catch (error) {
       // A body may end quietly when the signal aborts (a custom fetch can): the mapping then
       // reports a cut, and the signal turns it into the abort it really is.
-      throw toSwitchyardError(error, context);
+      throw toSwitchyardError(error, this.#context(options));
     }
   }
 
@@ -186,8 +210,39 @@ export class AnthropicAdapter implements Adapter {
     return defaultPrice('anthropic', model);
   }
 
-  #build(request: AdapterRequest): BuiltRequest {
-    return buildRequest(request, this.#defaults);
+  /**
+   * The wire body of `request` (with `stream: true` for streams), checked to serialise as JSON:
+   * a request that cannot be mapped or sent fails here with `invalid_request`, before the SDK is
+   * loaded or anything is sent.
+   */
+  #build(request: AdapterRequest, target: string, stream: boolean): BuiltRequest {
+    let built: BuiltRequest;
+    try {
+      built = buildRequest(request, this.#defaults);
+      if (stream) built = { ...built, body: { ...built.body, stream: true } };
+    } catch (error) {
+      throw requestMappingError(error, request, this.#local(target));
+    }
+    checkRequestBody(built.body, this.#local(target));
+    return built;
+  }
+
+  /** Loads the SDK and builds the client, once; a failure (missing SDK, bad options) is `config`. */
+  #load(): Promise<Anthropic> {
+    this.#loading ??= loadAnthropicSdk().then((sdk) => {
+      this.#sdk = sdk;
+      try {
+        this.#client = new sdk.Anthropic(this.#clientOptions);
+      } catch (error) {
+        throw configError(error);
+      }
+      return this.#client;
+    });
+    return this.#loading;
+  }
+
+  #local(target: string): LocalErrorContext {
+    return { target, adapter: ADAPTER };
   }
 
   #context(options: AdapterCallOptions): ErrorContext {
@@ -196,6 +251,7 @@ export class AnthropicAdapter implements Adapter {
       signal: options.signal,
       apiKey: this.#apiKey,
       timeoutMs: this.#timeoutMs,
+      sdk: this.#sdk,
     };
   }
 
@@ -207,4 +263,15 @@ export class AnthropicAdapter implements Adapter {
       ? { signal: options.signal }
       : { signal: options.signal, headers: { ...request.headers } };
   }
+}
+
+/** The SDK refused the client options: a `config` error. */
+function configError(error: unknown): SwitchyardError {
+  if (isSwitchyardError(error)) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  return new SwitchyardError(
+    'config',
+    `AnthropicAdapter: @anthropic-ai/sdk rejected the client options: ${text}`,
+    { cause: error },
+  );
 }

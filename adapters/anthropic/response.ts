@@ -3,6 +3,7 @@ import {
   type ContentPart,
   type FinishReason,
   makeUsage,
+  SwitchyardError,
   type Usage,
   type Warning,
 } from '../../src/index.js';
@@ -72,15 +73,28 @@ export function providerMetadataOf(
   return Object.keys(metadata).length === 0 ? undefined : { anthropic: metadata };
 }
 
-/** Maps a non-streaming response. `jsonTool` names the tool whose input is the JSON answer. */
+function malformed(detail: string): SwitchyardError {
+  return new SwitchyardError('server', `server: malformed response: ${detail}`);
+}
+
+/**
+ * Maps a non-streaming response. `jsonTool` names the tool whose input is the JSON answer.
+ * Throws a `server` error when the body is not a message object with a `content` array.
+ */
 export function mapResponse(
   message: WireResponse,
   warnings: readonly Warning[],
   jsonTool?: string,
 ): AdapterResponse {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    throw malformed('the body is not a JSON object');
+  }
+  if (message.content != null && !Array.isArray(message.content))
+    throw malformed('`content` is not an array');
   const content: ContentPart[] = [];
   const metadata: AnthropicMetadata = {};
   for (const block of message.content ?? []) {
+    if (typeof block !== 'object' || block === null) throw malformed('a content block is not an object');
     switch (block.type) {
       case 'text':
         if (jsonTool === undefined && block.text !== '') content.push({ type: 'text', text: block.text });

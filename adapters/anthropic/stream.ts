@@ -1,11 +1,9 @@
-import { AnthropicError, APIError } from '@anthropic-ai/sdk';
+import { responseMappingError } from '../../modules/adapter-kit/local-errors.js';
+import { bodyIterator, drainBody, type SseEvent, SseParser } from '../../modules/adapter-kit/sse.js';
 import { type AdapterStreamPart, SwitchyardError, type Warning } from '../../src/index.js';
-import { bodyIterator, drainBody, type SseEvent, SseParser } from '../shared/sse.js';
+import { ADAPTER, StreamErrorEvent } from './errors.js';
 import { type AnthropicMetadata, appendTo, finishReasonOf, providerMetadataOf, usageOf } from './response.js';
 import type { WireResponseBlock, WireStreamEvent, WireUsage } from './wire.js';
-
-/** The SDK's error `type` (its type is not exported from the package root in every version). */
-type ErrorType = ConstructorParameters<typeof APIError>[4];
 
 /** How long the end of the body may take after `message_stop` before the connection is closed. */
 const DRAIN_GRACE_MS = 1000;
@@ -18,20 +16,39 @@ function safeJson(text: string): unknown {
   }
 }
 
+function malformed(detail: string): SwitchyardError {
+  return new SwitchyardError('server', `server: malformed stream: ${detail}`);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The object an event of this type must carry, so that the mapping can read it. */
+const REQUIRED_OBJECT: Readonly<Record<string, string>> = {
+  message_start: 'message',
+  content_block_start: 'content_block',
+  content_block_delta: 'delta',
+};
+
 /**
- * The stream event of one SSE event, by the SDK's own rules (so that errors map as before):
- * `ping` and nameless events are skipped, an `error` event throws the SDK's `APIError` without
- * status, and malformed JSON throws its `SyntaxError`.
+ * The stream event of one SSE event, by the SDK's own rules: `ping` and nameless events are
+ * skipped, an `error` event throws a {@link StreamErrorEvent}, malformed JSON throws its
+ * `SyntaxError`, and an event that is not an object of its type (as far as the mapping reads it)
+ * throws a `server` error.
  */
-function eventOf(sse: SseEvent, headers: Headers): WireStreamEvent | undefined {
+function eventOf(sse: SseEvent): WireStreamEvent | undefined {
   if (sse.event === undefined || sse.event === 'ping') return undefined;
-  if (sse.event === 'error') {
-    const body = safeJson(sse.data) ?? sse.data;
-    const type = (body as { error?: { type?: ErrorType } } | undefined)?.error?.type;
-    throw new APIError(undefined, body as object, undefined, headers, type);
-  }
+  if (sse.event === 'error') throw new StreamErrorEvent(safeJson(sse.data) ?? sse.data);
   if (!sse.data) return undefined;
-  return JSON.parse(sse.data) as WireStreamEvent;
+  const event: unknown = JSON.parse(sse.data);
+  if (!isObject(event) || typeof event.type !== 'string') {
+    throw malformed(`a '${sse.event.slice(0, 40)}' event is not an object with a type`);
+  }
+  const field = REQUIRED_OBJECT[event.type];
+  if (field !== undefined && !isObject(event[field])) {
+    throw malformed(`a '${event.type}' event has no '${field}' object`);
+  }
+  return event as unknown as WireStreamEvent;
 }
 
 /**
@@ -40,7 +57,7 @@ function eventOf(sse: SseEvent, headers: Headers): WireStreamEvent | undefined {
  * `message_stop`: then the end of the body is awaited briefly, so the connection can be reused.
  */
 export async function* readEvents(response: Response): AsyncGenerator<WireStreamEvent> {
-  if (!response.body) throw new AnthropicError('Attempted to iterate over a response with no body');
+  if (!response.body) throw malformed('a stream response without a body');
   const body = bodyIterator(response.body);
   const parser = new SseParser();
   let ended = false;
@@ -49,7 +66,7 @@ export async function* readEvents(response: Response): AsyncGenerator<WireStream
     for (let step = await body.next(); step.done !== true; step = await body.next()) {
       parser.feed(step.value);
       for (let sse = parser.next(); sse !== undefined; sse = parser.next()) {
-        const event = eventOf(sse, response.headers);
+        const event = eventOf(sse);
         if (event === undefined) continue;
         if (event.type === 'message_stop') stopped = true;
         yield event;
@@ -80,6 +97,8 @@ type BlockState =
 
 /** Options of {@link mapStream}. */
 export interface StreamMappingOptions {
+  /** Target id, for errors. */
+  readonly target: string;
   /** Mapping notices, sent once the stream has started (before any content). */
   readonly warnings: readonly Warning[];
   /** Name of the tool whose input is the JSON answer (streamed as text), when JSON is emulated. */
@@ -133,87 +152,92 @@ export async function* mapStream(
   let stopReason: string | null | undefined;
 
   for await (const event of events) {
-    switch (event.type) {
-      case 'message_start': {
-        usage = mergeUsage(usage, event.message.usage);
-        const { id, model } = event.message;
-        yield {
-          type: 'response-metadata',
-          ...(id ? { responseId: id } : {}),
-          ...(model ? { modelId: model } : {}),
-        };
-        if (options.warnings.length) yield { type: 'warnings', warnings: options.warnings };
-        break;
-      }
-      case 'content_block_start': {
-        const block = event.content_block;
-        const state = startBlock(block, jsonTool);
-        blocks.set(event.index, state);
-        if (state.kind === 'tool')
-          yield { type: 'tool-input-start', toolCallId: state.id, toolName: state.name };
-        else if (block.type === 'text' && block.text && !jsonTool)
-          yield { type: 'text-delta', delta: block.text };
-        else if (block.type === 'thinking' && block.thinking)
-          yield { type: 'reasoning-delta', delta: block.thinking };
-        else if (block.type === 'redacted_thinking') appendTo(metadata, 'redactedThinking', block.data);
-        break;
-      }
-      case 'content_block_delta': {
-        const state = blocks.get(event.index);
-        const delta = event.delta;
-        if (state === undefined) break;
-        if (delta.type === 'text_delta' && state.kind === 'text') {
-          if (delta.text && !jsonTool) yield { type: 'text-delta', delta: delta.text };
-        } else if (delta.type === 'input_json_delta' && delta.partial_json) {
-          if (state.kind === 'tool') {
-            state.json += delta.partial_json;
-            yield { type: 'tool-input-delta', toolCallId: state.id, delta: delta.partial_json };
-          } else if (state.kind === 'json') {
-            state.sent = true;
-            yield { type: 'text-delta', delta: delta.partial_json };
-          }
-        } else if (delta.type === 'thinking_delta' && state.kind === 'thinking') {
-          if (delta.thinking) yield { type: 'reasoning-delta', delta: delta.thinking };
-        } else if (delta.type === 'signature_delta' && state.kind === 'thinking') {
-          state.signature += delta.signature;
+    // Reading (above) fails upstream; an exception in the mapping below is a bug of this adapter.
+    try {
+      switch (event.type) {
+        case 'message_start': {
+          usage = mergeUsage(usage, event.message.usage);
+          const { id, model } = event.message;
+          yield {
+            type: 'response-metadata',
+            ...(id ? { responseId: id } : {}),
+            ...(model ? { modelId: model } : {}),
+          };
+          if (options.warnings.length) yield { type: 'warnings', warnings: options.warnings };
+          break;
         }
-        break;
-      }
-      case 'content_block_stop': {
-        const state = blocks.get(event.index);
-        blocks.delete(event.index);
-        if (state?.kind === 'tool') {
-          let input = state.json;
-          if (input === '') {
-            // No deltas: the whole input came with the block start (or there is none).
-            input = JSON.stringify(state.initial ?? {});
-            if (hasKeys(state.initial))
-              yield { type: 'tool-input-delta', toolCallId: state.id, delta: input };
-          }
-          yield { type: 'tool-call', toolCallId: state.id, toolName: state.name, input };
-        } else if (state?.kind === 'json' && !state.sent && hasKeys(state.initial)) {
-          yield { type: 'text-delta', delta: JSON.stringify(state.initial) };
-        } else if (state?.kind === 'thinking') {
-          appendTo(metadata, 'signatures', state.signature);
+        case 'content_block_start': {
+          const block = event.content_block;
+          const state = startBlock(block, jsonTool);
+          blocks.set(event.index, state);
+          if (state.kind === 'tool')
+            yield { type: 'tool-input-start', toolCallId: state.id, toolName: state.name };
+          else if (block.type === 'text' && block.text && !jsonTool)
+            yield { type: 'text-delta', delta: block.text };
+          else if (block.type === 'thinking' && block.thinking)
+            yield { type: 'reasoning-delta', delta: block.thinking };
+          else if (block.type === 'redacted_thinking') appendTo(metadata, 'redactedThinking', block.data);
+          break;
         }
-        break;
+        case 'content_block_delta': {
+          const state = blocks.get(event.index);
+          const delta = event.delta;
+          if (state === undefined) break;
+          if (delta.type === 'text_delta' && state.kind === 'text') {
+            if (delta.text && !jsonTool) yield { type: 'text-delta', delta: delta.text };
+          } else if (delta.type === 'input_json_delta' && delta.partial_json) {
+            if (state.kind === 'tool') {
+              state.json += delta.partial_json;
+              yield { type: 'tool-input-delta', toolCallId: state.id, delta: delta.partial_json };
+            } else if (state.kind === 'json') {
+              state.sent = true;
+              yield { type: 'text-delta', delta: delta.partial_json };
+            }
+          } else if (delta.type === 'thinking_delta' && state.kind === 'thinking') {
+            if (delta.thinking) yield { type: 'reasoning-delta', delta: delta.thinking };
+          } else if (delta.type === 'signature_delta' && state.kind === 'thinking') {
+            state.signature += delta.signature;
+          }
+          break;
+        }
+        case 'content_block_stop': {
+          const state = blocks.get(event.index);
+          blocks.delete(event.index);
+          if (state?.kind === 'tool') {
+            let input = state.json;
+            if (input === '') {
+              // No deltas: the whole input came with the block start (or there is none).
+              input = JSON.stringify(state.initial ?? {});
+              if (hasKeys(state.initial))
+                yield { type: 'tool-input-delta', toolCallId: state.id, delta: input };
+            }
+            yield { type: 'tool-call', toolCallId: state.id, toolName: state.name, input };
+          } else if (state?.kind === 'json' && !state.sent && hasKeys(state.initial)) {
+            yield { type: 'text-delta', delta: JSON.stringify(state.initial) };
+          } else if (state?.kind === 'thinking') {
+            appendTo(metadata, 'signatures', state.signature);
+          }
+          break;
+        }
+        case 'message_delta':
+          if (event.delta?.stop_reason !== undefined) stopReason = event.delta.stop_reason;
+          if (event.delta?.stop_sequence) metadata.stopSequence = event.delta.stop_sequence;
+          usage = mergeUsage(usage, event.usage);
+          break;
+        case 'message_stop': {
+          const providerMetadata = providerMetadataOf(metadata);
+          yield {
+            type: 'finish',
+            finishReason: finishReasonOf(stopReason, jsonTool !== undefined),
+            ...(stopReason ? { rawFinishReason: stopReason } : {}),
+            usage: usageOf(usage),
+            ...(providerMetadata ? { providerMetadata } : {}),
+          };
+          return;
+        }
       }
-      case 'message_delta':
-        if (event.delta?.stop_reason !== undefined) stopReason = event.delta.stop_reason;
-        if (event.delta?.stop_sequence) metadata.stopSequence = event.delta.stop_sequence;
-        usage = mergeUsage(usage, event.usage);
-        break;
-      case 'message_stop': {
-        const providerMetadata = providerMetadataOf(metadata);
-        yield {
-          type: 'finish',
-          finishReason: finishReasonOf(stopReason, jsonTool !== undefined),
-          ...(stopReason ? { rawFinishReason: stopReason } : {}),
-          usage: usageOf(usage),
-          ...(providerMetadata ? { providerMetadata } : {}),
-        };
-        return;
-      }
+    } catch (error) {
+      throw responseMappingError(error, { target: options.target, adapter: ADAPTER });
     }
   }
   throw new SwitchyardError('connection', 'connection: the stream ended before message_stop');

@@ -1,4 +1,12 @@
-import { type Cohere, CohereClientV2 } from 'cohere-ai';
+import type { Cohere, CohereClientV2 } from 'cohere-ai';
+import {
+  checkRequestBody,
+  type LocalErrorContext,
+  requestMappingError,
+  responseMappingError,
+} from '../../modules/adapter-kit/local-errors.js';
+import { optionalPeer } from '../../modules/adapter-kit/peer.js';
+import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import {
   type Adapter,
   type AdapterCallOptions,
@@ -7,14 +15,14 @@ import {
   type AdapterResponse,
   type AdapterStreamPart,
   errorFromAbort,
+  isSwitchyardError,
   type Price,
   SwitchyardError,
   type Warning,
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
-import { createFastFetch, type FastFetch } from '../shared/transport/index.js';
 import { toSwitchyardError } from './errors.js';
-import { toCohereChatBody } from './request.js';
+import { type CohereChatBody, toCohereChatBody } from './request.js';
 import { fromCohereResponse } from './response.js';
 import { type FetchFunction, wrapFetchForSdk } from './sdk-fetch.js';
 import { fromCohereStream } from './stream.js';
@@ -36,7 +44,7 @@ export interface CohereAdapterOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * The fetch function the SDK uses (needs `cohere-ai` 8 or later; 7.x ignores it).
-   * @default a keep-alive undici pool of this adapter (`createFastFetch` in `adapters/shared/transport`)
+   * @default a keep-alive undici pool of this adapter (`createFastFetch` from `switchyard-llm/adapter-kit`)
    */
   readonly fetch?: FetchFunction;
   /**
@@ -46,6 +54,15 @@ export interface CohereAdapterOptions {
    */
   readonly timeoutMs?: number;
 }
+
+/** Loads `cohere-ai` on first use; a `config` error says to install it when it is missing. */
+const loadCohereSdk = optionalPeer({
+  packageName: 'cohere-ai',
+  neededBy: 'switchyard-llm/adapters/cohere',
+  load: () => import('cohere-ai'),
+});
+
+const ADAPTER = 'the Cohere adapter';
 
 /** What the Cohere v2 chat API supports. Images need a vision model (e.g. `command-a-vision-07-2025`). */
 const CAPABILITIES: AdapterCapabilities = Object.freeze({
@@ -57,8 +74,9 @@ const CAPABILITIES: AdapterCapabilities = Object.freeze({
 });
 
 /**
- * Adapter for Cohere's v2 chat API through the official `cohere-ai` SDK (`CohereClientV2`).
- * SDK retries are off: the router decides about retries.
+ * Adapter for Cohere's v2 chat API through the official `cohere-ai` SDK (`CohereClientV2`), an
+ * optional peer dependency loaded on the first call (without it, calls fail with a `config` error
+ * that says to install it). SDK retries are off: the router decides about retries.
  *
  * @example
  * ```ts
@@ -74,7 +92,9 @@ export class CohereAdapter implements Adapter {
   readonly provider = 'cohere';
   /** Streaming, tools, JSON schema output and images; a 128k-token context window by default. */
   readonly capabilities: AdapterCapabilities = CAPABILITIES;
-  readonly #client: CohereClientV2;
+  readonly #clientOptions: ConstructorParameters<typeof CohereClientV2>[0];
+  #client: CohereClientV2 | undefined;
+  #loading: Promise<CohereClientV2> | undefined;
   readonly #apiKey: string;
   readonly #ownedFetch: FastFetch | undefined;
   readonly #headers: Readonly<Record<string, string>> | undefined;
@@ -101,21 +121,26 @@ export class CohereAdapter implements Adapter {
     // A keep-alive undici pool per adapter unless the caller brings a fetch (theirs always wins).
     this.#ownedFetch = options.fetch === undefined ? createFastFetch() : undefined;
     const fetchFn: FetchFunction = options.fetch ?? this.#ownedFetch!;
-    this.#client = new CohereClientV2({
+    this.#clientOptions = {
       token: apiKey,
       ...(options.baseURL === undefined ? {} : { environment: options.baseURL }),
       fetch: wrapFetchForSdk(fetchFn),
       maxRetries: 0,
-    });
+    };
   }
 
   /** One `POST /v2/chat` call. */
   async complete(request: AdapterRequest, options: AdapterCallOptions): Promise<AdapterResponse> {
     try {
       if (options.signal.aborted) throw errorFromAbort(options.signal, options.target);
-      const { body, warnings } = toCohereChatBody(request);
-      const response = await this.#client.chat(body, this.#requestOptions(request, options));
-      return fromCohereResponse(response, warnings);
+      const { body, warnings } = this.#map(request, options.target);
+      const client = this.#client ?? (await this.#load());
+      const response = await client.chat(body, this.#requestOptions(request, options));
+      try {
+        return fromCohereResponse(response, warnings);
+      } catch (error) {
+        throw responseMappingError(error, this.#local(options.target));
+      }
     } catch (error) {
       throw this.#error(error, options);
     }
@@ -130,9 +155,10 @@ export class CohereAdapter implements Adapter {
     let warnings: readonly Warning[];
     try {
       if (options.signal.aborted) throw errorFromAbort(options.signal, options.target);
-      const mapped = toCohereChatBody(request);
+      const mapped = this.#map(request, options.target);
       warnings = mapped.warnings;
-      events = await this.#client.chatStream(
+      const client = this.#client ?? (await this.#load());
+      events = await client.chatStream(
         mapped.body as Cohere.V2ChatStreamRequest,
         this.#requestOptions(request, options),
       );
@@ -160,6 +186,38 @@ export class CohereAdapter implements Adapter {
     return defaultPrice('cohere', model);
   }
 
+  /**
+   * The SDK-shaped body of `request`, checked to serialise as JSON: a request that cannot be
+   * mapped or sent fails here with `invalid_request`, before the SDK is loaded or anything is sent.
+   */
+  #map(request: AdapterRequest, target: string): CohereChatBody {
+    let mapped: CohereChatBody;
+    try {
+      mapped = toCohereChatBody(request);
+    } catch (error) {
+      throw requestMappingError(error, request, this.#local(target));
+    }
+    checkRequestBody(mapped.body, this.#local(target));
+    return mapped;
+  }
+
+  /** Loads the SDK and builds the client, once; a failure (missing SDK, bad options) is `config`. */
+  #load(): Promise<CohereClientV2> {
+    this.#loading ??= loadCohereSdk().then((sdk) => {
+      try {
+        this.#client = new sdk.CohereClientV2(this.#clientOptions);
+      } catch (error) {
+        throw configError(error);
+      }
+      return this.#client;
+    });
+    return this.#loading;
+  }
+
+  #local(target: string): LocalErrorContext {
+    return { target, adapter: ADAPTER };
+  }
+
   #requestOptions(request: AdapterRequest, options: AdapterCallOptions): CohereClientV2RequestOptions {
     const out: CohereClientV2RequestOptions = { maxRetries: 0, abortSignal: options.signal };
     if (this.#timeoutInSeconds !== undefined) out.timeoutInSeconds = this.#timeoutInSeconds;
@@ -179,4 +237,13 @@ type CohereClientV2RequestOptions = NonNullable<Parameters<CohereClientV2['chat'
 function env(name: string): string | undefined {
   const value = typeof process === 'undefined' ? undefined : process.env[name];
   return value === '' ? undefined : value;
+}
+
+/** The SDK refused the client options: a `config` error. */
+function configError(error: unknown): SwitchyardError {
+  if (isSwitchyardError(error)) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  return new SwitchyardError('config', `CohereAdapter: cohere-ai rejected the client options: ${text}`, {
+    cause: error,
+  });
 }

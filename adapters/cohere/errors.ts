@@ -1,6 +1,8 @@
 /**
  * Turns whatever the `cohere-ai` SDK (or the stream under it) throws into a {@link SwitchyardError}.
  */
+
+import type { AdapterErrorContext } from '../../modules/adapter-kit/error-context.js';
 import {
   errorFromAbort,
   errorFromException,
@@ -10,7 +12,6 @@ import {
   SwitchyardError,
   scrubSecrets,
 } from '../../src/index.js';
-import type { AdapterErrorContext } from '../shared/error-context.js';
 import { transportFailureOf } from './sdk-fetch.js';
 
 /** What the error mapping needs to know about the attempt. */
@@ -27,8 +28,8 @@ interface SdkHttpError {
 }
 
 /**
- * Maps an exception of one attempt. The API key never appears in the result's message, and the
- * `cause` is a sanitised copy of the SDK error (SDK errors can embed the response body).
+ * Maps an exception of one attempt. Every text that came from the provider (message, code, the
+ * SDK error kept as `cause`) is redacted in one place, by `scrubSecrets` on the way out.
  */
 export function toSwitchyardError(error: unknown, context: ErrorContext): SwitchyardError {
   return scrubSecrets(mapError(error, context), [context.apiKey]);
@@ -43,6 +44,7 @@ function mapError(error: unknown, { target, signal, apiKey }: ErrorContext): Swi
   if (failure) return mapTransportFailure(failure.cause, target, signal);
   if (isSdkHttpError(error)) {
     const { statusCode, body } = error;
+    // Redacted before it is cut short, so that a key across the cut cannot escape the patterns.
     const detail = redactSecrets(bodyMessage(body), [apiKey]).slice(0, MAX_DETAIL);
     const code = bodyCode(body);
     if (statusCode === INVALID_TOKEN) {

@@ -67,14 +67,34 @@ export function fromCohereResponse(
       'Cohere returned a malformed chat response: expected an object with `message`',
     );
   }
+  for (const field of ['content', 'toolCalls', 'citations'] as const) {
+    if (message[field] != null && !Array.isArray(message[field])) {
+      throw new SwitchyardError(
+        'server',
+        `Cohere returned a malformed chat response: \`message.${field}\` is not an array`,
+      );
+    }
+  }
   const content: ContentPart[] = [];
   for (const item of message.content ?? []) {
+    if (typeof item !== 'object' || item === null) {
+      throw new SwitchyardError(
+        'server',
+        'Cohere returned a malformed chat response: a content item is not an object',
+      );
+    }
     if (item.type === 'text' && item.text) content.push({ type: 'text', text: item.text });
     else if (item.type === 'thinking' && item.thinking)
       content.push({ type: 'reasoning', text: item.thinking });
   }
   if (message.toolPlan) content.push({ type: 'reasoning', text: message.toolPlan });
   for (const call of message.toolCalls ?? []) {
+    if (typeof call !== 'object' || call === null) {
+      throw new SwitchyardError(
+        'server',
+        'Cohere returned a malformed chat response: a tool call is not an object',
+      );
+    }
     content.push({
       type: 'tool-call',
       toolCallId: call.id,

@@ -9,7 +9,7 @@
  * - Its SSE parser ends a stream at any line containing `[DONE]`: event-stream bodies go through
  *   {@link escapeStreamTerminator}.
  */
-import { TransportResponse } from '../shared/transport/index.js';
+import { TransportResponse } from '../../modules/adapter-kit/transport/index.js';
 import { escapeStreamTerminator, escapeTerminatorInChunks } from './stream-terminator-guard.js';
 
 /** A WHATWG fetch function, as the `cohere-ai` SDK takes it. */

@@ -14,6 +14,7 @@
  * | `message-end` | `finish` (finish reason, usage); reading stops here |
  */
 import type { Cohere } from 'cohere-ai';
+import { responseMappingError } from '../../modules/adapter-kit/local-errors.js';
 import { type AdapterStreamPart, SwitchyardError } from '../../src/index.js';
 import { mapFinishReason, mapUsage, providerMetadataOf, usageMetadata } from './response.js';
 
@@ -37,61 +38,67 @@ export async function* fromCohereStream(
   let toolPlan = '';
   let end: Cohere.V2ChatStreamResponse.MessageEnd | undefined;
   read: for await (const event of events) {
-    switch (event.type) {
-      case 'message-start':
-        if (event.id) yield { type: 'response-metadata', responseId: event.id };
-        break;
-      case 'content-start':
-      case 'content-delta':
-        yield* contentDelta(event.delta?.message?.content);
-        break;
-      case 'tool-plan-delta': {
-        const delta = event.delta?.message?.toolPlan;
-        if (delta) {
-          toolPlan += delta;
-          yield { type: 'reasoning-delta', delta };
+    // Reading (above) fails upstream; an exception in the mapping below is a bug of this adapter.
+    try {
+      if (typeof event !== 'object' || event === null) throw malformed(target, 'an event is not an object');
+      switch (event.type) {
+        case 'message-start':
+          if (event.id) yield { type: 'response-metadata', responseId: event.id };
+          break;
+        case 'content-start':
+        case 'content-delta':
+          yield* contentDelta(event.delta?.message?.content);
+          break;
+        case 'tool-plan-delta': {
+          const delta = event.delta?.message?.toolPlan;
+          if (delta) {
+            toolPlan += delta;
+            yield { type: 'reasoning-delta', delta };
+          }
+          break;
         }
-        break;
+        case 'tool-call-start': {
+          const call = event.delta?.message?.toolCalls;
+          const open: OpenToolCall = {
+            toolCallId: call?.id ?? '',
+            toolName: call?.function?.name ?? '',
+            input: '',
+          };
+          toolCalls.set(event.index ?? toolCalls.size, open);
+          yield { type: 'tool-input-start', toolCallId: open.toolCallId, toolName: open.toolName };
+          yield* toolInputDelta(open, call?.function?.arguments);
+          break;
+        }
+        case 'tool-call-delta': {
+          const open = toolCalls.get(event.index ?? toolCalls.size - 1);
+          if (!open) throw malformed(target, `tool-call-delta for unknown tool call index ${event.index}`);
+          yield* toolInputDelta(open, event.delta?.message?.toolCalls?.function?.arguments);
+          break;
+        }
+        case 'tool-call-end': {
+          const index = event.index ?? toolCalls.size - 1;
+          const open = toolCalls.get(index);
+          if (!open) throw malformed(target, `tool-call-end for unknown tool call index ${event.index}`);
+          toolCalls.delete(index);
+          yield completeToolCall(open);
+          break;
+        }
+        case 'citation-start': {
+          const citation = event.delta?.message?.citations;
+          if (citation) citations.push(citation);
+          break;
+        }
+        case 'message-end':
+          end = event;
+          // Leaving the loop ends the SDK iteration, which releases the connection before the
+          // consumer sees `finish` (the router stops pulling once it has it).
+          break read;
+        default:
+          // content-end, citation-end, debug and event types added later carry nothing to map.
+          break;
       }
-      case 'tool-call-start': {
-        const call = event.delta?.message?.toolCalls;
-        const open: OpenToolCall = {
-          toolCallId: call?.id ?? '',
-          toolName: call?.function?.name ?? '',
-          input: '',
-        };
-        toolCalls.set(event.index ?? toolCalls.size, open);
-        yield { type: 'tool-input-start', toolCallId: open.toolCallId, toolName: open.toolName };
-        yield* toolInputDelta(open, call?.function?.arguments);
-        break;
-      }
-      case 'tool-call-delta': {
-        const open = toolCalls.get(event.index ?? toolCalls.size - 1);
-        if (!open) throw malformed(target, `tool-call-delta for unknown tool call index ${event.index}`);
-        yield* toolInputDelta(open, event.delta?.message?.toolCalls?.function?.arguments);
-        break;
-      }
-      case 'tool-call-end': {
-        const index = event.index ?? toolCalls.size - 1;
-        const open = toolCalls.get(index);
-        if (!open) throw malformed(target, `tool-call-end for unknown tool call index ${event.index}`);
-        toolCalls.delete(index);
-        yield completeToolCall(open);
-        break;
-      }
-      case 'citation-start': {
-        const citation = event.delta?.message?.citations;
-        if (citation) citations.push(citation);
-        break;
-      }
-      case 'message-end':
-        end = event;
-        // Leaving the loop ends the SDK iteration, which releases the connection before the
-        // consumer sees `finish` (the router stops pulling once it has it).
-        break read;
-      default:
-        // content-end, citation-end, debug and event types added later carry nothing to map.
-        break;
+    } catch (error) {
+      throw responseMappingError(error, { target, adapter: 'the Cohere adapter' });
     }
   }
   if (end === undefined) {
@@ -101,7 +108,20 @@ export async function* fromCohereStream(
       { target },
     );
   }
-  // Calls the stream never closed are complete once the message is.
+  try {
+    yield* finishParts(end, toolCalls, toolPlan, citations);
+  } catch (error) {
+    throw responseMappingError(error, { target, adapter: 'the Cohere adapter' });
+  }
+}
+
+/** The closing parts: tool calls the stream never closed (complete once the message is), then `finish`. */
+function* finishParts(
+  end: Cohere.V2ChatStreamResponse.MessageEnd,
+  toolCalls: ReadonlyMap<number, OpenToolCall>,
+  toolPlan: string,
+  citations: readonly Cohere.Citation[],
+): Generator<AdapterStreamPart> {
   for (const open of toolCalls.values()) yield completeToolCall(open);
   const delta = end.delta;
   const metadata = usageMetadata(delta?.usage);

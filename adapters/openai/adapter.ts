@@ -1,25 +1,35 @@
 import type OpenAI from 'openai';
-import { OpenAIError } from 'openai';
-import type {
-  Adapter,
-  AdapterCallOptions,
-  AdapterCapabilities,
-  AdapterRequest,
-  AdapterResponse,
-  AdapterStreamPart,
-  Price,
+import {
+  checkRequestBody,
+  type LocalErrorContext,
+  malformedResponse,
+  requestMappingError,
+  responseMappingError,
+} from '../../modules/adapter-kit/local-errors.js';
+import { bodyIterator, SseParser } from '../../modules/adapter-kit/sse.js';
+import type { FastFetch } from '../../modules/adapter-kit/transport/index.js';
+import {
+  type Adapter,
+  type AdapterCallOptions,
+  type AdapterCapabilities,
+  type AdapterRequest,
+  type AdapterResponse,
+  type AdapterStreamPart,
+  isSwitchyardError,
+  type Price,
+  SwitchyardError,
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
-import { bodyIterator, SseParser } from '../shared/sse.js';
-import type { FastFetch } from '../shared/transport/index.js';
-import { createClient } from './client.js';
+import { loadOpenAISdk, type OpenAISdk, resolveProvider } from './client.js';
 import { type ErrorContext, toSwitchyardError } from './errors.js';
 import type { OpenAIAdapterOptions } from './options.js';
 import type { OpenAIPreset, PresetQuirks } from './presets.js';
-import { toWireRequest } from './request.js';
+import { type MappedRequest, toWireRequest } from './request.js';
 import { fromWireCompletion } from './response.js';
 import { ChunkMapper, chunkOf } from './stream.js';
 import type { WireCompletion } from './wire.js';
+
+const ADAPTER = 'the OpenAI adapter';
 
 type CreateBody = Parameters<OpenAI['chat']['completions']['create']>[0];
 
@@ -50,16 +60,23 @@ export class OpenAIAdapter implements Adapter {
   readonly capabilities: AdapterCapabilities;
   /** The preset in use. */
   readonly preset: OpenAIPreset;
-  readonly #client: OpenAI;
+  readonly #createClient: (sdk: OpenAISdk) => OpenAI;
+  #sdk: OpenAISdk | undefined;
+  #client: OpenAI | undefined;
+  #loading: Promise<OpenAI> | undefined;
   readonly #ownedFetch: FastFetch | undefined;
   readonly #apiKey: string | undefined;
   readonly #quirks: PresetQuirks;
 
+  /**
+   * Checks the options and resolves the preset; the `openai` SDK is loaded on the first call
+   * (a missing SDK then fails that call with a `config` error that says to install it).
+   */
   constructor(options: OpenAIAdapterOptions = {}) {
-    const resolved = createClient(options);
+    const resolved = resolveProvider(options);
     this.provider = resolved.provider;
     this.preset = resolved.preset;
-    this.#client = resolved.client;
+    this.#createClient = resolved.createClient;
     this.#ownedFetch = resolved.ownedFetch;
     this.#apiKey = resolved.apiKey;
     this.#quirks = resolved.preset.quirks ?? {};
@@ -75,34 +92,39 @@ export class OpenAIAdapter implements Adapter {
 
   /** One non-streaming Chat Completions call. */
   async complete(request: AdapterRequest, options: AdapterCallOptions): Promise<AdapterResponse> {
-    const ctx = this.#context(options);
     try {
-      const { body, warnings } = toWireRequest(request, this.provider, this.#quirks, false);
-      const response = await this.#client.chat.completions.create(body as unknown as CreateBody, {
+      const { body, warnings } = this.#map(request, options.target, false);
+      const client = this.#client ?? (await this.#load());
+      const response = await client.chat.completions.create(body as unknown as CreateBody, {
         signal: options.signal,
         ...(request.headers ? { headers: { ...request.headers } } : {}),
       });
-      return fromWireCompletion(response as WireCompletion, warnings, options.target);
+      try {
+        return fromWireCompletion(response as WireCompletion, warnings, options.target);
+      } catch (error) {
+        throw responseMappingError(error, this.#local(options.target));
+      }
     } catch (error) {
-      throw toSwitchyardError(error, ctx);
+      throw toSwitchyardError(error, this.#context(options));
     }
   }
 
   /** One streaming Chat Completions call. Aborting `options.signal` closes the connection. */
   async *stream(request: AdapterRequest, options: AdapterCallOptions): AsyncGenerator<AdapterStreamPart> {
-    const ctx = this.#context(options);
     let body: AsyncIterator<Uint8Array> | undefined;
     try {
-      const { body: wire, warnings } = toWireRequest(request, this.provider, this.#quirks, true);
+      const { body: wire, warnings } = this.#map(request, options.target, true);
+      const client = this.#client ?? (await this.#load());
       // The SDK sends the request and turns a non-2xx status into its APIError; the SSE body is
       // read here, which costs far less CPU than the SDK's stream reader.
-      const response = await this.#client.chat.completions
+      const response = await client.chat.completions
         .create(wire as unknown as CreateBody, {
           signal: options.signal,
           ...(request.headers ? { headers: { ...request.headers } } : {}),
         })
         .asResponse();
-      if (!response.body) throw new OpenAIError('Attempted to iterate over a response with no body');
+      if (!response.body)
+        throw malformedResponse('a stream response without a body', this.#local(options.target));
       body = bodyIterator(response.body);
       const mapper = new ChunkMapper(warnings);
       const sse = new SseParser();
@@ -112,20 +134,28 @@ export class OpenAIAdapter implements Adapter {
         if (done) continue;
         sse.feed(step.value);
         for (let event = sse.next(); event !== undefined; event = sse.next()) {
-          const chunk = chunkOf(event.data, response.headers);
+          const chunk = chunkOf(event.data);
           if (chunk === undefined) {
             done = true;
             break;
           }
-          for (const part of mapper.push(chunk)) yield part;
+          try {
+            for (const part of mapper.push(chunk)) yield part;
+          } catch (error) {
+            throw responseMappingError(error, this.#local(options.target));
+          }
         }
       }
       body = undefined; // read to the end: nothing left to close
       // A custom fetch may end the body quietly when the request is aborted.
       if (options.signal.aborted) throw options.signal.reason;
-      yield* mapper.end(options.target);
+      try {
+        yield* mapper.end(options.target);
+      } catch (error) {
+        throw responseMappingError(error, this.#local(options.target));
+      }
     } catch (error) {
-      throw toSwitchyardError(error, ctx);
+      throw toSwitchyardError(error, this.#context(options));
     } finally {
       // Left early (abort, error, the consumer's break): hang up instead of reading the rest.
       if (body) await body.return?.().catch(() => undefined);
@@ -145,7 +175,49 @@ export class OpenAIAdapter implements Adapter {
     await this.#ownedFetch?.close();
   }
 
-  #context(options: AdapterCallOptions): ErrorContext {
-    return { target: options.target, signal: options.signal, apiKey: this.#apiKey };
+  /**
+   * The wire body of `request`, checked to serialise as JSON: a request that cannot be mapped or
+   * sent fails here with `invalid_request`, before the SDK is loaded or anything is sent.
+   */
+  #map(request: AdapterRequest, target: string, stream: boolean): MappedRequest {
+    let mapped: MappedRequest;
+    try {
+      mapped = toWireRequest(request, this.provider, this.#quirks, stream);
+    } catch (error) {
+      throw requestMappingError(error, request, this.#local(target));
+    }
+    checkRequestBody(mapped.body, this.#local(target));
+    return mapped;
   }
+
+  /** Loads the SDK and builds the client, once; a failure (missing SDK, bad options) is `config`. */
+  #load(): Promise<OpenAI> {
+    this.#loading ??= loadOpenAISdk().then((sdk) => {
+      this.#sdk = sdk;
+      try {
+        this.#client = this.#createClient(sdk);
+      } catch (error) {
+        throw configError(error);
+      }
+      return this.#client;
+    });
+    return this.#loading;
+  }
+
+  #local(target: string): LocalErrorContext {
+    return { target, adapter: ADAPTER };
+  }
+
+  #context(options: AdapterCallOptions): ErrorContext {
+    return { target: options.target, signal: options.signal, apiKey: this.#apiKey, sdk: this.#sdk };
+  }
+}
+
+/** The SDK refused the client options (e.g. conflicting Azure credentials): a `config` error. */
+function configError(error: unknown): SwitchyardError {
+  if (isSwitchyardError(error)) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  return new SwitchyardError('config', `OpenAIAdapter: the openai SDK rejected the client options: ${text}`, {
+    cause: error,
+  });
 }

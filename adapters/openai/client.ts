@@ -1,13 +1,25 @@
 /**
- * Builds the OpenAI SDK client for a preset. Every credential and URL is passed explicitly so
- * that the SDK never falls back to OpenAI env vars (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, …)
- * when talking to another provider.
+ * Resolves a preset's settings (at construction) and builds the OpenAI SDK client from them
+ * (on first use, once the SDK is loaded). Every credential and URL is passed explicitly so that
+ * the SDK never falls back to OpenAI env vars (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, …) when
+ * talking to another provider.
  */
-import OpenAI, { AzureOpenAI } from 'openai';
+import type OpenAI from 'openai';
+import { optionalPeer } from '../../modules/adapter-kit/peer.js';
+import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import { SwitchyardError } from '../../src/index.js';
-import { createFastFetch, type FastFetch } from '../shared/transport/index.js';
 import type { OpenAIAdapterOptions } from './options.js';
 import { getPreset, type OpenAIPreset } from './presets.js';
+
+/** The `openai` package, as `import('openai')` gives it. */
+export type OpenAISdk = typeof import('openai');
+
+/** Loads the `openai` SDK on first use; a `config` error says to install it when it is missing. */
+export const loadOpenAISdk: () => Promise<OpenAISdk> = optionalPeer({
+  packageName: 'openai',
+  neededBy: 'switchyard-llm/adapters/openai',
+  load: () => import('openai'),
+});
 
 /** What the adapter needs to know about its provider. */
 export interface ResolvedProvider {
@@ -15,7 +27,8 @@ export interface ResolvedProvider {
   readonly preset: OpenAIPreset;
   /** The key in use, for redaction; `undefined` when none. */
   readonly apiKey: string | undefined;
-  readonly client: OpenAI;
+  /** Builds the SDK client once the SDK is loaded (may throw the SDK's own option errors). */
+  readonly createClient: (sdk: OpenAISdk) => OpenAI;
   /** The connection pool the adapter created (none when the caller passed `fetch`). */
   readonly ownedFetch: FastFetch | undefined;
 }
@@ -53,8 +66,11 @@ function resolvePreset(options: OpenAIAdapterOptions): { name: string; preset: O
   return { name: options.provider ?? choice, preset };
 }
 
-/** Resolves the preset and key and builds the client. Throws `config` errors for missing settings. */
-export function createClient(options: OpenAIAdapterOptions): ResolvedProvider {
+/**
+ * Resolves the preset, key and client options without loading the SDK. Throws `config` errors
+ * for missing settings (key, Azure endpoint).
+ */
+export function resolveProvider(options: OpenAIAdapterOptions): ResolvedProvider {
   const { name, preset } = resolvePreset(options);
   const apiKey = options.apiKey ?? env(preset.apiKeyEnv);
   const keyRequired = (preset.quirks?.requiresApiKey ?? true) && !options.azure?.adTokenProvider;
@@ -82,19 +98,21 @@ export function createClient(options: OpenAIAdapterOptions): ResolvedProvider {
       ...(anonymous ? { Authorization: null, 'api-key': null } : {}),
     },
   };
-  const client =
+  const createClient =
     preset.azure || options.azure
-      ? createAzure(preset, options, apiKey, common)
-      : new OpenAI({ ...common, apiKey: apiKey ?? NO_KEY, baseURL: options.baseURL ?? preset.baseURL });
-  return { provider: name, preset, apiKey, client, ownedFetch };
+      ? azureClient(preset, options, apiKey, common)
+      : (sdk: OpenAISdk) =>
+          new sdk.OpenAI({ ...common, apiKey: apiKey ?? NO_KEY, baseURL: options.baseURL ?? preset.baseURL });
+  return { provider: name, preset, apiKey, createClient, ownedFetch };
 }
 
-function createAzure(
+/** Checks the Azure settings now and returns the builder of the `AzureOpenAI` client. */
+function azureClient(
   preset: OpenAIPreset,
   options: OpenAIAdapterOptions,
   apiKey: string | undefined,
   common: CommonOptions,
-): OpenAI {
+): (sdk: OpenAISdk) => OpenAI {
   const azure = options.azure ?? {};
   const settings = preset.azure;
   const endpoint = options.baseURL ? undefined : (azure.endpoint ?? env(settings?.endpointEnv));
@@ -107,13 +125,14 @@ function createAzure(
   }
   const apiVersion =
     azure.apiVersion ?? env(settings?.apiVersionEnv) ?? settings?.defaultApiVersion ?? '2024-10-21';
-  return new AzureOpenAI({
-    ...common,
-    ...(azure.adTokenProvider
-      ? { azureADTokenProvider: azure.adTokenProvider }
-      : { apiKey: apiKey ?? NO_KEY }),
-    ...(options.baseURL ? { baseURL: options.baseURL } : { endpoint }),
-    apiVersion,
-    deployment: azure.deployment,
-  });
+  return (sdk) =>
+    new sdk.AzureOpenAI({
+      ...common,
+      ...(azure.adTokenProvider
+        ? { azureADTokenProvider: azure.adTokenProvider }
+        : { apiKey: apiKey ?? NO_KEY }),
+      ...(options.baseURL ? { baseURL: options.baseURL } : { endpoint }),
+      apiVersion,
+      deployment: azure.deployment,
+    });
 }

@@ -1,24 +1,35 @@
-/** Maps whatever the OpenAI SDK (or its fetch) throws to a {@link SwitchyardError}. */
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  OpenAIError,
-} from 'openai';
+/** Maps whatever the OpenAI SDK (or its fetch, or the stream reader) throws to a {@link SwitchyardError}. */
+import type { APIError } from 'openai';
+import type { AdapterErrorContext } from '../../modules/adapter-kit/error-context.js';
 import {
   errorFromAbort,
   errorFromException,
   errorFromHttpStatus,
   isSwitchyardError,
-  redactSecrets,
   SwitchyardError,
   scrubSecrets,
 } from '../../src/index.js';
-import type { AdapterErrorContext } from '../shared/error-context.js';
+import type { OpenAISdk } from './client.js';
 
 /** Context of one attempt. */
-export type ErrorContext = AdapterErrorContext;
+export interface ErrorContext extends AdapterErrorContext {
+  /** The SDK, once loaded: its error classes are recognised only then. */
+  readonly sdk?: OpenAISdk;
+}
+
+/**
+ * An `error` object the server sent inside a 200 stream (`data: {"error": {...}}`), thrown by the
+ * stream reader and mapped by {@link toSwitchyardError}.
+ */
+export class StreamErrorEvent extends Error {
+  /** The `error` object, as sent. */
+  readonly body: unknown;
+  constructor(body: unknown) {
+    super('error event in the stream');
+    this.name = 'StreamErrorEvent';
+    this.body = body;
+  }
+}
 
 function providerMessage(error: APIError): string {
   const body: unknown = error.error;
@@ -29,26 +40,59 @@ function providerMessage(error: APIError): string {
   return error.message.replace(/^\d{3}\s+/, '');
 }
 
-function codeOf(error: APIError): string | undefined {
+function codeOf(error: { readonly code?: unknown; readonly type?: unknown }): string | undefined {
   const code = error.code ?? error.type;
   return typeof code === 'string' && code !== '' ? code : typeof code === 'number' ? String(code) : undefined;
 }
 
-/** The {@link SwitchyardError} for `error`, with `target` set and secrets redacted. */
+/** The message of an in-stream `error` object (or the whole object as JSON when it has none). */
+function streamErrorMessage(body: unknown): string {
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown } | null | undefined)?.message;
+  if (typeof message === 'string') return message;
+  try {
+    return JSON.stringify(body) ?? String(body);
+  } catch {
+    return String(body);
+  }
+}
+
 /**
- * The {@link SwitchyardError} for `error`, with `target` set, secrets redacted from the message
- * and a sanitised copy of the SDK error as `cause` (SDK errors can embed the response body).
+ * The {@link SwitchyardError} for `error`, with `target` set. Every text that came from the
+ * provider (message, code, the SDK error kept as `cause`) is redacted in one place, by
+ * `scrubSecrets` on the way out: SDK errors embed the response body, which may echo a key.
  */
 export function toSwitchyardError(error: unknown, ctx: ErrorContext): SwitchyardError {
   return scrubSecrets(mapError(error, ctx), [ctx.apiKey]);
 }
 
 function mapError(error: unknown, ctx: ErrorContext): SwitchyardError {
-  const { target, signal } = ctx;
-  const redact = (text: string) => redactSecrets(text, [ctx.apiKey]);
+  const { target, signal, sdk } = ctx;
   if (isSwitchyardError(error)) return error.target === undefined ? error.with({ target }) : error;
-  if (signal.aborted || error instanceof APIUserAbortError) return errorFromAbort(signal, target);
-  if (error instanceof APIConnectionTimeoutError) {
+  if (signal.aborted || (sdk && error instanceof sdk.APIUserAbortError))
+    return errorFromAbort(signal, target);
+  if (error instanceof StreamErrorEvent) {
+    // No status: the server sent an error object inside the stream.
+    const body = error.body as { code?: unknown; type?: unknown } | null;
+    const message = streamErrorMessage(error.body);
+    return new SwitchyardError('server', `server error from target '${target}' in the stream: ${message}`, {
+      target,
+      cause: error.body,
+      code: typeof body === 'object' && body !== null ? codeOf(body) : undefined,
+    });
+  }
+  if (error instanceof SyntaxError) {
+    return new SwitchyardError(
+      'server',
+      `server error from target '${target}': malformed JSON (${error.message})`,
+      {
+        target,
+        cause: error,
+      },
+    );
+  }
+  if (!sdk) return errorFromException(error, { target });
+  if (error instanceof sdk.APIConnectionTimeoutError) {
     return new SwitchyardError(
       'timeout',
       `timeout of target '${target}': no response within the adapter's timeoutMs`,
@@ -58,12 +102,11 @@ function mapError(error: unknown, ctx: ErrorContext): SwitchyardError {
       },
     );
   }
-  if (error instanceof APIConnectionError) {
-    const mapped = errorFromException(error.cause ?? error, { target });
-    return mapped.with({ message: redact(mapped.message), cause: error });
+  if (error instanceof sdk.APIConnectionError) {
+    return errorFromException(error.cause ?? error, { target }).with({ cause: error });
   }
-  if (error instanceof APIError) {
-    const message = redact(providerMessage(error));
+  if (error instanceof sdk.APIError) {
+    const message = providerMessage(error);
     if (typeof error.status === 'number') {
       return errorFromHttpStatus(error.status, {
         message,
@@ -80,22 +123,11 @@ function mapError(error: unknown, ctx: ErrorContext): SwitchyardError {
       code: codeOf(error),
     });
   }
-  if (error instanceof SyntaxError) {
-    return new SwitchyardError(
-      'server',
-      `server error from target '${target}': malformed JSON (${redact(error.message)})`,
-      {
-        target,
-        cause: error,
-      },
-    );
-  }
-  if (error instanceof OpenAIError) {
-    return new SwitchyardError('server', `server error from target '${target}': ${redact(error.message)}`, {
+  if (error instanceof sdk.OpenAIError) {
+    return new SwitchyardError('server', `server error from target '${target}': ${error.message}`, {
       target,
       cause: error,
     });
   }
-  const mapped = errorFromException(error, { target });
-  return mapped.with({ message: redact(mapped.message) });
+  return errorFromException(error, { target });
 }

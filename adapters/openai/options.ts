@@ -44,7 +44,7 @@ export interface OpenAIAdapterOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * Custom `fetch` (e.g. to add a proxy). @default a keep-alive undici pool owned by this adapter
-   * (`createFastFetch` in `adapters/shared/transport`), which skips the WHATWG fetch overhead of Node 20.
+   * (`createFastFetch` from `switchyard-llm/adapter-kit`), which skips the WHATWG fetch overhead of Node 20.
    */
   readonly fetch?: FetchFunction;
   /** OpenAI organization id (`OpenAI-Organization` header). Only sent when set. */

@@ -46,18 +46,38 @@ export function providerMetadataOf(body: WireCompletion): Record<string, unknown
   return Object.keys(meta).length > 0 ? meta : undefined;
 }
 
-/** Maps a non-streaming response body. Throws a `server` error when it has no choice. */
+function malformed(target: string, detail: string): SwitchyardError {
+  return new SwitchyardError(
+    'server',
+    `server error from target '${target}': malformed response: ${detail}`,
+    {
+      target,
+    },
+  );
+}
+
+/** Whether a wire value is an object (a provider may send anything where an object belongs). */
+const isObject = <T>(value: T): value is NonNullable<T> => typeof value === 'object' && value !== null;
+
+/**
+ * Maps a non-streaming response body. Throws a `server` error when it is not a completion object
+ * with a choice and a message.
+ */
 export function fromWireCompletion(
   body: WireCompletion,
   warnings: readonly Warning[],
   target: string,
 ): AdapterResponse {
-  const choice = body.choices?.[0];
-  const message = choice?.message;
-  if (!choice || !message) {
+  if (!isObject(body) || Array.isArray(body)) throw malformed(target, 'the body is not a JSON object');
+  const choice = Array.isArray(body.choices) ? body.choices[0] : undefined;
+  const message = isObject(choice) ? choice.message : undefined;
+  if (!isObject(choice) || !isObject(message)) {
     throw new SwitchyardError('server', `server error from target '${target}': the response has no choices`, {
       target,
     });
+  }
+  if (message.tool_calls != null && !Array.isArray(message.tool_calls)) {
+    throw malformed(target, '`tool_calls` is not an array');
   }
   const content: ContentPart[] = [];
   const reasoning = message.reasoning_content ?? message.reasoning;
@@ -65,6 +85,7 @@ export function fromWireCompletion(
   if (typeof message.content === 'string' && message.content !== '')
     content.push({ type: 'text', text: message.content });
   for (const call of message.tool_calls ?? []) {
+    if (!isObject(call)) throw malformed(target, 'a tool call is not an object');
     content.push({
       type: 'tool-call',
       toolCallId: call.id ?? '',

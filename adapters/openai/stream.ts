@@ -3,28 +3,33 @@
  * index and completed at the finish reason (or the end of the stream); usage may come after the
  * finish reason, so `finish` is only produced by {@link ChunkMapper.end}.
  */
-import { APIError } from 'openai';
 import { type AdapterStreamPart, SwitchyardError, type Usage, type Warning } from '../../src/index.js';
+import { StreamErrorEvent } from './errors.js';
 import { mapFinishReason, mapUsage, providerMetadataOf } from './response.js';
 import type { WireCompletion, WireToolCall, WireUsage } from './wire.js';
 
 /**
- * The chunk in the `data` of one SSE event, or `undefined` for the `[DONE]` terminator. Throws
- * what the SDK's own stream reader throws, so that the error mapping stays the same: the
- * `SyntaxError` of malformed JSON, and an `APIError` without status for an `error` object.
+ * The chunk in the `data` of one SSE event, or `undefined` for the `[DONE]` terminator. Throws the
+ * `SyntaxError` of malformed JSON, a `server` error for a chunk that is not an object, and a
+ * {@link StreamErrorEvent} for an `error` object (all mapped by `toSwitchyardError`).
  */
-export function chunkOf(data: string, headers: Headers): WireCompletion | undefined {
+export function chunkOf(data: string): WireCompletion | undefined {
   if (data.startsWith('[DONE]')) return undefined;
   const value: unknown = JSON.parse(data);
-  if (typeof value !== 'object' || value === null) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new SwitchyardError(
       'server',
-      `server error: a stream chunk is ${data.slice(0, 40)}, not a JSON object`,
+      `server error: malformed response: a stream chunk is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object`,
     );
   }
   const error = (value as { error?: unknown }).error;
-  if (error) throw new APIError(undefined, error, undefined, headers);
+  if (error) throw new StreamErrorEvent(error);
   return value as WireCompletion;
+}
+
+/** Whether a wire value is an object (a provider may send anything where an object belongs). */
+function isObject<T>(value: T): value is NonNullable<T> {
+  return typeof value === 'object' && value !== null;
 }
 
 interface PendingCall {
@@ -61,8 +66,8 @@ export class ChunkMapper {
       const meta = providerMetadataOf(chunk);
       if (meta) this.#metadata = Object.assign(this.#metadata ?? {}, meta);
     }
-    const choice = chunk.choices?.[0];
-    if (!choice) return;
+    const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+    if (!isObject(choice)) return;
     if (choice.usage) this.#usage = choice.usage;
     const delta = choice.delta;
     const reasoning = delta?.reasoning_content ?? delta?.reasoning;
@@ -70,7 +75,8 @@ export class ChunkMapper {
       yield { type: 'reasoning-delta', delta: reasoning };
     if (typeof delta?.content === 'string' && delta.content !== '')
       yield { type: 'text-delta', delta: delta.content };
-    for (const call of delta?.tool_calls ?? []) yield* this.#toolDelta(call);
+    const calls = delta?.tool_calls;
+    if (Array.isArray(calls)) for (const call of calls) if (isObject(call)) yield* this.#toolDelta(call);
     if (choice.finish_reason) {
       this.#finishReason = choice.finish_reason;
       yield* this.#completeCalls();

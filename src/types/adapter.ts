@@ -45,7 +45,8 @@ export interface Price {
  * A provider adapter: turns a common request into one provider call.
  *
  * Adapters throw {@link SwitchyardError} (use `errorFromHttpStatus` and friends from
- * `switchyard-llm`) so that the router can tell what to retry. They never retry themselves.
+ * `switchyard-llm/adapter-kit`) so that the router can tell what to retry. They never retry
+ * themselves; see docs/adapter-kit.md and its conformance suite.
  */
 export interface Adapter {
   /** Provider name, used to look up `providerOptions` (e.g. `openai`, `anthropic`, `mock`). */

@@ -8,8 +8,10 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
 
+/** Runs `examples/<file>`; `file` may carry arguments (`custom-adapter.ts --conformance`). */
 async function example(file: string): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', join('examples', file)], {
+  const [name, ...args] = file.split(' ');
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', join('examples', name!), ...args], {
     cwd: root,
     timeout: 60_000,
     env: { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', CO_API_KEY: '' },
@@ -34,6 +36,12 @@ describe('examples', () => {
       /quickest-start' served: late-start, quick-start, quick-start, quick-start, quick-start$/m,
     ],
     ['streaming.ts', /stream_interrupted/],
+    [
+      'custom-adapter.ts',
+      /Acme answered: Hello from Acme \(attempts: server, success\)\nAcme streamed: Streamed from Acme/,
+    ],
+    // The example adapter passes the conformance suite (all 15 checks) under node:test.
+    ['custom-adapter.ts --conformance', /^# pass 15\n# fail 0$/m],
     ['events-and-metrics.ts', /p50/],
     ['providers.ts', /requests served by the mock: \{"openai":2,"anthropic":3,"cohere":2\}/],
     // intelligent closes over half the gap between random picks and the oracle (regret < 0.5).

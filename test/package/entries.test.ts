@@ -105,9 +105,12 @@ describe('package entries', () => {
       ),
     );
 
-  it('the core never imports an optional module', () => {
-    const core = sources(['src', 'strategies', 'adapters']).concat('index.ts');
+  it('the core never imports an optional module; adapters only the adapter kit', () => {
+    const core = sources(['src', 'strategies']).concat('index.ts');
     expect(importing(core, /[^']*(\/modules\/|switchyard-llm)/)).toEqual([]);
+    expect(importing(sources(['adapters']), /[^']*(\/modules\/(?!adapter-kit\/)|switchyard-llm)/)).toEqual(
+      [],
+    );
   });
 
   it('modules import the core by path, never by the package name (tsup would bundle a second core)', () => {

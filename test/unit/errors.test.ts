@@ -11,7 +11,7 @@ import {
   parseRetryAfter,
   redactSecrets,
   SwitchyardError,
-} from '../../index.js';
+} from '../../src/index.js';
 
 describe('SwitchyardError', () => {
   it('carries kind, retryable, status, retryAfterMs, target and cause', () => {
@@ -171,7 +171,7 @@ describe('redactSecrets', () => {
 
 describe('sanitizeError', () => {
   it('copies an error with message, stack and cause chain redacted, keeping diagnostic fields', async () => {
-    const { sanitizeError } = await import('../../index.js');
+    const { sanitizeError } = await import('../../src/index.js');
     const inner = new Error('inner sk-abcdefghijklmnop');
     const outer = Object.assign(new Error('outer my-key-value', { cause: inner }), {
       status: 401,
@@ -191,7 +191,7 @@ describe('sanitizeError', () => {
 
 describe('scrubSecrets', () => {
   it('redacts the message and sanitises the cause, and returns the same error when there is nothing to scrub', async () => {
-    const { scrubSecrets, SwitchyardError: E } = await import('../../index.js');
+    const { scrubSecrets, SwitchyardError: E } = await import('../../src/index.js');
     const leaky = new E('auth', 'bad key my-secret-key', { cause: new Error('body: my-secret-key') });
     const clean = scrubSecrets(leaky, ['my-secret-key']);
     expect(clean.message).toBe('bad key [redacted]');

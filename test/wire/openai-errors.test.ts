@@ -198,12 +198,13 @@ describe('secrets', () => {
     expect(fromSyntax.message).not.toContain(secret);
   });
 
-  it('maps other SDK errors to server', () => {
+  it('maps other SDK errors to server', async () => {
     const signal = new AbortController().signal;
     const error = toSwitchyardError(new OpenAIError('Attempted to iterate over a response with no body'), {
       target: 't1',
       signal,
       apiKey: undefined,
+      sdk: await import('openai'),
     });
     expect(error).toMatchObject({ kind: 'server', target: 't1' });
   });

@@ -437,7 +437,8 @@ describe('stream hazards', () => {
     server.enqueue(hang());
     const controller = new AbortController();
     const call = adapter().complete(REQUEST, callOptions(controller.signal));
-    setTimeout(() => controller.abort(), 20);
+    while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    controller.abort();
     await expect(call).rejects.toMatchObject({ kind: 'aborted', target: 't1' });
     await server.waitForDisconnects(1);
   });

@@ -1,263 +1,28 @@
 /**
- * A scriptable HTTP server on 127.0.0.1 for wire-level adapter tests. Each protocol server
- * (OpenAI, Anthropic, Cohere) builds on it: tests queue one responder per expected request and
- * assert on the exact requests received.
+ * The adapter kit's scripted server, with vitest hooks: {@link ScriptedServer.forTests} gives a
+ * server started before a file's tests, reset after each and closed after them all.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { ScriptedServer as KitScriptedServer } from '../../modules/adapter-kit/conformance/scripted-server.js';
 
-/** A request as the server received it. */
-export interface RecordedRequest {
-  readonly method: string;
-  /** Path and query, e.g. `/v1/chat/completions`. */
-  readonly url: string;
-  /** Lower-cased header names. */
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** Raw body text. */
-  readonly raw: string;
-  /** Parsed JSON body, or `undefined` when the body is not JSON. */
-  readonly body: unknown;
-}
+export {
+  hang,
+  json,
+  type RecordedRequest,
+  type Responder,
+  raw,
+  resetConnection as reset,
+  type SseOptions,
+  sse,
+} from '../../modules/adapter-kit/conformance/scripted-server.js';
 
-/** Writes the response for one request. `closed` resolves when the client disconnects early. */
-export type Responder = (
-  req: RecordedRequest,
-  res: ServerResponse,
-  ctx: { readonly closed: Promise<void>; readonly isClosed: () => boolean },
-) => void | Promise<void>;
-
-export class ScriptedServer {
-  readonly requests: RecordedRequest[] = [];
-  /** Number of requests whose client went away before the response ended. */
-  disconnects = 0;
-  #queue: Responder[] = [];
-  #fallback: Responder = json(500, { error: { message: 'no responder queued' } });
-  #server: Server;
-  #port = 0;
-  #disconnectWaiters: Array<() => void> = [];
-
-  private constructor(server: Server) {
-    this.#server = server;
-  }
-
-  /** Starts a server on 127.0.0.1 with a random free port. */
-  static async start(): Promise<ScriptedServer> {
-    const scripted = ScriptedServer.#create();
-    await scripted.#listen();
-    return scripted;
-  }
-
-  /**
-   * A server for the tests of one file: started before them, reset after each, closed after
-   * them all (registers the vitest hooks).
-   */
+export class ScriptedServer extends KitScriptedServer {
+  /** A server for the tests of one file (registers the vitest hooks). */
   static forTests(): ScriptedServer {
-    const scripted = ScriptedServer.#create();
-    beforeAll(() => scripted.#listen());
-    afterEach(() => scripted.reset());
-    afterAll(() => scripted.close());
-    return scripted;
+    const server = new ScriptedServer();
+    beforeAll(() => server.listen());
+    afterEach(() => server.reset());
+    afterAll(() => server.close());
+    return server;
   }
-
-  static #create(): ScriptedServer {
-    const server = createServer();
-    const scripted = new ScriptedServer(server);
-    server.on('request', (req, res) => void scripted.#handle(req, res));
-    return scripted;
-  }
-
-  async #listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    this.#port = (this.#server.address() as AddressInfo).port;
-  }
-
-  /** `http://127.0.0.1:<port>` */
-  get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
-  }
-
-  /** Queues responders, one per coming request, in order. */
-  enqueue(...responders: Responder[]): this {
-    this.#queue.push(...responders);
-    return this;
-  }
-
-  /** The responder used when the queue is empty. */
-  setDefault(responder: Responder): this {
-    this.#fallback = responder;
-    return this;
-  }
-
-  /** Resolves once `count` client disconnects have been seen in total. */
-  waitForDisconnects(count = 1): Promise<void> {
-    if (this.disconnects >= count) return Promise.resolve();
-    return new Promise((resolve) => {
-      const check = () => (this.disconnects >= count ? resolve() : this.#disconnectWaiters.push(check));
-      this.#disconnectWaiters.push(check);
-    });
-  }
-
-  /** The last request received. */
-  get last(): RecordedRequest {
-    const r = this.requests.at(-1);
-    if (!r) throw new Error('no request received');
-    return r;
-  }
-
-  /** Clears recorded requests and queued responders. */
-  reset(): void {
-    this.requests.length = 0;
-    this.#queue = [];
-    this.disconnects = 0;
-  }
-
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: unknown;
-    try {
-      body = raw ? JSON.parse(raw) : undefined;
-    } catch {
-      body = undefined;
-    }
-    const recorded: RecordedRequest = {
-      method: req.method ?? 'GET',
-      url: req.url ?? '/',
-      headers: req.headers,
-      raw,
-      body,
-    };
-    this.requests.push(recorded);
-    req.socket.setNoDelay(true);
-    let closedFlag = false;
-    const closed = new Promise<void>((resolve) => {
-      res.on('close', () => {
-        if (!res.writableFinished) {
-          closedFlag = true;
-          this.disconnects++;
-          const waiters = this.#disconnectWaiters;
-          this.#disconnectWaiters = [];
-          for (const w of waiters) w();
-        }
-        resolve();
-      });
-    });
-    const responder = this.#queue.shift() ?? this.#fallback;
-    try {
-      await responder(recorded, res, { closed, isClosed: () => closedFlag });
-    } catch (error) {
-      if (!res.headersSent) res.writeHead(599);
-      res.end(String(error));
-    }
-  }
-}
-
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Responds with a JSON body. */
-export function json(
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-  delayMs = 0,
-): Responder {
-  return async (_req, res) => {
-    if (delayMs) await wait(delayMs);
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(JSON.stringify(body));
-  };
-}
-
-/** Responds with a raw body (for malformed JSON and other oddities). */
-export function raw(status: number, body: string, headers: Record<string, string> = {}): Responder {
-  return (_req, res) => {
-    res.writeHead(status, headers);
-    res.end(body);
-  };
-}
-
-/** Options of {@link sse}. */
-export interface SseOptions {
-  /** Split the whole body into pieces of this many bytes, each written separately. @default whole events */
-  readonly chunkBytes?: number;
-  /** Pause between writes, so the client sees them as separate reads. @default 0 */
-  readonly gapMs?: number;
-  /** Use CRLF line endings. @default false */
-  readonly crlf?: boolean;
-  /** Destroy the socket after writing this many events (a cut stream). */
-  readonly cutAfterEvents?: number;
-  /** Stop writing (but keep the connection open) after this many events. */
-  readonly stallAfterEvents?: number;
-  /** Extra headers. */
-  readonly headers?: Record<string, string>;
-  /** Status code. @default 200 */
-  readonly status?: number;
-}
-
-/**
- * Streams server-sent events. Each entry is one event's text without the trailing blank line,
- * e.g. `data: {...}` or `event: message_start\ndata: {...}`.
- */
-export function sse(events: readonly string[], options: SseOptions = {}): Responder {
-  return async (_req, res, ctx) => {
-    const nl = options.crlf ? '\r\n' : '\n';
-    res.writeHead(options.status ?? 200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      ...options.headers,
-    });
-    res.flushHeaders();
-    const limit = options.cutAfterEvents ?? options.stallAfterEvents ?? events.length;
-    const body = Buffer.from(
-      events
-        .slice(0, limit)
-        .map((e) => e.split('\n').join(nl) + nl + nl)
-        .join(''),
-      'utf8',
-    );
-    const pieces: Buffer[] = [];
-    if (options.chunkBytes) {
-      for (let i = 0; i < body.length; i += options.chunkBytes)
-        pieces.push(body.subarray(i, i + options.chunkBytes));
-    } else {
-      for (const e of events.slice(0, limit))
-        pieces.push(Buffer.from(e.split('\n').join(nl) + nl + nl, 'utf8'));
-    }
-    for (const piece of pieces) {
-      if (ctx.isClosed()) return;
-      res.write(piece);
-      if (options.gapMs) await wait(options.gapMs);
-    }
-    if (options.cutAfterEvents !== undefined) {
-      res.socket?.destroy();
-      return;
-    }
-    if (options.stallAfterEvents !== undefined) {
-      await ctx.closed; // hold the connection open until the client gives up
-      return;
-    }
-    res.end();
-  };
-}
-
-/** Holds the request open without answering until the client disconnects. */
-export function hang(): Responder {
-  return async (_req, _res, ctx) => {
-    await ctx.closed;
-  };
-}
-
-/** Destroys the connection without any response (a connection reset). */
-export function reset(): Responder {
-  return (_req, res) => {
-    res.socket?.destroy();
-  };
 }

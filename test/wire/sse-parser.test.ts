@@ -1,12 +1,12 @@
 /**
- * The shared SSE parser (`adapters/shared/sse.ts`) against the WHATWG event-stream rules, and the
+ * The shared SSE parser (`modules/adapter-kit/sse.ts`) against the WHATWG event-stream rules, and the
  * OpenAI adapter's stream path that reads the raw response body with it.
  */
 import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AnthropicAdapter } from '../../adapters/anthropic/index.js';
 import { OpenAIAdapter } from '../../adapters/openai/index.js';
-import { bodyIterator, drainBody, readSse, type SseEvent, SseParser } from '../../adapters/shared/sse.js';
+import { bodyIterator, drainBody, readSse, type SseEvent, SseParser } from '../../modules/adapter-kit/sse.js';
 import type { AdapterRequest, AdapterStreamPart } from '../../src/index.js';
 import { textEvents } from './anthropic-server.js';
 import {

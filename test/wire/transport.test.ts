@@ -14,10 +14,10 @@ import {
   type FastFetch,
   ResponseBody,
   TransportResponse,
-} from '../../adapters/shared/transport/index.js';
+} from '../../modules/adapter-kit/transport/index.js';
 import { hang, json, raw, reset, ScriptedServer, sse } from './scripted-server.js';
 
-const TRANSPORT_MODULE = new URL('../../adapters/shared/transport/index.ts', import.meta.url).href;
+const TRANSPORT_MODULE = new URL('../../modules/adapter-kit/transport/index.ts', import.meta.url).href;
 
 let server: ScriptedServer;
 let fetch: FastFetch;

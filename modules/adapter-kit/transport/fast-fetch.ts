@@ -2,10 +2,11 @@
  * A `fetch` for the vendor SDKs over a keep-alive undici `Agent` (one connection pool per origin).
  * Node 20's global `fetch` spends about 450 µs of CPU per call on WHATWG requests, responses and
  * web streams; this one dispatches straight to undici and hands the SDKs a lean response.
+ * undici itself (about 100 ms to import) is loaded by the first call, not by importing this module.
  */
 import { pipeline, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { type BodySource, ResponseBody } from './body.js';
 import type { BodyQueue } from './body-queue.js';
 import { dispatch, type RawResponse } from './dispatch.js';
@@ -37,8 +38,11 @@ export interface FastFetchOptions {
 
 /** The fast fetch function, with the handles to release its connections. */
 export interface FastFetch extends FetchLike {
-  /** The dispatcher every call goes through. */
-  readonly dispatcher: Dispatcher;
+  /**
+   * The dispatcher every call goes through: the one passed in options, else the fast fetch's own
+   * `Agent`, which the first call creates (`undefined` until then: undici is loaded lazily).
+   */
+  readonly dispatcher: Dispatcher | undefined;
   /** Waits for the calls in flight, then closes every connection. Later calls fail. */
   close(): Promise<void>;
   /** Closes every connection now; calls in flight fail. */
@@ -77,34 +81,61 @@ const orphans = new FinalizationRegistry<Dispatcher>((dispatcher) => {
  */
 export function createFastFetch(options: FastFetchOptions = {}): FastFetch {
   const owned = options.dispatcher === undefined;
-  const dispatcher =
-    options.dispatcher ??
-    new Agent({
-      connections: options.connections ?? null,
-      pipelining: 1,
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-    });
-
-  const fastFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
-    send(dispatcher, input, init);
+  let dispatcher: Dispatcher | undefined = options.dispatcher;
+  let creating: Promise<Dispatcher> | undefined;
   let ending: Promise<void> | undefined;
   let destroying: Promise<void> | undefined;
-  const handle = Object.assign(fastFetch, {
-    dispatcher,
+  /** close() or destroy() came before any call: the pool a later call creates is released at once. */
+  let releasedEarly: 'close' | 'destroy' | undefined;
+
+  // The first call loads undici and creates the pool; a fast fetch that was closed before its
+  // first call gets a closed pool, so that the call fails like any call after close().
+  const create = (): Promise<Dispatcher> => {
+    creating ??= import('undici').then(async ({ Agent }) => {
+      const agent = new Agent({
+        connections: options.connections ?? null,
+        pipelining: 1,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+      });
+      orphans.register(handle, agent);
+      if (releasedEarly === 'destroy') await agent.destroy();
+      else if (releasedEarly === 'close') await agent.close();
+      dispatcher = agent;
+      return agent;
+    });
+    return creating;
+  };
+  const fastFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+    dispatcher === undefined
+      ? create().then((created) => send(created, input, init))
+      : send(dispatcher, input, init);
+  const release = (how: 'close' | 'destroy'): Promise<void> => {
+    if (!owned) return Promise.resolve();
+    if (creating === undefined) {
+      releasedEarly = how;
+      return Promise.resolve();
+    }
+    return creating.then((agent) => (how === 'close' ? agent.close() : agent.destroy()));
+  };
+  const handle: FastFetch = Object.defineProperties(fastFetch, {
+    dispatcher: { get: () => dispatcher, enumerable: true },
     // Idempotent: undici rejects a second close() of the same dispatcher.
-    close: () => {
-      ending ??= owned ? dispatcher.close() : Promise.resolve();
-      return ending;
+    close: {
+      value: () => {
+        ending ??= release('close');
+        return ending;
+      },
     },
-    destroy: () => {
-      destroying ??= owned ? dispatcher.destroy() : Promise.resolve();
-      return destroying;
+    destroy: {
+      value: () => {
+        destroying ??= release('destroy');
+        return destroying;
+      },
     },
-  });
-  if (owned) orphans.register(handle, dispatcher);
+  }) as FastFetch;
   return handle;
 }
 

@@ -1,0 +1,110 @@
+/**
+ * The built adapters without their vendor SDK (an optional peer dependency), in a fresh Node
+ * process, ESM and CommonJS: importing and constructing the adapter works, and a call fails with
+ * a `config` error that says which package to install (not a raw ERR_MODULE_NOT_FOUND). The
+ * package is installed in a temp dir as a copy of `dist/` whose `node_modules` has the runtime
+ * dependencies but no vendor SDK; with the SDK linked in, the same call reaches the network.
+ */
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  dependencies: Record<string, string>;
+};
+
+const adapters = [
+  { subpath: 'adapters/openai', className: 'OpenAIAdapter', sdk: 'openai' },
+  { subpath: 'adapters/anthropic', className: 'AnthropicAdapter', sdk: '@anthropic-ai/sdk' },
+  { subpath: 'adapters/cohere', className: 'CohereAdapter', sdk: 'cohere-ai' },
+] as const;
+
+/** A closed port: with the SDK present, a call fails there with `connection`. */
+const NOWHERE = 'http://127.0.0.1:9';
+
+let dir: string;
+
+function link(name: string): void {
+  const target = join(dir, 'node_modules', name);
+  mkdirSync(dirname(target), { recursive: true });
+  if (!existsSync(target)) symlinkSync(join(root, 'node_modules', name), target, 'dir');
+}
+
+function unlink(name: string): void {
+  rmSync(join(dir, 'node_modules', name), { force: true, recursive: true });
+}
+
+/** Imports the adapter, constructs it, makes one call and one stream; prints what each threw. */
+function run(
+  subpath: string,
+  className: string,
+  format: 'esm' | 'cjs',
+): Array<{ kind: string; message: string }> {
+  const specifier = `${pkg.name}/${subpath}`;
+  const load = format === 'esm' ? `await import('${specifier}')` : `require('${specifier}')`;
+  const body = `
+    const m = ${load};
+    const adapter = new m.${className}({ apiKey: 'sk-test-0123456789', baseURL: '${className === 'OpenAIAdapter' ? `${NOWHERE}/v1` : NOWHERE}' });
+    const opts = { signal: new AbortController().signal, target: 't', clock: { now: Date.now }, deadline: Infinity };
+    const req = { model: 'm', maxOutputTokens: 8, messages: [{ role: 'user', content: 'hi' }] };
+    const out = [];
+    const record = (e) => out.push({ kind: e.kind ?? e.code, message: e.message });
+    await adapter.complete(req, opts).then(() => out.push({ kind: 'ok' }), record);
+    try { for await (const _ of adapter.stream(req, opts)) {} out.push({ kind: 'ok' }); } catch (e) { record(e); }
+    console.log(JSON.stringify(out));`;
+  const code = format === 'esm' ? body : `(async () => { ${body} })();`;
+  const args = format === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code];
+  const stdout = execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  return JSON.parse(stdout.trim()) as Array<{ kind: string; message: string }>;
+}
+
+describe('adapters without their optional peer SDK', () => {
+  beforeAll(() => {
+    if (!existsSync(join(root, 'dist', 'adapters', 'openai', 'index.js'))) {
+      execFileSync('npx', ['tsup'], { cwd: root, stdio: 'ignore', timeout: 180_000 });
+    }
+    dir = mkdtempSync(join(tmpdir(), 'missing-peer-'));
+    const installed = join(dir, 'node_modules', pkg.name);
+    mkdirSync(installed, { recursive: true });
+    cpSync(join(root, 'dist'), join(installed, 'dist'), { recursive: true });
+    writeFileSync(join(installed, 'package.json'), readFileSync(join(root, 'package.json')));
+    writeFileSync(join(dir, 'package.json'), '{"private":true}');
+    for (const name of Object.keys(pkg.dependencies)) link(name);
+  }, 200_000);
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const { subpath, className, sdk } of adapters) {
+    it.each(['esm', 'cjs'] as const)(`${subpath} (%s): a config error that names ${sdk}`, (format) => {
+      unlink(sdk);
+      const failures = run(subpath, className, format);
+      // The published name (the package is being renamed from switchyard to switchyard-llm).
+      const expected = `switchyard-llm/${subpath} needs the optional peer dependency ${sdk}: npm install ${sdk}`;
+      expect(failures).toEqual([
+        { kind: 'config', message: expected },
+        { kind: 'config', message: expected },
+      ]);
+      // The same build with the SDK in place loads it and gets as far as the (closed) port.
+      link(sdk);
+      try {
+        expect(run(subpath, className, format).map((f) => f.kind)).toEqual(['connection', 'connection']);
+      } finally {
+        unlink(sdk);
+      }
+    });
+  }
+});
