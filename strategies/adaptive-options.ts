@@ -1,7 +1,3 @@
-/**
- * The options of the `adaptive` strategy: their types, defaults and checks. Internal to
- * `strategies/` except {@link AdaptiveOptions}, which `strategies/index.ts` exports.
- */
 import {
   type ResolvedUtilityWeights,
   resolveUtilityWeights,

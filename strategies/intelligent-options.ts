@@ -1,7 +1,3 @@
-/**
- * The options of the `intelligent` strategy: their types, defaults and checks. Internal to
- * `strategies/` except {@link IntelligentOptions}, which `strategies/index.ts` exports.
- */
 import {
   type ResolvedUtilityWeights,
   resolveUtilityWeights,
