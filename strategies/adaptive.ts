@@ -2,138 +2,24 @@ import {
   type AttemptOutcome,
   type CandidateScore,
   type Clock,
-  type CompletionRequest,
   countsAgainstHealth,
-  estimateInputTokens,
   type FirstTokenOutcome,
   type JsonValue,
   type PickContext,
-  type ResolvedUtilityWeights,
-  resolveUtilityWeights,
   type Strategy,
   type StrategyFactory,
   type StrategyInit,
-  SwitchyardError,
   type TargetView,
-  type UtilityWeights,
-  utilityOf,
 } from '../src/index.js';
-import { checkNonNegative } from './checks.js';
+import { describeAdaptive } from './adaptive-describe.js';
+import { type AdaptiveOptions, type AdaptiveSettings, resolveAdaptiveOptions } from './adaptive-options.js';
+import { RequestSize } from './adaptive-size.js';
+import { adaptiveSnapshot, restoreAdaptive } from './adaptive-snapshot.js';
+import { AdaptiveState, PRIOR_WEIGHT, RATIO_PRIOR_VARIANCE } from './adaptive-state.js';
 import { leastBusy } from './least-busy.js';
-import { BandFactors, type BandTargetState } from './predictors/band-factors.js';
-import { FirstTokenShare } from './predictors/first-token.js';
-import { type InFlightLearned, InFlightTracker } from './predictors/in-flight.js';
 import { standardNormalQuantile } from './predictors/normal.js';
-import { OnlineRidge } from './predictors/online-ridge.js';
-import { OverdueTracker } from './predictors/overdue.js';
-import { type MomentsState, RunningMoments } from './predictors/running-moments.js';
-import {
-  encodeNumber,
-  encodeNumbers,
-  indexById,
-  SNAPSHOT_VERSION,
-  SnapshotReader,
-  targetPath,
-} from './snapshot.js';
 
-/** Options of {@link adaptive}. */
-export interface AdaptiveOptions {
-  /**
-   * What a call's outcome is worth: penalties for latency, failure and cost.
-   * @default DEFAULT_UTILITY_WEIGHTS (1 per second, 10 per failure, 1000 per USD)
-   */
-  readonly weights?: UtilityWeights;
-  /**
-   * Discount per observation of a target in (0, 1]: each new outcome multiplies the weight of
-   * the target's older ones by it (per unit of its own weight), so its estimate rests on at most
-   * about `1 / (1 − discount)` recent outcomes (20 at 0.95) whatever the traffic. Off by default:
-   * memory is in clock time (`halfLifeMs`). A discount also lets the late outcomes of a slow spike
-   * push out the fresh ones, so it slows the return to a target after a spike.
-   * @default 1 (off)
-   * @example adaptive({ discount: 0.95 }) // also forget by count: about the last 20 outcomes
-   */
-  readonly discount?: number;
-  /**
-   * Half-life of what is known about a target, in ms of clock time. Outcomes lose half their
-   * weight every `halfLifeMs`, counted from when their attempt *started* (an outcome describes
-   * the target as it was then: a call that ran through a 30 s spike arrives already aged by
-   * 30 s), and so does the slowdown read from attempts still in flight, counted from the
-   * target's last pick. While a target gets no traffic its estimate fades back toward the
-   * average of all targets and its uncertainty grows, so a target that was bad (or down) is
-   * sampled again and a recovery is noticed.
-   * Longer memories trade noise for speed at seeing a provider get better (slower on gradual
-   * recoveries and on a provider that gets faster).
-   * @default 20_000
-   * @example adaptive({ halfLifeMs: 60_000 }) // steadier estimates, slower to see a recovery
-   */
-  readonly halfLifeMs?: number;
-  /**
-   * Scale of the posterior spread when sampling: 1 is plain Thompson sampling, 0 is greedy on
-   * the estimate, above 1 explores more.
-   * @default 1
-   */
-  readonly exploration?: number;
-  /**
-   * Expected growth of a call's latency per other attempt in flight on the same target: the
-   * latency part of a candidate's utility is multiplied by `1 + loadPenalty × inFlight` (and
-   * observed latencies are divided by the factor they ran under), so concurrent calls spread
-   * instead of herding onto the current favourite. Set it above the true growth to spread load
-   * more: a call added to a busy target also slows the calls already there. 0 ignores load.
-   * @default 0.04
-   * @example adaptive({ loadPenalty: 0.1 }) // spread concurrent calls more
-   */
-  readonly loadPenalty?: number;
-  /**
-   * Reads slowdowns from attempts still in flight (see `InFlightTracker`): when attempts are
-   * pending on a target but none finishes for `lateAfter` times the gap expected from its usual
-   * latency, its latency part is scaled up by how late they are, before the slow outcomes
-   * arrive. An answer on time (within twice the usual latency) lets go of the attempts picked
-   * before it, so attempts still hanging from a spike that has ended do not keep the target
-   * away. 0 turns it off.
-   * @default 3
-   */
-  readonly lateAfter?: number;
-  /**
-   * Reads slowdowns from each attempt still in flight, against the latency expected for it when
-   * it was picked (the shared baseline × the target's speed ratio, × load): when more than
-   * `overdueAfter` of a target's pending attempts should have finished by now and none has, its
-   * latency part is scaled by the slowdown that explains the silence (see `OverdueTracker`).
-   * A stream is judged first by its first token (reported through `observeFirstToken`), due at
-   * the share of the attempt that the target's streams spend before their first token (learned
-   * per target from the prompt and output cap, after 5 streams): a slowdown shows within about
-   * three times-to-first-token, not after a whole answer. 0 turns it off.
-   * @default 3
-   */
-  readonly overdueAfter?: number;
-  /**
-   * A candidate not picked for this long is picked once (a probe). Sampling alone never tries a
-   * target whose known cost is far above the others' (prices are not sampled), so without it
-   * such a target would never be checked again. 0 turns probing off.
-   * @default 30_000
-   */
-  readonly revisitMs?: number;
-  /**
-   * Prompt lengths (input tokens, ascending) at which a new band starts. Besides its overall
-   * speed ratio, a target learns a factor per band, so a target that is quick on short prompts
-   * and slow on long ones (a fast first token, a slow prefill) is told apart by the prompt at
-   * hand. A band's factor leans toward 1 by as much as the target's bands have been seen to agree
-   * (see the strategy's description). `[]` learns one ratio per target.
-   * @default [512, 2048, 8192, 32768] (five bands)
-   */
-  readonly bandEdges?: readonly number[];
-  /**
-   * Output caps (`maxOutputTokens`, ascending) at which a new output band starts. With edges, a
-   * target also learns a speed factor per output band, multiplied with its prompt band's, so a
-   * target that starts fast but writes slowly is told apart by the answer at hand. Requests
-   * without `maxOutputTokens` neither use nor teach it. Off by default: where answer lengths
-   * decide little, the extra factors cost a little learning speed. Turn it on when providers
-   * differ in decode speed (one fast at prefill, another at decode) and your requests set caps
-   * that follow the answers they expect.
-   * @default [] (off)
-   * @example [512, 2048] // answers capped under 512, 512–2047 and 2048+ tokens
-   */
-  readonly outputBandEdges?: readonly number[];
-}
+export type { AdaptiveOptions } from './adaptive-options.js';
 
 /**
  * A non-stationary bandit over targets: time-discounted Gaussian Thompson sampling on the
@@ -205,241 +91,39 @@ export interface AdaptiveOptions {
  * not finite.
  */
 export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
-  let weights: ResolvedUtilityWeights;
-  try {
-    weights = resolveUtilityWeights(options.weights);
-  } catch (error) {
-    throw new SwitchyardError('config', `adaptive: weights: ${(error as Error).message}`);
-  }
-  // Why the defaults of discount, halfLifeMs, loadPenalty and outputBandEdges: docs/decisions/0001–0004.
-  const discount = options.discount ?? 1;
-  if (!(discount > 0 && discount <= 1)) {
-    throw new SwitchyardError(
-      'config',
-      `adaptive: discount: expected a number in (0, 1], got ${String(discount)}`,
-    );
-  }
-  const halfLifeMs = options.halfLifeMs ?? 20_000;
-  if (!(halfLifeMs > 0 && Number.isFinite(halfLifeMs))) {
-    throw new SwitchyardError(
-      'config',
-      `adaptive: halfLifeMs: expected a finite number of ms > 0, got ${String(halfLifeMs)}`,
-    );
-  }
-  const exploration = checkNonNegative('adaptive', 'exploration', options.exploration ?? 1);
-  const loadPenalty = checkNonNegative('adaptive', 'loadPenalty', options.loadPenalty ?? 0.04);
-  const lateAfter = checkNonNegative('adaptive', 'lateAfter', options.lateAfter ?? 3);
-  const overdueAfter = checkNonNegative('adaptive', 'overdueAfter', options.overdueAfter ?? 3);
-  const revisitMs = checkNonNegative('adaptive', 'revisitMs', options.revisitMs ?? 30_000);
-  const bandEdges = checkBandEdges('bandEdges', options.bandEdges ?? DEFAULT_BAND_EDGES);
-  const outputBandEdges = checkBandEdges('outputBandEdges', options.outputBandEdges ?? []);
-  const settings: Settings = {
-    weights,
-    discount,
-    ln2PerMs: Math.LN2 / halfLifeMs,
-    exploration,
-    loadPenalty,
-    lateAfter,
-    overdueAfter,
-    revisitMs,
-    bandEdges,
-    outputBandEdges,
-  };
+  const settings = resolveAdaptiveOptions(options);
   return (init: StrategyInit): Strategy => new Adaptive(settings, init);
 }
 
-interface Settings {
-  readonly weights: ResolvedUtilityWeights;
-  readonly discount: number;
-  readonly ln2PerMs: number;
-  readonly exploration: number;
-  readonly loadPenalty: number;
-  readonly lateAfter: number;
-  readonly overdueAfter: number;
-  readonly revisitMs: number;
-  readonly bandEdges: readonly number[];
-  readonly outputBandEdges: readonly number[];
-}
-
-/**
- * The sizes of band `band` of `edges` in words (`under 512 tokens`, `of 512–2048 tokens`, `of
- * 32768+ tokens` with `preposition` "of"), or undefined without edges.
- */
-function rangeName(edges: readonly number[], band: number, preposition: string): string | undefined {
-  if (edges.length === 0) return undefined;
-  if (band === 0) return `under ${edges[0]} tokens`;
-  if (band === edges.length) return `${preposition} ${edges[band - 1]}+ tokens`;
-  return `${preposition} ${edges[band - 1]}–${edges[band]} tokens`;
-}
-
-/** Default {@link AdaptiveOptions.bandEdges}: powers of 4 from 512 input tokens. */
-const DEFAULT_BAND_EDGES: readonly number[] = [512, 2048, 8192, 32_768];
-
-function checkBandEdges(field: string, edges: readonly number[]): readonly number[] {
-  for (let i = 0; i < edges.length; i++) {
-    const edge = edges[i]!;
-    if (!(edge > 0 && Number.isFinite(edge)) || (i > 0 && !(edge > edges[i - 1]!))) {
-      throw new SwitchyardError(
-        'config',
-        `adaptive: ${field}[${i}]: expected ascending finite numbers of tokens > 0, got ${String(edge)}`,
-      );
-    }
-  }
-  return [...edges];
-}
-
-/** Weight of a stale failure (its attempt started before a success already seen). */
-const STALE_WEIGHT = 0.1;
 /** Effective observations a target needs before its expected latency calls attempts overdue. */
 const OVERDUE_MIN_WEIGHT = 5;
-/** Weight of the prior (the mean of all targets), in observations. */
-const PRIOR_WEIGHT = 1;
-/**
- * Bounds of the speed ratio one outcome can add (50× faster or slower than the baseline): a
- * baseline near 0 would otherwise add an unbounded value.
- */
-const MAX_RATIO = 50;
-const MIN_RATIO = 1 / MAX_RATIO;
-/**
- * Least variance of the speed-ratio prior (a standard deviation of 0.5): a target with old data
- * may be much faster or slower than a typical one, however alike the ratios seen lately.
- */
-const RATIO_PRIOR_VARIANCE = 0.25;
-/**
- * Most a band's prior (the target's overall ratio) can weigh, in observations: the weight while a
- * target's bands agree, or before two of them have data.
- */
-const MAX_BAND_PRIOR = 64;
-/** Memory of the running mean and variance of all outcomes, in observations. */
-const GLOBAL_ALPHA = 0.02;
-
-/** A new shared baseline regression (of the latency part or of the rest) on [1, input kTok, output kTok]. */
-function newBaseline(): OnlineRidge {
-  return new OnlineRidge(3, { forgetting: 0.995, ridge: 0.01 });
-}
-
-/** Whether two lists of band edges are the same. */
-function sameEdges(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((edge, i) => edge === b[i]);
-}
-
-/** One target's entry of a snapshot, as read by {@link Adaptive.restore}. */
-interface TargetState {
-  readonly index: number;
-  readonly observed: boolean;
-  readonly at: number;
-  readonly n: number;
-  readonly rest: number;
-  readonly restSquares: number;
-  readonly speedN: number;
-  readonly ratio: number;
-  readonly ratioSquares: number;
-  readonly freshest: number;
-  readonly promptBands: BandTargetState | undefined;
-  readonly outputBands: BandTargetState | undefined;
-  readonly inFlight: InFlightLearned;
-  readonly overdueFreshAt: number;
-  readonly firstToken: OnlineRidge;
-}
 
 class Adaptive implements Strategy {
   readonly name = 'adaptive';
-  readonly #settings: Settings;
   readonly #clock: Clock;
-  /**
-   * Per target, discounted at the time of its last observation: the weight of its outcomes and
-   * the sums of their failure advantage and of its square; the weight of the outcomes that tell
-   * its speed and the sums of their speed ratio and of its square.
-   */
-  readonly #n: Float64Array;
-  readonly #rest: Float64Array;
-  readonly #restSquares: Float64Array;
-  readonly #speedN: Float64Array;
-  readonly #ratio: Float64Array;
-  readonly #ratioSquares: Float64Array;
-  readonly #stamp: Float64Array;
-  /**
-   * Per target, a speed factor per prompt band and, with `outputBandEdges`, per output-cap band:
-   * how the target's outcomes there compare with its mean ratio (see `BandFactors`).
-   */
-  readonly #promptBands: BandFactors;
-  readonly #outputBands: BandFactors | undefined;
-  /** 1 once a target has an observation. */
-  readonly #observed: Uint8Array;
-  /** Start time of the most recent successful attempt seen, by target index. */
-  readonly #freshest: Float64Array;
-  /**
-   * What a target returns to as its data ages: for its speed, a typical target (ratio 1, since the
-   * baseline learns a typical target) with the spread of all ratios seen; for failures, the running
-   * mean and variance of all failure advantages.
-   */
-  readonly #ratioSpread = new RunningMoments(GLOBAL_ALPHA);
-  readonly #restPrior = new RunningMoments(GLOBAL_ALPHA);
-  /**
-   * What a typical target is expected to score on a request of this size: regressions of the
-   * latency part (load and the target's speed ratio removed) and of the rest on input and output
-   * tokens. Targets are compared on how they differ from them, which removes most of the
-   * call-to-call noise that comes from request sizes and lets a short window tell targets apart.
-   */
-  #baseLatency = newBaseline();
-  #baseRest = newBaseline();
-  readonly #size = { values: new Float64Array(3) };
-  #sizedRequest: CompletionRequest | undefined;
-  /** Input tokens of {@link #sizedRequest}, and its prompt band. */
-  #sizedInput = 0;
-  #sizedBand = 0;
-  /** Output-cap band of {@link #sizedRequest}; -1 without output bands or without a cap. */
-  #sizedOutputBand = -1;
-  readonly #inFlight: InFlightTracker;
-  readonly #overdue: OverdueTracker;
-  /** When a stream's first token is due, as a share of its expected latency. */
-  readonly #firstToken: FirstTokenShare;
+  /** What the strategy has learned; `adaptive-snapshot.ts` writes and reads it. */
+  readonly #state: AdaptiveState;
+  /** The request at hand's size, shared by a pick, its `describe` and its outcome. */
+  readonly #size: RequestSize;
   /** Expected latency in ms of the last pick's target (for the overdue tracker), 0 if unknown. */
   #pickedLatencyMs = 0;
-  /** Running mean utility of a successful attempt: what a fallback after a failure is worth. */
-  #meanSuccess = 0;
-  #anySuccess = false;
-  /** Running mean of output tokens ÷ `maxOutputTokens`, and of output tokens without a cap. */
-  #outputShare = 0.5;
-  #meanOutput = 256;
-  readonly #ids: readonly string[];
-  readonly #indexOf: ReadonlyMap<string, number>;
 
-  constructor(settings: Settings, init: StrategyInit) {
-    const n = init.targets.length;
-    this.#settings = settings;
-    this.#ids = init.targets.map((t) => t.id);
-    this.#indexOf = indexById(init.targets);
+  constructor(settings: AdaptiveSettings, init: StrategyInit) {
     this.#clock = init.clock;
-    this.#n = new Float64Array(n);
-    this.#rest = new Float64Array(n);
-    this.#restSquares = new Float64Array(n);
-    this.#speedN = new Float64Array(n);
-    this.#ratio = new Float64Array(n);
-    this.#ratioSquares = new Float64Array(n);
-    this.#stamp = new Float64Array(n);
-    this.#promptBands = new BandFactors(n, settings.bandEdges, MAX_BAND_PRIOR);
-    this.#outputBands =
-      settings.outputBandEdges.length > 0
-        ? new BandFactors(n, settings.outputBandEdges, MAX_BAND_PRIOR)
-        : undefined;
-    this.#observed = new Uint8Array(n);
-    this.#freshest = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
-    // A recovered target's on-time answer lets go of attempts still hanging from its slow spell.
-    this.#inFlight = new InFlightTracker(n, settings.lateAfter, { forgetOnTime: true });
-    this.#overdue = new OverdueTracker(n, settings.overdueAfter);
-    this.#firstToken = new FirstTokenShare(n);
+    this.#state = new AdaptiveState(settings, init.targets);
+    this.#size = new RequestSize(this.#state.promptBands, this.#state.outputBands);
   }
 
   pick(candidates: readonly TargetView[], context: PickContext): TargetView {
     this.#pickedLatencyMs = 0;
     const picked = this.#choose(candidates, context);
-    this.#inFlight.picked(picked.index, context.now);
+    const state = this.#state;
+    state.inFlight.picked(picked.index, context.now);
     const t = picked.index;
-    if (this.#pickedLatencyMs > 0 && this.#speedN[t]! >= OVERDUE_MIN_WEIGHT) {
+    if (this.#pickedLatencyMs > 0 && state.speedN[t]! >= OVERDUE_MIN_WEIGHT) {
       // A stream is judged first by when its first token comes (#choose sized the request).
-      const share = context.stream ? this.#firstToken.share(picked, context.request, this.#sizedInput) : 0;
-      this.#overdue.picked(
+      const share = context.stream ? state.firstToken.share(picked, context.request, this.#size.input) : 0;
+      state.overdue.picked(
         t,
         context.request,
         context.now,
@@ -452,18 +136,24 @@ class Adaptive implements Strategy {
 
   /** A stream's first token: its attempt is now judged on its whole expected latency. */
   observeFirstToken(event: FirstTokenOutcome): void {
-    this.#overdue.firstToken(event);
+    this.#state.overdue.firstToken(event);
   }
 
+  // describeAdaptive (adaptive-describe.ts) repeats this posterior arithmetic for describe: it
+  // stays inline here, with the per-target sums read into locals, for the pick budget
+  // (docs/decisions/0005-inline-posterior-on-the-pick-path.md). Keep both in step.
   #choose(candidates: readonly TargetView[], context: PickContext): TargetView {
-    const { exploration, loadPenalty, ln2PerMs, revisitMs } = this.#settings;
-    const latencyPerSecond = this.#settings.weights.latencyPerSecond;
+    const state = this.#state;
+    const size = this.#size;
+    const { exploration, loadPenalty, ln2PerMs, revisitMs } = state.settings;
+    const latencyPerSecond = state.settings.weights.latencyPerSecond;
     const random = context.random;
     const now = context.now;
-    this.#setSize(context.request);
-    const baseLatency = this.#baseline(this.#baseLatency);
-    const baseRest = this.#baseline(this.#baseRest);
-    const band = this.#sizedBand;
+    size.set(context.request);
+    const baseLatency = size.baseline(state.baseLatency);
+    const baseRest = size.baseline(state.baseRest);
+    const band = size.band;
+    const input = size.input;
     const {
       bands,
       n: bandN,
@@ -471,34 +161,45 @@ class Adaptive implements Strategy {
       weight: bandWeight,
       total: bandTotal,
       prior: bandPrior,
-    } = this.#promptBands;
-    const outputBand = this.#sizedOutputBand;
-    const outputBands = outputBand < 0 ? undefined : this.#outputBands;
+    } = state.promptBands;
+    const outputBand = size.outputBand;
+    const outputBands = outputBand < 0 ? undefined : state.outputBands;
+    const {
+      observed,
+      stamp,
+      inFlight,
+      n: targetN,
+      rest: targetRest,
+      restSquares: targetRestSquares,
+      speedN: targetSpeedN,
+      ratio: targetRatio,
+      ratioSquares: targetRatioSquares,
+    } = state;
     // The speed prior: a typical target (ratio 1) with the spread of all ratios seen.
-    const ratioSecond = (Math.max(this.#ratioSpread.variance, RATIO_PRIOR_VARIANCE) + 1) * PRIOR_WEIGHT;
-    const restMean = this.#restPrior.mean * PRIOR_WEIGHT;
-    const restSecond = this.#restPrior.second * PRIOR_WEIGHT;
+    const ratioSecond = (Math.max(state.ratioSpread.variance, RATIO_PRIOR_VARIANCE) + 1) * PRIOR_WEIGHT;
+    const restMean = state.restPrior.mean * PRIOR_WEIGHT;
+    const restSecond = state.restPrior.second * PRIOR_WEIGHT;
     let best = candidates[0]!;
     let bestScore = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < candidates.length; i++) {
       const c = candidates[i]!;
       const t = c.index;
-      if (this.#observed[t] === 0) {
+      if (observed[t] === 0) {
         if (c.inFlight === 0) return c;
         continue;
       }
-      if (revisitMs > 0 && now - this.#inFlight.lastPickAt(t) >= revisitMs) return c;
-      const elapsed = now - this.#stamp[t]!;
+      if (revisitMs > 0 && now - inFlight.lastPickAt(t) >= revisitMs) return c;
+      const elapsed = now - stamp[t]!;
       const keep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
-      const speedN = this.#speedN[t]! * keep + PRIOR_WEIGHT;
-      const ratio = (this.#ratio[t]! * keep + PRIOR_WEIGHT) / speedN;
+      const speedN = targetSpeedN[t]! * keep + PRIOR_WEIGHT;
+      const ratio = (targetRatio[t]! * keep + PRIOR_WEIGHT) / speedN;
       const ratioVariance = Math.max(
-        (this.#ratioSquares[t]! * keep + ratioSecond) / speedN - ratio * ratio,
+        (targetRatioSquares[t]! * keep + ratioSecond) / speedN - ratio * ratio,
         0,
       );
-      const n = this.#n[t]! * keep + PRIOR_WEIGHT;
-      const advantage = (this.#rest[t]! * keep + restMean) / n;
-      const restVariance = Math.max((this.#restSquares[t]! * keep + restSecond) / n - advantage ** 2, 0);
+      const n = targetN[t]! * keep + PRIOR_WEIGHT;
+      const advantage = (targetRest[t]! * keep + restMean) / n;
+      const restVariance = Math.max((targetRestSquares[t]! * keep + restSecond) / n - advantage ** 2, 0);
       // The ratio × this request's band factors (the prompt's is BandFactors.shape, inline for the
       // pick budget). Band sums are read as of the target's last outcome: a shape does not fade.
       const b = t * bands + band;
@@ -512,10 +213,10 @@ class Adaptive implements Strategy {
       // Spread of the utility: the ratio's, at this request's latency, and the failure part's.
       const spread = Math.sqrt((baseLatency * baseLatency * ratioVariance) / speedN + restVariance / n);
       const score =
-        loaded * this.#slowdown(t, now) +
+        loaded * state.slowdown(t, now) +
         baseRest +
         advantage -
-        this.#costOf(c, context.request) +
+        state.costOf(c, context.request, input) +
         exploration * spread * standardNormalQuantile(random());
       if (score > bestScore || (score === bestScore && c.inFlight < best.inFlight)) {
         best = c;
@@ -528,94 +229,11 @@ class Adaptive implements Strategy {
   }
 
   observe(outcome: AttemptOutcome): void {
-    this.#inFlight.settled(outcome, this.#clock.now());
-    this.#overdue.settled(outcome);
+    const state = this.#state;
+    state.inFlight.settled(outcome, this.#clock.now());
+    state.overdue.settled(outcome);
     if (!outcome.ok && outcome.errorKind !== undefined && !countsAgainstHealth(outcome.errorKind)) return;
-    const { weights, discount, ln2PerMs, loadPenalty } = this.#settings;
-    const t = outcome.target.index;
-    const total = utilityOf(outcome, weights);
-    if (!Number.isFinite(total)) return;
-    // The latency part with the load it ran under taken out. The rest is what a failure costs
-    // beyond its own latency: the failure penalty on the last attempt, else the fallback (worth a
-    // typical success). Cost is not learned: prices are known, so picks add each request's cost.
-    const latencyPart = -(Math.max(0, outcome.latencyMs) / 1000) * weights.latencyPerSecond;
-    const latency = latencyPart / (1 + loadPenalty * (outcome.inFlightAtStart ?? outcome.target.inFlight));
-    this.#setSize(outcome.request);
-    let rest = 0;
-    if (outcome.ok) {
-      this.#learnSuccess(outcome, total);
-      this.#firstToken.observe(outcome, this.#sizedInput);
-    } else {
-      const { attempt, maxAttempts } = outcome;
-      const last = attempt === undefined || maxAttempts === undefined || attempt >= maxAttempts;
-      rest = last || !this.#anySuccess ? -weights.error : Math.max(this.#meanSuccess, -weights.error);
-    }
-    // The very first outcome defines the baselines: it is as fast as them, its advantage is 0.
-    const fresh = this.#baseLatency.samples === 0;
-    const baseLatency = this.#baseline(this.#baseLatency);
-    let ratio = fresh ? 1 : Number.NaN;
-    if (!fresh && baseLatency < 0 && latency < 0) {
-      ratio = Math.max(MIN_RATIO, Math.min(MAX_RATIO, latency / baseLatency));
-    }
-    // A failure quicker than the baseline (a fast 503) says nothing of how fast the target answers.
-    const tellsSpeed = !Number.isNaN(ratio) && (outcome.ok || ratio > 1);
-    const restAdvantage = fresh ? 0 : rest - this.#baseline(this.#baseRest);
-    const now = this.#clock.now();
-    const elapsed = now - this.#stamp[t]!;
-    const timeKeep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
-    // This request's band factors (prompt, and answer cap when on): the outcome's ratio is split
-    // into them and the target's level.
-    const promptShape = tellsSpeed ? this.#promptBands.shape(t, this.#sizedBand) : 1;
-    const outputBands = this.#sizedOutputBand < 0 ? undefined : this.#outputBands;
-    const outputShape =
-      tellsSpeed && outputBands !== undefined ? outputBands.shape(t, this.#sizedOutputBand) : 1;
-    const shape = promptShape * outputShape;
-    if (tellsSpeed) {
-      const speedN = this.#speedN[t]!;
-      // The baseline learns a typical target, not the traffic mix: each latency divided by its
-      // target's current speed ratio. Otherwise the baseline, and with it every target's ratio,
-      // would shift whenever traffic moves from a fast target to a slow one.
-      const overall =
-        speedN > 0 ? (this.#ratio[t]! * timeKeep + PRIOR_WEIGHT) / (speedN * timeKeep + PRIOR_WEIGHT) : 1;
-      this.#baseLatency.observe(this.#size, { value: latency / Math.max(MIN_RATIO, overall * shape) });
-    }
-    this.#baseRest.observe(this.#size, { value: rest });
-    // Newer news wins: a failure of an attempt that started before a success already seen
-    // describes the past (e.g. a timeout from a spike that has since ended): it counts for less.
-    const stale = !outcome.ok && outcome.startedAt < this.#freshest[t]!;
-    if (outcome.ok && outcome.startedAt > this.#freshest[t]!) this.#freshest[t] = outcome.startedAt;
-    // An outcome describes the target as it was when the attempt started, so it arrives already
-    // aged by its own latency: calls that ran through a spike count for little once it is over.
-    const weight = (stale ? STALE_WEIGHT : 1) * Math.exp(-Math.max(0, outcome.latencyMs) * ln2PerMs);
-    // An observation pushes older ones out by `discount` per unit of its own weight.
-    const keep = timeKeep * (stale ? 1 : discount ** weight);
-    this.#n[t] = this.#n[t]! * keep + weight;
-    this.#rest[t] = this.#rest[t]! * keep + weight * restAdvantage;
-    this.#restSquares[t] = this.#restSquares[t]! * keep + weight * restAdvantage * restAdvantage;
-    const speedWeight = tellsSpeed ? weight : 0;
-    this.#speedN[t] = this.#speedN[t]! * keep + speedWeight;
-    this.#ratio[t] = this.#ratio[t]! * keep;
-    this.#ratioSquares[t] = this.#ratioSquares[t]! * keep;
-    this.#promptBands.decay(t, keep);
-    this.#outputBands?.decay(t, keep);
-    if (tellsSpeed) {
-      // The target's ratio learns outcomes with their band's shape taken out, so a slowdown seen
-      // on one band moves the estimate for all of them.
-      const level = Math.max(MIN_RATIO, Math.min(MAX_RATIO, ratio / shape));
-      this.#ratio[t] = this.#ratio[t]! + weight * level;
-      this.#ratioSquares[t] = this.#ratioSquares[t]! + weight * level * level;
-      // How this outcome compares with the target's mean ratio, this outcome included (a target
-      // seen on one band only has a factor of 1 there from its first outcome); each band dimension
-      // learns it with the other's factor taken out.
-      const relative = (ratio * this.#speedN[t]!) / this.#ratio[t]!;
-      this.#promptBands.learn(t, this.#sizedBand, weight, relative / outputShape);
-      if (outputBands !== undefined)
-        outputBands.learn(t, this.#sizedOutputBand, weight, relative / promptShape);
-      this.#ratioSpread.add(level);
-    }
-    if (now > this.#stamp[t]!) this.#stamp[t] = now;
-    this.#observed[t] = 1;
-    this.#restPrior.add(restAdvantage);
+    state.learn(outcome, this.#size, this.#clock);
   }
 
   /**
@@ -623,58 +241,8 @@ class Adaptive implements Strategy {
    * ratio × load factor, plus the baseline failure part and its failure advantage, minus cost):
    * what a pick samples around. Higher is better; untried targets score +Infinity.
    */
-  // The posterior arithmetic below repeats #choose's on purpose: #choose keeps it inline for the
-  // pick budget (docs/decisions/0005-inline-posterior-on-the-pick-path.md). Keep both in step
-  // (tests compare describe and picks).
   describe(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[] {
-    const { loadPenalty, ln2PerMs } = this.#settings;
-    this.#setSize(context.request);
-    const baseLatency = this.#baseline(this.#baseLatency);
-    const baseRest = this.#baseline(this.#baseRest);
-    const band = this.#sizedBand;
-    const outputBand = this.#sizedOutputBand;
-    const outputBands = outputBand < 0 ? undefined : this.#outputBands;
-    // The speed prior: a typical target (ratio 1) with the spread of all ratios seen.
-    const ratioSecond = (Math.max(this.#ratioSpread.variance, RATIO_PRIOR_VARIANCE) + 1) * PRIOR_WEIGHT;
-    const restMean = this.#restPrior.mean * PRIOR_WEIGHT;
-    const restSecond = this.#restPrior.second * PRIOR_WEIGHT;
-    return candidates.map((c) => {
-      const t = c.index;
-      if (this.#observed[t] === 0) {
-        return {
-          target: c.id,
-          score: Number.POSITIVE_INFINITY,
-          note: 'untried: tried first; higher is better',
-        };
-      }
-      const elapsed = context.now - this.#stamp[t]!;
-      const keep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
-      const speedN = this.#speedN[t]! * keep + PRIOR_WEIGHT;
-      const ratio = (this.#ratio[t]! * keep + PRIOR_WEIGHT) / speedN;
-      const ratioVariance = Math.max(
-        (this.#ratioSquares[t]! * keep + ratioSecond) / speedN - ratio * ratio,
-        0,
-      );
-      const n = this.#n[t]! * keep + PRIOR_WEIGHT;
-      const advantage = (this.#rest[t]! * keep + restMean) / n;
-      const restVariance = Math.max((this.#restSquares[t]! * keep + restSecond) / n - advantage ** 2, 0);
-      const promptRatio = ratio * this.#promptBands.shape(t, band);
-      const bandRatio =
-        outputBands === undefined ? promptRatio : promptRatio * outputBands.shape(t, outputBand);
-      const latency = Math.min(baseLatency * bandRatio, 0);
-      const rest = baseRest + advantage;
-      const spread = Math.sqrt((baseLatency * baseLatency * ratioVariance) / speedN + restVariance / n);
-      const load = (1 + loadPenalty * c.inFlight) * this.#slowdown(t, context.now);
-      const cost = this.#costOf(c, context.request);
-      return {
-        target: c.id,
-        score: latency * load + rest - cost,
-        note:
-          `latency ${latency.toFixed(3)} (speed ×${bandRatio.toFixed(2)} of the baseline in ${this.#bandName(band, outputBand)}, ×${ratio.toFixed(2)} overall) × load ${load.toFixed(2)} + failure ${rest.toFixed(3)} − cost ${cost.toFixed(3)}, ` +
-          `± ${spread.toFixed(3)} over ${(n - PRIOR_WEIGHT).toFixed(1)} recent outcomes; ` +
-          'higher is better (picks sample the posterior)',
-      };
-    });
+    return describeAdaptive(this.#state, this.#size, candidates, context);
   }
 
   /**
@@ -694,39 +262,7 @@ class Adaptive implements Strategy {
    * options, and the per-request cache.
    */
   snapshot(): JsonValue {
-    const targets: [string, JsonValue][] = this.#ids.map((id, t) => [
-      id,
-      {
-        observed: this.#observed[t] === 1,
-        at: encodeNumber(this.#stamp[t]!),
-        n: encodeNumber(this.#n[t]!),
-        rest: encodeNumber(this.#rest[t]!),
-        restSquares: encodeNumber(this.#restSquares[t]!),
-        speedN: encodeNumber(this.#speedN[t]!),
-        ratio: encodeNumber(this.#ratio[t]!),
-        ratioSquares: encodeNumber(this.#ratioSquares[t]!),
-        freshest: encodeNumber(this.#freshest[t]!),
-        promptBands: this.#promptBands.targetJson(t),
-        ...(this.#outputBands === undefined ? {} : { outputBands: this.#outputBands.targetJson(t) }),
-        inFlight: this.#inFlight.learnedJson(t),
-        overdueFreshAt: encodeNumber(this.#overdue.freshAt(t)),
-        firstToken: this.#firstToken.snapshotOf(t),
-      },
-    ]);
-    return {
-      version: SNAPSHOT_VERSION,
-      bandEdges: encodeNumbers(this.#settings.bandEdges),
-      outputBandEdges: encodeNumbers(this.#settings.outputBandEdges),
-      baseLatency: this.#baseLatency.snapshot(),
-      baseRest: this.#baseRest.snapshot(),
-      ratioSpread: this.#ratioSpread.toJson(),
-      restPrior: this.#restPrior.toJson(),
-      meanSuccess: encodeNumber(this.#meanSuccess),
-      anySuccess: this.#anySuccess,
-      outputShare: encodeNumber(this.#outputShare),
-      meanOutputTokens: encodeNumber(this.#meanOutput),
-      targets: Object.fromEntries(targets),
-    };
+    return adaptiveSnapshot(this.#state);
   }
 
   /**
@@ -738,164 +274,6 @@ class Adaptive implements Strategy {
    * (`adaptive: snapshot.targets["a"].ratio: expected …`).
    */
   restore(snapshot: JsonValue): void {
-    const read = new SnapshotReader(this.name);
-    const root = read.root(snapshot);
-    const { bandEdges, outputBandEdges } = this.#settings;
-    const samePromptBands = sameEdges(read.list(root.bandEdges, 'snapshot.bandEdges', 'finite'), bandEdges);
-    const sameOutputBands =
-      sameEdges(read.list(root.outputBandEdges, 'snapshot.outputBandEdges', 'finite'), outputBandEdges) &&
-      this.#outputBands !== undefined;
-    const baseLatency = newBaseline();
-    read.nested('snapshot.baseLatency', () => baseLatency.restore(root.baseLatency!));
-    const baseRest = newBaseline();
-    read.nested('snapshot.baseRest', () => baseRest.restore(root.baseRest!));
-    const ratioSpread: MomentsState = RunningMoments.read(read, root.ratioSpread, 'snapshot.ratioSpread');
-    const restPrior: MomentsState = RunningMoments.read(read, root.restPrior, 'snapshot.restPrior');
-    const meanSuccess = read.number(root.meanSuccess, 'snapshot.meanSuccess', 'finite');
-    const anySuccess = read.boolean(root.anySuccess, 'snapshot.anySuccess');
-    const outputShare = read.number(root.outputShare, 'snapshot.outputShare', 'nonNegative');
-    const meanOutput = read.number(root.meanOutputTokens, 'snapshot.meanOutputTokens', 'nonNegative');
-    const states: TargetState[] = [];
-    for (const [id, value] of Object.entries(read.object(root.targets, 'snapshot.targets'))) {
-      const state = this.#readTarget(read, id, value, samePromptBands, sameOutputBands);
-      if (state !== undefined) states.push(state);
-    }
-    // Everything is read: from here on nothing throws.
-    this.#baseLatency = baseLatency;
-    this.#baseRest = baseRest;
-    this.#ratioSpread.assign(ratioSpread);
-    this.#restPrior.assign(restPrior);
-    this.#meanSuccess = meanSuccess;
-    this.#anySuccess = anySuccess;
-    this.#outputShare = outputShare;
-    this.#meanOutput = meanOutput;
-    for (let t = 0; t < this.#ids.length; t++) this.#setTarget(t, undefined);
-    for (const state of states) this.#setTarget(state.index, state);
-  }
-
-  /** Reads one target's entry of a snapshot (checked even when the id is unknown); undefined for an unknown id. */
-  #readTarget(
-    read: SnapshotReader,
-    id: string,
-    value: JsonValue,
-    samePromptBands: boolean,
-    sameOutputBands: boolean,
-  ): TargetState | undefined {
-    const path = targetPath(id);
-    const entry = read.object(value, path);
-    const state: Omit<TargetState, 'index'> = {
-      observed: read.boolean(entry.observed, `${path}.observed`),
-      at: read.number(entry.at, `${path}.at`, 'finite'),
-      n: read.number(entry.n, `${path}.n`, 'nonNegative'),
-      rest: read.number(entry.rest, `${path}.rest`, 'finite'),
-      restSquares: read.number(entry.restSquares, `${path}.restSquares`, 'nonNegative'),
-      speedN: read.number(entry.speedN, `${path}.speedN`, 'nonNegative'),
-      ratio: read.number(entry.ratio, `${path}.ratio`, 'nonNegative'),
-      ratioSquares: read.number(entry.ratioSquares, `${path}.ratioSquares`, 'nonNegative'),
-      freshest: read.number(entry.freshest, `${path}.freshest`, 'time'),
-      promptBands: samePromptBands
-        ? this.#promptBands.readTarget(read, entry.promptBands, `${path}.promptBands`)
-        : undefined,
-      outputBands:
-        sameOutputBands && this.#outputBands !== undefined
-          ? this.#outputBands.readTarget(read, entry.outputBands, `${path}.outputBands`)
-          : undefined,
-      inFlight: InFlightTracker.readLearned(read, entry.inFlight, `${path}.inFlight`),
-      overdueFreshAt: read.number(entry.overdueFreshAt, `${path}.overdueFreshAt`, 'time'),
-      firstToken: read.nested(`${path}.firstToken`, () => this.#firstToken.modelFrom(entry.firstToken!)),
-    };
-    const index = this.#indexOf.get(id);
-    return index === undefined ? undefined : { ...state, index };
-  }
-
-  /** Sets target `t`'s learned state to `state`, or to a fresh target's when undefined. */
-  #setTarget(t: number, state: TargetState | undefined): void {
-    this.#observed[t] = state?.observed === true ? 1 : 0;
-    this.#stamp[t] = state?.at ?? 0;
-    this.#n[t] = state?.n ?? 0;
-    this.#rest[t] = state?.rest ?? 0;
-    this.#restSquares[t] = state?.restSquares ?? 0;
-    this.#speedN[t] = state?.speedN ?? 0;
-    this.#ratio[t] = state?.ratio ?? 0;
-    this.#ratioSquares[t] = state?.ratioSquares ?? 0;
-    this.#freshest[t] = state?.freshest ?? Number.NEGATIVE_INFINITY;
-    this.#promptBands.setTarget(t, state?.promptBands);
-    this.#outputBands?.setTarget(t, state?.outputBands);
-    this.#inFlight.setLearned(t, state?.inFlight);
-    this.#overdue.setFreshAt(t, state?.overdueFreshAt ?? Number.NEGATIVE_INFINITY);
-    this.#firstToken.setModel(t, state?.firstToken);
-  }
-
-  /** How late target `t`'s pending attempts are (≥ 1): the larger of the two trackers' readings. */
-  #slowdown(t: number, now: number): number {
-    const slowdown = Math.max(this.#inFlight.slowdown(t, now), this.#overdue.slowdown(t, now));
-    if (slowdown === 1) return 1;
-    // Late attempts tell how the target was when they started; the youngest started at its last
-    // pick. Their evidence fades like any other (toward 1), so a target left after a spike is
-    // tried again, not shunned until its slow attempts drain.
-    const age = now - this.#inFlight.lastPickAt(t);
-    return age > 0 ? slowdown ** Math.exp(-age * this.#settings.ln2PerMs) : slowdown;
-  }
-
-  /** Fills {@link #size} with the request's features: [1, input kTok, max output kTok]. */
-  #setSize(request: CompletionRequest): void {
-    if (request === this.#sizedRequest) return;
-    this.#sizedRequest = request;
-    this.#sizedInput = estimateInputTokens(request);
-    const x = this.#size.values;
-    x[0] = 1;
-    x[1] = this.#sizedInput / 1000;
-    x[2] = (request.maxOutputTokens ?? 0) / 1000;
-    this.#sizedBand = this.#promptBands.bandOf(this.#sizedInput);
-    const cap = request.maxOutputTokens;
-    // Without a cap, the answer's length is anyone's guess: output bands neither apply nor learn.
-    this.#sizedOutputBand =
-      this.#outputBands === undefined || cap === undefined ? -1 : this.#outputBands.bandOf(cap);
-  }
-
-  /**
-   * A request's bands, for notes: `prompts of 512–2048 tokens`, with output bands
-   * `prompts of 512–2048 tokens and answers capped at 512–2048 tokens` (`outputBand` -1: none).
-   */
-  #bandName(band: number, outputBand: number): string {
-    const prompts = rangeName(this.#settings.bandEdges, band, 'of');
-    const name = prompts === undefined ? 'all prompts' : `prompts ${prompts}`;
-    if (outputBand < 0) return name;
-    return `${name} and answers capped ${rangeName(this.#settings.outputBandEdges, outputBand, 'at')}`;
-  }
-
-  /**
-   * The cost penalty (`wC × USD`, ≥ 0) of this request on target `c` from its live price: the
-   * request's input tokens and its expected output (the running share of `maxOutputTokens` that
-   * answers use, or the running mean without a cap). The size must be set.
-   */
-  #costOf(c: TargetView, request: CompletionRequest): number {
-    const price = c.price;
-    if (price === undefined) return 0;
-    const cap = request.maxOutputTokens ?? c.config.maxOutputTokens;
-    const output = cap === undefined ? this.#meanOutput : cap * this.#outputShare;
-    const usd = (this.#sizedInput * price.inputPerMTok + output * price.outputPerMTok) / 1_000_000;
-    return this.#settings.weights.costPerUsd * usd;
-  }
-
-  /** Learns what a success is worth (for fallbacks) and how much of its cap an answer uses. */
-  #learnSuccess(outcome: AttemptOutcome, utility: number): void {
-    this.#meanSuccess = this.#anySuccess
-      ? this.#meanSuccess + GLOBAL_ALPHA * (utility - this.#meanSuccess)
-      : utility;
-    this.#anySuccess = true;
-    const produced = outcome.usage?.outputTokens;
-    if (produced === undefined) return;
-    const cap = outcome.request.maxOutputTokens ?? outcome.target.config.maxOutputTokens;
-    if (cap !== undefined && cap > 0) {
-      this.#outputShare += GLOBAL_ALPHA * (Math.min(1, produced / cap) - this.#outputShare);
-    } else {
-      this.#meanOutput += GLOBAL_ALPHA * (produced - this.#meanOutput);
-    }
-  }
-
-  /** A baseline's prediction for the current size (0 until it has data). */
-  #baseline(model: OnlineRidge): number {
-    return model.samples > 0 ? model.predict(this.#size) : 0;
+    restoreAdaptive(this.#state, this.name, snapshot);
   }
 }
