@@ -37,13 +37,13 @@ export {
   type SseOptions,
   sse,
 } from './conformance/scripted-server.js';
-export {
-  type ConformanceCheck,
-  type ConformanceOptions,
-  type ConformanceRunner,
-  type ConformanceWire,
-  runAdapterConformance,
-} from './conformance/suite.js';
+export { runAdapterConformance } from './conformance/suite.js';
+export type {
+  ConformanceCheck,
+  ConformanceOptions,
+  ConformanceRunner,
+  ConformanceWire,
+} from './conformance/types.js';
 export type { AdapterErrorContext } from './error-context.js';
 // Local errors: a request that cannot be sent, a malformed response, a bug in the mapping
 export {
