@@ -187,12 +187,17 @@ type Listener = (event: never) => void;
  */
 export class RouterEmitter {
   readonly #emitter = new EventEmitter();
+  /**
+   * Registrations minus removals: 0 means no listener at all (one compare on the hot path).
+   * Once-listeners that fired leave it high, which only sends `has` to the exact count.
+   */
+  #registered = 0;
   /** The guarded wrapper of each listener, per event, so that `off` finds it. */
   readonly #wrappers = new Map<RouterEventName, Map<Listener, (payload: unknown) => void>>();
 
   /** Whether anyone listens to `event` (payloads are built only then). */
   has(event: RouterEventName): boolean {
-    return this.#emitter.listenerCount(event) !== 0;
+    return this.#registered !== 0 && this.#emitter.listenerCount(event) !== 0;
   }
 
   /** Calls every listener of `event` with `payload`. */
@@ -202,22 +207,26 @@ export class RouterEmitter {
 
   on<E extends RouterEventName>(event: E, listener: RouterEvents[E]): void {
     this.#emitter.on(event, this.#wrap(event, listener as Listener));
+    this.#registered++;
   }
 
   once<E extends RouterEventName>(event: E, listener: RouterEvents[E]): void {
     this.#emitter.once(event, this.#wrap(event, listener as Listener));
+    this.#registered++;
   }
 
   off<E extends RouterEventName>(event: E, listener?: RouterEvents[E]): void {
+    const before = this.#emitter.listenerCount(event);
     if (listener === undefined) {
       this.#emitter.removeAllListeners(event);
       this.#wrappers.delete(event);
-      return;
+    } else {
+      const wrapper = this.#wrappers.get(event)?.get(listener as Listener);
+      if (wrapper === undefined) return;
+      this.#emitter.off(event, wrapper); // removes every registration of this listener, as eventemitter3 does
+      this.#wrappers.get(event)?.delete(listener as Listener);
     }
-    const wrapper = this.#wrappers.get(event)?.get(listener as Listener);
-    if (wrapper === undefined) return;
-    this.#emitter.off(event, wrapper); // removes every registration of this listener, as eventemitter3 does
-    this.#wrappers.get(event)?.delete(listener as Listener);
+    this.#registered = Math.max(0, this.#registered - (before - this.#emitter.listenerCount(event)));
   }
 
   /** Number of listeners of `event`. */

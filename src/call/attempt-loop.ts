@@ -34,7 +34,7 @@ export class AttemptLoop {
       if (!(claim instanceof Claim)) claim = await claim;
       const target = claim.target;
       try {
-        return await this.#runner.run(call, claim, attempt);
+        return await this.#runner.run(call, claim, attempt, claim.claimedAt);
       } catch (thrown) {
         const error = thrown as SwitchyardError;
         call.lastError = error;
@@ -48,9 +48,10 @@ export class AttemptLoop {
 
   /** Chooses and claims the target of this attempt, waiting when the choice says so. */
   #claim(call: Call, attempt: number): Claim | Promise<Claim> {
-    const choice = chooseTarget(this.#rt, call, attempt, false, this.#scratch);
+    const now = this.#rt.clock.now();
+    const choice = chooseTarget(this.#rt, call, attempt, false, this.#scratch, now);
     if (choice instanceof TargetRuntime) {
-      const claim = this.#rt.gate.claim(choice, this.#rt.clock.now());
+      const claim = this.#rt.gate.claim(choice, now);
       if (claim instanceof Claim) return this.#claimed(call, claim);
     }
     return this.#claimSlowly(call, attempt, choice);
@@ -74,7 +75,7 @@ export class AttemptLoop {
         await this.#wait(call, attempt, choice);
         waited = !choice.forCapacity;
       }
-      choice = chooseTarget(this.#rt, call, attempt, waited, this.#scratch);
+      choice = chooseTarget(this.#rt, call, attempt, waited, this.#scratch, this.#rt.clock.now());
     }
   }
 

@@ -5,7 +5,6 @@ import { isSwitchyardError, SwitchyardError } from '../errors/switchyard-error.j
 import { costOf } from '../pricing.js';
 import type { CallScope } from '../reliability/call-scope.js';
 import type { Ejection } from '../reliability/circuit-breaker.js';
-import type { MaybePromise } from '../state/store.js';
 import type { TargetRuntime } from '../target-runtime.js';
 import type { AdapterCallOptions } from '../types/adapter.js';
 import type { AttemptContext } from '../types/middleware.js';
@@ -17,7 +16,7 @@ import { checkedResponse } from './adapter-output.js';
 import type { Call, CallRuntime } from './call.js';
 import { attemptFields } from './call-events.js';
 import { consumeStream } from './consume-stream.js';
-import { runAttemptChain, runAttemptStreamChain } from './middleware-chain.js';
+import { ChainBlame, runAttemptChain, runAttemptStreamChain } from './middleware-chain.js';
 import { tellFirstToken, tellOutcome } from './strategy-hooks.js';
 import type { Claim } from './target-gate.js';
 import { adapterError } from './upstream-error.js';
@@ -37,21 +36,26 @@ export class AttemptRunner {
     this.#rt = rt;
   }
 
-  async run(call: Call, claim: Claim, attempt: number): Promise<CompletionResponse> {
+  /** Runs attempt `attempt` of `call` on the claimed target, started at clock time `startedAt`. */
+  async run(call: Call, claim: Claim, attempt: number, startedAt: number): Promise<CompletionResponse> {
     const rt = this.#rt;
     const target = claim.target;
-    const startedAt = rt.clock.now();
     // The claim counted this attempt already.
     const inFlightAtStart = target.inFlight - 1;
     if (rt.events.has('attempt:start')) rt.events.emit('attempt:start', attemptFields(call, target, attempt));
     let result: AdapterResponse;
     let ttftMs: number | undefined;
+    let work: Promise<AdapterResponse> | undefined;
+    let blame: ChainBlame | undefined;
     try {
       if (call.scope.aborted) throw call.scope.reason; // never start an adapter call for a call that ended
       const request = readAdapterRequest(target, call);
       const options = new AttemptOptions(call.scope, target.id, rt.clock);
       if (call.sink === undefined) {
-        result = await call.scope.race(this.#complete(call, claim, request, options, attempt));
+        blame = rt.attemptMiddleware.length === 0 ? undefined : new ChainBlame();
+        work = this.#complete(call, target, request, options, attempt, blame);
+        result = await call.scope.race(work);
+        rt.gate.release(claim); // the adapter's work has ended
       } else {
         result = await this.#stream(call, claim, request, options, attempt, startedAt, (ms) => {
           ttftMs = ms;
@@ -59,18 +63,26 @@ export class AttemptRunner {
       }
       result = checkedResponse(result, target.provider, target.id);
     } catch (thrown) {
-      const error = toAttemptError(thrown, target, call.scope);
-      if (!claim.running) rt.gate.release(claim); // else the adapter's real end frees it
+      const error = toAttemptError(
+        blame === undefined ? thrown : blame.typed(thrown, 'wrapAttempt'),
+        target,
+        call.scope,
+      );
+      if (work !== undefined && call.scope.aborted) {
+        // The router stopped waiting; the slot is free when the adapter's work really ends.
+        const release = () => rt.gate.release(claim);
+        work.then(release, release);
+      } else if (!claim.running) {
+        rt.gate.release(claim); // a stream's reader frees it once the adapter's stream has closed
+      }
       this.#failed(call, claim, attempt, startedAt, inFlightAtStart, error);
       throw error;
     }
     const now = rt.clock.now();
     const durationMs = now - startedAt;
-    settle(rt.gate.recordSuccess(claim, now), (downMs) => {
-      if (downMs >= 0 && rt.events.has('target:restored')) {
-        rt.events.emit('target:restored', { target: target.id, downMs });
-      }
-    });
+    const downMs = rt.gate.recordSuccess(claim, now);
+    if (isPromiseLike(downMs)) downMs.then((ms) => this.#restored(target, ms), ignore);
+    else this.#restored(target, downMs);
     const costUsd = target.price === undefined ? undefined : costOf(result.usage, target.price);
     tellOutcome(call.strategy, {
       target,
@@ -119,32 +131,41 @@ export class AttemptRunner {
     return response;
   }
 
-  /** The adapter's completion (through `wrapAttempt` middleware); its real end frees the slot. */
+  /** The adapter's completion, through the `wrapAttempt` middleware. */
   #complete(
     call: Call,
-    claim: Claim,
+    target: TargetRuntime,
     request: AdapterRequest,
     options: AdapterCallOptions,
     attempt: number,
+    blame: ChainBlame | undefined,
   ): Promise<AdapterResponse> {
     const rt = this.#rt;
-    const target = claim.target;
-    let work: Promise<AdapterResponse>;
-    if (rt.attemptMiddleware.length === 0) {
-      work = callAdapter(target, request, options);
-    } else {
-      const ctx = attemptContext(call, target, attempt, request);
-      work = runAttemptChain(rt.attemptMiddleware, ctx, (req) => {
+    if (blame === undefined) return callAdapter(target, request, options);
+    const ctx = attemptContext(call, target, attempt, request);
+    return runAttemptChain(
+      rt.attemptMiddleware,
+      ctx,
+      (req) => {
         if (call.scope.aborted) return Promise.reject(call.scope.reason);
         return callAdapter(target, req, options).catch((thrown: unknown) => {
           throw adapterError(thrown, target, call.scope);
         });
-      });
+      },
+      blame,
+    );
+  }
+
+  #restored(target: TargetRuntime, downMs: number): void {
+    if (downMs >= 0 && this.#rt.events.has('target:restored')) {
+      this.#rt.events.emit('target:restored', { target: target.id, downMs });
     }
-    claim.running = true;
-    const release = () => rt.gate.release(claim);
-    work.then(release, release);
-    return work;
+  }
+
+  #ejected(target: TargetRuntime, error: SwitchyardError, ejection: Ejection | undefined): void {
+    if (ejection !== undefined && this.#rt.events.has('target:ejected')) {
+      this.#rt.events.emit('target:ejected', { target: target.id, errorKind: error.kind, ...ejection });
+    }
   }
 
   /** The adapter's stream (through `wrapAttemptStream` middleware), read into the call's stream. */
@@ -222,14 +243,9 @@ export class AttemptRunner {
     const now = rt.clock.now();
     const durationMs = now - startedAt;
     const blockForMs = error.kind === 'rate_limited' ? error.retryAfterMs : undefined;
-    settle(
-      rt.gate.recordFailure(claim, now, countsAgainstHealth(error.kind), blockForMs),
-      (ejection: Ejection | undefined) => {
-        if (ejection !== undefined && rt.events.has('target:ejected')) {
-          rt.events.emit('target:ejected', { target: target.id, errorKind: error.kind, ...ejection });
-        }
-      },
-    );
+    const ejection = rt.gate.recordFailure(claim, now, countsAgainstHealth(error.kind), blockForMs);
+    if (isPromiseLike(ejection)) ejection.then((e) => this.#ejected(target, error, e), ignore);
+    else this.#ejected(target, error, ejection);
     tellOutcome(call.strategy, {
       target,
       request: call.request,
@@ -272,18 +288,7 @@ function attemptContext(
   attempt: number,
   adapterRequest: AdapterRequest,
 ): AttemptContext {
-  const base = call.context!;
-  return {
-    requestId: base.requestId,
-    request: base.request,
-    stream: base.stream,
-    signal: base.signal,
-    deadline: base.deadline,
-    state: base.state,
-    target,
-    attempt,
-    adapterRequest,
-  };
+  return call.context!.forAttempt(target, attempt, adapterRequest);
 }
 
 /** What an attempt failed with: the abort reason when the call was aborted, else a typed error. */
@@ -310,14 +315,11 @@ function callAdapter(
   }
 }
 
-/** Calls `then` with the store's answer, now when it answered synchronously. */
-function settle<T>(value: MaybePromise<T>, then: (value: T) => void): void {
-  if (typeof (value as PromiseLike<T>)?.then === 'function') {
-    (value as PromiseLike<T>).then(then, () => {});
-  } else {
-    then(value as T);
-  }
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
+
+function ignore(): void {}
 
 /** The adapter's stream with its raw exceptions turned into typed errors (for stream middleware). */
 async function* mapErrors(

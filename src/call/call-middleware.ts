@@ -4,19 +4,19 @@ import type { CallContext, Middleware } from '../types/middleware.js';
 import type { CompletionRequest } from '../types/request.js';
 import type { CompletionResponse } from '../types/response.js';
 import type { StreamEvent } from '../types/stream.js';
+import type { CallContextImpl } from './contexts.js';
 import { callHook, guardIterable, onceOnly } from './middleware-chain.js';
 
-/** Runs `request` through every `transformRequest` hook, outermost first. */
+/** Runs `request` through the `transformRequest` hooks of `chain` (each has one), outermost first. */
 export async function transformRequest(
   chain: readonly Middleware[],
   request: CompletionRequest,
-  ctx: CallContext,
+  ctx: CallContextImpl,
 ): Promise<CompletionRequest> {
   let current = request;
   for (const mw of chain) {
-    if (mw.transformRequest === undefined) continue;
     const input = current;
-    const before = input === ctx.request ? ctx : { ...ctx, request: input };
+    const before = input === ctx.request ? ctx : ctx.withRequest(input);
     current = await callHook(mw, 'transformRequest', () => mw.transformRequest!(input, before));
     if (typeof current !== 'object' || current === null) {
       throw new SwitchyardError(

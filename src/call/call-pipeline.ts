@@ -5,7 +5,7 @@ import type { DeadlineQueue } from '../reliability/deadline-queue.js';
 import { createRouterStream, type RouterStreamController } from '../router-stream.js';
 import type { StrategyResolver } from '../strategy-resolver.js';
 import type { TargetRuntime } from '../target-runtime.js';
-import type { CallContext, Middleware } from '../types/middleware.js';
+import type { Middleware } from '../types/middleware.js';
 import type { CompletionRequest } from '../types/request.js';
 import type { CompletionResponse } from '../types/response.js';
 import { needsOf } from '../util/request-needs.js';
@@ -13,6 +13,7 @@ import { validateMiddleware, validateRequest } from '../validation/validate.js';
 import type { AttemptLoop } from './attempt-loop.js';
 import type { Call, CallRuntime } from './call.js';
 import { pumpStreamChain, runCallChain, transformRequest } from './call-middleware.js';
+import { CallContextImpl } from './contexts.js';
 
 /** What a {@link CallPipeline} is built from: the router's targets, strategies and settings. */
 export interface CallPipelineOptions {
@@ -38,6 +39,7 @@ export class CallPipeline {
   readonly #checkContext: boolean;
   /** Every middleware, outermost first. */
   readonly middleware: Middleware[] = [];
+  readonly #transformMiddleware: Middleware[] = [];
   readonly #callMiddleware: Middleware[] = [];
   readonly #streamMiddleware: Middleware[] = [];
   #callCount = 0;
@@ -66,6 +68,7 @@ export class CallPipeline {
   use(middleware: Middleware): void {
     validateMiddleware(middleware);
     this.middleware.push(middleware);
+    if (middleware.transformRequest) this.#transformMiddleware.push(middleware);
     if (middleware.wrapCall) this.#callMiddleware.push(middleware);
     if (middleware.wrapStream) this.#streamMiddleware.push(middleware);
     if (middleware.wrapAttempt) (this.#o.rt.attemptMiddleware as Middleware[]).push(middleware);
@@ -105,17 +108,12 @@ export class CallPipeline {
         this.#o.deadlines,
       );
       onScope?.(scope);
-      let context: CallContext | undefined;
+      let context: CallContextImpl | undefined;
       if (this.middleware.length > 0) {
-        context = {
-          requestId: id,
-          request,
-          stream,
-          signal: scope.signal,
-          deadline: scope.deadline,
-          state: new Map(),
-        };
-        request = await transformRequest(this.middleware, request, context);
+        context = new CallContextImpl(id, request, stream, scope);
+        if (this.#transformMiddleware.length > 0) {
+          request = await transformRequest(this.#transformMiddleware, request, context);
+        }
       }
       call = this.#prepare(id, request, sink, scope, startedAt, context);
       if (events.has('request:start')) {
@@ -176,7 +174,7 @@ export class CallPipeline {
     sink: RouterStreamController | undefined,
     scope: CallScope,
     startedAt: number,
-    context: CallContext | undefined,
+    context: CallContextImpl | undefined,
   ): Call {
     const stream = sink !== undefined;
     try {
@@ -193,7 +191,8 @@ export class CallPipeline {
           { retryable: false },
         );
       }
-      const callContext = context === undefined ? undefined : { ...context, request };
+      const callContext =
+        context === undefined || context.request === request ? context : context.withRequest(request);
       return {
         id,
         request,

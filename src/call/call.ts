@@ -5,11 +5,12 @@ import type { CallScope } from '../reliability/call-scope.js';
 import type { RouterStreamController } from '../router-stream.js';
 import type { TargetRuntime } from '../target-runtime.js';
 import type { Clock, RandomSource } from '../types/clock.js';
-import type { CallContext, Middleware } from '../types/middleware.js';
+import type { Middleware } from '../types/middleware.js';
 import type { CompletionRequest } from '../types/request.js';
 import type { AttemptRecord } from '../types/response.js';
 import type { Strategy } from '../types/strategy.js';
 import type { RequestNeeds } from '../util/request-needs.js';
+import type { CallContextImpl } from './contexts.js';
 import type { TargetGate } from './target-gate.js';
 
 /** What the call pipeline needs from its router; built once per router. */
@@ -47,7 +48,7 @@ export interface Call {
   readonly attempts: AttemptRecord[];
   readonly needs: RequestNeeds;
   /** The middleware context, when the router has middleware. */
-  readonly context: CallContext | undefined;
+  readonly context: CallContextImpl | undefined;
   /** Per target index: 1 failed with a retryable error, 2 failed for good (auth, not_found). */
   failed: Uint8Array | undefined;
   lastError: SwitchyardError | undefined;

@@ -19,7 +19,8 @@ export interface ChooseWait {
  * Chooses the target of the next attempt, synchronously: an untried one when any is available
  * (a fallback); else an already-failed one after a backoff (a retry); else a wait for a
  * Retry-After block, for an ejected target to recover (opt-in) or for capacity (opt-in); else
- * fails. `scratch` is reused across calls: strategies must not keep the candidates array.
+ * fails, at clock time `now`. `scratch` is reused across calls: strategies must not keep the
+ * candidates array.
  */
 export function chooseTarget(
   rt: CallRuntime,
@@ -27,8 +28,8 @@ export function chooseTarget(
   attempt: number,
   waited: boolean,
   scratch: TargetRuntime[],
+  now: number,
 ): TargetRuntime | ChooseWait {
-  const now = rt.clock.now();
   const gate = rt.gate;
   const fresh = scratch;
   fresh.length = 0;

@@ -12,31 +12,70 @@ export function middlewareError(middleware: Middleware, hook: string, thrown: un
 
 /** Runs `hook` of `middleware`, turning a synchronous throw into a rejected promise of a typed error. */
 export function callHook<T>(middleware: Middleware, hook: string, run: () => T | Promise<T>): Promise<T> {
+  let result: T | Promise<T>;
   try {
-    return Promise.resolve(run()).catch((thrown: unknown) => {
-      throw middlewareError(middleware, hook, thrown);
-    });
+    result = run();
   } catch (thrown) {
     return Promise.reject(middlewareError(middleware, hook, thrown));
+  }
+  return Promise.resolve(result).then(undefined, (thrown: unknown) => {
+    throw middlewareError(middleware, hook, thrown);
+  });
+}
+
+/**
+ * Which middleware a non-`SwitchyardError` rejection of an attempt chain came from: each hook's
+ * promise reports its own rejection on a side branch (no extra step on the call's path), and
+ * the first hook to reject with a value is the one that threw it (outer hooks that pass it on
+ * come later).
+ */
+export class ChainBlame {
+  #culprits: Map<unknown, Middleware> | undefined;
+
+  /** Watches `promise`, the result of `middleware`'s hook. */
+  watch<T>(middleware: Middleware, promise: Promise<T>): Promise<T> {
+    promise.then(undefined, (thrown: unknown) => {
+      if (isSwitchyardError(thrown)) return;
+      this.#culprits ??= new Map();
+      if (!this.#culprits.has(thrown)) this.#culprits.set(thrown, middleware);
+    });
+    return promise;
+  }
+
+  /** `thrown` as the `config` error naming the hook that threw it, when a hook did. */
+  typed(thrown: unknown, hook: string): unknown {
+    const culprit = isSwitchyardError(thrown) ? undefined : this.#culprits?.get(thrown);
+    return culprit === undefined ? thrown : middlewareError(culprit, hook, thrown);
   }
 }
 
 /**
  * Runs an attempt through the `wrapAttempt` hooks of `chain` (outermost first) down to
- * `terminal`, the adapter call. `terminal` rejects only with `SwitchyardError`s, so any other
- * error that comes out of a hook is that hook's own.
+ * `terminal`, the adapter call, which rejects only with `SwitchyardError`s. A non-typed error
+ * that comes out is a hook's own: `blame.typed(error, 'wrapAttempt')` names it.
  */
 export function runAttemptChain(
   chain: readonly Middleware[],
   ctx: AttemptContext,
   terminal: (request: AdapterRequest) => Promise<AdapterResponse>,
+  blame: ChainBlame,
 ): Promise<AdapterResponse> {
   const dispatch = (i: number, request: AdapterRequest): Promise<AdapterResponse> => {
     if (i === chain.length) return terminal(request);
     const mw = chain[i]!;
-    return callHook(mw, 'wrapAttempt', () =>
-      mw.wrapAttempt!(ctx, (next?: AdapterRequest) => dispatch(i + 1, next ?? request)),
-    );
+    let inner: Promise<AdapterResponse> | undefined;
+    let result: Promise<AdapterResponse>;
+    try {
+      result = mw.wrapAttempt!(ctx, (next?: AdapterRequest) => {
+        inner = dispatch(i + 1, next ?? request);
+        return inner;
+      });
+    } catch (thrown) {
+      return Promise.reject(middlewareError(mw, 'wrapAttempt', thrown));
+    }
+    // A hook that hands back what `next` returned adds nothing that could throw: no need to watch it.
+    if (result === inner) return result;
+    return blame.watch(mw, result instanceof Promise ? result : Promise.resolve(result));
   };
   return dispatch(0, ctx.adapterRequest);
 }

@@ -8,13 +8,16 @@ export class Claim {
   readonly target: TargetRuntime;
   /** Whether this attempt is the target's half-open probe. */
   readonly probe: boolean;
+  /** Clock time of the claim: the attempt's start. */
+  readonly claimedAt: number;
   /** Whether the adapter's work started: from then on its real end releases the claim. */
   running = false;
   released = false;
 
-  constructor(target: TargetRuntime, probe: boolean) {
+  constructor(target: TargetRuntime, probe: boolean, claimedAt: number) {
     this.target = target;
     this.probe = probe;
+    this.claimedAt = claimedAt;
   }
 }
 
@@ -62,12 +65,12 @@ export class TargetGate {
     if (isAdmission(admission)) {
       if (!admission.admitted) return undefined;
       target.inFlight++;
-      return new Claim(target, admission.probe);
+      return new Claim(target, admission.probe, now);
     }
     target.inFlight++; // hold the slot while the store answers
     return Promise.resolve(admission).then(
       (a) => {
-        if (a.admitted) return new Claim(target, a.probe);
+        if (a.admitted) return new Claim(target, a.probe, now);
         this.#free(target);
         return undefined;
       },

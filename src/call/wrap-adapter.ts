@@ -6,7 +6,7 @@ import type { AdapterRequest } from '../types/request.js';
 import type { AdapterResponse } from '../types/response.js';
 import type { AdapterStreamPart } from '../types/stream.js';
 import type { TargetView } from '../types/target.js';
-import { runAttemptChain, runAttemptStreamChain } from './middleware-chain.js';
+import { ChainBlame, runAttemptChain, runAttemptStreamChain } from './middleware-chain.js';
 import { typedAdapterException } from './upstream-error.js';
 
 let wrappedCalls = 0;
@@ -48,13 +48,20 @@ export function wrapAdapter(adapter: Adapter, middleware: Middleware | readonly 
     provider: adapter.provider,
     capabilities: adapter.capabilities,
     complete(request: AdapterRequest, options: AdapterCallOptions): Promise<AdapterResponse> {
-      return runAttemptChain(attempt, contextFor(adapter, request, options, false), (req) =>
-        Promise.resolve()
-          .then(() => adapter.complete(req, options))
-          .catch((thrown: unknown) => {
-            throw typed(thrown, adapter.provider, options);
-          }),
-      );
+      const blame = new ChainBlame();
+      return runAttemptChain(
+        attempt,
+        contextFor(adapter, request, options, false),
+        (req) =>
+          Promise.resolve()
+            .then(() => adapter.complete(req, options))
+            .catch((thrown: unknown) => {
+              throw typed(thrown, adapter.provider, options);
+            }),
+        blame,
+      ).catch((thrown: unknown) => {
+        throw blame.typed(thrown, 'wrapAttempt');
+      });
     },
     stream(request: AdapterRequest, options: AdapterCallOptions): AsyncIterable<AdapterStreamPart> {
       return runAttemptStreamChain(streamed, contextFor(adapter, request, options, true), (req) =>
