@@ -247,6 +247,41 @@ describe('middleware: errors', () => {
     });
   }
 
+  it('names the attempt hook that threw, whichever hooks pass its error on', async () => {
+    const adapter = new MockAdapter(() => ({ text: 'ok' }));
+    const passOn: Middleware = { name: 'outer', wrapAttempt: (_ctx, next) => next() };
+    const awaitsThenThrows: Middleware = {
+      name: 'after',
+      wrapAttempt: async (_ctx, next) => {
+        await next();
+        throw new RangeError('after the adapter');
+      },
+    };
+    const rethrows: Middleware = {
+      name: 'rethrower',
+      wrapAttempt: async (_ctx, next) => {
+        try {
+          return await next();
+        } catch (error) {
+          throw error;
+        }
+      },
+    };
+    const router = new Router({
+      targets: [{ id: 'a', adapter, model: 'm' }],
+      middleware: [passOn, rethrows, awaitsThenThrows],
+    });
+    const error = await rejectionOf(router.complete(ask()));
+    expect(error.kind).toBe('config');
+    expect(error.message).toBe("middleware 'after' threw in wrapAttempt: after the adapter");
+    const upstream = new Router({
+      targets: [{ id: 'a', adapter: new MockAdapter(() => ({ error: { status: 503 } })), model: 'm' }],
+      middleware: [passOn, rethrows],
+      retry: { maxAttempts: 1 },
+    });
+    expect((await rejectionOf(upstream.complete(ask()))).kind).toBe('server');
+  });
+
   it('a SwitchyardError a middleware throws keeps its kind (a guardrail refusal)', async () => {
     const router = new Router({
       targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm' }],
