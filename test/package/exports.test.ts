@@ -72,6 +72,18 @@ describe('package exports', () => {
     expect(out).toBe('true false');
   });
 
+  it('the ESM and the CJS builds loaded in one process share one strategy registry', () => {
+    const out = node(
+      `import { createRequire } from 'node:module';
+       import { Router } from 'switchyard-llm';
+       const cjs = createRequire(import.meta.url)('switchyard-llm');
+       Router.strategies.register('esm-only', () => ({ name: 'esm-only', pick: (c) => c[0] }));
+       console.log(cjs.Router.strategies === Router.strategies, cjs.Router.strategies.has('esm-only'));`,
+      'module',
+    );
+    expect(out).toBe('true true');
+  });
+
   it('switchyard-llm/lab shares one core with the root entry: it finds the strategies the root registers', () => {
     const run = `simulate({ seed: 1, strategy: 'response-time',
       providers: [{ id: 'a', latency: { ttftMs: 300, prefillTokensPerSec: 1e4, decodeTokensPerSec: 100 } },
