@@ -257,12 +257,14 @@ describe('middleware: errors', () => {
         throw new RangeError('after the adapter');
       },
     };
+    let rethrown = 0;
     const rethrows: Middleware = {
       name: 'rethrower',
       wrapAttempt: async (_ctx, next) => {
         try {
           return await next();
         } catch (error) {
+          rethrown++;
           throw error;
         }
       },
@@ -274,6 +276,7 @@ describe('middleware: errors', () => {
     const error = await rejectionOf(router.complete(ask()));
     expect(error.kind).toBe('config');
     expect(error.message).toBe("middleware 'after' threw in wrapAttempt: after the adapter");
+    expect(rethrown).toBe(1);
     const upstream = new Router({
       targets: [{ id: 'a', adapter: new MockAdapter(() => ({ error: { status: 503 } })), model: 'm' }],
       middleware: [passOn, rethrows],
