@@ -55,7 +55,6 @@ export class AttemptRunner {
         blame = rt.attemptMiddleware.length === 0 ? undefined : new ChainBlame();
         work = this.#complete(call, target, request, options, attempt, blame);
         result = await call.scope.race(work);
-        rt.gate.release(claim); // the adapter's work has ended
       } else {
         result = await this.#stream(call, claim, request, options, attempt, startedAt, (ms) => {
           ttftMs = ms;
@@ -68,15 +67,10 @@ export class AttemptRunner {
         target,
         call.scope,
       );
-      if (work !== undefined && call.scope.aborted) {
-        // The router stopped waiting; the slot is free when the adapter's work really ends.
-        const release = () => rt.gate.release(claim);
-        work.then(release, release);
-      } else if (!claim.running) {
-        rt.gate.release(claim); // a stream's reader frees it once the adapter's stream has closed
-      }
       this.#failed(call, claim, attempt, startedAt, inFlightAtStart, error);
       throw error;
+    } finally {
+      rt.gate.releaseAfter(claim, work, call.scope.aborted);
     }
     const now = rt.clock.now();
     const durationMs = now - startedAt;

@@ -10,7 +10,7 @@ export class Claim {
   readonly probe: boolean;
   /** Clock time of the claim: the attempt's start. */
   readonly claimedAt: number;
-  /** Whether the adapter's work started: from then on its real end releases the claim. */
+  /** Whether a streamed attempt's adapter stream opened: from then on its reader releases the claim. */
   running = false;
   released = false;
 
@@ -81,7 +81,23 @@ export class TargetGate {
     );
   }
 
-  /** Frees the claim's concurrency slot, once; called when the adapter's work has really ended. */
+  /**
+   * Frees the claim's slot when the attempt is over for the router: now, or — when the router
+   * stopped waiting (`abandoned`: deadline or abort) — once the adapter's `work` has really
+   * ended. A streamed attempt whose adapter stream opened is freed by its reader instead, once
+   * that stream has closed (`claim.running`).
+   */
+  releaseAfter(claim: Claim, work: Promise<unknown> | undefined, abandoned: boolean): void {
+    if (claim.released || claim.running) return;
+    if (work !== undefined && abandoned) {
+      const release = () => this.release(claim);
+      work.then(release, release);
+      return;
+    }
+    this.release(claim);
+  }
+
+  /** Frees the claim's concurrency slot, once. */
   release(claim: Claim): void {
     if (claim.released) return;
     claim.released = true;
