@@ -1,14 +1,14 @@
 import type { CallScope } from './reliability/call-scope.js';
-import type { TargetRuntime } from './target-runtime.js';
 import type { AdapterCallOptions } from './types/adapter.js';
 import type { Clock } from './types/clock.js';
 import type { AdapterRequest, CompletionRequest } from './types/request.js';
+import type { TargetView } from './types/target.js';
 
 /**
  * What one attempt hands its adapter: the request with the model and provider options resolved
  * for the target, and the call options.
  */
-export function adapterRequestFor(target: TargetRuntime, request: CompletionRequest): AdapterRequest {
+export function adapterRequestFor(target: TargetView, request: CompletionRequest): AdapterRequest {
   return {
     model: target.model,
     messages: request.messages,
@@ -33,7 +33,7 @@ export function adapterRequestFor(target: TargetRuntime, request: CompletionRequ
  * the request's by target id (later ones win).
  */
 export function providerOptionsFor(
-  target: TargetRuntime,
+  target: TargetView,
   request: CompletionRequest,
 ): Readonly<Record<string, unknown>> | undefined {
   const fromTarget = target.config.providerOptions;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonValue } from '../src/index.js';
-import { configErrorOf, SnapshotWorld, twins } from '../test/helpers/snapshot-world.js';
+import {
+  describedBesideNewTarget,
+  restoredWorld,
+  restoreErrorOf,
+  type SnapshotJson,
+  SnapshotWorld,
+  twins,
+} from '../test/helpers/snapshot-world.js';
 import { adaptive } from './adaptive.js';
-import { fakeContext, fakeInit, fakeOutcome, fakeTargets, ManualClock } from './testing.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: a stored snapshot, edited by hand to break one field
-type Json = { [key: string]: any };
-/** A deep copy of a stored snapshot, to break one field of. */
-const copy = (snapshot: JsonValue): Json => JSON.parse(JSON.stringify(snapshot));
 
 describe('adaptive snapshot', () => {
   it('restored into a fresh strategy with the targets reordered: same describe, same next 200 picks', () => {
@@ -32,7 +32,7 @@ describe('adaptive snapshot', () => {
   it('keeps clock times absolute and leaves attempts in flight out', () => {
     const world = new SnapshotWorld(adaptive()).reseed(1);
     world.run(40);
-    const snapshot = world.storedSnapshot() as Json;
+    const snapshot = world.storedSnapshot() as SnapshotJson;
     expect(snapshot.version).toBe(1);
     const a = snapshot.targets.a;
     expect(a.at).toBeGreaterThan(1_700_000_000_000);
@@ -45,24 +45,16 @@ describe('adaptive snapshot', () => {
   });
 
   it('ignores unknown ids; targets the snapshot does not name start fresh (untried)', () => {
-    const { original } = twins(adaptive(), 150);
-    const targets = fakeTargets([{ id: 'a' }, { id: 'e' }]);
-    const clock = new ManualClock(original.clock.now());
-    const strategy = adaptive()(fakeInit(targets, { clock }));
-    strategy.observe!(fakeOutcome(targets[1]!, { latencyMs: 300, startedAt: clock.now() }));
-    strategy.restore!(original.storedSnapshot());
-    const [a, e] = strategy.describe!(targets, fakeContext({ now: clock.now() }));
+    const [a, e] = describedBesideNewTarget(adaptive());
     expect(a!.score).toBeLessThan(0);
     expect(e).toMatchObject({ target: 'e', score: Number.POSITIVE_INFINITY });
   });
 
   it('band factors learned on other band edges start fresh; the rest is restored', () => {
     const { original } = twins(adaptive(), 150);
-    const stored = original.storedSnapshot() as Json;
-    const world = new SnapshotWorld(adaptive({ bandEdges: [1_000] }));
-    world.clock.time = original.clock.now();
-    world.strategy.restore!(stored);
-    const restored = world.storedSnapshot() as Json;
+    const stored = original.storedSnapshot() as SnapshotJson;
+    const world = restoredWorld(adaptive({ bandEdges: [1_000] }), original);
+    const restored = world.storedSnapshot() as SnapshotJson;
     expect(restored.targets.a.ratio).toBe(stored.targets.a.ratio);
     expect(restored.baseLatency).toEqual(stored.baseLatency);
     expect(restored.targets.a.promptBands).toEqual({
@@ -79,11 +71,7 @@ describe('adaptive snapshot', () => {
     const { original, twin } = twins(adaptive(), 150);
     const stored = original.storedSnapshot();
     const before = twin.describeAll();
-    const broken = (edit: (s: Json) => void) => {
-      const s = copy(stored);
-      edit(s);
-      return configErrorOf(() => twin.strategy.restore!(s));
-    };
+    const broken = (edit: (s: SnapshotJson) => void) => restoreErrorOf(twin.strategy, stored, edit);
     expect(broken((s) => (s.targets.d.ratio = -1))).toBe(
       'adaptive: snapshot.targets["d"].ratio: expected a finite number >= 0, got -1',
     );

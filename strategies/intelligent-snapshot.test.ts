@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonValue, Predictor } from '../src/index.js';
-import { configErrorOf, SnapshotWorld, twins } from '../test/helpers/snapshot-world.js';
+import type { Predictor } from '../src/index.js';
+import {
+  describedBesideNewTarget,
+  restoredWorld,
+  restoreErrorOf,
+  type SnapshotJson,
+  twins,
+} from '../test/helpers/snapshot-world.js';
 import { intelligent } from './intelligent.js';
 import { defaultPredictors, type PredictorFactory } from './predictors/factory.js';
-import { fakeContext, fakeInit, fakeOutcome, fakeTargets, ManualClock } from './testing.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: a stored snapshot, edited by hand to break one field
-type Json = { [key: string]: any };
-const copy = (snapshot: JsonValue): Json => JSON.parse(JSON.stringify(snapshot));
 
 describe('intelligent snapshot', () => {
   it('restored into a fresh strategy with the targets reordered: same describe, same next 200 picks', () => {
@@ -26,7 +27,7 @@ describe('intelligent snapshot', () => {
   it('survives JSON exactly, with each default model and absolute clock times', () => {
     const { twin, snapshot } = twins(intelligent(), 150);
     expect(twin.storedSnapshot()).toEqual(snapshot);
-    const a = (snapshot as Json).targets.a;
+    const a = (snapshot as SnapshotJson).targets.a;
     expect(Object.keys(a).sort()).toEqual([
       'failed',
       'failure',
@@ -43,24 +44,16 @@ describe('intelligent snapshot', () => {
   });
 
   it('ignores unknown ids; targets the snapshot does not name start fresh (untried)', () => {
-    const { original } = twins(intelligent(), 150);
-    const targets = fakeTargets([{ id: 'a' }, { id: 'e' }]);
-    const clock = new ManualClock(original.clock.now());
-    const strategy = intelligent()(fakeInit(targets, { clock }));
-    strategy.observe!(fakeOutcome(targets[1]!, { latencyMs: 300, startedAt: clock.now() }));
-    strategy.restore!(original.storedSnapshot());
-    const [a, e] = strategy.describe!(targets, fakeContext({ now: clock.now() }));
+    const [a, e] = describedBesideNewTarget(intelligent());
     expect(a!.score).toBeLessThan(0);
     expect(e).toMatchObject({ target: 'e', score: Number.POSITIVE_INFINITY });
   });
 
   it('models learned with other tags start fresh; the rest is restored', () => {
     const { original } = twins(intelligent(), 150);
-    const stored = original.storedSnapshot() as Json;
-    const world = new SnapshotWorld(intelligent({ tags: ['batch'] }));
-    world.clock.time = original.clock.now();
-    world.strategy.restore!(stored);
-    const restored = world.storedSnapshot() as Json;
+    const stored = original.storedSnapshot() as SnapshotJson;
+    const world = restoredWorld(intelligent({ tags: ['batch'] }), original);
+    const restored = world.storedSnapshot() as SnapshotJson;
     expect(restored.targets.a.latency.samples).toBe(0);
     expect(restored.targets.a.failure.samples).toBe(0);
     expect(restored.targets.a.meanOutputTokens).toBe(stored.targets.a.meanOutputTokens);
@@ -82,8 +75,8 @@ describe('intelligent snapshot', () => {
     };
     const { original, twin, snapshot } = twins(intelligent({ predictors }), 100);
     expect(snapshot).not.toHaveProperty('targets.a.outputTokens');
-    const restored = twin.storedSnapshot() as Json;
-    expect(restored.targets.a.latency).toEqual((snapshot as Json).targets.a.latency);
+    const restored = twin.storedSnapshot() as SnapshotJson;
+    expect(restored.targets.a.latency).toEqual((snapshot as SnapshotJson).targets.a.latency);
     expect(restored.targets.a.latency.samples).toBeGreaterThan(0);
     expect(original.describeAll()).toHaveLength(4);
   });
@@ -92,11 +85,7 @@ describe('intelligent snapshot', () => {
     const { original, twin } = twins(intelligent(), 150);
     const stored = original.storedSnapshot();
     const before = twin.describeAll();
-    const broken = (edit: (s: Json) => void) => {
-      const s = copy(stored);
-      edit(s);
-      return configErrorOf(() => twin.strategy.restore!(s));
-    };
+    const broken = (edit: (s: SnapshotJson) => void) => restoreErrorOf(twin.strategy, stored, edit);
     expect(broken((s) => (s.targets.c.latency.coefficients[2] = 'x'))).toBe(
       'intelligent: snapshot.targets["c"].latency.coefficients[2]: expected a finite number, got "x"',
     );

@@ -1,11 +1,10 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import {
-  checkRequestBody,
   type LocalErrorContext,
-  requestMappingError,
+  mapRequest,
   responseMappingError,
 } from '../../modules/adapter-kit/local-errors.js';
-import { optionalPeer } from '../../modules/adapter-kit/peer.js';
+import { type LazyClient, lazyClient, optionalPeer } from '../../modules/adapter-kit/peer.js';
 import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import {
   type Adapter,
@@ -14,7 +13,6 @@ import {
   type AdapterRequest,
   type AdapterResponse,
   type AdapterStreamPart,
-  isSwitchyardError,
   type Price,
   SwitchyardError,
 } from '../../src/index.js';
@@ -93,10 +91,8 @@ function envApiKey(): string | undefined {
 export class AnthropicAdapter implements Adapter {
   readonly provider = 'anthropic';
   readonly capabilities: AdapterCapabilities = CAPABILITIES;
-  readonly #clientOptions: ConstructorParameters<typeof Anthropic>[0];
-  #sdk: AnthropicSdk | undefined;
-  #client: Anthropic | undefined;
-  #loading: Promise<Anthropic> | undefined;
+  /** The SDK is loaded and the client built on the first call; options it refuses are `config`. */
+  readonly #client: LazyClient<AnthropicSdk, Anthropic>;
   readonly #apiKey: string;
   readonly #ownedFetch: FastFetch | undefined;
   readonly #defaults: RequestDefaults;
@@ -136,7 +132,7 @@ export class AnthropicAdapter implements Adapter {
     this.#defaults = { defaultMaxTokens, jsonSchemaMode };
     this.#timeoutMs = timeoutMs;
     this.#ownedFetch = options.fetch === undefined ? createFastFetch() : undefined;
-    this.#clientOptions = {
+    const clientOptions: ConstructorParameters<typeof Anthropic>[0] = {
       apiKey,
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
       ...(options.headers === undefined ? {} : { defaultHeaders: { ...options.headers } }),
@@ -146,13 +142,18 @@ export class AnthropicAdapter implements Adapter {
       timeout: timeoutMs,
       maxRetries: 0,
     };
+    this.#client = lazyClient(
+      loadAnthropicSdk,
+      (sdk) => new sdk.Anthropic(clientOptions),
+      'AnthropicAdapter: @anthropic-ai/sdk',
+    );
   }
 
   /** One non-streaming `messages.create` call. */
   async complete(request: AdapterRequest, options: AdapterCallOptions): Promise<AdapterResponse> {
     try {
       const built = this.#build(request, options.target, false);
-      const client = this.#client ?? (await this.#load());
+      const client = this.#client.current ?? (await this.#client.load());
       // The body is typed by this adapter's wire types, not the SDK's (see wire.ts).
       const message = (await client.messages.create(
         built.body as never,
@@ -174,7 +175,7 @@ export class AnthropicAdapter implements Adapter {
     let built: BuiltRequest;
     try {
       built = this.#build(request, options.target, true);
-      const client = this.#client ?? (await this.#load());
+      const client = this.#client.current ?? (await this.#client.load());
       // The SDK sends the request and turns a non-2xx status into its APIError; the SSE body is
       // read by readEvents, which costs far less CPU than the SDK's stream reader.
       const response = await client.messages
@@ -216,29 +217,14 @@ export class AnthropicAdapter implements Adapter {
    * loaded or anything is sent.
    */
   #build(request: AdapterRequest, target: string, stream: boolean): BuiltRequest {
-    let built: BuiltRequest;
-    try {
-      built = buildRequest(request, this.#defaults);
-      if (stream) built = { ...built, body: { ...built.body, stream: true } };
-    } catch (error) {
-      throw requestMappingError(error, request, this.#local(target));
-    }
-    checkRequestBody(built.body, this.#local(target));
-    return built;
-  }
-
-  /** Loads the SDK and builds the client, once; a failure (missing SDK, bad options) is `config`. */
-  #load(): Promise<Anthropic> {
-    this.#loading ??= loadAnthropicSdk().then((sdk) => {
-      this.#sdk = sdk;
-      try {
-        this.#client = new sdk.Anthropic(this.#clientOptions);
-      } catch (error) {
-        throw configError(error);
-      }
-      return this.#client;
-    });
-    return this.#loading;
+    return mapRequest(
+      (r: AdapterRequest): BuiltRequest => {
+        const built = buildRequest(r, this.#defaults);
+        return stream ? { ...built, body: { ...built.body, stream: true } } : built;
+      },
+      request,
+      this.#local(target),
+    );
   }
 
   #local(target: string): LocalErrorContext {
@@ -251,7 +237,7 @@ export class AnthropicAdapter implements Adapter {
       signal: options.signal,
       apiKey: this.#apiKey,
       timeoutMs: this.#timeoutMs,
-      sdk: this.#sdk,
+      sdk: this.#client.sdk,
     };
   }
 
@@ -263,15 +249,4 @@ export class AnthropicAdapter implements Adapter {
       ? { signal: options.signal }
       : { signal: options.signal, headers: { ...request.headers } };
   }
-}
-
-/** The SDK refused the client options: a `config` error. */
-function configError(error: unknown): SwitchyardError {
-  if (isSwitchyardError(error)) return error;
-  const text = error instanceof Error ? error.message : String(error);
-  return new SwitchyardError(
-    'config',
-    `AnthropicAdapter: @anthropic-ai/sdk rejected the client options: ${text}`,
-    { cause: error },
-  );
 }

@@ -1,11 +1,10 @@
 import type { Cohere, CohereClientV2 } from 'cohere-ai';
 import {
-  checkRequestBody,
   type LocalErrorContext,
-  requestMappingError,
+  mapRequest,
   responseMappingError,
 } from '../../modules/adapter-kit/local-errors.js';
-import { optionalPeer } from '../../modules/adapter-kit/peer.js';
+import { type LazyClient, lazyClient, optionalPeer } from '../../modules/adapter-kit/peer.js';
 import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import {
   type Adapter,
@@ -15,7 +14,6 @@ import {
   type AdapterResponse,
   type AdapterStreamPart,
   errorFromAbort,
-  isSwitchyardError,
   type Price,
   SwitchyardError,
   type Warning,
@@ -55,6 +53,9 @@ export interface CohereAdapterOptions {
   readonly timeoutMs?: number;
 }
 
+/** The `cohere-ai` package, as `import('cohere-ai')` gives it. */
+type CohereSdk = typeof import('cohere-ai');
+
 /** Loads `cohere-ai` on first use; a `config` error says to install it when it is missing. */
 const loadCohereSdk = optionalPeer({
   packageName: 'cohere-ai',
@@ -92,9 +93,8 @@ export class CohereAdapter implements Adapter {
   readonly provider = 'cohere';
   /** Streaming, tools, JSON schema output and images; a 128k-token context window by default. */
   readonly capabilities: AdapterCapabilities = CAPABILITIES;
-  readonly #clientOptions: ConstructorParameters<typeof CohereClientV2>[0];
-  #client: CohereClientV2 | undefined;
-  #loading: Promise<CohereClientV2> | undefined;
+  /** The SDK is loaded and the client built on the first call; options it refuses are `config`. */
+  readonly #client: LazyClient<CohereSdk, CohereClientV2>;
   readonly #apiKey: string;
   readonly #ownedFetch: FastFetch | undefined;
   readonly #headers: Readonly<Record<string, string>> | undefined;
@@ -121,12 +121,17 @@ export class CohereAdapter implements Adapter {
     // A keep-alive undici pool per adapter unless the caller brings a fetch (theirs always wins).
     this.#ownedFetch = options.fetch === undefined ? createFastFetch() : undefined;
     const fetchFn: FetchFunction = options.fetch ?? this.#ownedFetch!;
-    this.#clientOptions = {
+    const clientOptions: ConstructorParameters<typeof CohereClientV2>[0] = {
       token: apiKey,
       ...(options.baseURL === undefined ? {} : { environment: options.baseURL }),
       fetch: wrapFetchForSdk(fetchFn),
       maxRetries: 0,
     };
+    this.#client = lazyClient(
+      loadCohereSdk,
+      (sdk) => new sdk.CohereClientV2(clientOptions),
+      'CohereAdapter: cohere-ai',
+    );
   }
 
   /** One `POST /v2/chat` call. */
@@ -134,7 +139,7 @@ export class CohereAdapter implements Adapter {
     try {
       if (options.signal.aborted) throw errorFromAbort(options.signal, options.target);
       const { body, warnings } = this.#map(request, options.target);
-      const client = this.#client ?? (await this.#load());
+      const client = this.#client.current ?? (await this.#client.load());
       const response = await client.chat(body, this.#requestOptions(request, options));
       try {
         return fromCohereResponse(response, warnings);
@@ -157,7 +162,7 @@ export class CohereAdapter implements Adapter {
       if (options.signal.aborted) throw errorFromAbort(options.signal, options.target);
       const mapped = this.#map(request, options.target);
       warnings = mapped.warnings;
-      const client = this.#client ?? (await this.#load());
+      const client = this.#client.current ?? (await this.#client.load());
       events = await client.chatStream(
         mapped.body as Cohere.V2ChatStreamRequest,
         this.#requestOptions(request, options),
@@ -191,27 +196,7 @@ export class CohereAdapter implements Adapter {
    * mapped or sent fails here with `invalid_request`, before the SDK is loaded or anything is sent.
    */
   #map(request: AdapterRequest, target: string): CohereChatBody {
-    let mapped: CohereChatBody;
-    try {
-      mapped = toCohereChatBody(request);
-    } catch (error) {
-      throw requestMappingError(error, request, this.#local(target));
-    }
-    checkRequestBody(mapped.body, this.#local(target));
-    return mapped;
-  }
-
-  /** Loads the SDK and builds the client, once; a failure (missing SDK, bad options) is `config`. */
-  #load(): Promise<CohereClientV2> {
-    this.#loading ??= loadCohereSdk().then((sdk) => {
-      try {
-        this.#client = new sdk.CohereClientV2(this.#clientOptions);
-      } catch (error) {
-        throw configError(error);
-      }
-      return this.#client;
-    });
-    return this.#loading;
+    return mapRequest(toCohereChatBody, request, this.#local(target));
   }
 
   #local(target: string): LocalErrorContext {
@@ -237,13 +222,4 @@ type CohereClientV2RequestOptions = NonNullable<Parameters<CohereClientV2['chat'
 function env(name: string): string | undefined {
   const value = typeof process === 'undefined' ? undefined : process.env[name];
   return value === '' ? undefined : value;
-}
-
-/** The SDK refused the client options: a `config` error. */
-function configError(error: unknown): SwitchyardError {
-  if (isSwitchyardError(error)) return error;
-  const text = error instanceof Error ? error.message : String(error);
-  return new SwitchyardError('config', `CohereAdapter: cohere-ai rejected the client options: ${text}`, {
-    cause: error,
-  });
 }

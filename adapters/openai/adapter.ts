@@ -1,23 +1,21 @@
 import type OpenAI from 'openai';
 import {
-  checkRequestBody,
   type LocalErrorContext,
   malformedResponse,
-  requestMappingError,
+  mapRequest,
   responseMappingError,
 } from '../../modules/adapter-kit/local-errors.js';
+import { type LazyClient, lazyClient } from '../../modules/adapter-kit/peer.js';
 import { bodyIterator, SseParser } from '../../modules/adapter-kit/sse.js';
 import type { FastFetch } from '../../modules/adapter-kit/transport/index.js';
-import {
-  type Adapter,
-  type AdapterCallOptions,
-  type AdapterCapabilities,
-  type AdapterRequest,
-  type AdapterResponse,
-  type AdapterStreamPart,
-  isSwitchyardError,
-  type Price,
-  SwitchyardError,
+import type {
+  Adapter,
+  AdapterCallOptions,
+  AdapterCapabilities,
+  AdapterRequest,
+  AdapterResponse,
+  AdapterStreamPart,
+  Price,
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
 import { loadOpenAISdk, type OpenAISdk, resolveProvider } from './client.js';
@@ -60,10 +58,8 @@ export class OpenAIAdapter implements Adapter {
   readonly capabilities: AdapterCapabilities;
   /** The preset in use. */
   readonly preset: OpenAIPreset;
-  readonly #createClient: (sdk: OpenAISdk) => OpenAI;
-  #sdk: OpenAISdk | undefined;
-  #client: OpenAI | undefined;
-  #loading: Promise<OpenAI> | undefined;
+  /** The SDK is loaded and the client built on the first call; options it refuses are `config`. */
+  readonly #client: LazyClient<OpenAISdk, OpenAI>;
   readonly #ownedFetch: FastFetch | undefined;
   readonly #apiKey: string | undefined;
   readonly #quirks: PresetQuirks;
@@ -76,7 +72,7 @@ export class OpenAIAdapter implements Adapter {
     const resolved = resolveProvider(options);
     this.provider = resolved.provider;
     this.preset = resolved.preset;
-    this.#createClient = resolved.createClient;
+    this.#client = lazyClient(loadOpenAISdk, resolved.createClient, 'OpenAIAdapter: the openai SDK');
     this.#ownedFetch = resolved.ownedFetch;
     this.#apiKey = resolved.apiKey;
     this.#quirks = resolved.preset.quirks ?? {};
@@ -94,7 +90,7 @@ export class OpenAIAdapter implements Adapter {
   async complete(request: AdapterRequest, options: AdapterCallOptions): Promise<AdapterResponse> {
     try {
       const { body, warnings } = this.#map(request, options.target, false);
-      const client = this.#client ?? (await this.#load());
+      const client = this.#client.current ?? (await this.#client.load());
       const response = await client.chat.completions.create(body as unknown as CreateBody, {
         signal: options.signal,
         ...(request.headers ? { headers: { ...request.headers } } : {}),
@@ -114,7 +110,7 @@ export class OpenAIAdapter implements Adapter {
     let body: AsyncIterator<Uint8Array> | undefined;
     try {
       const { body: wire, warnings } = this.#map(request, options.target, true);
-      const client = this.#client ?? (await this.#load());
+      const client = this.#client.current ?? (await this.#client.load());
       // The SDK sends the request and turns a non-2xx status into its APIError; the SSE body is
       // read here, which costs far less CPU than the SDK's stream reader.
       const response = await client.chat.completions
@@ -180,28 +176,11 @@ export class OpenAIAdapter implements Adapter {
    * sent fails here with `invalid_request`, before the SDK is loaded or anything is sent.
    */
   #map(request: AdapterRequest, target: string, stream: boolean): MappedRequest {
-    let mapped: MappedRequest;
-    try {
-      mapped = toWireRequest(request, this.provider, this.#quirks, stream);
-    } catch (error) {
-      throw requestMappingError(error, request, this.#local(target));
-    }
-    checkRequestBody(mapped.body, this.#local(target));
-    return mapped;
-  }
-
-  /** Loads the SDK and builds the client, once; a failure (missing SDK, bad options) is `config`. */
-  #load(): Promise<OpenAI> {
-    this.#loading ??= loadOpenAISdk().then((sdk) => {
-      this.#sdk = sdk;
-      try {
-        this.#client = this.#createClient(sdk);
-      } catch (error) {
-        throw configError(error);
-      }
-      return this.#client;
-    });
-    return this.#loading;
+    return mapRequest(
+      (r: AdapterRequest) => toWireRequest(r, this.provider, this.#quirks, stream),
+      request,
+      this.#local(target),
+    );
   }
 
   #local(target: string): LocalErrorContext {
@@ -209,15 +188,6 @@ export class OpenAIAdapter implements Adapter {
   }
 
   #context(options: AdapterCallOptions): ErrorContext {
-    return { target: options.target, signal: options.signal, apiKey: this.#apiKey, sdk: this.#sdk };
+    return { target: options.target, signal: options.signal, apiKey: this.#apiKey, sdk: this.#client.sdk };
   }
-}
-
-/** The SDK refused the client options (e.g. conflicting Azure credentials): a `config` error. */
-function configError(error: unknown): SwitchyardError {
-  if (isSwitchyardError(error)) return error;
-  const text = error instanceof Error ? error.message : String(error);
-  return new SwitchyardError('config', `OpenAIAdapter: the openai SDK rejected the client options: ${text}`, {
-    cause: error,
-  });
 }

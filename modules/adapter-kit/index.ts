@@ -2,8 +2,8 @@
  * `switchyard-llm/adapter-kit`: what an adapter author needs beyond the contracts. The SSE parser
  * and the fast transport the built-in adapters use, the error mapping helpers (HTTP statuses,
  * transport exceptions, aborts, Retry-After, secret redaction), the helpers that keep an
- * adapter's own failures apart from upstream ones, a loader for an optional vendor SDK, and the
- * conformance suite with its scripted server.
+ * adapter's own failures apart from upstream ones, a loader for an optional vendor SDK and its
+ * client, and the conformance suite with its scripted server.
  *
  * The kit imports only the core's public face (`src/index.ts`); the core imports nothing of it.
  * See docs/adapter-kit.md.
@@ -51,12 +51,13 @@ export {
   findUnserializable,
   type LocalErrorContext,
   malformedResponse,
+  mapRequest,
   requestMappingError,
   responseMappingError,
   serializeRequestBody,
   type UnserializableField,
 } from './local-errors.js';
-export { type OptionalPeerOptions, optionalPeer } from './peer.js';
+export { type LazyClient, lazyClient, type OptionalPeerOptions, optionalPeer } from './peer.js';
 // Server-sent events
 export { bodyIterator, drainBody, readSse, type SseEvent, SseParser } from './sse.js';
 // Fast transport (undici is loaded by the first call)

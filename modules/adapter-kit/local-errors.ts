@@ -212,6 +212,33 @@ export function requestMappingError(
 }
 
 /**
+ * Maps `request` to what a vendor SDK takes, with `map`, and checks that its `body` serialises as
+ * JSON: an exception of `map` becomes {@link requestMappingError}, a body that cannot be sent an
+ * `invalid_request` from {@link checkRequestBody}. Call it before the SDK is loaded or anything is
+ * sent, so that a bad request never reaches the network and is never retried.
+ *
+ * @example
+ * ```ts
+ * const { body, warnings } = mapRequest(toAcmeBody, request, { target: options.target, adapter: 'the Acme adapter' });
+ * await client.generate(body, { signal: options.signal });
+ * ```
+ */
+export function mapRequest<Request, Mapped extends { readonly body: unknown }>(
+  map: (request: Request) => Mapped,
+  request: Request,
+  context: LocalErrorContext,
+): Mapped {
+  let mapped: Mapped;
+  try {
+    mapped = map(request);
+  } catch (error) {
+    throw requestMappingError(error, request, context);
+  }
+  checkRequestBody(mapped.body, context);
+  return mapped;
+}
+
+/**
  * A `server` {@link SwitchyardError} for a response the provider got wrong: not JSON, not the
  * expected shape, an event that does not fit the stream. `detail` says what was expected; keep
  * provider text out of it.

@@ -1,8 +1,8 @@
 /**
  * Loading a vendor SDK (an optional peer dependency) on first use, with an error that says what
- * to install when it is missing.
+ * to install when it is missing, and building its client on first use.
  */
-import { SwitchyardError } from '../../src/index.js';
+import { isSwitchyardError, SwitchyardError } from '../../src/index.js';
 
 /** What {@link optionalPeer} needs to know. */
 export interface OptionalPeerOptions<T> {
@@ -69,4 +69,88 @@ export function optionalPeer<T>(options: OptionalPeerOptions<T>): () => Promise<
     });
     return loading;
   };
+}
+
+/** A vendor SDK client built on first use: see {@link lazyClient}. */
+export interface LazyClient<Sdk, Client> {
+  /**
+   * The client once built, else `undefined`. Read it before {@link LazyClient.load} so that calls
+   * after the first take no `await`: `const client = lazy.current ?? (await lazy.load())`.
+   */
+  readonly current: Client | undefined;
+  /** The SDK once loaded (e.g. for its error classes), else `undefined`. */
+  readonly sdk: Sdk | undefined;
+  /**
+   * Loads the SDK and builds the client, once: later calls get the same promise, a rejected one
+   * included (a missing SDK or options it refuses do not get better with time).
+   */
+  load(): Promise<Client>;
+}
+
+class LazySdkClient<Sdk, Client> implements LazyClient<Sdk, Client> {
+  current: Client | undefined;
+  sdk: Sdk | undefined;
+  #loading: Promise<Client> | undefined;
+  readonly #load: () => Promise<Sdk>;
+  readonly #create: (sdk: Sdk) => Client;
+  readonly #rejectedBy: string;
+
+  constructor(load: () => Promise<Sdk>, create: (sdk: Sdk) => Client, rejectedBy: string) {
+    this.#load = load;
+    this.#create = create;
+    this.#rejectedBy = rejectedBy;
+  }
+
+  load(): Promise<Client> {
+    this.#loading ??= this.#load().then((sdk) => {
+      this.sdk = sdk;
+      try {
+        this.current = this.#create(sdk);
+      } catch (error) {
+        throw clientOptionsError(error, this.#rejectedBy);
+      }
+      return this.current;
+    });
+    return this.#loading;
+  }
+}
+
+/** The SDK refused the client options (e.g. conflicting credentials): a `config` error. */
+function clientOptionsError(error: unknown, rejectedBy: string): SwitchyardError {
+  if (isSwitchyardError(error)) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  return new SwitchyardError('config', `${rejectedBy} rejected the client options: ${text}`, {
+    cause: error,
+  });
+}
+
+/**
+ * A vendor SDK client that is built on the first call, not in the adapter's constructor: the
+ * constructor stays synchronous and an adapter whose SDK is missing can still be constructed.
+ * `load` is typically an {@link optionalPeer} loader (a missing SDK is then its `config` error);
+ * `create` builds the client from the loaded SDK. When `create` throws, the call fails with a
+ * `config` {@link SwitchyardError} (a `SwitchyardError` it throws is kept as it is) whose message
+ * starts with `rejectedBy`: `AcmeAdapter: acme-sdk` gives `AcmeAdapter: acme-sdk rejected the
+ * client options: …`.
+ *
+ * @example
+ * ```ts
+ * const loadSdk = optionalPeer({ packageName: 'acme-sdk', neededBy: 'my-acme-adapter', load: () => import('acme-sdk') });
+ *
+ * class AcmeAdapter implements Adapter {
+ *   readonly #client = lazyClient(loadSdk, (sdk) => new sdk.AcmeClient({ apiKey }), 'AcmeAdapter: acme-sdk');
+ *
+ *   async complete(request: AdapterRequest, options: AdapterCallOptions): Promise<AdapterResponse> {
+ *     const client = this.#client.current ?? (await this.#client.load());
+ *     // ...
+ *   }
+ * }
+ * ```
+ */
+export function lazyClient<Sdk, Client>(
+  load: () => Promise<Sdk>,
+  create: (sdk: Sdk) => Client,
+  rejectedBy: string,
+): LazyClient<Sdk, Client> {
+  return new LazySdkClient(load, create, rejectedBy);
 }

@@ -89,6 +89,32 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 export const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
+/** Records `message` at the context's path unless `ok`. */
+export function expect(c: CheckContext, ok: boolean, message: string): void {
+  if (!ok) c.issue(message);
+}
+
+// Field checks shared by the request and option checks: one rule, one message each.
+export const positiveInt = (c: CheckContext, v: unknown): void =>
+  expect(c, isFiniteNumber(v) && Number.isInteger(v) && v > 0, 'expected a positive integer');
+export const positive = (c: CheckContext, v: unknown): void =>
+  expect(c, isFiniteNumber(v) && v > 0, 'expected a positive number');
+export const nonNegative = (c: CheckContext, v: unknown): void =>
+  expect(c, isFiniteNumber(v) && v >= 0, 'expected a number ≥ 0');
+export const finite = (c: CheckContext, v: unknown): void =>
+  expect(c, isFiniteNumber(v), 'expected a number');
+export const nonEmptyString = (c: CheckContext, v: unknown): void =>
+  expect(c, isNonEmptyString(v), 'expected a non-empty string');
+
+/** A plain object of JSON values (metadata, provider options, a JSON schema). */
+export function jsonRecord(c: CheckContext, v: unknown): void {
+  if (!isRecord(v)) {
+    c.issue('expected an object');
+    return;
+  }
+  checkJson(c, v);
+}
+
 /** Checks that `value` serialises to JSON as it is: no cycle, no BigInt, function or symbol. */
 export function checkJson(c: CheckContext, value: unknown, ancestors: object[] = []): void {
   switch (typeof value) {

@@ -4,12 +4,17 @@
  */
 import {
   type CheckContext,
-  checkJson,
   checkKnownKeys,
-  isFiniteNumber,
+  expect,
+  finite,
   isNonEmptyString,
   isObject,
   isRecord,
+  jsonRecord,
+  nonEmptyString,
+  nonNegative,
+  positive,
+  positiveInt,
 } from './context.js';
 
 const OPTION_KEYS = [
@@ -50,28 +55,8 @@ const BREAKER_KEYS = ['failureThreshold', 'cooldownMs', 'maxCooldownMs', 'waitFo
 const QUEUE_KEYS = ['maxWaitMs'];
 const MIDDLEWARE_HOOKS = ['transformRequest', 'wrapCall', 'wrapStream', 'wrapAttempt', 'wrapAttemptStream'];
 
-function expect(c: CheckContext, ok: boolean, message: string): void {
-  if (!ok) c.issue(message);
-}
-
-const positiveInt = (c: CheckContext, v: unknown) =>
-  expect(c, isFiniteNumber(v) && Number.isInteger(v) && v > 0, 'expected a positive integer');
-const positive = (c: CheckContext, v: unknown) =>
-  expect(c, isFiniteNumber(v) && v > 0, 'expected a positive number');
-const nonNegative = (c: CheckContext, v: unknown) =>
-  expect(c, isFiniteNumber(v) && v >= 0, 'expected a number ≥ 0');
-const nonEmptyString = (c: CheckContext, v: unknown) =>
-  expect(c, isNonEmptyString(v), 'expected a non-empty string');
 const boolean = (c: CheckContext, v: unknown) => expect(c, typeof v === 'boolean', 'expected a boolean');
 const isFunction = (v: unknown): boolean => typeof v === 'function';
-
-function jsonRecord(c: CheckContext, v: unknown): void {
-  if (!isRecord(v)) {
-    c.issue('expected an object');
-    return;
-  }
-  checkJson(c, v);
-}
 
 function adapter(c: CheckContext, v: unknown): void {
   const ok =
@@ -106,7 +91,7 @@ function target(c: CheckContext, t: unknown): string | undefined {
   c.required(t, 'adapter', adapter);
   c.required(t, 'model', nonEmptyString);
   c.optional(t, 'weight', positive);
-  c.optional(t, 'priority', (c, v) => expect(c, isFiniteNumber(v), 'expected a number'));
+  c.optional(t, 'priority', finite);
   c.optional(t, 'aliases', (c, v) => {
     if (!Array.isArray(v)) {
       c.issue('expected an array of strings');

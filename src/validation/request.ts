@@ -6,29 +6,23 @@
 import {
   type CheckContext,
   checkJson,
+  expect,
+  finite,
   isFiniteNumber,
   isNonEmptyString,
   isObject,
   isRecord,
+  jsonRecord,
+  nonEmptyString,
+  nonNegative,
+  positive,
+  positiveInt,
 } from './context.js';
 
 const ROLES = "expected a message with role 'system', 'user', 'assistant' or 'tool'";
 const NOT_EMPTY = 'expected a non-empty string or at least one part';
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-function expect(c: CheckContext, ok: boolean, message: string): void {
-  if (!ok) c.issue(message);
-}
-
-const positiveInt = (c: CheckContext, v: unknown) =>
-  expect(c, isFiniteNumber(v) && Number.isInteger(v) && v > 0, 'expected a positive integer');
-const positive = (c: CheckContext, v: unknown) =>
-  expect(c, isFiniteNumber(v) && v > 0, 'expected a positive number');
-const nonNegative = (c: CheckContext, v: unknown) =>
-  expect(c, isFiniteNumber(v) && v >= 0, 'expected a number ≥ 0');
-const finite = (c: CheckContext, v: unknown) => expect(c, isFiniteNumber(v), 'expected a number');
-const nonEmptyString = (c: CheckContext, v: unknown) =>
-  expect(c, isNonEmptyString(v), 'expected a non-empty string');
 const string = (c: CheckContext, v: unknown) => expect(c, typeof v === 'string', 'expected a string');
 
 function stringArray(c: CheckContext, v: unknown): void {
@@ -37,15 +31,6 @@ function stringArray(c: CheckContext, v: unknown): void {
     return;
   }
   for (let i = 0; i < v.length; i++) c.at(i, v[i], string);
-}
-
-/** A plain object of JSON values (metadata, a JSON schema). */
-function jsonRecord(c: CheckContext, v: unknown): void {
-  if (!isRecord(v)) {
-    c.issue('expected an object');
-    return;
-  }
-  checkJson(c, v);
 }
 
 /** `{ [provider]: { …options } }`, JSON values only. */

@@ -1,10 +1,11 @@
-import type {
-  Adapter,
-  CompletionRequest,
+import { expect } from 'vitest';
+import {
+  type Adapter,
+  type CompletionRequest,
   Router,
-  RouterEventName,
-  Strategy,
-  TargetConfig,
+  type RouterEventName,
+  type Strategy,
+  type TargetConfig,
 } from '../../index.js';
 
 /** A one-message request. */
@@ -43,6 +44,32 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<any> {
     return error;
   }
   throw new Error('expected the promise to reject, but it resolved');
+}
+
+/**
+ * What `router` rejects `request` with, expected to be a refusal before any attempt: no attempt
+ * in the error, and `adapter` (the router's only one) not called.
+ */
+export async function refusalOf(
+  router: Router,
+  adapter: { readonly callCount: number },
+  request: unknown,
+): Promise<any> {
+  const before = adapter.callCount;
+  const error = await rejectionOf(router.complete(request as never));
+  expect(adapter.callCount).toBe(before);
+  expect(error.attempts).toEqual([]);
+  return error;
+}
+
+/** What `new Router(options)` throws; fails the test when it throws nothing. */
+export function constructionError(options: unknown): any {
+  try {
+    new Router(options as never);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the constructor to throw');
 }
 
 /** Picks the first candidate: targets are tried in configuration order. */

@@ -2,8 +2,8 @@
  * Builders for driving middleware hooks by hand: call and attempt contexts, adapter requests
  * resolved the way the router resolves them, responses and streams. No router, no adapter.
  */
+import { adapterRequestFor } from '../../src/adapter-call.js';
 import type {
-  AdapterRequest,
   AdapterStreamPart,
   AttemptContext,
   CallContext,
@@ -62,34 +62,10 @@ export function targetView(
   };
 }
 
-/** The adapter request the router builds for `target` (model and provider options resolved). */
-export function adapterRequestFor(target: TargetView, request: CompletionRequest): AdapterRequest {
-  const byProvider = request.providerOptions?.[target.provider];
-  const byId = request.providerOptions?.[target.id];
-  const providerOptions =
-    byProvider === undefined && byId === undefined
-      ? target.config.providerOptions
-      : { ...target.config.providerOptions, ...byProvider, ...byId };
-  return {
-    model: target.model,
-    messages: request.messages,
-    maxOutputTokens: request.maxOutputTokens ?? target.config.maxOutputTokens,
-    temperature: request.temperature,
-    topP: request.topP,
-    topK: request.topK,
-    presencePenalty: request.presencePenalty,
-    frequencyPenalty: request.frequencyPenalty,
-    stopSequences: request.stopSequences,
-    seed: request.seed,
-    responseFormat: request.responseFormat,
-    tools: request.tools,
-    toolChoice: request.toolChoice,
-    providerOptions,
-    headers: request.headers,
-  };
-}
-
-/** An attempt context on `target` for the call `ctx` (sharing its state). */
+/**
+ * An attempt context on `target` for the call `ctx` (sharing its state), with the adapter request
+ * the router builds (model and provider options resolved).
+ */
 export function attemptContext(ctx: CallContext, target: TargetView, attempt = 1): AttemptContext {
   return { ...ctx, target, attempt, adapterRequest: adapterRequestFor(target, ctx.request) };
 }

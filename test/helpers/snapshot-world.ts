@@ -22,6 +22,7 @@ import {
   type FakeTarget,
   fakeContext,
   fakeInit,
+  fakeOutcome,
   fakeTargets,
   ManualClock,
 } from '../../strategies/testing.js';
@@ -215,6 +216,48 @@ export function twins(
   original.reseed(7);
   twin.reseed(7);
   return { original, twin, snapshot };
+}
+
+/** A stored snapshot read (or edited by hand) field by field. */
+export type SnapshotJson = { [key: string]: any };
+
+/**
+ * A world of `factory` at `original`'s time, restored from `original`'s stored snapshot: for a
+ * strategy configured differently from the one that wrote the snapshot.
+ */
+export function restoredWorld(factory: StrategyFactory, original: SnapshotWorld): SnapshotWorld {
+  const world = new SnapshotWorld(factory);
+  world.clock.time = original.clock.now();
+  world.strategy.restore!(original.storedSnapshot());
+  return world;
+}
+
+/**
+ * `describe` of targets `a` and `e` by a strategy of `factory` that observed one call of `e` and
+ * was then restored from the snapshot of a {@link twins} world (which knows `a` to `d`, not `e`).
+ */
+export function describedBesideNewTarget(factory: StrategyFactory): CandidateScore[] {
+  const { original } = twins(factory, 150);
+  const targets = fakeTargets([{ id: 'a' }, { id: 'e' }]);
+  const clock = new ManualClock(original.clock.now());
+  const strategy = factory(fakeInit(targets, { clock }));
+  strategy.observe!(fakeOutcome(targets[1]!, { latencyMs: 300, startedAt: clock.now() }));
+  strategy.restore!(original.storedSnapshot());
+  return strategy.describe!(targets, fakeContext({ now: clock.now() })) as CandidateScore[];
+}
+
+/**
+ * The `config` error message `strategy.restore` throws for a copy of `stored` with one field
+ * broken by `edit`.
+ */
+export function restoreErrorOf(
+  strategy: Strategy,
+  stored: JsonValue,
+  edit: (snapshot: SnapshotJson) => void,
+): string {
+  const copy: SnapshotJson = JSON.parse(JSON.stringify(stored));
+  edit(copy);
+  return configErrorOf(() => strategy.restore!(copy));
 }
 
 /** Expects `run` to throw a `config` SwitchyardError with exactly `message`. */

@@ -67,7 +67,9 @@ describe('entries', () => {
       'runAdapterConformance',
       'ScriptedServer',
       'optionalPeer',
+      'lazyClient',
       'serializeRequestBody',
+      'mapRequest',
     ]) {
       expect(Object.keys(kit), name).toContain(name);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkRequestBody,
   findUnserializable,
+  mapRequest,
   requestMappingError,
   responseMappingError,
   serializeRequestBody,
@@ -100,5 +101,30 @@ describe('local error helpers', () => {
     );
     const unnamed = requestMappingError(new RangeError('odd'), { fine: true }, context);
     expect(unnamed.message).toContain('could not map the request: RangeError: odd');
+  });
+
+  it('mapRequest: the mapping, an exception of it as requestMappingError, a body checked to serialise', () => {
+    const mapped = { body: { model: 'm' }, warnings: ['w'] };
+    expect(mapRequest(() => mapped, { fine: true }, context)).toBe(mapped);
+    const thrown = (() => {
+      try {
+        mapRequest(
+          () => {
+            throw new RangeError('odd');
+          },
+          { fine: true },
+          context,
+        );
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toMatchObject({ kind: 'invalid_request', retryable: false, target: 't' });
+    expect((thrown as Error).message).toContain(
+      'the test adapter could not map the request: RangeError: odd',
+    );
+    expect(() => mapRequest((r: { n: bigint }) => ({ body: { n: r.n } }), { n: 1n }, context)).toThrow(
+      "request body field 'n' is a BigInt",
+    );
   });
 });

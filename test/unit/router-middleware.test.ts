@@ -11,15 +11,10 @@ import {
   wrapAdapter,
 } from '../../index.js';
 import { MockAdapter } from '../../src/testing/index.js';
-import { ask, rejectionOf } from '../helpers/calls.js';
+import { ask, rejectionOf, targetsOf } from '../helpers/calls.js';
+import { collect } from '../helpers/middleware.js';
 
 const text = (events: StreamEvent[]) => events.map((e) => (e.type === 'text-delta' ? e.delta : '')).join('');
-
-async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const e of stream) out.push(e);
-  return out;
-}
 
 describe('middleware: order and request transforms', () => {
   it('runs the first registered outermost, for calls and attempts', async () => {
@@ -175,10 +170,7 @@ describe('middleware: wrapAttempt', () => {
     const b = new MockAdapter(() => ({ text: 'b' }));
     const seen: string[] = [];
     const router = new Router({
-      targets: [
-        { id: 'a', adapter: a, model: 'm' },
-        { id: 'b', adapter: b, model: 'm' },
-      ],
+      targets: targetsOf({ a, b }),
       strategy: 'priority',
       middleware: [
         {
@@ -227,10 +219,7 @@ describe('middleware: errors', () => {
                 },
               };
       const router = new Router({
-        targets: [
-          { id: 'a', adapter, model: 'm' },
-          { id: 'b', adapter, model: 'm' },
-        ],
+        targets: targetsOf({ a: adapter, b: adapter }),
         breaker: { failureThreshold: 1 },
         middleware: [bad],
       });
@@ -399,10 +388,7 @@ describe('middleware: streams', () => {
     const b = new MockAdapter(() => ({ stream: ['other'] }));
     const parts: string[] = [];
     const router = new Router({
-      targets: [
-        { id: 'a', adapter: a, model: 'm' },
-        { id: 'b', adapter: b, model: 'm' },
-      ],
+      targets: targetsOf({ a, b }),
       strategy: 'priority',
       middleware: [
         {

@@ -9,18 +9,10 @@ import { Router } from '../../index.js';
 import { MockAdapter } from '../../src/testing/index.js';
 import { closestKey, editDistance } from '../../src/validation/context.js';
 import { validateMiddleware } from '../../src/validation/validate.js';
+import { constructionError } from '../helpers/calls.js';
 
 const adapter = new MockAdapter(() => ({ text: 'ok' }));
 const target = { id: 'a', adapter, model: 'm' };
-
-function configError(options: unknown): { kind: string; message: string } {
-  try {
-    new Router(options as never);
-  } catch (error) {
-    return error as { kind: string; message: string };
-  }
-  throw new Error('expected the constructor to throw');
-}
 
 describe('unknown option keys', () => {
   it.each([
@@ -56,13 +48,13 @@ describe('unknown option keys', () => {
       "unknown option 'zzz' (known: targets, strategy, strategies, retry, timeoutMs",
     ],
   ])('%j fails with a config error naming the closest known key', (options, expected) => {
-    const error = configError(options);
+    const error = constructionError(options);
     expect(error.kind).toBe('config');
     expect(error.message).toContain(expected);
   });
 
   it('lists every unknown key and every bad field in one message', () => {
-    const error = configError({ targets: [{ ...target, wieght: 2, weight: -1 }], stratgy: 'x' });
+    const error = constructionError({ targets: [{ ...target, wieght: 2, weight: -1 }], stratgy: 'x' });
     expect(error.message).toContain("unknown option 'stratgy'");
     expect(error.message).toContain("targets[0]: unknown option 'wieght'");
     expect(error.message).toContain('targets[0].weight: expected a positive number');
@@ -124,7 +116,7 @@ describe('the options the router is gaining', () => {
     [{ store: {} }, 'store: expected a StateStore'],
     [{ strategies: {} }, 'strategies: expected a StrategyRegistry'],
   ])('%j fails with a config error naming the field', (extra, expected) => {
-    const error = configError({ targets: [target], ...extra });
+    const error = constructionError({ targets: [target], ...extra });
     expect(error.kind).toBe('config');
     expect(error.message).toContain(expected);
   });

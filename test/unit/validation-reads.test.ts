@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { isSwitchyardError, Router } from '../../index.js';
 import { MockAdapter } from '../../src/testing/index.js';
 import { validateRequest, validateRouterOptions } from '../../src/validation/validate.js';
-import { rejectionOf } from '../helpers/calls.js';
+import { refusalOf, rejectionOf } from '../helpers/calls.js';
 
 const adapter = new MockAdapter(() => ({ text: 'ok' }));
 const router = new Router({ targets: [{ id: 'a', adapter, model: 'm' }] });
@@ -22,13 +22,7 @@ function withGetter(base: object, key: string, thrown: () => never = () => throw
   return Object.defineProperty({ ...base }, key, { get: thrown, enumerable: true });
 }
 
-async function refusal(request: unknown) {
-  const before = adapter.callCount;
-  const error = await rejectionOf(router.complete(request as never));
-  expect(adapter.callCount).toBe(before);
-  expect(error.attempts).toEqual([]);
-  return error;
-}
+const refusal = (request: unknown) => refusalOf(router, adapter, request);
 
 describe('a request that throws when read', () => {
   it.each([

@@ -6,19 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { Router } from '../../index.js';
 import { MockAdapter } from '../../src/testing/index.js';
-import { rejectionOf } from '../helpers/calls.js';
+import { refusalOf, rejectionOf } from '../helpers/calls.js';
 
 const adapter = new MockAdapter(() => ({ text: 'ok' }));
 const router = new Router({ targets: [{ id: 'a', adapter, model: 'm' }] });
 const user = (content: any = 'hi') => ({ role: 'user' as const, content });
 
-async function refusal(request: unknown) {
-  const before = adapter.callCount;
-  const error = await rejectionOf(router.complete(request as never));
-  expect(adapter.callCount).toBe(before);
-  expect(error.attempts).toEqual([]);
-  return error;
-}
+const refusal = (request: unknown) => refusalOf(router, adapter, request);
 
 const circular: Record<string, unknown> = { a: 1 };
 circular.self = circular;

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Router } from '../../index.js';
 import { MockAdapter } from '../../src/testing/index.js';
-import { rejectionOf } from '../helpers/calls.js';
+import { constructionError, rejectionOf } from '../helpers/calls.js';
 
 const adapter = new MockAdapter(() => ({ text: 'ok' }));
-const configError = (options: unknown) => {
-  try {
-    new Router(options as never);
-  } catch (error) {
-    return error as { kind: string; message: string };
-  }
-  throw new Error('expected the constructor to throw');
-};
 
 describe('router options validation', () => {
   it.each([
@@ -61,7 +53,7 @@ describe('router options validation', () => {
     ],
     [{ targets: [{ id: 'a', adapter, model: 'm' }], strategy: 42 }, 'strategy: expected a strategy name'],
   ])('rejects %j with a config error naming the field', (options, expected) => {
-    const error = configError(options);
+    const error = constructionError(options);
     expect(error.kind).toBe('config');
     expect(error.message).toContain(expected);
   });
