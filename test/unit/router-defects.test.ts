@@ -175,6 +175,21 @@ describe('queue: waiting for capacity (opt-in)', () => {
     expect(third.reason.kind).toBe('no_target');
   });
 
+  it('a caller abort ends the wait at once and leaves no waiter behind', async () => {
+    const clock = new VirtualClock();
+    const router = busyRouter(10_000, clock);
+    const controller = new AbortController();
+    const first = router.complete(ask('1'));
+    const waiting = router.complete(ask('2', { signal: controller.signal }));
+    const third = router.complete(ask('3'));
+    await clock.advance(10);
+    controller.abort();
+    expect((await rejectionOf(waiting)).kind).toBe('aborted');
+    expect(clock.now()).toBe(10);
+    const [a, c] = await clock.run(Promise.all([first, third]));
+    expect([a.text, c.text, clock.now()]).toEqual(['1', '3', 200]);
+  });
+
   it('never waits past the deadline', async () => {
     const clock = new VirtualClock();
     const router = busyRouter(10_000, clock);

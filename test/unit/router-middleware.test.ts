@@ -10,7 +10,7 @@ import {
   SwitchyardError,
   wrapAdapter,
 } from '../../index.js';
-import { MockAdapter } from '../../src/testing/index.js';
+import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
 import { ask, rejectionOf, targetsOf } from '../helpers/calls.js';
 import { collect } from '../helpers/middleware.js';
 
@@ -347,6 +347,31 @@ describe('middleware: streams', () => {
     expect(text(await collect(second))).toBe('never');
     expect((await second.response).text).toBe('never');
     expect(adapter.callCount).toBe(1);
+  });
+
+  it('a consumer that stops reading through wrapStream cancels the call, closes the adapter stream and frees the slot', async () => {
+    const clock = new VirtualClock();
+    const adapter = new MockAdapter(() => ({ stream: ['a', 'b', 'c', 'd'], chunkDelayMs: 10 }));
+    const router = new Router({
+      targets: [{ id: 'a', adapter, model: 'm', maxConcurrency: 1 }],
+      clock,
+      middleware: [{ name: 'pass', wrapStream: (_ctx, next) => next() }],
+    });
+    const stream = router.stream(ask());
+    const seen: string[] = [];
+    await clock.run(
+      (async () => {
+        for await (const e of stream) {
+          if (e.type === 'text-delta') seen.push(e.delta);
+          if (seen.length === 2) break;
+        }
+      })(),
+    );
+    expect((await rejectionOf(clock.run(stream.response))).kind).toBe('aborted');
+    expect(seen).toEqual(['a', 'b']);
+    await clock.advance(100);
+    expect(router.health()[0]!.inFlight).toBe(0);
+    expect(adapter.calls[0]!.result).toBe('aborted');
   });
 
   it('a wrapStream that ends without finish, or calls next twice, fails with config', async () => {
