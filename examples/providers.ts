@@ -58,7 +58,7 @@ for (let i = 1; i <= 3; i++) {
     `complete #${i}: [${res.target}] ${JSON.stringify(res.text)} (${res.usage.totalTokens} tokens, ${cost}, ${res.latencyMs.toFixed(0)} ms)`,
   );
 }
-// The 429 asked for a 1 s pause: the router skips 'openai' until then, for every call.
+// The 429 asked for a 3 s pause: the router skips 'openai' until then, for every call.
 const blocked = router.health().find((t) => t.id === 'openai')!.blockedUntil;
 if (blocked > 0) {
   console.log(

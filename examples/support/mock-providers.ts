@@ -3,7 +3,8 @@
  * without API keys: OpenAI chat completions (`POST /v1/chat/completions`), Anthropic messages
  * (`POST /v1/messages`) and Cohere v2 chat (`POST /v2/chat`), each as JSON or as SSE when the
  * body says `stream: true`. `failFirst` makes the first N requests of a protocol answer 429 with
- * `retry-after: 1`, to show fallback.
+ * `retry-after: 3`, to show fallback (long enough that the first calls, which load each vendor SDK,
+ * finish inside it even on a busy machine).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -181,7 +182,7 @@ export async function startMockProviders(
     }
     served[protocol]++;
     if (served[protocol] <= (options.failFirst?.[protocol] ?? 0)) {
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '3' });
       res.end(JSON.stringify({ error: { type: 'rate_limit_error', message: 'mock rate limit' } }));
       return;
     }
