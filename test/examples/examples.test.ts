@@ -65,6 +65,10 @@ describe('examples', () => {
       'middleware-trace-id.ts',
       /call 2 sees trace id (r\d+-1)\.2[\s\S]*call 4 sees trace id r\d+-2\.2[\s\S]*no trace id$/m,
     ],
+    // The ledger prints a row per model (the large one with its 4 failures and a non-zero cost of
+    // streamed calls) and an SLA line whose 10% errors burn the 99% budget at 10×.
+    ['usage.ts', /^large-model\s+40\s+4\s+\d+\s+\d+\s+0\.0*[1-9]\d*/m],
+    ['usage.ts', /^SLA smart: availability 90\.0% \(objective 99%, missed\).*burn 60m\/5m 10\.0×.*ALERT$/m],
   ];
 
   it('every example is run, and imports the package by its name as a user would', () => {
