@@ -229,8 +229,33 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
       );
     }
   }
-  const counter = (name: string, help: string, labelNames: string[]) =>
-    register(() => new Counter({ name: prefix + name, help, labelNames, registers: [registry] }), name);
+  /** Increments not yet applied, per counter: applied at collect time. */
+  const pending = new Map<Counter, Map<Labels, number>>();
+  const counter = (name: string, help: string, labelNames: string[]) => {
+    const c = register(
+      () =>
+        new Counter({
+          name: prefix + name,
+          help,
+          labelNames,
+          registers: [registry],
+          collect() {
+            const deltas = pending.get(this);
+            if (deltas === undefined || deltas.size === 0) return;
+            try {
+              for (const [labels, n] of deltas) this.inc(labels, n);
+            } catch (error) {
+              report(error);
+            } finally {
+              deltas.clear();
+            }
+          },
+        }),
+      name,
+    );
+    pending.set(c, new Map());
+    return c;
+  };
   const histogram = (name: string, help: string, labelNames: string[]) =>
     register(
       () => new Histogram({ name: prefix + name, help, labelNames, buckets, registers: [registry] }),
@@ -350,21 +375,57 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
   const aliasValues = new CappedValues(maxTagValues);
   const calls = new Map<string, CallState>();
 
-  /** Label values of a call on `target` (empty string when unknown). */
+  /**
+   * Label objects are built once per distinct combination and reused, so a call allocates none;
+   * their number is bounded like the series themselves.
+   */
+  interface SeriesLabels {
+    readonly labels: Labels;
+    readonly derived: Map<string, Labels>;
+  }
+  const seriesLabels = new Map<string, SeriesLabels>();
+
+  /** Label values of a call on `target` (empty strings when unknown). */
   function labelsOf(
     requestId: string,
     tags: readonly string[] | undefined,
     target: string | undefined,
-  ): Labels {
-    const out: Labels = target === undefined ? {} : targetLabels(target);
-    if (target === undefined) {
-      if (on('target')) out.target = '';
-      if (on('provider')) out.provider = '';
-      if (on('model')) out.model = '';
+  ): SeriesLabels {
+    const alias = on('alias') ? (calls.get(requestId)?.alias ?? '') : '';
+    const tag = on('tag') && tags !== undefined && tags.length > 0 ? tagValues.value(tags.join(',')) : '';
+    const key = `${target ?? ''}\u0000${alias}\u0000${tag}`;
+    let entry = seriesLabels.get(key);
+    if (entry === undefined) {
+      const labels: Labels = target === undefined ? {} : targetLabels(target);
+      if (target === undefined) {
+        if (on('target')) labels.target = '';
+        if (on('provider')) labels.provider = '';
+        if (on('model')) labels.model = '';
+      }
+      if (on('alias')) labels.alias = alias;
+      if (on('tag')) labels.tag = tag;
+      entry = { labels, derived: new Map() };
+      seriesLabels.set(key, entry);
     }
-    if (on('alias')) out.alias = calls.get(requestId)?.alias ?? '';
-    if (on('tag')) out.tag = tags === undefined || tags.length === 0 ? '' : tagValues.value(tags.join(','));
-    return out;
+    return entry;
+  }
+
+  /** `entry`'s labels plus one or two fixed ones, built once. */
+  function withLabels(
+    entry: SeriesLabels,
+    name: string,
+    value: string,
+    name2?: string,
+    value2?: string,
+  ): Labels {
+    const key = name2 === undefined ? `${name}=${value}` : `${name}=${value},${name2}=${value2}`;
+    let labels = entry.derived.get(key);
+    if (labels === undefined) {
+      labels = { ...entry.labels, [name]: value };
+      if (name2 !== undefined) labels[name2] = value2 ?? '';
+      entry.derived.set(key, labels);
+    }
+    return labels;
   }
 
   const seconds = (ms: number): number | undefined =>
@@ -373,8 +434,11 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
     const s = seconds(ms);
     if (s !== undefined) h.observe(labels, s);
   };
-  const add = (c: Counter, labels: Labels, n: number | undefined) => {
-    if (n !== undefined && Number.isFinite(n) && n > 0) c.inc(labels, n);
+  /** Counts `n` on `c`; applied to the counter when the registry is collected (cheaper per call). */
+  const add = (c: Counter, labels: Labels, n: number | undefined = 1) => {
+    if (n === undefined || !Number.isFinite(n) || n <= 0) return;
+    const deltas = pending.get(c);
+    if (deltas !== undefined) deltas.set(labels, (deltas.get(labels) ?? 0) + n);
   };
 
   function endCall(requestId: string): void {
@@ -393,50 +457,54 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
       });
     },
     'attempt:success': (e: AttemptSuccessEvent) => {
-      const labels = labelsOf(e.requestId, e.tags, e.target);
-      attempts.inc({ ...labels, outcome: 'success', error_kind: '' });
-      observe(attemptDuration, { ...labels, outcome: 'success' }, e.durationMs);
+      const entry = labelsOf(e.requestId, e.tags, e.target);
+      add(attempts, withLabels(entry, 'outcome', 'success', 'error_kind', ''));
+      observe(attemptDuration, withLabels(entry, 'outcome', 'success'), e.durationMs);
       const u = e.usage;
-      add(tokens, { ...labels, type: 'input' }, u.inputTokens);
-      add(tokens, { ...labels, type: 'output' }, u.outputTokens);
-      add(tokens, { ...labels, type: 'cached_input' }, u.cachedInputTokens);
-      add(tokens, { ...labels, type: 'reasoning' }, u.reasoningTokens);
-      add(cost, labels, e.costUsd);
+      add(tokens, withLabels(entry, 'type', 'input'), u.inputTokens);
+      add(tokens, withLabels(entry, 'type', 'output'), u.outputTokens);
+      add(tokens, withLabels(entry, 'type', 'cached_input'), u.cachedInputTokens);
+      add(tokens, withLabels(entry, 'type', 'reasoning'), u.reasoningTokens);
+      add(cost, entry.labels, e.costUsd);
     },
     'attempt:failure': (e: AttemptFailureEvent) => {
-      const labels = labelsOf(e.requestId, e.tags, e.target);
-      attempts.inc({ ...labels, outcome: 'failure', error_kind: e.error.kind });
-      observe(attemptDuration, { ...labels, outcome: 'failure' }, e.durationMs);
+      const entry = labelsOf(e.requestId, e.tags, e.target);
+      add(attempts, withLabels(entry, 'outcome', 'failure', 'error_kind', e.error.kind));
+      observe(attemptDuration, withLabels(entry, 'outcome', 'failure'), e.durationMs);
       const call = calls.get(e.requestId);
       if (call !== undefined) call.lastTarget = e.target;
     },
     retry: (e: RetryEvent) => {
       const target = calls.get(e.requestId)?.lastTarget;
-      retries.inc({ ...labelsOf(e.requestId, e.tags, target || undefined), error_kind: e.errorKind });
+      add(retries, withLabels(labelsOf(e.requestId, e.tags, target || undefined), 'error_kind', e.errorKind));
     },
     fallback: (e: FallbackEvent) => {
-      const labels: Labels = { ...labelsOf(e.requestId, e.tags, e.from), error_kind: e.errorKind };
-      if (on('target')) labels.to = e.to;
-      fallbacks.inc(labels);
+      const entry = labelsOf(e.requestId, e.tags, e.from);
+      add(
+        fallbacks,
+        on('target')
+          ? withLabels(entry, 'error_kind', e.errorKind, 'to', e.to)
+          : withLabels(entry, 'error_kind', e.errorKind),
+      );
     },
     'stream:first-token': (e: StreamFirstTokenEvent) => {
-      observe(ttft, labelsOf(e.requestId, e.tags, e.target), e.ttftMs);
+      observe(ttft, labelsOf(e.requestId, e.tags, e.target).labels, e.ttftMs);
     },
     'request:success': (e: RequestSuccessEvent) => {
-      const labels = labelsOf(e.requestId, e.tags, e.target);
-      requests.inc({ ...labels, outcome: 'success', error_kind: '' });
-      observe(requestDuration, { ...labels, outcome: 'success' }, e.latencyMs);
+      const entry = labelsOf(e.requestId, e.tags, e.target);
+      add(requests, withLabels(entry, 'outcome', 'success', 'error_kind', ''));
+      observe(requestDuration, withLabels(entry, 'outcome', 'success'), e.latencyMs);
       endCall(e.requestId);
     },
     'request:failure': (e: RequestFailureEvent) => {
       const target = e.error.target ?? e.attempts[e.attempts.length - 1]?.target;
-      const labels = labelsOf(e.requestId, e.tags, target);
-      requests.inc({ ...labels, outcome: 'failure', error_kind: e.error.kind });
-      observe(requestDuration, { ...labels, outcome: 'failure' }, e.latencyMs);
+      const entry = labelsOf(e.requestId, e.tags, target);
+      add(requests, withLabels(entry, 'outcome', 'failure', 'error_kind', e.error.kind));
+      observe(requestDuration, withLabels(entry, 'outcome', 'failure'), e.latencyMs);
       endCall(e.requestId);
     },
     'target:ejected': (e: TargetEjectedEvent) => {
-      ejections.inc({ ...targetLabels(e.target), error_kind: e.errorKind });
+      add(ejections, { ...targetLabels(e.target), error_kind: e.errorKind }); // rare: not cached
     },
   };
 
@@ -485,6 +553,8 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
       for (const [event, listener] of added) router.off(event, listener as never);
       added.length = 0;
       calls.clear();
+      pending.clear();
+      seriesLabels.clear();
       for (const m of created) registry.removeSingleMetric((m as unknown as { name: string }).name);
     },
   };
