@@ -5,8 +5,8 @@ import { tsupEntry } from './scripts/entries.js';
 // which also derives package.json "exports").
 const entry = tsupEntry();
 
-// Vendor SDKs are optional peers: never bundled, loaded only by their own adapter entry.
-const external = ['openai', '@anthropic-ai/sdk', 'cohere-ai', 'eventemitter3', 'undici'];
+// Vendor SDKs and prom-client are optional peers: never bundled, loaded only by their own entry.
+const external = ['openai', '@anthropic-ai/sdk', 'cohere-ai', 'prom-client', 'eventemitter3', 'undici'];
 
 const common: Options = {
   entry,

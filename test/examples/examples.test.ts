@@ -43,6 +43,11 @@ describe('examples', () => {
     // The example adapter passes the conformance suite (all 15 checks) under node:test.
     ['custom-adapter.ts --conformance', /^# pass 15\n# fail 0$/m],
     ['events-and-metrics.ts', /p50/],
+    // Two of the six calls fall back from primary (503) to backup; the stream's first token is timed.
+    [
+      'metrics.ts',
+      /^switchyard_fallbacks_total\{target="primary".*to="backup"\} 2$[\s\S]*^switchyard_time_to_first_token_seconds_count\{.*\} 1$/m,
+    ],
     ['providers.ts', /requests served by the mock: \{"openai":2,"anthropic":3,"cohere":2\}/],
     // intelligent closes over half the gap between random picks and the oracle (regret < 0.5).
     ['simulation.ts', /^intelligent\s+\d+\s+[\d.]+%\s+[\d.]+\s+-[\d.]+\s+0\.[0-4]\d\s+-?0\.[0-4]\d\s/m],

@@ -1,0 +1,562 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Counter, Gauge, Histogram, type Metric, Registry } from 'prom-client';
+import {
+  type AttemptFailureEvent,
+  type AttemptSuccessEvent,
+  type FallbackEvent,
+  type RequestFailureEvent,
+  type RequestStartEvent,
+  type RequestSuccessEvent,
+  type RetryEvent,
+  type Router,
+  type RouterEventName,
+  type RouterEvents,
+  type StreamFirstTokenEvent,
+  SwitchyardError,
+  type TargetEjectedEvent,
+} from '../../src/index.js';
+
+/**
+ * A label that {@link collectMetrics} may put on its series, besides the fixed ones (`outcome`,
+ * `error_kind`, `type`, `state`, `to`), whose values are bounded by construction.
+ *
+ * - `target`, `provider`, `model`: the target id, its adapter's provider, its provider model id
+ *   (bounded by the router's configuration).
+ * - `alias`: the model the caller asked for (`request.model`); capped at `maxTagValues` values.
+ * - `tag`: the caller's `tags`, joined with `,`; capped at `maxTagValues` values. Opt-in.
+ */
+export type MetricLabel = 'target' | 'provider' | 'model' | 'alias' | 'tag';
+
+/** Every {@link MetricLabel}, in the order they appear on a series. */
+export const METRIC_LABELS: readonly MetricLabel[] = ['target', 'provider', 'model', 'alias', 'tag'];
+
+/** Labels on by default: all but `tag`. */
+export const DEFAULT_METRIC_LABELS: readonly MetricLabel[] = ['target', 'provider', 'model', 'alias'];
+
+/**
+ * Default histogram buckets, in seconds: LLM latencies run from tens of milliseconds (a cached
+ * or tiny answer, a first token) to minutes (long generations, retries with backoff).
+ */
+export const DEFAULT_LATENCY_BUCKETS: readonly number[] = [
+  0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300,
+];
+
+/** Value a capped label takes once its distinct values are used up. */
+export const OTHER_LABEL_VALUE = 'other';
+
+/** Options of {@link collectMetrics}. */
+export interface MetricsOptions {
+  /** Registry to register the metrics in. @default a new `Registry` of its own (not prom-client's global one) */
+  readonly registry?: Registry;
+  /** Prefix of every metric name (`[a-zA-Z_:][a-zA-Z0-9_:]*`). @default 'switchyard_' */
+  readonly prefix?: string;
+  /**
+   * Which of the optional labels to put on the series. Only these are ever created; `tag` is
+   * opt-in. `switchyard_target_state` always has `target`.
+   * @default ['target', 'provider', 'model', 'alias']
+   */
+  readonly labels?: readonly MetricLabel[];
+  /** Histogram buckets in seconds, strictly increasing, finite and positive. @default {@link DEFAULT_LATENCY_BUCKETS} */
+  readonly buckets?: readonly number[];
+  /**
+   * Distinct values kept for each caller-supplied label (`tag`, `alias`); later new values
+   * are counted under `other`. A positive integer.
+   * @default 20
+   */
+  readonly maxTagValues?: number;
+  /** Told about the collector's own failures (a listener or a scrape that threw). Never throws into a call. @default ignore */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** What {@link collectMetrics} returns. */
+export interface MetricsCollector {
+  /** The registry that holds the metrics. */
+  readonly registry: Registry;
+  /**
+   * A `node:http` request handler that serves the registry in the Prometheus text format (the
+   * content type comes from the registry). Any method and path; mount it where you like.
+   */
+  metricsHandler(): (req: IncomingMessage, res: ServerResponse) => void;
+  /** The exposition text, as the handler serves it. */
+  metrics(): Promise<string>;
+  /** Removes every listener the collector added and its metrics from the registry. Idempotent. */
+  close(): void;
+}
+
+type Labels = Record<string, string>;
+
+/** Keeps at most `max` distinct values of a label; later new ones become `other`. */
+class CappedValues {
+  readonly #seen = new Set<string>();
+  constructor(readonly max: number) {}
+
+  value(raw: string): string {
+    if (this.#seen.has(raw)) return raw;
+    if (this.#seen.size >= this.max) return OTHER_LABEL_VALUE;
+    this.#seen.add(raw);
+    return raw;
+  }
+}
+
+/** What the collector remembers of a call in flight (dropped when it ends). */
+interface CallState {
+  alias: string;
+  /** Target of the last failed attempt: where a retry goes. */
+  lastTarget: string;
+}
+
+/** Calls remembered at most: far above any real concurrency; the oldest are dropped beyond it. */
+const MAX_TRACKED_CALLS = 100_000;
+
+const PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+function configError(field: string, problem: string): SwitchyardError {
+  return new SwitchyardError('config', `collectMetrics: ${field}: ${problem}`, { retryable: false });
+}
+
+function validate(options: MetricsOptions): {
+  prefix: string;
+  labels: ReadonlySet<MetricLabel>;
+  buckets: number[];
+  maxTagValues: number;
+} {
+  const prefix = options.prefix ?? 'switchyard_';
+  if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
+    throw configError('prefix', `must match ${PREFIX.source}, got ${JSON.stringify(prefix)}`);
+  }
+  const labels = options.labels ?? DEFAULT_METRIC_LABELS;
+  if (!Array.isArray(labels)) throw configError('labels', 'must be an array');
+  for (const label of labels) {
+    if (!METRIC_LABELS.includes(label)) {
+      throw configError(
+        'labels',
+        `unknown label ${JSON.stringify(label)}; one of ${METRIC_LABELS.join(', ')}`,
+      );
+    }
+  }
+  const buckets = options.buckets ?? DEFAULT_LATENCY_BUCKETS;
+  if (!Array.isArray(buckets) || buckets.length === 0)
+    throw configError('buckets', 'must be a non-empty array');
+  buckets.forEach((b, i) => {
+    if (typeof b !== 'number' || !Number.isFinite(b) || b <= 0) {
+      throw configError(`buckets[${i}]`, `must be a finite number > 0 (seconds), got ${String(b)}`);
+    }
+    if (i > 0 && b <= (buckets[i - 1] as number)) {
+      throw configError(`buckets[${i}]`, `must be greater than buckets[${i - 1}] (strictly increasing)`);
+    }
+  });
+  const maxTagValues = options.maxTagValues ?? 20;
+  if (!Number.isInteger(maxTagValues) || maxTagValues < 1) {
+    throw configError('maxTagValues', `must be a positive integer, got ${String(maxTagValues)}`);
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw configError('onError', 'must be a function');
+  }
+  if (options.registry !== undefined && !(options.registry instanceof Registry)) {
+    throw configError('registry', 'must be a prom-client Registry');
+  }
+  return { prefix, labels: new Set(labels), buckets: [...buckets], maxTagValues };
+}
+
+/**
+ * Prometheus metrics of a {@link Router}, from its events: calls, attempts, retries, fallbacks,
+ * latencies, time to first token, tokens, cost, attempts in flight, breaker states and
+ * ejections. Label cardinality is bounded by construction: only the labels in `labels` are
+ * created, caller-supplied values (`alias`, `tag`) are capped at `maxTagValues`, and no
+ * request id is ever a label.
+ *
+ * Metrics (with the default prefix):
+ * - `switchyard_requests_total{outcome, error_kind}`: calls by final outcome (`success` |
+ *   `failure`) and error kind (empty on success).
+ * - `switchyard_attempts_total{outcome, error_kind}`, `switchyard_attempt_duration_seconds{outcome}`.
+ * - `switchyard_retries_total{error_kind}` (target: the one retried),
+ *   `switchyard_fallbacks_total{error_kind, to}` (target: the one that failed; `to` only with `target`).
+ * - `switchyard_request_duration_seconds{outcome}`, `switchyard_time_to_first_token_seconds` (streams).
+ * - `switchyard_tokens_total{type}`: `input` (cached included), `output` (reasoning included),
+ *   `cached_input`, `reasoning`; from successful attempts.
+ * - `switchyard_cost_usd_total`: from successful attempts whose price is known.
+ * - `switchyard_in_flight`: attempts in flight per target, read from `router.health()` at scrape time.
+ * - `switchyard_target_state{target, state}`: 1 for the breaker's current state (`closed`,
+ *   `half-open`, `open`), 0 for the others; read at scrape time.
+ * - `switchyard_target_ejections_total{error_kind}`.
+ *
+ * Failures of the collector itself never reach a call; they go to `onError`.
+ *
+ * @throws {SwitchyardError} `config` when an option is invalid (the message names the field),
+ *   or when the registry already holds a metric of the same name (use another `prefix` or registry).
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { collectMetrics } from 'switchyard-llm/metrics';
+ * const metrics = collectMetrics(router, { labels: ['target', 'provider', 'model'] });
+ * createServer(metrics.metricsHandler()).listen(9464);
+ * ```
+ */
+export function collectMetrics(router: Router, options: MetricsOptions = {}): MetricsCollector {
+  const { prefix, labels: enabled, buckets, maxTagValues } = validate(options);
+  const registry = options.registry ?? new Registry();
+  const onError = options.onError;
+  const report = (error: unknown): void => {
+    try {
+      onError?.(error);
+    } catch {
+      // the error hook itself failed: nothing left to tell
+    }
+  };
+
+  const on = (label: MetricLabel) => enabled.has(label);
+  /** Enabled call labels among `allowed`, plus the fixed ones. */
+  const names = (allowed: readonly MetricLabel[], fixed: readonly string[] = []): string[] => [
+    ...METRIC_LABELS.filter((l) => allowed.includes(l) && on(l)),
+    ...fixed,
+  ];
+  const all = METRIC_LABELS;
+  const perTarget: readonly MetricLabel[] = ['target', 'provider', 'model'];
+
+  const created: Metric[] = [];
+  function register<M extends Metric>(metric: () => M, name: string): M {
+    try {
+      const m = metric();
+      created.push(m);
+      return m;
+    } catch (error) {
+      for (const m of created) registry.removeSingleMetric((m as unknown as { name: string }).name);
+      throw new SwitchyardError(
+        'config',
+        `collectMetrics: registry: cannot register ${prefix}${name} (${error instanceof Error ? error.message : String(error)}); use another prefix or registry`,
+        { retryable: false, cause: error },
+      );
+    }
+  }
+  /** Increments not yet applied, per counter: applied at collect time. */
+  const pending = new Map<Counter, Map<Labels, number>>();
+  const counter = (name: string, help: string, labelNames: string[]) => {
+    const c = register(
+      () =>
+        new Counter({
+          name: prefix + name,
+          help,
+          labelNames,
+          registers: [registry],
+          collect() {
+            const deltas = pending.get(this);
+            if (deltas === undefined || deltas.size === 0) return;
+            try {
+              for (const [labels, n] of deltas) this.inc(labels, n);
+            } catch (error) {
+              report(error);
+            } finally {
+              deltas.clear();
+            }
+          },
+        }),
+      name,
+    );
+    pending.set(c, new Map());
+    return c;
+  };
+  const histogram = (name: string, help: string, labelNames: string[]) =>
+    register(
+      () => new Histogram({ name: prefix + name, help, labelNames, buckets, registers: [registry] }),
+      name,
+    );
+
+  const requests = counter(
+    'requests_total',
+    'Calls by final outcome and error kind.',
+    names(all, ['outcome', 'error_kind']),
+  );
+  const attempts = counter(
+    'attempts_total',
+    'Upstream attempts by outcome and error kind.',
+    names(all, ['outcome', 'error_kind']),
+  );
+  const retries = counter(
+    'retries_total',
+    'Retries of an already-tried target, by the error kind that caused them.',
+    names(all, ['error_kind']),
+  );
+  const fallbacks = counter(
+    'fallbacks_total',
+    'Fallbacks to another target; target is the one that failed.',
+    names(all, on('target') ? ['error_kind', 'to'] : ['error_kind']),
+  );
+  const requestDuration = histogram(
+    'request_duration_seconds',
+    'Wall time of calls, retries included.',
+    names(all, ['outcome']),
+  );
+  const attemptDuration = histogram(
+    'attempt_duration_seconds',
+    'Duration of upstream attempts.',
+    names(all, ['outcome']),
+  );
+  const ttft = histogram(
+    'time_to_first_token_seconds',
+    'Time from the start of a stream to its first content.',
+    names(all),
+  );
+  const tokens = counter(
+    'tokens_total',
+    'Tokens of successful attempts by type: input (cached included), output (reasoning included), cached_input, reasoning.',
+    names(all, ['type']),
+  );
+  const cost = counter(
+    'cost_usd_total',
+    'Cost in USD of successful attempts whose price is known.',
+    names(all),
+  );
+  const ejections = counter(
+    'target_ejections_total',
+    'Circuit-breaker ejections of a target.',
+    names(perTarget, ['error_kind']),
+  );
+
+  // Scrape-time gauges, read from the router itself: they cannot drift from it.
+  const targetLabels = (id: string): Labels => {
+    const view = targetIndex().get(id);
+    const out: Labels = {};
+    if (on('target')) out.target = id;
+    if (on('provider')) out.provider = view?.provider ?? '';
+    if (on('model')) out.model = view?.model ?? '';
+    return out;
+  };
+  register(
+    () =>
+      new Gauge({
+        name: `${prefix}in_flight`,
+        help: 'Attempts in flight per target, read at scrape time.',
+        labelNames: names(perTarget),
+        registers: [registry],
+        collect() {
+          try {
+            this.reset();
+            for (const h of router.health()) this.inc(targetLabels(h.id), h.inFlight);
+          } catch (error) {
+            report(error);
+          }
+        },
+      }),
+    'in_flight',
+  );
+  const STATES = ['closed', 'half-open', 'open'] as const;
+  register(
+    () =>
+      new Gauge({
+        name: `${prefix}target_state`,
+        help: 'Circuit-breaker state of each target: 1 for the current state (closed, half-open, open), 0 for the others.',
+        labelNames: [...new Set(['target', ...names(perTarget)]), 'state'],
+        registers: [registry],
+        collect() {
+          try {
+            this.reset();
+            for (const h of router.health()) {
+              const base = { ...targetLabels(h.id), target: h.id };
+              for (const state of STATES) this.set({ ...base, state }, h.state === state ? 1 : 0);
+            }
+          } catch (error) {
+            report(error);
+          }
+        },
+      }),
+    'target_state',
+  );
+
+  let index: Map<string, { provider: string; model: string }> | undefined;
+  function targetIndex(): Map<string, { provider: string; model: string }> {
+    if (index === undefined) {
+      index = new Map(router.targets.map((t) => [t.id, { provider: t.provider, model: t.model }]));
+    }
+    return index;
+  }
+
+  const tagValues = new CappedValues(maxTagValues);
+  const aliasValues = new CappedValues(maxTagValues);
+  const calls = new Map<string, CallState>();
+
+  /**
+   * Label objects are built once per distinct combination and reused, so a call allocates none;
+   * their number is bounded like the series themselves.
+   */
+  interface SeriesLabels {
+    readonly labels: Labels;
+    readonly derived: Map<string, Labels>;
+  }
+  const seriesLabels = new Map<string, SeriesLabels>();
+
+  /** Label values of a call on `target` (empty strings when unknown). */
+  function labelsOf(
+    requestId: string,
+    tags: readonly string[] | undefined,
+    target: string | undefined,
+  ): SeriesLabels {
+    const alias = on('alias') ? (calls.get(requestId)?.alias ?? '') : '';
+    const tag = on('tag') && tags !== undefined && tags.length > 0 ? tagValues.value(tags.join(',')) : '';
+    const key = `${target ?? ''}\u0000${alias}\u0000${tag}`;
+    let entry = seriesLabels.get(key);
+    if (entry === undefined) {
+      const labels: Labels = target === undefined ? {} : targetLabels(target);
+      if (target === undefined) {
+        if (on('target')) labels.target = '';
+        if (on('provider')) labels.provider = '';
+        if (on('model')) labels.model = '';
+      }
+      if (on('alias')) labels.alias = alias;
+      if (on('tag')) labels.tag = tag;
+      entry = { labels, derived: new Map() };
+      seriesLabels.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** `entry`'s labels plus one or two fixed ones, built once. */
+  function withLabels(
+    entry: SeriesLabels,
+    name: string,
+    value: string,
+    name2?: string,
+    value2?: string,
+  ): Labels {
+    const key = name2 === undefined ? `${name}=${value}` : `${name}=${value},${name2}=${value2}`;
+    let labels = entry.derived.get(key);
+    if (labels === undefined) {
+      labels = { ...entry.labels, [name]: value };
+      if (name2 !== undefined) labels[name2] = value2 ?? '';
+      entry.derived.set(key, labels);
+    }
+    return labels;
+  }
+
+  const seconds = (ms: number): number | undefined =>
+    Number.isFinite(ms) && ms >= 0 ? ms / 1000 : undefined;
+  const observe = (h: Histogram, labels: Labels, ms: number) => {
+    const s = seconds(ms);
+    if (s !== undefined) h.observe(labels, s);
+  };
+  /** Counts `n` on `c`; applied to the counter when the registry is collected (cheaper per call). */
+  const add = (c: Counter, labels: Labels, n: number | undefined = 1) => {
+    if (n === undefined || !Number.isFinite(n) || n <= 0) return;
+    const deltas = pending.get(c);
+    if (deltas !== undefined) deltas.set(labels, (deltas.get(labels) ?? 0) + n);
+  };
+
+  function endCall(requestId: string): void {
+    calls.delete(requestId);
+  }
+
+  const handlers: { [E in RouterEventName]?: RouterEvents[E] } = {
+    'request:start': (e: RequestStartEvent) => {
+      if (calls.size >= MAX_TRACKED_CALLS) {
+        const oldest = calls.keys().next().value;
+        if (oldest !== undefined) calls.delete(oldest);
+      }
+      calls.set(e.requestId, {
+        alias: e.model === undefined ? '' : aliasValues.value(e.model),
+        lastTarget: '',
+      });
+    },
+    'attempt:success': (e: AttemptSuccessEvent) => {
+      const entry = labelsOf(e.requestId, e.tags, e.target);
+      add(attempts, withLabels(entry, 'outcome', 'success', 'error_kind', ''));
+      observe(attemptDuration, withLabels(entry, 'outcome', 'success'), e.durationMs);
+      const u = e.usage;
+      add(tokens, withLabels(entry, 'type', 'input'), u.inputTokens);
+      add(tokens, withLabels(entry, 'type', 'output'), u.outputTokens);
+      add(tokens, withLabels(entry, 'type', 'cached_input'), u.cachedInputTokens);
+      add(tokens, withLabels(entry, 'type', 'reasoning'), u.reasoningTokens);
+      add(cost, entry.labels, e.costUsd);
+    },
+    'attempt:failure': (e: AttemptFailureEvent) => {
+      const entry = labelsOf(e.requestId, e.tags, e.target);
+      add(attempts, withLabels(entry, 'outcome', 'failure', 'error_kind', e.error.kind));
+      observe(attemptDuration, withLabels(entry, 'outcome', 'failure'), e.durationMs);
+      const call = calls.get(e.requestId);
+      if (call !== undefined) call.lastTarget = e.target;
+    },
+    retry: (e: RetryEvent) => {
+      const target = calls.get(e.requestId)?.lastTarget;
+      add(retries, withLabels(labelsOf(e.requestId, e.tags, target || undefined), 'error_kind', e.errorKind));
+    },
+    fallback: (e: FallbackEvent) => {
+      const entry = labelsOf(e.requestId, e.tags, e.from);
+      add(
+        fallbacks,
+        on('target')
+          ? withLabels(entry, 'error_kind', e.errorKind, 'to', e.to)
+          : withLabels(entry, 'error_kind', e.errorKind),
+      );
+    },
+    'stream:first-token': (e: StreamFirstTokenEvent) => {
+      observe(ttft, labelsOf(e.requestId, e.tags, e.target).labels, e.ttftMs);
+    },
+    'request:success': (e: RequestSuccessEvent) => {
+      const entry = labelsOf(e.requestId, e.tags, e.target);
+      add(requests, withLabels(entry, 'outcome', 'success', 'error_kind', ''));
+      observe(requestDuration, withLabels(entry, 'outcome', 'success'), e.latencyMs);
+      endCall(e.requestId);
+    },
+    'request:failure': (e: RequestFailureEvent) => {
+      const target = e.error.target ?? e.attempts[e.attempts.length - 1]?.target;
+      const entry = labelsOf(e.requestId, e.tags, target);
+      add(requests, withLabels(entry, 'outcome', 'failure', 'error_kind', e.error.kind));
+      observe(requestDuration, withLabels(entry, 'outcome', 'failure'), e.latencyMs);
+      endCall(e.requestId);
+    },
+    'target:ejected': (e: TargetEjectedEvent) => {
+      add(ejections, { ...targetLabels(e.target), error_kind: e.errorKind }); // rare: not cached
+    },
+  };
+
+  // Every listener is guarded: a bug or a bad payload goes to onError, never into the call.
+  const added: Array<[RouterEventName, (event: never) => void]> = [];
+  for (const [event, handler] of Object.entries(handlers) as Array<
+    [RouterEventName, (event: never) => void]
+  >) {
+    const listener = (payload: never) => {
+      try {
+        handler(payload);
+      } catch (error) {
+        report(error);
+      }
+    };
+    router.on(event, listener as never);
+    added.push([event, listener]);
+  }
+
+  let closed = false;
+  const collector: MetricsCollector = {
+    registry,
+    metrics: () => registry.metrics(),
+    metricsHandler() {
+      return (_req, res) => {
+        registry.metrics().then(
+          (body) => {
+            res.writeHead(200, { 'Content-Type': registry.contentType });
+            res.end(body);
+          },
+          (error: unknown) => {
+            report(error);
+            try {
+              res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+              res.end('metrics collection failed\n');
+            } catch (inner) {
+              report(inner);
+            }
+          },
+        );
+      };
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const [event, listener] of added) router.off(event, listener as never);
+      added.length = 0;
+      calls.clear();
+      pending.clear();
+      seriesLabels.clear();
+      for (const m of created) registry.removeSingleMetric((m as unknown as { name: string }).name);
+    },
+  };
+  return collector;
+}
