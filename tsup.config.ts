@@ -6,7 +6,14 @@ import { tsupEntry } from './scripts/entries.js';
 const entry = tsupEntry();
 
 // Vendor SDKs are optional peers: never bundled, loaded only by their own adapter entry.
-const external = ['openai', '@anthropic-ai/sdk', 'cohere-ai', '@opentelemetry/api', 'eventemitter3', 'undici'];
+const external = [
+  'openai',
+  '@anthropic-ai/sdk',
+  'cohere-ai',
+  '@opentelemetry/api',
+  'eventemitter3',
+  'undici',
+];
 
 const common: Options = {
   entry,
