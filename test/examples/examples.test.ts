@@ -65,6 +65,12 @@ describe('examples', () => {
       'middleware-trace-id.ts',
       /call 2 sees trace id (r\d+-1)\.2[\s\S]*call 4 sees trace id r\d+-2\.2[\s\S]*no trace id$/m,
     ],
+    // One call span, a failed attempt span on primary then a successful one on backup under it;
+    // the backup's request carried its attempt span's traceparent.
+    [
+      'otel.ts',
+      /^chat fast .*switchyard\.attempts=2[\s\S]*^ {2}chat gpt-4o-mini status=ERROR .*switchyard\.attempt=1 .*error\.type="server"\n {2}chat claude-haiku-4-5 .*switchyard\.attempt=2[\s\S]*matches its attempt span: true$/m,
+    ],
   ];
 
   it('every example is run, and imports the package by its name as a user would', () => {
