@@ -5,8 +5,17 @@ import { tsupEntry } from './scripts/entries.js';
 // which also derives package.json "exports").
 const entry = tsupEntry();
 
-// Vendor SDKs and prom-client are optional peers: never bundled, loaded only by their own entry.
-const external = ['openai', '@anthropic-ai/sdk', 'cohere-ai', 'prom-client', 'eventemitter3', 'undici'];
+// Vendor SDKs, prom-client and the OpenTelemetry API are optional peers: never bundled, loaded
+// only by their own entry.
+const external = [
+  'openai',
+  '@anthropic-ai/sdk',
+  'cohere-ai',
+  'prom-client',
+  '@opentelemetry/api',
+  'eventemitter3',
+  'undici',
+];
 
 const common: Options = {
   entry,

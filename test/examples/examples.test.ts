@@ -74,6 +74,12 @@ describe('examples', () => {
     // streamed calls) and an SLA line whose 10% errors burn the 99% budget at 10×.
     ['usage.ts', /^large-model\s+40\s+4\s+\d+\s+\d+\s+0\.0*[1-9]\d*/m],
     ['usage.ts', /^SLA smart: availability 90\.0% \(objective 99%, missed\).*burn 60m\/5m 10\.0×.*ALERT$/m],
+    // One call span, a failed attempt span on primary then a successful one on backup under it;
+    // the backup's request carried its attempt span's traceparent.
+    [
+      'otel.ts',
+      /^chat fast .*switchyard\.attempts=2[\s\S]*^ {2}chat gpt-4o-mini status=ERROR .*switchyard\.attempt=1 .*error\.type="server"\n {2}chat claude-haiku-4-5 .*switchyard\.attempt=2[\s\S]*matches its attempt span: true$/m,
+    ],
   ];
 
   it('every example is run, and imports the package by its name as a user would', () => {

@@ -1,0 +1,631 @@
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Histogram,
+  INVALID_SPAN_CONTEXT,
+  isSpanContextValid,
+  type Meter,
+  metrics,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import {
+  type AdapterRequest,
+  type AdapterResponse,
+  type AdapterStreamPart,
+  type AttemptContext,
+  type CallContext,
+  type CompletionResponse,
+  type ContentPart,
+  costOf,
+  isSwitchyardError,
+  type Message,
+  type Middleware,
+  type NextAttempt,
+  type NextAttemptStream,
+  type NextCall,
+  type NextStream,
+  redactSecrets,
+  type StreamEvent,
+  SwitchyardError,
+  type Usage,
+} from '../../src/index.js';
+import { CHAT_OPERATION, OTEL_NAMES as N } from './names.js';
+
+/** Options of {@link otelMiddleware}. */
+export interface OtelOptions {
+  /** Tracer for the spans. @default `trace.getTracer('switchyard-llm')` (the global provider) */
+  readonly tracer?: Tracer;
+  /** Meter for the GenAI client metrics. @default `metrics.getMeter('switchyard-llm')` (the global provider) */
+  readonly meter?: Meter;
+  /**
+   * Put the prompt and the answer on the call span, as JSON (`gen_ai.input.messages`,
+   * `gen_ai.output.messages`), secrets redacted. Prompts may hold personal data. @default false
+   */
+  readonly recordContent?: boolean;
+  /**
+   * Add a W3C `traceparent` (and `tracestate`) for the attempt span to each adapter request's
+   * `headers`, through the global propagator, or a built-in W3C one when the global
+   * propagator sets none. @default false
+   */
+  readonly propagateTraceContext?: boolean;
+  /**
+   * Name for `switchyard.strategy` when the request names none (the middleware does not see the
+   * router's default strategy). @default the attribute is left out
+   */
+  readonly strategy?: string;
+  /** Told when recording a span attribute or a metric fails; the call goes on. @default ignore */
+  readonly onError?: (error: unknown) => void;
+}
+
+const OPTION_KEYS = new Set([
+  'tracer',
+  'meter',
+  'recordContent',
+  'propagateTraceContext',
+  'strategy',
+  'onError',
+]);
+const SCOPE = 'switchyard-llm';
+/** Per call: the call span and what the last attempt learned (provider, target). */
+const STATE = Symbol('switchyard.otel');
+
+interface CallState {
+  readonly span: Span;
+  provider?: string;
+}
+
+/** Bucket boundaries the GenAI conventions advise, seconds and tokens. */
+const DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+const TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+
+/**
+ * OpenTelemetry tracing and metrics of every call, following the GenAI semantic conventions:
+ * one CLIENT span per call (`chat {model}`, retries and fallback included) and one child span
+ * per attempt, made active around the adapter so its HTTP client's spans nest under it.
+ * Records `gen_ai.client.operation.duration`, `gen_ai.client.token.usage` and, for streams,
+ * `gen_ai.client.operation.time_to_first_chunk`, per attempt. Attribute and metric names are in
+ * {@link OTEL_NAMES}.
+ *
+ * Uses only `@opentelemetry/api` (an optional peer dependency): spans and metrics go wherever
+ * the app's SDK sends them, and nowhere without one. Recording never fails a call: a tracer or
+ * meter that throws is reported to `onError`.
+ *
+ * @throws {SwitchyardError} `config` at construction when an option is invalid (the message
+ * names it).
+ *
+ * @example
+ * ```ts
+ * import { Router } from 'switchyard-llm';
+ * import { otelMiddleware } from 'switchyard-llm/otel';
+ *
+ * const router = new Router({ targets, middleware: [otelMiddleware({ propagateTraceContext: true })] });
+ * ```
+ */
+export function otelMiddleware(options: OtelOptions = {}): Middleware {
+  checkOptions(options);
+  const tracer = options.tracer ?? trace.getTracer(SCOPE);
+  const meter = options.meter ?? metrics.getMeter(SCOPE);
+  const recordContent = options.recordContent ?? false;
+  const propagate = options.propagateTraceContext ?? false;
+  const onError = options.onError;
+
+  const safe = (fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      report(onError, error);
+    }
+  };
+
+  let duration: Histogram | undefined;
+  let tokens: Histogram | undefined;
+  let firstChunk: Histogram | undefined;
+  safe(() => {
+    duration = meter.createHistogram(N.operationDuration, {
+      description: 'GenAI operation duration',
+      unit: 's',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    tokens = meter.createHistogram(N.tokenUsage, {
+      description: 'Number of input and output tokens used',
+      unit: '{token}',
+      advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+    });
+    firstChunk = meter.createHistogram(N.timeToFirstChunk, {
+      description: 'Time to receive the first chunk of a streamed response',
+      unit: 's',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+  });
+
+  // ---- calls
+
+  const startCall = (ctx: CallContext): { span: Span; otelContext: Context } => {
+    const model = ctx.request.model;
+    let span: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    safe(() => {
+      span = tracer.startSpan(spanName(model), {
+        kind: SpanKind.CLIENT,
+        attributes: callAttributes(ctx, options.strategy, recordContent),
+      });
+    });
+    ctx.state.set(STATE, { span } satisfies CallState);
+    return { span, otelContext: trace.setSpan(context.active(), span) };
+  };
+
+  const endCallSuccess = (ctx: CallContext, span: Span, response: CompletionResponse): void => {
+    safe(() => {
+      const state = ctx.state.get(STATE) as CallState | undefined;
+      const attributes: Attributes = {
+        ...responseAttributes(response.model, response.responseId, response.finishReason, response.usage),
+        [N.target]: response.target,
+        [N.attempts]: response.attempts.length,
+      };
+      if (state?.provider !== undefined) attributes[N.providerName] = state.provider;
+      if (response.costUsd !== undefined) attributes[N.costUsd] = response.costUsd;
+      if (recordContent)
+        attributes[N.outputMessages] = outputMessages(response.content, response.finishReason);
+      span.setAttributes(attributes);
+    });
+    safe(() => span.end());
+  };
+
+  const endCallFailure = (ctx: CallContext, span: Span, error: unknown): void => {
+    safe(() => {
+      const state = ctx.state.get(STATE) as CallState | undefined;
+      if (state?.provider !== undefined) span.setAttribute(N.providerName, state.provider);
+      if (isSwitchyardError(error) && error.attempts !== undefined) {
+        span.setAttribute(N.attempts, error.attempts.length);
+      }
+      markFailed(span, error);
+    });
+    safe(() => span.end());
+  };
+
+  // ---- attempts
+
+  const startAttempt = (
+    ctx: AttemptContext,
+  ): { span: Span; otelContext: Context; request: AdapterRequest } => {
+    const state = ctx.state.get(STATE) as CallState | undefined;
+    // The call span is the parent even when another middleware changed the active context.
+    const parent = state ? trace.setSpan(context.active(), state.span) : context.active();
+    let span: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    safe(() => {
+      if (state) state.provider = ctx.target.provider;
+      span = tracer.startSpan(
+        spanName(ctx.adapterRequest.model),
+        { kind: SpanKind.CLIENT, attributes: attemptAttributes(ctx, options.strategy) },
+        parent,
+      );
+    });
+    const otelContext = trace.setSpan(parent, span);
+    let request = ctx.adapterRequest;
+    if (propagate) {
+      safe(() => {
+        request = { ...request, headers: injectTraceContext(otelContext, span, request.headers) };
+      });
+    }
+    return { span, otelContext, request };
+  };
+
+  const attemptMetricAttributes = (
+    ctx: AttemptContext,
+    responseModel?: string,
+    error?: unknown,
+  ): Attributes => {
+    const attributes: Attributes = {
+      [N.operationName]: CHAT_OPERATION,
+      [N.providerName]: ctx.target.provider,
+      [N.requestModel]: ctx.adapterRequest.model,
+      [N.target]: ctx.target.id,
+    };
+    if (responseModel !== undefined) attributes[N.responseModel] = responseModel;
+    if (error !== undefined) attributes[N.errorType] = errorType(error);
+    return attributes;
+  };
+
+  const endAttemptSuccess = (
+    ctx: AttemptContext,
+    span: Span,
+    startedAt: number,
+    end: { modelId?: string; responseId?: string; finishReason: string; usage: Usage },
+  ): void => {
+    const model = end.modelId ?? ctx.adapterRequest.model;
+    safe(() => {
+      const attributes = responseAttributes(model, end.responseId, end.finishReason, end.usage);
+      const price = ctx.target.price;
+      if (price !== undefined && end.usage.unknown !== true) attributes[N.costUsd] = costOf(end.usage, price);
+      span.setAttributes(attributes);
+    });
+    safe(() => span.end());
+    safe(() => {
+      const attributes = attemptMetricAttributes(ctx, model);
+      duration?.record(seconds(startedAt), attributes);
+      if (end.usage.unknown !== true) {
+        tokens?.record(end.usage.inputTokens, { ...attributes, [N.tokenType]: 'input' });
+        tokens?.record(end.usage.outputTokens, { ...attributes, [N.tokenType]: 'output' });
+      }
+    });
+  };
+
+  const endAttemptFailure = (ctx: AttemptContext, span: Span, startedAt: number, error: unknown): void => {
+    safe(() => markFailed(span, error));
+    safe(() => span.end());
+    safe(() => duration?.record(seconds(startedAt), attemptMetricAttributes(ctx, undefined, error)));
+  };
+
+  return {
+    name: 'otel',
+
+    async wrapCall(ctx: CallContext, next: NextCall): Promise<CompletionResponse> {
+      const { span, otelContext } = startCall(ctx);
+      let response: CompletionResponse;
+      try {
+        response = await context.with(otelContext, next);
+      } catch (error) {
+        endCallFailure(ctx, span, error);
+        throw error;
+      }
+      endCallSuccess(ctx, span, response);
+      return response;
+    },
+
+    wrapStream(ctx: CallContext, next: NextStream): AsyncIterable<StreamEvent> {
+      const { span, otelContext } = startCall(ctx);
+      return observe<StreamEvent>(otelContext, next, {
+        item: (event) => {
+          if (event.type === 'finish') endCallSuccess(ctx, span, event.response);
+        },
+        failed: (error) => endCallFailure(ctx, span, error),
+        // Ended without `finish`: the reader stopped early.
+        ended: (sawFinish) => {
+          if (!sawFinish)
+            endCallFailure(ctx, span, new SwitchyardError('aborted', 'the stream was not read to its end'));
+        },
+        isFinish: (event) => event.type === 'finish',
+      });
+    },
+
+    async wrapAttempt(ctx: AttemptContext, next: NextAttempt): Promise<AdapterResponse> {
+      const startedAt = performance.now();
+      const { span, otelContext, request } = startAttempt(ctx);
+      let response: AdapterResponse;
+      try {
+        response = await context.with(otelContext, () => next(request));
+      } catch (error) {
+        endAttemptFailure(ctx, span, startedAt, error);
+        throw error;
+      }
+      endAttemptSuccess(ctx, span, startedAt, response);
+      return response;
+    },
+
+    wrapAttemptStream(ctx: AttemptContext, next: NextAttemptStream): AsyncIterable<AdapterStreamPart> {
+      const startedAt = performance.now();
+      const { span, otelContext, request } = startAttempt(ctx);
+      let first = true;
+      let responseId: string | undefined;
+      let modelId: string | undefined;
+      return observe<AdapterStreamPart>(otelContext, () => next(request), {
+        item: (part) => {
+          if (first) {
+            first = false;
+            safe(() => firstChunk?.record(seconds(startedAt), attemptMetricAttributes(ctx)));
+          }
+          if (part.type === 'response-metadata') {
+            responseId = part.responseId ?? responseId;
+            modelId = part.modelId ?? modelId;
+          } else if (part.type === 'finish') {
+            endAttemptSuccess(ctx, span, startedAt, {
+              modelId,
+              responseId,
+              finishReason: part.finishReason,
+              usage: part.usage,
+            });
+          }
+        },
+        failed: (error) => endAttemptFailure(ctx, span, startedAt, error),
+        ended: (sawFinish) => {
+          if (!sawFinish) {
+            endAttemptFailure(
+              ctx,
+              span,
+              startedAt,
+              new SwitchyardError('aborted', 'the stream was not read to its end'),
+            );
+          }
+        },
+        isFinish: (part) => part.type === 'finish',
+      });
+    },
+  };
+}
+
+// ---- streams
+
+interface StreamObserver<T> {
+  /** Each item, before the reader gets it. */
+  item(value: T): void;
+  /** The source failed. */
+  failed(error: unknown): void;
+  /** The source ended, or the reader stopped (`return`); whether a finishing item passed. */
+  ended(sawFinish: boolean): void;
+  isFinish(value: T): boolean;
+}
+
+/**
+ * Passes `start()`'s items through, running `start` and every step of the iteration inside
+ * `otelContext` (so the source's work is attributed to the span), and tells `observer` how it
+ * went, once. `start` runs at once, as the middleware contract's `next` expects.
+ */
+function observe<T>(
+  otelContext: Context,
+  start: () => AsyncIterable<T>,
+  observer: StreamObserver<T>,
+): AsyncIterable<T> {
+  let done = false;
+  let sawFinish = false;
+  const settle = (error?: unknown, failed = false): void => {
+    if (done) return;
+    done = true;
+    if (failed) observer.failed(error);
+    else observer.ended(sawFinish);
+  };
+  let iterable: AsyncIterable<T>;
+  try {
+    iterable = context.with(otelContext, start);
+  } catch (error) {
+    settle(error, true);
+    throw error;
+  }
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      let iterator: AsyncIterator<T>;
+      try {
+        iterator = context.with(otelContext, () => iterable[Symbol.asyncIterator]());
+      } catch (error) {
+        settle(error, true);
+        throw error;
+      }
+      return {
+        async next(): Promise<IteratorResult<T>> {
+          let result: IteratorResult<T>;
+          try {
+            result = await context.with(otelContext, () => iterator.next());
+          } catch (error) {
+            settle(error, true);
+            throw error;
+          }
+          if (result.done) {
+            settle();
+          } else if (!done) {
+            observer.item(result.value);
+            // After the finishing item the outcome is known: what follows cannot change it.
+            if (observer.isFinish(result.value)) {
+              sawFinish = true;
+              done = true;
+            }
+          }
+          return result;
+        },
+        async return(value?: unknown): Promise<IteratorResult<T>> {
+          try {
+            const result = iterator.return
+              ? await context.with(otelContext, () => iterator.return!(value))
+              : ({ done: true, value } as IteratorResult<T>);
+            settle();
+            return result;
+          } catch (error) {
+            settle(error, true);
+            throw error;
+          }
+        },
+      };
+    },
+  };
+}
+
+// ---- attributes
+
+function spanName(model: string | undefined): string {
+  return model === undefined ? CHAT_OPERATION : `${CHAT_OPERATION} ${model}`;
+}
+
+function settingsAttributes(
+  request: AdapterRequest | CallContext['request'],
+  attributes: Attributes,
+): Attributes {
+  if (request.model !== undefined) attributes[N.requestModel] = request.model;
+  if (request.maxOutputTokens !== undefined) attributes[N.requestMaxTokens] = request.maxOutputTokens;
+  if (request.temperature !== undefined) attributes[N.requestTemperature] = request.temperature;
+  if (request.topP !== undefined) attributes[N.requestTopP] = request.topP;
+  if (request.topK !== undefined) attributes[N.requestTopK] = request.topK;
+  if (request.frequencyPenalty !== undefined)
+    attributes[N.requestFrequencyPenalty] = request.frequencyPenalty;
+  if (request.presencePenalty !== undefined) attributes[N.requestPresencePenalty] = request.presencePenalty;
+  if (request.stopSequences !== undefined) attributes[N.requestStopSequences] = [...request.stopSequences];
+  if (request.seed !== undefined) attributes[N.requestSeed] = request.seed;
+  return attributes;
+}
+
+function callAttributes(ctx: CallContext, strategy: string | undefined, recordContent: boolean): Attributes {
+  const attributes: Attributes = {
+    [N.operationName]: CHAT_OPERATION,
+    [N.requestId]: ctx.requestId,
+    [N.stream]: ctx.stream,
+  };
+  const strategyName = ctx.request.strategy ?? strategy;
+  if (strategyName !== undefined) attributes[N.strategy] = strategyName;
+  settingsAttributes(ctx.request, attributes);
+  if (recordContent) attributes[N.inputMessages] = inputMessages(ctx.request.messages);
+  return attributes;
+}
+
+function attemptAttributes(ctx: AttemptContext, strategy: string | undefined): Attributes {
+  const attributes: Attributes = {
+    [N.operationName]: CHAT_OPERATION,
+    [N.providerName]: ctx.target.provider,
+    [N.requestId]: ctx.requestId,
+    [N.stream]: ctx.stream,
+    [N.target]: ctx.target.id,
+    [N.attempt]: ctx.attempt,
+  };
+  const strategyName = ctx.request.strategy ?? strategy;
+  if (strategyName !== undefined) attributes[N.strategy] = strategyName;
+  return settingsAttributes(ctx.adapterRequest, attributes);
+}
+
+function responseAttributes(
+  model: string,
+  responseId: string | undefined,
+  finishReason: string,
+  usage: Usage,
+): Attributes {
+  const attributes: Attributes = {
+    [N.responseModel]: model,
+    [N.responseFinishReasons]: [finishReason],
+  };
+  if (responseId !== undefined) attributes[N.responseId] = responseId;
+  if (usage.unknown !== true) {
+    attributes[N.usageInputTokens] = usage.inputTokens;
+    attributes[N.usageOutputTokens] = usage.outputTokens;
+    if (usage.cachedInputTokens !== undefined)
+      attributes[N.usageCacheReadInputTokens] = usage.cachedInputTokens;
+    if (usage.cacheWriteInputTokens !== undefined) {
+      attributes[N.usageCacheCreationInputTokens] = usage.cacheWriteInputTokens;
+    }
+    if (usage.reasoningTokens !== undefined) attributes[N.usageReasoningOutputTokens] = usage.reasoningTokens;
+  }
+  return attributes;
+}
+
+/** `error.type`: the SwitchyardError kind, else the error's name. */
+function errorType(error: unknown): string {
+  if (isSwitchyardError(error)) return error.kind;
+  return error instanceof Error ? error.name : '_OTHER';
+}
+
+function markFailed(span: Span, error: unknown): void {
+  span.setAttribute(N.errorType, errorType(error));
+  const message = error instanceof Error ? error.message : String(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: redactSecrets(message) });
+}
+
+// ---- content (GenAI conventions' message JSON)
+
+type OtelPart =
+  | { type: 'text'; content: string }
+  | { type: 'reasoning'; content: string }
+  | { type: 'tool_call'; id: string; name: string; arguments: unknown }
+  | { type: 'tool_call_response'; id: string; response: unknown }
+  | { type: 'blob'; mime_type: string };
+
+function inputPart(part: Exclude<Message['content'], string>[number]): OtelPart {
+  if (part.type === 'text' || part.type === 'reasoning') return { type: part.type, content: part.text };
+  if (part.type === 'tool-call') {
+    return { type: 'tool_call', id: part.toolCallId, name: part.toolName, arguments: part.input };
+  }
+  if (part.type === 'tool-result')
+    return { type: 'tool_call_response', id: part.toolCallId, response: part.output.value };
+  // File bytes stay out of traces: only the media type.
+  return { type: 'blob', mime_type: part.mediaType };
+}
+
+function inputMessages(messages: readonly Message[]): string {
+  return redactSecrets(
+    JSON.stringify(
+      messages.map((message) => ({
+        role: message.role,
+        parts:
+          typeof message.content === 'string'
+            ? [{ type: 'text', content: message.content }]
+            : message.content.map(inputPart),
+      })),
+    ),
+  );
+}
+
+function outputMessages(content: readonly ContentPart[], finishReason: string): string {
+  const parts = content.map((part): OtelPart => {
+    if (part.type === 'tool-call') {
+      return { type: 'tool_call', id: part.toolCallId, name: part.toolName, arguments: part.input };
+    }
+    return { type: part.type, content: part.text };
+  });
+  return redactSecrets(JSON.stringify([{ role: 'assistant', parts, finish_reason: finishReason }]));
+}
+
+// ---- trace context
+
+function injectTraceContext(
+  otelContext: Context,
+  span: Span,
+  headers: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  const carrier: Record<string, string> = { ...headers };
+  propagation.inject(otelContext, carrier);
+  const spanContext = span.spanContext();
+  if (carrier.traceparent === undefined && isSpanContextValid(spanContext)) {
+    // No global propagator (the API's default is a no-op): write W3C Trace Context ourselves.
+    const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
+    carrier.traceparent = `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
+    const state = spanContext.traceState?.serialize();
+    if (state) carrier.tracestate = state;
+  }
+  return carrier;
+}
+
+// ---- helpers
+
+function seconds(startedAt: number): number {
+  return (performance.now() - startedAt) / 1000;
+}
+
+function report(onError: ((error: unknown) => void) | undefined, error: unknown): void {
+  try {
+    onError?.(error);
+  } catch {
+    // An onError that throws must not break calls either.
+  }
+}
+
+function checkOptions(options: OtelOptions): void {
+  const fail = (field: string, expected: string): never => {
+    throw new SwitchyardError('config', `otelMiddleware: ${field}: expected ${expected}`);
+  };
+  if (typeof options !== 'object' || options === null) fail('options', 'an object');
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) {
+      throw new SwitchyardError(
+        'config',
+        `otelMiddleware: ${key}: unknown option (known: ${[...OPTION_KEYS].join(', ')})`,
+      );
+    }
+  }
+  const { tracer, meter, recordContent, propagateTraceContext, strategy, onError } = options;
+  if (tracer !== undefined && typeof (tracer as Partial<Tracer>).startSpan !== 'function') {
+    fail('tracer', 'an OpenTelemetry Tracer (with startSpan)');
+  }
+  if (meter !== undefined && typeof (meter as Partial<Meter>).createHistogram !== 'function') {
+    fail('meter', 'an OpenTelemetry Meter (with createHistogram)');
+  }
+  if (recordContent !== undefined && typeof recordContent !== 'boolean') fail('recordContent', 'a boolean');
+  if (propagateTraceContext !== undefined && typeof propagateTraceContext !== 'boolean') {
+    fail('propagateTraceContext', 'a boolean');
+  }
+  if (strategy !== undefined && (typeof strategy !== 'string' || strategy === '')) {
+    fail('strategy', 'a non-empty string');
+  }
+  if (onError !== undefined && typeof onError !== 'function') fail('onError', 'a function');
+}
