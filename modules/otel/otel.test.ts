@@ -265,6 +265,36 @@ describe('otelMiddleware spans', () => {
     );
   });
 
+  it('with a no-op tracer and meter, passes calls through and still propagates the active trace context', async () => {
+    const seen: Array<string | undefined> = [];
+    const handler: MockHandler = (request) => {
+      seen.push(request.headers?.traceparent);
+      return seen.length % 2 === 1 ? { error: { status: 503 } } : { stream: ['ok'] };
+    };
+    const noop = trace.getTracerProvider().getTracer('none'); // no global SDK: a no-op tracer
+    const r = new Router({
+      targets: [
+        { id: 'a', adapter: new MockAdapter(handler, { provider: 'p' }), model: 'm' },
+        { id: 'b', adapter: new MockAdapter(handler, { provider: 'p' }), model: 'm' },
+      ],
+      strategy: 'priority',
+      middleware: [otelMiddleware({ tracer: noop, propagateTraceContext: true })],
+    });
+    const parent = tracer.startSpan('app');
+    await context.with(trace.setSpan(context.active(), parent), async () => {
+      expect((await r.complete({ messages, headers: { 'x-app': '1' } })).text).toBe('ok');
+      expect((await r.stream({ messages }).response).text).toBe('ok');
+    });
+    parent.end();
+    const { traceId, spanId } = parent.spanContext();
+    expect(seen).toEqual(Array(4).fill(`00-${traceId}-${spanId}-01`));
+    expect(spans().map((s) => s.name)).toEqual(['app']);
+    // Outside any span there is no trace context to send.
+    seen.length = 0;
+    await r.complete({ messages });
+    expect(seen).toEqual([undefined, undefined]);
+  });
+
   it('records content only with recordContent, as GenAI message JSON', async () => {
     const r = router([() => ({ text: 'hello' })], { recordContent: true });
     await r.complete({ messages: [{ role: 'system', content: 'be brief' }, ...messages] });

@@ -2,6 +2,7 @@ import {
   type Attributes,
   type Context,
   context,
+  createNoopMeter,
   type Histogram,
   INVALID_SPAN_CONTEXT,
   isSpanContextValid,
@@ -78,7 +79,15 @@ const STATE = Symbol('switchyard.otel');
 interface CallState {
   readonly span: Span;
   provider?: string;
+  /**
+   * Nothing of this call records: its span is not recording and the meter is a no-op. Its
+   * attempts make no spans, contexts nor attributes (only the trace context is still sent).
+   */
+  readonly quiet?: boolean;
 }
+
+/** The class of the API's no-op histograms: a meter that makes them records nothing. */
+const NOOP_HISTOGRAM: unknown = createNoopMeter().createHistogram('noop').constructor;
 
 /** Bucket boundaries the GenAI conventions advise, seconds and tokens. */
 const DURATION_BUCKETS = [
@@ -148,23 +157,36 @@ export function otelMiddleware(options: OtelOptions = {}): Middleware {
     });
   });
 
+  /** Whether any metric can record (else metric attributes are never built). */
+  const metersRecord = [duration, tokens, firstChunk].some(
+    (h) => h !== undefined && h.constructor !== NOOP_HISTOGRAM,
+  );
+
   // ---- calls
 
-  const startCall = (ctx: CallContext): { span: Span; otelContext: Context } => {
+  /** Starts the call span; `undefined` when nothing of the call records (see {@link CallState.quiet}). */
+  const startCall = (ctx: CallContext): { span: Span; otelContext: Context } | undefined => {
     const model = ctx.request.model;
-    let span: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    let span: Span | undefined;
     safe(() => {
       span = tracer.startSpan(spanName(model), {
         kind: SpanKind.CLIENT,
         attributes: callAttributes(ctx, options.strategy, recordContent),
       });
     });
+    // A tracer that failed is not known to be a no-op: its attempts still try theirs.
+    if (span !== undefined && !metersRecord && !isRecording(span)) {
+      ctx.state.set(STATE, { span, quiet: true } satisfies CallState);
+      return undefined;
+    }
+    span ??= trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     ctx.state.set(STATE, { span } satisfies CallState);
     return { span, otelContext: trace.setSpan(context.active(), span) };
   };
 
   const endCallSuccess = (ctx: CallContext, span: Span, response: CompletionResponse): void => {
     safe(() => {
+      if (!span.isRecording()) return;
       const state = ctx.state.get(STATE) as CallState | undefined;
       const attributes: Attributes = {
         ...responseAttributes(response.model, response.responseId, response.finishReason, response.usage),
@@ -182,6 +204,7 @@ export function otelMiddleware(options: OtelOptions = {}): Middleware {
 
   const endCallFailure = (ctx: CallContext, span: Span, error: unknown): void => {
     safe(() => {
+      if (!span.isRecording()) return;
       const state = ctx.state.get(STATE) as CallState | undefined;
       if (state?.provider !== undefined) span.setAttribute(N.providerName, state.provider);
       if (isSwitchyardError(error) && error.attempts !== undefined) {
@@ -243,12 +266,14 @@ export function otelMiddleware(options: OtelOptions = {}): Middleware {
   ): void => {
     const model = end.modelId ?? ctx.adapterRequest.model;
     safe(() => {
+      if (!span.isRecording()) return;
       const attributes = responseAttributes(model, end.responseId, end.finishReason, end.usage);
       const price = ctx.target.price;
       if (price !== undefined && end.usage.unknown !== true) attributes[N.costUsd] = costOf(end.usage, price);
       span.setAttributes(attributes);
     });
     safe(() => span.end());
+    if (!metersRecord) return;
     safe(() => {
       const attributes = attemptMetricAttributes(ctx, model);
       duration?.record(seconds(startedAt), attributes);
@@ -260,29 +285,49 @@ export function otelMiddleware(options: OtelOptions = {}): Middleware {
   };
 
   const endAttemptFailure = (ctx: AttemptContext, span: Span, startedAt: number, error: unknown): void => {
-    safe(() => markFailed(span, error));
+    safe(() => {
+      if (span.isRecording()) markFailed(span, error);
+    });
     safe(() => span.end());
+    if (!metersRecord) return;
     safe(() => duration?.record(seconds(startedAt), attemptMetricAttributes(ctx, undefined, error)));
+  };
+
+  /**
+   * The adapter request of an attempt of a quiet call: as it is, or with the trace context of
+   * the call's (non-recording) span when `propagateTraceContext` is on, as its attempt span
+   * would have carried.
+   */
+  const quietRequest = (ctx: AttemptContext, state: CallState): AdapterRequest => {
+    const request = ctx.adapterRequest;
+    if (!propagate) return request;
+    try {
+      const headers = injectTraceContext(
+        trace.setSpan(context.active(), state.span),
+        state.span,
+        request.headers,
+      );
+      return { ...request, headers };
+    } catch (error) {
+      report(onError, error);
+      return request;
+    }
   };
 
   return {
     name: 'otel',
 
-    async wrapCall(ctx: CallContext, next: NextCall): Promise<CompletionResponse> {
-      const { span, otelContext } = startCall(ctx);
-      let response: CompletionResponse;
-      try {
-        response = await context.with(otelContext, next);
-      } catch (error) {
-        endCallFailure(ctx, span, error);
-        throw error;
-      }
-      endCallSuccess(ctx, span, response);
-      return response;
+    wrapCall(ctx: CallContext, next: NextCall): Promise<CompletionResponse> {
+      const started = startCall(ctx);
+      // Nothing records: the very promise of `next`, no span made current, nothing to end.
+      if (started === undefined) return next();
+      return traceCall(ctx, started.span, started.otelContext, next);
     },
 
     wrapStream(ctx: CallContext, next: NextStream): AsyncIterable<StreamEvent> {
-      const { span, otelContext } = startCall(ctx);
+      const started = startCall(ctx);
+      if (started === undefined) return next();
+      const { span, otelContext } = started;
       return observe<StreamEvent>(otelContext, next, {
         item: (event) => {
           if (event.type === 'finish') endCallSuccess(ctx, span, event.response);
@@ -297,59 +342,97 @@ export function otelMiddleware(options: OtelOptions = {}): Middleware {
       });
     },
 
-    async wrapAttempt(ctx: AttemptContext, next: NextAttempt): Promise<AdapterResponse> {
-      const startedAt = performance.now();
-      const { span, otelContext, request } = startAttempt(ctx);
-      let response: AdapterResponse;
-      try {
-        response = await context.with(otelContext, () => next(request));
-      } catch (error) {
-        endAttemptFailure(ctx, span, startedAt, error);
-        throw error;
+    wrapAttempt(ctx: AttemptContext, next: NextAttempt): Promise<AdapterResponse> {
+      const state = ctx.state.get(STATE) as CallState | undefined;
+      if (state?.quiet === true) {
+        state.provider = ctx.target.provider;
+        return next(quietRequest(ctx, state));
       }
-      endAttemptSuccess(ctx, span, startedAt, response);
-      return response;
+      return traceAttempt(ctx, next);
     },
 
     wrapAttemptStream(ctx: AttemptContext, next: NextAttemptStream): AsyncIterable<AdapterStreamPart> {
-      const startedAt = performance.now();
-      const { span, otelContext, request } = startAttempt(ctx);
-      let first = true;
-      let responseId: string | undefined;
-      let modelId: string | undefined;
-      return observe<AdapterStreamPart>(otelContext, () => next(request), {
-        item: (part) => {
-          if (first) {
-            first = false;
-            safe(() => firstChunk?.record(seconds(startedAt), attemptMetricAttributes(ctx)));
-          }
-          if (part.type === 'response-metadata') {
-            responseId = part.responseId ?? responseId;
-            modelId = part.modelId ?? modelId;
-          } else if (part.type === 'finish') {
-            endAttemptSuccess(ctx, span, startedAt, {
-              modelId,
-              responseId,
-              finishReason: part.finishReason,
-              usage: part.usage,
-            });
-          }
-        },
-        failed: (error) => endAttemptFailure(ctx, span, startedAt, error),
-        ended: (sawFinish) => {
-          if (!sawFinish) {
-            endAttemptFailure(
-              ctx,
-              span,
-              startedAt,
-              new SwitchyardError('aborted', 'the stream was not read to its end'),
-            );
-          }
-        },
-        isFinish: (part) => part.type === 'finish',
-      });
+      const state = ctx.state.get(STATE) as CallState | undefined;
+      if (state?.quiet === true) {
+        state.provider = ctx.target.provider;
+        return next(quietRequest(ctx, state));
+      }
+      return traceAttemptStream(ctx, next);
     },
   };
+
+  async function traceCall(
+    ctx: CallContext,
+    span: Span,
+    otelContext: Context,
+    next: NextCall,
+  ): Promise<CompletionResponse> {
+    let response: CompletionResponse;
+    try {
+      response = await context.with(otelContext, next);
+    } catch (error) {
+      endCallFailure(ctx, span, error);
+      throw error;
+    }
+    endCallSuccess(ctx, span, response);
+    return response;
+  }
+
+  async function traceAttempt(ctx: AttemptContext, next: NextAttempt): Promise<AdapterResponse> {
+    const startedAt = performance.now();
+    const { span, otelContext, request } = startAttempt(ctx);
+    let response: AdapterResponse;
+    try {
+      response = await context.with(otelContext, () => next(request));
+    } catch (error) {
+      endAttemptFailure(ctx, span, startedAt, error);
+      throw error;
+    }
+    endAttemptSuccess(ctx, span, startedAt, response);
+    return response;
+  }
+
+  function traceAttemptStream(
+    ctx: AttemptContext,
+    next: NextAttemptStream,
+  ): AsyncIterable<AdapterStreamPart> {
+    const startedAt = performance.now();
+    const { span, otelContext, request } = startAttempt(ctx);
+    let first = true;
+    let responseId: string | undefined;
+    let modelId: string | undefined;
+    return observe<AdapterStreamPart>(otelContext, () => next(request), {
+      item: (part) => {
+        if (first) {
+          first = false;
+          if (metersRecord) safe(() => firstChunk?.record(seconds(startedAt), attemptMetricAttributes(ctx)));
+        }
+        if (part.type === 'response-metadata') {
+          responseId = part.responseId ?? responseId;
+          modelId = part.modelId ?? modelId;
+        } else if (part.type === 'finish') {
+          endAttemptSuccess(ctx, span, startedAt, {
+            modelId,
+            responseId,
+            finishReason: part.finishReason,
+            usage: part.usage,
+          });
+        }
+      },
+      failed: (error) => endAttemptFailure(ctx, span, startedAt, error),
+      ended: (sawFinish) => {
+        if (!sawFinish) {
+          endAttemptFailure(
+            ctx,
+            span,
+            startedAt,
+            new SwitchyardError('aborted', 'the stream was not read to its end'),
+          );
+        }
+      },
+      isFinish: (part) => part.type === 'finish',
+    });
+  }
 }
 
 // ---- streams
@@ -590,6 +673,15 @@ function injectTraceContext(
 
 function seconds(startedAt: number): number {
   return (performance.now() - startedAt) / 1000;
+}
+
+/** Whether `span` records; a span that cannot say is taken as recording. */
+function isRecording(span: Span): boolean {
+  try {
+    return span.isRecording();
+  } catch {
+    return true;
+  }
 }
 
 function report(onError: ((error: unknown) => void) | undefined, error: unknown): void {
