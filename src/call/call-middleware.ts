@@ -5,7 +5,7 @@ import type { CompletionRequest } from '../types/request.js';
 import type { CompletionResponse } from '../types/response.js';
 import type { StreamEvent } from '../types/stream.js';
 import type { CallContextImpl } from './contexts.js';
-import { callHook, guardIterable, onceOnly } from './middleware-chain.js';
+import { callHook, callStreamHook, middlewareError, onceOnly } from './middleware-chain.js';
 
 /** Runs `request` through the `transformRequest` hooks of `chain` (each has one), outermost first. */
 export async function transformRequest(
@@ -40,7 +40,21 @@ export function runCallChain(
   const dispatch = (i: number): Promise<CompletionResponse> => {
     if (i === chain.length) return inner();
     const mw = chain[i]!;
-    return callHook(mw, 'wrapCall', () => mw.wrapCall!(ctx, () => dispatch(i + 1)));
+    let passed: Promise<CompletionResponse> | undefined;
+    let result: Promise<CompletionResponse>;
+    try {
+      result = mw.wrapCall!(ctx, () => {
+        passed = dispatch(i + 1);
+        return passed;
+      });
+    } catch (thrown) {
+      return Promise.reject(middlewareError(mw, 'wrapCall', thrown));
+    }
+    // A hook that hands back what `next` returned adds nothing that could throw.
+    if (result === passed) return result;
+    return Promise.resolve(result).then(undefined, (thrown: unknown) => {
+      throw middlewareError(mw, 'wrapCall', thrown);
+    });
   };
   return dispatch(0);
 }
@@ -59,13 +73,18 @@ export async function pumpStreamChain(
   const dispatch = (i: number): AsyncIterable<StreamEvent> => {
     if (i === chain.length) return inner();
     const mw = chain[i]!;
-    let called = false;
+    let passed: AsyncIterable<StreamEvent> | undefined;
     const next = () => {
-      if (called) throw onceOnly(mw, 'wrapStream');
-      called = true;
-      return dispatch(i + 1);
+      if (passed !== undefined) throw onceOnly(mw, 'wrapStream');
+      passed = dispatch(i + 1);
+      return passed;
     };
-    return guardIterable(mw, 'wrapStream', () => mw.wrapStream!(ctx, next));
+    return callStreamHook(
+      mw,
+      'wrapStream',
+      () => mw.wrapStream!(ctx, next),
+      () => passed,
+    );
   };
   let response: CompletionResponse | undefined;
   for await (const event of dispatch(0)) {

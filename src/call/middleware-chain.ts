@@ -93,13 +93,18 @@ export function runAttemptStreamChain(
   const dispatch = (i: number, request: AdapterRequest): AsyncIterable<AdapterStreamPart> => {
     if (i === chain.length) return startedNow(terminal(request));
     const mw = chain[i]!;
-    let called = false;
+    let inner: AsyncIterable<AdapterStreamPart> | undefined;
     const next = (override?: AdapterRequest) => {
-      if (called) throw onceOnly(mw, 'wrapAttemptStream');
-      called = true;
-      return dispatch(i + 1, override ?? request);
+      if (inner !== undefined) throw onceOnly(mw, 'wrapAttemptStream');
+      inner = dispatch(i + 1, override ?? request);
+      return inner;
     };
-    return guardIterable(mw, 'wrapAttemptStream', () => mw.wrapAttemptStream!(ctx, next));
+    return callStreamHook(
+      mw,
+      'wrapAttemptStream',
+      () => mw.wrapAttemptStream!(ctx, next),
+      () => inner,
+    );
   };
   return dispatch(0, ctx.adapterRequest);
 }
@@ -135,20 +140,27 @@ export function onceOnly(middleware: Middleware, hook: string): SwitchyardError 
   );
 }
 
-/** An iterable that maps whatever `make()` or its iteration throws to a typed error naming the hook. */
-export function guardIterable<T>(
+/**
+ * Calls a stream hook now and returns what the caller reads: the hook's iterable with whatever
+ * its iteration throws typed as that hook's error, or the hook's result itself when it is what
+ * `next` returned (`passedOn()`): nothing of the hook's own can fail then, and the stream costs
+ * no extra step per part. A synchronous throw of the hook is typed and thrown here.
+ */
+export function callStreamHook<T>(
   middleware: Middleware,
   hook: string,
-  make: () => AsyncIterable<T>,
+  run: () => AsyncIterable<T>,
+  passedOn: () => AsyncIterable<T> | undefined,
 ): AsyncIterable<T> {
+  let source: AsyncIterable<T>;
+  try {
+    source = run();
+  } catch (thrown) {
+    throw middlewareError(middleware, hook, thrown);
+  }
+  if (source === passedOn()) return source;
   return {
     async *[Symbol.asyncIterator]() {
-      let source: AsyncIterable<T>;
-      try {
-        source = make();
-      } catch (thrown) {
-        throw middlewareError(middleware, hook, thrown);
-      }
       try {
         yield* source;
       } catch (thrown) {
