@@ -475,7 +475,12 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
 
   const tagValues = new CappedValues(maxTagValues);
   const aliasValues = new CappedValues(maxTagValues);
+  /** Calls in flight but the latest one, which stays out of the map while it is alone in flight. */
   const calls = new Map<string, CallState>();
+  let currentId: string | undefined;
+  let current: CallState | undefined;
+  const callOf = (requestId: string): CallState | undefined =>
+    requestId === currentId ? current : calls.size === 0 ? undefined : calls.get(requestId);
 
   /**
    * Label objects are built once per distinct combination and reused, so a call allocates none;
@@ -496,8 +501,11 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
     tags: readonly string[] | undefined,
     target: string | undefined,
   ): SeriesLabels {
-    const alias = on('alias') ? (calls.get(requestId)?.alias ?? '') : '';
-    const tag = on('tag') && tags !== undefined && tags.length > 0 ? tagValues.value(tags.join(',')) : '';
+    const alias = on('alias') ? (callOf(requestId)?.alias ?? '') : '';
+    const tag =
+      on('tag') && tags !== undefined && tags.length > 0
+        ? tagValues.value(tags.length === 1 && typeof tags[0] === 'string' ? tags[0] : tags.join(','))
+        : '';
     // `undefined` and '' are different keys: an unknown target vs a target id '' (as before).
     const targetKey = target === undefined ? '\u0000' : target;
     let byAlias = seriesLabels.get(targetKey);
@@ -624,19 +632,29 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
   }
 
   function endCall(requestId: string): void {
-    calls.delete(requestId);
+    if (requestId === currentId) {
+      currentId = undefined;
+      current = undefined;
+    } else if (calls.size > 0) {
+      calls.delete(requestId);
+    }
   }
 
   const handlers: { [E in RouterEventName]?: RouterEvents[E] } = {
     'request:start': (e: RequestStartEvent) => {
-      if (calls.size >= MAX_TRACKED_CALLS) {
-        const oldest = calls.keys().next().value;
-        if (oldest !== undefined) calls.delete(oldest);
+      if (currentId !== undefined) {
+        // Another call is in flight: it moves to the map.
+        if (calls.size + 1 >= MAX_TRACKED_CALLS) {
+          const oldest = calls.keys().next().value;
+          if (oldest !== undefined) calls.delete(oldest);
+        }
+        calls.set(currentId, current as CallState);
       }
-      calls.set(e.requestId, {
+      currentId = e.requestId;
+      current = {
         alias: e.model === undefined ? '' : aliasValues.value(e.model),
         lastTarget: '',
-      });
+      };
     },
     'attempt:success': (e: AttemptSuccessEvent) => {
       const slots = successSlots(labelsOf(e.requestId, e.tags, e.target));
@@ -653,11 +671,11 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
       const entry = labelsOf(e.requestId, e.tags, e.target);
       add(attempts, withLabels(entry, 'outcome', 'failure', 'error_kind', e.error.kind));
       observe(attemptDuration, withLabels(entry, 'outcome', 'failure'), e.durationMs);
-      const call = calls.get(e.requestId);
+      const call = callOf(e.requestId);
       if (call !== undefined) call.lastTarget = e.target;
     },
     retry: (e: RetryEvent) => {
-      const target = calls.get(e.requestId)?.lastTarget;
+      const target = callOf(e.requestId)?.lastTarget;
       add(retries, withLabels(labelsOf(e.requestId, e.tags, target || undefined), 'error_kind', e.errorKind));
     },
     fallback: (e: FallbackEvent) => {
@@ -735,6 +753,8 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
       for (const [event, listener] of added) router.off(event, listener as never);
       added.length = 0;
       calls.clear();
+      currentId = undefined;
+      current = undefined;
       pending.clear();
       observed.clear();
       seriesLabels.clear();

@@ -771,8 +771,8 @@ export class UsageLedger {
     const key = this.#cellKey(target, model, alias, provider, notes?.user ?? NONE, notes?.key ?? NONE);
     addTo(cellOf(key, bucket, bucket.cells), outcome);
     if (this.#dims.has('tag') && tags !== undefined) {
-      if (tags.length === 1) {
-        addTo(cellOf(this.#tagKey(tags[0] as string), bucket, bucket.tags), outcome);
+      if (tags.length === 1 && typeof tags[0] === 'string') {
+        addTo(cellOf(this.#tagKey(tags[0]), bucket, bucket.tags), outcome);
       } else {
         for (const tag of new Set(tags)) addTo(cellOf(this.#tagKey(tag), bucket, bucket.tags), outcome);
       }
