@@ -85,6 +85,84 @@ export interface MetricsCollector {
 
 type Labels = Record<string, string>;
 
+/** Increments of one counter series not yet applied to prom-client. */
+interface CountSlot {
+  readonly labels: Labels;
+  n: number;
+}
+
+/** Observations of one histogram series not yet applied to prom-client: per-bucket (non-cumulative) counts. */
+interface HistogramSlot {
+  readonly histogram: Histogram;
+  readonly labels: Labels;
+  /** Whether the series was observed once in prom-client (which creates it). */
+  created: boolean;
+  readonly buckets: Float64Array;
+  sum: number;
+  count: number;
+}
+
+/** Every series a successful call and its successful attempt count into. */
+interface SuccessSlots {
+  readonly request: CountSlot;
+  readonly requestDuration: HistogramSlot;
+  readonly attempt: CountSlot;
+  readonly attemptDuration: HistogramSlot;
+  readonly input: CountSlot;
+  readonly output: CountSlot;
+  readonly cachedInput: CountSlot;
+  readonly reasoning: CountSlot;
+  readonly cost: CountSlot;
+}
+
+/** The shape of a series inside a prom-client 15 `Histogram` (what `observe` and `zero` maintain). */
+interface PromHistogramEntry {
+  labels: Labels;
+  bucketValues: Record<number, number>;
+  sum: number;
+  count: number;
+}
+
+/**
+ * Adds the pending observations of `slots` to `histogram`, exactly as the same `observe` calls
+ * would have (prom-client has no public bulk observe): a series is created with `zero()` when
+ * the histogram does not hold it yet (first observation, or after a reset), then its sum, count
+ * and bucket counts are increased.
+ */
+function flushHistogram(
+  histogram: Histogram,
+  slots: Iterable<HistogramSlot>,
+  buckets: readonly number[],
+): void {
+  const internal = histogram as unknown as { hashMap: Record<string, PromHistogramEntry> };
+  let held: Map<Labels, PromHistogramEntry> | undefined;
+  const index = () => {
+    held = new Map();
+    for (const entry of Object.values(internal.hashMap)) held.set(entry.labels, entry);
+    return held;
+  };
+  for (const slot of slots) {
+    if (slot.count === 0) continue;
+    let entry = (held ?? index()).get(slot.labels);
+    if (entry === undefined) {
+      histogram.zero(slot.labels);
+      entry = index().get(slot.labels);
+      if (entry === undefined) throw new Error('collectMetrics: histogram series not found after zero()');
+    }
+    entry.sum += slot.sum;
+    entry.count += slot.count;
+    for (let i = 0; i < buckets.length; i++) {
+      const n = slot.buckets[i] as number;
+      if (n === 0) continue;
+      const bound = buckets[i] as number;
+      entry.bucketValues[bound] = (entry.bucketValues[bound] ?? 0) + n;
+      slot.buckets[i] = 0;
+    }
+    slot.sum = 0;
+    slot.count = 0;
+  }
+}
+
 /** Keeps at most `max` distinct values of a label; later new ones become `other`. */
 class CappedValues {
   readonly #seen = new Set<string>();
@@ -229,8 +307,8 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
       );
     }
   }
-  /** Increments not yet applied, per counter: applied at collect time. */
-  const pending = new Map<Counter, Map<Labels, number>>();
+  /** Increments not yet applied, per counter and series: applied at collect time. */
+  const pending = new Map<Counter, Map<Labels, CountSlot>>();
   const counter = (name: string, help: string, labelNames: string[]) => {
     const c = register(
       () =>
@@ -240,14 +318,17 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
           labelNames,
           registers: [registry],
           collect() {
-            const deltas = pending.get(this);
-            if (deltas === undefined || deltas.size === 0) return;
+            const slots = pending.get(this);
+            if (slots === undefined) return;
             try {
-              for (const [labels, n] of deltas) this.inc(labels, n);
+              for (const slot of slots.values()) {
+                if (slot.n === 0) continue;
+                const n = slot.n;
+                slot.n = 0;
+                this.inc(slot.labels, n);
+              }
             } catch (error) {
               report(error);
-            } finally {
-              deltas.clear();
             }
           },
         }),
@@ -256,11 +337,32 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
     pending.set(c, new Map());
     return c;
   };
-  const histogram = (name: string, help: string, labelNames: string[]) =>
-    register(
-      () => new Histogram({ name: prefix + name, help, labelNames, buckets, registers: [registry] }),
+  /** Observations not yet applied, per histogram and series: applied at collect time. */
+  const observed = new Map<Histogram, Map<Labels, HistogramSlot>>();
+  const histogram = (name: string, help: string, labelNames: string[]) => {
+    const h = register(
+      () =>
+        new Histogram({
+          name: prefix + name,
+          help,
+          labelNames,
+          buckets,
+          registers: [registry],
+          collect() {
+            const slots = observed.get(this);
+            if (slots === undefined) return;
+            try {
+              flushHistogram(this, slots.values(), buckets);
+            } catch (error) {
+              report(error);
+            }
+          },
+        }),
       name,
     );
+    observed.set(h, new Map());
+    return h;
+  };
 
   const requests = counter(
     'requests_total',
@@ -373,7 +475,12 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
 
   const tagValues = new CappedValues(maxTagValues);
   const aliasValues = new CappedValues(maxTagValues);
+  /** Calls in flight but the latest one, which stays out of the map while it is alone in flight. */
   const calls = new Map<string, CallState>();
+  let currentId: string | undefined;
+  let current: CallState | undefined;
+  const callOf = (requestId: string): CallState | undefined =>
+    requestId === currentId ? current : calls.size === 0 ? undefined : calls.get(requestId);
 
   /**
    * Label objects are built once per distinct combination and reused, so a call allocates none;
@@ -382,8 +489,11 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
   interface SeriesLabels {
     readonly labels: Labels;
     readonly derived: Map<string, Labels>;
+    /** The series a successful call touches, found once (see {@link successSlots}). */
+    success?: SuccessSlots;
   }
-  const seriesLabels = new Map<string, SeriesLabels>();
+  /** Series labels by target, then alias, then tag: no key is built per call. */
+  const seriesLabels = new Map<string, Map<string, Map<string, SeriesLabels>>>();
 
   /** Label values of a call on `target` (empty strings when unknown). */
   function labelsOf(
@@ -391,10 +501,24 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
     tags: readonly string[] | undefined,
     target: string | undefined,
   ): SeriesLabels {
-    const alias = on('alias') ? (calls.get(requestId)?.alias ?? '') : '';
-    const tag = on('tag') && tags !== undefined && tags.length > 0 ? tagValues.value(tags.join(',')) : '';
-    const key = `${target ?? ''}\u0000${alias}\u0000${tag}`;
-    let entry = seriesLabels.get(key);
+    const alias = on('alias') ? (callOf(requestId)?.alias ?? '') : '';
+    const tag =
+      on('tag') && tags !== undefined && tags.length > 0
+        ? tagValues.value(tags.length === 1 && typeof tags[0] === 'string' ? tags[0] : tags.join(','))
+        : '';
+    // `undefined` and '' are different keys: an unknown target vs a target id '' (as before).
+    const targetKey = target === undefined ? '\u0000' : target;
+    let byAlias = seriesLabels.get(targetKey);
+    if (byAlias === undefined) {
+      byAlias = new Map();
+      seriesLabels.set(targetKey, byAlias);
+    }
+    let byTag = byAlias.get(alias);
+    if (byTag === undefined) {
+      byTag = new Map();
+      byAlias.set(alias, byTag);
+    }
+    let entry = byTag.get(tag);
     if (entry === undefined) {
       const labels: Labels = target === undefined ? {} : targetLabels(target);
       if (target === undefined) {
@@ -405,7 +529,7 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
       if (on('alias')) labels.alias = alias;
       if (on('tag')) labels.tag = tag;
       entry = { labels, derived: new Map() };
-      seriesLabels.set(key, entry);
+      byTag.set(tag, entry);
     }
     return entry;
   }
@@ -428,54 +552,130 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
     return labels;
   }
 
-  const seconds = (ms: number): number | undefined =>
-    Number.isFinite(ms) && ms >= 0 ? ms / 1000 : undefined;
-  const observe = (h: Histogram, labels: Labels, ms: number) => {
-    const s = seconds(ms);
-    if (s !== undefined) h.observe(labels, s);
+  /** The pending count of `c` for `labels`, made once per series. */
+  const countSlot = (c: Counter, labels: Labels): CountSlot => {
+    let slots = pending.get(c);
+    if (slots === undefined) {
+      slots = new Map(); // after close(): counted nowhere
+    }
+    let slot = slots.get(labels);
+    if (slot === undefined) {
+      slot = { labels, n: 0 };
+      slots.set(labels, slot);
+    }
+    return slot;
   };
-  /** Counts `n` on `c`; applied to the counter when the registry is collected (cheaper per call). */
-  const add = (c: Counter, labels: Labels, n: number | undefined = 1) => {
+  /** The pending observations of `h` for `labels`, made once per series. */
+  const histogramSlot = (h: Histogram, labels: Labels): HistogramSlot => {
+    let slots = observed.get(h);
+    if (slots === undefined) {
+      slots = new Map(); // after close(): observed nowhere
+    }
+    let slot = slots.get(labels);
+    if (slot === undefined) {
+      slot = {
+        histogram: h,
+        labels,
+        created: false,
+        buckets: new Float64Array(buckets.length),
+        sum: 0,
+        count: 0,
+      };
+      slots.set(labels, slot);
+    }
+    return slot;
+  };
+  /** Observes `ms` (in seconds) into `slot`; applied to the histogram when the registry is collected. */
+  const observeIn = (slot: HistogramSlot, ms: number) => {
+    if (!Number.isFinite(ms) || ms < 0) return;
+    const s = ms / 1000;
+    if (!slot.created) {
+      // The first observation creates the series in prom-client, as before; later ones wait for a scrape.
+      slot.created = true;
+      slot.histogram.observe(slot.labels, s);
+      return;
+    }
+    slot.sum += s;
+    slot.count++;
+    const counts = slot.buckets;
+    for (let i = 0; i < buckets.length; i++) {
+      if (s <= (buckets[i] as number)) {
+        counts[i] = (counts[i] as number) + 1;
+        break;
+      }
+    }
+  };
+  const observe = (h: Histogram, labels: Labels, ms: number) => observeIn(histogramSlot(h, labels), ms);
+  /** Counts `n` into `slot`; applied to the counter when the registry is collected (cheaper per call). */
+  const addIn = (slot: CountSlot, n: number | undefined = 1) => {
     if (n === undefined || !Number.isFinite(n) || n <= 0) return;
-    const deltas = pending.get(c);
-    if (deltas !== undefined) deltas.set(labels, (deltas.get(labels) ?? 0) + n);
+    slot.n += n;
   };
+  const add = (c: Counter, labels: Labels, n: number | undefined = 1) => addIn(countSlot(c, labels), n);
+
+  /** The series of a successful call and its attempt, made once per series labels. */
+  function successSlots(entry: SeriesLabels): SuccessSlots {
+    if (entry.success === undefined) {
+      entry.success = {
+        request: countSlot(requests, withLabels(entry, 'outcome', 'success', 'error_kind', '')),
+        requestDuration: histogramSlot(requestDuration, withLabels(entry, 'outcome', 'success')),
+        attempt: countSlot(attempts, withLabels(entry, 'outcome', 'success', 'error_kind', '')),
+        attemptDuration: histogramSlot(attemptDuration, withLabels(entry, 'outcome', 'success')),
+        input: countSlot(tokens, withLabels(entry, 'type', 'input')),
+        output: countSlot(tokens, withLabels(entry, 'type', 'output')),
+        cachedInput: countSlot(tokens, withLabels(entry, 'type', 'cached_input')),
+        reasoning: countSlot(tokens, withLabels(entry, 'type', 'reasoning')),
+        cost: countSlot(cost, entry.labels),
+      };
+    }
+    return entry.success;
+  }
 
   function endCall(requestId: string): void {
-    calls.delete(requestId);
+    if (requestId === currentId) {
+      currentId = undefined;
+      current = undefined;
+    } else if (calls.size > 0) {
+      calls.delete(requestId);
+    }
   }
 
   const handlers: { [E in RouterEventName]?: RouterEvents[E] } = {
     'request:start': (e: RequestStartEvent) => {
-      if (calls.size >= MAX_TRACKED_CALLS) {
-        const oldest = calls.keys().next().value;
-        if (oldest !== undefined) calls.delete(oldest);
+      if (currentId !== undefined) {
+        // Another call is in flight: it moves to the map.
+        if (calls.size + 1 >= MAX_TRACKED_CALLS) {
+          const oldest = calls.keys().next().value;
+          if (oldest !== undefined) calls.delete(oldest);
+        }
+        calls.set(currentId, current as CallState);
       }
-      calls.set(e.requestId, {
+      currentId = e.requestId;
+      current = {
         alias: e.model === undefined ? '' : aliasValues.value(e.model),
         lastTarget: '',
-      });
+      };
     },
     'attempt:success': (e: AttemptSuccessEvent) => {
-      const entry = labelsOf(e.requestId, e.tags, e.target);
-      add(attempts, withLabels(entry, 'outcome', 'success', 'error_kind', ''));
-      observe(attemptDuration, withLabels(entry, 'outcome', 'success'), e.durationMs);
+      const slots = successSlots(labelsOf(e.requestId, e.tags, e.target));
+      addIn(slots.attempt);
+      observeIn(slots.attemptDuration, e.durationMs);
       const u = e.usage;
-      add(tokens, withLabels(entry, 'type', 'input'), u.inputTokens);
-      add(tokens, withLabels(entry, 'type', 'output'), u.outputTokens);
-      add(tokens, withLabels(entry, 'type', 'cached_input'), u.cachedInputTokens);
-      add(tokens, withLabels(entry, 'type', 'reasoning'), u.reasoningTokens);
-      add(cost, entry.labels, e.costUsd);
+      addIn(slots.input, u.inputTokens);
+      addIn(slots.output, u.outputTokens);
+      addIn(slots.cachedInput, u.cachedInputTokens);
+      addIn(slots.reasoning, u.reasoningTokens);
+      addIn(slots.cost, e.costUsd);
     },
     'attempt:failure': (e: AttemptFailureEvent) => {
       const entry = labelsOf(e.requestId, e.tags, e.target);
       add(attempts, withLabels(entry, 'outcome', 'failure', 'error_kind', e.error.kind));
       observe(attemptDuration, withLabels(entry, 'outcome', 'failure'), e.durationMs);
-      const call = calls.get(e.requestId);
+      const call = callOf(e.requestId);
       if (call !== undefined) call.lastTarget = e.target;
     },
     retry: (e: RetryEvent) => {
-      const target = calls.get(e.requestId)?.lastTarget;
+      const target = callOf(e.requestId)?.lastTarget;
       add(retries, withLabels(labelsOf(e.requestId, e.tags, target || undefined), 'error_kind', e.errorKind));
     },
     fallback: (e: FallbackEvent) => {
@@ -491,9 +691,9 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
       observe(ttft, labelsOf(e.requestId, e.tags, e.target).labels, e.ttftMs);
     },
     'request:success': (e: RequestSuccessEvent) => {
-      const entry = labelsOf(e.requestId, e.tags, e.target);
-      add(requests, withLabels(entry, 'outcome', 'success', 'error_kind', ''));
-      observe(requestDuration, withLabels(entry, 'outcome', 'success'), e.latencyMs);
+      const slots = successSlots(labelsOf(e.requestId, e.tags, e.target));
+      addIn(slots.request);
+      observeIn(slots.requestDuration, e.latencyMs);
       endCall(e.requestId);
     },
     'request:failure': (e: RequestFailureEvent) => {
@@ -553,7 +753,10 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
       for (const [event, listener] of added) router.off(event, listener as never);
       added.length = 0;
       calls.clear();
+      currentId = undefined;
+      current = undefined;
       pending.clear();
+      observed.clear();
       seriesLabels.clear();
       for (const m of created) registry.removeSingleMetric((m as unknown as { name: string }).name);
     },

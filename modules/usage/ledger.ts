@@ -222,18 +222,48 @@ interface Pending {
 }
 
 interface Outcome {
-  readonly ok: boolean;
-  readonly errorKind?: string;
-  readonly latencyMs: number;
-  readonly unbilled: boolean;
-  readonly input: number;
-  readonly output: number;
-  readonly cached: number;
-  readonly reasoning: number;
-  readonly total: number;
-  readonly cost: number | undefined;
-  readonly estimated: boolean;
+  ok: boolean;
+  errorKind: string | undefined;
+  latencyMs: number;
+  unbilled: boolean;
+  input: number;
+  output: number;
+  cached: number;
+  reasoning: number;
+  total: number;
+  cost: number | undefined;
+  estimated: boolean;
 }
+
+/** The admitted values of a call's dimensions and the id of their cell, memoized by raw values. */
+interface CellKey {
+  readonly dims: readonly string[];
+  readonly id: string;
+  /** The cell of `id` in `bucket`, the last bucket it was looked up in. */
+  bucket: Bucket | undefined;
+  cell: Cell | undefined;
+}
+
+/** A level of the memo of {@link CellKey}s: by target, model, alias, provider, user, then key. */
+type CellKeyNode = Map<string, CellKeyNode | CellKey>;
+
+/** Entries of the memo beyond which it starts over (it only saves work; values stay exact). */
+const MAX_CELL_KEYS = 10_000;
+
+/** Filled by each call's listener and read by `#record` at once: no object per call. */
+const scratch: Outcome = {
+  ok: true,
+  errorKind: undefined,
+  latencyMs: 0,
+  unbilled: false,
+  input: 0,
+  output: 0,
+  cached: 0,
+  reasoning: 0,
+  total: 0,
+  cost: undefined,
+  estimated: false,
+};
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -292,6 +322,16 @@ export class UsageLedger {
   readonly #onError: (error: unknown) => void;
   readonly #keys = new Map<UsageDimension, Set<string>>();
   readonly #pending = new Map<string, Pending>();
+  /**
+   * The latest started call, kept out of `#pending` while it is the only one in flight (calls
+   * made one after another then touch no map); `#pending` holds the others.
+   */
+  #currentId: string | undefined;
+  #current: Pending | undefined;
+  /** Admitted dimension values and cell id by raw values (a memo of `#admit`, see `#cellKey`). */
+  #cellKeys: CellKeyNode = new Map();
+  readonly #tagKeys = new Map<string, CellKey>();
+  #cellKeyCount = 0;
   /** Notes of calls whose `request:start` has not been seen (only between wrapCall and events). */
   readonly #middlewares = new WeakMap<Router, { active: boolean }>();
   #nextMaintenance = Number.NEGATIVE_INFINITY;
@@ -363,9 +403,27 @@ export class UsageLedger {
     }
     const board = switchboard;
     board.active = true;
-    const onStart = (e: RequestStartEvent) => this.#guard(() => this.#onStart(e));
-    const onSuccess = (e: RequestSuccessEvent) => this.#guard(() => this.#onSuccess(e, targets));
-    const onFailure = (e: RequestFailureEvent) => this.#guard(() => this.#onFailure(e, targets));
+    const onStart = (e: RequestStartEvent) => {
+      try {
+        this.#onStart(e);
+      } catch (error) {
+        this.#report(error);
+      }
+    };
+    const onSuccess = (e: RequestSuccessEvent) => {
+      try {
+        this.#onSuccess(e, targets);
+      } catch (error) {
+        this.#report(error);
+      }
+    };
+    const onFailure = (e: RequestFailureEvent) => {
+      try {
+        this.#onFailure(e, targets);
+      } catch (error) {
+        this.#report(error);
+      }
+    };
     router.on('request:start', onStart);
     router.on('request:success', onSuccess);
     router.on('request:failure', onFailure);
@@ -496,7 +554,13 @@ export class UsageLedger {
     }
     const keys: Partial<Record<UsageDimension, number>> = {};
     for (const [d, set] of this.#keys) keys[d] = set.size;
-    return { buckets, cells, sketchBuckets, keys, pending: this.#pending.size };
+    return {
+      buckets,
+      cells,
+      sketchBuckets,
+      keys,
+      pending: this.#pending.size + (this.#currentId === undefined ? 0 : 1),
+    };
   }
 
   /** Forgets everything recorded. */
@@ -504,17 +568,18 @@ export class UsageLedger {
     for (const tier of this.#tiers) tier.buckets.clear();
     this.#keys.clear();
     this.#pending.clear();
+    this.#currentId = undefined;
+    this.#current = undefined;
+    this.#cellKeys.clear();
+    this.#tagKeys.clear();
+    this.#cellKeyCount = 0;
   }
 
-  #guard(fn: () => void): void {
+  #report(error: unknown): void {
     try {
-      fn();
-    } catch (error) {
-      try {
-        this.#onError(error);
-      } catch {
-        // onError itself failed: nothing more to do without throwing into the call.
-      }
+      this.#onError(error);
+    } catch {
+      // onError itself failed: nothing more to do without throwing into the call.
     }
   }
 
@@ -537,24 +602,39 @@ export class UsageLedger {
         output: Math.ceil(output / 4),
       };
     };
-    const ledger = this;
+    const guardRequest = (ctx: CallContext): void => {
+      try {
+        noteRequest(ctx);
+      } catch (error) {
+        this.#report(error);
+      }
+    };
+    const guardResponse = (ctx: CallContext, response: CompletionResponse): void => {
+      try {
+        noteResponse(ctx, response);
+      } catch (error) {
+        this.#report(error);
+      }
+    };
     return {
       name: 'usage-ledger',
-      async wrapCall(ctx: CallContext, next: NextCall): Promise<CompletionResponse> {
+      // Not async: a call whose dimensions need no metadata costs one `then` here.
+      wrapCall(ctx: CallContext, next: NextCall): Promise<CompletionResponse> {
         if (!board.active) return next();
-        ledger.#guard(() => noteRequest(ctx));
-        const response = await next();
-        ledger.#guard(() => noteResponse(ctx, response));
-        return response;
+        if (wantsMetadata) guardRequest(ctx);
+        return next().then((response) => {
+          guardResponse(ctx, response);
+          return response;
+        });
       },
       async *wrapStream(ctx: CallContext, next: NextStream): AsyncIterable<StreamEvent> {
         if (!board.active) {
           yield* next();
           return;
         }
-        ledger.#guard(() => noteRequest(ctx));
+        if (wantsMetadata) guardRequest(ctx);
         for await (const event of next()) {
-          if (event.type === 'finish') ledger.#guard(() => noteResponse(ctx, event.response));
+          if (event.type === 'finish') guardResponse(ctx, event.response);
           yield event;
         }
       },
@@ -562,19 +642,24 @@ export class UsageLedger {
   }
 
   #notes(requestId: string): CallNotes {
-    const pending = this.#pending.get(requestId);
+    const pending = requestId === this.#currentId ? this.#current : this.#pending.get(requestId);
     if (pending === undefined) return {}; // not started through an attached router: dropped
     pending.notes ??= {};
     return pending.notes;
   }
 
   #onStart(e: RequestStartEvent): void {
-    if (this.#pending.size >= MAX_PENDING) {
-      // A call whose end never came (should not happen): drop the oldest.
-      const oldest = this.#pending.keys().next().value;
-      if (oldest !== undefined) this.#pending.delete(oldest);
+    if (this.#currentId !== undefined) {
+      // Another call is in flight: it moves to the map.
+      if (this.#pending.size + 1 >= MAX_PENDING) {
+        // A call whose end never came (should not happen): drop the oldest.
+        const oldest = this.#pending.keys().next().value;
+        if (oldest !== undefined) this.#pending.delete(oldest);
+      }
+      this.#pending.set(this.#currentId, this.#current as Pending);
     }
-    this.#pending.set(e.requestId, { alias: e.model ?? NONE });
+    this.#currentId = e.requestId;
+    this.#current = { alias: e.model ?? NONE };
   }
 
   #onSuccess(
@@ -603,22 +688,26 @@ export class UsageLedger {
           ? undefined
           : costOf(usage, price)
         : (e.costUsd ?? (price === undefined ? undefined : costOf(usage, price)));
+    const o = scratch;
+    o.ok = true;
+    o.errorKind = undefined;
+    o.latencyMs = e.latencyMs;
+    o.unbilled = unbilled;
+    o.input = unbilled ? 0 : usage.inputTokens;
+    o.output = unbilled ? 0 : usage.outputTokens;
+    o.cached = unbilled ? 0 : (usage.cachedInputTokens ?? 0);
+    o.reasoning = unbilled ? 0 : (usage.reasoningTokens ?? 0);
+    o.total = unbilled ? 0 : usage.totalTokens;
+    o.cost = cost;
+    o.estimated = estimated;
     this.#record(
-      [e.target, e.model, pending?.alias ?? NONE, target?.provider ?? NONE],
+      e.target,
+      e.model,
+      pending?.alias ?? NONE,
+      target?.provider ?? NONE,
       pending?.notes,
       e.tags,
-      {
-        ok: true,
-        latencyMs: e.latencyMs,
-        unbilled,
-        input: unbilled ? 0 : usage.inputTokens,
-        output: unbilled ? 0 : usage.outputTokens,
-        cached: unbilled ? 0 : (usage.cachedInputTokens ?? 0),
-        reasoning: unbilled ? 0 : (usage.reasoningTokens ?? 0),
-        total: unbilled ? 0 : usage.totalTokens,
-        cost,
-        estimated,
-      },
+      o,
     );
   }
 
@@ -629,49 +718,124 @@ export class UsageLedger {
     const pending = this.#take(e.requestId);
     const last = e.attempts.at(-1)?.target;
     const target = last === undefined ? undefined : targets.get(last);
+    const o = scratch;
+    o.ok = false;
+    o.errorKind = e.error.kind;
+    o.latencyMs = e.latencyMs;
+    o.unbilled = false;
+    o.input = 0;
+    o.output = 0;
+    o.cached = 0;
+    o.reasoning = 0;
+    o.total = 0;
+    o.cost = undefined;
+    o.estimated = false;
     this.#record(
-      [last ?? NONE, target?.model ?? NONE, pending?.alias ?? NONE, target?.provider ?? NONE],
+      last ?? NONE,
+      target?.model ?? NONE,
+      pending?.alias ?? NONE,
+      target?.provider ?? NONE,
       pending?.notes,
       e.tags,
-      {
-        ok: false,
-        errorKind: e.error.kind,
-        latencyMs: e.latencyMs,
-        unbilled: false,
-        input: 0,
-        output: 0,
-        cached: 0,
-        reasoning: 0,
-        total: 0,
-        cost: undefined,
-        estimated: false,
-      },
+      o,
     );
   }
 
   #take(requestId: string): Pending | undefined {
+    if (requestId === this.#currentId) {
+      const pending = this.#current;
+      this.#currentId = undefined;
+      this.#current = undefined;
+      return pending;
+    }
+    if (this.#pending.size === 0) return undefined;
     const pending = this.#pending.get(requestId);
     this.#pending.delete(requestId);
     return pending;
   }
 
   #record(
-    base: readonly [string, string, string, string],
+    target: string,
+    model: string,
+    alias: string,
+    provider: string,
     notes: CallNotes | undefined,
     tags: readonly string[] | undefined,
     outcome: Outcome,
   ): void {
     const now = this.#clock.now();
     this.#maintain(now);
-    const raw = [...base, notes?.user ?? NONE, notes?.key ?? NONE];
-    const dims = SINGLE.map((d, i) => (this.#dims.has(d) ? this.#admit(d, raw[i]!) : NONE));
     const tier = this.#tiers[0]!;
     const start = Math.floor(now / tier.size) * tier.size;
     const bucket = bucketIn(tier, start);
-    addTo(cellIn(bucket.cells, dims), outcome);
+    const key = this.#cellKey(target, model, alias, provider, notes?.user ?? NONE, notes?.key ?? NONE);
+    addTo(cellOf(key, bucket, bucket.cells), outcome);
     if (this.#dims.has('tag') && tags !== undefined) {
-      for (const tag of new Set(tags)) addTo(cellIn(bucket.tags, [this.#admit('tag', tag)]), outcome);
+      if (tags.length === 1 && typeof tags[0] === 'string') {
+        addTo(cellOf(this.#tagKey(tags[0]), bucket, bucket.tags), outcome);
+      } else {
+        for (const tag of new Set(tags)) addTo(cellOf(this.#tagKey(tag), bucket, bucket.tags), outcome);
+      }
     }
+  }
+
+  /**
+   * The admitted values of these raw dimension values and their cell id. `#admit` is stable (a
+   * value once kept stays kept, one refused stays refused, until `clear()`), so its results are
+   * memoized: a call seen before builds no array nor string.
+   */
+  #cellKey(
+    target: string,
+    model: string,
+    alias: string,
+    provider: string,
+    user: string,
+    key: string,
+  ): CellKey {
+    const root = this.#cellKeys;
+    const leaf = this.#level(
+      this.#level(this.#level(this.#level(this.#level(root, target), model), alias), provider),
+      user,
+    );
+    let found = leaf.get(key) as CellKey | undefined;
+    if (found === undefined) {
+      const raw = [target, model, alias, provider, user, key];
+      const dims = SINGLE.map((d, i) => (this.#dims.has(d) ? this.#admit(d, raw[i]!) : NONE));
+      found = { dims, id: dims.join(SEP), bucket: undefined, cell: undefined };
+      if (this.#cellKeyCount >= MAX_CELL_KEYS) this.#forgetKeys();
+      else leaf.set(key, found);
+      this.#cellKeyCount++;
+    }
+    return found;
+  }
+
+  #level(node: CellKeyNode, value: string): CellKeyNode {
+    let next = node.get(value) as CellKeyNode | undefined;
+    if (next === undefined) {
+      next = new Map();
+      node.set(value, next);
+    }
+    return next;
+  }
+
+  /** The admitted value of `tag` and its cell id, memoized like {@link UsageLedger.#cellKey}. */
+  #tagKey(tag: string): CellKey {
+    let found = this.#tagKeys.get(tag);
+    if (found === undefined) {
+      const dims = [this.#admit('tag', tag)];
+      found = { dims, id: dims.join(SEP), bucket: undefined, cell: undefined };
+      if (this.#cellKeyCount >= MAX_CELL_KEYS) this.#forgetKeys();
+      else this.#tagKeys.set(tag, found);
+      this.#cellKeyCount++;
+    }
+    return found;
+  }
+
+  /** Empties the memo of cell keys (it grew past {@link MAX_CELL_KEYS}). */
+  #forgetKeys(): void {
+    this.#cellKeys = new Map();
+    this.#tagKeys.clear();
+    this.#cellKeyCount = 0;
   }
 
   /** The value to record for `value` in dimension `d`: itself while there is room, else `other`. */
@@ -736,6 +900,15 @@ function bucketIn(tier: Tier, start: number): Bucket {
     tier.buckets.set(start, bucket);
   }
   return bucket;
+}
+
+/** The cell of `key` in `bucket` (its `cells` or `tags`), remembered for the next call in the same bucket. */
+function cellOf(key: CellKey, bucket: Bucket, cells: Map<string, Cell>): Cell {
+  if (key.bucket === bucket && key.cell !== undefined) return key.cell;
+  const cell = cellIn(cells, key.dims, key.id);
+  key.bucket = bucket;
+  key.cell = cell;
+  return cell;
 }
 
 function cellIn(

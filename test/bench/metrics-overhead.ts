@@ -1,12 +1,15 @@
 /**
- * What `collectMetrics` adds to a routed call: two routers of 8 MockAdapter targets in one
- * process, one with the collector attached (default labels; and with tags on), timed in
+ * What `collectMetrics` and `UsageLedger` add to a routed call: routers of 8 MockAdapter targets
+ * in one process, one bare, one with the collector attached (default labels; and with tags on),
+ * one with the ledger, one with both (issue #15: together under +1 µs at p50), timed in
  * alternating rounds; prints the median ns per call of each and the difference.
+ * `BENCH_ONLY=both` (comma-separated case names) times only those cases, besides `bare`.
  *
  * Run: node --import tsx test/bench/metrics-overhead.ts
  */
 import { Router } from '../../index.js';
 import { collectMetrics, type MetricLabel } from '../../modules/metrics/index.js';
+import { UsageLedger } from '../../modules/usage/index.js';
 import { MockAdapter } from '../../src/testing/index.js';
 
 const ROUNDS = 9;
@@ -35,10 +38,23 @@ async function round(r: Router): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 const withTags: MetricLabel[] = ['target', 'provider', 'model', 'alias', 'tag'];
-const cases = { bare: router(), metrics: router(), 'metrics+tags': router() };
-collectMetrics(cases.metrics);
-collectMetrics(cases['metrics+tags'], { labels: withTags, maxTagValues: 20 });
-const times: Record<string, number[]> = { bare: [], metrics: [], 'metrics+tags': [] };
+const all: Record<string, Router> = {
+  bare: router(),
+  metrics: router(),
+  'metrics+tags': router(),
+  ledger: router(),
+  both: router(),
+};
+collectMetrics(all.metrics as Router);
+collectMetrics(all['metrics+tags'] as Router, { labels: withTags, maxTagValues: 20 });
+new UsageLedger().attach(all.ledger as Router);
+collectMetrics(all.both as Router);
+new UsageLedger().attach(all.both as Router);
+const only = process.env.BENCH_ONLY?.split(',');
+const cases = Object.fromEntries(
+  Object.entries(all).filter(([name]) => name === 'bare' || only === undefined || only.includes(name)),
+);
+const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
 for (const r of Object.values(cases)) await round(r); // warm up
 for (let i = 0; i < ROUNDS; i++) {
   for (const [name, r] of Object.entries(cases)) times[name]?.push(await round(r));
