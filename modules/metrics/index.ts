@@ -10,13 +10,12 @@
  * createServer(metrics.metricsHandler()).listen(9464, '127.0.0.1');
  * ```
  */
+export { collectMetrics, type MetricsCollector } from './metrics.js';
 export {
-  collectMetrics,
   DEFAULT_LATENCY_BUCKETS,
   DEFAULT_METRIC_LABELS,
   METRIC_LABELS,
   type MetricLabel,
-  type MetricsCollector,
   type MetricsOptions,
   OTHER_LABEL_VALUE,
-} from './metrics.js';
+} from './options.js';
