@@ -10,7 +10,7 @@
  * createServer(metrics.metricsHandler()).listen(9464, '127.0.0.1');
  * ```
  */
-export { collectMetrics, type MetricsCollector } from './metrics.js';
+export { collectMetrics, type MetricsCollector } from './collect-metrics.js';
 export {
   DEFAULT_LATENCY_BUCKETS,
   DEFAULT_METRIC_LABELS,
