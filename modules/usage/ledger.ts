@@ -13,56 +13,13 @@ import {
   type RequestSuccessEvent,
   type Router,
   type StreamEvent,
-  SwitchyardError,
-  systemClock,
 } from '../../src/index.js';
+import { NONE, OVERFLOW_KEY, SEP, SINGLE, USAGE_DIMENSIONS, type UsageDimension } from './dimensions.js';
+import { configError, DAY, HOUR, positive, readOptions, type UsageLedgerOptions } from './options.js';
 import { LatencySketch } from './sketch.js';
 
-/** What usage can be grouped by. `user` and `key` come from `request.metadata.user` / `.key`. */
-export type UsageDimension = 'target' | 'model' | 'alias' | 'provider' | 'tag' | 'user' | 'key';
-
-/** Every {@link UsageDimension}. */
-export const USAGE_DIMENSIONS: readonly UsageDimension[] = [
-  'target',
-  'model',
-  'alias',
-  'provider',
-  'tag',
-  'user',
-  'key',
-];
-
-/** The value a dimension takes once it has `maxKeys` distinct values. */
-export const OVERFLOW_KEY = 'other';
-
-/** How long each resolution of time buckets is kept, in ms. */
-export interface UsageRetention {
-  /** Fine buckets (`bucketMs` long) older than this roll up into hour buckets. @default 6 h */
-  readonly minute?: number;
-  /** Hour buckets older than this roll up into day buckets. @default 7 days */
-  readonly hour?: number;
-  /** Day buckets older than this are dropped. @default 90 days */
-  readonly day?: number;
-}
-
-/** Options of {@link UsageLedger}. */
-export interface UsageLedgerOptions {
-  /** Time source for buckets (use the router's clock). @default systemClock */
-  readonly clock?: Clock;
-  /** Length of the finest time bucket in ms; must divide one hour. @default 60_000 */
-  readonly bucketMs?: number;
-  /** How long each bucket resolution is kept. */
-  readonly retention?: UsageRetention;
-  /**
-   * Dimensions recorded. `user` and `key` are opt-in (they read `request.metadata`).
-   * @default ['target', 'model', 'alias', 'provider', 'tag']
-   */
-  readonly dimensions?: readonly UsageDimension[];
-  /** Distinct values kept per dimension; later new values count under `'other'`. @default 100 */
-  readonly maxKeys?: number;
-  /** Receives the ledger's own failures; the ledger never throws into a call. @default ignore */
-  readonly onError?: (error: unknown) => void;
-}
+export { OVERFLOW_KEY, USAGE_DIMENSIONS, type UsageDimension } from './dimensions.js';
+export type { UsageLedgerOptions, UsageRetention } from './options.js';
 
 /** Options of {@link UsageLedger.query}. */
 export interface UsageQuery {
@@ -265,26 +222,8 @@ const scratch: Outcome = {
   estimated: false,
 };
 
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 const MAX_PENDING = 100_000;
 const MAX_CELLS_PER_BUCKET = 10_000;
-const NONE = '-';
-const SEP = '\u0000';
-const OPTION_KEYS = new Set(['clock', 'bucketMs', 'retention', 'dimensions', 'maxKeys', 'onError']);
-const SINGLE: readonly UsageDimension[] = ['target', 'model', 'alias', 'provider', 'user', 'key'];
-
-function configError(problem: string): SwitchyardError {
-  return new SwitchyardError('config', `UsageLedger: ${problem}`, { retryable: false });
-}
-
-function positive(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw configError(`${name}: expected a positive number, got ${String(value)}`);
-  }
-  return value;
-}
 
 /**
  * Usage, cost, errors and latency of a router's calls, by target, model, alias, provider, tag,
@@ -337,51 +276,17 @@ export class UsageLedger {
   #nextMaintenance = Number.NEGATIVE_INFINITY;
 
   constructor(options: UsageLedgerOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw configError('options: expected an object');
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) throw configError(`${key}: unknown option`);
-    }
-    const clock = options.clock ?? systemClock;
-    if (typeof clock?.now !== 'function') throw configError('clock: expected a Clock with now()');
-    this.#clock = clock;
-    const bucketMs = positive(options.bucketMs, 'bucketMs') ?? 60_000;
-    if (!Number.isInteger(bucketMs) || HOUR % bucketMs !== 0) {
-      throw configError(`bucketMs: expected a whole number of ms that divides one hour, got ${bucketMs}`);
-    }
-    this.#bucketMs = bucketMs;
-    const retention = options.retention ?? {};
-    if (typeof retention !== 'object' || retention === null)
-      throw configError('retention: expected an object');
-    for (const key of Object.keys(retention)) {
-      if (key !== 'minute' && key !== 'hour' && key !== 'day')
-        throw configError(`retention.${key}: unknown field`);
-    }
+    const settings = readOptions(options);
+    this.#clock = settings.clock;
+    this.#bucketMs = settings.bucketMs;
     this.#tiers = [
-      {
-        size: bucketMs,
-        keep: positive(retention.minute, 'retention.minute') ?? 6 * HOUR,
-        buckets: new Map(),
-      },
-      { size: HOUR, keep: positive(retention.hour, 'retention.hour') ?? 7 * DAY, buckets: new Map() },
-      { size: DAY, keep: positive(retention.day, 'retention.day') ?? 90 * DAY, buckets: new Map() },
+      { size: settings.bucketMs, keep: settings.keep.minute, buckets: new Map() },
+      { size: HOUR, keep: settings.keep.hour, buckets: new Map() },
+      { size: DAY, keep: settings.keep.day, buckets: new Map() },
     ];
-    const dims = options.dimensions ?? ['target', 'model', 'alias', 'provider', 'tag'];
-    if (!Array.isArray(dims)) throw configError('dimensions: expected an array');
-    for (const d of dims) {
-      if (!USAGE_DIMENSIONS.includes(d)) {
-        throw configError(
-          `dimensions: unknown dimension '${String(d)}' (known: ${USAGE_DIMENSIONS.join(', ')})`,
-        );
-      }
-    }
-    this.#dims = new Set(dims);
-    const maxKeys = positive(options.maxKeys, 'maxKeys') ?? 100;
-    if (!Number.isInteger(maxKeys)) throw configError(`maxKeys: expected a whole number, got ${maxKeys}`);
-    this.#maxKeys = maxKeys;
-    if (options.onError !== undefined && typeof options.onError !== 'function') {
-      throw configError('onError: expected a function');
-    }
-    this.#onError = options.onError ?? (() => {});
+    this.#dims = settings.dims;
+    this.#maxKeys = settings.maxKeys;
+    this.#onError = settings.onError;
   }
 
   /**
