@@ -2,7 +2,6 @@ import {
   type CallContext,
   type Clock,
   type CompletionResponse,
-  costOf,
   estimateInputTokens,
   type Middleware,
   type NextCall,
@@ -14,6 +13,7 @@ import {
   type Router,
   type StreamEvent,
 } from '../../src/index.js';
+import { answerChars, failureOutcome, successOutcome } from './billing.js';
 import { BucketTiers } from './buckets.js';
 import { addTo, type Outcome } from './cells.js';
 import { NONE, type UsageDimension } from './dimensions.js';
@@ -50,21 +50,6 @@ interface Pending {
   readonly alias: string;
   notes?: CallNotes;
 }
-
-/** Filled by each call's listener and read by `#record` at once: no object per call. */
-const scratch: Outcome = {
-  ok: true,
-  errorKind: undefined,
-  latencyMs: 0,
-  unbilled: false,
-  input: 0,
-  output: 0,
-  cached: 0,
-  reasoning: 0,
-  total: 0,
-  cost: undefined,
-  estimated: false,
-};
 
 const MAX_PENDING = 100_000;
 
@@ -236,8 +221,7 @@ export class UsageLedger {
     };
     const noteResponse = (ctx: CallContext, response: CompletionResponse): void => {
       if (!response.usage.unknown) return;
-      let output = response.text.length;
-      for (const call of response.toolCalls) output += call.input.length + call.toolName.length;
+      const output = answerChars(response);
       this.#notes(ctx.requestId).estimate = {
         input: estimateInputTokens(ctx.request),
         output: Math.ceil(output / 4),
@@ -309,38 +293,7 @@ export class UsageLedger {
   ): void {
     const pending = this.#take(e.requestId);
     const target = targets.get(e.target);
-    const unbilled = e.attempts.length === 0;
-    let usage = e.usage;
-    let estimated = false;
-    if (usage.unknown && !unbilled) {
-      const guess = pending?.notes?.estimate ?? { input: 0, output: Math.ceil((e.text?.length ?? 0) / 4) };
-      usage = {
-        inputTokens: guess.input,
-        outputTokens: guess.output,
-        totalTokens: guess.input + guess.output,
-      };
-      estimated = true;
-    }
-    const price = target?.price;
-    const cost = unbilled
-      ? undefined
-      : estimated
-        ? price === undefined
-          ? undefined
-          : costOf(usage, price)
-        : (e.costUsd ?? (price === undefined ? undefined : costOf(usage, price)));
-    const o = scratch;
-    o.ok = true;
-    o.errorKind = undefined;
-    o.latencyMs = e.latencyMs;
-    o.unbilled = unbilled;
-    o.input = unbilled ? 0 : usage.inputTokens;
-    o.output = unbilled ? 0 : usage.outputTokens;
-    o.cached = unbilled ? 0 : (usage.cachedInputTokens ?? 0);
-    o.reasoning = unbilled ? 0 : (usage.reasoningTokens ?? 0);
-    o.total = unbilled ? 0 : usage.totalTokens;
-    o.cost = cost;
-    o.estimated = estimated;
+    const o = successOutcome(e, pending?.notes?.estimate, target?.price);
     this.#record(
       e.target,
       e.model,
@@ -359,18 +312,7 @@ export class UsageLedger {
     const pending = this.#take(e.requestId);
     const last = e.attempts.at(-1)?.target;
     const target = last === undefined ? undefined : targets.get(last);
-    const o = scratch;
-    o.ok = false;
-    o.errorKind = e.error.kind;
-    o.latencyMs = e.latencyMs;
-    o.unbilled = false;
-    o.input = 0;
-    o.output = 0;
-    o.cached = 0;
-    o.reasoning = 0;
-    o.total = 0;
-    o.cost = undefined;
-    o.estimated = false;
+    const o = failureOutcome(e);
     this.#record(
       last ?? NONE,
       target?.model ?? NONE,
