@@ -2,7 +2,6 @@ import {
   type CallContext,
   type Clock,
   type CompletionResponse,
-  costOf,
   estimateInputTokens,
   type Middleware,
   type NextCall,
@@ -13,157 +12,20 @@ import {
   type RequestSuccessEvent,
   type Router,
   type StreamEvent,
-  SwitchyardError,
-  systemClock,
 } from '../../src/index.js';
-import { LatencySketch } from './sketch.js';
+import { answerChars, failureOutcome, successOutcome } from './billing.js';
+import { BucketTiers } from './buckets.js';
+import { addTo, type Outcome } from './cells.js';
+import { NONE, type UsageDimension } from './dimensions.js';
+import { cellOf, KeyCaps } from './keys.js';
+import { readOptions, type UsageLedgerOptions } from './options.js';
+import { queryTiers, type UsageQuery, type UsageRow } from './query.js';
+import { type SlaQuery, type SlaRow, slaRows } from './sla.js';
 
-/** What usage can be grouped by. `user` and `key` come from `request.metadata.user` / `.key`. */
-export type UsageDimension = 'target' | 'model' | 'alias' | 'provider' | 'tag' | 'user' | 'key';
-
-/** Every {@link UsageDimension}. */
-export const USAGE_DIMENSIONS: readonly UsageDimension[] = [
-  'target',
-  'model',
-  'alias',
-  'provider',
-  'tag',
-  'user',
-  'key',
-];
-
-/** The value a dimension takes once it has `maxKeys` distinct values. */
-export const OVERFLOW_KEY = 'other';
-
-/** How long each resolution of time buckets is kept, in ms. */
-export interface UsageRetention {
-  /** Fine buckets (`bucketMs` long) older than this roll up into hour buckets. @default 6 h */
-  readonly minute?: number;
-  /** Hour buckets older than this roll up into day buckets. @default 7 days */
-  readonly hour?: number;
-  /** Day buckets older than this are dropped. @default 90 days */
-  readonly day?: number;
-}
-
-/** Options of {@link UsageLedger}. */
-export interface UsageLedgerOptions {
-  /** Time source for buckets (use the router's clock). @default systemClock */
-  readonly clock?: Clock;
-  /** Length of the finest time bucket in ms; must divide one hour. @default 60_000 */
-  readonly bucketMs?: number;
-  /** How long each bucket resolution is kept. */
-  readonly retention?: UsageRetention;
-  /**
-   * Dimensions recorded. `user` and `key` are opt-in (they read `request.metadata`).
-   * @default ['target', 'model', 'alias', 'provider', 'tag']
-   */
-  readonly dimensions?: readonly UsageDimension[];
-  /** Distinct values kept per dimension; later new values count under `'other'`. @default 100 */
-  readonly maxKeys?: number;
-  /** Receives the ledger's own failures; the ledger never throws into a call. @default ignore */
-  readonly onError?: (error: unknown) => void;
-}
-
-/** Options of {@link UsageLedger.query}. */
-export interface UsageQuery {
-  /** Dimensions to group by; `tag` can only be used alone (a call has several tags). @default [] (one total row) */
-  readonly by?: readonly UsageDimension[];
-  /** Only buckets starting at or after this clock time. @default everything kept */
-  readonly since?: number;
-  /** Only buckets starting before this clock time. @default now, current bucket included */
-  readonly until?: number;
-  /** Only calls whose dimensions have these values. */
-  readonly where?: Partial<Readonly<Record<UsageDimension, string>>>;
-}
-
-/** One row of {@link UsageLedger.query}. Latencies are of successful calls, in ms. */
-export interface UsageRow {
-  /** The value of each `by` dimension. */
-  readonly key: Readonly<Partial<Record<UsageDimension, string>>>;
-  /** Calls (each call once, whatever its attempts). */
-  readonly calls: number;
-  readonly successes: number;
-  readonly failures: number;
-  /** Failures by error kind. */
-  readonly errors: Readonly<Record<string, number>>;
-  /** `successes / calls`. */
-  readonly availability: number;
-  /** Successful calls answered without a provider attempt (a middleware cache hit): not billed. */
-  readonly unbilled: number;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly cachedInputTokens: number;
-  readonly reasoningTokens: number;
-  readonly totalTokens: number;
-  /** USD of the calls with a known price. */
-  readonly costUsd: number;
-  /** Successful calls whose cost is known. */
-  readonly pricedCalls: number;
-  /** Calls whose usage the provider did not report and that were billed from an estimate. */
-  readonly estimatedCalls: number;
-  /** Whether any of the row's tokens or cost are estimated. */
-  readonly estimated: boolean;
-  readonly p50Ms: number | undefined;
-  readonly p95Ms: number | undefined;
-  readonly p99Ms: number | undefined;
-  readonly meanMs: number | undefined;
-}
-
-/** A burn-rate alert over a long and a short window (both must burn faster than `threshold`). */
-export interface BurnWindow {
-  readonly longMs: number;
-  readonly shortMs: number;
-  /** Burn rate at which the pair alerts. */
-  readonly threshold: number;
-}
-
-/** Multi-window burn-rate pairs of the SRE workbook for a 30-day budget: page at 14.4×, ticket at 6×. */
-export const DEFAULT_BURN_WINDOWS: readonly BurnWindow[] = [
-  { longMs: 3_600_000, shortMs: 300_000, threshold: 14.4 },
-  { longMs: 21_600_000, shortMs: 1_800_000, threshold: 6 },
-];
-
-/** Options of {@link UsageLedger.sla}. */
-export interface SlaQuery {
-  readonly by: 'target' | 'alias';
-  /** The SLA window, ending now. */
-  readonly windowMs: number;
-  readonly objective: {
-    /** Target availability in (0, 1), e.g. 0.999. */
-    readonly availability: number;
-    /** Target p95 latency of successful calls in ms. */
-    readonly p95Ms?: number;
-  };
-  /** @default DEFAULT_BURN_WINDOWS */
-  readonly burnWindows?: readonly BurnWindow[];
-}
-
-/** The burn rate of one {@link BurnWindow} pair. */
-export interface BurnRate extends BurnWindow {
-  /** Error ratio over the long window ÷ allowed error ratio (`1 - availability`). */
-  readonly longRate: number;
-  readonly shortRate: number;
-  /** Both rates at or above the threshold. */
-  readonly alerting: boolean;
-}
-
-/** One row of {@link UsageLedger.sla}. */
-export interface SlaRow {
-  readonly key: string;
-  readonly calls: number;
-  readonly successes: number;
-  /** Successful ÷ all calls in the window (1 when there were none). */
-  readonly availability: number;
-  readonly availabilityMet: boolean;
-  readonly p95Ms: number | undefined;
-  /** `true` when no latency objective was given or there were no successful calls. */
-  readonly latencyMet: boolean;
-  /** Share of the window's error budget left (negative when overspent). */
-  readonly errorBudgetRemaining: number;
-  readonly burnRates: readonly BurnRate[];
-  /** Any burn-rate pair alerting. */
-  readonly alerting: boolean;
-}
+export { OVERFLOW_KEY, USAGE_DIMENSIONS, type UsageDimension } from './dimensions.js';
+export type { UsageLedgerOptions, UsageRetention } from './options.js';
+export type { UsageQuery, UsageRow } from './query.js';
+export { type BurnRate, type BurnWindow, DEFAULT_BURN_WINDOWS, type SlaQuery, type SlaRow } from './sla.js';
 
 /** Memory figures of a ledger. */
 export interface UsageLedgerStats {
@@ -175,38 +37,6 @@ export interface UsageLedgerStats {
   readonly keys: Readonly<Partial<Record<UsageDimension, number>>>;
   /** Calls started and not yet finished. */
   readonly pending: number;
-}
-
-interface Cell {
-  readonly dims: readonly string[];
-  calls: number;
-  successes: number;
-  errors: Map<string, number> | undefined;
-  unbilled: number;
-  input: number;
-  output: number;
-  cached: number;
-  reasoning: number;
-  total: number;
-  cost: number;
-  priced: number;
-  estimated: number;
-  readonly latency: LatencySketch;
-}
-
-interface Bucket {
-  readonly start: number;
-  readonly size: number;
-  /** Cells by their single-valued dimensions. */
-  readonly cells: Map<string, Cell>;
-  /** Cells by tag (a call counts once under each of its tags). */
-  readonly tags: Map<string, Cell>;
-}
-
-interface Tier {
-  readonly size: number;
-  readonly keep: number;
-  readonly buckets: Map<number, Bucket>;
 }
 
 /** What the middleware learns of a call that the events do not carry. */
@@ -221,70 +51,7 @@ interface Pending {
   notes?: CallNotes;
 }
 
-interface Outcome {
-  ok: boolean;
-  errorKind: string | undefined;
-  latencyMs: number;
-  unbilled: boolean;
-  input: number;
-  output: number;
-  cached: number;
-  reasoning: number;
-  total: number;
-  cost: number | undefined;
-  estimated: boolean;
-}
-
-/** The admitted values of a call's dimensions and the id of their cell, memoized by raw values. */
-interface CellKey {
-  readonly dims: readonly string[];
-  readonly id: string;
-  /** The cell of `id` in `bucket`, the last bucket it was looked up in. */
-  bucket: Bucket | undefined;
-  cell: Cell | undefined;
-}
-
-/** A level of the memo of {@link CellKey}s: by target, model, alias, provider, user, then key. */
-type CellKeyNode = Map<string, CellKeyNode | CellKey>;
-
-/** Entries of the memo beyond which it starts over (it only saves work; values stay exact). */
-const MAX_CELL_KEYS = 10_000;
-
-/** Filled by each call's listener and read by `#record` at once: no object per call. */
-const scratch: Outcome = {
-  ok: true,
-  errorKind: undefined,
-  latencyMs: 0,
-  unbilled: false,
-  input: 0,
-  output: 0,
-  cached: 0,
-  reasoning: 0,
-  total: 0,
-  cost: undefined,
-  estimated: false,
-};
-
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 const MAX_PENDING = 100_000;
-const MAX_CELLS_PER_BUCKET = 10_000;
-const NONE = '-';
-const SEP = '\u0000';
-const OPTION_KEYS = new Set(['clock', 'bucketMs', 'retention', 'dimensions', 'maxKeys', 'onError']);
-const SINGLE: readonly UsageDimension[] = ['target', 'model', 'alias', 'provider', 'user', 'key'];
-
-function configError(problem: string): SwitchyardError {
-  return new SwitchyardError('config', `UsageLedger: ${problem}`, { retryable: false });
-}
-
-function positive(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw configError(`${name}: expected a positive number, got ${String(value)}`);
-  }
-  return value;
-}
 
 /**
  * Usage, cost, errors and latency of a router's calls, by target, model, alias, provider, tag,
@@ -315,12 +82,10 @@ function positive(value: unknown, name: string): number | undefined {
  */
 export class UsageLedger {
   readonly #clock: Clock;
-  readonly #bucketMs: number;
-  readonly #tiers: readonly Tier[];
   readonly #dims: ReadonlySet<UsageDimension>;
-  readonly #maxKeys: number;
   readonly #onError: (error: unknown) => void;
-  readonly #keys = new Map<UsageDimension, Set<string>>();
+  readonly #buckets: BucketTiers;
+  readonly #keys: KeyCaps;
   readonly #pending = new Map<string, Pending>();
   /**
    * The latest started call, kept out of `#pending` while it is the only one in flight (calls
@@ -328,60 +93,16 @@ export class UsageLedger {
    */
   #currentId: string | undefined;
   #current: Pending | undefined;
-  /** Admitted dimension values and cell id by raw values (a memo of `#admit`, see `#cellKey`). */
-  #cellKeys: CellKeyNode = new Map();
-  readonly #tagKeys = new Map<string, CellKey>();
-  #cellKeyCount = 0;
-  /** Notes of calls whose `request:start` has not been seen (only between wrapCall and events). */
+  /** The switch of the middleware added to each router (off once detached). */
   readonly #middlewares = new WeakMap<Router, { active: boolean }>();
-  #nextMaintenance = Number.NEGATIVE_INFINITY;
 
   constructor(options: UsageLedgerOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw configError('options: expected an object');
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) throw configError(`${key}: unknown option`);
-    }
-    const clock = options.clock ?? systemClock;
-    if (typeof clock?.now !== 'function') throw configError('clock: expected a Clock with now()');
-    this.#clock = clock;
-    const bucketMs = positive(options.bucketMs, 'bucketMs') ?? 60_000;
-    if (!Number.isInteger(bucketMs) || HOUR % bucketMs !== 0) {
-      throw configError(`bucketMs: expected a whole number of ms that divides one hour, got ${bucketMs}`);
-    }
-    this.#bucketMs = bucketMs;
-    const retention = options.retention ?? {};
-    if (typeof retention !== 'object' || retention === null)
-      throw configError('retention: expected an object');
-    for (const key of Object.keys(retention)) {
-      if (key !== 'minute' && key !== 'hour' && key !== 'day')
-        throw configError(`retention.${key}: unknown field`);
-    }
-    this.#tiers = [
-      {
-        size: bucketMs,
-        keep: positive(retention.minute, 'retention.minute') ?? 6 * HOUR,
-        buckets: new Map(),
-      },
-      { size: HOUR, keep: positive(retention.hour, 'retention.hour') ?? 7 * DAY, buckets: new Map() },
-      { size: DAY, keep: positive(retention.day, 'retention.day') ?? 90 * DAY, buckets: new Map() },
-    ];
-    const dims = options.dimensions ?? ['target', 'model', 'alias', 'provider', 'tag'];
-    if (!Array.isArray(dims)) throw configError('dimensions: expected an array');
-    for (const d of dims) {
-      if (!USAGE_DIMENSIONS.includes(d)) {
-        throw configError(
-          `dimensions: unknown dimension '${String(d)}' (known: ${USAGE_DIMENSIONS.join(', ')})`,
-        );
-      }
-    }
-    this.#dims = new Set(dims);
-    const maxKeys = positive(options.maxKeys, 'maxKeys') ?? 100;
-    if (!Number.isInteger(maxKeys)) throw configError(`maxKeys: expected a whole number, got ${maxKeys}`);
-    this.#maxKeys = maxKeys;
-    if (options.onError !== undefined && typeof options.onError !== 'function') {
-      throw configError('onError: expected a function');
-    }
-    this.#onError = options.onError ?? (() => {});
+    const settings = readOptions(options);
+    this.#clock = settings.clock;
+    this.#buckets = new BucketTiers(settings);
+    this.#dims = settings.dims;
+    this.#keys = new KeyCaps(settings.dims, settings.maxKeys);
+    this.#onError = settings.onError;
   }
 
   /**
@@ -444,38 +165,8 @@ export class UsageLedger {
    * Buckets are whole: a range is rounded out to the buckets it touches at their resolution.
    */
   query(query: UsageQuery = {}): UsageRow[] {
-    this.#maintain(this.#clock.now());
-    const by = query.by ?? [];
-    for (const d of by) {
-      if (!USAGE_DIMENSIONS.includes(d)) throw configError(`query.by: unknown dimension '${String(d)}'`);
-      if (!this.#dims.has(d))
-        throw configError(`query.by: dimension '${d}' is not recorded (see dimensions)`);
-    }
-    const byTag = by.includes('tag');
-    if (byTag && by.length > 1) throw configError('query.by: tag can only be used alone');
-    const where = query.where ?? {};
-    if (byTag && Object.keys(where).length > 0) throw configError('query.where: not supported with by tag');
-    const since = query.since ?? Number.NEGATIVE_INFINITY;
-    const until = query.until ?? Number.POSITIVE_INFINITY;
-    const groups = new Map<string, { key: Record<string, string>; cell: Cell }>();
-    for (const tier of this.#tiers) {
-      for (const bucket of tier.buckets.values()) {
-        if (bucket.start < since || bucket.start >= until) continue;
-        if (byTag) {
-          for (const [tag, cell] of bucket.tags) this.#group(groups, tag, { tag }, cell);
-          continue;
-        }
-        for (const cell of bucket.cells.values()) {
-          if (!this.#matches(cell, where)) continue;
-          const key: Record<string, string> = {};
-          for (const d of by) key[d] = cell.dims[SINGLE.indexOf(d)]!;
-          this.#group(groups, by.map((d) => key[d]).join(SEP), key, cell);
-        }
-      }
-    }
-    return [...groups.values()]
-      .map(({ key, cell }) => rowOf(key, cell))
-      .sort((a, b) => b.costUsd - a.costUsd);
+    this.#buckets.maintain(this.#clock.now());
+    return queryTiers(this.#buckets.tiers, this.#dims, query);
   }
 
   /**
@@ -486,93 +177,28 @@ export class UsageLedger {
    * call the last one tried.
    */
   sla(query: SlaQuery): SlaRow[] {
-    if (query.by !== 'target' && query.by !== 'alias')
-      throw configError("sla.by: expected 'target' or 'alias'");
-    positive(query.windowMs, 'sla.windowMs');
-    const objective = query.objective?.availability;
-    if (typeof objective !== 'number' || !(objective > 0 && objective < 1)) {
-      throw configError('sla.objective.availability: expected a number in (0, 1)');
-    }
-    positive(query.objective.p95Ms, 'sla.objective.p95Ms');
-    const windows = query.burnWindows ?? DEFAULT_BURN_WINDOWS;
-    const now = this.#clock.now();
-    const since = (ms: number) => now - ms + 1;
-    const budget = 1 - objective;
-    const rowsIn = (ms: number) =>
-      new Map(this.query({ by: [query.by], since: since(ms) }).map((r) => [r.key[query.by]!, r]));
-    const main = rowsIn(query.windowMs);
-    const byWindow = new Map<number, Map<string, UsageRow>>();
-    const windowRows = (ms: number) => {
-      let rows = byWindow.get(ms);
-      if (rows === undefined) {
-        rows = rowsIn(ms);
-        byWindow.set(ms, rows);
-      }
-      return rows;
-    };
-    const errorRatio = (row: UsageRow | undefined) => (row && row.calls > 0 ? row.failures / row.calls : 0);
-    return [...main.entries()]
-      .map(([key, row]) => {
-        const burnRates = windows.map((w) => {
-          const longRate = errorRatio(windowRows(w.longMs).get(key)) / budget;
-          const shortRate = errorRatio(windowRows(w.shortMs).get(key)) / budget;
-          return { ...w, longRate, shortRate, alerting: longRate >= w.threshold && shortRate >= w.threshold };
-        });
-        const p95 = row.p95Ms;
-        return {
-          key,
-          calls: row.calls,
-          successes: row.successes,
-          availability: row.availability,
-          availabilityMet: row.availability >= objective,
-          p95Ms: p95,
-          latencyMet:
-            query.objective.p95Ms === undefined || p95 === undefined || p95 <= query.objective.p95Ms,
-          errorBudgetRemaining: row.calls === 0 ? 1 : 1 - row.failures / row.calls / budget,
-          burnRates,
-          alerting: burnRates.some((b) => b.alerting),
-        };
-      })
-      .sort((a, b) => a.key.localeCompare(b.key));
+    return slaRows(query, this.#clock, (q) => this.query(q));
   }
 
   /** Memory figures: buckets, cells, latency buckets, distinct keys, pending calls. */
   stats(): UsageLedgerStats {
-    let buckets = 0;
-    let cells = 0;
-    let sketchBuckets = 0;
-    for (const tier of this.#tiers) {
-      for (const bucket of tier.buckets.values()) {
-        buckets++;
-        for (const map of [bucket.cells, bucket.tags]) {
-          for (const cell of map.values()) {
-            cells++;
-            sketchBuckets += cell.latency.buckets;
-          }
-        }
-      }
-    }
-    const keys: Partial<Record<UsageDimension, number>> = {};
-    for (const [d, set] of this.#keys) keys[d] = set.size;
+    const { buckets, cells, sketchBuckets } = this.#buckets.stats();
     return {
       buckets,
       cells,
       sketchBuckets,
-      keys,
+      keys: this.#keys.counts(),
       pending: this.#pending.size + (this.#currentId === undefined ? 0 : 1),
     };
   }
 
   /** Forgets everything recorded. */
   clear(): void {
-    for (const tier of this.#tiers) tier.buckets.clear();
+    this.#buckets.clear();
     this.#keys.clear();
     this.#pending.clear();
     this.#currentId = undefined;
     this.#current = undefined;
-    this.#cellKeys.clear();
-    this.#tagKeys.clear();
-    this.#cellKeyCount = 0;
   }
 
   #report(error: unknown): void {
@@ -595,8 +221,7 @@ export class UsageLedger {
     };
     const noteResponse = (ctx: CallContext, response: CompletionResponse): void => {
       if (!response.usage.unknown) return;
-      let output = response.text.length;
-      for (const call of response.toolCalls) output += call.input.length + call.toolName.length;
+      const output = answerChars(response);
       this.#notes(ctx.requestId).estimate = {
         input: estimateInputTokens(ctx.request),
         output: Math.ceil(output / 4),
@@ -668,38 +293,7 @@ export class UsageLedger {
   ): void {
     const pending = this.#take(e.requestId);
     const target = targets.get(e.target);
-    const unbilled = e.attempts.length === 0;
-    let usage = e.usage;
-    let estimated = false;
-    if (usage.unknown && !unbilled) {
-      const guess = pending?.notes?.estimate ?? { input: 0, output: Math.ceil((e.text?.length ?? 0) / 4) };
-      usage = {
-        inputTokens: guess.input,
-        outputTokens: guess.output,
-        totalTokens: guess.input + guess.output,
-      };
-      estimated = true;
-    }
-    const price = target?.price;
-    const cost = unbilled
-      ? undefined
-      : estimated
-        ? price === undefined
-          ? undefined
-          : costOf(usage, price)
-        : (e.costUsd ?? (price === undefined ? undefined : costOf(usage, price)));
-    const o = scratch;
-    o.ok = true;
-    o.errorKind = undefined;
-    o.latencyMs = e.latencyMs;
-    o.unbilled = unbilled;
-    o.input = unbilled ? 0 : usage.inputTokens;
-    o.output = unbilled ? 0 : usage.outputTokens;
-    o.cached = unbilled ? 0 : (usage.cachedInputTokens ?? 0);
-    o.reasoning = unbilled ? 0 : (usage.reasoningTokens ?? 0);
-    o.total = unbilled ? 0 : usage.totalTokens;
-    o.cost = cost;
-    o.estimated = estimated;
+    const o = successOutcome(e, pending?.notes?.estimate, target?.price);
     this.#record(
       e.target,
       e.model,
@@ -718,18 +312,7 @@ export class UsageLedger {
     const pending = this.#take(e.requestId);
     const last = e.attempts.at(-1)?.target;
     const target = last === undefined ? undefined : targets.get(last);
-    const o = scratch;
-    o.ok = false;
-    o.errorKind = e.error.kind;
-    o.latencyMs = e.latencyMs;
-    o.unbilled = false;
-    o.input = 0;
-    o.output = 0;
-    o.cached = 0;
-    o.reasoning = 0;
-    o.total = 0;
-    o.cost = undefined;
-    o.estimated = false;
+    const o = failureOutcome(e);
     this.#record(
       last ?? NONE,
       target?.model ?? NONE,
@@ -763,256 +346,15 @@ export class UsageLedger {
     tags: readonly string[] | undefined,
     outcome: Outcome,
   ): void {
-    const now = this.#clock.now();
-    this.#maintain(now);
-    const tier = this.#tiers[0]!;
-    const start = Math.floor(now / tier.size) * tier.size;
-    const bucket = bucketIn(tier, start);
-    const key = this.#cellKey(target, model, alias, provider, notes?.user ?? NONE, notes?.key ?? NONE);
+    const bucket = this.#buckets.bucketAt(this.#clock.now());
+    const key = this.#keys.cellKey(target, model, alias, provider, notes?.user ?? NONE, notes?.key ?? NONE);
     addTo(cellOf(key, bucket, bucket.cells), outcome);
     if (this.#dims.has('tag') && tags !== undefined) {
       if (tags.length === 1 && typeof tags[0] === 'string') {
-        addTo(cellOf(this.#tagKey(tags[0]), bucket, bucket.tags), outcome);
+        addTo(cellOf(this.#keys.tagKey(tags[0]), bucket, bucket.tags), outcome);
       } else {
-        for (const tag of new Set(tags)) addTo(cellOf(this.#tagKey(tag), bucket, bucket.tags), outcome);
+        for (const tag of new Set(tags)) addTo(cellOf(this.#keys.tagKey(tag), bucket, bucket.tags), outcome);
       }
     }
   }
-
-  /**
-   * The admitted values of these raw dimension values and their cell id. `#admit` is stable (a
-   * value once kept stays kept, one refused stays refused, until `clear()`), so its results are
-   * memoized: a call seen before builds no array nor string.
-   */
-  #cellKey(
-    target: string,
-    model: string,
-    alias: string,
-    provider: string,
-    user: string,
-    key: string,
-  ): CellKey {
-    const root = this.#cellKeys;
-    const leaf = this.#level(
-      this.#level(this.#level(this.#level(this.#level(root, target), model), alias), provider),
-      user,
-    );
-    let found = leaf.get(key) as CellKey | undefined;
-    if (found === undefined) {
-      const raw = [target, model, alias, provider, user, key];
-      const dims = SINGLE.map((d, i) => (this.#dims.has(d) ? this.#admit(d, raw[i]!) : NONE));
-      found = { dims, id: dims.join(SEP), bucket: undefined, cell: undefined };
-      if (this.#cellKeyCount >= MAX_CELL_KEYS) this.#forgetKeys();
-      else leaf.set(key, found);
-      this.#cellKeyCount++;
-    }
-    return found;
-  }
-
-  #level(node: CellKeyNode, value: string): CellKeyNode {
-    let next = node.get(value) as CellKeyNode | undefined;
-    if (next === undefined) {
-      next = new Map();
-      node.set(value, next);
-    }
-    return next;
-  }
-
-  /** The admitted value of `tag` and its cell id, memoized like {@link UsageLedger.#cellKey}. */
-  #tagKey(tag: string): CellKey {
-    let found = this.#tagKeys.get(tag);
-    if (found === undefined) {
-      const dims = [this.#admit('tag', tag)];
-      found = { dims, id: dims.join(SEP), bucket: undefined, cell: undefined };
-      if (this.#cellKeyCount >= MAX_CELL_KEYS) this.#forgetKeys();
-      else this.#tagKeys.set(tag, found);
-      this.#cellKeyCount++;
-    }
-    return found;
-  }
-
-  /** Empties the memo of cell keys (it grew past {@link MAX_CELL_KEYS}). */
-  #forgetKeys(): void {
-    this.#cellKeys = new Map();
-    this.#tagKeys.clear();
-    this.#cellKeyCount = 0;
-  }
-
-  /** The value to record for `value` in dimension `d`: itself while there is room, else `other`. */
-  #admit(d: UsageDimension, value: string): string {
-    let kept = this.#keys.get(d);
-    if (kept === undefined) {
-      kept = new Set();
-      this.#keys.set(d, kept);
-    }
-    if (kept.has(value)) return value;
-    if (kept.size >= this.#maxKeys) return OVERFLOW_KEY;
-    kept.add(value);
-    return value;
-  }
-
-  #matches(cell: Cell, where: Partial<Readonly<Record<UsageDimension, string>>>): boolean {
-    for (const [d, value] of Object.entries(where)) {
-      const i = SINGLE.indexOf(d as UsageDimension);
-      if (i < 0) throw configError(`query.where: unknown or multi-valued dimension '${d}'`);
-      if (cell.dims[i] !== value) return false;
-    }
-    return true;
-  }
-
-  #group(
-    groups: Map<string, { key: Record<string, string>; cell: Cell }>,
-    id: string,
-    key: Record<string, string>,
-    cell: Cell,
-  ): void {
-    let group = groups.get(id);
-    if (group === undefined) {
-      group = { key, cell: newCell([]) };
-      groups.set(id, group);
-    }
-    mergeInto(group.cell, cell);
-  }
-
-  /** Rolls buckets past their retention into the next resolution, or drops them. At most once per fine bucket. */
-  #maintain(now: number): void {
-    if (now < this.#nextMaintenance) return;
-    this.#nextMaintenance = (Math.floor(now / this.#bucketMs) + 1) * this.#bucketMs;
-    for (let i = 0; i < this.#tiers.length; i++) {
-      const tier = this.#tiers[i]!;
-      const coarser = this.#tiers[i + 1];
-      for (const [start, bucket] of tier.buckets) {
-        if (start + tier.size > now - tier.keep) continue;
-        tier.buckets.delete(start);
-        if (coarser === undefined) continue;
-        const into = bucketIn(coarser, Math.floor(start / coarser.size) * coarser.size);
-        for (const [id, cell] of bucket.cells) mergeInto(cellIn(into.cells, cell.dims, id), cell);
-        for (const [id, cell] of bucket.tags) mergeInto(cellIn(into.tags, cell.dims, id), cell);
-      }
-    }
-  }
-}
-
-function bucketIn(tier: Tier, start: number): Bucket {
-  let bucket = tier.buckets.get(start);
-  if (bucket === undefined) {
-    bucket = { start, size: tier.size, cells: new Map(), tags: new Map() };
-    tier.buckets.set(start, bucket);
-  }
-  return bucket;
-}
-
-/** The cell of `key` in `bucket` (its `cells` or `tags`), remembered for the next call in the same bucket. */
-function cellOf(key: CellKey, bucket: Bucket, cells: Map<string, Cell>): Cell {
-  if (key.bucket === bucket && key.cell !== undefined) return key.cell;
-  const cell = cellIn(cells, key.dims, key.id);
-  key.bucket = bucket;
-  key.cell = cell;
-  return cell;
-}
-
-function cellIn(
-  cells: Map<string, Cell>,
-  dims: readonly string[],
-  id = dims.join(SEP),
-  overflow = false,
-): Cell {
-  let cell = cells.get(id);
-  if (cell === undefined) {
-    if (!overflow && cells.size >= MAX_CELLS_PER_BUCKET) {
-      const overflow = dims.map(() => OVERFLOW_KEY);
-      const overflowId = overflow.join(SEP);
-      if (id !== overflowId) return cellIn(cells, overflow, overflowId, true);
-    }
-    cell = newCell(dims);
-    cells.set(id, cell);
-  }
-  return cell;
-}
-
-function newCell(dims: readonly string[]): Cell {
-  return {
-    dims,
-    calls: 0,
-    successes: 0,
-    errors: undefined,
-    unbilled: 0,
-    input: 0,
-    output: 0,
-    cached: 0,
-    reasoning: 0,
-    total: 0,
-    cost: 0,
-    priced: 0,
-    estimated: 0,
-    latency: new LatencySketch(),
-  };
-}
-
-function addTo(cell: Cell, o: Outcome): void {
-  cell.calls++;
-  if (o.ok) {
-    cell.successes++;
-    cell.latency.add(o.latencyMs);
-  } else {
-    cell.errors ??= new Map();
-    const kind = o.errorKind ?? 'unknown';
-    cell.errors.set(kind, (cell.errors.get(kind) ?? 0) + 1);
-  }
-  if (o.unbilled) cell.unbilled++;
-  cell.input += o.input;
-  cell.output += o.output;
-  cell.cached += o.cached;
-  cell.reasoning += o.reasoning;
-  cell.total += o.total;
-  if (o.cost !== undefined) {
-    cell.cost += o.cost;
-    cell.priced++;
-  }
-  if (o.estimated) cell.estimated++;
-}
-
-function mergeInto(into: Cell, from: Cell): void {
-  into.calls += from.calls;
-  into.successes += from.successes;
-  if (from.errors !== undefined) {
-    into.errors ??= new Map();
-    for (const [kind, n] of from.errors) into.errors.set(kind, (into.errors.get(kind) ?? 0) + n);
-  }
-  into.unbilled += from.unbilled;
-  into.input += from.input;
-  into.output += from.output;
-  into.cached += from.cached;
-  into.reasoning += from.reasoning;
-  into.total += from.total;
-  into.cost += from.cost;
-  into.priced += from.priced;
-  into.estimated += from.estimated;
-  into.latency.merge(from.latency);
-}
-
-function rowOf(key: Record<string, string>, cell: Cell): UsageRow {
-  const latency = cell.latency;
-  return {
-    key,
-    calls: cell.calls,
-    successes: cell.successes,
-    failures: cell.calls - cell.successes,
-    errors: Object.fromEntries(cell.errors ?? []),
-    availability: cell.calls === 0 ? 1 : cell.successes / cell.calls,
-    unbilled: cell.unbilled,
-    inputTokens: cell.input,
-    outputTokens: cell.output,
-    cachedInputTokens: cell.cached,
-    reasoningTokens: cell.reasoning,
-    totalTokens: cell.total,
-    costUsd: cell.cost,
-    pricedCalls: cell.priced,
-    estimatedCalls: cell.estimated,
-    estimated: cell.estimated > 0,
-    p50Ms: latency.quantile(0.5),
-    p95Ms: latency.quantile(0.95),
-    p99Ms: latency.quantile(0.99),
-    meanMs: latency.count === 0 ? undefined : latency.sum / latency.count,
-  };
 }
