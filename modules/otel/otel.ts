@@ -5,13 +5,10 @@ import {
   createNoopMeter,
   type Histogram,
   INVALID_SPAN_CONTEXT,
-  isSpanContextValid,
   type Meter,
   metrics,
-  propagation,
   type Span,
   SpanKind,
-  SpanStatusCode,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
@@ -22,21 +19,29 @@ import {
   type AttemptContext,
   type CallContext,
   type CompletionResponse,
-  type ContentPart,
   costOf,
   isSwitchyardError,
-  type Message,
   type Middleware,
   type NextAttempt,
   type NextAttemptStream,
   type NextCall,
   type NextStream,
-  redactSecrets,
   type StreamEvent,
   SwitchyardError,
   type Usage,
 } from '../../src/index.js';
+import {
+  attemptAttributes,
+  callAttributes,
+  errorType,
+  markFailed,
+  responseAttributes,
+  spanName,
+} from './attributes.js';
+import { outputMessages } from './content.js';
 import { CHAT_OPERATION, OTEL_NAMES as N } from './names.js';
+import { observe } from './observe.js';
+import { injectTraceContext } from './trace-context.js';
 
 /** Options of {@link otelMiddleware}. */
 export interface OtelOptions {
@@ -433,240 +438,6 @@ export function otelMiddleware(options: OtelOptions = {}): Middleware {
       isFinish: (part) => part.type === 'finish',
     });
   }
-}
-
-// ---- streams
-
-interface StreamObserver<T> {
-  /** Each item, before the reader gets it. */
-  item(value: T): void;
-  /** The source failed. */
-  failed(error: unknown): void;
-  /** The source ended, or the reader stopped (`return`); whether a finishing item passed. */
-  ended(sawFinish: boolean): void;
-  isFinish(value: T): boolean;
-}
-
-/**
- * Passes `start()`'s items through, running `start` and every step of the iteration inside
- * `otelContext` (so the source's work is attributed to the span), and tells `observer` how it
- * went, once. `start` runs at once, as the middleware contract's `next` expects.
- */
-function observe<T>(
-  otelContext: Context,
-  start: () => AsyncIterable<T>,
-  observer: StreamObserver<T>,
-): AsyncIterable<T> {
-  let done = false;
-  let sawFinish = false;
-  const settle = (error?: unknown, failed = false): void => {
-    if (done) return;
-    done = true;
-    if (failed) observer.failed(error);
-    else observer.ended(sawFinish);
-  };
-  let iterable: AsyncIterable<T>;
-  try {
-    iterable = context.with(otelContext, start);
-  } catch (error) {
-    settle(error, true);
-    throw error;
-  }
-  return {
-    [Symbol.asyncIterator](): AsyncIterator<T> {
-      let iterator: AsyncIterator<T>;
-      try {
-        iterator = context.with(otelContext, () => iterable[Symbol.asyncIterator]());
-      } catch (error) {
-        settle(error, true);
-        throw error;
-      }
-      return {
-        async next(): Promise<IteratorResult<T>> {
-          let result: IteratorResult<T>;
-          try {
-            result = await context.with(otelContext, () => iterator.next());
-          } catch (error) {
-            settle(error, true);
-            throw error;
-          }
-          if (result.done) {
-            settle();
-          } else if (!done) {
-            observer.item(result.value);
-            // After the finishing item the outcome is known: what follows cannot change it.
-            if (observer.isFinish(result.value)) {
-              sawFinish = true;
-              done = true;
-            }
-          }
-          return result;
-        },
-        async return(value?: unknown): Promise<IteratorResult<T>> {
-          try {
-            const result = iterator.return
-              ? await context.with(otelContext, () => iterator.return!(value))
-              : ({ done: true, value } as IteratorResult<T>);
-            settle();
-            return result;
-          } catch (error) {
-            settle(error, true);
-            throw error;
-          }
-        },
-      };
-    },
-  };
-}
-
-// ---- attributes
-
-function spanName(model: string | undefined): string {
-  return model === undefined ? CHAT_OPERATION : `${CHAT_OPERATION} ${model}`;
-}
-
-function settingsAttributes(
-  request: AdapterRequest | CallContext['request'],
-  attributes: Attributes,
-): Attributes {
-  if (request.model !== undefined) attributes[N.requestModel] = request.model;
-  if (request.maxOutputTokens !== undefined) attributes[N.requestMaxTokens] = request.maxOutputTokens;
-  if (request.temperature !== undefined) attributes[N.requestTemperature] = request.temperature;
-  if (request.topP !== undefined) attributes[N.requestTopP] = request.topP;
-  if (request.topK !== undefined) attributes[N.requestTopK] = request.topK;
-  if (request.frequencyPenalty !== undefined)
-    attributes[N.requestFrequencyPenalty] = request.frequencyPenalty;
-  if (request.presencePenalty !== undefined) attributes[N.requestPresencePenalty] = request.presencePenalty;
-  if (request.stopSequences !== undefined) attributes[N.requestStopSequences] = [...request.stopSequences];
-  if (request.seed !== undefined) attributes[N.requestSeed] = request.seed;
-  return attributes;
-}
-
-function callAttributes(ctx: CallContext, strategy: string | undefined, recordContent: boolean): Attributes {
-  const attributes: Attributes = {
-    [N.operationName]: CHAT_OPERATION,
-    [N.requestId]: ctx.requestId,
-    [N.stream]: ctx.stream,
-  };
-  const strategyName = ctx.request.strategy ?? strategy;
-  if (strategyName !== undefined) attributes[N.strategy] = strategyName;
-  settingsAttributes(ctx.request, attributes);
-  if (recordContent) attributes[N.inputMessages] = inputMessages(ctx.request.messages);
-  return attributes;
-}
-
-function attemptAttributes(ctx: AttemptContext, strategy: string | undefined): Attributes {
-  const attributes: Attributes = {
-    [N.operationName]: CHAT_OPERATION,
-    [N.providerName]: ctx.target.provider,
-    [N.requestId]: ctx.requestId,
-    [N.stream]: ctx.stream,
-    [N.target]: ctx.target.id,
-    [N.attempt]: ctx.attempt,
-  };
-  const strategyName = ctx.request.strategy ?? strategy;
-  if (strategyName !== undefined) attributes[N.strategy] = strategyName;
-  return settingsAttributes(ctx.adapterRequest, attributes);
-}
-
-function responseAttributes(
-  model: string,
-  responseId: string | undefined,
-  finishReason: string,
-  usage: Usage,
-): Attributes {
-  const attributes: Attributes = {
-    [N.responseModel]: model,
-    [N.responseFinishReasons]: [finishReason],
-  };
-  if (responseId !== undefined) attributes[N.responseId] = responseId;
-  if (usage.unknown !== true) {
-    attributes[N.usageInputTokens] = usage.inputTokens;
-    attributes[N.usageOutputTokens] = usage.outputTokens;
-    if (usage.cachedInputTokens !== undefined)
-      attributes[N.usageCacheReadInputTokens] = usage.cachedInputTokens;
-    if (usage.cacheWriteInputTokens !== undefined) {
-      attributes[N.usageCacheCreationInputTokens] = usage.cacheWriteInputTokens;
-    }
-    if (usage.reasoningTokens !== undefined) attributes[N.usageReasoningOutputTokens] = usage.reasoningTokens;
-  }
-  return attributes;
-}
-
-/** `error.type`: the SwitchyardError kind, else the error's name. */
-function errorType(error: unknown): string {
-  if (isSwitchyardError(error)) return error.kind;
-  return error instanceof Error ? error.name : '_OTHER';
-}
-
-function markFailed(span: Span, error: unknown): void {
-  span.setAttribute(N.errorType, errorType(error));
-  const message = error instanceof Error ? error.message : String(error);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: redactSecrets(message) });
-}
-
-// ---- content (GenAI conventions' message JSON)
-
-type OtelPart =
-  | { type: 'text'; content: string }
-  | { type: 'reasoning'; content: string }
-  | { type: 'tool_call'; id: string; name: string; arguments: unknown }
-  | { type: 'tool_call_response'; id: string; response: unknown }
-  | { type: 'blob'; mime_type: string };
-
-function inputPart(part: Exclude<Message['content'], string>[number]): OtelPart {
-  if (part.type === 'text' || part.type === 'reasoning') return { type: part.type, content: part.text };
-  if (part.type === 'tool-call') {
-    return { type: 'tool_call', id: part.toolCallId, name: part.toolName, arguments: part.input };
-  }
-  if (part.type === 'tool-result')
-    return { type: 'tool_call_response', id: part.toolCallId, response: part.output.value };
-  // File bytes stay out of traces: only the media type.
-  return { type: 'blob', mime_type: part.mediaType };
-}
-
-function inputMessages(messages: readonly Message[]): string {
-  return redactSecrets(
-    JSON.stringify(
-      messages.map((message) => ({
-        role: message.role,
-        parts:
-          typeof message.content === 'string'
-            ? [{ type: 'text', content: message.content }]
-            : message.content.map(inputPart),
-      })),
-    ),
-  );
-}
-
-function outputMessages(content: readonly ContentPart[], finishReason: string): string {
-  const parts = content.map((part): OtelPart => {
-    if (part.type === 'tool-call') {
-      return { type: 'tool_call', id: part.toolCallId, name: part.toolName, arguments: part.input };
-    }
-    return { type: part.type, content: part.text };
-  });
-  return redactSecrets(JSON.stringify([{ role: 'assistant', parts, finish_reason: finishReason }]));
-}
-
-// ---- trace context
-
-function injectTraceContext(
-  otelContext: Context,
-  span: Span,
-  headers: Readonly<Record<string, string>> | undefined,
-): Record<string, string> {
-  const carrier: Record<string, string> = { ...headers };
-  propagation.inject(otelContext, carrier);
-  const spanContext = span.spanContext();
-  if (carrier.traceparent === undefined && isSpanContextValid(spanContext)) {
-    // No global propagator (the API's default is a no-op): write W3C Trace Context ourselves.
-    const flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
-    carrier.traceparent = `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
-    const state = spanContext.traceState?.serialize();
-    if (state) carrier.tracestate = state;
-  }
-  return carrier;
 }
 
 // ---- helpers
