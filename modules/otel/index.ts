@@ -9,4 +9,5 @@
  * ```
  */
 export { CHAT_OPERATION, OTEL_NAMES } from './names.js';
-export { type OtelOptions, otelMiddleware } from './otel.js';
+export type { OtelOptions } from './options.js';
+export { otelMiddleware } from './otel.js';
