@@ -1,5 +1,6 @@
 import type { APIError } from '@anthropic-ai/sdk';
 import type { AdapterErrorContext } from '../../modules/adapter-kit/error-context.js';
+import { StreamErrorEvent } from '../../modules/adapter-kit/sse.js';
 import {
   type ErrorKind,
   errorFromAbort,
@@ -25,20 +26,6 @@ export const ADAPTER = 'the Anthropic adapter';
 
 /** The `@anthropic-ai/sdk` package, as `import('@anthropic-ai/sdk')` gives it. */
 export type AnthropicSdk = typeof import('@anthropic-ai/sdk');
-
-/**
- * An `error` event of a 200 stream (`event: error`), thrown by the stream reader and mapped by
- * {@link toSwitchyardError} like an HTTP error, by its error `type`.
- */
-export class StreamErrorEvent extends Error {
-  /** The event's data, parsed when it is JSON. */
-  readonly body: unknown;
-  constructor(body: unknown) {
-    super('error event in the stream');
-    this.name = 'StreamErrorEvent';
-    this.body = body;
-  }
-}
 
 /** HTTP status equivalent of each Anthropic error `type`, for errors sent inside a stream. */
 const STATUS_OF_TYPE: Readonly<Record<string, number>> = {

@@ -1,7 +1,13 @@
 import { responseMappingError } from '../../modules/adapter-kit/local-errors.js';
-import { bodyIterator, drainBody, type SseEvent, SseParser } from '../../modules/adapter-kit/sse.js';
+import {
+  bodyIterator,
+  drainBody,
+  type SseEvent,
+  SseParser,
+  StreamErrorEvent,
+} from '../../modules/adapter-kit/sse.js';
 import { type AdapterStreamPart, SwitchyardError, type Warning } from '../../src/index.js';
-import { ADAPTER, StreamErrorEvent } from './errors.js';
+import { ADAPTER } from './errors.js';
 import { type AnthropicMetadata, appendTo, finishReasonOf, providerMetadataOf, usageOf } from './response.js';
 import type { WireResponseBlock, WireStreamEvent, WireUsage } from './wire.js';
 

@@ -1,6 +1,7 @@
 /** Maps whatever the OpenAI SDK (or its fetch, or the stream reader) throws to a {@link SwitchyardError}. */
 import type { APIError } from 'openai';
 import type { AdapterErrorContext } from '../../modules/adapter-kit/error-context.js';
+import { StreamErrorEvent } from '../../modules/adapter-kit/sse.js';
 import {
   errorFromAbort,
   errorFromException,
@@ -15,20 +16,6 @@ import type { OpenAISdk } from './client.js';
 export interface ErrorContext extends AdapterErrorContext {
   /** The SDK, once loaded: its error classes are recognised only then. */
   readonly sdk?: OpenAISdk;
-}
-
-/**
- * An `error` object the server sent inside a 200 stream (`data: {"error": {...}}`), thrown by the
- * stream reader and mapped by {@link toSwitchyardError}.
- */
-export class StreamErrorEvent extends Error {
-  /** The `error` object, as sent. */
-  readonly body: unknown;
-  constructor(body: unknown) {
-    super('error event in the stream');
-    this.name = 'StreamErrorEvent';
-    this.body = body;
-  }
 }
 
 function providerMessage(error: APIError): string {

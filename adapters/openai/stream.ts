@@ -3,8 +3,9 @@
  * index and completed at the finish reason (or the end of the stream); usage may come after the
  * finish reason, so `finish` is only produced by {@link ChunkMapper.end}.
  */
+
+import { StreamErrorEvent } from '../../modules/adapter-kit/sse.js';
 import { type AdapterStreamPart, SwitchyardError, type Usage, type Warning } from '../../src/index.js';
-import { StreamErrorEvent } from './errors.js';
 import { mapFinishReason, mapUsage, providerMetadataOf } from './response.js';
 import type { WireCompletion, WireToolCall, WireUsage } from './wire.js';
 

@@ -225,3 +225,23 @@ export async function drainBody(body: AsyncIterator<Uint8Array>, graceMs: number
   await body.return?.().catch(() => undefined);
   return false;
 }
+
+/**
+ * An error the provider sent inside a 200 stream (an `event: error`, or an `error` object in a
+ * data line), thrown by an adapter's stream reader so that its error mapper can type it like an
+ * HTTP error, from `body`.
+ *
+ * @example
+ * ```ts
+ * if (sse.event === 'error') throw new StreamErrorEvent(JSON.parse(sse.data));
+ * ```
+ */
+export class StreamErrorEvent extends Error {
+  /** What the provider sent: the parsed data when it was JSON, else the raw text. */
+  readonly body: unknown;
+  constructor(body: unknown) {
+    super('error event in the stream');
+    this.name = 'StreamErrorEvent';
+    this.body = body;
+  }
+}

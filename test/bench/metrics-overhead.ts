@@ -7,35 +7,20 @@
  *
  * Run: node --import tsx test/bench/metrics-overhead.ts
  */
-import { Router } from '../../index.js';
+import type { Router } from '../../index.js';
 import { collectMetrics, type MetricLabel } from '../../modules/metrics/index.js';
 import { UsageLedger } from '../../modules/usage/index.js';
-import { MockAdapter } from '../../src/testing/index.js';
+import { median, eightTargetRouter as router } from './eight-targets.js';
 
 const ROUNDS = 9;
 const CALLS = 20_000;
 const messages = [{ role: 'user' as const, content: 'hello there' }];
-
-function router(): Router {
-  const adapter = new MockAdapter(() => ({ text: 'ok' }), { recordCalls: false });
-  return new Router({
-    targets: Array.from({ length: 8 }, (_, i) => ({
-      id: `t${i}`,
-      adapter,
-      model: `m${i % 2}`,
-      aliases: ['chat'],
-    })),
-    strategy: 'round-robin',
-  });
-}
 
 async function round(r: Router): Promise<number> {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < CALLS; i++) await r.complete({ messages, model: 'chat', tags: [`t${i % 50}`] });
   return Number(process.hrtime.bigint() - t0) / CALLS;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 const withTags: MetricLabel[] = ['target', 'provider', 'model', 'alias', 'tag'];
 const all: Record<string, Router> = {

@@ -20,9 +20,9 @@ import {
   SimpleSpanProcessor,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
-import { type Middleware, Router } from '../../index.js';
+import type { Middleware, Router } from '../../index.js';
 import { otelMiddleware } from '../../modules/otel/index.js';
-import { MockAdapter } from '../../src/testing/index.js';
+import { median, eightTargetRouter as router } from './eight-targets.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 9);
 const CALLS = Number(process.env.CALLS ?? 10_000);
@@ -60,22 +60,6 @@ const empty: Middleware = {
   wrapAttemptStream: (_ctx, next) => next(),
 };
 
-function router(middleware: Middleware[]): Router {
-  const adapter = new MockAdapter(() => ({ text: 'ok', usage: { inputTokens: 3, outputTokens: 1 } }), {
-    recordCalls: false,
-  });
-  return new Router({
-    targets: Array.from({ length: 8 }, (_, i) => ({
-      id: `t${i}`,
-      adapter,
-      model: `m${i % 2}`,
-      aliases: ['chat'],
-    })),
-    strategy: 'round-robin',
-    middleware,
-  });
-}
-
 async function completeRound(r: Router): Promise<number> {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < CALLS; i++) await r.complete({ messages, model: 'chat' });
@@ -91,8 +75,6 @@ async function streamRound(r: Router): Promise<number> {
   }
   return Number(process.hrtime.bigint() - t0) / STREAM_CALLS;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 const cases: Record<string, Router> = {
   bare: router([]),
