@@ -22,6 +22,9 @@ export {
   type Admission,
   type BreakerOptions,
   type BreakerState,
+  type BudgetReservation,
+  type BudgetStateHandle,
+  type BudgetTotals,
   contentParts,
   costOf,
   countsAgainstHealth,
@@ -73,6 +76,7 @@ export {
 } from './src/index.js';
 // Contracts
 export type * from './src/types/adapter.js';
+export type * from './src/types/budget.js';
 export type * from './src/types/clock.js';
 export type * from './src/types/message.js';
 export type * from './src/types/middleware.js';

@@ -57,6 +57,9 @@ export {
 export type {
   Admission,
   BreakerState,
+  BudgetReservation,
+  BudgetStateHandle,
+  BudgetTotals,
   FailureRecord,
   MaybePromise,
   StateStore,
@@ -65,6 +68,7 @@ export type {
   TargetStateSnapshot,
 } from './state/store.js';
 export type * from './types/adapter.js';
+export type * from './types/budget.js';
 export type * from './types/clock.js';
 // Contracts
 export type * from './types/message.js';
