@@ -35,6 +35,7 @@ export {
   ERROR_KINDS,
   type ErrorKind,
   estimateInputTokens,
+  estimateUsage,
   type FailureRecord,
   fallsBack,
   isRetryableKind,

@@ -26,6 +26,8 @@ export interface RequestStartEvent extends CallEventBase {
   readonly startedAt: number;
   /** The prompt; present only with `includeContentInEvents: true`. */
   readonly messages?: readonly Message[];
+  /** The request's `metadata` (data for strategies and event consumers; never sent to a provider). */
+  readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
 /** `route`: the strategy's decision for one attempt (emitted only while someone listens). */
@@ -131,6 +133,8 @@ export interface RequestSuccessEvent extends CallEventBase {
   readonly finishReason: FinishReason;
   /** Cost in USD, when prices are known. */
   readonly costUsd?: number;
+  /** When the provider reported no usage (`usage.unknown`): the router's estimate from the prompt and answer. */
+  readonly estimatedUsage?: Usage;
   /** The generated text; present only with `includeContentInEvents: true`. */
   readonly text?: string;
 }

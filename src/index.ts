@@ -82,4 +82,4 @@ export type * from './types/target.js';
 export type * from './types/tool.js';
 export { contentParts, messageText, textOf, toolCallsOf, toolInputText } from './util/content.js';
 export { estimateInputTokens } from './util/request-needs.js';
-export { EMPTY_USAGE, makeUsage, UNKNOWN_USAGE } from './util/usage.js';
+export { EMPTY_USAGE, estimateUsage, makeUsage, UNKNOWN_USAGE } from './util/usage.js';

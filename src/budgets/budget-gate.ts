@@ -131,14 +131,14 @@ export class BudgetGate {
   }
 
   /**
-   * Settles a hold with the attempt's actual cost (`undefined`: unknown, so the whole reservation
-   * counts as spent). Never throws: a store failure leaves the reservation to the store's expiry.
+   * Settles a hold with the attempt's actual cost. Never throws: a store failure leaves the
+   * reservation to the store's expiry.
    */
-  settle(hold: BudgetHold, actualUsd: number | undefined): void {
+  settle(hold: BudgetHold, actualUsd: number): void {
     for (const { budget, periodKey, amountUsd } of hold.entries) {
       let totals: MaybePromise<BudgetTotals>;
       try {
-        totals = budget.state.settle(periodKey, amountUsd, actualUsd ?? amountUsd);
+        totals = budget.state.settle(periodKey, amountUsd, actualUsd);
       } catch {
         continue;
       }

@@ -13,6 +13,7 @@ import type { AdapterResponse, CompletionResponse, Warning } from '../types/resp
 import type { AdapterStreamPart } from '../types/stream.js';
 import { textOf, toolCallsOf } from '../util/content.js';
 import { estimateInputTokens } from '../util/request-needs.js';
+import { estimateUsage } from '../util/usage.js';
 import { checkedResponse } from './adapter-output.js';
 import type { Call, CallRuntime } from './call.js';
 import { attemptFields } from './call-events.js';
@@ -79,7 +80,6 @@ export class AttemptRunner {
     if (isPromiseLike(downMs)) downMs.then((ms) => this.#restored(target, ms), ignore);
     else this.#restored(target, downMs);
     const costUsd = target.price === undefined ? undefined : costOf(result.usage, target.price);
-    if (claim.hold !== undefined) rt.budgets!.settle(claim.hold, result.usage.unknown ? undefined : costUsd);
     tellOutcome(call.strategy, {
       target,
       request: call.request,
@@ -123,6 +123,12 @@ export class AttemptRunner {
       warnings: result.warnings ?? NO_WARNINGS,
       providerMetadata: result.providerMetadata,
     };
+    if (claim.hold !== undefined) {
+      const billed = result.usage.unknown
+        ? costOf(estimateUsage(call.request, response), target.price!)
+        : costUsd;
+      rt.budgets!.settle(claim.hold, billed ?? 0);
+    }
     call.sink?.push({ type: 'finish', finishReason: response.finishReason, usage: response.usage, response });
     return response;
   }

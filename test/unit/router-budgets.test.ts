@@ -203,7 +203,7 @@ describe('budgets', () => {
     ]);
   });
 
-  it('settles a failure before content at zero, a broken stream at its streamed text, unknown usage at the reservation', async () => {
+  it('settles a failure before content at zero, a broken stream at its streamed text, unknown usage at the estimate', async () => {
     let outcome: 'fail' | 'broken' | 'unknown' = 'fail';
     const adapter = new MockAdapter(() =>
       outcome === 'fail'
@@ -223,7 +223,7 @@ describe('budgets', () => {
     expect(store.budget('b').read('total')).toMatchObject({ spentUsd: 2, reservedUsd: 0 }); // 8 chars ≈ 2 tokens
     outcome = 'unknown';
     await clock.run(router.complete(ask('x', { maxOutputTokens: 5 })));
-    expect(store.budget('b').read('total')).toMatchObject({ spentUsd: 7, reservedUsd: 0 });
+    expect(store.budget('b').read('total')).toMatchObject({ spentUsd: 3, reservedUsd: 0 }); // 'ok' ≈ 1 token
   });
 
   it('is shared by routers over one store', async () => {
