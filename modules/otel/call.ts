@@ -1,12 +1,4 @@
-import {
-  type Attributes,
-  type Context,
-  context,
-  INVALID_SPAN_CONTEXT,
-  type Span,
-  SpanKind,
-  trace,
-} from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import {
   type CallContext,
   type CompletionResponse,
@@ -56,7 +48,7 @@ export function wrapStream(rt: OtelRuntime, ctx: CallContext, next: NextStream):
   const started = startCall(rt, ctx);
   if (started === undefined) return next();
   const { span, otelContext } = started;
-  return observe<StreamEvent>(otelContext, next, {
+  return observe<StreamEvent>(rt.api, otelContext, next, {
     item: (event) => {
       if (event.type === 'finish') endCallSuccess(rt, ctx, span, event.response);
     },
@@ -76,7 +68,7 @@ function startCall(rt: OtelRuntime, ctx: CallContext): { span: Span; otelContext
   let span: Span | undefined;
   rt.safe(() => {
     span = rt.tracer.startSpan(spanName(model), {
-      kind: SpanKind.CLIENT,
+      kind: rt.api.SpanKind.CLIENT,
       attributes: callAttributes(ctx, rt.options.strategy, rt.recordContent),
     });
   });
@@ -85,9 +77,9 @@ function startCall(rt: OtelRuntime, ctx: CallContext): { span: Span; otelContext
     ctx.state.set(STATE, { span, quiet: true } satisfies CallState);
     return undefined;
   }
-  span ??= trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+  span ??= rt.api.trace.wrapSpanContext(rt.api.INVALID_SPAN_CONTEXT);
   ctx.state.set(STATE, { span } satisfies CallState);
-  return { span, otelContext: trace.setSpan(context.active(), span) };
+  return { span, otelContext: rt.api.trace.setSpan(rt.api.context.active(), span) };
 }
 
 async function traceCall(
@@ -99,7 +91,7 @@ async function traceCall(
 ): Promise<CompletionResponse> {
   let response: CompletionResponse;
   try {
-    response = await context.with(otelContext, next);
+    response = await rt.api.context.with(otelContext, next);
   } catch (error) {
     endCallFailure(rt, ctx, span, error);
     throw error;
@@ -134,7 +126,7 @@ function endCallFailure(rt: OtelRuntime, ctx: CallContext, span: Span, error: un
     if (isSwitchyardError(error) && error.attempts !== undefined) {
       span.setAttribute(N.attempts, error.attempts.length);
     }
-    markFailed(span, error);
+    markFailed(rt.api, span, error);
   });
   rt.safe(() => span.end());
 }
