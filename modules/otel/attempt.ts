@@ -147,7 +147,10 @@ function startAttempt(
   const parent = state ? trace.setSpan(context.active(), state.span) : context.active();
   let span: Span = trace.wrapSpanContext(rt.api.INVALID_SPAN_CONTEXT);
   rt.safe(() => {
-    if (state) state.provider = ctx.target.provider;
+    if (state) {
+      state.provider = ctx.target.provider;
+      state.attempts = (state.attempts ?? 0) + 1;
+    }
     span = rt.tracer.startSpan(
       spanName(ctx.adapterRequest.model),
       { kind: rt.api.SpanKind.CLIENT, attributes: attemptAttributes(ctx, rt.options.strategy) },

@@ -22,6 +22,11 @@ export interface CallState {
   readonly span: Span;
   provider?: string;
   /**
+   * Attempts started so far (traced calls): a failed call's span counts them, as the error
+   * that reaches the middleware does not carry the attempts yet (the router adds them after).
+   */
+  attempts?: number;
+  /**
    * Nothing of this call records: its span is not recording and the meter is a no-op. Its
    * attempts make no spans, contexts nor attributes (only the trace context is still sent).
    */
@@ -123,9 +128,8 @@ function endCallFailure(rt: OtelRuntime, ctx: CallContext, span: Span, error: un
     if (!span.isRecording()) return;
     const state = ctx.state.get(STATE) as CallState | undefined;
     if (state?.provider !== undefined) span.setAttribute(N.providerName, state.provider);
-    if (isSwitchyardError(error) && error.attempts !== undefined) {
-      span.setAttribute(N.attempts, error.attempts.length);
-    }
+    const attempts = state?.attempts ?? (isSwitchyardError(error) ? error.attempts?.length : undefined);
+    if (attempts !== undefined) span.setAttribute(N.attempts, attempts);
     markFailed(rt.api, span, error);
   });
   rt.safe(() => span.end());

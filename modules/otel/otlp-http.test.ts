@@ -267,6 +267,7 @@ describe('otelMiddleware exported over OTLP/HTTP (JSON) to a local receiver', ()
     // The failed call: ERROR status with error.type on the call span and on each failed attempt.
     expect(failedCall.status.code).toBe(STATUS_CODE_ERROR);
     expect(failedCall.attributes[N.errorType]).toBe('invalid_request');
+    expect(failedCall.attributes[N.attempts]).toBe(2);
     expect(failedCall.traceId).not.toBe(okCall.traceId);
     const failedAttempts = attemptsOf(failedCall);
     expect(
