@@ -7,8 +7,8 @@ export type OtelApi = typeof OtelApiModule;
 /**
  * Loads `@opentelemetry/api` (an optional peer dependency) when a middleware is made, not when
  * the module is imported: without it, `otelMiddleware` throws a `config` error that says to
- * install it. The API keeps its global state (providers, context manager, propagator) under a
- * `globalThis` symbol and its context keys are `Symbol.for` keys, so the copy loaded here works
- * with spans and contexts of the app's copy (e.g. the ESM one).
+ * install it. In Node, an app's `import` of the API loads the same CommonJS build; where a
+ * bundler gives the app the ESM build instead, the two copies share the API's global state
+ * (under a `globalThis` symbol) and its `Symbol.for` context keys, so spans still nest.
  */
 export const loadOtelApi: () => OtelApi = requirePeer<OtelApi>('@opentelemetry/api', 'switchyard-llm/otel');
