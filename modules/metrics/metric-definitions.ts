@@ -1,5 +1,5 @@
 import type { Counter, Histogram, Metric, Registry } from 'prom-client';
-import { type Router, SwitchyardError } from '../../src/index.js';
+import { type BudgetStatus, type Router, SwitchyardError } from '../../src/index.js';
 import { METRIC_LABELS, type MetricLabel } from './options.js';
 import type { PendingSeries } from './pending.js';
 import type { PromClientModule } from './prom-client.js';
@@ -211,6 +211,36 @@ export function defineMetrics(ctx: MetricsContext): MetricSet {
       }),
     'target_state',
   );
+  const budgetGauge = (name: string, help: string, read: (b: BudgetStatus) => number) =>
+    register(
+      () =>
+        new prom.Gauge({
+          name: `${prefix}${name}`,
+          help,
+          labelNames: ['budget', 'period'],
+          registers: [registry],
+          collect() {
+            try {
+              this.reset();
+              for (const b of router.budgets()) this.set({ budget: b.id, period: b.period }, read(b));
+            } catch (error) {
+              report(error);
+            }
+          },
+        }),
+      name,
+    );
+  budgetGauge(
+    'budget_spent_usd',
+    'Settled spend of each budget in its current period, in USD.',
+    (b) => b.spentUsd,
+  );
+  budgetGauge(
+    'budget_reserved_usd',
+    'Spend each budget holds for attempts in flight, in USD.',
+    (b) => b.reservedUsd,
+  );
+  budgetGauge('budget_limit_usd', "Each budget's limit per period, in USD.", (b) => b.limitUsd);
 
   return {
     requests,
