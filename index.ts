@@ -78,6 +78,7 @@ export {
 // Contracts
 export type * from './src/types/adapter.js';
 export type * from './src/types/budget.js';
+export type * from './src/types/route-rule.js';
 export type * from './src/types/clock.js';
 export type * from './src/types/message.js';
 export type * from './src/types/middleware.js';

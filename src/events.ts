@@ -40,6 +40,8 @@ export interface RouteEvent extends CallEventBase {
   readonly picked: string;
   /** Every candidate with its score (when the strategy can describe), else its id only. */
   readonly candidates: readonly CandidateScore[];
+  /** The conditional route (`RouterOptions.routes`) that shaped the call, if one matched. */
+  readonly rule?: string;
 }
 
 /** `attempt:start`: an upstream request is about to be sent. */

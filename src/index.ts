@@ -76,6 +76,7 @@ export type * from './types/middleware.js';
 export type * from './types/predictor.js';
 export type * from './types/request.js';
 export type * from './types/response.js';
+export type * from './types/route-rule.js';
 export type * from './types/strategy.js';
 export type * from './types/stream.js';
 export type * from './types/target.js';

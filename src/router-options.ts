@@ -6,6 +6,7 @@ import type { StateStore } from './state/store.js';
 import type { BudgetConfig } from './types/budget.js';
 import type { Clock, RandomSource } from './types/clock.js';
 import type { Middleware } from './types/middleware.js';
+import type { RouteRule } from './types/route-rule.js';
 import type { Strategy, StrategyFactory } from './types/strategy.js';
 import type { TargetConfig } from './types/target.js';
 
@@ -82,4 +83,9 @@ export interface RouterOptions {
    * fails with `budget_exceeded`. Every target needs a `price`. See {@link BudgetConfig}. @default []
    */
   readonly budgets?: readonly BudgetConfig[];
+  /**
+   * Conditional routes: the first rule whose `when` matches a call narrows its targets and/or
+   * sets its strategy, before the strategy picks. See {@link RouteRule}. @default []
+   */
+  readonly routes?: readonly RouteRule[];
 }

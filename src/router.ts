@@ -15,6 +15,7 @@ import { resolveBreakerOptions } from './reliability/circuit-breaker.js';
 import { DeadlineQueue } from './reliability/deadline-queue.js';
 import type { RouterOptions } from './router-options.js';
 import { createRouterStream, type RouterStream } from './router-stream.js';
+import { RouteRules } from './routing/route-rules.js';
 import { MemoryStateStore } from './state/memory-store.js';
 import {
   parseRouterSnapshot,
@@ -136,6 +137,9 @@ export class Router {
       targets: this.#targets,
       groups,
       strategies: this.#strategies,
+      routes: options.routes?.length
+        ? new RouteRules(options.routes, this.#targets, this.#strategies)
+        : undefined,
       deadlines: new DeadlineQueue(clock),
       timeoutMs: options.timeoutMs ?? 120_000,
       validate: options.validateRequests ?? true,

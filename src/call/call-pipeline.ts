@@ -3,6 +3,7 @@ import { isSwitchyardError, SwitchyardError } from '../errors/switchyard-error.j
 import { CallScope } from '../reliability/call-scope.js';
 import type { DeadlineQueue } from '../reliability/deadline-queue.js';
 import { createRouterStream, type RouterStreamController } from '../router-stream.js';
+import type { RouteRules } from '../routing/route-rules.js';
 import type { StrategyResolver } from '../strategy-resolver.js';
 import type { TargetRuntime } from '../target-runtime.js';
 import type { Middleware } from '../types/middleware.js';
@@ -23,6 +24,8 @@ export interface CallPipelineOptions {
   readonly targets: readonly TargetRuntime[];
   readonly groups: ReadonlyMap<string, TargetRuntime[]>;
   readonly strategies: StrategyResolver;
+  /** The router's conditional routes, when it has any. */
+  readonly routes: RouteRules | undefined;
   readonly deadlines: DeadlineQueue;
   readonly timeoutMs: number;
   readonly validate: boolean;
@@ -182,11 +185,7 @@ export class CallPipeline {
     const stream = sink !== undefined;
     try {
       if (this.#o.validate) validateRequest(request);
-      const strategy =
-        request.strategy === undefined
-          ? this.#o.strategies.default
-          : this.#o.strategies.named(request.strategy);
-      const candidates = request.model === undefined ? this.#o.targets : this.#o.groups.get(request.model);
+      let candidates = request.model === undefined ? this.#o.targets : this.#o.groups.get(request.model);
       if (candidates === undefined) {
         throw new SwitchyardError(
           'no_target',
@@ -194,6 +193,12 @@ export class CallPipeline {
           { retryable: false },
         );
       }
+      const route = this.#o.routes?.decide(request, stream, candidates);
+      if (route !== undefined) candidates = route.candidates;
+      const strategy =
+        request.strategy !== undefined
+          ? this.#o.strategies.named(request.strategy)
+          : (route?.strategy ?? this.#o.strategies.default);
       const callContext =
         context === undefined || context.request === request ? context : context.withRequest(request);
       return {
@@ -213,6 +218,7 @@ export class CallPipeline {
         lastTarget: undefined,
         retries: 0,
         queuedMs: 0,
+        rule: route?.rule,
       };
     } catch (thrown) {
       if (isSwitchyardError(thrown)) throw thrown;

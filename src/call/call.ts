@@ -62,6 +62,8 @@ export interface Call {
   retries: number;
   /** Time spent waiting for capacity so far (ms). */
   queuedMs: number;
+  /** The conditional route that shaped the call, if one matched. */
+  readonly rule: string | undefined;
   /** The budgets covering the call, worked out at its first claim (routers with budgets only). */
   budgets?: readonly Budget[];
 }

@@ -132,6 +132,7 @@ function pick(
       strategy: call.strategy.name,
       picked: picked.id,
       candidates: scores,
+      rule: call.rule,
     });
   }
   return picked;

@@ -17,6 +17,7 @@ import {
   positive,
   positiveInt,
 } from './context.js';
+import { routes } from './routes.js';
 
 const OPTION_KEYS = [
   'targets',
@@ -37,6 +38,7 @@ const OPTION_KEYS = [
   'queue',
   'restore',
   'budgets',
+  'routes',
 ];
 const TARGET_KEYS = [
   'id',
@@ -251,4 +253,5 @@ export function checkRouterOptions(c: CheckContext, options: unknown): void {
   c.optional(options, 'queue', queue);
   c.optional(options, 'restore', (c, v) => expect(c, isObject(v), 'expected a snapshot object'));
   c.optional(options, 'budgets', budgets);
+  c.optional(options, 'routes', routes);
 }
