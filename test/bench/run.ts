@@ -9,6 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Router } from '../../index.js';
+import { type AlertsOverheadRow, alertsOverheadRow } from './alerts-overhead.js';
 import { type ColdStart, coldStart } from './cold-start.js';
 import {
   type ConcurrencyRow,
@@ -93,26 +94,44 @@ function memoryTable(m: MemoryRow): string {
   );
 }
 
+function alertsTable(r: AlertsOverheadRow): string {
+  return table(
+    [
+      'case (8 targets, sequential)',
+      'p50 ns per call',
+      'added ns (difference of p50s)',
+      'added ns (p50 of paired rounds)',
+    ],
+    [
+      ['bare router', fmt(r.bareNs), '', ''],
+      [`with an AlertManager of ${r.rules} rules`, fmt(r.alertsNs), fmt(r.overheadNs), fmt(r.pairedNs)],
+    ],
+  );
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const strategies = Router.strategies.names();
   const sections: string[] = [];
 
-  console.log('1/5 cold start of the built entries (fresh processes, medians of 10)…');
+  console.log('1/6 cold start of the built entries (fresh processes, medians of 10)…');
   const cold = coldStart(10);
   console.log(coldStartTable(cold));
-  console.log('\n2/5 router overhead, sequential (mitata, medians)…');
+  console.log('\n2/6 router overhead, sequential (mitata, medians)…');
   const overhead = await overheadRows(strategies);
   console.log(overheadTable(overhead));
-  console.log('\n3/5 router overhead at concurrency 64 (alternating rounds, medians)…');
+  console.log('\n3/6 router overhead at concurrency 64 (alternating rounds, medians)…');
   const conc = await concurrencyRows(quick ? 1 : 3);
   console.log(concurrencyTable(conc));
-  console.log('\n4/5 strategy pick cost…');
+  console.log('\n4/6 strategy pick cost…');
   const picks = await pickRows(strategies);
   console.log(pickTable(picks));
-  console.log('\n5/5 memory…');
+  console.log('\n5/6 memory…');
   const mem = await memoryRow(quick ? 20_000 : 100_000);
   console.log(memoryTable(mem));
+  console.log('\n6/6 alerts: what an AlertManager adds to a routed call (alternating rounds, medians)…');
+  const alertsRow = await alertsOverheadRow(quick ? 11 : 31, 5_000);
+  console.log(alertsTable(alertsRow));
 
   sections.push(
     '## Cold start',
@@ -126,6 +145,14 @@ async function main(): Promise<void> {
   sections.push('## Router overhead at concurrency 64', '', concurrencyTable(conc), '');
   sections.push('## Strategy pick cost', '', pickTable(picks), '');
   sections.push('## Memory', '', memoryTable(mem), '');
+  sections.push(
+    '## Alerts on the call path',
+    '',
+    'A router of 8 MockAdapter targets, bare and with `switchyard-llm/alerts` attached (ten rules); the call path only increments a counter, rules run on a timer.',
+    '',
+    alertsTable(alertsRow),
+    '',
+  );
 
   if (!args.has('--no-e2e')) {
     const e2ePath = './e2e/index.js'; // optional part of the suite: resolved at run time
