@@ -37,7 +37,11 @@ const server = createServer((req, res) => {
     });
     res.writeHead(ok ? 204 : 401).end();
     if (!ok) return console.log('receiver: rejected a request with a bad signature');
-    const n = JSON.parse(body) as { status: string; rule: string; alerts: { summary: string; state: string }[] };
+    const n = JSON.parse(body) as {
+      status: string;
+      rule: string;
+      alerts: { summary: string; state: string }[];
+    };
     for (const a of n.alerts) console.log(`receiver: ${n.rule} ${a.state.toUpperCase()}: ${a.summary}`);
   });
 });
@@ -82,12 +86,16 @@ const alerts = new AlertManager({
 alerts.attach(router);
 alerts.on('alert:firing', (a) => console.log(`manager: firing ${a.rule} ${JSON.stringify(a.labels)}`));
 alerts.on('alert:resolved', (a) => console.log(`manager: resolved ${a.rule} ${JSON.stringify(a.labels)}`));
-alerts.on('delivery:failure', (e) => console.log(`manager: delivery to ${e.sink} failed: ${e.error.message}`));
+alerts.on('delivery:failure', (e) =>
+  console.log(`manager: delivery to ${e.sink} failed: ${e.error.message}`),
+);
 
 const traffic = async (ms: number) => {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    await router.complete({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] }).catch(() => undefined);
+    await router
+      .complete({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] })
+      .catch(() => undefined);
     await new Promise((r) => setTimeout(r, 10));
   }
 };

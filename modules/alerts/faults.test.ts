@@ -50,7 +50,8 @@ async function setup(sinks: Record<string, AlertSink>) {
   alerts.attach(router);
   closers.push(() => alerts.close());
   const events: { name: AlertEventName; payload: unknown }[] = [];
-  for (const name of EVENT_NAMES) alerts.on(name, (payload: never) => events.push({ name, payload }));
+  for (const name of EVENT_NAMES)
+    alerts.on(name, ((payload: unknown) => void events.push({ name, payload })) as never);
   /** Median wall time per routed call over `n` calls, in µs; every call must succeed. */
   const route = async (n: number): Promise<number> => {
     const times: number[] = [];

@@ -62,7 +62,7 @@ function dispatcher(steps: Step[], options: DeliveryOptions = {}) {
     'delivery:dropped',
     'sink:breaker',
   ] as const) {
-    emitter.on(name, (payload: never) => events.push({ name, payload }));
+    emitter.on(name, ((payload: unknown) => void events.push({ name, payload })) as never);
   }
   const d = new SinkDispatcher('s', sink, { ...DEFAULT_DELIVERY, ...options }, clock, () => 0.5, emitter);
   closers.push(() => d.close());
