@@ -271,6 +271,30 @@ describe('AlertManager lifecycle', () => {
   });
 });
 
+describe('AlertManager edges', () => {
+  it('attach twice is a config error; detach stops counting; close leaves no timer', async () => {
+    const t = setup([{ ...errorRate, forMs: 0 }]);
+    expect(() => t.alerts.attach(t.router)).toThrow(/alerts: attach: already attached/);
+    await t.alerts.close();
+    expect(t.clock.pendingTimers).toBe(0);
+    t.fail('a');
+    await t.calls(10);
+    expect(t.events).toHaveLength(0);
+    t.alerts.evaluate(); // closed: does nothing
+    expect(t.events).toHaveLength(0);
+  });
+
+  it('a malformed budget event is an error event, not an exception', async () => {
+    const clock = new VirtualClock(0);
+    const alerts = new AlertManager({ rules: [], clock });
+    closers.push(() => alerts.close());
+    const errors: string[] = [];
+    alerts.on('error', (e) => errors.push(e.message));
+    alerts.onBudgetThreshold({ budget: 1 } as never);
+    expect(errors).toEqual(['ignored a malformed budget event']);
+  });
+});
+
 describe('fingerprint', () => {
   it('is stable, independent of label order, and differs per rule and labels', () => {
     const a = fingerprint('r', { target: 'x', alias: 'y' });
