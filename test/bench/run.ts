@@ -16,6 +16,7 @@ import {
   type ObservedMemoryRow,
   observedMemory,
 } from '../helpers/observed-memory.js';
+import { type AlertsOverheadRow, alertsOverheadRow } from './alerts-overhead.js';
 import { type ColdStart, coldStart } from './cold-start.js';
 import {
   type ConcurrencyRow,
@@ -127,6 +128,21 @@ function observedMemoryTable(m: ObservedMemoryRow): string {
   );
 }
 
+function alertsTable(r: AlertsOverheadRow): string {
+  return table(
+    [
+      'case (8 targets, sequential)',
+      'p50 ns per call',
+      'added ns (difference of p50s)',
+      'added ns (p50 of paired rounds)',
+    ],
+    [
+      ['bare router', fmt(r.bareNs), '', ''],
+      [`with an AlertManager of ${r.rules} rules`, fmt(r.alertsNs), fmt(r.overheadNs), fmt(r.pairedNs)],
+    ],
+  );
+}
+
 /** The global `gc` of `node --expose-gc` (as `npm run bench` runs). */
 function gc(): void {
   const g = (globalThis as { gc?: () => void }).gc;
@@ -139,24 +155,27 @@ async function main(): Promise<void> {
   const strategies = Router.strategies.names();
   const sections: string[] = [];
 
-  console.log('1/6 cold start of the built entries (fresh processes, medians of 10)…');
+  console.log('1/7 cold start of the built entries (fresh processes, medians of 10)…');
   const cold = coldStart(10);
   console.log(coldStartTable(cold));
-  console.log('\n2/6 router overhead, sequential (mitata, medians)…');
+  console.log('\n2/7 router overhead, sequential (mitata, medians)…');
   const overhead = await overheadRows(strategies);
   console.log(overheadTable(overhead));
-  console.log('\n3/6 router overhead at concurrency 64 (alternating rounds, medians)…');
+  console.log('\n3/7 router overhead at concurrency 64 (alternating rounds, medians)…');
   const conc = await concurrencyRows(quick ? 1 : 3);
   console.log(concurrencyTable(conc));
-  console.log('\n4/6 strategy pick cost…');
+  console.log('\n4/7 strategy pick cost…');
   const picks = await pickRows(strategies);
   console.log(pickTable(picks));
-  console.log('\n5/6 memory…');
+  console.log('\n5/7 memory…');
   const mem = await memoryRow(quick ? 20_000 : 100_000);
   console.log(memoryTable(mem));
-  console.log('\n6/6 memory with the metrics collector and the usage ledger attached…');
+  console.log('\n6/7 memory with the metrics collector and the usage ledger attached…');
   const observed = await observedMemory({ calls: quick ? 100_000 : 1_000_000, warmup: 5_000, gc });
   console.log(observedMemoryTable(observed));
+  console.log('\n7/7 alerts: what an AlertManager adds to a routed call (alternating rounds, medians)…');
+  const alertsRow = await alertsOverheadRow(quick ? 11 : 31, 5_000);
+  console.log(alertsTable(alertsRow));
 
   sections.push(
     '## Cold start',
@@ -176,6 +195,14 @@ async function main(): Promise<void> {
     `A Router (2 MockAdapter targets, 1 attempt in 50 failing and retried on the other) with \`collectMetrics\` (every label, \`tag\` capped at ${MAX_TAG_VALUES} values) and a \`UsageLedger\` (tags capped at ${MAX_LEDGER_KEYS} keys) attached; every call has tags of its own. Heap after a full GC, before and after the calls (5,000 warm-up calls first; issue #15: growth under 5 MB).`,
     '',
     observedMemoryTable(observed),
+    '',
+  );
+  sections.push(
+    '## Alerts on the call path',
+    '',
+    'A router of 8 MockAdapter targets, bare and with `switchyard-llm/alerts` attached (ten rules); the call path only increments a counter, rules run on a timer.',
+    '',
+    alertsTable(alertsRow),
     '',
   );
 

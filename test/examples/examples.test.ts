@@ -79,6 +79,12 @@ describe('examples', () => {
       'budgets.ts',
       /served by large: 7, by mini: 4, refused: 9\nbudget "tag=team-a\/day" cannot cover this call on target "mini"/,
     ],
+    // The ejection of flaky pages (critical) and resolves once it is restored; the signed
+    // webhook receiver verified both.
+    [
+      'alerts.ts',
+      /^receiver: target-ejected FIRING: target flaky[\s\S]*^receiver: target-ejected RESOLVED: target flaky/m,
+    ],
     // One call span, a failed attempt span on primary then a successful one on backup under it;
     // the backup's request carried its attempt span's traceparent.
     [
