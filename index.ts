@@ -78,13 +78,13 @@ export {
 // Contracts
 export type * from './src/types/adapter.js';
 export type * from './src/types/budget.js';
-export type * from './src/types/route-rule.js';
 export type * from './src/types/clock.js';
 export type * from './src/types/message.js';
 export type * from './src/types/middleware.js';
 export type * from './src/types/predictor.js';
 export type * from './src/types/request.js';
 export type * from './src/types/response.js';
+export type * from './src/types/route-rule.js';
 export type * from './src/types/strategy.js';
 export type * from './src/types/stream.js';
 export type * from './src/types/target.js';

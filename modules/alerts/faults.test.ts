@@ -72,6 +72,7 @@ async function setup(sinks: Record<string, AlertSink>) {
       limitUsd: 1,
       spentUsd: 2,
       threshold: 1,
+      reason: 'spend',
     });
     await clock.advance(10_000);
   };

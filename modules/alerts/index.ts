@@ -29,7 +29,6 @@ export { fingerprint } from './lifecycle/fingerprint.js';
 export { DEFAULT_INHIBITIONS, type InhibitRule } from './lifecycle/inhibition.js';
 export type { Silence, SilenceOptions } from './lifecycle/silences.js';
 export { AlertManager } from './manager.js';
-export type { BudgetThresholdEvent } from './rules/budget-book.js';
 export type {
   AlertRule,
   AliasUnavailableRule,

@@ -254,15 +254,29 @@ describe('AlertManager lifecycle', () => {
       groupWindowMs: 0,
     });
     closers.push(() => alerts.close());
-    alerts.onBudgetThreshold({
-      budget: 'team',
-      scope: { tag: 'research' },
-      period: 'day',
-      periodKey: '2026-12-02',
-      limitUsd: 10,
-      spentUsd: 10.5,
-      threshold: 1,
+    // A real router's budget:threshold events reach the budget rules through attach().
+    const router = new Router({
+      targets: [
+        {
+          id: 'a',
+          model: 'm',
+          adapter: new MockAdapter(() => ({ text: 'ok', usage: { inputTokens: 0, outputTokens: 1 } })),
+          price: { inputPerMTok: 0, outputPerMTok: 1_000_000 },
+        },
+      ],
+      clock,
+      budgets: [{ id: 'team', scope: { tag: 'research' }, limitUsd: 10, period: 'day' }],
     });
+    closers.push(alerts.attach(router));
+    for (let i = 0; i < 10; i++) {
+      await clock.run(
+        router.complete({
+          messages: [{ role: 'user', content: 'hi' }],
+          tags: ['research'],
+          maxOutputTokens: 1,
+        }),
+      );
+    }
     await clock.advance(10_000);
     await alerts.flush();
     expect(info.sent.map((n) => n.rule).sort()).toEqual(['b1', 'b2']);

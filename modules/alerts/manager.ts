@@ -1,5 +1,6 @@
 import {
   type AttemptFailureEvent,
+  type BudgetThresholdEvent,
   type Clock,
   type FallbackEvent,
   type RequestFailureEvent,
@@ -18,7 +19,7 @@ import { Grouper } from './lifecycle/grouper.js';
 import { isInhibited } from './lifecycle/inhibition.js';
 import { type Silence, type SilenceOptions, Silences } from './lifecycle/silences.js';
 import { AlertTracker, type Transition, toAlert } from './lifecycle/tracker.js';
-import { BudgetBook, type BudgetThresholdEvent } from './rules/budget-book.js';
+import { BudgetBook } from './rules/budget-book.js';
 import { compileRule } from './rules/compile.js';
 import { CounterBoard } from './rules/counters.js';
 import type { CompiledRule, EvalContext } from './rules/rule.js';
@@ -116,6 +117,8 @@ export class AlertManager {
     router.on('fallback', onFallback);
     router.on('target:ejected', onEjected);
     router.on('target:restored', onRestored);
+    const onBudget = (e: BudgetThresholdEvent) => this.onBudgetThreshold(e);
+    router.on('budget:threshold', onBudget);
     const detach = () => {
       if (this.#detach !== detach) return;
       this.#detach = undefined;
@@ -125,6 +128,7 @@ export class AlertManager {
       router.off('fallback', onFallback);
       router.off('target:ejected', onEjected);
       router.off('target:restored', onRestored);
+      router.off('budget:threshold', onBudget);
     };
     this.#detach = detach;
     return detach;
@@ -132,8 +136,8 @@ export class AlertManager {
 
   /**
    * Feeds a budget threshold crossing (the payload of the router's `budget:threshold` event)
-   * to the `budget` rules. Wire it with `router.on('budget:threshold', (e) => alerts.onBudgetThreshold(e))`
-   * once the router emits that event.
+   * to the `budget` rules. `attach` does it for the attached router; call it yourself for
+   * events from elsewhere (another router, another process).
    */
   onBudgetThreshold(event: BudgetThresholdEvent): void {
     if (

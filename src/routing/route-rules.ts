@@ -70,7 +70,10 @@ export class RouteRules {
     candidates: readonly TargetRuntime[],
   ): RouteDecision | undefined {
     let inputTokens = -1;
-    const sizeOf = () => (inputTokens < 0 ? (inputTokens = estimateInputTokens(request)) : inputTokens);
+    const sizeOf = (): number => {
+      if (inputTokens < 0) inputTokens = estimateInputTokens(request);
+      return inputTokens;
+    };
     for (const rule of this.#rules) {
       if (!matches(rule.when, request, stream, sizeOf)) continue;
       const kept = rule.targets === undefined ? candidates : candidates.filter((t) => rule.targets!.has(t));

@@ -188,7 +188,13 @@ describe('rules', () => {
     ]);
     const resolved: Alert[] = [];
     t.alerts.on('alert:resolved', (a) => resolved.push(a));
-    const ev = { budget: 'team', scope: { user: 'u1' }, period: 'month' as const, limitUsd: 100 };
+    const ev = {
+      budget: 'team',
+      scope: { user: 'u1' },
+      period: 'month' as const,
+      limitUsd: 100,
+      reason: 'spend' as const,
+    };
     t.alerts.onBudgetThreshold({ ...ev, periodKey: '2026-11', spentUsd: 85, threshold: 0.8 });
     await t.clock.advance(10_000);
     expect(t.firing.map((a) => a.rule)).toEqual(['b80']);
@@ -218,6 +224,7 @@ describe('rules', () => {
       periodKey: 'all',
       limitUsd: 1,
       spentUsd: 1,
+      reason: 'spend',
       threshold: 1,
     });
     await t.clock.advance(10_000);
