@@ -27,7 +27,8 @@ async function exported(): Promise<{ names: Set<string>; metrics: string[] }> {
     const names = new Set<string>();
     for (const m of metrics) {
       names.add(m.name);
-      if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(m.name + s);
+      if (String(m.type) === 'histogram')
+        for (const s of ['_bucket', '_sum', '_count']) names.add(m.name + s);
     }
     return { names, metrics: metrics.map((m) => m.name) };
   } finally {
@@ -53,7 +54,7 @@ describe('Grafana dashboard', () => {
     });
     expect(variables.filter((v) => v.type === 'query').map((v) => v.name)).toEqual(['target', 'alias']);
     for (const p of panels.filter((p) => (p.targets ?? []).length > 0)) {
-      expect(p.datasource, p.title).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      expect(p.datasource, p.title).toEqual({ type: 'prometheus', uid: '$' + '{datasource}' });
     }
   });
 
@@ -95,9 +96,9 @@ describe('Grafana dashboard', () => {
   });
 
   it('substitutes template variables by a match-all regex and refuses an unknown one', () => {
-    expect(substitute(dashboard, 'rate(x{target=~"$target", alias=~"${alias}"}[$__rate_interval])')).toBe(
-      'rate(x{target=~".*", alias=~".*"}[1m])',
-    );
+    expect(
+      substitute(dashboard, 'rate(x{target=~"$target", alias=~"$' + '{alias}"}[$__rate_interval])'),
+    ).toBe('rate(x{target=~".*", alias=~".*"}[1m])');
     expect(() => substitute(dashboard, 'x{target=~"$tagret"}')).toThrow(/unknown variable \$tagret/);
     const broken: Dashboard = {
       ...dashboard,
