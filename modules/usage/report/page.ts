@@ -41,8 +41,8 @@ svg rect:hover, svg circle:hover { opacity: .8; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; list-style: none; margin: 8px 0 0; padding: 0 0 0 8px; color: #334155; font-size: 12.5px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 3px; margin-right: 6px; vertical-align: -1px; }
 .empty { padding: 40px 0; text-align: center; color: var(--muted); background: repeating-linear-gradient(135deg, #f8fafc 0 8px, #f1f5f9 8px 16px); border-radius: 10px; }
-table.sla { width: 100%; border-collapse: collapse; font-size: 13px; margin-bottom: 6px; }
-table.sla th, table.sla td { padding: 9px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
+table.sla { width: 100%; table-layout: fixed; border-collapse: collapse; font-size: 13px; margin-bottom: 6px; }
+table.sla th, table.sla td { padding: 9px 8px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 table.sla thead th { color: var(--muted); font-weight: 600; font-size: 12px; }
 table.sla small { display: block; font-weight: 400; color: #94a3b8; }
 table.sla tbody tr:last-child > * { border-bottom: 0; }
@@ -51,7 +51,7 @@ table.sla tbody th { font-weight: 600; }
 td.num { text-align: right; }
 .ok { color: #047857; } .warn { color: #b45309; } .bad { color: #b91c1c; }
 .stack { display: inline-flex; align-items: center; gap: 8px; }
-.meter { display: inline-block; width: 90px; height: 8px; background: #eef2f7; border-radius: 99px; overflow: hidden; }
+.meter { display: inline-block; width: 56px; height: 8px; background: #eef2f7; border-radius: 99px; overflow: hidden; }
 .meter .fill { display: block; height: 100%; border-radius: 99px; }
 .fill.ok { background: #10b981; } .fill.warn { background: #f59e0b; } .fill.bad { background: #ef4444; }
 .pill { display: inline-block; padding: 1px 9px; border-radius: 99px; font-size: 11.5px; font-weight: 600; }

@@ -15,7 +15,7 @@ function pill(textContent: string, cls: 'ok' | 'warn' | 'bad' | 'muted'): string
 /**
  * The SLA rows of one dimension as an HTML table: availability against the objective, p95
  * against the latency objective, the error budget left, and each burn-rate pair (long / short
- * window) with its threshold, alerting pairs marked.
+ * window) with its threshold, alerting pairs in bold red.
  */
 export function slaTable(
   title: string,
@@ -53,11 +53,17 @@ export function slaTable(
       `<td><span class="stack">${meter(budget, budgetCls)}<span class="num ${budgetCls}">${budget < 0 ? '−' : ''}${formatPercent(Math.abs(budget), 0)}</span></span></td>`,
       ...r.burnRates.map(
         (b) =>
-          `<td class="num ${b.alerting ? 'bad' : b.longRate >= 1 || b.shortRate >= 1 ? 'warn' : ''}">${b.longRate.toFixed(1)}× / ${b.shortRate.toFixed(1)}×${b.alerting ? ` ${pill('alert', 'bad')}` : ''}</td>`,
+          `<td class="num ${b.alerting ? 'bad' : b.longRate >= 1 || b.shortRate >= 1 ? 'warn' : ''}">${b.alerting ? '<strong>' : ''}${b.longRate.toFixed(1)}× / ${b.shortRate.toFixed(1)}×${b.alerting ? '</strong>' : ''}</td>`,
       ),
       `<td>${status}</td>`,
     ];
     return `<tr>${cells.join('')}</tr>`;
   });
-  return `<table class="sla"><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+  // Fixed widths: the target and alias tables line up column by column.
+  const widths = head.map((_, i) => (i === 0 ? 19 : i === 1 ? 6 : i === head.length - 1 ? 13 : undefined));
+  return `<table class="sla"><thead><tr>${head
+    .map(
+      (h, i) => `<th scope="col"${widths[i] === undefined ? '' : ` style="width:${widths[i]}%"`}>${h}</th>`,
+    )
+    .join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
