@@ -79,6 +79,11 @@ describe('examples', () => {
       'usage-report.ts',
       /^calls: \d{4}, failed: [1-9]\d*\nwrote .*switchyard-usage-report\.html \(\d+ KB, self-contained\)$/m,
     ],
+    // Twenty calls race for a team budget: what fits on large, then on mini, the rest refused.
+    [
+      'budgets.ts',
+      /served by large: 7, by mini: 4, refused: 9\nbudget "tag=team-a\/day" cannot cover this call on target "mini"/,
+    ],
     // One call span, a failed attempt span on primary then a successful one on backup under it;
     // the backup's request carried its attempt span's traceparent.
     [
