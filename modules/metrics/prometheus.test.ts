@@ -4,73 +4,20 @@
  * exporter, routes calls, and reads the values back through Prometheus's HTTP API.
  * Skipped only when the binary is missing outside CI; in CI a missing binary fails.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Router } from '../../index.js';
 import { MockAdapter } from '../../src/testing/index.js';
 import { collectMetrics, type MetricsCollector } from './index.js';
+import { type PrometheusServer, requirePrometheus, startPrometheus, until } from './prometheus-harness.js';
 
-function prometheusBinary(): string | undefined {
-  for (const candidate of [process.env.PROMETHEUS_BIN, 'prometheus', '/usr/bin/prometheus']) {
-    if (candidate === undefined || candidate === '') continue;
-    try {
-      execFileSync(candidate, ['--version'], { stdio: 'ignore', timeout: 10_000 });
-      return candidate;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
-}
-
-const binary = prometheusBinary();
-if (binary === undefined && process.env.CI) {
-  throw new Error('prometheus binary not found, and CI is set: install it (apt-get install -y prometheus)');
-}
-if (binary === undefined) {
-  console.warn(
-    'SKIPPED metrics/prometheus.test.ts: no prometheus binary on PATH (apt-get install -y prometheus); runs in CI',
-  );
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until it returns a value, or fails after `ms`. */
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
-}
+const binary = requirePrometheus('metrics/prometheus.test.ts');
 
 describe.skipIf(binary === undefined)('metrics scraped by a real Prometheus', () => {
-  let dir: string;
-  let prometheus: ChildProcess | undefined;
+  let prometheus: PrometheusServer | undefined;
   let exporter: Server;
-  let promUrl: string;
   let collector: MetricsCollector;
-  let log = '';
   const router = new Router({
     targets: [
       {
@@ -97,64 +44,16 @@ describe.skipIf(binary === undefined)('metrics scraped by a real Prometheus', ()
     collector = collectMetrics(router);
     exporter = createServer(collector.metricsHandler());
     await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
-    const exporterPort = (exporter.address() as AddressInfo).port;
-    const port = await freePort();
-    promUrl = `http://127.0.0.1:${port}`;
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-prometheus-'));
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  evaluation_interval: 1s',
-        'scrape_configs:',
-        '  - job_name: switchyard',
-        '    scrape_interval: 1s',
-        '    static_configs:',
-        `      - targets: ['127.0.0.1:${exporterPort}']`,
-        '',
-      ].join('\n'),
-    );
-    prometheus = spawn(
-      binary as string,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--storage.tsdb.retention.time=1h',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    prometheus.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-    prometheus.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    await until('Prometheus to be ready', 30_000, async () => {
-      if (prometheus?.exitCode !== null) throw new Error(`prometheus exited: ${log.slice(-2000)}`);
-      return (await fetch(`${promUrl}/-/ready`)).ok ? true : undefined;
-    });
+    prometheus = await startPrometheus(binary as string, (exporter.address() as AddressInfo).port);
   }, 45_000);
 
   afterAll(async () => {
     collector?.close();
     await new Promise<void>((resolve) => (exporter ? exporter.close(() => resolve()) : resolve()));
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise((resolve) => prometheus?.once('exit', resolve));
-      prometheus.kill('SIGTERM');
-      await Promise.race([exited, sleep(5_000)]);
-      if (prometheus.exitCode === null) prometheus.kill('SIGKILL');
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await prometheus?.stop();
   }, 15_000);
 
-  /** Result of an instant query, as numbers by label set. */
-  async function query(promql: string): Promise<Array<{ metric: Record<string, string>; value: number }>> {
-    const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
-    const body = (await res.json()) as {
-      status: string;
-      data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
-    };
-    if (body.status !== 'success') throw new Error(`query failed: ${JSON.stringify(body)}`);
-    return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
-  }
+  const query = (promql: string) => (prometheus as PrometheusServer).query(promql);
 
   it('finds the calls, attempts, fallbacks and tokens the router made', async () => {
     const CALLS = 12;

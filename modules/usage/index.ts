@@ -1,7 +1,8 @@
 /**
  * `switchyard-llm/usage`: a usage ledger fed by router events. Calls, errors by kind, tokens,
  * cost and latency quantiles by target, model, alias, provider, tag and (opt-in) user or key,
- * in time buckets with bounded memory; an SLA view with error-budget burn rates; CSV and JSON.
+ * in time buckets with bounded memory; an SLA view with error-budget burn rates; CSV and JSON;
+ * a self-contained HTML report with charts (`renderUsageReport`).
  *
  * @example
  * ```ts
@@ -28,4 +29,5 @@ export {
   type UsageRetention,
   type UsageRow,
 } from './ledger.js';
+export { renderUsageReport, type UsageReportOptions } from './report/render-report.js';
 export { LatencySketch, SKETCH_RELATIVE_ACCURACY } from './sketch.js';

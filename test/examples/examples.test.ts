@@ -74,6 +74,11 @@ describe('examples', () => {
     // streamed calls) and an SLA line whose 10% errors burn the 99% budget at 10×.
     ['usage.ts', /^large-model\s+40\s+4\s+\d+\s+\d+\s+0\.0*[1-9]\d*/m],
     ['usage.ts', /^SLA smart: availability 90\.0% \(objective 99%, missed\).*burn 60m\/5m 10\.0×.*ALERT$/m],
+    // An hour with an incident: a few calls fail, the page is written (self-contained, no --png here).
+    [
+      'usage-report.ts',
+      /^calls: \d{4}, failed: [1-9]\d*\nwrote .*switchyard-usage-report\.html \(\d+ KB, self-contained\)$/m,
+    ],
     // Twenty calls race for a team budget: what fits on large, then on mini, the rest refused.
     [
       'budgets.ts',

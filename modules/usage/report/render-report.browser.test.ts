@@ -1,0 +1,144 @@
+/**
+ * The usage report in a real browser: headless Chromium (playwright-core, a dev dependency)
+ * loads the page from a loopback server; every chart must render at a non-zero size with the
+ * series it declares, with no console error and no request but the page itself.
+ * Skipped only when /usr/bin/chromium (or CHROMIUM_PATH) is missing outside CI; in CI it fails.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderUsageReport } from './render-report.js';
+import { EVIL, MIN, recorded } from './report-fixture.js';
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const present = existsSync(executablePath);
+if (!present && process.env.CI) {
+  throw new Error(
+    `no Chromium at ${executablePath}, and CI is set: install it (apt-get install -y chromium)`,
+  );
+}
+if (!present) {
+  console.warn(
+    `SKIPPED usage/report/render-report.browser.test.ts: no Chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH); runs in CI`,
+  );
+}
+
+/** What the page reports about each chart. */
+interface ChartInfo {
+  name: string;
+  declared: number;
+  series: number;
+  width: number;
+  height: number;
+  /** Series groups with at least one shape of non-zero size. */
+  drawn: number;
+}
+
+describe.skipIf(!present)('the usage report in headless Chromium', () => {
+  let browser: Browser;
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    const { ledger, clock } = await recorded();
+    const html = renderUsageReport(ledger, {
+      until: clock.now(),
+      windowMs: 15 * MIN,
+      objective: { availability: 0.99, p95Ms: 500 },
+    });
+    server = createServer((req, res) => {
+      if (req.url === '/report.html') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(html);
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/report.html`;
+    browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  it('renders every chart with its series, without console errors or outside requests', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    const response = await page.goto(url, { waitUntil: 'load' });
+    expect(response?.status()).toBe(200);
+
+    const charts = await page.$$eval('svg.chart', (svgs) =>
+      svgs.map((svg) => {
+        const box = svg.getBoundingClientRect();
+        const groups = Array.from(svg.querySelectorAll('g.series'));
+        return {
+          name: svg.getAttribute('data-chart') ?? '',
+          declared: Number(svg.getAttribute('data-series')),
+          series: groups.length,
+          width: box.width,
+          height: box.height,
+          drawn: groups.filter((g) =>
+            Array.from(g.querySelectorAll('rect, path, circle')).some((shape) => {
+              const b = shape.getBoundingClientRect();
+              return b.width > 0 && b.height > 0;
+            }),
+          ).length,
+        };
+      }),
+    );
+    expect(Object.fromEntries(charts.map((c: ChartInfo) => [c.name, c.series]))).toEqual({
+      calls: 2,
+      'latency-over-time': 3,
+      'latency-by-target': 3,
+      'cost-by-model': 1,
+      'cost-by-alias': 1,
+      'tokens-by-model': 3,
+      'cost-by-tag': 1,
+    });
+    for (const c of charts) {
+      expect(c.width, c.name).toBeGreaterThan(300);
+      expect(c.height, c.name).toBeGreaterThan(60);
+      expect(c.drawn, c.name).toBe(c.declared);
+      expect(c.series, c.name).toBe(c.declared);
+    }
+    // The SLA tables and headline figures are laid out too.
+    expect(await page.locator('table.sla tbody tr').count()).toBe(4);
+    expect(await page.locator('.kpi').count()).toBe(6);
+
+    // The hostile name is text on the page, never a script.
+    expect(await page.evaluate(() => document.scripts.length)).toBe(0);
+    expect(await page.getByText(EVIL, { exact: true }).count()).toBeGreaterThan(0);
+
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.close();
+  }, 30_000);
+});
