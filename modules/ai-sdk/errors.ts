@@ -63,10 +63,11 @@ function messageOf(error: unknown): string {
 
 /**
  * Maps an error thrown (or sent as a stream `error` part) by a `LanguageModelV3`:
- * - `APICallError` with a status → the usual HTTP mapping (429 → `rate_limited` with
+ * - `APICallError` with an error status → the usual HTTP mapping (429 → `rate_limited` with
  *   `retryAfterMs` from its response headers, 5xx → `server`, 401/403 → `auth`, 404 →
- *   `not_found`, other 4xx → `invalid_request`); without a status (the request never got an
- *   answer) → `connection`/`timeout` when `isRetryable`, else `invalid_request`;
+ *   `not_found`, other 4xx → `invalid_request`); with a success status (the body broke while
+ *   being read) → `connection`/`timeout` from its cause; without a status (the request never
+ *   got an answer) → the same when `isRetryable`, else `invalid_request`;
  * - the AI SDK's `RetryError` → its last error, mapped;
  * - `LoadAPIKeyError`/`LoadSettingError` → `auth`; `NoSuchModelError` → `not_found`;
  *   invalid prompts and arguments → `invalid_request`; malformed responses → `server`;
@@ -85,6 +86,10 @@ export function errorFromAISDK(error: unknown, context: AISDKErrorContext): Swit
   }
   if (isAPICallError(error)) {
     const message = messageOf(error);
+    if (error.statusCode !== undefined && error.statusCode < 400) {
+      // The response started fine and broke while being read (e.g. a connection cut mid-stream).
+      return errorFromException(error.cause ?? error, { target, signal });
+    }
     if (error.statusCode !== undefined) {
       return errorFromHttpStatus(error.statusCode, {
         message,

@@ -129,7 +129,8 @@ export async function routerStreamToV3(
 /**
  * Reads a V3 stream as Switchyard adapter stream parts. `stream-start` warnings and
  * `response-metadata` are passed on; text and reasoning deltas, tool input and client-side tool
- * calls are content; an `error` part is thrown (mapped by {@link errorFromAISDK}); files,
+ * calls are content; an `error` part, or an error of the stream itself, is thrown (mapped by
+ * {@link errorFromAISDK}); files,
  * sources, raw chunks and provider-executed tools are skipped. When `signal` aborts, the V3
  * stream is cancelled and the generator throws the abort reason; when the consumer stops
  * reading, the V3 stream is cancelled.
@@ -149,7 +150,13 @@ export async function* partsFromV3(
   try {
     for (;;) {
       if (signal.aborted) throw errorFromAISDK(signal.reason, context);
-      const step = await reader.read();
+      let step: ReadableStreamReadResult<LanguageModelV3StreamPart>;
+      try {
+        step = await reader.read();
+      } catch (error) {
+        ended = true; // an errored stream needs no cancel
+        throw errorFromAISDK(error, context);
+      }
       if (signal.aborted) throw errorFromAISDK(signal.reason, context);
       if (step.done) {
         ended = true;
