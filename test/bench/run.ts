@@ -1,14 +1,16 @@
 /**
  * `npm run bench`: the performance suite. Measures the cold start of the built entries (fresh
  * processes), the router's own overhead (no I/O), the cost of a strategy pick, memory over
- * 100,000 calls, and (when `test/bench/e2e` is present) end to end against a local mock server;
- * prints ratios and writes `docs/performance.md`.
+ * 100,000 calls, `streamText` through the AI SDK bridge against `@ai-sdk/openai` directly, and
+ * (when `test/bench/e2e` is present) end to end against a local mock server; prints ratios and
+ * writes `docs/performance.md`.
  *
- * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-write` (print only).
+ * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-ai-sdk`, `--no-write` (print only).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Router } from '../../index.js';
+import { aiSdkSection } from './ai-sdk-overhead.js';
 import { type ColdStart, coldStart } from './cold-start.js';
 import {
   type ConcurrencyRow,
@@ -98,19 +100,19 @@ async function main(): Promise<void> {
   const strategies = Router.strategies.names();
   const sections: string[] = [];
 
-  console.log('1/5 cold start of the built entries (fresh processes, medians of 10)…');
+  console.log('1/6 cold start of the built entries (fresh processes, medians of 10)…');
   const cold = coldStart(10);
   console.log(coldStartTable(cold));
-  console.log('\n2/5 router overhead, sequential (mitata, medians)…');
+  console.log('\n2/6 router overhead, sequential (mitata, medians)…');
   const overhead = await overheadRows(strategies);
   console.log(overheadTable(overhead));
-  console.log('\n3/5 router overhead at concurrency 64 (alternating rounds, medians)…');
+  console.log('\n3/6 router overhead at concurrency 64 (alternating rounds, medians)…');
   const conc = await concurrencyRows(quick ? 1 : 3);
   console.log(concurrencyTable(conc));
-  console.log('\n4/5 strategy pick cost…');
+  console.log('\n4/6 strategy pick cost…');
   const picks = await pickRows(strategies);
   console.log(pickTable(picks));
-  console.log('\n5/5 memory…');
+  console.log('\n5/6 memory…');
   const mem = await memoryRow(quick ? 20_000 : 100_000);
   console.log(memoryTable(mem));
 
@@ -126,6 +128,15 @@ async function main(): Promise<void> {
   sections.push('## Router overhead at concurrency 64', '', concurrencyTable(conc), '');
   sections.push('## Strategy pick cost', '', pickTable(picks), '');
   sections.push('## Memory', '', memoryTable(mem), '');
+
+  if (args.has('--no-ai-sdk')) {
+    console.log('\n6/6 AI SDK bridge: skipped (--no-ai-sdk)');
+  } else {
+    console.log('\n6/6 AI SDK bridge: streamText through createSwitchyard vs @ai-sdk/openai directly…');
+    const md = await aiSdkSection({ quick });
+    console.log(md);
+    sections.push(md, '');
+  }
 
   if (!args.has('--no-e2e')) {
     const e2ePath = './e2e/index.js'; // optional part of the suite: resolved at run time
