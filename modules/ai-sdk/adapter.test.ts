@@ -320,6 +320,31 @@ describe('AISDKAdapter.stream', () => {
   });
 });
 
+describe('AISDKAdapter.stream: abort before the model answers', () => {
+  it('rejects at once and cancels the stream the model opens later', async () => {
+    let cancelled = false;
+    let open!: (r: { stream: ReadableStream<LanguageModelV3StreamPart> }) => void;
+    const model = new MockLanguageModelV3({ doStream: () => new Promise((resolve) => (open = resolve)) });
+    const controller = new AbortController();
+    const iterator = new AISDKAdapter(model)
+      .stream({ model: 'm', messages: [{ role: 'user', content: 'x' }] }, callOptions(controller.signal))
+      [Symbol.asyncIterator]();
+    const first = iterator.next();
+    await new Promise((r) => setTimeout(r, 0));
+    controller.abort();
+    await expect(first).rejects.toMatchObject({ kind: 'aborted' });
+    open({
+      stream: new ReadableStream({
+        cancel() {
+          cancelled = true;
+        },
+      }),
+    });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(cancelled).toBe(true);
+  });
+});
+
 describe('AISDKAdapter as a Router target', () => {
   it('falls back from a 429 (with Retry-After) to the next target and records both attempts', async () => {
     const limited = new MockLanguageModelV3({

@@ -127,6 +127,7 @@ export class AISDKAdapter implements Adapter {
         this.model.doStream(callToV3(request, signal, this.provider)),
         signal,
         target,
+        (late) => late.stream.cancel().catch(() => {}), // opened after the abort: nobody reads it
       ));
     } catch (error) {
       throw errorFromAISDK(error, { target, signal });
@@ -156,17 +157,31 @@ function checkModel(model: unknown): asserts model is LanguageModelV3 {
 
 /**
  * Settles with `work`, or rejects with the abort reason as soon as `signal` aborts (a model that
- * ignores its abort signal cannot hold the attempt).
+ * ignores its abort signal cannot hold the attempt); what `work` yields after that goes to
+ * `discard`.
  */
-function untilAborted<T>(work: PromiseLike<T>, signal: AbortSignal, target: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(errorFromAbort(signal, target));
+function untilAborted<T>(
+  work: PromiseLike<T>,
+  signal: AbortSignal,
+  target: string,
+  discard?: (late: T) => void,
+): Promise<T> {
+  if (signal.aborted) {
+    Promise.resolve(work).then(discard, () => {});
+    return Promise.reject(errorFromAbort(signal, target));
+  }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(errorFromAbort(signal, target));
+    let aborted = false;
+    const onAbort = () => {
+      aborted = true;
+      reject(errorFromAbort(signal, target));
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     Promise.resolve(work).then(
       (value) => {
         signal.removeEventListener('abort', onAbort);
-        resolve(value);
+        if (aborted) discard?.(value);
+        else resolve(value);
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
