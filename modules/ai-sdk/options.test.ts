@@ -74,13 +74,16 @@ describe('callFromV3', () => {
 });
 
 describe('switchyardOptions', () => {
-  it('accepts the four settings', () => {
-    expect(switchyardOptions({ strategy: 's', timeoutMs: 5, tags: ['a'], metadata: { k: 1 } })).toEqual({
+  it('accepts the six settings', () => {
+    const all = {
       strategy: 's',
       timeoutMs: 5,
+      firstTokenTimeoutMs: 2,
+      interTokenTimeoutMs: 1,
       tags: ['a'],
       metadata: { k: 1 },
-    });
+    };
+    expect(switchyardOptions(all)).toEqual(all);
   });
 
   it.each([
@@ -89,6 +92,8 @@ describe('switchyardOptions', () => {
     [{ strategy: '' }, /switchyard\.strategy must be a non-empty string/],
     [{ timeoutMs: 0 }, /switchyard\.timeoutMs must be a positive finite number/],
     [{ timeoutMs: Number.POSITIVE_INFINITY }, /switchyard\.timeoutMs/],
+    [{ firstTokenTimeoutMs: -5 }, /switchyard\.firstTokenTimeoutMs must be a positive finite number/],
+    [{ interTokenTimeoutMs: '1' }, /switchyard\.interTokenTimeoutMs must be a positive finite number/],
     [{ tags: 'a' }, /switchyard\.tags must be an array of strings/],
     [{ tags: [1] }, /switchyard\.tags/],
     [{ metadata: [] }, /switchyard\.metadata must be an object/],

@@ -34,6 +34,10 @@ export interface SwitchyardCallOptions {
   readonly strategy?: string;
   /** Whole-call deadline in ms, retries included. */
   readonly timeoutMs?: number;
+  /** Streams: a target with no content this long after the attempt started falls back. */
+  readonly firstTokenTimeoutMs?: number;
+  /** Streams: a stall this long after content ends the stream as `stream_interrupted`. */
+  readonly interTokenTimeoutMs?: number;
   /** Labels for strategies and event consumers. */
   readonly tags?: readonly string[];
   /** Free-form data for strategies and event consumers. */
@@ -165,7 +169,14 @@ function splitProviderOptions(options: SharedV3ProviderOptions | undefined): {
   return { switchyard, rest: Object.keys(rest).length > 0 ? (rest as ProviderOptions) : undefined };
 }
 
-const SWITCHYARD_KEYS = new Set(['strategy', 'timeoutMs', 'tags', 'metadata']);
+const SWITCHYARD_KEYS = new Set([
+  'strategy',
+  'timeoutMs',
+  'firstTokenTimeoutMs',
+  'interTokenTimeoutMs',
+  'tags',
+  'metadata',
+]);
 
 function bad(field: string, expected: string): SwitchyardError {
   return new SwitchyardError(
@@ -204,10 +215,12 @@ export function switchyardOptions(value: unknown): SwitchyardCallOptions {
     if (typeof o.strategy !== 'string' || o.strategy === '') throw bad('strategy', 'a non-empty string');
     out.strategy = o.strategy;
   }
-  if (o.timeoutMs !== undefined) {
-    if (typeof o.timeoutMs !== 'number' || !(o.timeoutMs > 0) || !Number.isFinite(o.timeoutMs))
-      throw bad('timeoutMs', 'a positive finite number');
-    out.timeoutMs = o.timeoutMs;
+  for (const key of ['timeoutMs', 'firstTokenTimeoutMs', 'interTokenTimeoutMs'] as const) {
+    const ms = o[key];
+    if (ms === undefined) continue;
+    if (typeof ms !== 'number' || !(ms > 0) || !Number.isFinite(ms))
+      throw bad(key, 'a positive finite number');
+    out[key] = ms;
   }
   if (o.tags !== undefined) {
     if (!Array.isArray(o.tags) || !o.tags.every((t) => typeof t === 'string'))

@@ -390,6 +390,27 @@ describe('createSwitchyard: streamText', () => {
     expect(switchyardOf(await result.providerMetadata).target).toBe('up');
   });
 
+  it('takes firstTokenTimeoutMs from providerOptions.switchyard: a silent target falls back', async () => {
+    const silent = new MockAdapter([{ stream: ['late'], delayMs: 10_000 }]);
+    const quick = new MockAdapter([{ stream: ['quick'] }]);
+    const router = routerOf(
+      { id: 'silent', adapter: silent, model: 'm', priority: 0 },
+      { id: 'quick', adapter: quick, model: 'm', priority: 1 },
+    );
+    const result = streamText({
+      model: createSwitchyard(router)('m'),
+      prompt: 'x',
+      maxRetries: 0,
+      providerOptions: { switchyard: { firstTokenTimeoutMs: 30, strategy: 'priority' } },
+    });
+    expect(await result.text).toBe('quick');
+    expect(switchyardOf(await result.providerMetadata).attempts).toEqual([
+      expect.objectContaining({ target: 'silent', outcome: 'failure', errorKind: 'timeout' }),
+      expect.objectContaining({ target: 'quick', outcome: 'success' }),
+    ]);
+    expect(silent.calls[0]!.result).toBe('aborted');
+  });
+
   it('ends with an error part when the stream breaks after content (stream_interrupted, no fallback)', async () => {
     const broken = new MockAdapter([{ stream: ['par', 'tial'], error: { status: 500 } }]);
     const spare = new MockAdapter([{ stream: ['never'] }]);
