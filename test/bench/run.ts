@@ -2,10 +2,11 @@
  * `npm run bench`: the performance suite. Measures the cold start of the built entries (fresh
  * processes), the router's own overhead (no I/O), the cost of a strategy pick, memory over
  * 100,000 calls, memory over 1,000,000 calls with the metrics collector and the usage ledger
- * attached, and (when `test/bench/e2e` is present) end to end against a local mock server;
- * prints ratios and writes `docs/performance.md`.
+ * attached, `streamText` through the AI SDK bridge against `@ai-sdk/openai` directly, and (when
+ * `test/bench/e2e` is present) end to end against a local mock server; prints ratios and writes
+ * `docs/performance.md`.
  *
- * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-write` (print only).
+ * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-ai-sdk`, `--no-write` (print only).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -16,6 +17,7 @@ import {
   type ObservedMemoryRow,
   observedMemory,
 } from '../helpers/observed-memory.js';
+import { aiSdkSection } from './ai-sdk-overhead.js';
 import { type AlertsOverheadRow, alertsOverheadRow } from './alerts-overhead.js';
 import { type ColdStart, coldStart } from './cold-start.js';
 import {
@@ -155,25 +157,25 @@ async function main(): Promise<void> {
   const strategies = Router.strategies.names();
   const sections: string[] = [];
 
-  console.log('1/7 cold start of the built entries (fresh processes, medians of 10)…');
+  console.log('1/8 cold start of the built entries (fresh processes, medians of 10)…');
   const cold = coldStart(10);
   console.log(coldStartTable(cold));
-  console.log('\n2/7 router overhead, sequential (mitata, medians)…');
+  console.log('\n2/8 router overhead, sequential (mitata, medians)…');
   const overhead = await overheadRows(strategies);
   console.log(overheadTable(overhead));
-  console.log('\n3/7 router overhead at concurrency 64 (alternating rounds, medians)…');
+  console.log('\n3/8 router overhead at concurrency 64 (alternating rounds, medians)…');
   const conc = await concurrencyRows(quick ? 1 : 3);
   console.log(concurrencyTable(conc));
-  console.log('\n4/7 strategy pick cost…');
+  console.log('\n4/8 strategy pick cost…');
   const picks = await pickRows(strategies);
   console.log(pickTable(picks));
-  console.log('\n5/7 memory…');
+  console.log('\n5/8 memory…');
   const mem = await memoryRow(quick ? 20_000 : 100_000);
   console.log(memoryTable(mem));
-  console.log('\n6/7 memory with the metrics collector and the usage ledger attached…');
+  console.log('\n6/8 memory with the metrics collector and the usage ledger attached…');
   const observed = await observedMemory({ calls: quick ? 100_000 : 1_000_000, warmup: 5_000, gc });
   console.log(observedMemoryTable(observed));
-  console.log('\n7/7 alerts: what an AlertManager adds to a routed call (alternating rounds, medians)…');
+  console.log('\n7/8 alerts: what an AlertManager adds to a routed call (alternating rounds, medians)…');
   const alertsRow = await alertsOverheadRow(quick ? 11 : 31, 5_000);
   console.log(alertsTable(alertsRow));
 
@@ -205,6 +207,15 @@ async function main(): Promise<void> {
     alertsTable(alertsRow),
     '',
   );
+
+  if (args.has('--no-ai-sdk')) {
+    console.log('\n8/8 AI SDK bridge: skipped (--no-ai-sdk)');
+  } else {
+    console.log('\n8/8 AI SDK bridge: streamText through createSwitchyard vs @ai-sdk/openai directly…');
+    const md = await aiSdkSection({ quick });
+    console.log(md);
+    sections.push(md, '');
+  }
 
   if (!args.has('--no-e2e')) {
     const e2ePath = './e2e/index.js'; // optional part of the suite: resolved at run time

@@ -43,6 +43,12 @@ describe('examples', () => {
     // The example adapter passes the conformance suite (all 15 checks) under node:test.
     ['custom-adapter.ts --conformance', /^# pass 15\n# fail 0$/m],
     ['events-and-metrics.ts', /p50/],
+    // The AI SDK over the router falls back and runs the tool; an AI SDK model as a target is rate
+    // limited once (one request on its server) and the router falls back to the mock.
+    [
+      'ai-sdk.ts',
+      /generateText: "It is 3 °C in Oslo\." in 2 steps\n {2}answered by backup; attempts: primary failure, backup success\nstreamText: "It is 3 °C in Oslo\." \(target backup\)\nrouter call 1: .*\(local rate_limited → hosted ok\)[\s\S]*served by the local server: 1$/m,
+    ],
     // Two of the six calls fall back from primary (503) to backup; the stream's first token is timed.
     [
       'metrics.ts',
