@@ -1,0 +1,247 @@
+import type { JsonValue, RandomSource } from '../../src/index.js';
+import { type Dataset, meanAndScale, shuffled } from './data.js';
+import { type JsonObject, type ModelReader, plain } from './json.js';
+import {
+  type FittedModel,
+  fromModelJson,
+  OnlineModel,
+  type OnlineOptions,
+  type RuntimeOptions,
+} from './online-model.js';
+import { choiceOption, numberOption, wholeOption } from './options.js';
+import { Standardizer } from './standardize.js';
+
+/** The kernel of {@link SupportVectorRegression}: `linear`, or `rbf` through random Fourier features. */
+export type SvrKernel = 'linear' | 'rbf';
+
+/** Options of {@link SupportVectorRegression}. */
+export interface SupportVectorRegressionOptions extends OnlineOptions {
+  /** @default 'rbf' */
+  readonly kernel?: SvrKernel;
+  /** Random Fourier features approximating the RBF kernel (ignored for `linear`). @default 32 */
+  readonly components?: number;
+  /** RBF width γ in `exp(−γ·|x − x'|²)` on standardised features. @default 1 / dimension */
+  readonly gamma?: number;
+  /** Half-width of the ε-insensitive tube, in standard deviations of the target. @default 0.1 */
+  readonly epsilon?: number;
+  /** Regularisation strength λ. @default 1e-4 */
+  readonly lambda?: number;
+  /** Passes over the training rows. @default 20 */
+  readonly epochs?: number;
+}
+
+/** A fitted SVR: standardise, map (identity or Fourier features), dot product, unscale. */
+class SvrModel implements FittedModel {
+  readonly #z: Float64Array;
+
+  constructor(
+    readonly standardizer: Standardizer,
+    /** Fourier frequencies, row-major `components × d` (empty for linear). */
+    readonly omega: Float64Array,
+    /** Fourier phases (empty for linear). */
+    readonly phase: Float64Array,
+    readonly weights: Float64Array,
+    readonly bias: number,
+    readonly yMean: number,
+    readonly yScale: number,
+  ) {
+    this.#z = new Float64Array(standardizer.mean.length);
+  }
+
+  predict(x: Float64Array): number {
+    const z = this.#z;
+    this.standardizer.apply(x, z);
+    return score(z, this.omega, this.phase, this.weights, this.bias) * this.yScale + this.yMean;
+  }
+
+  toJSON(): JsonValue {
+    return {
+      standardizer: this.standardizer.toJSON(),
+      omega: plain(this.omega),
+      phase: plain(this.phase),
+      weights: plain(this.weights),
+      bias: this.bias,
+      yMean: this.yMean,
+      yScale: this.yScale,
+    };
+  }
+}
+
+/** `w·φ(z) + b` with φ the identity (no phases) or `cos(Ω z + β)` (the √(2/D) is folded into w). */
+function score(
+  z: Float64Array,
+  omega: Float64Array,
+  phase: Float64Array,
+  weights: Float64Array,
+  bias: number,
+): number {
+  const d = z.length;
+  let s = bias;
+  if (phase.length === 0) {
+    for (let j = 0; j < d; j++) s += weights[j]! * z[j]!;
+    return s;
+  }
+  for (let k = 0; k < phase.length; k++) {
+    let a = phase[k]!;
+    const row = k * d;
+    for (let j = 0; j < d; j++) a += omega[row + j]! * z[j]!;
+    s += weights[k]! * Math.cos(a);
+  }
+  return s;
+}
+
+/** A standard normal draw (Box–Muller). */
+function gaussian(random: RandomSource): number {
+  const u = 1 - random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/**
+ * ε-insensitive support vector regression in the primal, solved Pegasos-style: stochastic
+ * sub-gradient steps on `λ/2·|w|² + mean(max(0, |y − w·φ(x) − b| − ε))` with a decreasing step
+ * `1 / (λ·(t + t₀))` and the average of the iterates after the first epoch as the answer.
+ * Features and target are standardised. `kernel: 'linear'` uses φ(x) = x; `'rbf'` approximates
+ * the Gaussian kernel with `components` random Fourier features (`φ_k = √(2/D)·cos(ω_k·x + β_k)`,
+ * ω ~ N(0, 2γ·I), β ~ U[0, 2π)), drawn from the fit's random source.
+ *
+ * Online: keeps the last `window` observations and refits in the background every `refitEvery`
+ * of them, one epoch per slice step (see {@link OnlineOptions}).
+ *
+ * Cost: predict O(d) linear, O(D·d) + D cosines for rbf; a fit O(epochs × n × D).
+ * Memory: the window (`window × (d + 2) × 8` bytes) plus `D·(d + 2) + 2d` numbers for the model
+ * (rbf, D = 32, d = 8: 2.7 KB) and, while training, the mapped rows (`window × D × 8` bytes).
+ */
+export class SupportVectorRegression extends OnlineModel<SvrModel> {
+  readonly family = 'svr' as const;
+  readonly #kernel: SvrKernel;
+  readonly #components: number;
+  readonly #gamma: number;
+  readonly #epsilon: number;
+  readonly #lambda: number;
+  readonly #epochs: number;
+
+  constructor(dimension: number, options: SupportVectorRegressionOptions = {}) {
+    super('SupportVectorRegression', dimension, options);
+    const owner = 'SupportVectorRegression';
+    this.#kernel = choiceOption(owner, 'kernel', options.kernel, 'rbf', ['linear', 'rbf']);
+    this.#components = wholeOption(owner, 'components', options.components, 32, 1, 4096);
+    this.#gamma = numberOption(owner, 'gamma', options.gamma, 1 / dimension, 0, 1e6, true);
+    this.#epsilon = numberOption(owner, 'epsilon', options.epsilon, 0.1, 0, 100);
+    this.#lambda = numberOption(owner, 'lambda', options.lambda, 1e-4, 0, 100, true);
+    this.#epochs = wholeOption(owner, 'epochs', options.epochs, 20, 1, 10_000);
+  }
+
+  /** Builds a model from its {@link toJSON}; `runtime` gives the clock, scheduler, random source. */
+  static fromJSON(json: JsonValue, runtime: RuntimeOptions = {}): SupportVectorRegression {
+    return fromModelJson(
+      'SupportVectorRegression',
+      'svr',
+      json,
+      (d, o) => new SupportVectorRegression(d, { ...o, ...runtime }),
+    );
+  }
+
+  protected *train(data: Dataset, random: RandomSource): Generator<void, SvrModel | undefined> {
+    const { n, d, w } = data;
+    const standardizer = Standardizer.fit(data);
+    const z = standardizer.applyAll(data);
+    const [yMean, yScale] = meanAndScale(data.y, w);
+    const rbf = this.#kernel === 'rbf';
+    const D = rbf ? this.#components : d;
+    const omega = new Float64Array(rbf ? D * d : 0);
+    const phase = new Float64Array(rbf ? D : 0);
+    const sd = Math.sqrt(2 * this.#gamma);
+    for (let k = 0; k < omega.length; k++) omega[k] = sd * gaussian(random);
+    for (let k = 0; k < phase.length; k++) phase[k] = 2 * Math.PI * random();
+    // Mapped rows φ(x_i), row-major n × D (√(2/D) applied here, so that |φ| ≈ 1 like a standardised x).
+    const phi = new Float64Array(n * D);
+    const norm = rbf ? Math.sqrt(2 / D) : 1;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < D; k++) {
+        if (!rbf) {
+          phi[i * D + k] = z[i * d + k]!;
+          continue;
+        }
+        let a = phase[k]!;
+        for (let j = 0; j < d; j++) a += omega[k * d + j]! * z[i * d + j]!;
+        phi[i * D + k] = norm * Math.cos(a);
+      }
+    }
+    yield;
+    const lambda = this.#lambda;
+    const epsilon = this.#epsilon;
+    // t₀ keeps the first steps at most ~0.1 (Pegasos' 1/(λt) starts enormous for small λ).
+    const t0 = 10 / lambda;
+    const weights = new Float64Array(D);
+    const average = new Float64Array(D);
+    let bias = 0;
+    let averageBias = 0;
+    let averaged = 0;
+    let t = 0;
+    const order = new Int32Array(n);
+    let meanWeight = 0;
+    for (let i = 0; i < n; i++) meanWeight += w[i]! / n;
+    for (let epoch = 0; epoch < this.#epochs; epoch++) {
+      shuffled(n, random, order);
+      for (let s = 0; s < n; s++) {
+        const i = order[s]!;
+        t++;
+        const eta = 1 / (lambda * (t + t0));
+        let r = (data.y[i]! - yMean) / yScale - bias;
+        const row = i * D;
+        for (let k = 0; k < D; k++) r -= weights[k]! * phi[row + k]!;
+        const shrink = 1 - eta * lambda;
+        for (let k = 0; k < D; k++) weights[k] = weights[k]! * shrink;
+        if (r > epsilon || r < -epsilon) {
+          const g = eta * (r > 0 ? 1 : -1) * (w[i]! / meanWeight);
+          for (let k = 0; k < D; k++) weights[k] = weights[k]! + g * phi[row + k]!;
+          bias += g;
+        }
+        if (epoch > 0 || this.#epochs === 1) {
+          averaged++;
+          const a = 1 / averaged;
+          for (let k = 0; k < D; k++) average[k] = average[k]! + a * (weights[k]! - average[k]!);
+          averageBias += a * (bias - averageBias);
+        }
+      }
+      yield;
+    }
+    for (let k = 0; k < D; k++) {
+      average[k] = average[k]! * norm;
+      if (!Number.isFinite(average[k]!)) return undefined;
+    }
+    if (!Number.isFinite(averageBias)) return undefined;
+    return new SvrModel(standardizer, omega, phase, average, averageBias, yMean, yScale);
+  }
+
+  protected readModel(reader: ModelReader, json: JsonValue, path: string): SvrModel {
+    const root = reader.object(json, path);
+    const d = this.dimension;
+    const standardizer = Standardizer.read(
+      reader,
+      reader.object(root.standardizer, `${path}.standardizer`),
+      `${path}.standardizer`,
+      d,
+    );
+    const phase = reader.numbers(root.phase, `${path}.phase`);
+    const D = phase.length === 0 ? d : phase.length;
+    const omega = reader.numbers(root.omega, `${path}.omega`, phase.length * d);
+    const weights = reader.numbers(root.weights, `${path}.weights`, D);
+    const bias = reader.number(root.bias, `${path}.bias`);
+    const yMean = reader.number(root.yMean, `${path}.yMean`);
+    const yScale = reader.number(root.yScale, `${path}.yScale`);
+    if (!(yScale > 0)) reader.fail(`${path}.yScale`, 'a number > 0', yScale);
+    return new SvrModel(standardizer, omega, phase, weights, bias, yMean, yScale);
+  }
+
+  protected familyOptions(): JsonObject {
+    return {
+      kernel: this.#kernel,
+      components: this.#components,
+      gamma: this.#gamma,
+      epsilon: this.#epsilon,
+      lambda: this.#lambda,
+      epochs: this.#epochs,
+    };
+  }
+}
