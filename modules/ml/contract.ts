@@ -67,11 +67,19 @@ export function familyContract(options: ContractOptions): void {
 
   it('rejects bad rows with a config error naming the row and field', () => {
     const model = options.make(1);
-    expectConfigError(() => model.fit([]), new RegExp(`^${options.owner}\\.fit: rows: expected at least one`));
+    expectConfigError(
+      () => model.fit([]),
+      new RegExp(`^${options.owner}\\.fit: rows: expected at least one`),
+    );
     const nan = rows.slice(0, 5).map((r, i) => (i === 3 ? { ...r, value: Number.NaN } : r));
     expectConfigError(() => model.fit(nan), /rows\[3\]\.value: expected a finite number, got NaN/);
-    const inf = rows.slice(0, 5).map((r, i) => (i === 2 ? { ...r, features: [1, Number.POSITIVE_INFINITY, 0, 0] } : r));
-    expectConfigError(() => model.fit(inf), /rows\[2\]\.features\[1\]: expected a finite number, got Infinity/);
+    const inf = rows
+      .slice(0, 5)
+      .map((r, i) => (i === 2 ? { ...r, features: [1, Number.POSITIVE_INFINITY, 0, 0] } : r));
+    expectConfigError(
+      () => model.fit(inf),
+      /rows\[2\]\.features\[1\]: expected a finite number, got Infinity/,
+    );
     const short = rows.slice(0, 5).map((r, i) => (i === 1 ? { ...r, features: [1, 2] } : r));
     expectConfigError(() => model.fit(short), /rows\[1\]\.features: expected 4 features .* got 2/);
     expect(model.samples).toBe(0);
@@ -85,7 +93,10 @@ export function familyContract(options: ContractOptions): void {
     expectConfigError(() => options.fromJSON(42), /json: expected an object, got 42/);
     expectConfigError(() => options.fromJSON({ ...json, version: 2 }), /json\.version: expected 1 .* got 2/);
     expectConfigError(() => options.fromJSON(options.other().toJSON()), /json\.family: expected "/);
-    expectConfigError(() => model.restore({ ...json, dimension: STEP_DIMENSION + 1 }), /json\.dimension: expected 4, got 5/);
+    expectConfigError(
+      () => model.restore({ ...json, dimension: STEP_DIMENSION + 1 }),
+      /json\.dimension: expected 4, got 5/,
+    );
     const broken = JSON.parse(JSON.stringify(json)) as { model: Record<string, unknown> };
     const key = Object.keys(broken.model)[0]!;
     broken.model[key] = 'oops';

@@ -32,7 +32,9 @@ describe('RandomForest', () => {
     let sum = 0;
     const test = failureRows(400, 4);
     for (const row of test) {
-      const error = Math.abs(forest.predict({ values: Float64Array.from(row.features) }) - failureProbability(row));
+      const error = Math.abs(
+        forest.predict({ values: Float64Array.from(row.features) }) - failureProbability(row),
+      );
       sum += error;
       // Away from the threshold (promptK = 3) every prediction is close to the truth.
       if (Math.abs(row.features[1]! - 3) > 0.2) expect(error).toBeLessThan(0.25);

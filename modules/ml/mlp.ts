@@ -126,6 +126,7 @@ export class NeuralNetwork extends OnlineModel<MlpModel> {
   readonly #patience: number;
   readonly #validation: number;
   readonly #loss: NeuralNetworkLoss;
+  #epochs = 0;
 
   constructor(dimension: number, options: NeuralNetworkOptions = {}) {
     super('NeuralNetwork', dimension, options);
@@ -149,6 +150,11 @@ export class NeuralNetwork extends OnlineModel<MlpModel> {
   /** Builds a network from its {@link toJSON}; `runtime` gives the clock, scheduler, random source. */
   static fromJSON(json: JsonValue, runtime: RuntimeOptions = {}): NeuralNetwork {
     return fromModelJson('NeuralNetwork', 'mlp', json, (d, o) => new NeuralNetwork(d, { ...o, ...runtime }));
+  }
+
+  /** Epochs the last completed fit ran (early stopping ends a fit before `maxEpochs`). */
+  get epochs(): number {
+    return this.#epochs;
   }
 
   protected *train(data: Dataset, random: RandomSource): Generator<void, MlpModel | undefined> {
@@ -186,7 +192,9 @@ export class NeuralNetwork extends OnlineModel<MlpModel> {
       const prob = Math.min(1 - 1e-12, Math.max(1e-12, 1 / (1 + Math.exp(-out))));
       return -(target * Math.log(prob) + (1 - target) * Math.log(1 - prob));
     };
+    let epochs = 0;
     for (let epoch = 0; epoch < this.#maxEpochs; epoch++) {
+      epochs++;
       shuffled(trainRows, random, order);
       for (let start = 0; start < trainRows; start += this.#batchSize) {
         const end = Math.min(trainRows, start + this.#batchSize);
@@ -211,7 +219,7 @@ export class NeuralNetwork extends OnlineModel<MlpModel> {
         loss += w[i]! * lossOf(forward(sizes, params, acts), y[i]!);
       }
       if (!Number.isFinite(loss)) return undefined;
-      if (loss < bestLoss - 1e-12 * Math.abs(bestLoss)) {
+      if (loss < bestLoss * (1 - 1e-9)) {
         bestLoss = loss;
         best = params.slice();
         bad = 0;
@@ -219,6 +227,7 @@ export class NeuralNetwork extends OnlineModel<MlpModel> {
       yield;
     }
     if (validation === 0) best = params;
+    this.#epochs = epochs;
     for (let k = 0; k < count; k++) if (!Number.isFinite(best[k]!)) return undefined;
     return new MlpModel(standardizer, sizes, best, yMean, yScale, logistic);
   }

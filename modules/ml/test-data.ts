@@ -19,7 +19,11 @@ export function stepRows(n: number, seed: number, noise = 20): TrainingRow[] {
     const stream = random() < 0.5 ? 1 : 0;
     const load = 6 * random();
     const value =
-      200 + 50 * promptK + 600 * (promptK > 2 ? 1 : 0) + 400 * stream * (load > 3 ? 1 : 0) + noise * (2 * random() - 1);
+      200 +
+      50 * promptK +
+      600 * (promptK > 2 ? 1 : 0) +
+      400 * stream * (load > 3 ? 1 : 0) +
+      noise * (2 * random() - 1);
     return { features: [1, promptK, stream, load], value };
   });
 }
@@ -40,7 +44,10 @@ export function failureProbability(row: TrainingRow): number {
 }
 
 /** Mean absolute error of `predict` over `rows`. */
-export function meanAbsoluteError(predict: (x: { values: Float64Array }) => number, rows: readonly TrainingRow[]): number {
+export function meanAbsoluteError(
+  predict: (x: { values: Float64Array }) => number,
+  rows: readonly TrainingRow[],
+): number {
   let sum = 0;
   for (const row of rows) sum += Math.abs(row.value - predict({ values: Float64Array.from(row.features) }));
   return sum / rows.length;
