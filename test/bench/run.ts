@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the performance suite. Measures the cold start of the built entries (fresh
  * processes), the router's own overhead (no I/O), the cost of a strategy pick, memory over
- * 100,000 calls, and (when `test/bench/e2e` is present) end to end against a local mock server;
+ * 100,000 calls, the prediction cost of each `switchyard-llm/ml` model family, and (when `test/bench/e2e` is present) end to end against a local mock server;
  * prints ratios and writes `docs/performance.md`.
  *
  * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-write` (print only).
@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Router } from '../../index.js';
 import { type ColdStart, coldStart } from './cold-start.js';
+import { type MlPredictRow, mlPredictRows } from './ml-predict.js';
 import {
   type ConcurrencyRow,
   concurrencyRows,
@@ -93,26 +94,50 @@ function memoryTable(m: MemoryRow): string {
   );
 }
 
+function mlTable(rows: MlPredictRow[]): string {
+  return table(
+    [
+      'family',
+      'per (request, target) p50 ns',
+      'budget ns',
+      'per prediction ns',
+      'observe p50 ns',
+      'fit 1000 rows ms',
+    ],
+    rows.map((r) => [
+      r.family,
+      fmt(r.perTargetNs, 0),
+      Number.isNaN(r.budgetNs) ? 'sum of members' : fmt(r.budgetNs),
+      fmt(r.perPredictionNs, 0),
+      fmt(r.observeNs, 0),
+      fmt(r.fitMs, 1),
+    ]),
+  );
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const strategies = Router.strategies.names();
   const sections: string[] = [];
 
-  console.log('1/5 cold start of the built entries (fresh processes, medians of 10)…');
+  console.log('1/6 cold start of the built entries (fresh processes, medians of 10)…');
   const cold = coldStart(10);
   console.log(coldStartTable(cold));
-  console.log('\n2/5 router overhead, sequential (mitata, medians)…');
+  console.log('\n2/6 router overhead, sequential (mitata, medians)…');
   const overhead = await overheadRows(strategies);
   console.log(overheadTable(overhead));
-  console.log('\n3/5 router overhead at concurrency 64 (alternating rounds, medians)…');
+  console.log('\n3/6 router overhead at concurrency 64 (alternating rounds, medians)…');
   const conc = await concurrencyRows(quick ? 1 : 3);
   console.log(concurrencyTable(conc));
-  console.log('\n4/5 strategy pick cost…');
+  console.log('\n4/6 strategy pick cost…');
   const picks = await pickRows(strategies);
   console.log(pickTable(picks));
-  console.log('\n5/5 memory…');
+  console.log('\n5/6 memory…');
   const mem = await memoryRow(quick ? 20_000 : 100_000);
   console.log(memoryTable(mem));
+  console.log('\n6/6 ml model prediction cost (8 targets × 3 quantities, 6 features)…');
+  const ml = await mlPredictRows(quick);
+  console.log(mlTable(ml));
 
   sections.push(
     '## Cold start',
@@ -126,6 +151,14 @@ async function main(): Promise<void> {
   sections.push('## Router overhead at concurrency 64', '', concurrencyTable(conc), '');
   sections.push('## Strategy pick cost', '', pickTable(picks), '');
   sections.push('## Memory', '', memoryTable(mem), '');
+  sections.push(
+    '## Learned model prediction cost (`switchyard-llm/ml`)',
+    '',
+    'Each family trained on 1000 rows per model, 24 models (8 targets × latency, output tokens, failure), 6 features; a request predicts all 24. Defaults: forest 50 trees of depth ≤ 6, boosting 50 trees of depth ≤ 3, MLP one hidden layer of 16, SVR RBF with 32 random Fourier features, ensemble = linear + forest + boosting. Budgets from issue #19. See docs/ml.md.',
+    '',
+    mlTable(ml),
+    '',
+  );
 
   if (!args.has('--no-e2e')) {
     const e2ePath = './e2e/index.js'; // optional part of the suite: resolved at run time
