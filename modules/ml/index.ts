@@ -10,7 +10,15 @@
 export { type BoostingLoss, GradientBoosting, type GradientBoostingOptions } from './boosting.js';
 export type { Dataset, TrainingRow } from './data.js';
 export { Ensemble, type EnsembleMember, type EnsembleOptions } from './ensemble.js';
+export {
+  type CalibrationBin,
+  type EvaluateOptions,
+  type Evaluation,
+  evaluatePredictors,
+} from './evaluate.js';
 export { RandomForest, type RandomForestOptions } from './forest.js';
+export { HistoryRecorder, type HistoryRecorderOptions } from './history.js';
+export { type HistoryRow, readHistory } from './history-row.js';
 export { MODEL_FORMAT, MODEL_VERSION, type ModelFamily, type ModelJson } from './json.js';
 export { LinearModel, type LinearModelOptions } from './linear.js';
 export { createModel, type FamilyOptions, loadModel, MODEL_FAMILIES } from './load.js';
@@ -19,3 +27,11 @@ export { NeuralNetwork, type NeuralNetworkLoss, type NeuralNetworkOptions } from
 export type { FittedModel, MlPredictor, OnlineModel, OnlineOptions, RuntimeOptions } from './online-model.js';
 export { immediateScheduler, ManualScheduler, type RefitScheduler } from './scheduler.js';
 export { SupportVectorRegression, type SupportVectorRegressionOptions, type SvrKernel } from './svr.js';
+export {
+  historyFeatures,
+  QUANTITIES,
+  TrainedPredictors,
+  type TrainOptions,
+  trainingRowOf,
+  trainPredictors,
+} from './train.js';

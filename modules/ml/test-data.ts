@@ -4,6 +4,7 @@
  */
 import { createSeededRandom } from '../../src/index.js';
 import type { TrainingRow } from './data.js';
+import type { HistoryRow } from './history-row.js';
 
 /** Feature count of {@link stepRows}: `[1, promptK, stream, load]`. */
 export const STEP_DIMENSION = 4;
@@ -56,4 +57,42 @@ export function meanAbsoluteError(
 /** Feature vectors of `rows`, as `PredictionFeatures`. */
 export function featuresOf(rows: readonly TrainingRow[]): { values: Float64Array }[] {
   return rows.map((r) => ({ values: Float64Array.from(r.features) }));
+}
+
+/**
+ * Synthetic routing history of two targets: `slow-long` whose latency collapses past 3000 input
+ * tokens, and `loaded` that fails 40% of attempts when more than 3 are in flight (5% otherwise).
+ */
+export function historyRows(n: number, seed: number): HistoryRow[] {
+  const random = createSeededRandom(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const target = i % 2 === 0 ? 'slow-long' : 'loaded';
+    const inputTokens = Math.round(6000 * random());
+    const inFlight = Math.floor(7 * random());
+    const stream = random() < 0.5;
+    const outputTokens = 50 + Math.round(300 * random());
+    const failed = target === 'loaded' && random() < (inFlight > 3 ? 0.4 : 0.05);
+    const latencyMs =
+      target === 'slow-long'
+        ? 300 + 0.05 * inputTokens + 4 * outputTokens + (inputTokens > 3000 ? 2500 : 0) + 100 * random()
+        : 200 + 0.05 * inputTokens + 3 * outputTokens + 150 * inFlight + 100 * random();
+    return {
+      t: 1000 * i,
+      hour: 12,
+      target,
+      attempt: 1,
+      stream,
+      inputTokens,
+      maxOutputTokens: 1000,
+      targetMaxOutputTokens: null,
+      structured: false,
+      tags: i % 3 === 0 ? ['batch'] : [],
+      inFlight,
+      latencyMs,
+      ttftMs: null,
+      outputTokens: failed ? null : outputTokens,
+      failure: failed ? 'server' : null,
+      costUsd: null,
+    };
+  });
 }
