@@ -20,7 +20,10 @@ export interface SupportVectorRegressionOptions extends OnlineOptions {
   readonly kernel?: SvrKernel;
   /** Random Fourier features approximating the RBF kernel (ignored for `linear`). @default 32 */
   readonly components?: number;
-  /** RBF width γ in `exp(−γ·|x − x'|²)` on standardised features. @default 1 / dimension */
+  /**
+   * RBF width γ in `exp(−γ·|x − x'|²)` on standardised features.
+   * @default 1 / (number of features that vary in the training rows), set at each fit
+   */
   readonly gamma?: number;
   /** Half-width of the ε-insensitive tube, in standard deviations of the target. @default 0.1 */
   readonly epsilon?: number;
@@ -67,7 +70,10 @@ class SvrModel implements FittedModel {
   }
 }
 
-/** `w·φ(z) + b` with φ the identity (no phases) or `cos(Ω z + β)` (the √(2/D) is folded into w). */
+/**
+ * `w·φ(z) + b` with φ(z) = z (linear) or `[z, cos(Ω z + β)]` (rbf: the linear features and the
+ * Fourier features; the √(2/D) is folded into w). `weights` has d entries, then one per phase.
+ */
 function score(
   z: Float64Array,
   omega: Float64Array,
@@ -77,15 +83,12 @@ function score(
 ): number {
   const d = z.length;
   let s = bias;
-  if (phase.length === 0) {
-    for (let j = 0; j < d; j++) s += weights[j]! * z[j]!;
-    return s;
-  }
+  for (let j = 0; j < d; j++) s += weights[j]! * z[j]!;
   for (let k = 0; k < phase.length; k++) {
     let a = phase[k]!;
     const row = k * d;
     for (let j = 0; j < d; j++) a += omega[row + j]! * z[j]!;
-    s += weights[k]! * Math.cos(a);
+    s += weights[d + k]! * Math.cos(a);
   }
   return s;
 }
@@ -115,7 +118,7 @@ export class SupportVectorRegression extends OnlineModel<SvrModel> {
   readonly family = 'svr' as const;
   readonly #kernel: SvrKernel;
   readonly #components: number;
-  readonly #gamma: number;
+  readonly #gamma: number | undefined;
   readonly #epsilon: number;
   readonly #lambda: number;
   readonly #epochs: number;
@@ -125,7 +128,8 @@ export class SupportVectorRegression extends OnlineModel<SvrModel> {
     const owner = 'SupportVectorRegression';
     this.#kernel = choiceOption(owner, 'kernel', options.kernel, 'rbf', ['linear', 'rbf']);
     this.#components = wholeOption(owner, 'components', options.components, 32, 1, 4096);
-    this.#gamma = numberOption(owner, 'gamma', options.gamma, 1 / dimension, 0, 1e6, true);
+    this.#gamma =
+      options.gamma === undefined ? undefined : numberOption(owner, 'gamma', options.gamma, 1, 0, 1e6, true);
     this.#epsilon = numberOption(owner, 'epsilon', options.epsilon, 0.1, 0, 100);
     this.#lambda = numberOption(owner, 'lambda', options.lambda, 1e-4, 0, 100, true);
     this.#epochs = wholeOption(owner, 'epochs', options.epochs, 20, 1, 10_000);
@@ -147,24 +151,32 @@ export class SupportVectorRegression extends OnlineModel<SvrModel> {
     const z = standardizer.applyAll(data);
     const [yMean, yScale] = meanAndScale(data.y, w);
     const rbf = this.#kernel === 'rbf';
-    const D = rbf ? this.#components : d;
-    const omega = new Float64Array(rbf ? D * d : 0);
-    const phase = new Float64Array(rbf ? D : 0);
-    const sd = Math.sqrt(2 * this.#gamma);
+    const K = rbf ? this.#components : 0;
+    const D = d + K;
+    const omega = new Float64Array(K * d);
+    const phase = new Float64Array(K);
+    let varying = 0;
+    for (let j = 0; j < d; j++) {
+      for (let i = 1; i < n; i++) {
+        if (data.x[i * d + j] !== data.x[j]) {
+          varying++;
+          break;
+        }
+      }
+    }
+    const sd = Math.sqrt(2 * (this.#gamma ?? 1 / Math.max(1, varying)));
     for (let k = 0; k < omega.length; k++) omega[k] = sd * gaussian(random);
     for (let k = 0; k < phase.length; k++) phase[k] = 2 * Math.PI * random();
-    // Mapped rows φ(x_i), row-major n × D (√(2/D) applied here, so that |φ| ≈ 1 like a standardised x).
+    // Mapped rows φ(x_i), row-major n × D: the standardised features, then √(2/K)·cos(ω_k·z + β_k)
+    // (so that the Fourier part has a norm of about 1, like the features).
     const phi = new Float64Array(n * D);
-    const norm = rbf ? Math.sqrt(2 / D) : 1;
+    const norm = K > 0 ? Math.sqrt(2 / K) : 1;
     for (let i = 0; i < n; i++) {
-      for (let k = 0; k < D; k++) {
-        if (!rbf) {
-          phi[i * D + k] = z[i * d + k]!;
-          continue;
-        }
+      for (let j = 0; j < d; j++) phi[i * D + j] = z[i * d + j]!;
+      for (let k = 0; k < K; k++) {
         let a = phase[k]!;
         for (let j = 0; j < d; j++) a += omega[k * d + j]! * z[i * d + j]!;
-        phi[i * D + k] = norm * Math.cos(a);
+        phi[i * D + d + k] = norm * Math.cos(a);
       }
     }
     yield;
@@ -207,7 +219,7 @@ export class SupportVectorRegression extends OnlineModel<SvrModel> {
       yield;
     }
     for (let k = 0; k < D; k++) {
-      average[k] = average[k]! * norm;
+      if (k >= d) average[k] = average[k]! * norm;
       if (!Number.isFinite(average[k]!)) return undefined;
     }
     if (!Number.isFinite(averageBias)) return undefined;
@@ -224,7 +236,7 @@ export class SupportVectorRegression extends OnlineModel<SvrModel> {
       d,
     );
     const phase = reader.numbers(root.phase, `${path}.phase`);
-    const D = phase.length === 0 ? d : phase.length;
+    const D = d + phase.length;
     const omega = reader.numbers(root.omega, `${path}.omega`, phase.length * d);
     const weights = reader.numbers(root.weights, `${path}.weights`, D);
     const bias = reader.number(root.bias, `${path}.bias`);
@@ -238,7 +250,7 @@ export class SupportVectorRegression extends OnlineModel<SvrModel> {
     return {
       kernel: this.#kernel,
       components: this.#components,
-      gamma: this.#gamma,
+      ...(this.#gamma === undefined ? {} : { gamma: this.#gamma }),
       epsilon: this.#epsilon,
       lambda: this.#lambda,
       epochs: this.#epochs,

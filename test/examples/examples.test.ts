@@ -43,6 +43,10 @@ describe('examples', () => {
     // The example adapter passes the conformance suite (all 15 checks) under node:test.
     ['custom-adapter.ts --conformance', /^# pass 15\n# fail 0$/m],
     ['events-and-metrics.ts', /p50/],
+    // A non-linear family beats linear offline, and intelligent started from it sends long prompts
+    // away from the provider that collapses on them.
+    ['ml.ts', /^best: (forest|boosting|mlp|ensemble) \([\d.]+× lower MAE than linear\)$/m],
+    ['ml.ts', /trained intelligent: short prompts → short-fast, long prompts → steady$/m],
     // Two of the six calls fall back from primary (503) to backup; the stream's first token is timed.
     [
       'metrics.ts',
