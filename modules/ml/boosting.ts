@@ -65,8 +65,9 @@ class BoostedModel implements FittedModel {
  * of them (see {@link OnlineOptions}).
  *
  * Cost: predict O(trees × depth); a fit O(trees × (n + depth × n × d)).
- * Memory: the window (`window × (d + 2) × 8` bytes) plus at most `trees × (2^(maxDepth+1) − 1)`
- * nodes of 20 bytes (50 trees of depth 3: ≤ 15 KB), twice during a refit.
+ * Memory: the window (`window × (d + 2) × 8` bytes: 64 KB for d = 6 and 1000 rows) plus at most
+ * `trees × (2^(maxDepth+1) − 1)` nodes of 16 bytes (50 trees of depth 3: ≤ 750 nodes, 12 KB),
+ * twice during a refit, and 4 arrays of `window` numbers while training.
  *
  * @example
  * ```ts

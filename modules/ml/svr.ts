@@ -103,16 +103,19 @@ function gaussian(random: RandomSource): number {
  * ε-insensitive support vector regression in the primal, solved Pegasos-style: stochastic
  * sub-gradient steps on `λ/2·|w|² + mean(max(0, |y − w·φ(x) − b| − ε))` with a decreasing step
  * `1 / (λ·(t + t₀))` and the average of the iterates after the first epoch as the answer.
- * Features and target are standardised. `kernel: 'linear'` uses φ(x) = x; `'rbf'` approximates
- * the Gaussian kernel with `components` random Fourier features (`φ_k = √(2/D)·cos(ω_k·x + β_k)`,
- * ω ~ N(0, 2γ·I), β ~ U[0, 2π)), drawn from the fit's random source.
+ * Features and target are standardised. `kernel: 'linear'` uses φ(z) = z; `'rbf'` adds to the
+ * features `components` random Fourier features approximating the Gaussian kernel
+ * (`√(2/K)·cos(ω_k·z + β_k)`, ω ~ N(0, 2γ·I), β ~ U[0, 2π)), drawn from the fit's random source.
+ * The RBF map is smooth: with a few dozen components it follows a sharp step only roughly (see
+ * docs/ml.md), but it is the cheapest non-linear family to fit.
  *
  * Online: keeps the last `window` observations and refits in the background every `refitEvery`
  * of them, one epoch per slice step (see {@link OnlineOptions}).
  *
- * Cost: predict O(d) linear, O(D·d) + D cosines for rbf; a fit O(epochs × n × D).
- * Memory: the window (`window × (d + 2) × 8` bytes) plus `D·(d + 2) + 2d` numbers for the model
- * (rbf, D = 32, d = 8: 2.7 KB) and, while training, the mapped rows (`window × D × 8` bytes).
+ * Cost: predict O(d) linear, O(K·d) + K cosines for rbf; a fit O(epochs × n × (d + K)).
+ * Memory: the window (`window × (d + 2) × 8` bytes) plus `K·(d + 2) + 3d + 3` numbers for the
+ * model (rbf, K = 32, d = 6: 2.1 KB) and, while training, the mapped rows
+ * (`window × (d + K) × 8` bytes: 300 KB for 1000 rows).
  */
 export class SupportVectorRegression extends OnlineModel<SvrModel> {
   readonly family = 'svr' as const;

@@ -15,7 +15,8 @@ import {
 } from '../../modules/ml/index.js';
 
 export interface MlPredictRow {
-  readonly family: ModelFamily;
+  /** A family, or `reference` (a plain 6-term dot product per prediction, to read the others against on a noisy machine). */
+  readonly family: ModelFamily | 'reference';
   /** Median ns to predict the 3 quantities of one target. */
   readonly perTargetNs: number;
   /** The same ÷ 3. */
@@ -99,6 +100,32 @@ export async function mlPredictRows(quick = false): Promise<MlPredictRow[]> {
   }));
   const out: MlPredictRow[] = [];
   const cpu = quick ? 100e6 : 300e6;
+  {
+    const weights = Array.from({ length: TARGETS * QUANTITIES.length }, (_, k) =>
+      Float64Array.of(k, 1, 2, 3, 4, 5),
+    );
+    let tick = 0;
+    let sink = 0;
+    const request = () => {
+      const x = requests[tick++ & 63]!.values;
+      for (let k = 0; k < weights.length; k++) {
+        const w = weights[k]!;
+        let s = 0;
+        for (let j = 0; j < DIMENSION; j++) s += w[j]! * x[j]!;
+        sink += s;
+      }
+    };
+    const perRequest = await measure(request, { min_cpu_time: cpu });
+    if (Number.isNaN(sink)) throw new Error('NaN');
+    out.push({
+      family: 'reference',
+      perTargetNs: perRequest.p50 / TARGETS,
+      perPredictionNs: perRequest.p50 / (TARGETS * QUANTITIES.length),
+      observeNs: Number.NaN,
+      fitMs: Number.NaN,
+      budgetNs: Number.NaN,
+    });
+  }
   for (const family of MODEL_FAMILIES) {
     const models = trained(family);
     let tick = 0;

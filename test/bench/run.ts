@@ -107,10 +107,10 @@ function mlTable(rows: MlPredictRow[]): string {
     rows.map((r) => [
       r.family,
       fmt(r.perTargetNs, 0),
-      Number.isNaN(r.budgetNs) ? 'sum of members' : fmt(r.budgetNs),
+      r.family === 'reference' ? '' : Number.isNaN(r.budgetNs) ? 'sum of members' : fmt(r.budgetNs),
       fmt(r.perPredictionNs, 0),
-      fmt(r.observeNs, 0),
-      fmt(r.fitMs, 1),
+      Number.isNaN(r.observeNs) ? '' : fmt(r.observeNs, 0),
+      Number.isNaN(r.fitMs) ? '' : fmt(r.fitMs, 1),
     ]),
   );
 }
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
   sections.push(
     '## Learned model prediction cost (`switchyard-llm/ml`)',
     '',
-    'Each family trained on 1000 rows per model, 24 models (8 targets × latency, output tokens, failure), 6 features; a request predicts all 24. Defaults: forest 50 trees of depth ≤ 6, boosting 50 trees of depth ≤ 3, MLP one hidden layer of 16, SVR RBF with 32 random Fourier features, ensemble = linear + forest + boosting. Budgets from issue #19. See docs/ml.md.',
+    'Each family trained on 1000 rows per model, 24 models (8 targets × latency, output tokens, failure), 6 features; a request predicts all 24. Defaults: forest 50 trees of depth ≤ 6, boosting 50 trees of depth ≤ 3, MLP one hidden layer of 16, SVR RBF with 32 random Fourier features, ensemble = linear + forest + boosting. Budgets from issue #19. `reference` is a plain 6-term dot product per prediction (what linear costs at best), to read the rows against when the machine is loaded. See docs/ml.md.',
     '',
     mlTable(ml),
     '',
