@@ -8,7 +8,7 @@ import { datasetOf, sliceDataset, type TrainingRow, usableFeatures } from './dat
 import { MODEL_FORMAT, MODEL_VERSION, type ModelJson, ModelReader, plain } from './json.js';
 import { createSingle, readSingle, type SingleFamily, type SingleFamilyOptions } from './members.js';
 import type { MlPredictor, RuntimeOptions } from './online-model.js';
-import { numberOption } from './options.js';
+import { numberOption, wholeOption } from './options.js';
 
 /** One member of an {@link Ensemble}: a family and its options. */
 export type EnsembleMember = {
@@ -82,7 +82,7 @@ export class Ensemble implements MlPredictor {
     this.#decay = numberOption(owner, 'decay', options.decay, 0.02, 0, 1, true);
     this.#power = numberOption(owner, 'power', options.power, 2, 0, 16);
     this.#validation = numberOption(owner, 'validation', options.validation, 0.2, 0, 0.9, true);
-    this.#seed = numberOption(owner, 'seed', options.seed, 1, 0, 2 ** 32 - 1);
+    this.#seed = wholeOption(owner, 'seed', options.seed, 1, 0, 2 ** 32 - 1);
     const runtime: RuntimeOptions = {
       clock: options.clock,
       random: options.random,
@@ -183,7 +183,7 @@ export class Ensemble implements MlPredictor {
 
   observe(features: PredictionFeatures, target: PredictionTarget): void {
     const y = target.value;
-    if (!Number.isFinite(y)) return;
+    if (!Number.isFinite(y) || !usableFeatures(features.values, this.dimension)) return;
     const members = this.#members;
     for (let i = 0; i < members.length; i++) {
       const m = members[i]!;
