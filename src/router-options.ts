@@ -3,8 +3,10 @@ import type { RetryOptions } from './reliability/backoff.js';
 import type { BreakerOptions } from './reliability/circuit-breaker.js';
 import type { RouterSnapshot } from './state/router-snapshot.js';
 import type { StateStore } from './state/store.js';
+import type { BudgetConfig } from './types/budget.js';
 import type { Clock, RandomSource } from './types/clock.js';
 import type { Middleware } from './types/middleware.js';
+import type { RouteRule } from './types/route-rule.js';
 import type { Strategy, StrategyFactory } from './types/strategy.js';
 import type { TargetConfig } from './types/target.js';
 
@@ -40,6 +42,19 @@ export interface RouterOptions {
    * content was sent yet). @default off (the call deadline still applies)
    */
   readonly streamIdleTimeoutMs?: number;
+  /**
+   * A stream attempt with no content this long after it started is aborted and falls back (no
+   * content was sent). Unlike the idle timeout, events without content (metadata, tool-input
+   * starts) do not count. Streams only. Targets and calls
+   * may override it. @default off
+   */
+  readonly firstTokenTimeoutMs?: number;
+  /**
+   * A stream that sent content and then sends none for this long is aborted: it ends as
+   * `stream_interrupted` with the partial text (never restarted elsewhere). Streams only. Targets and calls may override it.
+   * @default off
+   */
+  readonly interTokenTimeoutMs?: number;
   /** Per-target circuit breaker, or `false` to disable it. @default { failureThreshold: 5, cooldownMs: 10000, maxCooldownMs: 300000 } */
   readonly breaker?: BreakerOptions | false;
   /** Time source. @default systemClock */
@@ -63,4 +78,14 @@ export interface RouterOptions {
   readonly restore?: RouterSnapshot;
   /** Middleware around every call and attempt; the first is the outermost. See {@link Middleware}. @default [] */
   readonly middleware?: readonly Middleware[];
+  /**
+   * Spend caps, enforced before each attempt: a call that a budget cannot cover on any target
+   * fails with `budget_exceeded`. Every target needs a `price`. See {@link BudgetConfig}. @default []
+   */
+  readonly budgets?: readonly BudgetConfig[];
+  /**
+   * Conditional routes: the first rule whose `when` matches a call narrows its targets and/or
+   * sets its strategy, before the strategy picks. See {@link RouteRule}. @default []
+   */
+  readonly routes?: readonly RouteRule[];
 }

@@ -1,3 +1,5 @@
+import type { BudgetGate } from './budgets/budget-gate.js';
+import { budgetGateFor } from './budgets/build.js';
 import { AttemptLoop } from './call/attempt-loop.js';
 import { AttemptRunner } from './call/attempt-runner.js';
 import type { CallRuntime } from './call/call.js';
@@ -13,6 +15,7 @@ import { resolveBreakerOptions } from './reliability/circuit-breaker.js';
 import { DeadlineQueue } from './reliability/deadline-queue.js';
 import type { RouterOptions } from './router-options.js';
 import { createRouterStream, type RouterStream } from './router-stream.js';
+import { RouteRules } from './routing/route-rules.js';
 import { MemoryStateStore } from './state/memory-store.js';
 import {
   parseRouterSnapshot,
@@ -23,6 +26,7 @@ import {
 import type { StateStore } from './state/store.js';
 import { StrategyResolver } from './strategy-resolver.js';
 import { TargetRuntime } from './target-runtime.js';
+import type { BudgetStatus } from './types/budget.js';
 import type { Clock } from './types/clock.js';
 import type { Middleware } from './types/middleware.js';
 import type { CompletionRequest } from './types/request.js';
@@ -74,6 +78,7 @@ export class Router {
   readonly #strategies: StrategyResolver;
   readonly #clock: Clock;
   readonly #pipeline: CallPipeline;
+  readonly #budgets: BudgetGate | undefined;
 
   /** @throws {SwitchyardError} `config` when an option is invalid (the message names the field). */
   constructor(options: RouterOptions) {
@@ -108,6 +113,7 @@ export class Router {
         random,
       },
     );
+    this.#budgets = budgetGateFor(options.budgets, store, this.#targets, this.#events);
     const rt: CallRuntime = {
       clock,
       random,
@@ -117,10 +123,13 @@ export class Router {
       gate: new TargetGate(clock),
       events: this.#events,
       idleTimeoutMs: options.streamIdleTimeoutMs ?? 0,
+      firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 0,
+      interTokenTimeoutMs: options.interTokenTimeoutMs ?? 0,
       includeContent: options.includeContentInEvents ?? false,
       attemptMiddleware: [],
       attemptStreamMiddleware: [],
       targetCount: this.#targets.length,
+      budgets: this.#budgets,
     };
     this.#pipeline = new CallPipeline({
       rt,
@@ -128,6 +137,9 @@ export class Router {
       targets: this.#targets,
       groups,
       strategies: this.#strategies,
+      routes: options.routes?.length
+        ? new RouteRules(options.routes, this.#targets, this.#strategies)
+        : undefined,
       deadlines: new DeadlineQueue(clock),
       timeoutMs: options.timeoutMs ?? 120_000,
       validate: options.validateRequests ?? true,
@@ -195,6 +207,14 @@ export class Router {
   }
 
   /** A picture of every target's health. */
+  /**
+   * Spend of each budget in its current period (as the store last knew it: a shared store
+   * answers from its local mirror). Empty when the router has no budgets.
+   */
+  budgets(): BudgetStatus[] {
+    return this.#budgets?.status(this.#clock.now()) ?? [];
+  }
+
   health(): TargetHealth[] {
     const now = this.#clock.now();
     return this.#targets.map((t) => {

@@ -12,6 +12,8 @@ import type { AdapterRequest } from '../types/request.js';
 import type { AdapterResponse, CompletionResponse, Warning } from '../types/response.js';
 import type { AdapterStreamPart } from '../types/stream.js';
 import { textOf, toolCallsOf } from '../util/content.js';
+import { estimateInputTokens } from '../util/request-needs.js';
+import { estimateUsage } from '../util/usage.js';
 import { checkedResponse } from './adapter-output.js';
 import type { Call, CallRuntime } from './call.js';
 import { attemptFields } from './call-events.js';
@@ -121,6 +123,12 @@ export class AttemptRunner {
       warnings: result.warnings ?? NO_WARNINGS,
       providerMetadata: result.providerMetadata,
     };
+    if (claim.hold !== undefined) {
+      const billed = result.usage.unknown
+        ? costOf(estimateUsage(call.request, response), target.price!)
+        : costUsd;
+      rt.budgets!.settle(claim.hold, billed ?? 0);
+    }
     call.sink?.push({ type: 'finish', finishReason: response.finishReason, usage: response.usage, response });
     return response;
   }
@@ -174,8 +182,15 @@ export class AttemptRunner {
   ): Promise<AdapterResponse> {
     const rt = this.#rt;
     const target = claim.target;
-    // With an idle timeout, the attempt gets its own signal so that a stall aborts only it.
-    const attemptAbort = rt.idleTimeoutMs > 0 ? linkedController(call.scope.signal) : undefined;
+    const firstTokenTimeoutMs =
+      call.request.firstTokenTimeoutMs ?? target.config.firstTokenTimeoutMs ?? rt.firstTokenTimeoutMs;
+    const interTokenTimeoutMs =
+      call.request.interTokenTimeoutMs ?? target.config.interTokenTimeoutMs ?? rt.interTokenTimeoutMs;
+    // With a stall timeout, the attempt gets its own signal so that a stall aborts only it.
+    const attemptAbort =
+      rt.idleTimeoutMs > 0 || firstTokenTimeoutMs > 0 || interTokenTimeoutMs > 0
+        ? linkedController(call.scope.signal)
+        : undefined;
     const streamOptions: AdapterCallOptions = attemptAbort
       ? {
           target: options.target,
@@ -198,7 +213,9 @@ export class AttemptRunner {
       sink: call.sink!,
       clock: rt.clock,
       idleTimeoutMs: rt.idleTimeoutMs,
-      onIdle: attemptAbort ? (reason) => attemptAbort.controller.abort(reason) : undefined,
+      firstTokenTimeoutMs,
+      interTokenTimeoutMs,
+      onStall: attemptAbort ? (reason) => attemptAbort.controller.abort(reason) : undefined,
       target: target.id,
       provider: target.provider,
       toError: (thrown) => adapterError(thrown, target, call.scope),
@@ -236,6 +253,7 @@ export class AttemptRunner {
     const target = claim.target;
     const now = rt.clock.now();
     const durationMs = now - startedAt;
+    if (claim.hold !== undefined) rt.budgets!.settle(claim.hold, failedAttemptCost(target, call, error));
     const blockForMs = error.kind === 'rate_limited' ? error.retryAfterMs : undefined;
     const ejection = rt.gate.recordFailure(claim, now, countsAgainstHealth(error.kind), blockForMs);
     if (isPromiseLike(ejection)) ejection.then((e) => this.#ejected(target, error, e), ignore);
@@ -261,6 +279,18 @@ export class AttemptRunner {
       );
     }
   }
+}
+
+/**
+ * What a failed attempt is taken to have cost: nothing, unless content was streamed before it
+ * broke — then its estimated input and the streamed text (characters ÷ 4) at the target's prices.
+ */
+function failedAttemptCost(target: TargetRuntime, call: Call, error: SwitchyardError): number {
+  const partial = error.partialText;
+  if (partial === undefined || partial === '' || target.price === undefined) return 0;
+  const inputTokens = estimateInputTokens(call.request);
+  const outputTokens = Math.ceil(partial.length / 4);
+  return costOf({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }, target.price);
 }
 
 /** The adapter request for `target`; a request that cannot be read is the caller's `invalid_request`. */

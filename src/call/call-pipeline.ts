@@ -3,12 +3,14 @@ import { isSwitchyardError, SwitchyardError } from '../errors/switchyard-error.j
 import { CallScope } from '../reliability/call-scope.js';
 import type { DeadlineQueue } from '../reliability/deadline-queue.js';
 import { createRouterStream, type RouterStreamController } from '../router-stream.js';
+import type { RouteRules } from '../routing/route-rules.js';
 import type { StrategyResolver } from '../strategy-resolver.js';
 import type { TargetRuntime } from '../target-runtime.js';
 import type { Middleware } from '../types/middleware.js';
 import type { CompletionRequest } from '../types/request.js';
 import type { CompletionResponse } from '../types/response.js';
 import { needsOf } from '../util/request-needs.js';
+import { estimateUsage } from '../util/usage.js';
 import { validateMiddleware, validateRequest } from '../validation/validate.js';
 import type { AttemptLoop } from './attempt-loop.js';
 import type { Call, CallRuntime } from './call.js';
@@ -22,6 +24,8 @@ export interface CallPipelineOptions {
   readonly targets: readonly TargetRuntime[];
   readonly groups: ReadonlyMap<string, TargetRuntime[]>;
   readonly strategies: StrategyResolver;
+  /** The router's conditional routes, when it has any. */
+  readonly routes: RouteRules | undefined;
   readonly deadlines: DeadlineQueue;
   readonly timeoutMs: number;
   readonly validate: boolean;
@@ -125,6 +129,7 @@ export class CallPipeline {
           strategy: call.strategy.name,
           startedAt,
           messages: this.#o.rt.includeContent ? request.messages : undefined,
+          metadata: request.metadata,
         });
       }
       const response = await this.#dispatch(call, sink);
@@ -140,6 +145,7 @@ export class CallPipeline {
           usage: response.usage,
           finishReason: response.finishReason,
           costUsd: response.costUsd,
+          estimatedUsage: response.usage.unknown ? estimateUsage(request, response) : undefined,
           text: this.#o.rt.includeContent ? response.text : undefined,
         });
       }
@@ -179,11 +185,7 @@ export class CallPipeline {
     const stream = sink !== undefined;
     try {
       if (this.#o.validate) validateRequest(request);
-      const strategy =
-        request.strategy === undefined
-          ? this.#o.strategies.default
-          : this.#o.strategies.named(request.strategy);
-      const candidates = request.model === undefined ? this.#o.targets : this.#o.groups.get(request.model);
+      let candidates = request.model === undefined ? this.#o.targets : this.#o.groups.get(request.model);
       if (candidates === undefined) {
         throw new SwitchyardError(
           'no_target',
@@ -191,6 +193,12 @@ export class CallPipeline {
           { retryable: false },
         );
       }
+      const route = this.#o.routes?.decide(request, stream, candidates);
+      if (route !== undefined) candidates = route.candidates;
+      const strategy =
+        request.strategy !== undefined
+          ? this.#o.strategies.named(request.strategy)
+          : (route?.strategy ?? this.#o.strategies.default);
       const callContext =
         context === undefined || context.request === request ? context : context.withRequest(request);
       return {
@@ -210,6 +218,7 @@ export class CallPipeline {
         lastTarget: undefined,
         retries: 0,
         queuedMs: 0,
+        rule: route?.rule,
       };
     } catch (thrown) {
       if (isSwitchyardError(thrown)) throw thrown;

@@ -1,3 +1,4 @@
+import type { Budget, BudgetGate } from '../budgets/budget-gate.js';
 import type { SwitchyardError } from '../errors/switchyard-error.js';
 import type { RouterEmitter } from '../events.js';
 import type { ResolvedRetryOptions } from '../reliability/backoff.js';
@@ -25,6 +26,9 @@ export interface CallRuntime {
   readonly gate: TargetGate;
   readonly events: RouterEmitter;
   readonly idleTimeoutMs: number;
+  /** Router defaults of the stream token timeouts (0 = off); targets and calls override them. */
+  readonly firstTokenTimeoutMs: number;
+  readonly interTokenTimeoutMs: number;
   readonly includeContent: boolean;
   /** Router middleware with a `wrapAttempt` hook, outermost first. */
   readonly attemptMiddleware: readonly Middleware[];
@@ -32,6 +36,8 @@ export interface CallRuntime {
   readonly attemptStreamMiddleware: readonly Middleware[];
   /** Number of targets (for per-call marks). */
   readonly targetCount: number;
+  /** The router's budgets, when it has any. */
+  readonly budgets: BudgetGate | undefined;
 }
 
 /** Per-call state of the attempt loop. */
@@ -56,4 +62,8 @@ export interface Call {
   retries: number;
   /** Time spent waiting for capacity so far (ms). */
   queuedMs: number;
+  /** The conditional route that shaped the call, if one matched. */
+  readonly rule: string | undefined;
+  /** The budgets covering the call, worked out at its first claim (routers with budgets only). */
+  budgets?: readonly Budget[];
 }

@@ -37,7 +37,8 @@ export function estimateInputTokens(request: CompletionRequest): number {
   return Math.ceil(chars / 4);
 }
 
-function hasImages(request: CompletionRequest): boolean {
+/** Whether the prompt has image or file parts. */
+export function hasImages(request: CompletionRequest): boolean {
   for (const m of request.messages) {
     if (typeof m.content === 'string') continue;
     for (const part of m.content) if (part.type === 'file') return true;

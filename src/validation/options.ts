@@ -2,6 +2,7 @@
  * The check of router options: every field, unknown keys (with the closest known key), duplicate
  * target ids. A read that throws propagates with the path left on the context.
  */
+import { budgets } from './budgets.js';
 import {
   type CheckContext,
   checkKnownKeys,
@@ -16,6 +17,7 @@ import {
   positive,
   positiveInt,
 } from './context.js';
+import { routes } from './routes.js';
 
 const OPTION_KEYS = [
   'targets',
@@ -24,6 +26,8 @@ const OPTION_KEYS = [
   'retry',
   'timeoutMs',
   'streamIdleTimeoutMs',
+  'firstTokenTimeoutMs',
+  'interTokenTimeoutMs',
   'breaker',
   'clock',
   'random',
@@ -33,6 +37,8 @@ const OPTION_KEYS = [
   'middleware',
   'queue',
   'restore',
+  'budgets',
+  'routes',
 ];
 const TARGET_KEYS = [
   'id',
@@ -46,6 +52,8 @@ const TARGET_KEYS = [
   'price',
   'contextWindow',
   'maxOutputTokens',
+  'firstTokenTimeoutMs',
+  'interTokenTimeoutMs',
   'providerOptions',
   'metadata',
 ];
@@ -104,6 +112,8 @@ function target(c: CheckContext, t: unknown): string | undefined {
   c.optional(t, 'price', price);
   c.optional(t, 'contextWindow', positiveInt);
   c.optional(t, 'maxOutputTokens', positiveInt);
+  c.optional(t, 'firstTokenTimeoutMs', positive);
+  c.optional(t, 'interTokenTimeoutMs', positive);
   c.optional(t, 'providerOptions', jsonRecord);
   c.optional(t, 'metadata', (c, v) => expect(c, isRecord(v), 'expected an object'));
   return isNonEmptyString(id) ? id : undefined;
@@ -221,6 +231,8 @@ export function checkRouterOptions(c: CheckContext, options: unknown): void {
   c.optional(options, 'retry', retry);
   c.optional(options, 'timeoutMs', positive);
   c.optional(options, 'streamIdleTimeoutMs', positive);
+  c.optional(options, 'firstTokenTimeoutMs', positive);
+  c.optional(options, 'interTokenTimeoutMs', positive);
   c.optional(options, 'breaker', breaker);
   c.optional(options, 'clock', (c, v) =>
     expect(
@@ -240,4 +252,6 @@ export function checkRouterOptions(c: CheckContext, options: unknown): void {
   c.optional(options, 'middleware', middleware);
   c.optional(options, 'queue', queue);
   c.optional(options, 'restore', (c, v) => expect(c, isObject(v), 'expected a snapshot object'));
+  c.optional(options, 'budgets', budgets);
+  c.optional(options, 'routes', routes);
 }

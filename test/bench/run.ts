@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: the performance suite. Measures the cold start of the built entries (fresh
  * processes), the router's own overhead (no I/O), the cost of a strategy pick, memory over
- * 100,000 calls, the prediction cost of each `switchyard-llm/ml` model family, and (when `test/bench/e2e` is present) end to end against a local mock server;
+ * 100,000 calls, memory over 1,000,000 calls with the metrics collector and the usage ledger
+ * attached, the prediction cost of each `switchyard-llm/ml` model family, and (when
+ * `test/bench/e2e` is present) end to end against a local mock server;
  * prints ratios and writes `docs/performance.md`.
  *
  * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-write` (print only).
@@ -9,6 +11,13 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Router } from '../../index.js';
+import {
+  MAX_LEDGER_KEYS,
+  MAX_TAG_VALUES,
+  type ObservedMemoryRow,
+  observedMemory,
+} from '../helpers/observed-memory.js';
+import { type AlertsOverheadRow, alertsOverheadRow } from './alerts-overhead.js';
 import { type ColdStart, coldStart } from './cold-start.js';
 import { type MlPredictRow, mlPredictRows } from './ml-predict.js';
 import {
@@ -115,27 +124,82 @@ function mlTable(rows: MlPredictRow[]): string {
   );
 }
 
+function observedMemoryTable(m: ObservedMemoryRow): string {
+  return table(
+    [
+      'calls (distinct tags each)',
+      'heap before MB',
+      'heap after MB',
+      'heap growth MB',
+      'RSS growth MB',
+      'calls/s',
+      'series lines',
+      'ledger cells',
+    ],
+    [
+      [
+        fmt(m.calls),
+        fmt(m.heapBeforeMb, 2),
+        fmt(m.heapAfterMb, 2),
+        fmt(m.heapGrowthMb, 2),
+        fmt(m.rssGrowthMb, 2),
+        fmt(m.calls / m.seconds),
+        fmt(m.seriesLines),
+        fmt(m.ledgerCells),
+      ],
+    ],
+  );
+}
+
+function alertsTable(r: AlertsOverheadRow): string {
+  return table(
+    [
+      'case (8 targets, sequential)',
+      'p50 ns per call',
+      'added ns (difference of p50s)',
+      'added ns (p50 of paired rounds)',
+    ],
+    [
+      ['bare router', fmt(r.bareNs), '', ''],
+      [`with an AlertManager of ${r.rules} rules`, fmt(r.alertsNs), fmt(r.overheadNs), fmt(r.pairedNs)],
+    ],
+  );
+}
+
+/** The global `gc` of `node --expose-gc` (as `npm run bench` runs). */
+function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (!g) throw new Error('run the benchmark with node --expose-gc');
+  g();
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const strategies = Router.strategies.names();
   const sections: string[] = [];
 
-  console.log('1/6 cold start of the built entries (fresh processes, medians of 10)…');
+  console.log('1/8 cold start of the built entries (fresh processes, medians of 10)…');
   const cold = coldStart(10);
   console.log(coldStartTable(cold));
-  console.log('\n2/6 router overhead, sequential (mitata, medians)…');
+  console.log('\n2/8 router overhead, sequential (mitata, medians)…');
   const overhead = await overheadRows(strategies);
   console.log(overheadTable(overhead));
-  console.log('\n3/6 router overhead at concurrency 64 (alternating rounds, medians)…');
+  console.log('\n3/8 router overhead at concurrency 64 (alternating rounds, medians)…');
   const conc = await concurrencyRows(quick ? 1 : 3);
   console.log(concurrencyTable(conc));
-  console.log('\n4/6 strategy pick cost…');
+  console.log('\n4/8 strategy pick cost…');
   const picks = await pickRows(strategies);
   console.log(pickTable(picks));
-  console.log('\n5/6 memory…');
+  console.log('\n5/8 memory…');
   const mem = await memoryRow(quick ? 20_000 : 100_000);
   console.log(memoryTable(mem));
-  console.log('\n6/6 ml model prediction cost (8 targets × 3 quantities, 6 features)…');
+  console.log('\n6/8 memory with the metrics collector and the usage ledger attached…');
+  const observed = await observedMemory({ calls: quick ? 100_000 : 1_000_000, warmup: 5_000, gc });
+  console.log(observedMemoryTable(observed));
+  console.log('\n7/8 alerts: what an AlertManager adds to a routed call (alternating rounds, medians)…');
+  const alertsRow = await alertsOverheadRow(quick ? 11 : 31, 5_000);
+  console.log(alertsTable(alertsRow));
+  console.log('\n8/8 ml model prediction cost (8 targets × 3 quantities, 6 features)…');
   const ml = await mlPredictRows(quick);
   console.log(mlTable(ml));
 
@@ -151,6 +215,22 @@ async function main(): Promise<void> {
   sections.push('## Router overhead at concurrency 64', '', concurrencyTable(conc), '');
   sections.push('## Strategy pick cost', '', pickTable(picks), '');
   sections.push('## Memory', '', memoryTable(mem), '');
+  sections.push(
+    '## Memory with metrics and the usage ledger',
+    '',
+    `A Router (2 MockAdapter targets, 1 attempt in 50 failing and retried on the other) with \`collectMetrics\` (every label, \`tag\` capped at ${MAX_TAG_VALUES} values) and a \`UsageLedger\` (tags capped at ${MAX_LEDGER_KEYS} keys) attached; every call has tags of its own. Heap after a full GC, before and after the calls (5,000 warm-up calls first; issue #15: growth under 5 MB).`,
+    '',
+    observedMemoryTable(observed),
+    '',
+  );
+  sections.push(
+    '## Alerts on the call path',
+    '',
+    'A router of 8 MockAdapter targets, bare and with `switchyard-llm/alerts` attached (ten rules); the call path only increments a counter, rules run on a timer.',
+    '',
+    alertsTable(alertsRow),
+    '',
+  );
   sections.push(
     '## Learned model prediction cost (`switchyard-llm/ml`)',
     '',
