@@ -19,6 +19,12 @@ export interface IntelligentOptions {
    * Builds the per-target models of latency, output tokens and failure probability. A model with
    * `snapshot()` and `restore(snapshot)` methods (as `OnlineRidge` and `DecayingMean` have) is
    * kept in the strategy's snapshot; one without starts fresh after a restore.
+   *
+   * `switchyard-llm/ml` has other families (forest, boosting, neural network, SVR, ensemble) and
+   * `trainPredictors(history, { family }).factory()` to start from a model trained on routing
+   * history. Every pick predicts 3 quantities for every candidate, so a model's prediction cost is
+   * paid (targets × 3) times per pick: trees and RBF features cost one to two orders of magnitude
+   * more than the default linear model (docs/ml.md, "Cost").
    * @default defaultPredictors(): online ridge regressions and a time-decayed failure rate
    */
   readonly predictors?: PredictorFactory;

@@ -2,9 +2,10 @@
  * `npm run bench`: the performance suite. Measures the cold start of the built entries (fresh
  * processes), the router's own overhead (no I/O), the cost of a strategy pick, memory over
  * 100,000 calls, memory over 1,000,000 calls with the metrics collector and the usage ledger
- * attached, `streamText` through the AI SDK bridge against `@ai-sdk/openai` directly, and (when
- * `test/bench/e2e` is present) end to end against a local mock server; prints ratios and writes
- * `docs/performance.md`.
+ * attached, the alerts module on the call path, the prediction cost of each `switchyard-llm/ml`
+ * model family, `streamText` through the AI SDK bridge against `@ai-sdk/openai` directly, and
+ * (when `test/bench/e2e` is present) end to end against a local mock server; prints ratios and
+ * writes `docs/performance.md`.
  *
  * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-ai-sdk`, `--no-write` (print only).
  */
@@ -20,6 +21,7 @@ import {
 import { aiSdkSection } from './ai-sdk-overhead.js';
 import { type AlertsOverheadRow, alertsOverheadRow } from './alerts-overhead.js';
 import { type ColdStart, coldStart } from './cold-start.js';
+import { type MlPredictRow, mlPredictRows } from './ml-predict.js';
 import {
   type ConcurrencyRow,
   concurrencyRows,
@@ -103,6 +105,27 @@ function memoryTable(m: MemoryRow): string {
   );
 }
 
+function mlTable(rows: MlPredictRow[]): string {
+  return table(
+    [
+      'family',
+      'per (request, target) p50 ns',
+      'budget ns',
+      'per prediction ns',
+      'observe p50 ns',
+      'fit 1000 rows ms',
+    ],
+    rows.map((r) => [
+      r.family,
+      fmt(r.perTargetNs, 0),
+      r.family === 'reference' ? '' : Number.isNaN(r.budgetNs) ? 'sum of members' : fmt(r.budgetNs),
+      fmt(r.perPredictionNs, 0),
+      Number.isNaN(r.observeNs) ? '' : fmt(r.observeNs, 0),
+      Number.isNaN(r.fitMs) ? '' : fmt(r.fitMs, 1),
+    ]),
+  );
+}
+
 function observedMemoryTable(m: ObservedMemoryRow): string {
   return table(
     [
@@ -152,32 +175,43 @@ function gc(): void {
   g();
 }
 
+/** Sections of the suite, for the `n/N` progress lines. */
+const STEPS = 9;
+let stepsDone = 0;
+/** The progress line of the next section: `\n3/9 title`. */
+function step(title: string): string {
+  return `${stepsDone === 0 ? '' : '\n'}${++stepsDone}/${STEPS} ${title}`;
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const strategies = Router.strategies.names();
   const sections: string[] = [];
 
-  console.log('1/8 cold start of the built entries (fresh processes, medians of 10)…');
+  console.log(step('cold start of the built entries (fresh processes, medians of 10)…'));
   const cold = coldStart(10);
   console.log(coldStartTable(cold));
-  console.log('\n2/8 router overhead, sequential (mitata, medians)…');
+  console.log(step('router overhead, sequential (mitata, medians)…'));
   const overhead = await overheadRows(strategies);
   console.log(overheadTable(overhead));
-  console.log('\n3/8 router overhead at concurrency 64 (alternating rounds, medians)…');
+  console.log(step('router overhead at concurrency 64 (alternating rounds, medians)…'));
   const conc = await concurrencyRows(quick ? 1 : 3);
   console.log(concurrencyTable(conc));
-  console.log('\n4/8 strategy pick cost…');
+  console.log(step('strategy pick cost…'));
   const picks = await pickRows(strategies);
   console.log(pickTable(picks));
-  console.log('\n5/8 memory…');
+  console.log(step('memory…'));
   const mem = await memoryRow(quick ? 20_000 : 100_000);
   console.log(memoryTable(mem));
-  console.log('\n6/8 memory with the metrics collector and the usage ledger attached…');
+  console.log(step('memory with the metrics collector and the usage ledger attached…'));
   const observed = await observedMemory({ calls: quick ? 100_000 : 1_000_000, warmup: 5_000, gc });
   console.log(observedMemoryTable(observed));
-  console.log('\n7/8 alerts: what an AlertManager adds to a routed call (alternating rounds, medians)…');
+  console.log(step('alerts: what an AlertManager adds to a routed call (alternating rounds, medians)…'));
   const alertsRow = await alertsOverheadRow(quick ? 11 : 31, 5_000);
   console.log(alertsTable(alertsRow));
+  console.log(step('ml model prediction cost (8 targets × 3 quantities, 6 features)…'));
+  const ml = await mlPredictRows(quick);
+  console.log(mlTable(ml));
 
   sections.push(
     '## Cold start',
@@ -207,11 +241,19 @@ async function main(): Promise<void> {
     alertsTable(alertsRow),
     '',
   );
+  sections.push(
+    '## Learned model prediction cost (`switchyard-llm/ml`)',
+    '',
+    'Each family trained on 1000 rows per model, 24 models (8 targets × latency, output tokens, failure), 6 features; a request predicts all 24. Defaults: forest 50 trees of depth ≤ 6, boosting 50 trees of depth ≤ 3, MLP one hidden layer of 16, SVR RBF with 32 random Fourier features, ensemble = linear + forest + boosting. Budgets from issue #19. `reference` is a plain 6-term dot product per prediction (what linear costs at best), to read the rows against when the machine is loaded. See docs/ml.md.',
+    '',
+    mlTable(ml),
+    '',
+  );
 
   if (args.has('--no-ai-sdk')) {
-    console.log('\n8/8 AI SDK bridge: skipped (--no-ai-sdk)');
+    console.log(step('AI SDK bridge: skipped (--no-ai-sdk)'));
   } else {
-    console.log('\n8/8 AI SDK bridge: streamText through createSwitchyard vs @ai-sdk/openai directly…');
+    console.log(step('AI SDK bridge: streamText through createSwitchyard vs @ai-sdk/openai directly…'));
     const md = await aiSdkSection({ quick });
     console.log(md);
     sections.push(md, '');

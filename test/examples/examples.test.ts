@@ -49,6 +49,10 @@ describe('examples', () => {
       'ai-sdk.ts',
       /generateText: "It is 3 °C in Oslo\." in 2 steps\n {2}answered by backup; attempts: primary failure, backup success\nstreamText: "It is 3 °C in Oslo\." \(target backup\)\nrouter call 1: .*\(local rate_limited → hosted ok\)[\s\S]*served by the local server: 1$/m,
     ],
+    // A non-linear family beats linear offline, and intelligent started from it sends long prompts
+    // away from the provider that collapses on them.
+    ['ml.ts', /^best: (forest|boosting|mlp|ensemble) \([\d.]+× lower MAE than linear\)$/m],
+    ['ml.ts', /trained intelligent: short prompts → short-fast, long prompts → steady$/m],
     // Two of the six calls fall back from primary (503) to backup; the stream's first token is timed.
     [
       'metrics.ts',
