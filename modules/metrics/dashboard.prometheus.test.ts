@@ -112,6 +112,7 @@ describe.skipIf(binary === undefined)('the Grafana dashboard against a real Prom
         id: 'broken',
         model: 'model-d',
         aliases: ['flaky'],
+        price: PRICE_B,
         adapter: new MockAdapter([{ error: { kind: 'connection' } }], {
           provider: 'prov-d',
           whenScriptEnds: 'repeat-last',
@@ -122,6 +123,11 @@ describe.skipIf(binary === undefined)('the Grafana dashboard against a real Prom
     strategy: 'priority',
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
     breaker: { failureThreshold: 2, cooldownMs: 150, maxCooldownMs: 150 },
+    // The whole router's spend; a team budget of zero that refuses every call of the team.
+    budgets: [
+      { id: 'router', limitUsd: 1_000, period: 'total' },
+      { id: 'team-zero', scope: { tag: 'team-zero' }, limitUsd: 0, period: 'day' },
+    ],
   });
 
   const ask = (model: string, content = 'What is the answer?') => ({
@@ -137,6 +143,7 @@ describe.skipIf(binary === undefined)('the Grafana dashboard against a real Prom
     for (let i = 0; i < 3; i++) calls.push(router.complete(ask('solo')));
     calls.push(router.complete(ask('chat', 'a bad request')));
     for (let i = 0; i < 3; i++) calls.push(router.complete(ask('flaky')));
+    calls.push(router.complete({ ...ask('chat'), tags: ['team-zero'] })); // budget_exceeded
     await Promise.allSettled(calls);
     return calls.length;
   }
