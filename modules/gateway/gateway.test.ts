@@ -396,6 +396,25 @@ describe('client disconnect and shutdown', () => {
     expect(answer.text).not.toContain('[DONE]');
   });
 
+  it('a client that sends its headers too slowly gets a 408 JSON and is disconnected', async () => {
+    const gw = await start([{ text: 'ok' }], { headersTimeoutMs: 200, requestTimeoutMs: 400 });
+    const started = Date.now();
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(gw.port, '127.0.0.1', () =>
+        socket.write('POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n'),
+      );
+      let text = '';
+      socket.on('data', (d) => {
+        text += d.toString();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1.1 408/);
+    expect(raw).toContain('"code":"request_timeout"');
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('keeps connections alive between requests', async () => {
     const gw = await start([{ text: 'ok' }]);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -76,26 +76,38 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
       headersTimeout: o.headersTimeoutMs,
       requestTimeout: o.requestTimeoutMs,
       keepAliveTimeout: o.keepAliveTimeoutMs,
+      // Node checks the two timeouts above on this interval (30 s by default): check often enough
+      // that they hold to within about a quarter.
+      connectionsCheckingInterval: Math.max(
+        25,
+        Math.min(1_000, Math.floor(Math.min(o.headersTimeoutMs, o.requestTimeoutMs) / 4)),
+      ),
     },
     handler,
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    // Malformed HTTP (bad request line, header injection attempts, timeouts): a 400 and close.
-    if (error.code !== 'ECONNRESET' && socket.writable) {
-      const body = JSON.stringify({
-        error: {
-          message: 'Malformed HTTP request.',
-          type: 'invalid_request_error',
-          param: null,
-          code: 'bad_request',
-        },
-      });
-      socket.end(
-        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
-    } else {
+    // Malformed HTTP (bad request line, header injection attempts) and slow clients: a JSON error and close.
+    if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
+      return;
     }
+    const [status, code] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['408 Request Timeout', 'request_timeout']
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? ['431 Request Header Fields Too Large', 'headers_too_large']
+          : ['400 Bad Request', 'bad_request'];
+    const body = JSON.stringify({
+      error: {
+        message: 'Malformed or incomplete HTTP request.',
+        type: 'invalid_request_error',
+        param: null,
+        code,
+      },
+    });
+    socket.end(
+      `HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
 
   function waitGrace(): Promise<void> {
