@@ -46,7 +46,9 @@ describe('POST /v1/chat/completions', () => {
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hi there' }, finish_reason: 'stop' }],
       usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
     });
-    expect(String(body.id)).toMatch(/^chatcmpl-[0-9a-f]{24}$/);
+    expect(String(body.id)).toMatch(/^chatcmpl-[A-Za-z0-9_-]{13,}$/);
+    const again = await send(gw.port, 'POST', '/v1/chat/completions', chatBody(), JSON_HEADERS);
+    expect(again.json().id).not.toBe(body.id);
     expect(gw.adapter.calls[0]!.request).toMatchObject({ model: 'mock-model', temperature: 0.5 });
   });
 

@@ -41,6 +41,12 @@ export function sendError(
  */
 export function write(res: ServerResponse, text: string): Promise<void> | undefined {
   if (res.destroyed) return undefined;
+  // Events that come in one turn of the event loop leave in one write: cork now, uncork after
+  // the pending promise callbacks ran (a syscall per SSE frame cost a fifth of the CPU).
+  if (res.writableCorked === 0) {
+    res.cork();
+    setImmediate(uncork, res);
+  }
   if (res.write(text)) return undefined;
   return new Promise((resolve) => {
     const done = () => {
@@ -51,4 +57,8 @@ export function write(res: ServerResponse, text: string): Promise<void> | undefi
     res.on('drain', done);
     res.on('close', done);
   });
+}
+
+function uncork(res: ServerResponse): void {
+  while (res.writableCorked > 0) res.uncork();
 }

@@ -1,7 +1,9 @@
 /**
  * Chooses the gateway's HTTP layer by measurement: the same chat-completions route (the same
- * OpenAI mapping, the same router with an instant mock upstream) served by `node:http` (the
- * gateway itself) and by hono on @hono/node-server, loaded with autocannon, plain and streamed.
+ * OpenAI mapping, the same router with an instant mock upstream) served by bare `node:http` and
+ * by hono on @hono/node-server, plus the gateway itself (node:http with everything it adds:
+ * hints, limits, in-flight tracking, disconnect abort), loaded with autocannon, plain and streamed.
+ * GATEWAY_BENCH_PROFILE=<layer> writes a CPU profile of that layer to /tmp/gateway-prof.
  *
  *   npx tsx test/bench/gateway/http-layer.ts [seconds=5] [connections=64] [rounds=2]
  *
@@ -11,6 +13,8 @@
  * Loopback only; every run is bounded in time. Prints one line per layer and mode.
  */
 import { fork } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
@@ -67,6 +71,40 @@ async function nodeHttp(): Promise<{ url: string; close: () => Promise<void> }> 
   return { url, close: () => gateway.stop() };
 }
 
+/** The hono route's work on bare node:http: the HTTP layer alone, without the gateway's extras. */
+async function bareNode(): Promise<{ url: string; close: () => Promise<void> }> {
+  const router = makeRouter();
+  let n = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const chat = chatRequestFromOpenAI(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      const id = `chatcmpl-${++n}`;
+      const request = { ...chat.request, signal: new AbortController().signal };
+      if (!chat.stream) {
+        const response = await router.complete(request);
+        const text = JSON.stringify(chatCompletionToOpenAI(response, id, Math.floor(Date.now() / 1000)));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+        return;
+      }
+      const encoder = new ChunkEncoder({ id, created: 0, model: chat.request.model, includeUsage: false });
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+      for await (const event of router.stream(request)) {
+        for (const chunk of encoder.encode(event)) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      }
+      res.end('data: [DONE]\n\n');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
 async function hono(): Promise<{ url: string; close: () => Promise<void> }> {
   const router = makeRouter();
   const app = new Hono();
@@ -105,26 +143,41 @@ async function hono(): Promise<{ url: string; close: () => Promise<void> }> {
   });
 }
 
-async function serveIn(layer: 'node:http' | 'hono'): Promise<void> {
-  const server = await (layer === 'hono' ? hono() : nodeHttp());
+type Layer = 'gateway' | 'node:http' | 'hono';
+const LAYERS: Record<Layer, () => Promise<{ url: string; close: () => Promise<void> }>> = {
+  gateway: nodeHttp,
+  'node:http': bareNode,
+  hono,
+};
+
+async function serveIn(layer: Layer): Promise<void> {
+  const server = await LAYERS[layer]();
   process.send?.(server.url);
   process.on('message', () => void server.close().then(() => process.exit(0)));
 }
 
 /** Starts a layer in its own process (so the load generator does not share its event loop). */
 function spawnLayer(layer: string): Promise<{ url: string; stop: () => void }> {
-  const child = fork(fileURLToPath(import.meta.url), ['serve', layer], { execArgv: ['--import', 'tsx'] });
+  const execArgv = [
+    '--import',
+    'tsx',
+    ...(process.env.GATEWAY_BENCH_PROFILE === layer
+      ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gateway-prof']
+      : []),
+  ];
+  const child = fork(fileURLToPath(import.meta.url), ['serve', layer], { execArgv });
   return new Promise((resolve) => {
     child.once('message', (url) => resolve({ url: String(url), stop: () => child.send('stop') }));
   });
 }
 
 if (process.argv[2] === 'serve') {
-  await serveIn(process.argv[3] as 'node:http' | 'hono');
+  await serveIn(process.argv[3] as Layer);
 } else {
   const rounds = Number(process.argv[4] ?? 2);
   for (let round = 1; round <= rounds; round++) {
-    const order = round % 2 === 1 ? ['node:http', 'hono'] : ['hono', 'node:http'];
+    const names = Object.keys(LAYERS);
+    const order = round % 2 === 1 ? names : [...names].reverse();
     for (const name of order) {
       const server = await spawnLayer(name);
       await load(server.url, false); // warm-up
