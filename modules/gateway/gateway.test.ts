@@ -1,4 +1,5 @@
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Router, SwitchyardError } from '../../index.js';
@@ -396,6 +397,53 @@ describe('client disconnect and shutdown', () => {
     ]);
     expect(events.at(-1)).toMatch(/^data: \{"error":\{.*"code":"gateway_shutdown"/);
     expect(answer.text).not.toContain('[DONE]');
+  });
+
+  it('stop(): the answer of a call in flight closes its connection; a request sent after it never reaches the upstream', async () => {
+    const gw = await start([{ text: 'first', delayMs: 150 }], { shutdownGraceMs: 5_000 });
+    const body = chatBody();
+    const one = `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+    let socket!: ReturnType<typeof connect>;
+    const raw = new Promise<string>((resolve, reject) => {
+      socket = connect(gw.port, '127.0.0.1', () => socket.write(one));
+      let text = '';
+      socket.on('data', (d) => {
+        text += d.toString();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    await expect.poll(() => gw.gateway.inFlight).toBe(1);
+    const stopped = gw.gateway.stop();
+    socket.write(one); // a second request on the same, busy, connection
+    const text = await raw;
+    await stopped;
+    expect([...text.matchAll(/HTTP\/1.1 (\d+)/g)].map((m) => m[1])[0]).toBe('200');
+    expect(text).toMatch(/connection: close/i);
+    expect(gw.adapter.calls).toHaveLength(1);
+  });
+
+  it('after stop(), a mounted handler answers new requests with a 503 shutting_down', async () => {
+    const router = new Router({
+      targets: [{ id: 't', model: 'm', adapter: new MockAdapter([{ text: 'x' }]) }],
+    });
+    const gateway = createGateway(router);
+    const server = createServer(gateway.handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+      expect((await send(port, 'POST', '/v1/chat/completions', body, JSON_HEADERS)).status).toBe(200);
+      await gateway.stop();
+      const answer = await send(port, 'POST', '/v1/chat/completions', body, JSON_HEADERS);
+      expect(answer.status).toBe(503);
+      expect(answer.headers['retry-after']).toBe('1');
+      expect(answer.json().error?.code).toBe('shutting_down');
+      expect((await send(port, 'GET', '/readyz')).json().status).toBe('stopping');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await router.close();
+    }
   });
 
   it('a client that sends its headers too slowly gets a 408 JSON and is disconnected', async () => {
