@@ -22,6 +22,9 @@ export {
   type Admission,
   type BreakerOptions,
   type BreakerState,
+  type BudgetReservation,
+  type BudgetStateHandle,
+  type BudgetTotals,
   contentParts,
   costOf,
   countsAgainstHealth,
@@ -32,6 +35,7 @@ export {
   ERROR_KINDS,
   type ErrorKind,
   estimateInputTokens,
+  estimateUsage,
   type FailureRecord,
   fallsBack,
   isRetryableKind,
@@ -73,6 +77,7 @@ export {
 } from './src/index.js';
 // Contracts
 export type * from './src/types/adapter.js';
+export type * from './src/types/budget.js';
 export type * from './src/types/clock.js';
 export type * from './src/types/message.js';
 export type * from './src/types/middleware.js';

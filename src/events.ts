@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { ErrorKind } from './errors/error-kind.js';
 import type { SwitchyardError } from './errors/switchyard-error.js';
+import type { BudgetPeriod, BudgetScope } from './types/budget.js';
 import type { Message } from './types/message.js';
 import type { AttemptRecord, FinishReason, Usage } from './types/response.js';
 import type { CandidateScore } from './types/strategy.js';
@@ -25,6 +26,8 @@ export interface RequestStartEvent extends CallEventBase {
   readonly startedAt: number;
   /** The prompt; present only with `includeContentInEvents: true`. */
   readonly messages?: readonly Message[];
+  /** The request's `metadata` (data for strategies and event consumers; never sent to a provider). */
+  readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
 /** `route`: the strategy's decision for one attempt (emitted only while someone listens). */
@@ -130,6 +133,8 @@ export interface RequestSuccessEvent extends CallEventBase {
   readonly finishReason: FinishReason;
   /** Cost in USD, when prices are known. */
   readonly costUsd?: number;
+  /** When the provider reported no usage (`usage.unknown`): the router's estimate from the prompt and answer. */
+  readonly estimatedUsage?: Usage;
   /** The generated text; present only with `includeContentInEvents: true`. */
   readonly text?: string;
 }
@@ -157,6 +162,27 @@ export interface ListenerErrorEvent {
   readonly error: unknown;
 }
 
+/**
+ * `budget:threshold`: a budget's spend reached a threshold (by default 50%, 80% and 100% of its
+ * limit), once per threshold and period in this process. 100% also fires when the budget first
+ * refuses a call in the period (`reason: 'refusal'`): it can no longer cover one.
+ */
+export interface BudgetThresholdEvent {
+  /** The budget's id. */
+  readonly budget: string;
+  readonly scope: BudgetScope;
+  readonly period: BudgetPeriod;
+  /** The period (`2026-12-02`, `2026-12` or `total`). */
+  readonly periodKey: string;
+  readonly limitUsd: number;
+  /** Settled spend in the period. */
+  readonly spentUsd: number;
+  /** The fraction of the limit reached (e.g. `0.8`). */
+  readonly threshold: number;
+  /** `spend`: the settled spend reached it; `refusal`: a call was refused. */
+  readonly reason: 'spend' | 'refusal';
+}
+
 /** Every event of a {@link Router}, by name, with its payload. */
 export interface RouterEvents {
   'request:start': (event: RequestStartEvent) => void;
@@ -171,6 +197,7 @@ export interface RouterEvents {
   'request:success': (event: RequestSuccessEvent) => void;
   'request:failure': (event: RequestFailureEvent) => void;
   'stream:first-token': (event: StreamFirstTokenEvent) => void;
+  'budget:threshold': (event: BudgetThresholdEvent) => void;
   'listener:error': (event: ListenerErrorEvent) => void;
 }
 

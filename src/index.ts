@@ -57,6 +57,9 @@ export {
 export type {
   Admission,
   BreakerState,
+  BudgetReservation,
+  BudgetStateHandle,
+  BudgetTotals,
   FailureRecord,
   MaybePromise,
   StateStore,
@@ -65,6 +68,7 @@ export type {
   TargetStateSnapshot,
 } from './state/store.js';
 export type * from './types/adapter.js';
+export type * from './types/budget.js';
 export type * from './types/clock.js';
 // Contracts
 export type * from './types/message.js';
@@ -78,4 +82,4 @@ export type * from './types/target.js';
 export type * from './types/tool.js';
 export { contentParts, messageText, textOf, toolCallsOf, toolInputText } from './util/content.js';
 export { estimateInputTokens } from './util/request-needs.js';
-export { EMPTY_USAGE, makeUsage, UNKNOWN_USAGE } from './util/usage.js';
+export { EMPTY_USAGE, estimateUsage, makeUsage, UNKNOWN_USAGE } from './util/usage.js';

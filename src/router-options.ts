@@ -3,6 +3,7 @@ import type { RetryOptions } from './reliability/backoff.js';
 import type { BreakerOptions } from './reliability/circuit-breaker.js';
 import type { RouterSnapshot } from './state/router-snapshot.js';
 import type { StateStore } from './state/store.js';
+import type { BudgetConfig } from './types/budget.js';
 import type { Clock, RandomSource } from './types/clock.js';
 import type { Middleware } from './types/middleware.js';
 import type { Strategy, StrategyFactory } from './types/strategy.js';
@@ -63,4 +64,9 @@ export interface RouterOptions {
   readonly restore?: RouterSnapshot;
   /** Middleware around every call and attempt; the first is the outermost. See {@link Middleware}. @default [] */
   readonly middleware?: readonly Middleware[];
+  /**
+   * Spend caps, enforced before each attempt: a call that a budget cannot cover on any target
+   * fails with `budget_exceeded`. Every target needs a `price`. See {@link BudgetConfig}. @default []
+   */
+  readonly budgets?: readonly BudgetConfig[];
 }

@@ -1,3 +1,5 @@
+import type { BudgetGate } from './budgets/budget-gate.js';
+import { budgetGateFor } from './budgets/build.js';
 import { AttemptLoop } from './call/attempt-loop.js';
 import { AttemptRunner } from './call/attempt-runner.js';
 import type { CallRuntime } from './call/call.js';
@@ -23,6 +25,7 @@ import {
 import type { StateStore } from './state/store.js';
 import { StrategyResolver } from './strategy-resolver.js';
 import { TargetRuntime } from './target-runtime.js';
+import type { BudgetStatus } from './types/budget.js';
 import type { Clock } from './types/clock.js';
 import type { Middleware } from './types/middleware.js';
 import type { CompletionRequest } from './types/request.js';
@@ -74,6 +77,7 @@ export class Router {
   readonly #strategies: StrategyResolver;
   readonly #clock: Clock;
   readonly #pipeline: CallPipeline;
+  readonly #budgets: BudgetGate | undefined;
 
   /** @throws {SwitchyardError} `config` when an option is invalid (the message names the field). */
   constructor(options: RouterOptions) {
@@ -108,6 +112,7 @@ export class Router {
         random,
       },
     );
+    this.#budgets = budgetGateFor(options.budgets, store, this.#targets, this.#events);
     const rt: CallRuntime = {
       clock,
       random,
@@ -121,6 +126,7 @@ export class Router {
       attemptMiddleware: [],
       attemptStreamMiddleware: [],
       targetCount: this.#targets.length,
+      budgets: this.#budgets,
     };
     this.#pipeline = new CallPipeline({
       rt,
@@ -195,6 +201,14 @@ export class Router {
   }
 
   /** A picture of every target's health. */
+  /**
+   * Spend of each budget in its current period (as the store last knew it: a shared store
+   * answers from its local mirror). Empty when the router has no budgets.
+   */
+  budgets(): BudgetStatus[] {
+    return this.#budgets?.status(this.#clock.now()) ?? [];
+  }
+
   health(): TargetHealth[] {
     const now = this.#clock.now();
     return this.#targets.map((t) => {

@@ -1,10 +1,4 @@
-import {
-  type CompletionResponse,
-  costOf,
-  type Price,
-  type RequestFailureEvent,
-  type RequestSuccessEvent,
-} from '../../src/index.js';
+import { costOf, type Price, type RequestFailureEvent, type RequestSuccessEvent } from '../../src/index.js';
 import type { Outcome } from './cells.js';
 
 /** Filled by {@link successOutcome} / {@link failureOutcome} and recorded at once: no object per call. */
@@ -22,33 +16,17 @@ const scratch: Outcome = {
   estimated: false,
 };
 
-/** Characters of an answer that output tokens are estimated from (text and tool calls). */
-export function answerChars(response: CompletionResponse): number {
-  let output = response.text.length;
-  for (const call of response.toolCalls) output += call.input.length + call.toolName.length;
-  return output;
-}
-
 /**
  * The outcome of a successful call, billed from its usage, or when the provider reported none
- * from `estimate` (else from the answer's characters ÷ 4); priced with `e.costUsd` or `price`.
- * A call without attempts is not billed. Returns a shared object, valid until the next call.
+ * from the router's estimate (`e.estimatedUsage`); priced with `e.costUsd` or `price`. A call
+ * without attempts is not billed. Returns a shared object, valid until the next call.
  */
-export function successOutcome(
-  e: RequestSuccessEvent,
-  estimate: { input: number; output: number } | undefined,
-  price: Price | undefined,
-): Outcome {
+export function successOutcome(e: RequestSuccessEvent, price: Price | undefined): Outcome {
   const unbilled = e.attempts.length === 0;
   let usage = e.usage;
   let estimated = false;
   if (usage.unknown && !unbilled) {
-    const guess = estimate ?? { input: 0, output: Math.ceil((e.text?.length ?? 0) / 4) };
-    usage = {
-      inputTokens: guess.input,
-      outputTokens: guess.output,
-      totalTokens: guess.input + guess.output,
-    };
+    usage = e.estimatedUsage ?? usage;
     estimated = true;
   }
   const cost = unbilled

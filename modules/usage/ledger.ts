@@ -1,19 +1,12 @@
-import {
-  type CallContext,
-  type Clock,
-  type CompletionResponse,
-  estimateInputTokens,
-  type Middleware,
-  type NextCall,
-  type NextStream,
-  type Price,
-  type RequestFailureEvent,
-  type RequestStartEvent,
-  type RequestSuccessEvent,
-  type Router,
-  type StreamEvent,
+import type {
+  Clock,
+  Price,
+  RequestFailureEvent,
+  RequestStartEvent,
+  RequestSuccessEvent,
+  Router,
 } from '../../src/index.js';
-import { answerChars, failureOutcome, successOutcome } from './billing.js';
+import { failureOutcome, successOutcome } from './billing.js';
 import { BucketTiers } from './buckets.js';
 import { addTo, type Outcome } from './cells.js';
 import { NONE, type UsageDimension } from './dimensions.js';
@@ -39,16 +32,12 @@ export interface UsageLedgerStats {
   readonly pending: number;
 }
 
-/** What the middleware learns of a call that the events do not carry. */
-interface CallNotes {
-  user?: string;
-  key?: string;
-  estimate?: { input: number; output: number };
-}
-
+/** What the ledger keeps of a call between its start and its end. */
 interface Pending {
   readonly alias: string;
-  notes?: CallNotes;
+  /** `request.metadata.user` / `.key`, when those dimensions are on. */
+  readonly user: string;
+  readonly key: string;
 }
 
 const MAX_PENDING = 100_000;
@@ -84,6 +73,8 @@ export class UsageLedger {
   readonly #clock: Clock;
   readonly #dims: ReadonlySet<UsageDimension>;
   readonly #onError: (error: unknown) => void;
+  readonly #byUser: boolean;
+  readonly #byKey: boolean;
   readonly #buckets: BucketTiers;
   readonly #keys: KeyCaps;
   readonly #pending = new Map<string, Pending>();
@@ -93,8 +84,6 @@ export class UsageLedger {
    */
   #currentId: string | undefined;
   #current: Pending | undefined;
-  /** The switch of the middleware added to each router (off once detached). */
-  readonly #middlewares = new WeakMap<Router, { active: boolean }>();
 
   constructor(options: UsageLedgerOptions = {}) {
     const settings = readOptions(options);
@@ -103,27 +92,18 @@ export class UsageLedger {
     this.#dims = settings.dims;
     this.#keys = new KeyCaps(settings.dims, settings.maxKeys);
     this.#onError = settings.onError;
+    this.#byUser = settings.dims.has('user');
+    this.#byKey = settings.dims.has('key');
   }
 
   /**
    * Starts recording `router`'s calls: listens to `request:start`, `request:success` and
-   * `request:failure`, and adds (once per router) a pass-through middleware that notes what
-   * events do not carry: `request.metadata.user` / `.key` (only when those dimensions are on)
-   * and, for answers without usage, the estimate of their tokens. Returns a function that
-   * removes the listeners; the middleware then passes calls through untouched.
+   * `request:failure` (no middleware). Returns a function that removes the listeners.
    */
   attach(router: Router): () => void {
     const targets = new Map<string, { model: string; provider: string; price: Price | undefined }>();
     for (const t of router.targets)
       targets.set(t.id, { model: t.model, provider: t.provider, price: t.price });
-    let switchboard = this.#middlewares.get(router);
-    if (switchboard === undefined) {
-      switchboard = { active: true };
-      this.#middlewares.set(router, switchboard);
-      router.use(this.#middleware(switchboard));
-    }
-    const board = switchboard;
-    board.active = true;
     const onStart = (e: RequestStartEvent) => {
       try {
         this.#onStart(e);
@@ -152,7 +132,6 @@ export class UsageLedger {
     return () => {
       if (!attached) return;
       attached = false;
-      board.active = false;
       router.off('request:start', onStart);
       router.off('request:success', onSuccess);
       router.off('request:failure', onFailure);
@@ -209,70 +188,6 @@ export class UsageLedger {
     }
   }
 
-  #middleware(board: { active: boolean }): Middleware {
-    const wantsMetadata = this.#dims.has('user') || this.#dims.has('key');
-    const noteRequest = (ctx: CallContext): void => {
-      if (!wantsMetadata) return;
-      const metadata = ctx.request.metadata;
-      const user = metadata?.user;
-      const key = metadata?.key;
-      this.#notes(ctx.requestId).user = typeof user === 'string' ? user : undefined;
-      this.#notes(ctx.requestId).key = typeof key === 'string' ? key : undefined;
-    };
-    const noteResponse = (ctx: CallContext, response: CompletionResponse): void => {
-      if (!response.usage.unknown) return;
-      const output = answerChars(response);
-      this.#notes(ctx.requestId).estimate = {
-        input: estimateInputTokens(ctx.request),
-        output: Math.ceil(output / 4),
-      };
-    };
-    const guardRequest = (ctx: CallContext): void => {
-      try {
-        noteRequest(ctx);
-      } catch (error) {
-        this.#report(error);
-      }
-    };
-    const guardResponse = (ctx: CallContext, response: CompletionResponse): void => {
-      try {
-        noteResponse(ctx, response);
-      } catch (error) {
-        this.#report(error);
-      }
-    };
-    return {
-      name: 'usage-ledger',
-      // Not async: a call whose dimensions need no metadata costs one `then` here.
-      wrapCall(ctx: CallContext, next: NextCall): Promise<CompletionResponse> {
-        if (!board.active) return next();
-        if (wantsMetadata) guardRequest(ctx);
-        return next().then((response) => {
-          guardResponse(ctx, response);
-          return response;
-        });
-      },
-      async *wrapStream(ctx: CallContext, next: NextStream): AsyncIterable<StreamEvent> {
-        if (!board.active) {
-          yield* next();
-          return;
-        }
-        if (wantsMetadata) guardRequest(ctx);
-        for await (const event of next()) {
-          if (event.type === 'finish') guardResponse(ctx, event.response);
-          yield event;
-        }
-      },
-    };
-  }
-
-  #notes(requestId: string): CallNotes {
-    const pending = requestId === this.#currentId ? this.#current : this.#pending.get(requestId);
-    if (pending === undefined) return {}; // not started through an attached router: dropped
-    pending.notes ??= {};
-    return pending.notes;
-  }
-
   #onStart(e: RequestStartEvent): void {
     if (this.#currentId !== undefined) {
       // Another call is in flight: it moves to the map.
@@ -284,7 +199,11 @@ export class UsageLedger {
       this.#pending.set(this.#currentId, this.#current as Pending);
     }
     this.#currentId = e.requestId;
-    this.#current = { alias: e.model ?? NONE };
+    this.#current = {
+      alias: e.model ?? NONE,
+      user: this.#byUser ? metadataString(e.metadata, 'user') : NONE,
+      key: this.#byKey ? metadataString(e.metadata, 'key') : NONE,
+    };
   }
 
   #onSuccess(
@@ -293,16 +212,8 @@ export class UsageLedger {
   ): void {
     const pending = this.#take(e.requestId);
     const target = targets.get(e.target);
-    const o = successOutcome(e, pending?.notes?.estimate, target?.price);
-    this.#record(
-      e.target,
-      e.model,
-      pending?.alias ?? NONE,
-      target?.provider ?? NONE,
-      pending?.notes,
-      e.tags,
-      o,
-    );
+    const o = successOutcome(e, target?.price);
+    this.#record(e.target, e.model, pending?.alias ?? NONE, target?.provider ?? NONE, pending, e.tags, o);
   }
 
   #onFailure(
@@ -318,7 +229,7 @@ export class UsageLedger {
       target?.model ?? NONE,
       pending?.alias ?? NONE,
       target?.provider ?? NONE,
-      pending?.notes,
+      pending,
       e.tags,
       o,
     );
@@ -342,12 +253,19 @@ export class UsageLedger {
     model: string,
     alias: string,
     provider: string,
-    notes: CallNotes | undefined,
+    pending: Pending | undefined,
     tags: readonly string[] | undefined,
     outcome: Outcome,
   ): void {
     const bucket = this.#buckets.bucketAt(this.#clock.now());
-    const key = this.#keys.cellKey(target, model, alias, provider, notes?.user ?? NONE, notes?.key ?? NONE);
+    const key = this.#keys.cellKey(
+      target,
+      model,
+      alias,
+      provider,
+      pending?.user ?? NONE,
+      pending?.key ?? NONE,
+    );
     addTo(cellOf(key, bucket, bucket.cells), outcome);
     if (this.#dims.has('tag') && tags !== undefined) {
       if (tags.length === 1 && typeof tags[0] === 'string') {
@@ -357,4 +275,10 @@ export class UsageLedger {
       }
     }
   }
+}
+
+/** `metadata[field]` when it is a string, else the placeholder for a missing value. */
+function metadataString(metadata: Readonly<Record<string, unknown>> | undefined, field: string): string {
+  const value = metadata?.[field];
+  return typeof value === 'string' ? value : NONE;
 }

@@ -1,12 +1,16 @@
+import type { BudgetHold } from '../budgets/budget-gate.js';
 import { sleep } from '../clock.js';
 import { fallsBack, isRetryableKind } from '../errors/error-kind.js';
-import { SwitchyardError } from '../errors/switchyard-error.js';
+import { isSwitchyardError, SwitchyardError } from '../errors/switchyard-error.js';
 import { TargetRuntime } from '../target-runtime.js';
 import type { CompletionResponse } from '../types/response.js';
 import type { AttemptRunner } from './attempt-runner.js';
 import type { Call, CallRuntime } from './call.js';
 import { type ChooseWait, chooseTarget } from './choose.js';
 import { Claim } from './target-gate.js';
+
+/** A budget ruled the chosen target out. */
+const OVER_BUDGET = Symbol('over budget');
 
 /** Claims a shared store may refuse in a row before the attempt gives up. */
 const MAX_REFUSED_CLAIMS = 16;
@@ -30,8 +34,16 @@ export class AttemptLoop {
     const max = this.#rt.retry.maxAttempts;
     // A `wrapCall` middleware may run the loop again: attempts keep counting across runs.
     for (let attempt = call.attempts.length + 1; ; attempt++) {
-      let claim = this.#claim(call, attempt);
-      if (!(claim instanceof Claim)) claim = await claim;
+      let claim: Claim | Promise<Claim>;
+      try {
+        claim = this.#claim(call, attempt);
+        if (!(claim instanceof Claim)) claim = await claim;
+      } catch (thrown) {
+        // A budget refusal that ends the call: no candidate fitted.
+        if ((thrown as SwitchyardError).kind === 'budget_exceeded')
+          this.#rt.budgets?.refused(thrown as SwitchyardError);
+        throw thrown;
+      }
       const target = claim.target;
       try {
         return await this.#runner.run(call, claim, attempt, claim.claimedAt);
@@ -50,7 +62,7 @@ export class AttemptLoop {
   #claim(call: Call, attempt: number): Claim | Promise<Claim> {
     const now = this.#rt.clock.now();
     const choice = chooseTarget(this.#rt, call, attempt, false, this.#scratch, now);
-    if (choice instanceof TargetRuntime) {
+    if (choice instanceof TargetRuntime && this.#rt.budgets === undefined) {
       const claim = this.#rt.gate.claim(choice, now);
       if (claim instanceof Claim) return this.#claimed(call, claim);
     }
@@ -62,8 +74,17 @@ export class AttemptLoop {
     let waited = false;
     for (let refused = 0; ; ) {
       if (choice instanceof TargetRuntime) {
+        const hold = this.#rt.budgets === undefined ? undefined : await this.#reserve(call, choice);
+        if (hold === OVER_BUDGET) {
+          choice = chooseTarget(this.#rt, call, attempt, waited, this.#scratch, this.#rt.clock.now());
+          continue;
+        }
         const claim = await this.#rt.gate.claim(choice, this.#rt.clock.now());
-        if (claim !== undefined) return this.#claimed(call, claim);
+        if (claim !== undefined) {
+          claim.hold = hold;
+          return this.#claimed(call, claim);
+        }
+        if (hold !== undefined) this.#rt.budgets!.settle(hold, 0);
         if (++refused >= MAX_REFUSED_CLAIMS) {
           throw new SwitchyardError(
             'no_target',
@@ -77,6 +98,24 @@ export class AttemptLoop {
       }
       choice = chooseTarget(this.#rt, call, attempt, waited, this.#scratch, this.#rt.clock.now());
     }
+  }
+
+  /**
+   * Reserves the attempt's maximum cost on `target` in the budgets covering the call. A budget
+   * that cannot cover it rules the target out for this call (a cheaper one may still fit): the
+   * target is marked, its error kept as the call's last, and no attempt is counted.
+   */
+  async #reserve(call: Call, target: TargetRuntime): Promise<BudgetHold | undefined | typeof OVER_BUDGET> {
+    const gate = this.#rt.budgets!;
+    call.budgets ??= gate.covering(call.request);
+    if (call.budgets.length === 0) return undefined;
+    const hold = await gate.reserve(call.budgets, call.request, target, this.#rt.clock.now());
+    if (!(hold instanceof SwitchyardError)) return hold;
+    if (call.failed === undefined) call.failed = new Uint8Array(this.#rt.targetCount);
+    call.failed[target.index] = 2;
+    call.lastError = hold;
+    call.lastTarget = target;
+    return OVER_BUDGET;
   }
 
   #claimed(call: Call, claim: Claim): Claim {

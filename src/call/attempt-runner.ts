@@ -12,6 +12,8 @@ import type { AdapterRequest } from '../types/request.js';
 import type { AdapterResponse, CompletionResponse, Warning } from '../types/response.js';
 import type { AdapterStreamPart } from '../types/stream.js';
 import { textOf, toolCallsOf } from '../util/content.js';
+import { estimateInputTokens } from '../util/request-needs.js';
+import { estimateUsage } from '../util/usage.js';
 import { checkedResponse } from './adapter-output.js';
 import type { Call, CallRuntime } from './call.js';
 import { attemptFields } from './call-events.js';
@@ -121,6 +123,12 @@ export class AttemptRunner {
       warnings: result.warnings ?? NO_WARNINGS,
       providerMetadata: result.providerMetadata,
     };
+    if (claim.hold !== undefined) {
+      const billed = result.usage.unknown
+        ? costOf(estimateUsage(call.request, response), target.price!)
+        : costUsd;
+      rt.budgets!.settle(claim.hold, billed ?? 0);
+    }
     call.sink?.push({ type: 'finish', finishReason: response.finishReason, usage: response.usage, response });
     return response;
   }
@@ -236,6 +244,7 @@ export class AttemptRunner {
     const target = claim.target;
     const now = rt.clock.now();
     const durationMs = now - startedAt;
+    if (claim.hold !== undefined) rt.budgets!.settle(claim.hold, failedAttemptCost(target, call, error));
     const blockForMs = error.kind === 'rate_limited' ? error.retryAfterMs : undefined;
     const ejection = rt.gate.recordFailure(claim, now, countsAgainstHealth(error.kind), blockForMs);
     if (isPromiseLike(ejection)) ejection.then((e) => this.#ejected(target, error, e), ignore);
@@ -261,6 +270,18 @@ export class AttemptRunner {
       );
     }
   }
+}
+
+/**
+ * What a failed attempt is taken to have cost: nothing, unless content was streamed before it
+ * broke — then its estimated input and the streamed text (characters ÷ 4) at the target's prices.
+ */
+function failedAttemptCost(target: TargetRuntime, call: Call, error: SwitchyardError): number {
+  const partial = error.partialText;
+  if (partial === undefined || partial === '' || target.price === undefined) return 0;
+  const inputTokens = estimateInputTokens(call.request);
+  const outputTokens = Math.ceil(partial.length / 4);
+  return costOf({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }, target.price);
 }
 
 /** The adapter request for `target`; a request that cannot be read is the caller's `invalid_request`. */

@@ -9,6 +9,7 @@ import type { Middleware } from '../types/middleware.js';
 import type { CompletionRequest } from '../types/request.js';
 import type { CompletionResponse } from '../types/response.js';
 import { needsOf } from '../util/request-needs.js';
+import { estimateUsage } from '../util/usage.js';
 import { validateMiddleware, validateRequest } from '../validation/validate.js';
 import type { AttemptLoop } from './attempt-loop.js';
 import type { Call, CallRuntime } from './call.js';
@@ -125,6 +126,7 @@ export class CallPipeline {
           strategy: call.strategy.name,
           startedAt,
           messages: this.#o.rt.includeContent ? request.messages : undefined,
+          metadata: request.metadata,
         });
       }
       const response = await this.#dispatch(call, sink);
@@ -140,6 +142,7 @@ export class CallPipeline {
           usage: response.usage,
           finishReason: response.finishReason,
           costUsd: response.costUsd,
+          estimatedUsage: response.usage.unknown ? estimateUsage(request, response) : undefined,
           text: this.#o.rt.includeContent ? response.text : undefined,
         });
       }

@@ -1,3 +1,4 @@
+import type { Budget, BudgetGate } from '../budgets/budget-gate.js';
 import type { SwitchyardError } from '../errors/switchyard-error.js';
 import type { RouterEmitter } from '../events.js';
 import type { ResolvedRetryOptions } from '../reliability/backoff.js';
@@ -32,6 +33,8 @@ export interface CallRuntime {
   readonly attemptStreamMiddleware: readonly Middleware[];
   /** Number of targets (for per-call marks). */
   readonly targetCount: number;
+  /** The router's budgets, when it has any. */
+  readonly budgets: BudgetGate | undefined;
 }
 
 /** Per-call state of the attempt loop. */
@@ -56,4 +59,6 @@ export interface Call {
   retries: number;
   /** Time spent waiting for capacity so far (ms). */
   queuedMs: number;
+  /** The budgets covering the call, worked out at its first claim (routers with budgets only). */
+  budgets?: readonly Budget[];
 }

@@ -67,7 +67,7 @@ export function chooseTarget(
       forCapacity: false,
     };
   }
-  if (servableCount === 0 && attempt === 1) {
+  if (servableCount === 0 && attempt === 1 && call.lastError === undefined) {
     throw new SwitchyardError(
       'no_target',
       `no target can serve this request (${describeNeeds(call.needs)})`,

@@ -1,3 +1,4 @@
+import type { BudgetHold } from '../budgets/budget-gate.js';
 import type { Ejection } from '../reliability/circuit-breaker.js';
 import type { Admission, MaybePromise } from '../state/store.js';
 import type { TargetRuntime } from '../target-runtime.js';
@@ -13,6 +14,8 @@ export class Claim {
   /** Whether a streamed attempt's adapter stream opened: from then on its reader releases the claim. */
   running = false;
   released = false;
+  /** The budget reservations this attempt holds, settled when it ends. */
+  hold: BudgetHold | undefined = undefined;
 
   constructor(target: TargetRuntime, probe: boolean, claimedAt: number) {
     this.target = target;

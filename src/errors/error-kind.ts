@@ -14,6 +14,7 @@
  * | `aborted` | the caller aborted | no | no |
  * | `no_target` | no healthy target can serve the call | — | — |
  * | `config` | invalid router configuration | — | — |
+ * | `budget_exceeded` | a budget cannot cover the call's maximum cost | no | only to a target the budget still covers |
  */
 export type ErrorKind =
   | 'rate_limited'
@@ -26,7 +27,8 @@ export type ErrorKind =
   | 'aborted'
   | 'stream_interrupted'
   | 'no_target'
-  | 'config';
+  | 'config'
+  | 'budget_exceeded';
 
 /** Every {@link ErrorKind}, in a stable order. */
 export const ERROR_KINDS: readonly ErrorKind[] = [
@@ -41,6 +43,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'stream_interrupted',
   'no_target',
   'config',
+  'budget_exceeded',
 ];
 
 /** Whether a failure of this kind may succeed if tried again (on the same or another target). */
@@ -55,5 +58,11 @@ export function fallsBack(kind: ErrorKind): boolean {
 
 /** Whether a failure of this kind counts against the target's health (circuit breaker). */
 export function countsAgainstHealth(kind: ErrorKind): boolean {
-  return kind !== 'invalid_request' && kind !== 'aborted' && kind !== 'no_target' && kind !== 'config';
+  return (
+    kind !== 'invalid_request' &&
+    kind !== 'aborted' &&
+    kind !== 'no_target' &&
+    kind !== 'config' &&
+    kind !== 'budget_exceeded'
+  );
 }

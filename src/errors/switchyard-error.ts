@@ -1,3 +1,4 @@
+import type { BudgetExceededDetails } from '../types/budget.js';
 import type { AttemptRecord } from '../types/response.js';
 import { type ErrorKind, isRetryableKind } from './error-kind.js';
 
@@ -28,6 +29,8 @@ export interface SwitchyardErrorOptions {
   readonly code?: string;
   /** Router failures: the id of the call, as in its events. */
   readonly requestId?: string;
+  /** `budget_exceeded`: the budget that refused the call. */
+  readonly budget?: BudgetExceededDetails;
 }
 
 /**
@@ -69,6 +72,8 @@ export class SwitchyardError extends Error {
   readonly code: string | undefined;
   /** Router failures: the id of the call, as in its events. */
   readonly requestId: string | undefined;
+  /** `budget_exceeded`: the budget that refused the call, its limit and spend. */
+  readonly budget: BudgetExceededDetails | undefined;
 
   constructor(kind: ErrorKind, message: string, options: SwitchyardErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -83,6 +88,7 @@ export class SwitchyardError extends Error {
     this.attempts = options.attempts;
     this.code = options.code;
     this.requestId = options.requestId;
+    this.budget = options.budget;
   }
 
   /** A copy with some fields replaced (the router uses it to stamp `target` and `attempts`). */
@@ -99,6 +105,7 @@ export class SwitchyardError extends Error {
       attempts: this.attempts,
       code: this.code,
       requestId: this.requestId,
+      budget: this.budget,
       ...options,
     });
   }
@@ -115,6 +122,7 @@ export class SwitchyardError extends Error {
       target: this.target,
       code: this.code,
       requestId: this.requestId,
+      budget: this.budget,
     };
   }
 }

@@ -5,8 +5,10 @@ import {
   type Ejection,
 } from '../reliability/circuit-breaker.js';
 import { type RateLog, rateWindow } from '../reliability/rate-window.js';
+import { MemoryBudgetState } from './memory-budget.js';
 import type {
   Admission,
+  BudgetStateHandle,
   FailureRecord,
   StateStore,
   TargetPolicy,
@@ -26,7 +28,7 @@ const ADMITTED_AS_PROBE: Admission = Object.freeze({ admitted: true, probe: true
 
 /**
  * The default {@link StateStore}: state in a `Map`, private to the process. Pass one instance
- * to several routers to let them share breaker and limit state. Every operation answers
+ * to several routers to let them share breaker, limit and budget state. Every operation answers
  * synchronously.
  *
  * @example
@@ -38,6 +40,7 @@ const ADMITTED_AS_PROBE: Admission = Object.freeze({ admitted: true, probe: true
  */
 export class MemoryStateStore implements StateStore {
   readonly #targets = new Map<string, TargetRecord>();
+  readonly #budgets = new Map<string, MemoryBudgetState>();
 
   target(id: string, policy: TargetPolicy): TargetStateHandle {
     let record = this.#targets.get(id);
@@ -46,6 +49,15 @@ export class MemoryStateStore implements StateStore {
       this.#targets.set(id, record);
     }
     return new MemoryTargetState(record, policy);
+  }
+
+  budget(id: string): BudgetStateHandle {
+    let state = this.#budgets.get(id);
+    if (state === undefined) {
+      state = new MemoryBudgetState();
+      this.#budgets.set(id, state);
+    }
+    return state;
   }
 }
 

@@ -90,4 +90,44 @@ export interface StateStore {
    * built; routers that share a store share the state of targets with the same id.
    */
   target(id: string, policy: TargetPolicy): TargetStateHandle;
+  /**
+   * The spend state of budget `id`. Needed only by routers with `budgets`; a store without it
+   * cannot back them (the router says so at construction).
+   */
+  budget?(id: string): BudgetStateHandle;
+}
+
+/** A budget's spend in one period, as plain data (USD). */
+export interface BudgetTotals {
+  /** The period (`2026-12-02`, `2026-12` or `total`). */
+  readonly periodKey: string;
+  /** Settled spend. */
+  readonly spentUsd: number;
+  /** Held by attempts in flight. */
+  readonly reservedUsd: number;
+}
+
+/** The answer to a reservation, with the totals it was decided on. */
+export interface BudgetReservation {
+  readonly reserved: boolean;
+  readonly totals: BudgetTotals;
+}
+
+/**
+ * The spend state of one budget. `reserve` must be atomic: two reservations never both succeed
+ * when only one fits (a shared store does it on the server, e.g. in one Lua script).
+ */
+export interface BudgetStateHandle {
+  /**
+   * Adds `amountUsd` to the reserved sum of period `periodKey` if spent + reserved + amount stays
+   * within `limitUsd`. A `periodKey` other than the stored one starts a new period at zero.
+   */
+  reserve(periodKey: string, amountUsd: number, limitUsd: number): MaybePromise<BudgetReservation>;
+  /**
+   * Settles a reservation made in `periodKey`: its `reservedUsd` is released and `actualUsd`
+   * added to the spend. A settlement for a period that has ended changes nothing.
+   */
+  settle(periodKey: string, reservedUsd: number, actualUsd: number): MaybePromise<BudgetTotals>;
+  /** The totals of `periodKey` as last known (zero for a period not seen yet). */
+  read(periodKey: string): BudgetTotals;
 }

@@ -7,7 +7,7 @@ import type { AdapterRequest } from '../types/request.js';
 import type { AdapterResponse, ContentPart, FinishReason, Usage } from '../types/response.js';
 import type { AdapterStreamPart } from '../types/stream.js';
 import { messageText } from '../util/content.js';
-import { makeUsage } from '../util/usage.js';
+import { makeUsage, UNKNOWN_USAGE } from '../util/usage.js';
 
 /** A simulated upstream failure. */
 export interface MockError {
@@ -25,7 +25,7 @@ export interface MockError {
 export type MockOutcome = {
   /** Wait this long (on the router's clock) before answering. Honours the abort signal. */
   readonly delayMs?: number;
-  /** Usage to report. @default ≈ characters ÷ 4 of prompt and answer */
+  /** Usage to report (`{ unknown: true }`: the provider reported none). @default ≈ characters ÷ 4 of prompt and answer */
   readonly usage?: Partial<Usage>;
   /** Finish reason. @default 'stop' ('tool-calls' with toolCalls) */
   readonly finishReason?: FinishReason;
@@ -283,12 +283,14 @@ function buildResponse(request: AdapterRequest, outcome: MockOutcome): AdapterRe
   return {
     content,
     finishReason: outcome.finishReason ?? ('toolCalls' in outcome ? 'tool-calls' : 'stop'),
-    usage: makeUsage(inputTokens, outputTokens, {
-      totalTokens: u.totalTokens,
-      cachedInputTokens: u.cachedInputTokens,
-      cacheWriteInputTokens: u.cacheWriteInputTokens,
-      reasoningTokens: u.reasoningTokens,
-    }),
+    usage: u.unknown
+      ? UNKNOWN_USAGE
+      : makeUsage(inputTokens, outputTokens, {
+          totalTokens: u.totalTokens,
+          cachedInputTokens: u.cachedInputTokens,
+          cacheWriteInputTokens: u.cacheWriteInputTokens,
+          reasoningTokens: u.reasoningTokens,
+        }),
     modelId: request.model,
   };
 }

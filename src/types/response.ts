@@ -22,6 +22,8 @@ export interface Usage {
   readonly reasoningTokens?: number;
   /** `true` when the adapter reported no usage at all: the counts are zeros, not measurements. */
   readonly unknown?: boolean;
+  /** `true` when the counts are the router's estimate (characters ÷ 4), not the provider's. */
+  readonly estimated?: boolean;
 }
 
 /** A complete tool call of the model. */

@@ -2,6 +2,7 @@
  * The check of router options: every field, unknown keys (with the closest known key), duplicate
  * target ids. A read that throws propagates with the path left on the context.
  */
+import { budgets } from './budgets.js';
 import {
   type CheckContext,
   checkKnownKeys,
@@ -33,6 +34,7 @@ const OPTION_KEYS = [
   'middleware',
   'queue',
   'restore',
+  'budgets',
 ];
 const TARGET_KEYS = [
   'id',
@@ -240,4 +242,5 @@ export function checkRouterOptions(c: CheckContext, options: unknown): void {
   c.optional(options, 'middleware', middleware);
   c.optional(options, 'queue', queue);
   c.optional(options, 'restore', (c, v) => expect(c, isObject(v), 'expected a snapshot object'));
+  c.optional(options, 'budgets', budgets);
 }

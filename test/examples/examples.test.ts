@@ -74,6 +74,11 @@ describe('examples', () => {
     // streamed calls) and an SLA line whose 10% errors burn the 99% budget at 10×.
     ['usage.ts', /^large-model\s+40\s+4\s+\d+\s+\d+\s+0\.0*[1-9]\d*/m],
     ['usage.ts', /^SLA smart: availability 90\.0% \(objective 99%, missed\).*burn 60m\/5m 10\.0×.*ALERT$/m],
+    // Twenty calls race for a team budget: what fits on large, then on mini, the rest refused.
+    [
+      'budgets.ts',
+      /served by large: 7, by mini: 4, refused: 9\nbudget "tag=team-a\/day" cannot cover this call on target "mini"/,
+    ],
     // One call span, a failed attempt span on primary then a successful one on backup under it;
     // the backup's request carried its attempt span's traceparent.
     [
