@@ -6,6 +6,10 @@ import { SwitchyardError } from '../../index.js';
 export interface Principal {
   /** A stable id (a key id, a user): goes into the call's `metadata.principal`. Never a secret. */
   readonly id: string;
+  /** The user, as budgets and the usage ledger see it: goes into `metadata.user`. */
+  readonly user?: string;
+  /** The key's id (never the key itself), as budgets and the usage ledger see it: goes into `metadata.key`. */
+  readonly key?: string;
   /** Tags added to every call of this principal (e.g. `team:search`). */
   readonly tags?: readonly string[];
 }

@@ -35,6 +35,13 @@ function completionId(options: ResolvedGatewayOptions): string {
   return options.generateId?.() ?? `${ID_PREFIX}${(++idCounter).toString(36)}`;
 }
 
+function principalMetadata(principal: Principal): Record<string, string> {
+  const metadata: Record<string, string> = { principal: principal.id };
+  if (principal.user !== undefined) metadata.user = principal.user;
+  if (principal.key !== undefined) metadata.key = principal.key;
+  return metadata;
+}
+
 /** The router request: the mapped body plus the routing hints, the principal and the signal. */
 export function routerRequest(
   chat: ChatRequest,
@@ -49,7 +56,7 @@ export function routerRequest(
     ...(hints.strategy === undefined ? {} : { strategy: hints.strategy }),
     ...(hints.timeoutMs === undefined ? {} : { timeoutMs: hints.timeoutMs }),
     ...(tags.length > 0 ? { tags } : {}),
-    ...(principal === undefined ? {} : { metadata: { principal: principal.id } }),
+    ...(principal === undefined ? {} : { metadata: principalMetadata(principal) }),
   };
 }
 

@@ -69,8 +69,7 @@ export function answerForError(error: unknown, now: number): ErrorAnswer {
     return errorAnswer(500, 'The gateway failed to serve the request.', 'server_error', 'internal_error');
   }
   const message = error.message;
-  // `budget_exceeded` is compared as a string: the kind is new in the core and older cores lack it.
-  const kind: string = error.kind;
+  const kind = error.kind;
   switch (kind) {
     case 'invalid_request':
       return errorAnswer(

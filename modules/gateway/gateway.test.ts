@@ -212,6 +212,37 @@ describe('POST /v1/chat/completions', () => {
   });
 });
 
+describe('budgets', () => {
+  it("a call the principal's budget cannot cover: 429 budget_exceeded with retry-after, no upstream call", async () => {
+    const adapter = new MockAdapter([{ text: 'ok' }]);
+    const router = new Router({
+      targets: [{ id: 't', model: 'm', adapter, price: { inputPerMTok: 1_000, outputPerMTok: 1_000 } }],
+      budgets: [{ scope: { user: 'alice' }, limitUsd: 0.000_001, period: 'day' }],
+    });
+    const gateway = createGateway(router, {
+      port: 0,
+      authenticate: () => ({ id: 'key-1', user: 'alice', key: 'k1' }),
+    });
+    const { port } = await gateway.start();
+    try {
+      const answer = await send(
+        port,
+        'POST',
+        '/v1/chat/completions',
+        JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hello' }], max_tokens: 100 }),
+        JSON_HEADERS,
+      );
+      expect(answer.status).toBe(429);
+      expect(answer.json().error).toMatchObject({ type: 'insufficient_quota', code: 'budget_exceeded' });
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
+      expect(adapter.calls).toHaveLength(0);
+    } finally {
+      await gateway.stop();
+      await router.close();
+    }
+  });
+});
+
 describe('other routes', () => {
   it('GET /v1/models lists aliases and target models', async () => {
     const gw = await start([{ text: 'ok' }]);
