@@ -127,16 +127,18 @@ export async function streamChat(
   });
   try {
     while (!next.done) {
-      for (const chunk of encoder.encode(next.value)) await write(res, `data: ${JSON.stringify(chunk)}\n\n`);
+      for (const chunk of encoder.encode(next.value)) {
+        const full = write(res, `data: ${JSON.stringify(chunk)}\n\n`);
+        if (full !== undefined) await full; // wait for drain only when the buffer is full
+      }
       if (res.destroyed) {
         await iterator.return?.();
         return;
       }
       next = await iterator.next();
     }
-    await write(res, 'data: [DONE]\n\n');
+    if (!res.destroyed) res.end('data: [DONE]\n\n');
   } catch (error) {
-    await write(res, `data: ${JSON.stringify(failure(ctx, error).body)}\n\n`);
+    if (!res.destroyed) res.end(`data: ${JSON.stringify(failure(ctx, error).body)}\n\n`);
   }
-  res.end();
 }

@@ -10,7 +10,8 @@
  * Each layer runs in its own child process; autocannon runs in this one. The order alternates
  * between rounds.
  *
- * Loopback only; every run is bounded in time. Prints one line per layer and mode.
+ * Loopback only; every run is bounded in time. Prints one line per layer and mode, with the
+ * server process's CPU time per request (the steadier figure on a shared machine).
  */
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -52,7 +53,7 @@ const body = (stream: boolean) =>
 async function load(
   url: string,
   stream: boolean,
-): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+): Promise<{ rps: number; p50: number; p99: number; errors: number; total: number }> {
   const result = await autocannon({
     url: `${url}/v1/chat/completions`,
     method: 'POST',
@@ -62,7 +63,13 @@ async function load(
     duration: seconds,
   });
   const bad = result.errors + result.timeouts + result.non2xx;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: bad };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: bad,
+    total: result.requests.total,
+  };
 }
 
 async function nodeHttp(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -153,11 +160,18 @@ const LAYERS: Record<Layer, () => Promise<{ url: string; close: () => Promise<vo
 async function serveIn(layer: Layer): Promise<void> {
   const server = await LAYERS[layer]();
   process.send?.(server.url);
-  process.on('message', () => void server.close().then(() => process.exit(0)));
+  process.on('message', (message) => {
+    if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.(user + system);
+    } else {
+      void server.close().then(() => process.exit(0));
+    }
+  });
 }
 
 /** Starts a layer in its own process (so the load generator does not share its event loop). */
-function spawnLayer(layer: string): Promise<{ url: string; stop: () => void }> {
+function spawnLayer(layer: string): Promise<{ url: string; stop: () => void; cpu: () => Promise<number> }> {
   const execArgv = [
     '--import',
     'tsx',
@@ -167,7 +181,19 @@ function spawnLayer(layer: string): Promise<{ url: string; stop: () => void }> {
   ];
   const child = fork(fileURLToPath(import.meta.url), ['serve', layer], { execArgv });
   return new Promise((resolve) => {
-    child.once('message', (url) => resolve({ url: String(url), stop: () => child.send('stop') }));
+    child.once('message', (url) =>
+      resolve({
+        url: String(url),
+        stop: () => child.send('stop'),
+        // The server process's CPU time so far, in µs: CPU per request holds up under the
+        // machine's other load far better than requests per second do.
+        cpu: () =>
+          new Promise<number>((done) => {
+            child.once('message', (us) => done(Number(us)));
+            child.send('cpu');
+          }),
+      }),
+    );
   });
 }
 
@@ -182,9 +208,11 @@ if (process.argv[2] === 'serve') {
       const server = await spawnLayer(name);
       await load(server.url, false); // warm-up
       for (const stream of [false, true]) {
+        const before = await server.cpu();
         const r = await load(server.url, stream);
+        const cpuPerRequest = ((await server.cpu()) - before) / Math.max(1, r.total);
         console.log(
-          `round ${round} ${name.padEnd(10)} ${stream ? 'stream' : 'plain '} ${Math.round(r.rps)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}`,
+          `round ${round} ${name.padEnd(10)} ${stream ? 'stream' : 'plain '} ${Math.round(r.rps)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  server CPU ${cpuPerRequest.toFixed(0)} µs/req  errors ${r.errors}`,
         );
       }
       server.stop();
