@@ -27,6 +27,9 @@ const common: Options = {
   splitting: true,
   treeshake: true,
   external,
+  // `import.meta.url` in the CommonJS build (the optional-peer loader's `createRequire`, in
+  // modules/adapter-kit/peer.ts): tsup defines it from `__filename` there.
+  shims: true,
 };
 
 export default defineConfig([

@@ -41,6 +41,19 @@ export interface RouterOptions {
    * content was sent yet). @default off (the call deadline still applies)
    */
   readonly streamIdleTimeoutMs?: number;
+  /**
+   * A stream attempt with no content this long after it started is aborted and falls back (no
+   * content was sent). Unlike the idle timeout, events without content (metadata, tool-input
+   * starts) do not count. Streams only. Targets and calls
+   * may override it. @default off
+   */
+  readonly firstTokenTimeoutMs?: number;
+  /**
+   * A stream that sent content and then sends none for this long is aborted: it ends as
+   * `stream_interrupted` with the partial text (never restarted elsewhere). Streams only. Targets and calls may override it.
+   * @default off
+   */
+  readonly interTokenTimeoutMs?: number;
   /** Per-target circuit breaker, or `false` to disable it. @default { failureThreshold: 5, cooldownMs: 10000, maxCooldownMs: 300000 } */
   readonly breaker?: BreakerOptions | false;
   /** Time source. @default systemClock */

@@ -122,6 +122,8 @@ export class Router {
       gate: new TargetGate(clock),
       events: this.#events,
       idleTimeoutMs: options.streamIdleTimeoutMs ?? 0,
+      firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 0,
+      interTokenTimeoutMs: options.interTokenTimeoutMs ?? 0,
       includeContent: options.includeContentInEvents ?? false,
       attemptMiddleware: [],
       attemptStreamMiddleware: [],

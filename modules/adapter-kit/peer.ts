@@ -2,6 +2,7 @@
  * Loading a vendor SDK (an optional peer dependency) on first use, with an error that says what
  * to install when it is missing, and building its client on first use.
  */
+import { createRequire } from 'node:module';
 import { isSwitchyardError, SwitchyardError } from '../../src/index.js';
 
 /** What {@link optionalPeer} needs to know. */
@@ -55,19 +56,54 @@ export function optionalPeer<T>(options: OptionalPeerOptions<T>): () => Promise<
   let loading: Promise<T> | undefined;
   return () => {
     loading ??= options.load().catch((error: unknown) => {
-      const { packageName, neededBy } = options;
-      if (isMissing(error, packageName)) {
-        throw new SwitchyardError(
-          'config',
-          `${neededBy} needs the optional peer dependency ${packageName}: npm install ${packageName}`,
-        );
-      }
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new SwitchyardError('config', `${neededBy} could not load ${packageName}: ${text}`, {
-        cause: error,
-      });
+      throw peerError(error, options.packageName, options.neededBy);
     });
     return loading;
+  };
+}
+
+/**
+ * The `config` error of an optional peer that could not be loaded: what to install when it is
+ * missing, else the loader's error (as `cause`).
+ */
+function peerError(error: unknown, packageName: string, neededBy: string): SwitchyardError {
+  if (isMissing(error, packageName)) {
+    return new SwitchyardError(
+      'config',
+      `${neededBy} needs the optional peer dependency ${packageName}: npm install ${packageName}`,
+    );
+  }
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new SwitchyardError('config', `${neededBy} could not load ${packageName}: ${text}`, {
+    cause: error,
+  });
+}
+
+/** Node's `require`, resolving from this file (in the CommonJS build, tsup's shim of `import.meta.url`). */
+let nodeRequire: NodeJS.Require | undefined;
+
+/**
+ * A synchronous loader for an optional peer dependency, for the modules whose factories are
+ * synchronous (`collectMetrics`, `otelMiddleware`): the module imports only the peer's types,
+ * so importing it works without the peer, and the factory calls the loader, which `require`s
+ * the package once (later calls return it) or throws the same `config` error as
+ * {@link optionalPeer}: `switchyard-llm/metrics needs the optional peer dependency prom-client:
+ * npm install prom-client`. A failed load is not cached (the package may be installed later).
+ *
+ * The package is loaded through `require` in the ESM build as well, so it must have a CommonJS
+ * entry (prom-client and `@opentelemetry/api` have). Internal to switchyard-llm's modules.
+ */
+export function requirePeer<T>(packageName: string, neededBy: string): () => T {
+  let loaded: { readonly module: T } | undefined;
+  return () => {
+    if (loaded !== undefined) return loaded.module;
+    try {
+      nodeRequire ??= createRequire(import.meta.url);
+      loaded = { module: nodeRequire(packageName) as T };
+    } catch (error) {
+      throw peerError(error, packageName, neededBy);
+    }
+    return loaded.module;
   };
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Router } from '../../src/index.js';
 import { CallsInFlight } from './calls.js';
 import { metricsHandler } from './http-handler.js';
@@ -7,6 +7,7 @@ import { listen } from './listeners.js';
 import { defineMetrics, removeMetrics } from './metric-definitions.js';
 import { type MetricsOptions, validateOptions } from './options.js';
 import { PendingSeries } from './pending.js';
+import { loadPromClient } from './prom-client.js';
 import { SeriesLabelCache } from './series-labels.js';
 import { TargetLabels } from './target-labels.js';
 
@@ -50,7 +51,8 @@ export interface MetricsCollector {
  * Failures of the collector itself never reach a call; they go to `onError`.
  *
  * @throws {SwitchyardError} `config` when an option is invalid (the message names the field),
- *   or when the registry already holds a metric of the same name (use another `prefix` or registry).
+ *   when the registry already holds a metric of the same name (use another `prefix` or registry),
+ *   or when prom-client (an optional peer dependency) is not installed (the message says so).
  *
  * @example
  * ```ts
@@ -61,8 +63,9 @@ export interface MetricsCollector {
  * ```
  */
 export function collectMetrics(router: Router, options: MetricsOptions = {}): MetricsCollector {
-  const { prefix, labels, buckets, maxTagValues } = validateOptions(options);
-  const registry = options.registry ?? new Registry();
+  const prom = loadPromClient();
+  const { prefix, labels, buckets, maxTagValues } = validateOptions(options, prom);
+  const registry = options.registry ?? new prom.Registry();
   const onError = options.onError;
   const report = (error: unknown): void => {
     try {
@@ -74,7 +77,7 @@ export function collectMetrics(router: Router, options: MetricsOptions = {}): Me
 
   const series = new PendingSeries(buckets);
   const targets = new TargetLabels(router, labels);
-  const metrics = defineMetrics({ router, registry, prefix, labels, series, targets, report });
+  const metrics = defineMetrics({ prom, router, registry, prefix, labels, series, targets, report });
   const calls = new CallsInFlight();
   const seriesLabels = new SeriesLabelCache(labels, maxTagValues, targets, calls);
   const unlisten = listen({

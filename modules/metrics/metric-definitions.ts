@@ -1,7 +1,8 @@
-import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client';
-import { type Router, SwitchyardError } from '../../src/index.js';
+import type { Counter, Histogram, Metric, Registry } from 'prom-client';
+import { type BudgetStatus, type Router, SwitchyardError } from '../../src/index.js';
 import { METRIC_LABELS, type MetricLabel } from './options.js';
 import type { PendingSeries } from './pending.js';
+import type { PromClientModule } from './prom-client.js';
 import type { TargetLabels } from './target-labels.js';
 
 /** The metrics the listeners count into (the scrape-time gauges need no listener). */
@@ -22,6 +23,8 @@ export interface MetricSet {
 
 /** What {@link defineMetrics} needs. */
 export interface MetricsContext {
+  /** The loaded prom-client, whose classes make the metrics. */
+  readonly prom: PromClientModule;
   readonly router: Router;
   readonly registry: Registry;
   readonly prefix: string;
@@ -48,7 +51,7 @@ const STATES = ['closed', 'half-open', 'open'] as const;
  *   name; the metrics registered before it are removed again.
  */
 export function defineMetrics(ctx: MetricsContext): MetricSet {
-  const { router, registry, prefix, series, targets, report } = ctx;
+  const { prom, router, registry, prefix, series, targets, report } = ctx;
   const on = (label: MetricLabel) => ctx.labels.has(label);
   /** Enabled call labels among `allowed`, plus the fixed ones. */
   const names = (allowed: readonly MetricLabel[], fixed: readonly string[] = []): string[] => [
@@ -76,7 +79,7 @@ export function defineMetrics(ctx: MetricsContext): MetricSet {
   const counter = (name: string, help: string, labelNames: string[]) => {
     const c = register(
       () =>
-        new Counter({
+        new prom.Counter({
           name: prefix + name,
           help,
           labelNames,
@@ -97,7 +100,7 @@ export function defineMetrics(ctx: MetricsContext): MetricSet {
   const histogram = (name: string, help: string, labelNames: string[]) => {
     const h = register(
       () =>
-        new Histogram({
+        new prom.Histogram({
           name: prefix + name,
           help,
           labelNames,
@@ -171,7 +174,7 @@ export function defineMetrics(ctx: MetricsContext): MetricSet {
   // Scrape-time gauges, read from the router itself: they cannot drift from it.
   register(
     () =>
-      new Gauge({
+      new prom.Gauge({
         name: `${prefix}in_flight`,
         help: 'Attempts in flight per target, read at scrape time.',
         labelNames: names(perTarget),
@@ -189,7 +192,7 @@ export function defineMetrics(ctx: MetricsContext): MetricSet {
   );
   register(
     () =>
-      new Gauge({
+      new prom.Gauge({
         name: `${prefix}target_state`,
         help: 'Circuit-breaker state of each target: 1 for the current state (closed, half-open, open), 0 for the others.',
         labelNames: [...new Set(['target', ...names(perTarget)]), 'state'],
@@ -208,6 +211,36 @@ export function defineMetrics(ctx: MetricsContext): MetricSet {
       }),
     'target_state',
   );
+  const budgetGauge = (name: string, help: string, read: (b: BudgetStatus) => number) =>
+    register(
+      () =>
+        new prom.Gauge({
+          name: `${prefix}${name}`,
+          help,
+          labelNames: ['budget', 'period'],
+          registers: [registry],
+          collect() {
+            try {
+              this.reset();
+              for (const b of router.budgets()) this.set({ budget: b.id, period: b.period }, read(b));
+            } catch (error) {
+              report(error);
+            }
+          },
+        }),
+      name,
+    );
+  budgetGauge(
+    'budget_spent_usd',
+    'Settled spend of each budget in its current period, in USD.',
+    (b) => b.spentUsd,
+  );
+  budgetGauge(
+    'budget_reserved_usd',
+    'Spend each budget holds for attempts in flight, in USD.',
+    (b) => b.reservedUsd,
+  );
+  budgetGauge('budget_limit_usd', "Each budget's limit per period, in USD.", (b) => b.limitUsd);
 
   return {
     requests,

@@ -127,6 +127,34 @@ describe('collectMetrics', () => {
     expect(await value(registry, 'switchyard_requests_total', { outcome: 'failure' })).toBe(2);
   });
 
+  it("reports each budget's spend, reservations and limit, and refusals by kind", async () => {
+    const router = new Router({
+      targets: [
+        {
+          id: 'a',
+          adapter: new MockAdapter(() => ({ text: 'ok', usage: { inputTokens: 0, outputTokens: 2 } })),
+          model: 'm',
+          price: { inputPerMTok: 0, outputPerMTok: 1_000_000 },
+        },
+      ],
+      budgets: [{ id: 'team', scope: { tag: 'team' }, limitUsd: 3, period: 'total' }],
+    });
+    const { registry } = collectMetrics(router);
+    await router.complete({ messages, tags: ['team'], maxOutputTokens: 2 });
+    await expect(router.complete({ messages, tags: ['team'], maxOutputTokens: 2 })).rejects.toThrow(
+      /budget "team"/,
+    );
+    expect(await value(registry, 'switchyard_budget_spent_usd', { budget: 'team', period: 'total' })).toBe(2);
+    expect(await value(registry, 'switchyard_budget_reserved_usd', { budget: 'team' })).toBe(0);
+    expect(await value(registry, 'switchyard_budget_limit_usd', { budget: 'team' })).toBe(3);
+    expect(
+      await value(registry, 'switchyard_requests_total', {
+        outcome: 'failure',
+        error_kind: 'budget_exceeded',
+      }),
+    ).toBe(1);
+  });
+
   it('observes time to first token of streams', async () => {
     const router = new Router({
       targets: [{ id: 'a', adapter: new MockAdapter(() => ({ stream: ['o', 'k'] })), model: 'm' }],
@@ -275,7 +303,7 @@ describe('collectMetrics', () => {
       /collectMetrics: registry: cannot register switchyard_requests_total/,
     );
     expect(router.listenerCount('request:success')).toBe(1);
-    expect((await registry.getMetricsAsJSON()).length).toBe(12);
+    expect((await registry.getMetricsAsJSON()).length).toBe(15);
   });
 
   it('uses LLM-sized default buckets, overridable', async () => {

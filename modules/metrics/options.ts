@@ -1,5 +1,6 @@
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { SwitchyardError } from '../../src/index.js';
+import type { PromClientModule } from './prom-client.js';
 
 /**
  * A label that {@link collectMetrics} may put on its series, besides the fixed ones (`outcome`,
@@ -70,10 +71,10 @@ function configError(field: string, problem: string): SwitchyardError {
 }
 
 /**
- * Checks `options` and applies the defaults.
+ * Checks `options` and applies the defaults; `prom` is the loaded prom-client (for its `Registry`).
  * @throws {SwitchyardError} `config` naming the first invalid field.
  */
-export function validateOptions(options: MetricsOptions): ValidMetricsOptions {
+export function validateOptions(options: MetricsOptions, prom: PromClientModule): ValidMetricsOptions {
   const prefix = options.prefix ?? 'switchyard_';
   if (typeof prefix !== 'string' || !PREFIX.test(prefix)) {
     throw configError('prefix', `must match ${PREFIX.source}, got ${JSON.stringify(prefix)}`);
@@ -106,7 +107,7 @@ export function validateOptions(options: MetricsOptions): ValidMetricsOptions {
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw configError('onError', 'must be a function');
   }
-  if (options.registry !== undefined && !(options.registry instanceof Registry)) {
+  if (options.registry !== undefined && !(options.registry instanceof prom.Registry)) {
     throw configError('registry', 'must be a prom-client Registry');
   }
   return { prefix, labels: new Set(labels), buckets: [...buckets], maxTagValues };

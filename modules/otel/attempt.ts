@@ -1,4 +1,4 @@
-import { type Context, context, INVALID_SPAN_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import {
   type AdapterRequest,
   type AdapterResponse,
@@ -63,7 +63,8 @@ function quietRequest(rt: OtelRuntime, ctx: AttemptContext, state: CallState): A
   if (!rt.propagate) return request;
   try {
     const headers = injectTraceContext(
-      trace.setSpan(context.active(), state.span),
+      rt.api,
+      rt.api.trace.setSpan(rt.api.context.active(), state.span),
       state.span,
       request.headers,
     );
@@ -83,7 +84,7 @@ async function traceAttempt(
   const { span, otelContext, request } = startAttempt(rt, ctx);
   let response: AdapterResponse;
   try {
-    response = await context.with(otelContext, () => next(request));
+    response = await rt.api.context.with(otelContext, () => next(request));
   } catch (error) {
     endAttemptFailure(rt, ctx, span, startedAt, error);
     throw error;
@@ -102,7 +103,7 @@ function traceAttemptStream(
   let first = true;
   let responseId: string | undefined;
   let modelId: string | undefined;
-  return observe<AdapterStreamPart>(otelContext, () => next(request), {
+  return observe<AdapterStreamPart>(rt.api, otelContext, () => next(request), {
     item: (part) => {
       if (first) {
         first = false;
@@ -142,13 +143,17 @@ function startAttempt(
 ): { span: Span; otelContext: Context; request: AdapterRequest } {
   const state = ctx.state.get(STATE) as CallState | undefined;
   // The call span is the parent even when another middleware changed the active context.
+  const { context, trace } = rt.api;
   const parent = state ? trace.setSpan(context.active(), state.span) : context.active();
-  let span: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+  let span: Span = trace.wrapSpanContext(rt.api.INVALID_SPAN_CONTEXT);
   rt.safe(() => {
-    if (state) state.provider = ctx.target.provider;
+    if (state) {
+      state.provider = ctx.target.provider;
+      state.attempts = (state.attempts ?? 0) + 1;
+    }
     span = rt.tracer.startSpan(
       spanName(ctx.adapterRequest.model),
-      { kind: SpanKind.CLIENT, attributes: attemptAttributes(ctx, rt.options.strategy) },
+      { kind: rt.api.SpanKind.CLIENT, attributes: attemptAttributes(ctx, rt.options.strategy) },
       parent,
     );
   });
@@ -156,7 +161,7 @@ function startAttempt(
   let request = ctx.adapterRequest;
   if (rt.propagate) {
     rt.safe(() => {
-      request = { ...request, headers: injectTraceContext(otelContext, span, request.headers) };
+      request = { ...request, headers: injectTraceContext(rt.api, otelContext, span, request.headers) };
     });
   }
   return { span, otelContext, request };
@@ -190,7 +195,7 @@ function endAttemptFailure(
   error: unknown,
 ): void {
   rt.safe(() => {
-    if (span.isRecording()) markFailed(span, error);
+    if (span.isRecording()) markFailed(rt.api, span, error);
   });
   rt.safe(() => span.end());
   if (!rt.metrics.records) return;

@@ -1,4 +1,4 @@
-import { type Attributes, type Span, SpanStatusCode } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 import {
   type AdapterRequest,
   type AttemptContext,
@@ -7,6 +7,7 @@ import {
   redactSecrets,
   type Usage,
 } from '../../src/index.js';
+import type { OtelApi } from './api.js';
 import { inputMessages } from './content.js';
 import { CHAT_OPERATION, OTEL_NAMES as N } from './names.js';
 
@@ -101,8 +102,8 @@ export function errorType(error: unknown): string {
 }
 
 /** Sets `error.type` and an ERROR status (message redacted) on `span`. */
-export function markFailed(span: Span, error: unknown): void {
+export function markFailed(api: OtelApi, span: Span, error: unknown): void {
   span.setAttribute(N.errorType, errorType(error));
   const message = error instanceof Error ? error.message : String(error);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: redactSecrets(message) });
+  span.setStatus({ code: api.SpanStatusCode.ERROR, message: redactSecrets(message) });
 }

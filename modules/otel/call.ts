@@ -1,12 +1,4 @@
-import {
-  type Attributes,
-  type Context,
-  context,
-  INVALID_SPAN_CONTEXT,
-  type Span,
-  SpanKind,
-  trace,
-} from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import {
   type CallContext,
   type CompletionResponse,
@@ -29,6 +21,11 @@ export const STATE = Symbol('switchyard.otel');
 export interface CallState {
   readonly span: Span;
   provider?: string;
+  /**
+   * Attempts started so far (traced calls): a failed call's span counts them, as the error
+   * that reaches the middleware does not carry the attempts yet (the router adds them after).
+   */
+  attempts?: number;
   /**
    * Nothing of this call records: its span is not recording and the meter is a no-op. Its
    * attempts make no spans, contexts nor attributes (only the trace context is still sent).
@@ -56,7 +53,7 @@ export function wrapStream(rt: OtelRuntime, ctx: CallContext, next: NextStream):
   const started = startCall(rt, ctx);
   if (started === undefined) return next();
   const { span, otelContext } = started;
-  return observe<StreamEvent>(otelContext, next, {
+  return observe<StreamEvent>(rt.api, otelContext, next, {
     item: (event) => {
       if (event.type === 'finish') endCallSuccess(rt, ctx, span, event.response);
     },
@@ -76,7 +73,7 @@ function startCall(rt: OtelRuntime, ctx: CallContext): { span: Span; otelContext
   let span: Span | undefined;
   rt.safe(() => {
     span = rt.tracer.startSpan(spanName(model), {
-      kind: SpanKind.CLIENT,
+      kind: rt.api.SpanKind.CLIENT,
       attributes: callAttributes(ctx, rt.options.strategy, rt.recordContent),
     });
   });
@@ -85,9 +82,9 @@ function startCall(rt: OtelRuntime, ctx: CallContext): { span: Span; otelContext
     ctx.state.set(STATE, { span, quiet: true } satisfies CallState);
     return undefined;
   }
-  span ??= trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+  span ??= rt.api.trace.wrapSpanContext(rt.api.INVALID_SPAN_CONTEXT);
   ctx.state.set(STATE, { span } satisfies CallState);
-  return { span, otelContext: trace.setSpan(context.active(), span) };
+  return { span, otelContext: rt.api.trace.setSpan(rt.api.context.active(), span) };
 }
 
 async function traceCall(
@@ -99,7 +96,7 @@ async function traceCall(
 ): Promise<CompletionResponse> {
   let response: CompletionResponse;
   try {
-    response = await context.with(otelContext, next);
+    response = await rt.api.context.with(otelContext, next);
   } catch (error) {
     endCallFailure(rt, ctx, span, error);
     throw error;
@@ -131,10 +128,9 @@ function endCallFailure(rt: OtelRuntime, ctx: CallContext, span: Span, error: un
     if (!span.isRecording()) return;
     const state = ctx.state.get(STATE) as CallState | undefined;
     if (state?.provider !== undefined) span.setAttribute(N.providerName, state.provider);
-    if (isSwitchyardError(error) && error.attempts !== undefined) {
-      span.setAttribute(N.attempts, error.attempts.length);
-    }
-    markFailed(span, error);
+    const attempts = state?.attempts ?? (isSwitchyardError(error) ? error.attempts?.length : undefined);
+    if (attempts !== undefined) span.setAttribute(N.attempts, attempts);
+    markFailed(rt.api, span, error);
   });
   rt.safe(() => span.end());
 }

@@ -1,10 +1,18 @@
-import { type Attributes, createNoopMeter, type Histogram, type Meter } from '@opentelemetry/api';
+import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
 import type { AttemptContext, Usage } from '../../src/index.js';
+import type { OtelApi } from './api.js';
 import { errorType } from './attributes.js';
 import { CHAT_OPERATION, OTEL_NAMES as N } from './names.js';
 
-/** The class of the API's no-op histograms: a meter that makes them records nothing. */
-const NOOP_HISTOGRAM: unknown = createNoopMeter().createHistogram('noop').constructor;
+/**
+ * Whether `histogram` is one of the API's no-op histograms (a meter that makes them records
+ * nothing): of the copy of the API loaded here, or of another copy (the app's ESM one, say),
+ * whose class is another object of the same name.
+ */
+function isNoop(api: OtelApi, histogram: Histogram): boolean {
+  const noop = api.createNoopMeter().createHistogram('noop').constructor;
+  return histogram.constructor === noop || histogram.constructor.name === noop.name;
+}
 
 /** Bucket boundaries the GenAI conventions advise, seconds and tokens. */
 const DURATION_BUCKETS = [
@@ -27,7 +35,7 @@ export interface Instruments {
  * Makes the GenAI client histograms on `meter`, through `safe` (a meter that throws leaves
  * them `undefined`).
  */
-export function createInstruments(meter: Meter, safe: (fn: () => void) => void): Instruments {
+export function createInstruments(api: OtelApi, meter: Meter, safe: (fn: () => void) => void): Instruments {
   let duration: Histogram | undefined;
   let tokens: Histogram | undefined;
   let firstChunk: Histogram | undefined;
@@ -48,9 +56,7 @@ export function createInstruments(meter: Meter, safe: (fn: () => void) => void):
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     });
   });
-  const records = [duration, tokens, firstChunk].some(
-    (h) => h !== undefined && h.constructor !== NOOP_HISTOGRAM,
-  );
+  const records = [duration, tokens, firstChunk].some((h) => h !== undefined && !isNoop(api, h));
   return { duration, tokens, firstChunk, records };
 }
 

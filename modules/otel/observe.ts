@@ -1,4 +1,5 @@
-import { type Context, context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import type { OtelApi } from './api.js';
 
 /** What {@link observe} tells about a stream. */
 export interface StreamObserver<T> {
@@ -18,6 +19,7 @@ export interface StreamObserver<T> {
  * went, once. `start` runs at once, as the middleware contract's `next` expects.
  */
 export function observe<T>(
+  api: OtelApi,
   otelContext: Context,
   start: () => AsyncIterable<T>,
   observer: StreamObserver<T>,
@@ -32,7 +34,7 @@ export function observe<T>(
   };
   let iterable: AsyncIterable<T>;
   try {
-    iterable = context.with(otelContext, start);
+    iterable = api.context.with(otelContext, start);
   } catch (error) {
     settle(error, true);
     throw error;
@@ -41,7 +43,7 @@ export function observe<T>(
     [Symbol.asyncIterator](): AsyncIterator<T> {
       let iterator: AsyncIterator<T>;
       try {
-        iterator = context.with(otelContext, () => iterable[Symbol.asyncIterator]());
+        iterator = api.context.with(otelContext, () => iterable[Symbol.asyncIterator]());
       } catch (error) {
         settle(error, true);
         throw error;
@@ -50,7 +52,7 @@ export function observe<T>(
         async next(): Promise<IteratorResult<T>> {
           let result: IteratorResult<T>;
           try {
-            result = await context.with(otelContext, () => iterator.next());
+            result = await api.context.with(otelContext, () => iterator.next());
           } catch (error) {
             settle(error, true);
             throw error;
@@ -70,7 +72,7 @@ export function observe<T>(
         async return(value?: unknown): Promise<IteratorResult<T>> {
           try {
             const result = iterator.return
-              ? await context.with(otelContext, () => iterator.return!(value))
+              ? await api.context.with(otelContext, () => iterator.return!(value))
               : ({ done: true, value } as IteratorResult<T>);
             settle();
             return result;

@@ -160,6 +160,7 @@ describe('otelMiddleware spans', () => {
     expect(call.status.message).not.toContain('sk-abcdefghijklmnopqrstuvwx');
     expect(call.attributes[N.errorType]).toBe('invalid_request');
     expect(call.attributes[N.providerName]).toBe('openai');
+    expect(call.attributes[N.attempts]).toBe(1);
     expect(attemptSpans().map((s) => [s.attributes[N.errorType], s.status.code])).toEqual([
       ['invalid_request', STATUS_ERROR],
     ]);

@@ -11,6 +11,7 @@ import type {
   NextStream,
   StreamEvent,
 } from '../../src/index.js';
+import { loadOtelApi } from './api.js';
 import * as attempt from './attempt.js';
 import * as call from './call.js';
 import { checkOptions, type OtelOptions } from './options.js';
@@ -29,7 +30,7 @@ import { createRuntime } from './runtime.js';
  * meter that throws is reported to `onError`.
  *
  * @throws {SwitchyardError} `config` at construction when an option is invalid (the message
- * names it).
+ * names it), or when `@opentelemetry/api` is not installed (the message says so).
  *
  * @example
  * ```ts
@@ -40,8 +41,9 @@ import { createRuntime } from './runtime.js';
  * ```
  */
 export function otelMiddleware(options: OtelOptions = {}): Middleware {
+  const api = loadOtelApi();
   checkOptions(options);
-  const rt = createRuntime(options);
+  const rt = createRuntime(api, options);
   return {
     name: 'otel',
 

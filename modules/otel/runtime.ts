@@ -1,4 +1,5 @@
-import { metrics, type Tracer, trace } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import type { OtelApi } from './api.js';
 import { createInstruments, type Instruments } from './metrics.js';
 import type { OtelOptions } from './options.js';
 
@@ -8,6 +9,8 @@ const SCOPE = 'switchyard-llm';
 export interface OtelRuntime {
   /** The options as given; `strategy` is read from them at each call. */
   readonly options: OtelOptions;
+  /** The loaded `@opentelemetry/api`. */
+  readonly api: OtelApi;
   readonly tracer: Tracer;
   readonly recordContent: boolean;
   readonly propagate: boolean;
@@ -18,9 +21,9 @@ export interface OtelRuntime {
 }
 
 /** Resolves checked `options` into an {@link OtelRuntime}: tracer, meter's histograms, flags. */
-export function createRuntime(options: OtelOptions): OtelRuntime {
-  const tracer = options.tracer ?? trace.getTracer(SCOPE);
-  const meter = options.meter ?? metrics.getMeter(SCOPE);
+export function createRuntime(api: OtelApi, options: OtelOptions): OtelRuntime {
+  const tracer = options.tracer ?? api.trace.getTracer(SCOPE);
+  const meter = options.meter ?? api.metrics.getMeter(SCOPE);
   const recordContent = options.recordContent ?? false;
   const propagate = options.propagateTraceContext ?? false;
   const onError = options.onError;
@@ -35,11 +38,12 @@ export function createRuntime(options: OtelOptions): OtelRuntime {
 
   return {
     options,
+    api,
     tracer,
     recordContent,
     propagate,
     onError,
-    metrics: createInstruments(meter, safe),
+    metrics: createInstruments(api, meter, safe),
     safe,
   };
 }

@@ -40,8 +40,7 @@ export class AttemptLoop {
         if (!(claim instanceof Claim)) claim = await claim;
       } catch (thrown) {
         // A budget refusal that ends the call: no candidate fitted.
-        if ((thrown as SwitchyardError).kind === 'budget_exceeded')
-          this.#rt.budgets?.refused(thrown as SwitchyardError);
+        if (isSwitchyardError(thrown) && thrown.kind === 'budget_exceeded') this.#rt.budgets?.refused(thrown);
         throw thrown;
       }
       const target = claim.target;

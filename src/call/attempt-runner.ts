@@ -182,8 +182,15 @@ export class AttemptRunner {
   ): Promise<AdapterResponse> {
     const rt = this.#rt;
     const target = claim.target;
-    // With an idle timeout, the attempt gets its own signal so that a stall aborts only it.
-    const attemptAbort = rt.idleTimeoutMs > 0 ? linkedController(call.scope.signal) : undefined;
+    const firstTokenTimeoutMs =
+      call.request.firstTokenTimeoutMs ?? target.config.firstTokenTimeoutMs ?? rt.firstTokenTimeoutMs;
+    const interTokenTimeoutMs =
+      call.request.interTokenTimeoutMs ?? target.config.interTokenTimeoutMs ?? rt.interTokenTimeoutMs;
+    // With a stall timeout, the attempt gets its own signal so that a stall aborts only it.
+    const attemptAbort =
+      rt.idleTimeoutMs > 0 || firstTokenTimeoutMs > 0 || interTokenTimeoutMs > 0
+        ? linkedController(call.scope.signal)
+        : undefined;
     const streamOptions: AdapterCallOptions = attemptAbort
       ? {
           target: options.target,
@@ -206,7 +213,9 @@ export class AttemptRunner {
       sink: call.sink!,
       clock: rt.clock,
       idleTimeoutMs: rt.idleTimeoutMs,
-      onIdle: attemptAbort ? (reason) => attemptAbort.controller.abort(reason) : undefined,
+      firstTokenTimeoutMs,
+      interTokenTimeoutMs,
+      onStall: attemptAbort ? (reason) => attemptAbort.controller.abort(reason) : undefined,
       target: target.id,
       provider: target.provider,
       toError: (thrown) => adapterError(thrown, target, call.scope),

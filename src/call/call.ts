@@ -26,6 +26,9 @@ export interface CallRuntime {
   readonly gate: TargetGate;
   readonly events: RouterEmitter;
   readonly idleTimeoutMs: number;
+  /** Router defaults of the stream token timeouts (0 = off); targets and calls override them. */
+  readonly firstTokenTimeoutMs: number;
+  readonly interTokenTimeoutMs: number;
   readonly includeContent: boolean;
   /** Router middleware with a `wrapAttempt` hook, outermost first. */
   readonly attemptMiddleware: readonly Middleware[];

@@ -13,8 +13,12 @@ export interface StreamAttemptContext {
   readonly clock: Clock;
   /** Abort the attempt after this long without an event; 0 = off. */
   readonly idleTimeoutMs: number;
-  /** Aborts the attempt's own signal when the idle timeout fires. */
-  readonly onIdle?: (reason: SwitchyardError) => void;
+  /** Abort the attempt when no content arrived this long after it started; 0 = off. */
+  readonly firstTokenTimeoutMs: number;
+  /** Abort the attempt when no content arrived this long after the previous content; 0 = off. */
+  readonly interTokenTimeoutMs: number;
+  /** Aborts the attempt's own signal when one of its timeouts fires. */
+  readonly onStall?: (reason: SwitchyardError) => void;
   readonly target: string;
   /** The adapter's provider name, for errors about malformed parts. */
   readonly provider: string;
@@ -48,13 +52,36 @@ export async function consumeStream(
   let warnings: Warning[] | undefined;
   let responseId: string | undefined;
   let modelId: string | undefined;
-  let idle: IdleWatch | undefined;
+  let idle: StallWatch | undefined;
+  let tokens: StallWatch | undefined;
   try {
     iterator = source[Symbol.asyncIterator]();
     ctx.onOpened();
-    if (ctx.idleTimeoutMs > 0) idle = new IdleWatch(clock, ctx.idleTimeoutMs, ctx.target, ctx.onIdle);
+    if (ctx.idleTimeoutMs > 0) {
+      idle = new StallWatch(
+        clock,
+        ctx.idleTimeoutMs,
+        ctx.target,
+        (ms) => `sent nothing for ${ms} ms`,
+        ctx.onStall,
+      );
+    }
+    if (ctx.firstTokenTimeoutMs > 0 || ctx.interTokenTimeoutMs > 0) {
+      tokens = new StallWatch(
+        clock,
+        ctx.firstTokenTimeoutMs,
+        ctx.target,
+        (ms) =>
+          started
+            ? `sent no content for ${ms} ms after its last content`
+            : `sent no first content within ${ms} ms`,
+        ctx.onStall,
+      );
+    }
     for (;;) {
-      const next = idle === undefined ? iterator.next() : idle.race(iterator.next());
+      let next = iterator.next();
+      if (idle !== undefined) next = idle.race(next);
+      if (tokens !== undefined) next = tokens.race(next);
       const step = await scope.race(next);
       if (step.done) break;
       idle?.touch();
@@ -88,6 +115,7 @@ export async function consumeStream(
           continue;
         case 'finish': {
           idle?.stop();
+          tokens?.stop();
           // Nothing is read after finish: release the adapter's stream (and its connection) now.
           iterator.return?.()?.catch(() => {});
           ctx.onClosed();
@@ -114,6 +142,7 @@ export async function consumeStream(
         ctx.onFirstContent(clock.now());
         started = true;
       }
+      tokens?.touch(ctx.interTokenTimeoutMs);
       sink.push(part);
     }
     ctx.onClosed();
@@ -126,10 +155,14 @@ export async function consumeStream(
     );
   } catch (thrown) {
     idle?.stop();
+    tokens?.stop();
     // Close the adapter's stream (and its connection) unless it ended on its own; its slot is
     // free once it has really closed.
     closeThen(iterator, ctx.onClosed);
-    const cause = idle?.fired ?? (isSwitchyardError(thrown) ? thrown : (scope.reason ?? ctx.toError(thrown)));
+    const cause =
+      idle?.fired ??
+      tokens?.fired ??
+      (isSwitchyardError(thrown) ? thrown : (scope.reason ?? ctx.toError(thrown)));
     if (!started || cause.kind === 'aborted' || cause.kind === 'stream_interrupted') throw cause;
     throw new SwitchyardError(
       'stream_interrupted',
@@ -145,6 +178,7 @@ export async function consumeStream(
     );
   } finally {
     idle?.stop();
+    tokens?.stop();
   }
 }
 
@@ -161,30 +195,44 @@ function closeThen(iterator: AsyncIterator<AdapterStreamPart> | undefined, done:
 }
 
 /**
- * Aborts a stream attempt that goes quiet: one timer per attempt that re-arms itself for the
- * time left since the last event, instead of one timer per event.
+ * Aborts a stream attempt that stalls: one timer per attempt that re-arms itself for the time
+ * left since the last `touch`, instead of one timer per event. The window may change at each
+ * touch (a first-token window, then an inter-token one); a window of 0 stops the watch.
  */
-class IdleWatch {
+class StallWatch {
   fired: SwitchyardError | undefined;
   #last: number;
+  #ms: number;
   #timer: TimerHandle | undefined;
   #reject: ((e: unknown) => void) | undefined;
   readonly #clock: Clock;
-  readonly #ms: number;
+  readonly #describe: (ms: number) => string;
   readonly #target: string;
-  readonly #onIdle: ((reason: SwitchyardError) => void) | undefined;
+  readonly #onFire: ((reason: SwitchyardError) => void) | undefined;
 
-  constructor(clock: Clock, ms: number, target: string, onIdle?: (reason: SwitchyardError) => void) {
-    this.#onIdle = onIdle;
+  /** Watches for `ms` from now (0: not yet; a later `touch` may start it). */
+  constructor(
+    clock: Clock,
+    ms: number,
+    target: string,
+    describe: (ms: number) => string,
+    onFire?: (reason: SwitchyardError) => void,
+  ) {
+    this.#onFire = onFire;
     this.#clock = clock;
     this.#ms = ms;
     this.#target = target;
+    this.#describe = describe;
     this.#last = clock.now();
-    this.#arm(ms);
+    if (ms > 0) this.#arm(ms);
   }
 
-  touch(): void {
+  /** Restarts the window from now, with a new length when given. */
+  touch(ms = this.#ms): void {
     this.#last = this.#clock.now();
+    this.#ms = ms;
+    if (ms <= 0) this.stop();
+    else if (this.#timer === undefined && this.fired === undefined) this.#arm(ms);
   }
 
   race<T>(promise: Promise<T>): Promise<T> {
@@ -214,20 +262,20 @@ class IdleWatch {
   }
 
   #check(): void {
+    this.#timer = undefined;
     const quiet = this.#clock.now() - this.#last;
     if (quiet < this.#ms) {
       this.#arm(this.#ms - quiet);
       return;
     }
-    this.#timer = undefined;
     this.fired = new SwitchyardError(
       'timeout',
-      `the stream from target '${this.#target}' sent nothing for ${this.#ms} ms`,
+      `the stream from target '${this.#target}' ${this.#describe(this.#ms)}`,
       {
         target: this.#target,
       },
     );
     this.#reject?.(this.fired);
-    this.#onIdle?.(this.fired);
+    this.#onFire?.(this.fired);
   }
 }

@@ -68,6 +68,17 @@ export interface CompletionRequest extends CallSettings {
   readonly signal?: AbortSignal;
   /** Whole-call deadline in ms, retries included. Overrides the router's `timeoutMs`. */
   readonly timeoutMs?: number;
+  /**
+   * A stream attempt with no content this long after it started is aborted and falls back (no
+   * content was sent). Unlike the idle timeout, events without content (metadata, tool-input
+   * starts) do not count. Streams only. Overrides the target's and the router's.
+   */
+  readonly firstTokenTimeoutMs?: number;
+  /**
+   * A stream that sent content and then sends none for this long is aborted: it ends as
+   * `stream_interrupted` with the partial text (never restarted elsewhere). Streams only. Overrides the target's and the router's.
+   */
+  readonly interTokenTimeoutMs?: number;
   /** Free-form data for strategies and event consumers (never sent to the provider). */
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Labels for strategies and event consumers (never sent to the provider). */

@@ -31,6 +31,17 @@ export interface TargetConfig {
   readonly contextWindow?: number;
   /** Default `maxOutputTokens` when the request sets none (Anthropic requires one). */
   readonly maxOutputTokens?: number;
+  /**
+   * A stream attempt with no content this long after it started is aborted and falls back (no
+   * content was sent). Unlike the idle timeout, events without content (metadata, tool-input
+   * starts) do not count. Streams only. Overrides the router's; a call's overrides it.
+   */
+  readonly firstTokenTimeoutMs?: number;
+  /**
+   * A stream that sent content and then sends none for this long is aborted: it ends as
+   * `stream_interrupted` with the partial text (never restarted elsewhere). Streams only. Overrides the router's; a call's overrides it.
+   */
+  readonly interTokenTimeoutMs?: number;
   /** Provider options sent with every call to this target (the request's win). */
   readonly providerOptions?: Readonly<Record<string, unknown>>;
   /** Free-form data for custom strategies. */

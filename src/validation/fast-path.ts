@@ -40,6 +40,8 @@ function plainSetting(key: string, v: unknown): boolean {
     case 'seed':
       return typeof v === 'number' && Number.isInteger(v);
     case 'timeoutMs':
+    case 'firstTokenTimeoutMs':
+    case 'interTokenTimeoutMs':
       return finite(v) && (v as number) > 0;
     case 'model':
     case 'strategy':

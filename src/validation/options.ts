@@ -25,6 +25,8 @@ const OPTION_KEYS = [
   'retry',
   'timeoutMs',
   'streamIdleTimeoutMs',
+  'firstTokenTimeoutMs',
+  'interTokenTimeoutMs',
   'breaker',
   'clock',
   'random',
@@ -48,6 +50,8 @@ const TARGET_KEYS = [
   'price',
   'contextWindow',
   'maxOutputTokens',
+  'firstTokenTimeoutMs',
+  'interTokenTimeoutMs',
   'providerOptions',
   'metadata',
 ];
@@ -106,6 +110,8 @@ function target(c: CheckContext, t: unknown): string | undefined {
   c.optional(t, 'price', price);
   c.optional(t, 'contextWindow', positiveInt);
   c.optional(t, 'maxOutputTokens', positiveInt);
+  c.optional(t, 'firstTokenTimeoutMs', positive);
+  c.optional(t, 'interTokenTimeoutMs', positive);
   c.optional(t, 'providerOptions', jsonRecord);
   c.optional(t, 'metadata', (c, v) => expect(c, isRecord(v), 'expected an object'));
   return isNonEmptyString(id) ? id : undefined;
@@ -223,6 +229,8 @@ export function checkRouterOptions(c: CheckContext, options: unknown): void {
   c.optional(options, 'retry', retry);
   c.optional(options, 'timeoutMs', positive);
   c.optional(options, 'streamIdleTimeoutMs', positive);
+  c.optional(options, 'firstTokenTimeoutMs', positive);
+  c.optional(options, 'interTokenTimeoutMs', positive);
   c.optional(options, 'breaker', breaker);
   c.optional(options, 'clock', (c, v) =>
     expect(

@@ -336,6 +336,8 @@ export function checkRequest(c: CheckContext, request: unknown): void {
   }
   c.optional(request, 'signal', (c, v) => expect(c, v instanceof AbortSignal, 'expected an AbortSignal'));
   c.optional(request, 'timeoutMs', positive);
+  c.optional(request, 'firstTokenTimeoutMs', positive);
+  c.optional(request, 'interTokenTimeoutMs', positive);
   c.optional(request, 'metadata', jsonRecord);
   c.optional(request, 'tags', stringArray);
   c.optional(request, 'providerOptions', providerOptions);

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the performance suite. Measures the cold start of the built entries (fresh
  * processes), the router's own overhead (no I/O), the cost of a strategy pick, memory over
- * 100,000 calls, and (when `test/bench/e2e` is present) end to end against a local mock server;
+ * 100,000 calls, memory over 1,000,000 calls with the metrics collector and the usage ledger
+ * attached, and (when `test/bench/e2e` is present) end to end against a local mock server;
  * prints ratios and writes `docs/performance.md`.
  *
  * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-write` (print only).
@@ -9,6 +10,12 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Router } from '../../index.js';
+import {
+  MAX_LEDGER_KEYS,
+  MAX_TAG_VALUES,
+  type ObservedMemoryRow,
+  observedMemory,
+} from '../helpers/observed-memory.js';
 import { type ColdStart, coldStart } from './cold-start.js';
 import {
   type ConcurrencyRow,
@@ -93,26 +100,63 @@ function memoryTable(m: MemoryRow): string {
   );
 }
 
+function observedMemoryTable(m: ObservedMemoryRow): string {
+  return table(
+    [
+      'calls (distinct tags each)',
+      'heap before MB',
+      'heap after MB',
+      'heap growth MB',
+      'RSS growth MB',
+      'calls/s',
+      'series lines',
+      'ledger cells',
+    ],
+    [
+      [
+        fmt(m.calls),
+        fmt(m.heapBeforeMb, 2),
+        fmt(m.heapAfterMb, 2),
+        fmt(m.heapGrowthMb, 2),
+        fmt(m.rssGrowthMb, 2),
+        fmt(m.calls / m.seconds),
+        fmt(m.seriesLines),
+        fmt(m.ledgerCells),
+      ],
+    ],
+  );
+}
+
+/** The global `gc` of `node --expose-gc` (as `npm run bench` runs). */
+function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (!g) throw new Error('run the benchmark with node --expose-gc');
+  g();
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const strategies = Router.strategies.names();
   const sections: string[] = [];
 
-  console.log('1/5 cold start of the built entries (fresh processes, medians of 10)…');
+  console.log('1/6 cold start of the built entries (fresh processes, medians of 10)…');
   const cold = coldStart(10);
   console.log(coldStartTable(cold));
-  console.log('\n2/5 router overhead, sequential (mitata, medians)…');
+  console.log('\n2/6 router overhead, sequential (mitata, medians)…');
   const overhead = await overheadRows(strategies);
   console.log(overheadTable(overhead));
-  console.log('\n3/5 router overhead at concurrency 64 (alternating rounds, medians)…');
+  console.log('\n3/6 router overhead at concurrency 64 (alternating rounds, medians)…');
   const conc = await concurrencyRows(quick ? 1 : 3);
   console.log(concurrencyTable(conc));
-  console.log('\n4/5 strategy pick cost…');
+  console.log('\n4/6 strategy pick cost…');
   const picks = await pickRows(strategies);
   console.log(pickTable(picks));
-  console.log('\n5/5 memory…');
+  console.log('\n5/6 memory…');
   const mem = await memoryRow(quick ? 20_000 : 100_000);
   console.log(memoryTable(mem));
+  console.log('\n6/6 memory with the metrics collector and the usage ledger attached…');
+  const observed = await observedMemory({ calls: quick ? 100_000 : 1_000_000, warmup: 5_000, gc });
+  console.log(observedMemoryTable(observed));
 
   sections.push(
     '## Cold start',
@@ -126,6 +170,14 @@ async function main(): Promise<void> {
   sections.push('## Router overhead at concurrency 64', '', concurrencyTable(conc), '');
   sections.push('## Strategy pick cost', '', pickTable(picks), '');
   sections.push('## Memory', '', memoryTable(mem), '');
+  sections.push(
+    '## Memory with metrics and the usage ledger',
+    '',
+    `A Router (2 MockAdapter targets, 1 attempt in 50 failing and retried on the other) with \`collectMetrics\` (every label, \`tag\` capped at ${MAX_TAG_VALUES} values) and a \`UsageLedger\` (tags capped at ${MAX_LEDGER_KEYS} keys) attached; every call has tags of its own. Heap after a full GC, before and after the calls (5,000 warm-up calls first; issue #15: growth under 5 MB).`,
+    '',
+    observedMemoryTable(observed),
+    '',
+  );
 
   if (!args.has('--no-e2e')) {
     const e2ePath = './e2e/index.js'; // optional part of the suite: resolved at run time

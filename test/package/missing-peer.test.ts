@@ -1,9 +1,11 @@
 /**
- * The built adapters without their vendor SDK (an optional peer dependency), in a fresh Node
- * process, ESM and CommonJS: importing and constructing the adapter works, and a call fails with
- * a `config` error that says which package to install (not a raw ERR_MODULE_NOT_FOUND). The
- * package is installed in a temp dir as a copy of `dist/` whose `node_modules` has the runtime
- * dependencies but no vendor SDK; with the SDK linked in, the same call reaches the network.
+ * The built adapters and modules without their optional peer dependency, in a fresh Node
+ * process, ESM and CommonJS. Adapters: importing and constructing the adapter works, and a call
+ * fails with a `config` error that says which package to install (not a raw
+ * ERR_MODULE_NOT_FOUND); with the SDK linked in, the same call reaches the network. Modules
+ * (`metrics`, `otel`): importing works, and the factory throws that `config` error; with the peer
+ * linked in, the factory works and the module does its job. The package is installed in a temp
+ * dir as a copy of `dist/` whose `node_modules` has the runtime dependencies but no peer.
  */
 import { execFileSync } from 'node:child_process';
 import {
@@ -53,10 +55,8 @@ function run(
   className: string,
   format: 'esm' | 'cjs',
 ): Array<{ kind: string; message: string }> {
-  const specifier = `${pkg.name}/${subpath}`;
-  const load = format === 'esm' ? `await import('${specifier}')` : `require('${specifier}')`;
   const body = `
-    const m = ${load};
+    const m = await load('${pkg.name}/${subpath}');
     const adapter = new m.${className}({ apiKey: 'sk-test-0123456789', baseURL: '${className === 'OpenAIAdapter' ? `${NOWHERE}/v1` : NOWHERE}' });
     const opts = { signal: new AbortController().signal, target: 't', clock: { now: Date.now }, deadline: Infinity };
     const req = { model: 'm', maxOutputTokens: 8, messages: [{ role: 'user', content: 'hi' }] };
@@ -65,29 +65,35 @@ function run(
     await adapter.complete(req, opts).then(() => out.push({ kind: 'ok' }), record);
     try { for await (const _ of adapter.stream(req, opts)) {} out.push({ kind: 'ok' }); } catch (e) { record(e); }
     console.log(JSON.stringify(out));`;
-  const code = format === 'esm' ? body : `(async () => { ${body} })();`;
-  const args = format === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code];
-  const stdout = execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', timeout: 30_000 });
-  return JSON.parse(stdout.trim()) as Array<{ kind: string; message: string }>;
+  return JSON.parse(node(format, body)) as Array<{ kind: string; message: string }>;
 }
 
-describe('adapters without their optional peer SDK', () => {
-  beforeAll(() => {
-    if (!existsSync(join(root, 'dist', 'adapters', 'openai', 'index.js'))) {
-      execFileSync('npx', ['tsup'], { cwd: root, stdio: 'ignore', timeout: 180_000 });
-    }
-    dir = mkdtempSync(join(tmpdir(), 'missing-peer-'));
-    const installed = join(dir, 'node_modules', pkg.name);
-    mkdirSync(installed, { recursive: true });
-    cpSync(join(root, 'dist'), join(installed, 'dist'), { recursive: true });
-    writeFileSync(join(installed, 'package.json'), readFileSync(join(root, 'package.json')));
-    writeFileSync(join(dir, 'package.json'), '{"private":true}');
-    for (const name of Object.keys(pkg.dependencies)) link(name);
-  }, 200_000);
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+/** Runs `body` (async code; `load(specifier)` imports or requires) in a fresh Node in `dir`; its stdout. */
+function node(format: 'esm' | 'cjs', body: string): string {
+  const loader =
+    format === 'esm' ? 'const load = (s) => import(s);' : 'const load = async (s) => require(s);';
+  const code = `${loader}\n${format === 'esm' ? 'await ' : ''}(async () => { ${body} })();`;
+  const args = format === 'esm' ? ['--input-type=module', '-e', code] : ['-e', code];
+  return execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', timeout: 30_000 }).trim();
+}
 
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist', 'adapters', 'openai', 'index.js'))) {
+    execFileSync('npx', ['tsup'], { cwd: root, stdio: 'ignore', timeout: 180_000 });
+  }
+  dir = mkdtempSync(join(tmpdir(), 'missing-peer-'));
+  const installed = join(dir, 'node_modules', pkg.name);
+  mkdirSync(installed, { recursive: true });
+  cpSync(join(root, 'dist'), join(installed, 'dist'), { recursive: true });
+  writeFileSync(join(installed, 'package.json'), readFileSync(join(root, 'package.json')));
+  writeFileSync(join(dir, 'package.json'), '{"private":true}');
+  for (const name of Object.keys(pkg.dependencies)) link(name);
+}, 200_000);
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('adapters without their optional peer SDK', () => {
   for (const { subpath, className, sdk } of adapters) {
     it.each(['esm', 'cjs'] as const)(`${subpath} (%s): a config error that names ${sdk}`, (format) => {
       unlink(sdk);
@@ -106,5 +112,66 @@ describe('adapters without their optional peer SDK', () => {
         unlink(sdk);
       }
     });
+  }
+});
+
+/**
+ * The modules whose factory needs the peer: `make` builds it (in a script where `m` is the
+ * module, `core` the root entry and `testing` switchyard-llm/testing) and `use` proves it works,
+ * printing `ok`.
+ */
+const modules = [
+  {
+    subpath: 'metrics',
+    peer: 'prom-client',
+    make: 'm.collectMetrics(router)',
+    use: `await router.complete(req); const text = await made.metrics(); made.close();
+      if (!/switchyard_requests_total\\{[^}]*outcome="success"[^}]*\\} 1/.test(text)) throw new Error(text);`,
+  },
+  {
+    subpath: 'otel',
+    peer: '@opentelemetry/api',
+    make: 'm.otelMiddleware()',
+    use: `router.use(made); const res = await router.complete(req); if (res.text !== 'ok') throw new Error(res.text);`,
+  },
+] as const;
+
+/** Imports the module (which must work), makes the factory's product and uses it; prints what happened. */
+function runModule(subpath: string, make: string, use: string, format: 'esm' | 'cjs'): string {
+  return node(
+    format,
+    `
+    const m = await load('${pkg.name}/${subpath}');
+    const core = await load('${pkg.name}');
+    const testing = await load('${pkg.name}/testing');
+    const router = new core.Router({ targets: [{ id: 't', adapter: new testing.MockAdapter(() => ({ text: 'ok' })), model: 'm' }] });
+    const req = { messages: [{ role: 'user', content: 'hi' }] };
+    let made;
+    try { made = ${make}; } catch (e) { console.log(JSON.stringify({ kind: e.kind ?? e.code, message: e.message })); return; }
+    ${use}
+    await router.close();
+    console.log('ok');`,
+  );
+}
+
+describe('modules without their optional peer dependency', () => {
+  for (const { subpath, peer, make, use } of modules) {
+    it.each(['esm', 'cjs'] as const)(
+      `${subpath} (%s): imports, and the factory throws a config error naming ${peer}`,
+      (format) => {
+        unlink(peer);
+        expect(JSON.parse(runModule(subpath, make, use, format))).toEqual({
+          kind: 'config',
+          message: `switchyard-llm/${subpath} needs the optional peer dependency ${peer}: npm install ${peer}`,
+        });
+        // The same build with the peer in place works.
+        link(peer);
+        try {
+          expect(runModule(subpath, make, use, format)).toBe('ok');
+        } finally {
+          unlink(peer);
+        }
+      },
+    );
   }
 });
