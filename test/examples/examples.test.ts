@@ -100,6 +100,12 @@ describe('examples', () => {
       'alerts.ts',
       /^receiver: target-ejected FIRING: target flaky[\s\S]*^receiver: target-ejected RESOLVED: target flaky/m,
     ],
+    // The openai SDK through the gateway: a completion, a stream with its usage chunk, a 404 for an
+    // unknown model, and the two calls counted on /metrics.
+    [
+      'gateway.ts',
+      /^completion: Hello from the gateway\.\nstream usage: .*total_tokens[\s\S]*^streamed: Hello from the gateway\.\nunknown model: 404 model_not_found\nswitchyard_requests_total\{.*outcome="success".*\} 2$/m,
+    ],
     // One call span, a failed attempt span on primary then a successful one on backup under it;
     // the backup's request carried its attempt span's traceparent.
     [

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { type CompletionRequest, isSwitchyardError, type Router, type StreamEvent } from '../../index.js';
+import type { Principal } from './auth.js';
+import { answerForError, type ErrorAnswer, errorAnswer } from './errors.js';
+import type { RoutingHints } from './hints.js';
+import { sendError, sendJson, write } from './http-io.js';
+import { ChunkEncoder } from './openai-chunks.js';
+import type { ChatRequest } from './openai-request.js';
+import { chatCompletionToOpenAI } from './openai-response.js';
+import type { ResolvedGatewayOptions } from './options.js';
+
+/** What the chat route needs of the gateway around it. */
+export interface CallContext {
+  readonly router: Router;
+  readonly options: ResolvedGatewayOptions;
+  /** Aborted when the client leaves or the shutdown grace period ends. */
+  readonly signal: AbortSignal;
+  /** Headers every answer of this request carries (e.g. `connection: close` while shutting down). */
+  readonly headers: () => Record<string, string>;
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+};
+
+// Ids need to be unique, not secret: a random per-process prefix and a counter (a random id per
+// request cost ~6% of the gateway's CPU under load).
+const ID_PREFIX = `chatcmpl-${randomBytes(9).toString('base64url')}`;
+let idCounter = 0;
+
+function completionId(options: ResolvedGatewayOptions): string {
+  return options.generateId?.() ?? `${ID_PREFIX}${(++idCounter).toString(36)}`;
+}
+
+function principalMetadata(principal: Principal): Record<string, string> {
+  const metadata: Record<string, string> = { principal: principal.id };
+  if (principal.user !== undefined) metadata.user = principal.user;
+  if (principal.key !== undefined) metadata.key = principal.key;
+  return metadata;
+}
+
+/** The router request: the mapped body plus the routing hints, the principal and the signal. */
+export function routerRequest(
+  chat: ChatRequest,
+  hints: RoutingHints,
+  principal: Principal | undefined,
+  signal: AbortSignal,
+): CompletionRequest {
+  const tags = [...(principal?.tags ?? []), ...(hints.tags ?? [])];
+  return {
+    ...chat.request,
+    signal,
+    ...(hints.strategy === undefined ? {} : { strategy: hints.strategy }),
+    ...(hints.timeoutMs === undefined ? {} : { timeoutMs: hints.timeoutMs }),
+    ...(tags.length > 0 ? { tags } : {}),
+    ...(principal === undefined ? {} : { metadata: principalMetadata(principal) }),
+  };
+}
+
+/** The `code` of the abort reason the gateway gives calls it cancels at shutdown. */
+export const SHUTDOWN_CODE = 'gateway_shutdown';
+
+function failure(ctx: CallContext, error: unknown): ErrorAnswer {
+  const reason: unknown = ctx.signal.aborted ? ctx.signal.reason : undefined;
+  if (isSwitchyardError(reason) && reason.code === SHUTDOWN_CODE) {
+    return errorAnswer(503, reason.message, 'service_unavailable', SHUTDOWN_CODE, null, 1);
+  }
+  const answer = answerForError(error, ctx.options.clock.now());
+  if (answer.status >= 500 && answer.status !== 502 && answer.status !== 503 && answer.status !== 504) {
+    ctx.options.onError(error);
+  }
+  return answer;
+}
+
+/** Answers a non-streamed call with a `chat.completion`. */
+export async function completeChat(
+  ctx: CallContext,
+  res: ServerResponse,
+  request: CompletionRequest,
+): Promise<void> {
+  try {
+    const response = await ctx.router.complete(request);
+    const body = chatCompletionToOpenAI(
+      response,
+      completionId(ctx.options),
+      Math.floor(ctx.options.clock.now() / 1000),
+    );
+    sendJson(res, 200, body, { ...ctx.headers(), 'x-switchyard-request-id': response.requestId });
+  } catch (error) {
+    sendError(res, failure(ctx, error), ctx.headers());
+  }
+}
+
+/**
+ * Answers a streamed call with OpenAI's server-sent events: one `data: {chunk}` per chunk, a
+ * usage chunk when asked, then `data: [DONE]`. The status is decided by the first event: a call
+ * that fails before any content gets a normal error answer (429, 502, …); one that fails after
+ * gets a last `data: {"error": …}` event and no `[DONE]` (what OpenAI's SDKs raise as an error).
+ */
+export async function streamChat(
+  ctx: CallContext,
+  res: ServerResponse,
+  chat: ChatRequest,
+  request: CompletionRequest,
+): Promise<void> {
+  const iterator = ctx.router.stream(request)[Symbol.asyncIterator]();
+  let next: IteratorResult<StreamEvent>;
+  try {
+    next = await iterator.next();
+  } catch (error) {
+    sendError(res, failure(ctx, error), ctx.headers());
+    return;
+  }
+  if (res.destroyed) {
+    await iterator.return?.();
+    return;
+  }
+  res.writeHead(200, { ...SSE_HEADERS, ...ctx.headers() });
+  const encoder = new ChunkEncoder({
+    id: completionId(ctx.options),
+    created: Math.floor(ctx.options.clock.now() / 1000),
+    model: chat.request.model,
+    includeUsage: chat.includeUsage,
+  });
+  try {
+    while (!next.done) {
+      for (const chunk of encoder.encode(next.value)) {
+        const full = write(res, `data: ${JSON.stringify(chunk)}\n\n`);
+        if (full !== undefined) await full; // wait for drain only when the buffer is full
+      }
+      if (res.destroyed) {
+        await iterator.return?.();
+        return;
+      }
+      next = await iterator.next();
+    }
+    if (!res.destroyed) res.end('data: [DONE]\n\n');
+  } catch (error) {
+    if (!res.destroyed) res.end(`data: ${JSON.stringify(failure(ctx, error).body)}\n\n`);
+  }
+}

@@ -1,0 +1,229 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isSwitchyardError, type Router, SwitchyardError } from '../../index.js';
+import type { Principal } from './auth.js';
+import { readBody } from './body.js';
+import { modelCatalog, type OpenAIModel, readiness } from './catalog.js';
+import { type CallContext, completeChat, routerRequest, streamChat } from './chat.js';
+import { answerForError, errorAnswer } from './errors.js';
+import { readHints } from './hints.js';
+import { sendError, sendJson } from './http-io.js';
+import { type ChatRequest, chatRequestFromOpenAI } from './openai-request.js';
+import type { ResolvedGatewayOptions } from './options.js';
+
+/** What the request handler needs of the server around it. */
+export interface Lifecycle {
+  /** `stop()` was called: new requests get a 503 and every answer closes its connection. */
+  readonly stopping: boolean;
+  /** Registers a call in flight; the returned function unregisters it. */
+  track(controller: AbortController): () => void;
+}
+
+const noop = () => {};
+
+const ROUTES: Record<string, string> = {
+  '/v1/chat/completions': 'POST',
+  '/v1/models': 'GET',
+  '/healthz': 'GET',
+  '/readyz': 'GET',
+  '/metrics': 'GET',
+};
+
+/** A 404; the path is not echoed (it is the caller's text). */
+function notFound(res: ServerResponse, headers: Record<string, string>): void {
+  sendError(res, errorAnswer(404, 'Unknown route.', 'invalid_request_error', 'unknown_route'), headers);
+}
+
+/**
+ * The gateway's `node:http` request listener: routing, authentication, body limits, the OpenAI
+ * mapping and the call. Exposed so the gateway can be mounted in an existing server.
+ */
+export function createHandler(
+  router: Router,
+  options: ResolvedGatewayOptions,
+  lifecycle: Lifecycle,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const models: OpenAIModel[] = modelCatalog(router);
+  const known = new Set(models.map((m) => m.id));
+  const modelList = { object: 'list', data: models };
+  const closing = (): Record<string, string> => (lifecycle.stopping ? { connection: 'close' } : {});
+
+  async function authenticate(req: IncomingMessage, path: string): Promise<Principal | undefined | 'denied'> {
+    if (options.authenticate === undefined) return undefined;
+    const principal = await options.authenticate({ method: req.method ?? 'GET', path, headers: req.headers });
+    return principal ?? 'denied';
+  }
+
+  async function chat(
+    req: IncomingMessage,
+    res: ServerResponse,
+    principal: Principal | undefined,
+  ): Promise<void> {
+    const type = req.headers['content-type'];
+    if (typeof type !== 'string' || !/^application\/json\s*(;|$)/i.test(type)) {
+      req.resume();
+      sendError(
+        res,
+        errorAnswer(
+          415,
+          "Expected 'content-type: application/json'.",
+          'invalid_request_error',
+          'unsupported_media_type',
+        ),
+        closing(),
+      );
+      return;
+    }
+    const body = await readBody(req, options.maxBodyBytes);
+    if (!body.ok) {
+      sendError(res, body.answer, { ...closing(), connection: 'close' });
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.text);
+    } catch {
+      sendError(
+        res,
+        errorAnswer(400, 'The request body is not valid JSON.', 'invalid_request_error', 'invalid_json'),
+        closing(),
+      );
+      return;
+    }
+    let request: ChatRequest;
+    let hints: ReturnType<typeof readHints>;
+    try {
+      request = chatRequestFromOpenAI(parsed);
+      hints = readHints(req.headers, options.strategies, options.maxCallTimeoutMs);
+    } catch (error) {
+      sendError(res, answerForError(error, options.clock.now()), closing());
+      return;
+    }
+    if (!known.has(request.request.model)) {
+      sendError(
+        res,
+        errorAnswer(
+          404,
+          'The model does not exist or you do not have access to it; GET /v1/models lists the models.',
+          'invalid_request_error',
+          'model_not_found',
+          'model',
+        ),
+        closing(),
+      );
+      return;
+    }
+    const controller = new AbortController();
+    const untrack = lifecycle.track(controller);
+    const onClose = () => {
+      if (!res.writableFinished) {
+        controller.abort(
+          new SwitchyardError('aborted', 'the client closed the connection before the answer'),
+        );
+      }
+    };
+    res.on('close', onClose);
+    const ctx: CallContext = { router, options, signal: controller.signal, headers: closing };
+    try {
+      const call = routerRequest(request, hints, principal, controller.signal);
+      await (request.stream ? streamChat(ctx, res, request, call) : completeChat(ctx, res, call));
+    } finally {
+      res.off('close', onClose);
+      untrack();
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    req.on('error', noop);
+    res.on('error', noop);
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const method = ROUTES[path];
+    if (method === undefined || (path === '/metrics' && options.metrics === undefined)) {
+      req.resume();
+      notFound(res, closing());
+      return;
+    }
+    if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
+      req.resume();
+      sendError(
+        res,
+        errorAnswer(405, `Use ${method} on this route.`, 'invalid_request_error', 'method_not_allowed'),
+        { ...closing(), allow: method },
+      );
+      return;
+    }
+    if (path === '/healthz') {
+      sendJson(res, 200, { status: 'ok' }, closing());
+      return;
+    }
+    if (path === '/readyz') {
+      const ready = readiness(router);
+      const up = ready.ready && !lifecycle.stopping;
+      sendJson(
+        res,
+        up ? 200 : 503,
+        { status: up ? 'ready' : lifecycle.stopping ? 'stopping' : 'not_ready', models: ready.models },
+        closing(),
+      );
+      return;
+    }
+    if (path === '/metrics') {
+      options.metrics!.metricsHandler()(req, res);
+      return;
+    }
+    if (lifecycle.stopping) {
+      req.resume();
+      sendError(
+        res,
+        errorAnswer(503, 'The gateway is shutting down.', 'service_unavailable', 'shutting_down', null, 1),
+        closing(),
+      );
+      return;
+    }
+    let principal: Principal | undefined | 'denied';
+    try {
+      principal = await authenticate(req, path);
+    } catch (error) {
+      req.resume();
+      const forbidden = isSwitchyardError(error) && error.kind === 'auth' && error.status === 403;
+      if (!forbidden) options.onError(error);
+      sendError(
+        res,
+        forbidden
+          ? errorAnswer(403, 'You are not allowed to use this resource.', 'permission_error', 'forbidden')
+          : errorAnswer(401, 'Authentication failed.', 'authentication_error', 'invalid_api_key'),
+        closing(),
+      );
+      return;
+    }
+    if (principal === 'denied') {
+      req.resume();
+      sendError(
+        res,
+        errorAnswer(401, 'Missing or invalid API key.', 'authentication_error', 'invalid_api_key'),
+        { ...closing(), 'www-authenticate': 'Bearer' },
+      );
+      return;
+    }
+    if (path === '/v1/models') {
+      sendJson(res, 200, modelList, closing());
+      return;
+    }
+    await chat(req, res, principal);
+  }
+
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.onError(error);
+      if (!res.headersSent) {
+        sendError(
+          res,
+          errorAnswer(500, 'The gateway failed to serve the request.', 'server_error', 'internal_error'),
+        );
+      } else {
+        res.destroy();
+      }
+    });
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * `switchyard-llm/gateway`: an OpenAI-compatible HTTP server in front of a Router, so services
+ * in any language (and the official OpenAI SDKs) can use it over the network. Built on
+ * `node:http` (no extra dependency).
+ *
+ * @example
+ * ```ts
+ * import { createGateway, masterKeyAuth } from 'switchyard-llm/gateway';
+ * const gateway = createGateway(router, { port: 8080, authenticate: masterKeyAuth(process.env.MASTER_KEY!) });
+ * const { url } = await gateway.start(); // OpenAI clients use baseURL `${url}/v1`
+ * ```
+ */
+export {
+  type Authenticate,
+  bearerToken,
+  type GatewayRequestInfo,
+  masterKeyAuth,
+  type Principal,
+} from './auth.js';
+export { modelCatalog, type OpenAIModel, type Readiness, readiness } from './catalog.js';
+export { answerForError, type ErrorAnswer, type OpenAIErrorBody } from './errors.js';
+export { createGateway, type Gateway, type GatewayAddress } from './gateway.js';
+export { HINT_HEADERS, MAX_HINT_TAGS, type RoutingHints, readHints } from './hints.js';
+export {
+  ChunkEncoder,
+  type ChunkEncoderOptions,
+  type OpenAIChatChunk,
+  type OpenAIToolCallDelta,
+} from './openai-chunks.js';
+export { type ChatRequest, chatRequestFromOpenAI } from './openai-request.js';
+export {
+  chatCompletionToOpenAI,
+  type OpenAIChatCompletion,
+  type OpenAIFinishReason,
+  type OpenAIToolCall,
+  type OpenAIUsage,
+  openAIFinishReason,
+  openAIToolCall,
+  openAIUsage,
+} from './openai-response.js';
+export type { GatewayOptions } from './options.js';
+export { WireError } from './wire-error.js';
