@@ -36,6 +36,7 @@ export {
   fallsBack,
   isRetryableKind,
   isSwitchyardError,
+  isWeightedStrategyFactory,
   type MaybePromise,
   MemoryStateStore,
   makeUsage,
@@ -56,6 +57,7 @@ export {
   SWITCHYARD_ERROR,
   SwitchyardError,
   type SwitchyardErrorOptions,
+  sameUtilityWeights,
   sharedStrategyRegistry,
   sleep,
   systemClock,
@@ -69,6 +71,8 @@ export {
   UNKNOWN_USAGE,
   type UtilityWeights,
   utilityOf,
+  type WeightedStrategyFactory,
+  weightedStrategyFactory,
   wrapAdapter,
 } from './src/index.js';
 // Contracts
