@@ -12,8 +12,10 @@
  *   npm run bench:routing -- --scenario drift --strategy response-time,oracle
  *   npm run bench:routing -- --seeds 3 --out /tmp/lab   # write the report elsewhere
  *   npm run bench:routing -- --profiles latency-first --profile-seeds 5   # only that extra profile
+ *   npm run bench:routing -- --dump /tmp/runs.json      # and later, same arguments:
+ *   npm run bench:routing -- --runs-from /tmp/runs.json # re-render without running
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -139,7 +141,14 @@ function runAll(): Promise<RunSummary[]> {
   }).then((results) => results as RunSummary[]);
 }
 
-const runs = await runAll();
+// --dump FILE keeps every run's summary; --runs-from FILE renders the report from such a file
+// (same arguments) without running again, e.g. after a change to the report's text only.
+const runsFrom = arg('runs-from');
+const runs: RunSummary[] =
+  runsFrom === undefined ? await runAll() : (JSON.parse(readFileSync(runsFrom, 'utf8')) as RunSummary[]);
+if (runs.length !== jobs.length) throw new Error(`${runsFrom}: ${runs.length} runs, expected ${jobs.length}`);
+const dump = arg('dump');
+if (dump !== undefined) writeFileSync(dump, JSON.stringify(runs));
 /** Figures per scenario and strategy of the jobs of one profile. */
 function figuresOf(
   profileJobs: readonly Job[],
