@@ -200,6 +200,16 @@ describe('lab report', () => {
       regretAfterWarmUp: 0,
     });
     expect(toJson(results)).toBe(toJson(results));
+    // With profiles, each one's weights, seeds and main-scenario figures follow.
+    const withProfiles = JSON.parse(
+      toJson({ ...results, profiles: [{ profile: LATENCY_FIRST, seeds: [1], figures: results.figures }] }),
+    );
+    expect(Object.keys(withProfiles).at(-1)).toBe('profiles');
+    expect(withProfiles.profiles['latency-first']).toMatchObject({
+      utilityWeights: LATENCY_FIRST.weights,
+      seeds: [1],
+    });
+    expect(Object.keys(withProfiles.profiles['latency-first'].scenarios)).toEqual([scenario.name]);
   });
 
   it('writes the markdown with seeds, machine and a table per scenario, and a console table', () => {
