@@ -127,6 +127,18 @@ export function profilesSection(results: LabResults): string[] {
     '',
     ...issueGoalsTable(results, profiles),
     '',
+    'Why a baseline can win. Under latency-first weights the best target in most of these scenarios is',
+    "simply the fastest one, whatever the request. LiteLLM's latency-based routing sends every call to",
+    'the deployment with the lowest mean seconds per token over its last 10 answers: once each',
+    'deployment has answered, that is the fast one, and it explores nothing more. `adaptive` and',
+    '`intelligent` keep sending a share of calls elsewhere (each untried target, then periodic revisits',
+    'of targets they have not heard from), and that exploration is not priced with the weights they',
+    'optimise (an open weakness of both, not fixed here), so where nothing changes they pay a few',
+    'hundredths of regret and some p95 for it. Where the fastest target depends on the request',
+    '(prefill-decode: long prompts against long answers) or latency is not all that matters (rate',
+    "limits, errors), LiteLLM's per-token mean misleads it. Under the balanced and cost-first weights",
+    'both LiteLLM strategies ignore price, which the learners and the oracle weigh.',
+    '',
   ];
   for (const p of profiles) {
     lines.push(
