@@ -40,6 +40,7 @@ export {
   fallsBack,
   isRetryableKind,
   isSwitchyardError,
+  isWeightedStrategyFactory,
   type MaybePromise,
   MemoryStateStore,
   makeUsage,
@@ -60,6 +61,7 @@ export {
   SWITCHYARD_ERROR,
   SwitchyardError,
   type SwitchyardErrorOptions,
+  sameUtilityWeights,
   sharedStrategyRegistry,
   sleep,
   systemClock,
@@ -73,6 +75,8 @@ export {
   UNKNOWN_USAGE,
   type UtilityWeights,
   utilityOf,
+  type WeightedStrategyFactory,
+  weightedStrategyFactory,
   wrapAdapter,
 } from './src/index.js';
 // Contracts

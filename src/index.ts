@@ -42,10 +42,14 @@ export type { RouterStream } from './router-stream.js';
 // Scoring (shared by adaptive strategies and the routing-quality lab)
 export {
   DEFAULT_UTILITY_WEIGHTS,
+  isWeightedStrategyFactory,
   type ResolvedUtilityWeights,
   resolveUtilityWeights,
+  sameUtilityWeights,
   type UtilityWeights,
   utilityOf,
+  type WeightedStrategyFactory,
+  weightedStrategyFactory,
 } from './scoring/utility.js';
 export { MemoryStateStore } from './state/memory-store.js';
 export {

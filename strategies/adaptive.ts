@@ -7,9 +7,10 @@ import {
   type JsonValue,
   type PickContext,
   type Strategy,
-  type StrategyFactory,
   type StrategyInit,
   type TargetView,
+  type WeightedStrategyFactory,
+  weightedStrategyFactory,
 } from '../src/index.js';
 import { describeAdaptive } from './adaptive-describe.js';
 import { type AdaptiveOptions, type AdaptiveSettings, resolveAdaptiveOptions } from './adaptive-options.js';
@@ -90,9 +91,13 @@ export type { AdaptiveOptions } from './adaptive-options.js';
  * `halfLifeMs` ≤ 0, or `exploration`/`loadPenalty`/`lateAfter`/`overdueAfter`/`revisitMs` < 0 or
  * not finite.
  */
-export function adaptive(options: AdaptiveOptions = {}): StrategyFactory {
+export function adaptive(options: AdaptiveOptions = {}): WeightedStrategyFactory {
   const settings = resolveAdaptiveOptions(options);
-  return (init: StrategyInit): Strategy => new Adaptive(settings, init);
+  return weightedStrategyFactory(
+    (init: StrategyInit): Strategy => new Adaptive(settings, init),
+    options.weights,
+    (weights) => adaptive({ ...options, weights }),
+  );
 }
 
 /** Effective observations a target needs before its expected latency calls attempts overdue. */

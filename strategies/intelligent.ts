@@ -6,9 +6,10 @@ import {
   type JsonValue,
   type PickContext,
   type Strategy,
-  type StrategyFactory,
   type StrategyInit,
   type TargetView,
+  type WeightedStrategyFactory,
+  weightedStrategyFactory,
 } from '../src/index.js';
 import {
   type IntelligentOptions,
@@ -69,9 +70,13 @@ export type { IntelligentOptions } from './intelligent-options.js';
  * `optimism`/`revisitMs`/`lateAfter`/`defaultOutputTokens`, `epsilon` outside [0, 1] or
  * `staleHalfLifeMs` ≤ 0.
  */
-export function intelligent(options: IntelligentOptions = {}): StrategyFactory {
+export function intelligent(options: IntelligentOptions = {}): WeightedStrategyFactory {
   const settings = resolveIntelligentOptions(options);
-  return (init: StrategyInit): Strategy => new Intelligent(settings, init);
+  return weightedStrategyFactory(
+    (init: StrategyInit): Strategy => new Intelligent(settings, init),
+    options.weights,
+    (weights) => intelligent({ ...options, weights }),
+  );
 }
 
 /** Latency observations a target needs before its predictions are trusted to call attempts overdue. */

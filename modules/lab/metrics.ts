@@ -1,7 +1,9 @@
 import {
   DEFAULT_UTILITY_WEIGHTS,
   type ErrorKind,
-  type ResolvedUtilityWeights,
+  resolveUtilityWeights,
+  SwitchyardError,
+  type UtilityWeights,
   utilityOf,
 } from '../../src/index.js';
 import type { DegradationEvent } from './phases.js';
@@ -101,11 +103,16 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
-/** Latency, error, cost and utility figures of a list of calls. */
+/**
+ * Latency, error, cost and utility figures of a list of calls. Partial `weights` take the
+ * defaults for the missing fields.
+ * @throws SwitchyardError `config` for a weight < 0 or not finite.
+ */
 export function callMetrics(
   calls: readonly CallRecord[],
-  weights: ResolvedUtilityWeights = DEFAULT_UTILITY_WEIGHTS,
+  weights: UtilityWeights = DEFAULT_UTILITY_WEIGHTS,
 ): CallMetrics {
+  const w = labWeights('callMetrics', weights);
   const n = calls.length;
   const latencies = new Float64Array(n);
   let failed = 0;
@@ -119,7 +126,7 @@ export function callMetrics(
     if (!c.ok) failed++;
     if (!c.firstAttemptOk) firstFailed++;
     cost += c.costUsd;
-    utility += utilityOf(c, weights);
+    utility += utilityOf(c, w);
   });
   latencies.sort();
   const per = (x: number) => (n === 0 ? 0 : x / n);
@@ -134,6 +141,15 @@ export function callMetrics(
     costPer1k: per(cost) * 1000,
     utility: per(utility),
   };
+}
+
+/** Resolves `weights` for `where`; a bad weight is a `config` error naming it. */
+export function labWeights(where: string, weights: UtilityWeights | undefined) {
+  try {
+    return resolveUtilityWeights(weights);
+  } catch (error) {
+    throw new SwitchyardError('config', `${where}: weights: ${(error as Error).message}`);
+  }
 }
 
 /**

@@ -1,16 +1,17 @@
 import {
   type CandidateScore,
   type CompletionRequest,
+  DEFAULT_UTILITY_WEIGHTS,
   estimateInputTokens,
   type PickContext,
   type ResolvedUtilityWeights,
-  resolveUtilityWeights,
   type Strategy,
   type StrategyFactory,
   SwitchyardError,
   type TargetView,
   type UtilityWeights,
 } from '../../src/index.js';
+import { labWeights } from './metrics.js';
 import { SIMULATED_PROVIDER, type SimulatedProvider } from './provider.js';
 import { streamOf } from './random.js';
 import type { TokenDistribution, WorkloadSpec } from './types.js';
@@ -24,15 +25,30 @@ export interface LabStrategy {
   /** Name, as reported by the lab. */
   readonly name: string;
   /**
-   * Builds the strategy factory for one run, given its providers (in target order) and, from
-   * `simulate()`, its workload spec.
+   * The utility weights it was given explicitly, if it optimises a utility; `undefined` when it
+   * takes the run's (`simulate()` then passes its `weights` to {@link LabStrategy.create}).
+   * `simulate()` fails with a `config` error when these differ from the run's weights.
    */
-  create(providers: readonly SimulatedProvider[], workload?: WorkloadSpec): StrategyFactory;
+  readonly weights?: ResolvedUtilityWeights;
+  /**
+   * Builds the strategy factory for one run, given its providers (in target order) and, from
+   * `simulate()`, its workload spec and utility weights (used when {@link LabStrategy.weights}
+   * is not set).
+   */
+  create(
+    providers: readonly SimulatedProvider[],
+    workload?: WorkloadSpec,
+    weights?: ResolvedUtilityWeights,
+  ): StrategyFactory;
 }
 
 /** Options of {@link oracle}. */
 export interface OracleOptions {
-  /** The utility it maximises. @default DEFAULT_UTILITY_WEIGHTS */
+  /**
+   * The utility it maximises. Leave it out under `simulate()`, which gives the oracle the run's
+   * `weights` (and fails with a `config` error when these are set and differ from the run's).
+   * @default the run's weights, else DEFAULT_UTILITY_WEIGHTS
+   */
   readonly weights?: UtilityWeights;
   /** Name. @default 'oracle' */
   readonly name?: string;
@@ -115,7 +131,7 @@ export function sizeOf(request: CompletionRequest): { inputTokens: number; outpu
  * `'expected'` or `'exact'`, or a `lagMs` < 0 or not finite.
  */
 export function oracle(options: OracleOptions = {}): LabStrategy {
-  const weights = resolveUtilityWeights(options.weights);
+  const explicit = options.weights === undefined ? undefined : labWeights('oracle', options.weights);
   const name = options.name ?? 'oracle';
   const maxAttempts = options.maxAttempts ?? 3;
   const outputTokens = options.outputTokens ?? 'expected';
@@ -135,9 +151,11 @@ export function oracle(options: OracleOptions = {}): LabStrategy {
   }
   return {
     name,
-    create: (providers, workload) => {
+    ...(explicit === undefined ? {} : { weights: explicit }),
+    create: (providers, workload, runWeights) => {
       const byCap =
         knowsExact || workload === undefined ? undefined : expectedOutputByCap(workload.outputTokens);
+      const weights = explicit ?? runWeights ?? DEFAULT_UTILITY_WEIGHTS;
       return () => new Oracle(name, providers, weights, maxAttempts, byCap, lagMs);
     },
   };

@@ -2,13 +2,17 @@ import {
   type AttemptRecord,
   type BreakerOptions,
   type CompletionResponse,
+  DEFAULT_UTILITY_WEIGHTS,
   isSwitchyardError,
+  isWeightedStrategyFactory,
+  type ResolvedUtilityWeights,
   type RetryOptions,
   Router,
-  resolveUtilityWeights,
   type Strategy,
   type StrategyFactory,
   type StrategyRegistry,
+  SwitchyardError,
+  sameUtilityWeights,
   type TargetConfig,
   type UtilityWeights,
 } from '../../src/index.js';
@@ -21,6 +25,7 @@ import {
   type DetectionMetrics,
   type DetectionOptions,
   detectionMetrics,
+  labWeights,
 } from './metrics.js';
 import type { LabStrategy } from './oracle.js';
 import { checkProviderSpec, conditionsAt, degradationEvents } from './phases.js';
@@ -58,7 +63,15 @@ export interface SimulationOptions {
   readonly seed?: number;
   /** Router settings. */
   readonly router?: SimulationRouterOptions;
-  /** Utility weights of the metrics. @default DEFAULT_UTILITY_WEIGHTS */
+  /**
+   * Utility weights of the run: the metrics score with them, and they are passed to the
+   * strategy when it optimises a utility and was not given weights of its own: a
+   * {@link LabStrategy} such as `oracle()`, or a {@link WeightedStrategyFactory} (`adaptive`,
+   * `intelligent`), given as a factory or by its registered name. A strategy given other weights
+   * explicitly is a `config` error (the metrics would judge it on a utility it does not
+   * optimise). Partial weights take the defaults for the missing fields.
+   * @default DEFAULT_UTILITY_WEIGHTS
+   */
   readonly weights?: UtilityWeights;
   /** Parameters of the detection metrics. */
   readonly detection?: DetectionOptions;
@@ -140,7 +153,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const seed = options.seed ?? 1;
   const specs = options.providers;
   specs.forEach(checkProviderSpec);
-  const weights = resolveUtilityWeights(options.weights);
+  const weights = labWeights('simulate', options.weights);
   const clock = new VirtualClock(0);
   const indexOf = new Map(specs.map((s, i) => [s.id, i]));
   const attempts: AttemptEntry[] = [];
@@ -165,11 +178,13 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       contextWindow: spec.contextWindow,
     };
   });
-  const spec = options.strategy ?? 'round-robin';
   const r = options.router ?? {};
   const router = new Router({
     targets,
-    strategy: isLabStrategy(spec) ? spec.create(providers, options.workload) : spec,
+    strategy: strategyOf(options.strategy ?? 'round-robin', weights, r.strategies ?? Router.strategies, {
+      providers,
+      workload: options.workload,
+    }),
     strategies: r.strategies,
     clock,
     random: streamOf(seed, 'router'),
@@ -297,6 +312,43 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     })),
     endMs,
   };
+}
+
+/**
+ * The strategy of a run, configured with the run's weights where it optimises a utility (see
+ * {@link SimulationOptions.weights}).
+ */
+function strategyOf(
+  spec: NonNullable<SimulationOptions['strategy']>,
+  weights: ResolvedUtilityWeights,
+  registry: StrategyRegistry,
+  run: { providers: readonly SimulatedProvider[]; workload: WorkloadSpec },
+): string | Strategy | StrategyFactory {
+  if (isLabStrategy(spec)) {
+    checkAgreement(spec.name, spec.weights, weights);
+    return spec.create(run.providers, run.workload, weights);
+  }
+  const factory = typeof spec === 'string' ? registry.get(spec) : spec;
+  if (!isWeightedStrategyFactory(factory)) return spec;
+  const name = typeof spec === 'string' ? spec : 'the strategy factory';
+  checkAgreement(name, factory.utilityWeights, weights);
+  if (factory.utilityWeights !== undefined || sameUtilityWeights(weights, DEFAULT_UTILITY_WEIGHTS)) {
+    return factory;
+  }
+  return factory.withUtilityWeights(weights);
+}
+
+/** Throws a `config` error when a strategy was given other weights than the run's. */
+function checkAgreement(
+  name: string,
+  own: ResolvedUtilityWeights | undefined,
+  run: ResolvedUtilityWeights,
+): void {
+  if (own === undefined || sameUtilityWeights(own, run)) return;
+  throw new SwitchyardError(
+    'config',
+    `simulate: weights: ${name} optimises ${JSON.stringify(own)} but the run scores with ${JSON.stringify(run)}; pass the weights once, to simulate({ weights }), and leave them out of the strategy`,
+  );
 }
 
 /** Length of the union of `intervals` within [from, to], in ms. */

@@ -9,6 +9,8 @@
  * as much as 10 s of latency, and $0.001 as much as 1 s.
  */
 
+import type { StrategyFactory } from '../types/strategy.js';
+
 /** How much each part of a call's outcome weighs in its utility. */
 export interface UtilityWeights {
   /** Penalty per second of latency (retries included). @default 1 */
@@ -39,21 +41,76 @@ export function resolveUtilityWeights(weights: UtilityWeights = {}): ResolvedUti
   return resolved;
 }
 
+/** Whether two sets of weights are the same once their defaults are applied. */
+export function sameUtilityWeights(a: UtilityWeights = {}, b: UtilityWeights = {}): boolean {
+  const d = DEFAULT_UTILITY_WEIGHTS;
+  return (
+    (a.latencyPerSecond ?? d.latencyPerSecond) === (b.latencyPerSecond ?? d.latencyPerSecond) &&
+    (a.error ?? d.error) === (b.error ?? d.error) &&
+    (a.costPerUsd ?? d.costPerUsd) === (b.costPerUsd ?? d.costPerUsd)
+  );
+}
+
 /**
- * Utility of one call outcome (higher is better).
+ * Utility of one call outcome (higher is better). Partial weights take the defaults for the
+ * missing fields (no allocation: this runs once per outcome in the learning strategies).
  *
  * @example
  * ```ts
  * utilityOf({ latencyMs: 1200, ok: true, costUsd: 0.0004 }); // −(1.2 + 0 + 0.4) = −1.6
+ * utilityOf({ latencyMs: 1200, ok: true, costUsd: 0.0004 }, { costPerUsd: 0 }); // −1.2
  * ```
  */
 export function utilityOf(
   outcome: { readonly latencyMs: number; readonly ok: boolean; readonly costUsd?: number },
-  weights: ResolvedUtilityWeights = DEFAULT_UTILITY_WEIGHTS,
+  weights: UtilityWeights = DEFAULT_UTILITY_WEIGHTS,
 ): number {
+  const d = DEFAULT_UTILITY_WEIGHTS;
   return -(
-    (outcome.latencyMs / 1000) * weights.latencyPerSecond +
-    (outcome.ok ? 0 : weights.error) +
-    (outcome.costUsd ?? 0) * weights.costPerUsd
+    (outcome.latencyMs / 1000) * (weights.latencyPerSecond ?? d.latencyPerSecond) +
+    (outcome.ok ? 0 : (weights.error ?? d.error)) +
+    (outcome.costUsd ?? 0) * (weights.costPerUsd ?? d.costPerUsd)
   );
+}
+
+/**
+ * A strategy factory that optimises a utility and can be rebuilt with other weights: what
+ * `adaptive()` and `intelligent()` return. The routing-quality lab (`simulate({ weights })`)
+ * uses it to give a strategy named in a run the same weights as the run's metrics, so that a
+ * user passes them once.
+ */
+export interface WeightedStrategyFactory extends StrategyFactory {
+  /** The weights the factory was given explicitly; `undefined` when it uses the defaults. */
+  readonly utilityWeights: ResolvedUtilityWeights | undefined;
+  /** The same strategy, with the same other options, optimising these weights. */
+  withUtilityWeights(weights: UtilityWeights): StrategyFactory;
+}
+
+/** Whether `factory` is a {@link WeightedStrategyFactory}. */
+export function isWeightedStrategyFactory(factory: unknown): factory is WeightedStrategyFactory {
+  return (
+    typeof factory === 'function' &&
+    typeof (factory as Partial<WeightedStrategyFactory>).withUtilityWeights === 'function'
+  );
+}
+
+/**
+ * Makes `factory` a {@link WeightedStrategyFactory}: `explicit` are the weights its options set
+ * (or `undefined`), `rebuild` builds the same strategy with other weights.
+ *
+ * @example
+ * ```ts
+ * export function mine(options: MineOptions = {}): WeightedStrategyFactory {
+ *   return weightedStrategyFactory((init) => new Mine(options, init), options.weights,
+ *     (weights) => mine({ ...options, weights }));
+ * }
+ * ```
+ */
+export function weightedStrategyFactory(
+  factory: StrategyFactory,
+  explicit: UtilityWeights | undefined,
+  rebuild: (weights: UtilityWeights) => StrategyFactory,
+): WeightedStrategyFactory {
+  const utilityWeights = explicit === undefined ? undefined : resolveUtilityWeights(explicit);
+  return Object.assign(factory, { utilityWeights, withUtilityWeights: rebuild });
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRuns, round, withRegret } from '../bench/routing/aggregate.js';
 import { type RunSummary, runJob } from '../bench/routing/job.js';
-import { labStrategy, labStrategyNames } from '../bench/routing/lab-strategies.js';
+import { labRouter, labStrategy, labStrategyNames } from '../bench/routing/lab-strategies.js';
+import { BALANCED, COST_FIRST, LATENCY_FIRST, PROFILES, profileNamed } from '../bench/routing/profiles.js';
 import { type LabResults, toConsole, toJson, toMarkdown } from '../bench/routing/report.js';
+import { issueGoalsTable, winsOverLitellm } from '../bench/routing/report-profiles.js';
 import { heldOutScenarios, heldOutSets, labScenarios, scenarios } from '../bench/scenarios/index.js';
 
 const run = (id: number, utility: number, extra: Partial<RunSummary> = {}): RunSummary => ({
@@ -95,6 +97,38 @@ describe('lab runs', () => {
   });
 });
 
+describe('weight profiles', () => {
+  it('are latency-first, balanced (the defaults) and cost-first, in that order', () => {
+    expect(PROFILES.map((p) => p.name)).toEqual(['latency-first', 'balanced', 'cost-first']);
+    expect(profileNamed(undefined)).toBe(BALANCED);
+    expect(LATENCY_FIRST.weights.costPerUsd).toBeLessThan(BALANCED.weights.costPerUsd);
+    expect(COST_FIRST.weights.costPerUsd).toBeGreaterThan(BALANCED.weights.costPerUsd);
+    expect(() => profileNamed('nope')).toThrow(/unknown weight profile/);
+  });
+
+  it("score a run and configure the oracle and learners with the profile's weights", async () => {
+    const at = labScenarios.findIndex((s) => s.name === 'stationary');
+    const job = (strategy: string, profile: string) =>
+      runJob({ id: 0, scenario: at, strategy, seed: 1, profile });
+    const [fast, cheap] = await Promise.all([job('oracle', 'latency-first'), job('oracle', 'cost-first')]);
+    // The latency-first oracle buys the fast, dear provider; the cost-first one the cheap, slow one.
+    expect(fast.p50Ms).toBeLessThan(cheap.p50Ms);
+    expect(fast.costPer1k).toBeGreaterThan(cheap.costPer1k * 2);
+    // Scored with its profile's weights: cost weighs 1,000× more in cost-first.
+    expect(cheap.utility).toBeLessThan(fast.utility);
+  });
+
+  it('run the LiteLLM baselines behind LiteLLM router settings, the rest behind the scenario ones', () => {
+    const scenario = { retry: { maxAttempts: 2 } };
+    expect(labRouter('adaptive', scenario)).toBe(scenario);
+    expect(labRouter('litellm-latency-based', scenario)).toEqual({
+      breaker: false,
+      retry: { maxAttempts: 2, baseDelayMs: 0 },
+    });
+    expect(labRouter('litellm-least-busy', undefined)).toEqual({ breaker: false, retry: { baseDelayMs: 0 } });
+  });
+});
+
 describe('lab report', () => {
   const scenario = scenarios[0]!;
   const figures = withRegret(
@@ -114,6 +148,34 @@ describe('lab report', () => {
       [heldOut.name, figures],
     ]),
   };
+
+  it("checks issue #21's goals: a learner beats both LiteLLM baselines on 7 of 8 scenarios", () => {
+    const fig = (p95: number) =>
+      withRegret(new Map([['x', aggregateRuns([run(0, -1, { p95Ms: p95 })])]])).get('x')!;
+    const withRegretOf = (f: ReturnType<typeof fig>, regret: number) => ({ ...f, regret });
+    const figures = new Map(
+      scenarios.map((s, i) => [
+        s.name,
+        new Map([
+          ['adaptive', withRegretOf(fig(1000), i === 3 ? 0.5 : 0.1)],
+          ['litellm-latency-based', withRegretOf(fig(i < 2 ? 900 : 2000), 0.3)],
+          ['litellm-least-busy', withRegretOf(fig(3000), 0.4)],
+        ]),
+      ]),
+    );
+    const better = (a: { regret: number | null }, b: { regret: number | null }) => a.regret! < b.regret!;
+    expect(winsOverLitellm(figures, scenarios, 'adaptive', better)).toEqual({
+      wins: scenarios.filter((_, i) => i !== 3).map((s) => s.name),
+      losses: [scenarios[3]!.name],
+    });
+    const table = issueGoalsTable(
+      { ...results, scenarios, strategies: ['adaptive', 'litellm-latency-based', 'litellm-least-busy'] },
+      [{ profile: LATENCY_FIRST, seeds: [1], figures }],
+    ).join('\n');
+    expect(table).toContain(
+      `| latency-first | adaptive | 7/8 ✓ (not: ${scenarios[3]!.name}) | 6/8 ✗ (not: ${scenarios[0]!.name}, ${scenarios[1]!.name}) |`,
+    );
+  });
 
   it('writes the JSON in the agreed shape, without machine data, held-out scenarios apart', () => {
     const json = JSON.parse(toJson(results));
@@ -138,6 +200,16 @@ describe('lab report', () => {
       regretAfterWarmUp: 0,
     });
     expect(toJson(results)).toBe(toJson(results));
+    // With profiles, each one's weights, seeds and main-scenario figures follow.
+    const withProfiles = JSON.parse(
+      toJson({ ...results, profiles: [{ profile: LATENCY_FIRST, seeds: [1], figures: results.figures }] }),
+    );
+    expect(Object.keys(withProfiles).at(-1)).toBe('profiles');
+    expect(withProfiles.profiles['latency-first']).toMatchObject({
+      utilityWeights: LATENCY_FIRST.weights,
+      seeds: [1],
+    });
+    expect(Object.keys(withProfiles.profiles['latency-first'].scenarios)).toEqual([scenario.name]);
   });
 
   it('writes the markdown with seeds, machine and a table per scenario, and a console table', () => {
@@ -181,5 +253,7 @@ describe('lab report', () => {
     expect(labStrategy('round-robin')).toBe('round-robin');
     expect(typeof labStrategy('litellm-least-busy')).toBe('function');
     expect(labStrategy('oracle')).toMatchObject({ name: 'oracle' });
+    // The oracle takes the run's weights (it has none of its own).
+    expect(labStrategy('oracle')).not.toHaveProperty('weights');
   });
 });

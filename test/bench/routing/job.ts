@@ -2,13 +2,16 @@
 import { callMetrics, simulate } from '../../../modules/lab/index.js';
 import { labScenarios } from '../scenarios/index.js';
 import { WARM_UP_MS } from './aggregate.js';
-import { labStrategy } from './lab-strategies.js';
+import { labRouter, labStrategy } from './lab-strategies.js';
+import { profileNamed } from './profiles.js';
 
 export interface Job {
   readonly id: number;
   readonly scenario: number;
   readonly strategy: string;
   readonly seed: number;
+  /** Name of the weight profile (see profiles.ts). @default 'balanced' */
+  readonly profile?: string;
 }
 
 /** The figures of one run that the report needs (small enough to post between threads). */
@@ -38,12 +41,14 @@ export interface RunSummary {
 /** Runs one job. */
 export async function runJob(job: Job): Promise<RunSummary> {
   const scenario = labScenarios[job.scenario]!;
+  const weights = profileNamed(job.profile).weights;
   const result = await simulate({
     providers: scenario.providers,
     workload: scenario.workload,
-    router: scenario.router,
+    router: labRouter(job.strategy, scenario.router),
     strategy: labStrategy(job.strategy),
     seed: job.seed,
+    weights,
   });
   const m = result.metrics;
   const d = result.detection[0];
@@ -57,7 +62,10 @@ export async function runJob(job: Job): Promise<RunSummary> {
     firstAttemptErrorRate: m.firstAttemptErrorRate,
     costPer1k: m.costPer1k,
     utility: m.utility,
-    utilityAfterWarmUp: callMetrics(result.calls.filter((c) => c.at >= WARM_UP_MS)).utility,
+    utilityAfterWarmUp: callMetrics(
+      result.calls.filter((c) => c.at >= WARM_UP_MS),
+      weights,
+    ).utility,
     leaveRequests: d === undefined ? undefined : d.requestsToLeave,
     returnSeconds: recovers ? d.secondsToReturn : undefined,
     attemptsWhileEjected: result.providers.reduce((n, p) => n + p.attemptsWhileEjected, 0),

@@ -1,10 +1,27 @@
 /** Renders the lab's figures: the console table, `docs/routing-quality.md` and `.json`. */
 import { DEFAULT_UTILITY_WEIGHTS } from '../../../src/index.js';
 import type { HeldOutSet, Scenario } from '../scenarios/index.js';
-import { type Detection, type Figures, WARM_UP_MS } from './aggregate.js';
+import { type Figures, WARM_UP_MS } from './aggregate.js';
+import type { WeightProfile } from './profiles.js';
+import { profilesSection } from './report-profiles.js';
+import { num, pct, regretTable, scenarioTable } from './report-tables.js';
 
 /** Goals of the issue. */
 export const GOALS = { leaveRequests: 20, returnSeconds: 30 } as const;
+
+/** The LiteLLM baselines and the learners that issue #21's goals compare. */
+export const LITELLM = ['litellm-latency-based', 'litellm-least-busy'] as const;
+export const LEARNERS = ['adaptive', 'intelligent'] as const;
+/** Issue #21: a learner must beat every baseline on at least this many of the 8 main scenarios. */
+export const WINS_NEEDED = 7;
+
+/** The figures of one weight profile (main scenarios; the balanced one has held-out ones too). */
+export interface ProfileResults {
+  readonly profile: WeightProfile;
+  readonly seeds: readonly number[];
+  /** scenario name → strategy → figures. */
+  readonly figures: ReadonlyMap<string, ReadonlyMap<string, Figures>>;
+}
 
 /** Everything the report shows. */
 export interface LabResults {
@@ -14,8 +31,10 @@ export interface LabResults {
   /** Held-out sets (only the scenarios that ran): reported apart, as a check on over-fitting. */
   readonly heldOut: readonly HeldOutSet[];
   readonly strategies: readonly string[];
-  /** scenario name → strategy → figures. */
+  /** scenario name → strategy → figures (balanced weights). */
   readonly figures: ReadonlyMap<string, ReadonlyMap<string, Figures>>;
+  /** Every weight profile that ran, in report order (the balanced one shares `figures`). */
+  readonly profiles?: readonly ProfileResults[];
 }
 
 /** Where the report was produced (only in the .md, never in the .json). */
@@ -36,16 +55,30 @@ export function toJson(results: LabResults): string {
   const heldOutSets = Object.fromEntries(
     results.heldOut.map((set) => [set.label, set.scenarios.map((s) => s.name)]),
   );
-  return `${JSON.stringify({ seeds: results.seeds, utilityWeights: DEFAULT_UTILITY_WEIGHTS, scenarios, heldOutScenarios, heldOutSets }, null, 2)}\n`;
+  const profiles = Object.fromEntries(
+    (results.profiles ?? []).map((p) => [
+      p.profile.name,
+      {
+        utilityWeights: p.profile.weights,
+        seeds: p.seeds,
+        scenarios: jsonFigures(results, results.scenarios, p.figures),
+      },
+    ]),
+  );
+  return `${JSON.stringify({ seeds: results.seeds, utilityWeights: DEFAULT_UTILITY_WEIGHTS, scenarios, heldOutScenarios, heldOutSets, ...(results.profiles === undefined ? {} : { profiles }) }, null, 2)}\n`;
 }
 
 /** `{ <scenario>: { <strategy>: figures } }` for the JSON report. */
-function jsonFigures(results: LabResults, list: readonly Scenario[]): Record<string, Record<string, object>> {
+function jsonFigures(
+  results: LabResults,
+  list: readonly Scenario[],
+  figures: LabResults['figures'] = results.figures,
+): Record<string, Record<string, object>> {
   const scenarios: Record<string, Record<string, object>> = {};
   for (const s of list) {
     const byStrategy: Record<string, object> = {};
     for (const name of results.strategies) {
-      const f = results.figures.get(s.name)?.get(name);
+      const f = figures.get(s.name)?.get(name);
       if (f === undefined) continue;
       byStrategy[name] = {
         p50Ms: f.p50Ms,
@@ -65,45 +98,6 @@ function jsonFigures(results: LabResults, list: readonly Scenario[]): Record<str
     scenarios[s.name] = byStrategy;
   }
   return scenarios;
-}
-
-const ms = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
-const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-const num = (x: number | null, digits = 2) => (x === null ? 'n/a' : x.toFixed(digits));
-const det = (d: Detection, never: number, seeds: number) =>
-  d === null ? 'n/a' : `${d === 'never' ? 'never' : d}${never > 0 ? ` (${never}/${seeds} never)` : ''}`;
-
-/** One scenario's table rows (markdown). */
-function scenarioTable(results: LabResults, scenario: Scenario): string[] {
-  const rows = [
-    '| strategy | p50 | p95 | p99 | errors | 1st-attempt errors | $ / 1k calls | utility ± s.e. | regret | leave (requests) | return (s) |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-  ];
-  const seeds = results.seeds.length;
-  for (const name of results.strategies) {
-    const f = results.figures.get(scenario.name)?.get(name);
-    if (f === undefined) continue;
-    rows.push(
-      `| ${name} | ${ms(f.p50Ms)} | ${ms(f.p95Ms)} | ${ms(f.p99Ms)} | ${pct(f.errorRate)} | ${pct(f.firstAttemptErrorRate)} | ${f.costPer1k.toFixed(2)} | ${f.utility.toFixed(3)} ± ${f.utilityStdErr.toFixed(3)} | ${num(f.regret)} | ${det(f.leaveRequests, f.neverLeft, seeds)} | ${det(f.returnSeconds, f.neverReturned, seeds)} |`,
-    );
-  }
-  return rows;
-}
-
-/** Which regret a table shows. */
-type RegretKind = 'regret' | 'regretAfterWarmUp';
-
-/** Regret of every strategy in each of `list`'s scenarios (markdown). */
-function regretTable(results: LabResults, list: readonly Scenario[], kind: RegretKind = 'regret'): string[] {
-  const header = `| strategy | ${list.map((s) => s.name).join(' | ')} | mean |`;
-  const rows = [header, `|---|${list.map(() => '--:').join('|')}|--:|`];
-  for (const name of results.strategies) {
-    const values = list.map((s) => results.figures.get(s.name)?.get(name)?.[kind] ?? null);
-    const known = values.filter((v): v is number => v !== null);
-    const avg = known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
-    rows.push(`| ${name} | ${values.map((v) => num(v)).join(' | ')} | ${num(avg)} |`);
-  }
-  return rows;
 }
 
 /** Goals and safety checks per strategy over `list`'s scenarios (markdown). */
@@ -149,9 +143,11 @@ export function toMarkdown(results: LabResults, machine: Machine): string {
     '<!-- Generated by `npm run bench:routing` (test/bench/routing/run.ts). Do not edit by hand. -->',
     '',
     'Every strategy below runs through the real `Router` (retries: 3 attempts, default circuit',
-    'breaker, 60 s deadline) against simulated providers on a virtual clock (`simulate()` from',
-    '`switchyard-llm/lab`, see [simulation.md](simulation.md)). The figures are means over',
-    `${seeds.length} seeds (${seeds[0]}–${seeds.at(-1)}); the same seeds give the same files.`,
+    "breaker, 60 s deadline; the LiteLLM baselines behind LiteLLM's cooldown instead, see below)",
+    'against simulated providers on a virtual clock (`simulate()` from `switchyard-llm/lab`, see',
+    `[simulation.md](simulation.md)). The figures are means over ${seeds.length} seeds (${seeds[0]}–${seeds.at(-1)}) under`,
+    'the balanced (default) weights; the latency-first and cost-first profiles run the main',
+    'scenarios with the seeds stated in their section. The same seeds give the same files.',
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform}).`,
     '',
@@ -179,11 +175,15 @@ export function toMarkdown(results: LabResults, machine: Machine): string {
       .filter((n) => !n.startsWith('litellm-') && n !== 'oracle')
       .map((n) => `\`${n}\``)
       .join(', ')}, with default options.`,
-    "- `litellm-latency-based`: LiteLLM's `latency-based-routing` (`litellm/router_strategy/lowest_latency.py`, `LowestLatencyLoggingHandler`) re-implemented: samples of response seconds ÷ completion tokens (TTFT ÷ tokens for streams), a list of 10 per deployment that keeps its first 9 entries once full (as the source does), untried deployments at 0, a 1000 s sample on timeouts only, random pick within `lowest_latency_buffer` (default 0) of the best.",
-    "- `litellm-least-busy`: LiteLLM's `least-busy` (`litellm/router_strategy/least_busy.py`, `LeastBusyLoggingHandler`): its own in-flight counters (+1 before the call, −1 on success or failure), the first deployment with the fewest, a random healthy one when that one is not healthy.",
+    "- `litellm-latency-based`: LiteLLM's `latency-based-routing` (`litellm/router_strategy/lowest_latency.py`) as LiteLLM ships it in 2026 (spec: BerriAI/litellm `tests/test_litellm/router_strategy/test_lowest_latency.py`, the version with `ttft_percentile`): a sliding window of the last 10 samples per deployment of response seconds ÷ completion tokens (raw seconds when there are none); streams rank on the raw time to first token (its own window, mean); a deployment without samples scores 0 (tried first); a 1000 s sample on a provider timeout only (an attempt that itself ran the 60 s timeout, not one cut short by the call deadline); random pick within `lowest_latency_buffer` (default 0) of the best.",
+    "- `litellm-least-busy`: LiteLLM's `least-busy` (`litellm/router_strategy/least_busy.py`) as of 2026 (spec: `test_least_busy.py` at 2f2e0cf8 and `test_least_busy_clamp.py` at 20b638c7): its own in-flight counters (+1 before the call, −1 clamped at 0 after it), the fewest over the healthy deployments only, ties at random.",
+    "- Both baselines run behind `litellm-router`, a re-implementation of LiteLLM's cooldown (`litellm/router_utils/cooldown_handlers.py`, 2026 defaults): a deployment cools down for 5 s on a 429, a 401 or 404, or when more than 50% of at least 5 requests to it in the current minute failed; cooled deployments are removed before the strategy runs; no probe. For them the Switchyard circuit breaker is off and retries do not back off (LiteLLM re-runs routing without a sleep). What stays Switchyard's: a retry never goes back to a target the call already tried, and a 429's Retry-After blocks its target. The older re-implementations (LiteLLM v1.51 to early 2026) remain as `litellm-latency-based-v1` and `litellm-least-busy-v1` in `test/bench/baselines/` with their unit tests; the report no longer runs them.",
     '- `oracle`: reads the true state of the simulated providers (see below). It needs no exploration, so it may leave a provider it knows to be worse without traffic ("starved" below).',
     '',
+    ...profilesSection(results),
     '## Regret by scenario',
+    '',
+    'From here on: balanced (default) weights.',
     '',
     ...regretTable(results, results.scenarios),
     '',
