@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_SERVER, type RedisServer, startRedis } from '../../test/helpers/redis-server.js';
 import { bundleWorker, startUpstream, startWorkers, total, type Upstream, type Worker } from '../../test/helpers/redis-workers.js';
 
-/** Twenty processes, as issue #18 asks; the machine (2 cores) copes with it in a few seconds. */
-const PROCESSES = 20;
+/** Twenty processes, as issue #18 asks (`REDIS_TEST_PROCESSES` lowers it on a starved machine). */
+const PROCESSES = Number(process.env.REDIS_TEST_PROCESSES ?? 20);
 
 describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore across processes', () => {
   let redis: RedisServer;

@@ -4,12 +4,15 @@
  * 100,000 calls, and (when `test/bench/e2e` is present) end to end against a local mock server;
  * prints ratios and writes `docs/performance.md`.
  *
- * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-write` (print only).
+ * With a redis-server installed, it also times the Redis store (`redis-overhead.ts`).
+ *
+ * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-redis`, `--no-write` (print only).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Router } from '../../index.js';
 import { type ColdStart, coldStart } from './cold-start.js';
+import { redisRows, redisTable } from './redis-overhead.js';
 import {
   type ConcurrencyRow,
   concurrencyRows,
@@ -126,6 +129,24 @@ async function main(): Promise<void> {
   sections.push('## Router overhead at concurrency 64', '', concurrencyTable(conc), '');
   sections.push('## Strategy pick cost', '', pickTable(picks), '');
   sections.push('## Memory', '', memoryTable(mem), '');
+
+  if (!args.has('--no-redis')) {
+    console.log('\nRedis store against a local redis-server…');
+    const rows = await redisRows(quick);
+    if (rows === undefined) {
+      console.log('(no redis-server installed: skipped)');
+    } else {
+      console.log(redisTable(rows));
+      sections.push(
+        '## Redis store',
+        '',
+        '`switchyard-llm/redis` (docs/redis.md): router overhead with the store answering from its local mirror, against the memory store; and what an atomic requests-per-minute claim and a budget reservation (+ settlement) add per call on a local redis-server, each against the mirror-only Redis router in the same rounds.',
+        '',
+        redisTable(rows),
+        '',
+      );
+    }
+  }
 
   if (!args.has('--no-e2e')) {
     const e2ePath = './e2e/index.js'; // optional part of the suite: resolved at run time

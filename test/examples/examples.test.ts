@@ -79,6 +79,12 @@ describe('examples', () => {
       'budgets.ts',
       /served by large: 7, by mini: 4, refused: 9\nbudget "tag=team-a\/day" cannot cover this call on target "mini"/,
     ],
+    // Two instances share a limit of 5 per minute (8 calls, 5 admitted) and a breaker; without a
+    // redis-server (nor REDIS_URL) the example says it skipped.
+    [
+      'redis.ts',
+      /^shared limit: 5 of 8 calls admitted[\s\S]*^instance 2 sees "claude" as: open$|^skipped: no REDIS_URL and no redis-server installed$/m,
+    ],
     // One call span, a failed attempt span on primary then a successful one on backup under it;
     // the backup's request carried its attempt span's traceparent.
     [

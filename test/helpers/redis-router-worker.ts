@@ -21,7 +21,10 @@ interface WorkerConfig {
 type Command = { op: 'calls'; n: number } | { op: 'exit' };
 
 const config = JSON.parse(process.env.REDIS_WORKER ?? '{}') as WorkerConfig;
-const send = (message: unknown) => process.send?.(message);
+const send = (message: unknown) => {
+  if (process.connected) process.send?.(message);
+};
+process.on('disconnect', () => process.exit(0)); // the test runner went away: do not linger
 
 const store = new RedisStateStore({
   url: config.url,

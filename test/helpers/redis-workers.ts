@@ -80,6 +80,7 @@ export class Worker {
     this.child = fork(file, [], {
       env: { ...process.env, REDIS_WORKER: JSON.stringify(config) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [], // not the test runner's loader flags: the bundle is plain JavaScript
     });
     this.ready = new Promise((resolve, reject) => {
       this.child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
