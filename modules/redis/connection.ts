@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createClient, ErrorReply, type RedisClientType } from 'redis';
 import { SwitchyardError } from '../../index.js';
 import { asError, type StoreEmitter } from './events.js';
@@ -61,7 +62,7 @@ export class RedisConnection {
               ca: tls.ca as string | Buffer | (string | Buffer)[] | undefined,
               cert: tls.cert,
               key: tls.key,
-              servername: tls.servername ?? options.host,
+              servername: tls.servername ?? (isIP(options.host) === 0 ? options.host : undefined),
             }),
       },
     }) as unknown as RedisClientType;
@@ -121,7 +122,12 @@ export class RedisConnection {
       await this.#recoverNow();
     } catch (error) {
       if (this.#downSince === 0) this.#downSince = this.#options.clock.now(); // `restored` once it connects
-      if (this.#fatal !== undefined) throw this.#fatal;
+      // Connected, but the first command was refused (e.g. NOAUTH): no retry helps either.
+      this.#fatal ??= fatalError(asError(error), this.#options);
+      if (this.#fatal !== undefined) {
+        await this.close();
+        throw this.#fatal;
+      }
       if (error instanceof SwitchyardError) throw error;
       throw new SwitchyardError(
         'connection',
@@ -151,7 +157,7 @@ export class RedisConnection {
   async #send(args: readonly string[]): Promise<unknown> {
     if (!this.#healthy) throw new StoreUnavailable('Redis is unavailable');
     try {
-      return await this.#client.sendCommand(args, { timeout: this.#options.commandTimeoutMs });
+      return await withTimeout(this.#client.sendCommand(args), this.#options.commandTimeoutMs);
     } catch (error) {
       // An error reply (e.g. NOSCRIPT, a script error) means Redis answered: not a health problem.
       if (isReplyError(error)) throw error;
@@ -220,7 +226,7 @@ export class RedisConnection {
 
   /** Pings within the timeout, subscribes, resyncs, then marks the store healthy. */
   async #recoverNow(): Promise<void> {
-    await this.#client.sendCommand(['PING'], { timeout: this.#options.commandTimeoutMs });
+    await withTimeout(this.#client.sendCommand(['PING']), this.#options.commandTimeoutMs);
     await this.#subscribe();
     this.#healthy = true;
     try {
@@ -262,6 +268,26 @@ export class RedisConnection {
       }
     }
   }
+}
+
+/**
+ * `promise`, or a rejection once `ms` pass (node-redis's own command timeout stops counting once
+ * the command is written, so a server that is slow to answer would not be noticed).
+ */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`command timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function isReplyError(error: unknown): boolean {

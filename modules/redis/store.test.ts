@@ -73,6 +73,7 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     const ejections: number[] = [];
     r1.on('target:ejected', (e) => ejections.push(e.cooldownMs));
     for (let i = 0; i < 2; i++) await r1.complete(ask()).catch(() => {});
+    await waitFor(() => ejections.length > 0); // the failure is written through after the call ends
     expect(ejections).toEqual([400]);
     const slow = new MockAdapter(() => ({ text: 'ok', delayMs: 150 }));
     const r2 = router(s2, slow, { breaker });
@@ -86,7 +87,7 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     const outcomes = await Promise.all(
       [r2, r3, r2, r3].map((r) => r.complete(ask()).then(() => 'ok', (e: SwitchyardError) => e.kind)),
     );
-    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'ok'), outcomes.join()).toHaveLength(1);
     expect(slow.callCount + ok.callCount).toBe(1);
     await waitFor(() => r1.health()[0]?.state === 'closed' && r2.health()[0]?.state === 'closed');
   }, 30_000);
@@ -101,6 +102,7 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     expect(await h1.acquire(now + 150)).toEqual({ admitted: true, probe: true }); // and never reports back
     const s2 = await store({ probeLeaseMs: 300 });
     const h2 = s2.target('a', policy);
+    await s2.resync();
     expect(await h2.acquire(now + 200)).toMatchObject({ admitted: false });
     expect(await h2.acquire(now + 460)).toEqual({ admitted: true, probe: true });
   });
@@ -125,9 +127,11 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     next();
     const [s1, s2] = [await store(), await store()];
     const [b1, b2] = [s1.budget('team/day'), s2.budget('team/day')];
-    const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => (i % 2 ? b1 : b2).reserve('2026-12-02', 0.1, 1)));
+    const handles = Array.from({ length: 25 }, (_, i) => (i % 2 ? b1 : b2));
+    const answers = await Promise.all(handles.map((b) => b.reserve('2026-12-02', 0.1, 1)));
     expect(answers.filter((a) => a.reserved)).toHaveLength(10);
-    await b1.settle('2026-12-02', 0.1, 0.05);
+    const holder = handles[answers.findIndex((a) => a.reserved)]!;
+    await holder.settle('2026-12-02', 0.1, 0.05);
     await s2.resync();
     expect(b2.read('2026-12-02').spentUsd).toBeCloseTo(0.05, 10);
     expect(b2.read('2026-12-02').reservedUsd).toBeCloseTo(0.9, 10);
@@ -145,15 +149,11 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     expect(await b.reserve('total', 1, 10)).toMatchObject({ reserved: true });
     const degraded: string[] = [];
     s.on('degraded', (e) => degraded.push(e.reason));
-    const blocker = createClient({ url: redis.url });
-    await blocker.connect();
-    const sleeping = blocker.sendCommand(['DEBUG', 'SLEEP', '0.6']);
-    await new Promise((r) => setTimeout(r, 50));
+    await raw.sendCommand(['CLIENT', 'PAUSE', '600', 'ALL']); // every command waits 600 ms
     expect(await b.reserve('total', 1, 10)).toMatchObject({ reserved: false });
     expect(degraded).toHaveLength(1);
     expect(degraded[0]).toMatch(/timeout/i);
-    await sleeping;
-    await blocker.close();
+    await raw.sendCommand(['CLIENT', 'UNPAUSE']);
   });
 
   it('keeps routing on local state while Redis is slow, then restores', async () => {
@@ -167,15 +167,10 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
       targets: [{ id: 'a', adapter, model: 'm', requestsPerMinute: 100, price: { inputPerMTok: 1, outputPerMTok: 1 } }],
       budgets: [{ limitUsd: 5, period: 'day' }],
     });
-    const blocker = createClient({ url: redis.url });
-    await blocker.connect();
-    const sleeping = blocker.sendCommand(['DEBUG', 'SLEEP', '0.5']);
-    await new Promise((r) => setTimeout(r, 50));
+    await raw.sendCommand(['CLIENT', 'PAUSE', '500', 'ALL']); // every command waits 500 ms
     const res = await r.complete(ask());
     expect(res.text).toBe('ok');
     expect(events).toEqual(['degraded']);
-    await sleeping;
-    await blocker.close();
     await waitFor(() => events.includes('restored'));
     expect(s.healthy).toBe(true);
   });
@@ -227,6 +222,7 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     const breaker = { failureThreshold: 1, cooldownMs: 60_000 };
     const r1 = router(s1, new MockAdapter(() => ({ error: { status: 500 } })), { breaker });
     await r1.complete(ask()).catch(() => {});
+    await waitFor(() => r1.health()[0]?.state === 'open');
     const snapshot = r1.snapshot();
     await raw.del(`${prefix}{t:a}`);
     const r2 = router(s2, new MockAdapter(() => ({ text: 'ok' })), { breaker });

@@ -99,7 +99,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   if (REDIS_SERVER === undefined) throw new Error('redis-server is not installed');
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-redis-'));
-  const args = ['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
+  const args = ['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--enable-debug-command', 'yes'];
   if (options.tls === undefined) {
     args.push('--port', String(port));
   } else {
