@@ -26,7 +26,18 @@ async function startRedis(): Promise<{ url: string; stop: () => void } | undefin
     });
   });
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-example-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+  ];
   const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'ignore'] });
   const started = await new Promise<boolean>((resolve) => {
     child.once('error', () => resolve(false)); // not installed
@@ -57,7 +68,9 @@ if (url === undefined) {
 const prefix = `example:${Date.now()}:`; // a fresh namespace, so reruns on a shared Redis start clean
 const stores = [new RedisStateStore({ url, prefix }), new RedisStateStore({ url, prefix })];
 for (const [i, store] of stores.entries()) {
-  store.on('degraded', (e) => console.log(`instance ${i + 1}: Redis degraded (${e.reason}); serving locally`));
+  store.on('degraded', (e) =>
+    console.log(`instance ${i + 1}: Redis degraded (${e.reason}); serving locally`),
+  );
 }
 await Promise.all(stores.map((s) => s.connect()));
 
@@ -80,7 +93,9 @@ const ask = (router: Router) =>
 
 // 1. A shared limit: 8 calls, alternating between the instances, 5 admitted in all.
 const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => ask(routers[i % 2]!)));
-console.log(`shared limit: ${outcomes.filter((o) => o === 'ok').length} of 8 calls admitted (${outcomes.join(', ')})`);
+console.log(
+  `shared limit: ${outcomes.filter((o) => o === 'ok').length} of 8 calls admitted (${outcomes.join(', ')})`,
+);
 
 // 2. A shared breaker: on a target without a limit, instance 1 fails twice; instance 2 sees it ejected.
 const breakerRouters = stores.map(

@@ -72,7 +72,11 @@ export class RedisBudgetState implements BudgetStateHandle {
     const connection = this.#ctx.connection;
     if (!connection.healthy) return this.#reserveLocally(periodKey, amountUsd, limitUsd);
     return connection
-      .eval(SCRIPTS.reserve, [this.#key(periodKey)], [String(amountUsd), String(limitUsd), this.#ttl(periodKey)])
+      .eval(
+        SCRIPTS.reserve,
+        [this.#key(periodKey)],
+        [String(amountUsd), String(limitUsd), this.#ttl(periodKey)],
+      )
       .then(
         (reply) => {
           const reserved = reply[0] === '1';
@@ -108,7 +112,11 @@ export class RedisBudgetState implements BudgetStateHandle {
     const connection = this.#ctx.connection;
     if (!connection.healthy) return this.#settleLocally(periodKey, reservedUsd, release, actualUsd);
     return connection
-      .eval(SCRIPTS.settle, [this.#key(periodKey)], [String(release), String(actualUsd), this.#ttl(periodKey)])
+      .eval(
+        SCRIPTS.settle,
+        [this.#key(periodKey)],
+        [String(release), String(actualUsd), this.#ttl(periodKey)],
+      )
       .then(
         (reply) => this.#apply(periodKey, reply),
         (error: unknown) => {

@@ -5,7 +5,14 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_SERVER, type RedisServer, startRedis } from '../../test/helpers/redis-server.js';
-import { bundleWorker, startUpstream, startWorkers, total, type Upstream, type Worker } from '../../test/helpers/redis-workers.js';
+import {
+  bundleWorker,
+  startUpstream,
+  startWorkers,
+  total,
+  type Upstream,
+  type Worker,
+} from '../../test/helpers/redis-workers.js';
 
 /** Twenty processes, as issue #18 asks (`REDIS_TEST_PROCESSES` lowers it on a starved machine). */
 const PROCESSES = Number(process.env.REDIS_TEST_PROCESSES ?? 20);
@@ -53,23 +60,37 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore across processes', 
   }, 60_000);
 
   it(`lets one half-open probe through across ${PROCESSES} processes when the cooldown ends`, async () => {
-    const ws = await spawn(PROCESSES, { breaker: { failureThreshold: 1, cooldownMs: 1500 } });
+    const prefix = `mp${n + 1}:`;
+    const ws = await spawn(PROCESSES, { breaker: { failureThreshold: 1, cooldownMs: 3000 } });
     upstream.status = 500;
     const first = await ws[0]!.calls(1);
-    expect(first.errors).toEqual({ server: 1 }); // ejects the shared target
-    const ejectedAt = Date.now();
+    expect(first.errors).toEqual({ server: 1 }); // ejects the shared target (written after the call ends)
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    const breakerState = () => client.hGetAll(`${prefix}{t:shared}`);
+    let openedAt = 0;
+    while (openedAt === 0) {
+      const state = await breakerState();
+      if (state.st === '1') openedAt = Number(state.oa);
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 100)); // pub/sub brings the ejection to every process
     upstream.status = 200;
     upstream.delayMs = 300; // the probe is in flight while the others try
     upstream.count = 0;
-    // Every process sees the ejection (pub/sub): nothing reaches the upstream during the cooldown.
+    // Every process sees the ejection: nothing reaches the upstream during the cooldown.
     const during = total(await Promise.all(ws.map((w) => w.calls(1))));
+    expect(Date.now()).toBeLessThan(openedAt + 3000); // (still in the cooldown)
     expect(during.ok).toBe(0);
     expect(upstream.count).toBe(0);
-    await new Promise((r) => setTimeout(r, Math.max(0, 1600 - (Date.now() - ejectedAt))));
+    await new Promise((r) => setTimeout(r, Math.max(0, openedAt + 3100 - Date.now())));
     const burst = total(await Promise.all(ws.map((w) => w.calls(2))));
     expect(upstream.count).toBe(1);
     expect(burst.ok).toBe(1);
-    // The probe's success restored the target for every process.
+    // The probe's success (written after its call ends) restores the target for every process.
+    while ((await breakerState()).st !== '0') await new Promise((r) => setTimeout(r, 10));
+    await client.close();
+    await new Promise((r) => setTimeout(r, 200));
     upstream.count = 0;
     const after = total(await Promise.all(ws.map((w) => w.calls(1))));
     expect(after.ok).toBe(PROCESSES);

@@ -16,7 +16,7 @@ import {
   startRedis,
   type TestCertificates,
 } from '../../test/helpers/redis-server.js';
-import { type RedisStoreOptions, RedisStateStore } from './index.js';
+import { RedisStateStore, type RedisStoreOptions } from './index.js';
 
 const SECRET = 's3cret-Pa55word';
 
@@ -28,7 +28,9 @@ async function tryStore(options: RedisStoreOptions): Promise<SwitchyardError | '
   try {
     await store.connect();
     const router = new Router({
-      targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm', requestsPerMinute: 10 }],
+      targets: [
+        { id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm', requestsPerMinute: 10 },
+      ],
       store,
     });
     await router.complete({ messages: [{ role: 'user', content: 'x' }] });
@@ -55,7 +57,11 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore: AUTH and TLS', () 
     certs = makeCertificates(dir);
     [acl, tls, mtls] = await Promise.all([
       startRedis({ users: ['default off', `router on >${SECRET} ~* &* +@all`] }),
-      startRedis({ tls: certs, tlsAuthClients: 'no', users: ['default off', `router on >${SECRET} ~* &* +@all`] }),
+      startRedis({
+        tls: certs,
+        tlsAuthClients: 'no',
+        users: ['default off', `router on >${SECRET} ~* &* +@all`],
+      }),
       startRedis({ tls: certs, tlsAuthClients: 'yes' }),
     ]);
   }, 60_000);
@@ -67,7 +73,9 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore: AUTH and TLS', () 
 
   it('authenticates as an ACL user, from options or from the URL', async () => {
     expect(await tryStore({ url: acl.url, username: 'router', password: SECRET })).toBe('ok');
-    expect(await tryStore({ url: `redis://router:${encodeURIComponent(SECRET)}@127.0.0.1:${acl.port}` })).toBe('ok');
+    expect(
+      await tryStore({ url: `redis://router:${encodeURIComponent(SECRET)}@127.0.0.1:${acl.port}` }),
+    ).toBe('ok');
   }, 30_000);
 
   it('refuses wrong credentials with a config error that names the user, not the password', async () => {
@@ -81,16 +89,25 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore: AUTH and TLS', () 
   }, 30_000);
 
   it('speaks TLS with CA verification and AUTH over it', async () => {
-    expect(await tryStore({ url: tls.url, username: 'router', password: SECRET, tls: { ca: certs.ca } })).toBe('ok');
+    expect(
+      await tryStore({ url: tls.url, username: 'router', password: SECRET, tls: { ca: certs.ca } }),
+    ).toBe('ok');
   }, 30_000);
 
   it('refuses a server certificate that does not verify', async () => {
-    const error = await tryStore({ url: tls.url, username: 'router', password: SECRET, tls: { ca: certs.otherCa } });
+    const error = await tryStore({
+      url: tls.url,
+      username: 'router',
+      password: SECRET,
+      tls: { ca: certs.otherCa },
+    });
     expect(error).toMatchObject({ kind: 'config' });
     expect((error as SwitchyardError).message).toContain('TLS certificate');
     expect((error as SwitchyardError).message).not.toContain(SECRET);
     // Node's own CAs do not know the test CA either.
-    expect(await tryStore({ url: tls.url, username: 'router', password: SECRET })).toMatchObject({ kind: 'config' });
+    expect(await tryStore({ url: tls.url, username: 'router', password: SECRET })).toMatchObject({
+      kind: 'config',
+    });
   }, 30_000);
 
   it('presents a client certificate to a server that asks for one', async () => {

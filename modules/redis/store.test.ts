@@ -5,11 +5,11 @@
  */
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Router, type RouterOptions, SwitchyardError } from '../../index.js';
+import { Router, type RouterOptions, type SwitchyardError } from '../../index.js';
 import { MockAdapter } from '../../src/testing/index.js';
-import { responseCache } from '../cache/index.js';
 import { REDIS_SERVER, type RedisServer, startRedis } from '../../test/helpers/redis-server.js';
-import { type RedisStoreOptions, RedisStateStore } from './index.js';
+import { responseCache } from '../cache/index.js';
+import { RedisStateStore, type RedisStoreOptions } from './index.js';
 
 const ask = (extra: Record<string, unknown> = {}) => ({
   messages: [{ role: 'user' as const, content: 'x' }],
@@ -55,7 +55,12 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
   }
 
   function router(s: RedisStateStore, adapter: MockAdapter, extra: Partial<RouterOptions> = {}): Router {
-    const r = new Router({ targets: [{ id: 'a', adapter, model: 'm' }], store: s, retry: { maxAttempts: 1 }, ...extra });
+    const r = new Router({
+      targets: [{ id: 'a', adapter, model: 'm' }],
+      store: s,
+      retry: { maxAttempts: 1 },
+      ...extra,
+    });
     open.push(r);
     return r;
   }
@@ -85,9 +90,17 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     const ok = new MockAdapter(() => ({ text: 'ok', delayMs: 150 }));
     const r3 = router(s1, ok, { breaker });
     const outcomes = await Promise.all(
-      [r2, r3, r2, r3].map((r) => r.complete(ask()).then(() => 'ok', (e: SwitchyardError) => e.kind)),
+      [r2, r3, r2, r3].map((r) =>
+        r.complete(ask()).then(
+          () => 'ok',
+          (e: SwitchyardError) => e.kind,
+        ),
+      ),
     );
-    expect(outcomes.filter((o) => o === 'ok'), outcomes.join()).toHaveLength(1);
+    expect(
+      outcomes.filter((o) => o === 'ok'),
+      outcomes.join(),
+    ).toHaveLength(1);
     expect(slow.callCount + ok.callCount).toBe(1);
     await waitFor(() => r1.health()[0]?.state === 'closed' && r2.health()[0]?.state === 'closed');
   }, 30_000);
@@ -95,7 +108,10 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
   it('a crashed prober does not hold the target for ever: the probe claim expires', async () => {
     next();
     const s1 = await store({ probeLeaseMs: 300 });
-    const policy = { breaker: { failureThreshold: 1, cooldownMs: 100, maxCooldownMs: 1000, waitForRecovery: false }, requestsPerMinute: 0 };
+    const policy = {
+      breaker: { failureThreshold: 1, cooldownMs: 100, maxCooldownMs: 1000, waitForRecovery: false },
+      requestsPerMinute: 0,
+    };
     const h1 = s1.target('a', policy);
     const now = Date.now();
     await h1.recordFailure(now, { countsAgainstHealth: true, probe: false });
@@ -152,7 +168,7 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     await raw.sendCommand(['CLIENT', 'PAUSE', '600', 'ALL']); // every command waits 600 ms
     expect(await b.reserve('total', 1, 10)).toMatchObject({ reserved: false });
     expect(degraded).toHaveLength(1);
-    expect(degraded[0]).toMatch(/timeout/i);
+    expect(degraded[0]).toBe('command timed out after 100 ms');
     await raw.sendCommand(['CLIENT', 'UNPAUSE']);
   });
 
@@ -164,7 +180,15 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     s.on('restored', () => events.push('restored'));
     const adapter = new MockAdapter(() => ({ text: 'ok' }));
     const r = router(s, adapter, {
-      targets: [{ id: 'a', adapter, model: 'm', requestsPerMinute: 100, price: { inputPerMTok: 1, outputPerMTok: 1 } }],
+      targets: [
+        {
+          id: 'a',
+          adapter,
+          model: 'm',
+          requestsPerMinute: 100,
+          price: { inputPerMTok: 1, outputPerMTok: 1 },
+        },
+      ],
       budgets: [{ limitUsd: 5, period: 'day' }],
     });
     await raw.sendCommand(['CLIENT', 'PAUSE', '500', 'ALL']); // every command waits 500 ms
@@ -178,7 +202,10 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
   it('puts a TTL on every key it writes (a total budget is one bounded hash)', async () => {
     next();
     const s = await store();
-    const h = s.target('a', { breaker: { failureThreshold: 1, cooldownMs: 1000, maxCooldownMs: 5000, waitForRecovery: false }, requestsPerMinute: 5 });
+    const h = s.target('a', {
+      breaker: { failureThreshold: 1, cooldownMs: 1000, maxCooldownMs: 5000, waitForRecovery: false },
+      requestsPerMinute: 5,
+    });
     const now = Date.now();
     await h.acquire(now);
     await h.recordFailure(now, { countsAgainstHealth: true, probe: false, blockForMs: 100 });
@@ -187,7 +214,13 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     await s.cacheStore().set('k', { response: { text: 'x' } as never }, 60_000);
     const keys = await raw.keys(`${prefix}*`);
     expect(keys.sort()).toEqual(
-      [`${prefix}b:d:2026-12-02`, `${prefix}b:t:total`, `${prefix}c:k`, `${prefix}{t:a}`, `${prefix}{t:a}:rate`].sort(),
+      [
+        `${prefix}b:d:2026-12-02`,
+        `${prefix}b:t:total`,
+        `${prefix}c:k`,
+        `${prefix}{t:a}`,
+        `${prefix}{t:a}:rate`,
+      ].sort(),
     );
     for (const key of keys) {
       const ttl = await raw.pTTL(key);
@@ -200,8 +233,12 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     next();
     const [s1, s2] = [await store(), await store()];
     const adapter = new MockAdapter(() => ({ text: 'cached answer' }));
-    const r1 = router(s1, adapter, { middleware: [responseCache({ store: s1.cacheStore(), ttlMs: 60_000 })] });
-    const r2 = router(s2, adapter, { middleware: [responseCache({ store: s2.cacheStore(), ttlMs: 60_000 })] });
+    const r1 = router(s1, adapter, {
+      middleware: [responseCache({ store: s1.cacheStore(), ttlMs: 60_000 })],
+    });
+    const r2 = router(s2, adapter, {
+      middleware: [responseCache({ store: s2.cacheStore(), ttlMs: 60_000 })],
+    });
     const req = ask({ temperature: 0 });
     expect((await r1.complete(req)).text).toBe('cached answer');
     await new Promise((r) => setTimeout(r, 50)); // the write is not awaited by the call
@@ -212,7 +249,9 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     expect(await c.get('nope')).toBeUndefined();
     await c.set('big', { response: { text: 'x'.repeat(2000) } as never }, 1000);
     expect(await s1.cacheStore({ maxEntryBytes: 100 }).get('big')).toBeDefined();
-    await s1.cacheStore({ maxEntryBytes: 100 }).set('big2', { response: { text: 'x'.repeat(2000) } as never }, 1000);
+    await s1
+      .cacheStore({ maxEntryBytes: 100 })
+      .set('big2', { response: { text: 'x'.repeat(2000) } as never }, 1000);
     expect(await c.get('big2')).toBeUndefined();
   });
 
@@ -256,7 +295,11 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     const spare = await startRedis();
     const port = spare.port;
     await spare.stop();
-    const s = new RedisStateStore({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 300, reconnect: { minDelayMs: 50, maxDelayMs: 100 } });
+    const s = new RedisStateStore({
+      url: `redis://127.0.0.1:${port}`,
+      connectTimeoutMs: 300,
+      reconnect: { minDelayMs: 50, maxDelayMs: 100 },
+    });
     open.push(s);
     const restored: number[] = [];
     s.on('restored', (e) => restored.push(e.downMs));

@@ -143,9 +143,13 @@ export class RedisStateStore implements StateStore {
   cacheStore(options: RedisCacheStoreOptions = {}): CacheStore {
     const max = options.maxEntryBytes ?? 1_048_576;
     if (!(max > 0)) {
-      throw new SwitchyardError('config', 'RedisStateStore.cacheStore: maxEntryBytes: expected a positive number of bytes', {
-        retryable: false,
-      });
+      throw new SwitchyardError(
+        'config',
+        'RedisStateStore.cacheStore: maxEntryBytes: expected a positive number of bytes',
+        {
+          retryable: false,
+        },
+      );
     }
     return new RedisCacheStore(this.#connection, max);
   }

@@ -81,7 +81,11 @@ export class TargetMirror {
 
   snapshot(): TargetStateSnapshot {
     const from = this.lastNow - WINDOW_MS;
-    return { breaker: this.breaker(), blockedUntil: this.bu, rateStamps: this.stamps.filter((s) => s > from) };
+    return {
+      breaker: this.breaker(),
+      blockedUntil: this.bu,
+      rateStamps: this.stamps.filter((s) => s > from),
+    };
   }
 
   /**
@@ -148,7 +152,7 @@ export class RedisTargetState implements TargetStateHandle {
     if (!ctx.connection.healthy) return ctx.local.readyAt(now);
     const m = ctx.mirror;
     m.lastNow = now;
-    let at = m.bu > now ? m.bu : now;
+    let at = Math.max(m.bu, now);
     if (this.#policy.breaker !== undefined && m.st === 1) {
       if (now < m.ou) at = Math.max(at, m.ou);
       else if (m.pu > now) at = Math.max(at, m.pu);
@@ -222,7 +226,18 @@ export class RedisTargetState implements TargetStateHandle {
       if (m.cf === 0 && !(m.ej > 0 && now - m.ra >= breaker.maxCooldownMs)) return -1; // nothing to change
     }
     return ctx.connection
-      .eval(SCRIPTS.success, [this.#hashKey], [String(now), probe ? '1' : '0', String(breaker.maxCooldownMs), this.#ttl, ctx.connection.channel, m.id])
+      .eval(
+        SCRIPTS.success,
+        [this.#hashKey],
+        [
+          String(now),
+          probe ? '1' : '0',
+          String(breaker.maxCooldownMs),
+          this.#ttl,
+          ctx.connection.channel,
+          m.id,
+        ],
+      )
       .then(
         (reply) => {
           m.apply(reply, STATE_AT);
@@ -316,7 +331,11 @@ export class RedisTargetState implements TargetStateHandle {
 }
 
 /** Pulls a target's shared state into its mirror (the resync). */
-export async function readTarget(connection: RedisConnection, mirror: TargetMirror, now: number): Promise<void> {
+export async function readTarget(
+  connection: RedisConnection,
+  mirror: TargetMirror,
+  now: number,
+): Promise<void> {
   const reply = await connection.eval(
     SCRIPTS.read,
     [connection.key(`{t:${mirror.id}}`), connection.key(`{t:${mirror.id}}:rate`)],

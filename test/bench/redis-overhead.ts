@@ -48,7 +48,10 @@ async function round(r: Router, calls: number): Promise<number> {
 }
 
 /** Times each case in alternating rounds; returns the median µs per call of each. */
-async function timeCases(cases: Record<string, { r: Router; calls: number }>, rounds: number): Promise<Record<string, number>> {
+async function timeCases(
+  cases: Record<string, { r: Router; calls: number }>,
+  rounds: number,
+): Promise<Record<string, number>> {
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   for (const { r, calls } of Object.values(cases)) await round(r, Math.min(calls, 500)); // warm up
   for (let i = 0; i < rounds; i++) {
@@ -77,17 +80,37 @@ export async function redisRows(quick: boolean): Promise<RedisRow[] | undefined>
     const limited = router(await connect('bench-rpm:'), { requestsPerMinute: 1e9 });
     const budgeted = router(await connect('bench-budget:'), {}, true);
     const both = router(await connect('bench-both:'), { requestsPerMinute: 1e9 }, true);
-    const local = await timeCases({ memory: { r: memory, calls: fast }, mirror: { r: mirror, calls: fast } }, rounds);
+    const local = await timeCases(
+      { memory: { r: memory, calls: fast }, mirror: { r: mirror, calls: fast } },
+      rounds,
+    );
     const remote = await timeCases(
-      { mirror: { r: mirror, calls: slow }, limited: { r: limited, calls: slow }, budgeted: { r: budgeted, calls: slow }, both: { r: both, calls: slow } },
+      {
+        mirror: { r: mirror, calls: slow },
+        limited: { r: limited, calls: slow },
+        budgeted: { r: budgeted, calls: slow },
+        both: { r: both, calls: slow },
+      },
       rounds,
     );
     for (const r of [memory, mirror, limited, budgeted, both]) await r.close();
     return [
       { case: 'memory store', perCallUs: local.memory!, addedUs: 0 },
-      { case: 'Redis store, local mirror (no limit, breaker closed)', perCallUs: local.mirror!, addedUs: local.mirror! - local.memory! },
-      { case: 'Redis store + atomic requests-per-minute claim', perCallUs: remote.limited!, addedUs: remote.limited! - remote.mirror! },
-      { case: 'Redis store + budget reservation and settlement', perCallUs: remote.budgeted!, addedUs: remote.budgeted! - remote.mirror! },
+      {
+        case: 'Redis store, local mirror (no limit, breaker closed)',
+        perCallUs: local.mirror!,
+        addedUs: local.mirror! - local.memory!,
+      },
+      {
+        case: 'Redis store + atomic requests-per-minute claim',
+        perCallUs: remote.limited!,
+        addedUs: remote.limited! - remote.mirror!,
+      },
+      {
+        case: 'Redis store + budget reservation and settlement',
+        perCallUs: remote.budgeted!,
+        addedUs: remote.budgeted! - remote.mirror!,
+      },
       { case: 'Redis store + both', perCallUs: remote.both!, addedUs: remote.both! - remote.mirror! },
     ];
   } finally {

@@ -73,12 +73,10 @@ process.on('message', (command: Command) => {
     return;
   }
   const calls = Array.from({ length: command.n }, () =>
-    router
-      .complete({ messages: [{ role: 'user', content: 'x' }], maxOutputTokens: 1 })
-      .then(
-        () => 'ok',
-        (e: { kind?: string }) => e.kind ?? 'unknown',
-      ),
+    router.complete({ messages: [{ role: 'user', content: 'x' }], maxOutputTokens: 1 }).then(
+      () => 'ok',
+      (e: { kind?: string }) => e.kind ?? 'unknown',
+    ),
   );
   void Promise.all(calls).then((outcomes) => {
     const errors: Record<string, number> = {};

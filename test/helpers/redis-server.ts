@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Where the Debian package puts the binary. */
-export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
+export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) =>
+  existsSync(p),
+);
 
 /** A port nobody listens on now: bind 127.0.0.1:0, read the port, close. */
 export function freePort(): Promise<number> {
@@ -41,8 +43,32 @@ export interface TestCertificates {
 export function makeCertificates(dir: string): TestCertificates {
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const curve = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...curve, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=switchyard-test-ca');
-  openssl('req', '-x509', ...curve, '-keyout', 'other.key', '-out', 'other.crt', '-days', '1', '-subj', '/CN=other-ca');
+  openssl(
+    'req',
+    '-x509',
+    ...curve,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=switchyard-test-ca',
+  );
+  openssl(
+    'req',
+    '-x509',
+    ...curve,
+    '-keyout',
+    'other.key',
+    '-out',
+    'other.crt',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=other-ca',
+  );
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
   for (const [name, ext] of [
@@ -51,8 +77,21 @@ export function makeCertificates(dir: string): TestCertificates {
   ] as const) {
     openssl('req', '-new', ...curve, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
     openssl(
-      'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-      '-out', `${name}.crt`, '-days', '1', '-extfile', ext,
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '1',
+      '-extfile',
+      ext,
     );
   }
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
@@ -99,18 +138,37 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   if (REDIS_SERVER === undefined) throw new Error('redis-server is not installed');
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-redis-'));
-  const args = ['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--enable-debug-command', 'yes'];
+  const args = [
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--protected-mode',
+    'no',
+    '--enable-debug-command',
+    'yes',
+  ];
   if (options.tls === undefined) {
     args.push('--port', String(port));
   } else {
     const t = options.tls;
     args.push(
-      '--port', '0',
-      '--tls-port', String(port),
-      '--tls-cert-file', join(t.dir, 'server.crt'),
-      '--tls-key-file', join(t.dir, 'server.key'),
-      '--tls-ca-cert-file', join(t.dir, 'ca.crt'),
-      '--tls-auth-clients', options.tlsAuthClients ?? 'optional',
+      '--port',
+      '0',
+      '--tls-port',
+      String(port),
+      '--tls-cert-file',
+      join(t.dir, 'server.crt'),
+      '--tls-key-file',
+      join(t.dir, 'server.key'),
+      '--tls-ca-cert-file',
+      join(t.dir, 'ca.crt'),
+      '--tls-auth-clients',
+      options.tlsAuthClients ?? 'optional',
     );
   }
   for (const rule of options.users ?? []) args.push('--user', ...rule.split(' '));

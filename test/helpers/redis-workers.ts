@@ -23,7 +23,9 @@ export async function bundleWorker(): Promise<{ file: string; remove: () => void
     outfile: file,
     logLevel: 'silent',
     // node-redis is CommonJS: give the bundle a `require` for Node built-ins.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
   });
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -58,7 +60,8 @@ export async function startUpstream(): Promise<Upstream> {
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', () => resolve()));
   const address = server.address();
-  (upstream as { url: string }).url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+  (upstream as { url: string }).url =
+    `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
   return upstream;
 }
 
@@ -84,18 +87,21 @@ export class Worker {
     });
     this.ready = new Promise((resolve, reject) => {
       this.child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-      this.child.on('message', (m: { ready?: boolean; message?: string; done?: boolean; event?: string } & CallsResult) => {
-        if (m.ready === true) resolve();
-        else if (m.ready === false) reject(new Error(`worker could not connect: ${m.message}`));
-        else if (m.done === true) this.#pending.shift()?.(m);
-        else if (m.event !== undefined) {
-          this.events.push(m.event);
-          for (const w of this.#eventWaiters.filter((x) => x.name === m.event)) {
-            this.#eventWaiters.splice(this.#eventWaiters.indexOf(w), 1);
-            w.resolve();
+      this.child.on(
+        'message',
+        (m: { ready?: boolean; message?: string; done?: boolean; event?: string } & CallsResult) => {
+          if (m.ready === true) resolve();
+          else if (m.ready === false) reject(new Error(`worker could not connect: ${m.message}`));
+          else if (m.done === true) this.#pending.shift()?.(m);
+          else if (m.event !== undefined) {
+            this.events.push(m.event);
+            for (const w of this.#eventWaiters.filter((x) => x.name === m.event)) {
+              this.#eventWaiters.splice(this.#eventWaiters.indexOf(w), 1);
+              w.resolve();
+            }
           }
-        }
-      });
+        },
+      );
     });
   }
 
@@ -125,7 +131,11 @@ export class Worker {
 }
 
 /** Starts `n` workers with `config` and waits until each is connected. */
-export async function startWorkers(file: string, n: number, config: Record<string, unknown>): Promise<Worker[]> {
+export async function startWorkers(
+  file: string,
+  n: number,
+  config: Record<string, unknown>,
+): Promise<Worker[]> {
   const workers = Array.from({ length: n }, () => new Worker(file, config));
   await Promise.all(workers.map((w) => w.ready));
   return workers;
