@@ -125,7 +125,10 @@ export function redisTable(rows: readonly RedisRow[]): string {
   return [
     '| case (8 MockAdapter targets, sequential calls, local redis-server) | µs per call (median) | added µs |',
     '|---|---:|---:|',
-    ...rows.map((r) => `| ${r.case} | ${f(r.perCallUs)} | ${r.addedUs === 0 ? '—' : `+${f(r.addedUs)}`} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.case} | ${f(r.perCallUs)} | ${r.addedUs === 0 ? '—' : `${r.addedUs > 0 ? '+' : ''}${f(r.addedUs)}`} |`,
+    ),
   ].join('\n');
 }
 
