@@ -110,7 +110,10 @@ const breakerRouters = stores.map(
 upstreamFails = true;
 await ask(breakerRouters[0]!);
 await ask(breakerRouters[0]!);
-await new Promise((r) => setTimeout(r, 100)); // pub/sub carries the ejection
+// The failures are written through after each call ends; pub/sub carries the ejection (ms).
+for (let i = 0; i < 100 && breakerRouters[1]!.health()[0]!.state !== 'open'; i++) {
+  await new Promise((r) => setTimeout(r, 20));
+}
 console.log(`instance 2 sees "claude" as: ${breakerRouters[1]!.health()[0]!.state}`);
 
 for (const r of [...routers, ...breakerRouters]) await r.close();
