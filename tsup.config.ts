@@ -5,13 +5,14 @@ import { tsupEntry } from './scripts/entries.js';
 // which also derives package.json "exports").
 const entry = tsupEntry();
 
-// Vendor SDKs, prom-client and the OpenTelemetry API are optional peers: never bundled, loaded
+// Vendor SDKs, prom-client, redis and the OpenTelemetry API are optional peers: never bundled, loaded
 // only by their own entry.
 const external = [
   'openai',
   '@anthropic-ai/sdk',
   'cohere-ai',
   'prom-client',
+  'redis',
   '@opentelemetry/api',
   'eventemitter3',
   'undici',

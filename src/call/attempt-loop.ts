@@ -64,11 +64,18 @@ export class AttemptLoop {
     if (choice instanceof TargetRuntime && this.#rt.budgets === undefined) {
       const claim = this.#rt.gate.claim(choice, now);
       if (claim instanceof Claim) return this.#claimed(call, claim);
+      // A shared store answers later: wait for that answer (claiming again would take a second slot).
+      if (claim !== undefined) return this.#claimSlowly(call, attempt, choice, claim);
     }
     return this.#claimSlowly(call, attempt, choice);
   }
 
-  async #claimSlowly(call: Call, attempt: number, first: TargetRuntime | ChooseWait): Promise<Claim> {
+  async #claimSlowly(
+    call: Call,
+    attempt: number,
+    first: TargetRuntime | ChooseWait,
+    pending?: PromiseLike<Claim | undefined>,
+  ): Promise<Claim> {
     let choice = first;
     let waited = false;
     for (let refused = 0; ; ) {
@@ -78,7 +85,8 @@ export class AttemptLoop {
           choice = chooseTarget(this.#rt, call, attempt, waited, this.#scratch, this.#rt.clock.now());
           continue;
         }
-        const claim = await this.#rt.gate.claim(choice, this.#rt.clock.now());
+        const claim = await (pending ?? this.#rt.gate.claim(choice, this.#rt.clock.now()));
+        pending = undefined;
         if (claim !== undefined) {
           claim.hold = hold;
           return this.#claimed(call, claim);

@@ -7,7 +7,9 @@
  * (when `test/bench/e2e` is present) end to end against a local mock server; prints ratios and
  * writes `docs/performance.md`.
  *
- * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-ai-sdk`, `--no-write` (print only).
+ * With a redis-server installed, it also times the Redis store (`redis-overhead.ts`).
+ *
+ * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-ai-sdk`, `--no-redis`, `--no-write` (print only).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -22,6 +24,7 @@ import { aiSdkSection } from './ai-sdk-overhead.js';
 import { type AlertsOverheadRow, alertsOverheadRow } from './alerts-overhead.js';
 import { type ColdStart, coldStart } from './cold-start.js';
 import { type MlPredictRow, mlPredictRows } from './ml-predict.js';
+import { redisRows, redisTable } from './redis-overhead.js';
 import {
   type ConcurrencyRow,
   concurrencyRows,
@@ -176,7 +179,7 @@ function gc(): void {
 }
 
 /** Sections of the suite, for the `n/N` progress lines. */
-const STEPS = 9;
+const STEPS = 10;
 let stepsDone = 0;
 /** The progress line of the next section: `\n3/9 title`. */
 function step(title: string): string {
@@ -257,6 +260,24 @@ async function main(): Promise<void> {
     const md = await aiSdkSection({ quick });
     console.log(md);
     sections.push(md, '');
+  }
+
+  if (!args.has('--no-redis')) {
+    console.log(step('Redis store against a local redis-server…'));
+    const rows = await redisRows(quick);
+    if (rows === undefined) {
+      console.log('(no redis-server installed: skipped)');
+    } else {
+      console.log(redisTable(rows));
+      sections.push(
+        '## Redis store',
+        '',
+        '`switchyard-llm/redis` (docs/redis.md): router overhead with the store answering from its local mirror, against the memory store; and what an atomic requests-per-minute claim and a budget reservation (+ settlement) add per call on a local redis-server, each against the mirror-only Redis router in the same rounds.',
+        '',
+        redisTable(rows),
+        '',
+      );
+    }
   }
 
   if (!args.has('--no-e2e')) {

@@ -106,6 +106,12 @@ describe('examples', () => {
       'gateway.ts',
       /^completion: Hello from the gateway\.\nstream usage: .*total_tokens[\s\S]*^streamed: Hello from the gateway\.\nunknown model: 404 model_not_found\nswitchyard_requests_total\{.*outcome="success".*\} 2$/m,
     ],
+    // Two instances share a limit of 5 per minute (8 calls, 5 admitted) and a breaker; without a
+    // redis-server (nor REDIS_URL) the example says it skipped.
+    [
+      'redis.ts',
+      /^shared limit: 5 of 8 calls admitted[\s\S]*^instance 2 sees "claude" as: open$|^skipped: no REDIS_URL and no redis-server installed$/m,
+    ],
     // One call span, a failed attempt span on primary then a successful one on backup under it;
     // the backup's request carried its attempt span's traceparent.
     [

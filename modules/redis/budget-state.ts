@@ -1,0 +1,166 @@
+import type { BudgetReservation, BudgetStateHandle, BudgetTotals, MaybePromise } from '../../index.js';
+import type { RedisConnection } from './connection.js';
+import { SCRIPTS } from './scripts.js';
+
+/** Relative slack on the limit, as in the memory store: ten reservations of a tenth all fit. */
+const ROUNDING = 1e-9;
+/** Keys of a period outlive its end by two days (the period's time zone is not known here). */
+const GRACE_MS = 2 * 86_400_000;
+
+/** What a budget handle needs from its store. */
+export interface BudgetContext {
+  readonly connection: RedisConnection;
+  readonly failClosed: boolean;
+  now(): number;
+  report(operation: string, error: unknown): void;
+}
+
+/**
+ * A budget's spend in Redis: one hash per period (`<prefix>b:<id>:<period>`, expiring two days
+ * after the period ends; `total` has one hash, bounded). Reservations are one Lua script each, so
+ * instances never overspend together. The handle keeps the last known totals of the latest period
+ * for synchronous reads and for the local fallback: while Redis is out, `open` reserves against
+ * them and queues the settlements to replay; `closed` refuses.
+ */
+export class RedisBudgetState implements BudgetStateHandle {
+  readonly #ctx: BudgetContext;
+  readonly #id: string;
+  #periodKey = '';
+  #spent = 0;
+  #reserved = 0;
+  /** Reservations held in Redis and not settled yet, by `period|amount` (a settlement then releases them there). */
+  readonly #remoteHolds = new Map<string, number>();
+  /** Settlements to replay in Redis, summed by period. */
+  readonly #queued = new Map<string, { reservedUsd: number; actualUsd: number }>();
+
+  constructor(ctx: BudgetContext, id: string) {
+    this.#ctx = ctx;
+    this.#id = id;
+  }
+
+  #key(periodKey: string): string {
+    return this.#ctx.connection.key(`b:${this.#id}:${periodKey}`);
+  }
+
+  /** Milliseconds the period's hash lives from now (0: no expiry, for `total`). */
+  #ttl(periodKey: string): string {
+    const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(periodKey);
+    const month = /^(\d{4})-(\d{2})$/.exec(periodKey);
+    let end: number;
+    if (day !== null) end = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]) + 1);
+    else if (month !== null) end = Date.UTC(Number(month[1]), Number(month[2]), 1);
+    else return '0';
+    return String(Math.max(60_000, Math.round(end + GRACE_MS - this.#ctx.now())));
+  }
+
+  #seen(periodKey: string): void {
+    if (periodKey !== this.#periodKey) {
+      this.#periodKey = periodKey;
+      this.#spent = 0;
+      this.#reserved = 0;
+    }
+  }
+
+  #apply(periodKey: string, reply: readonly string[]): BudgetTotals {
+    this.#seen(periodKey);
+    this.#spent = Number(reply[1]);
+    this.#reserved = Number(reply[2]);
+    return this.read(periodKey);
+  }
+
+  reserve(periodKey: string, amountUsd: number, limitUsd: number): MaybePromise<BudgetReservation> {
+    const connection = this.#ctx.connection;
+    if (!connection.healthy) return this.#reserveLocally(periodKey, amountUsd, limitUsd);
+    return connection
+      .eval(
+        SCRIPTS.reserve,
+        [this.#key(periodKey)],
+        [String(amountUsd), String(limitUsd), this.#ttl(periodKey)],
+      )
+      .then(
+        (reply) => {
+          const reserved = reply[0] === '1';
+          if (reserved) {
+            const hold = `${periodKey}|${amountUsd}`;
+            this.#remoteHolds.set(hold, (this.#remoteHolds.get(hold) ?? 0) + 1);
+          }
+          return { reserved, totals: this.#apply(periodKey, reply) };
+        },
+        (error: unknown) => {
+          this.#ctx.report('budget reserve', error);
+          return this.#reserveLocally(periodKey, amountUsd, limitUsd);
+        },
+      );
+  }
+
+  /** Redis is out: `closed` refuses; `open` reserves against the last known totals. */
+  #reserveLocally(periodKey: string, amountUsd: number, limitUsd: number): BudgetReservation {
+    this.#seen(periodKey);
+    if (this.#ctx.failClosed) return { reserved: false, totals: this.read(periodKey) };
+    const fits = this.#spent + this.#reserved + amountUsd <= limitUsd * (1 + ROUNDING);
+    if (fits) this.#reserved += amountUsd;
+    return { reserved: fits, totals: this.read(periodKey) };
+  }
+
+  settle(periodKey: string, reservedUsd: number, actualUsd: number): MaybePromise<BudgetTotals> {
+    const hold = `${periodKey}|${reservedUsd}`;
+    const held = this.#remoteHolds.get(hold) ?? 0;
+    if (held > 1) this.#remoteHolds.set(hold, held - 1);
+    else this.#remoteHolds.delete(hold);
+    // A reservation taken locally (Redis was out) was never in Redis: only its spend goes there.
+    const release = held > 0 ? reservedUsd : 0;
+    const connection = this.#ctx.connection;
+    if (!connection.healthy) return this.#settleLocally(periodKey, reservedUsd, release, actualUsd);
+    return connection
+      .eval(
+        SCRIPTS.settle,
+        [this.#key(periodKey)],
+        [String(release), String(actualUsd), this.#ttl(periodKey)],
+      )
+      .then(
+        (reply) => this.#apply(periodKey, reply),
+        (error: unknown) => {
+          this.#ctx.report('budget settle', error);
+          return this.#settleLocally(periodKey, reservedUsd, release, actualUsd);
+        },
+      );
+  }
+
+  #settleLocally(periodKey: string, reservedUsd: number, release: number, actualUsd: number): BudgetTotals {
+    const queued = this.#queued.get(periodKey) ?? { reservedUsd: 0, actualUsd: 0 };
+    queued.reservedUsd += release;
+    queued.actualUsd += actualUsd;
+    this.#queued.set(periodKey, queued);
+    if (periodKey === this.#periodKey) {
+      this.#reserved = Math.max(0, this.#reserved - reservedUsd);
+      this.#spent += actualUsd;
+    }
+    return this.read(periodKey);
+  }
+
+  read(periodKey: string): BudgetTotals {
+    return periodKey === this.#periodKey
+      ? { periodKey, spentUsd: this.#spent, reservedUsd: this.#reserved }
+      : { periodKey, spentUsd: 0, reservedUsd: 0 };
+  }
+
+  /** Replays the settlements queued while Redis was out, then reads the latest period's totals. */
+  async resync(): Promise<void> {
+    const connection = this.#ctx.connection;
+    for (const [periodKey, q] of [...this.#queued]) {
+      await connection.eval(
+        SCRIPTS.settle,
+        [this.#key(periodKey)],
+        [String(q.reservedUsd), String(q.actualUsd), this.#ttl(periodKey)],
+      );
+      this.#queued.delete(periodKey);
+    }
+    if (this.#periodKey === '') return;
+    const periodKey = this.#periodKey;
+    const reply = (await connection.command(['HMGET', this.#key(periodKey), 'spent', 'reserved'])) as (
+      | string
+      | null
+    )[];
+    this.#apply(periodKey, ['1', reply[0] ?? '0', reply[1] ?? '0']);
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The Lua scripts that keep shared state atomic on the Redis server. Each runs as one step on
+ * the server, so two instances never both take the last rate slot, the half-open probe or the
+ * last dollar of a budget. Times are the callers' clock times (ms); numbers travel as strings
+ * (a Lua number in a reply would be cut to an integer).
+ *
+ * A target's breaker and Retry-After block live in one hash (fields below); its
+ * requests-per-minute window in a sorted set of start times. Every write bumps the hash's version
+ * `v` (mirrors drop older states that arrive late) and publishes the new state on the store's
+ * channel as `<id>\n<fields>`.
+ */
+import { createHash } from 'node:crypto';
+
+/** Fields of a target's state, in the order every script returns them. */
+export const STATE_FIELDS = ['st', 'cf', 'ej', 'oa', 'ou', 'pu', 'ra', 'bu', 'v'] as const;
+
+const COMMON = `
+local function num(x) return tonumber(x) or 0 end
+local function fmt(x) return string.format('%.17g', x) end
+local F = {'st','cf','ej','oa','ou','pu','ra','bu','v'}
+local function load(k)
+  local f = redis.call('HMGET', k, unpack(F))
+  local s = {}
+  for i, name in ipairs(F) do s[name] = num(f[i]) end
+  return s
+end
+local function fields(s)
+  local out = {}
+  for i, name in ipairs(F) do out[i] = fmt(s[name]) end
+  return out
+end
+local function save(k, s, now, ttl, channel, id)
+  s.v = s.v + 1
+  local args = {}
+  for _, name in ipairs(F) do args[#args + 1] = name; args[#args + 1] = fmt(s[name]) end
+  redis.call('HSET', k, unpack(args))
+  local keep = math.max(ttl, s.ou - now + ttl, s.bu - now + ttl)
+  redis.call('PEXPIRE', k, math.floor(keep))
+  redis.call('PUBLISH', channel, id .. '\\n' .. table.concat(fields(s), ','))
+end
+local function reply(a, b, c, s)
+  local out = {fmt(a), fmt(b), fmt(c)}
+  for _, v in ipairs(fields(s)) do out[#out + 1] = v end
+  return out
+end
+local function eject(s, now, cooldown, maxCooldown)
+  s.ej = s.ej + 1
+  local cd = math.min(cooldown * s.ej, maxCooldown)
+  s.oa = now
+  s.ou = math.max(s.ou, now + cd)
+  return cd
+end
+`;
+
+/**
+ * Claims an attempt slot. KEYS: state hash, rate set. ARGV: now, requests per minute (0: none),
+ * breaker (1/0), probe lease ms, a unique member for the rate set, state TTL ms, channel, id.
+ * Returns [admitted 1/0, probe 1/0 or retryAt, rateFullUntil, ...state].
+ */
+const ACQUIRE = `${COMMON}
+local now = tonumber(ARGV[1]); local rpm = tonumber(ARGV[2]); local breaker = ARGV[3] == '1'
+local s = load(KEYS[1])
+local retry = math.max(s.bu, now)
+local probe = false
+if breaker and s.st == 1 then
+  if now < s.ou then retry = math.max(retry, s.ou)
+  elseif s.pu > now then retry = math.max(retry, s.pu)
+  else probe = true end
+end
+local full = 0
+local count = 0
+if rpm > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 60000)
+  count = redis.call('ZCARD', KEYS[2])
+  if count >= rpm then
+    local oldest = redis.call('ZRANGE', KEYS[2], count - rpm, count - rpm, 'WITHSCORES')
+    full = tonumber(oldest[2]) + 60000
+    retry = math.max(retry, full)
+  end
+end
+if retry > now then
+  return reply(0, retry, full, s)
+end
+if probe then
+  s.pu = now + tonumber(ARGV[4])
+  save(KEYS[1], s, now, tonumber(ARGV[6]), ARGV[7], ARGV[8])
+end
+if rpm > 0 then
+  redis.call('ZADD', KEYS[2], now, ARGV[5])
+  count = count + 1
+  if count > rpm then redis.call('ZREMRANGEBYRANK', KEYS[2], 0, count - rpm - 1); count = rpm end
+  redis.call('PEXPIRE', KEYS[2], 61000)
+  full = 0
+  if count >= rpm then
+    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+    full = tonumber(oldest[2]) + 60000
+  end
+end
+return reply(1, probe and 1 or 0, full, s)
+`;
+
+/**
+ * Records a success. KEYS: state hash. ARGV: now, probe 1/0, max cooldown ms, TTL, channel, id.
+ * Returns [downMs or -1, changed 1/0, 0, ...state].
+ */
+const SUCCESS = `${COMMON}
+local now = tonumber(ARGV[1]); local probe = ARGV[2] == '1'; local maxCooldown = tonumber(ARGV[3])
+local s = load(KEYS[1])
+local down = -1
+if s.st == 1 then
+  if not probe then return reply(-1, 0, 0, s) end
+  s.st = 0; s.cf = 0; s.pu = 0; s.ra = now
+  down = now - s.oa
+else
+  local before = s.cf .. ':' .. s.ej
+  s.cf = 0
+  if s.ej > 0 and now - s.ra >= maxCooldown then s.ej = 0 end
+  if before == s.cf .. ':' .. s.ej then return reply(-1, 0, 0, s) end
+end
+save(KEYS[1], s, now, tonumber(ARGV[4]), ARGV[5], ARGV[6])
+return reply(down, 1, 0, s)
+`;
+
+/**
+ * Records a failure. KEYS: state hash. ARGV: now, counts against health 1/0, probe 1/0, block ms
+ * (-1: none), breaker 1/0, failure threshold, cooldown ms, max cooldown ms, TTL, channel, id.
+ * Returns [ejection cooldown ms or -1, 0, 0, ...state].
+ */
+const FAILURE = `${COMMON}
+local now = tonumber(ARGV[1]); local counts = ARGV[2] == '1'; local probe = ARGV[3] == '1'
+local block = tonumber(ARGV[4]); local breaker = ARGV[5] == '1'
+local threshold = tonumber(ARGV[6]); local cooldown = tonumber(ARGV[7]); local maxCooldown = tonumber(ARGV[8])
+local s = load(KEYS[1])
+local changed = false
+local cd = -1
+if block >= 0 and now + block > s.bu then s.bu = now + block; changed = true end
+if breaker then
+  if counts then
+    if s.st == 1 then
+      if probe then
+        s.pu = 0; s.cf = s.cf + 1; cd = eject(s, now, cooldown, maxCooldown); changed = true
+      end
+    else
+      s.cf = s.cf + 1; changed = true
+      if s.cf >= threshold then s.st = 1; cd = eject(s, now, cooldown, maxCooldown) end
+    end
+  elseif probe and s.pu > 0 then
+    s.pu = 0; changed = true
+  end
+end
+if changed then save(KEYS[1], s, now, tonumber(ARGV[9]), ARGV[10], ARGV[11]) end
+return reply(cd, 0, 0, s)
+`;
+
+/** Reads a target. KEYS: state hash, rate set. ARGV: now. Returns [stamp count, 0, 0, ...state, ...rate stamps]. */
+const READ = `${COMMON}
+local now = tonumber(ARGV[1])
+local s = load(KEYS[1])
+local stamps = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. (now - 60000), '+inf', 'WITHSCORES')
+local out = reply(#stamps / 2, 0, 0, s)
+for i = 2, #stamps, 2 do out[#out + 1] = stamps[i] end
+return out
+`;
+
+/**
+ * Replaces a target's state (a snapshot restore; the probe lease is never restored). KEYS: state
+ * hash, rate set. ARGV: now, TTL, channel, id, st, cf, ej, oa, ou, ra, bu, then rate stamps.
+ */
+const RESTORE = `${COMMON}
+local now = tonumber(ARGV[1])
+local s = load(KEYS[1])
+s.st = num(ARGV[5]); s.cf = num(ARGV[6]); s.ej = num(ARGV[7]); s.oa = num(ARGV[8])
+s.ou = num(ARGV[9]); s.ra = num(ARGV[10]); s.bu = num(ARGV[11]); s.pu = 0
+redis.call('DEL', KEYS[2])
+for i = 12, #ARGV do redis.call('ZADD', KEYS[2], ARGV[i], 'r' .. i .. ':' .. ARGV[4]) end
+if #ARGV >= 12 then redis.call('PEXPIRE', KEYS[2], 61000) end
+save(KEYS[1], s, now, tonumber(ARGV[2]), ARGV[3], ARGV[4])
+return reply(0, 0, 0, s)
+`;
+
+/**
+ * Reserves budget. KEYS: the period's hash. ARGV: amount, limit, TTL ms (0: none).
+ * Returns [reserved 1/0, spent, reserved].
+ */
+const RESERVE = `
+local amount = tonumber(ARGV[1]); local limit = tonumber(ARGV[2])
+local f = redis.call('HMGET', KEYS[1], 'spent', 'reserved')
+local spent = tonumber(f[1]) or 0; local reserved = tonumber(f[2]) or 0
+local ok = spent + reserved + amount <= limit * (1 + 1e-9)
+if ok then
+  reserved = reserved + amount
+  redis.call('HSET', KEYS[1], 'spent', string.format('%.17g', spent), 'reserved', string.format('%.17g', reserved))
+  if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+end
+return {ok and '1' or '0', string.format('%.17g', spent), string.format('%.17g', reserved)}
+`;
+
+/**
+ * Settles budget. KEYS: the period's hash. ARGV: reserved to release, actual spend, TTL ms (0: none).
+ * Returns ['1', spent, reserved].
+ */
+const SETTLE = `
+local f = redis.call('HMGET', KEYS[1], 'spent', 'reserved')
+local spent = tonumber(f[1]) or 0; local reserved = tonumber(f[2]) or 0
+reserved = math.max(0, reserved - tonumber(ARGV[1]))
+spent = spent + tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], 'spent', string.format('%.17g', spent), 'reserved', string.format('%.17g', reserved))
+if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return {'1', string.format('%.17g', spent), string.format('%.17g', reserved)}
+`;
+
+/** A script and its SHA-1 (for EVALSHA). */
+export interface Script {
+  readonly name: string;
+  readonly source: string;
+  readonly sha: string;
+}
+
+function script(name: string, source: string): Script {
+  return { name, source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/** The store's scripts. */
+export const SCRIPTS = {
+  acquire: script('acquire', ACQUIRE),
+  success: script('success', SUCCESS),
+  failure: script('failure', FAILURE),
+  read: script('read', READ),
+  restore: script('restore', RESTORE),
+  reserve: script('reserve', RESERVE),
+  settle: script('settle', SETTLE),
+} as const;
