@@ -29,7 +29,7 @@ process.on('disconnect', () => process.exit(0)); // the test runner went away: d
 const store = new RedisStateStore({
   url: config.url,
   prefix: config.prefix,
-  commandTimeoutMs: 500,
+  commandTimeoutMs: 2_000, // generous: a loaded CI machine must not turn slow answers into degraded mode
   resyncIntervalMs: config.resyncIntervalMs ?? 1000,
   reconnect: { minDelayMs: 50, maxDelayMs: 200 },
 });
