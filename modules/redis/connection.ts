@@ -119,7 +119,7 @@ export class RedisConnection {
     connecting.catch(() => {}); // reported below or through the client's `error`
     try {
       await Promise.race([connecting, timeout]);
-      await this.#recoverNow();
+      await Promise.race([this.#recoverNow(), timeout]); // the subscriber's connect may hang too
     } catch (error) {
       if (this.#downSince === 0) this.#downSince = this.#options.clock.now(); // `restored` once it connects
       // Connected, but the first command was refused (e.g. NOAUTH): no retry helps either.
@@ -172,7 +172,7 @@ export class RedisConnection {
     const subscriber = this.#client.duplicate() as unknown as RedisClientType;
     subscriber.on('error', () => {}); // the command connection reports health
     this.#subscriber = subscriber;
-    await subscriber.connect();
+    await withTimeout(subscriber.connect(), this.#options.connectTimeoutMs);
     await subscriber.subscribe(this.#channel, (message: string) => {
       try {
         this.#onMessage(message);
