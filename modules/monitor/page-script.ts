@@ -4,7 +4,7 @@
  * server in a request line), connects over WebSocket with it as a subprotocol, renders each
  * snapshot and event, and reconnects every second after a disconnection.
  */
-export const PAGE_SCRIPT = String.raw`
+export const PAGE_SCRIPT = `
 (function () {
   'use strict';
   var params = new URLSearchParams(location.hash.slice(1));

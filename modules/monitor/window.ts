@@ -46,10 +46,15 @@ export class TargetWindow {
     this.#ring = Array.from({ length: seconds }, () => emptyBucket(-1));
   }
 
+  #slot(start: number): number {
+    const n = Math.floor(start / 1000) % this.seconds;
+    return n < 0 ? n + this.seconds : n;
+  }
+
   /** The bucket of clock time `now`, reset if it held an older second. */
   at(now: number): Bucket {
     const start = Math.floor(now / 1000) * 1000;
-    const i = Math.floor(now / 1000) % this.seconds;
+    const i = this.#slot(start);
     let b = this.#ring[i]!;
     if (b.start !== start) {
       b = emptyBucket(start);
@@ -89,7 +94,7 @@ export class TargetWindow {
     const out: Bucket[] = [];
     for (let k = Math.min(count, this.seconds - 1); k >= 1; k--) {
       const start = current - k * 1000;
-      const b = this.#ring[Math.floor(start / 1000) % this.seconds]!;
+      const b = this.#ring[this.#slot(start)]!;
       out.push(b.start === start ? b : emptyBucket(start));
     }
     return out;
