@@ -143,6 +143,10 @@ export async function createMonitor(router: Router, options: MonitorOptions): Pr
       res.end(req.method === 'HEAD' ? undefined : page);
       return;
     }
+    if (path === '/favicon.ico') {
+      res.writeHead(204, { 'cache-control': 'max-age=86400' }).end();
+      return;
+    }
     if (path === '/snapshot') {
       if (!tokenMatches(presentedToken({ authorization: req.headers.authorization }), s.token)) {
         res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
