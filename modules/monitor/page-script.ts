@@ -91,14 +91,17 @@ export const PAGE_SCRIPT = `
     $('dropped').textContent = s.droppedEvents ? s.droppedEvents + ' events dropped for slow clients' : '';
     $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   }
+  function renderFeed() {
+    renderList('events', feed, function (x) {
+      return el('li', { class: 'ev ' + x.level, 'data-type': x.type }, new Date(x.at).toLocaleTimeString() + ' ' + x.text);
+    }, 'no events yet');
+  }
   function onEvent(e) {
     if (e.type === 'target:ejected' && e.target) setState(e.target, 'open');
     if (e.type === 'target:restored' && e.target) setState(e.target, 'closed');
     feed.unshift(e);
     if (feed.length > 50) feed.pop();
-    renderList('events', feed, function (x) {
-      return el('li', { class: 'ev ' + x.level, 'data-type': x.type }, new Date().toLocaleTimeString() + ' ' + x.text);
-    }, 'no events yet');
+    renderFeed();
   }
   function connect() {
     var proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -111,6 +114,7 @@ export const PAGE_SCRIPT = `
       var msg = JSON.parse(m.data);
       if (msg.type === 'snapshot') renderSnapshot(msg.data);
       else if (msg.type === 'event') onEvent(msg.data);
+      else if (msg.type === 'events') { feed = msg.data.slice().reverse(); renderFeed(); }
     };
     ws.onclose = function () {
       status.textContent = 'disconnected — reconnecting…';

@@ -161,7 +161,8 @@ describe('createMonitor: pushes', () => {
     const r = router();
     const m = await start(r);
     const c = await connect(m, { headers: { authorization: `Bearer ${TOKEN}` } });
-    await until(() => c.messages.length === 1);
+    await until(() => c.messages.length === 2);
+    expect(c.messages.map((x) => x.type)).toEqual(['snapshot', 'events']);
     const t0 = Date.now();
     failing = true;
     for (let i = 0; i < 2; i++) {
@@ -178,7 +179,12 @@ describe('createMonitor: pushes', () => {
       expect(snaps[i]!.at - snaps[i - 1]!.at).toBeGreaterThanOrEqual(990);
     const last = snaps[snaps.length - 1] as unknown as { targets: { id: string; state: string }[] };
     expect(last.targets.find((t) => t.id === 'b')!.state).toBe('open');
-    const all = JSON.stringify(c.messages);
+    // A client that connects later gets the recent events first (the page's feed after a reload).
+    const late = await connect(m, { headers: { authorization: `Bearer ${TOKEN}` } });
+    await until(() => late.messages.length >= 2);
+    const backlog = late.messages[1]!.data as unknown as { type: string }[];
+    expect(backlog.map((e) => e.type)).toContain('target:ejected');
+    const all = JSON.stringify(c.messages) + JSON.stringify(late.messages);
     expect(all).not.toContain('canary');
     expect(all).not.toContain(TOKEN);
     await m.close();

@@ -44,6 +44,7 @@ const loadWs = optionalPeer({
 });
 
 const HOUR = 3_600_000;
+const RECENT_EVENTS = 50;
 
 /**
  * Starts a live monitor of `router`: an HTTP server (bound to 127.0.0.1 by default) serving one
@@ -68,7 +69,11 @@ export async function createMonitor(router: Router, options: MonitorOptions): Pr
   let dropped = 0;
   let closed = false;
 
+  /** The last events, sent to a client when it connects (the page's feed after a reload or restart). */
+  const recent: MonitorEvent[] = [];
   const broadcastEvent = (event: MonitorEvent) => {
+    recent.push(event);
+    if (recent.length > RECENT_EVENTS) recent.shift();
     if (clients.size === 0) return;
     const data = JSON.stringify({ type: 'event', data: event });
     for (const ws of clients) {
@@ -192,6 +197,7 @@ export async function createMonitor(router: Router, options: MonitorOptions): Pr
       ws.on('error', () => ws.terminate());
       ws.on('message', () => undefined); // clients have nothing to say
       sendSnapshot(ws, JSON.stringify({ type: 'snapshot', data: snapshot() }), s);
+      sendSnapshot(ws, JSON.stringify({ type: 'events', data: recent }), s);
       schedule();
     });
   });
