@@ -71,14 +71,28 @@ export async function createMonitor(router: Router, options: MonitorOptions): Pr
 
   /** The last events, sent to a client when it connects (the page's feed after a reload or restart). */
   const recent: MonitorEvent[] = [];
+  // Events are queued on the call path (one push) and sent from the next turn of the event loop:
+  // serialising and writing to clients never runs inside a router call, however many clients.
+  let pending: MonitorEvent[] = [];
+  let flushing: ReturnType<typeof setImmediate> | undefined;
+  const flushEvents = () => {
+    flushing = undefined;
+    const batch = pending;
+    pending = [];
+    if (closed || clients.size === 0) return;
+    for (const event of batch) {
+      const data = JSON.stringify({ type: 'event', data: event });
+      for (const ws of clients) {
+        if (sendEvent(ws, data, s) === 'dropped') dropped++;
+      }
+    }
+  };
   const broadcastEvent = (event: MonitorEvent) => {
     recent.push(event);
     if (recent.length > RECENT_EVENTS) recent.shift();
-    if (clients.size === 0) return;
-    const data = JSON.stringify({ type: 'event', data: event });
-    for (const ws of clients) {
-      if (sendEvent(ws, data, s) === 'dropped') dropped++;
-    }
+    if (clients.size === 0 || closed) return;
+    pending.push(event);
+    flushing ??= setImmediate(flushEvents);
   };
   const collector = new Collector(router, clock, {
     windowSeconds: s.windowSeconds,
@@ -235,6 +249,8 @@ export async function createMonitor(router: Router, options: MonitorOptions): Pr
       closing ??= (async () => {
         closed = true;
         if (timer !== undefined) clock.clearTimeout(timer);
+        if (flushing !== undefined) clearImmediate(flushing);
+        pending = [];
         timer = undefined;
         collector.close();
         for (const ws of clients) ws.terminate();

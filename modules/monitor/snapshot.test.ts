@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Router } from '../../index.js';
 import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
+import { UsageLedger } from '../usage/index.js';
 import { Collector, type MonitorEvent } from './collector.js';
 import { buildSnapshot } from './snapshot.js';
 
@@ -182,6 +183,56 @@ describe('buildSnapshot', () => {
     expect(s.budgets).toEqual([
       expect.objectContaining({ id: 'total', limitUsd: 10, spentUsd: 2, share: 0.2 }),
     ]);
+    collector.close();
+  });
+
+  it('reports the median time to first token of streams, and the ledger’s last hour per target', async () => {
+    const clock = new VirtualClock(5_000_000);
+    const router = new Router({
+      clock,
+      targets: [
+        {
+          id: 's',
+          model: 'm',
+          price: { inputPerMTok: 1_000_000, outputPerMTok: 0 },
+          adapter: new MockAdapter((_r, { call }) => ({
+            stream: ['a', 'b'],
+            chunkDelayMs: call * 10,
+            usage: { inputTokens: 1, outputTokens: 1 },
+          })),
+        },
+      ],
+    });
+    const ledger = new UsageLedger({ clock });
+    ledger.attach(router);
+    const collector = new Collector(router, clock, {
+      windowSeconds: 60,
+      decisions: 0,
+      onEvent: () => undefined,
+    });
+    for (let i = 0; i < 3; i++) {
+      await clock.run(
+        (async () => {
+          for await (const _ of router.stream({ messages })) {
+            // consume
+          }
+        })(),
+      );
+    }
+    await clock.advance(1_000);
+    const s = buildSnapshot({
+      now: clock.now(),
+      windowSeconds: 60,
+      health: router.health(),
+      windows: collector.windows,
+      budgets: [],
+      decisions: [],
+      alerts: [],
+      ledgerRows: ledger.query({ by: ['target'], since: clock.now() - 3_600_000 }),
+      droppedEvents: 0,
+    });
+    expect(s.targets[0]!.ttftMs).toBe(20); // first chunks after 10, 20, 30 ms
+    expect(s.targets[0]!.ledger).toEqual({ calls: 3, costUsd: 3, availability: 1 });
     collector.close();
   });
 });
