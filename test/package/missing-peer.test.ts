@@ -3,7 +3,7 @@
  * process, ESM and CommonJS. Adapters: importing and constructing the adapter works, and a call
  * fails with a `config` error that says which package to install (not a raw
  * ERR_MODULE_NOT_FOUND); with the SDK linked in, the same call reaches the network. Modules
- * (`metrics`, `otel`): importing works, and the factory throws that `config` error; with the peer
+ * (`metrics`, `otel`, `monitor`): importing works, and the factory throws that `config` error; with the peer
  * linked in, the factory works and the module does its job. The package is installed in a temp
  * dir as a copy of `dist/` whose `node_modules` has the runtime dependencies but no peer.
  */
@@ -133,6 +133,14 @@ const modules = [
     peer: '@opentelemetry/api',
     make: 'm.otelMiddleware()',
     use: `router.use(made); const res = await router.complete(req); if (res.text !== 'ok') throw new Error(res.text);`,
+  },
+  {
+    subpath: 'monitor',
+    peer: 'ws',
+    make: "await m.createMonitor(router, { port: 0, token: 'missing-peer-token-0123456789' })",
+    use: `const r = await fetch(made.baseUrl + 'snapshot', { headers: { authorization: 'Bearer missing-peer-token-0123456789' } });
+      const body = await r.json(); await made.close();
+      if (r.status !== 200 || body.targets[0].id !== 't') throw new Error(JSON.stringify(body));`,
   },
 ] as const;
 
