@@ -203,6 +203,22 @@ export class KeySet {
     return new KeyLease(slot.id, slot.secret);
   }
 
+  /** How many keys could serve a call now (neither disabled nor cooling down). */
+  available(): number {
+    const now = this.#now();
+    return this.#slots.filter((s) => !s.disabled && s.cooldownUntil <= now).length;
+  }
+
+  /** A usable key without counting a call (to build a first adapter, say); `undefined` when none. */
+  peek(): KeyLease | undefined {
+    const now = this.#now();
+    const slot = this.#slots.find((s) => !s.disabled && s.cooldownUntil <= now);
+    if (slot === undefined) return undefined;
+    const lease = new KeyLease(slot.id, slot.secret);
+    lease.settle(); // a peek is never released
+    return lease;
+  }
+
   /**
    * Reports how a call with `lease` ended: `undefined` for success, else the error. `auth`
    * disables the key, `rate_limited` cools it down; other failures are only counted. Only the
@@ -284,9 +300,17 @@ export class KeySet {
         s.inFlight < best.inFlight || (s.inFlight === best.inFlight && s.calls < best.calls) ? s : best,
       );
     }
-    const slot = usable[this.#next % usable.length];
-    this.#next = (this.#next + 1) % Number.MAX_SAFE_INTEGER;
-    return slot;
+    // The next usable key after the last one picked, in the set's order.
+    const n = this.#slots.length;
+    for (let step = 0; step < n; step++) {
+      const index = (this.#next + step) % n;
+      const slot = this.#slots[index];
+      if (slot !== undefined && usable.includes(slot)) {
+        this.#next = (index + 1) % n;
+        return slot;
+      }
+    }
+    return usable[0];
   }
 
   #emit<E extends keyof KeySetEvents>(event: E, payload: Parameters<KeySetEvents[E]>[0]): void {

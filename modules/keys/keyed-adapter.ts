@@ -61,16 +61,13 @@ class KeyedAdapter implements Adapter {
     let provider = options.provider;
     let capabilities = options.capabilities;
     if (provider === undefined || capabilities === undefined) {
-      let lease: KeyLease;
-      try {
-        lease = keys.acquire();
-      } catch {
+      const lease = keys.peek();
+      if (lease === undefined) {
         throw new SwitchyardError(
           'config',
           'keyedAdapter: the key set has no usable key; pass options.provider and options.capabilities',
         );
       }
-      keys.release(lease);
       const first = this.#adapterFor(lease);
       provider ??= first.provider;
       capabilities ??= first.capabilities;
@@ -144,6 +141,13 @@ class KeyedAdapter implements Adapter {
   #failed(lease: KeyLease, error: unknown, options: AdapterCallOptions): SwitchyardError {
     const mapped = errorFromException(error, { target: options.target, signal: options.signal });
     this.#keys.release(lease, mapped);
-    return scrubSecrets(mapped, [lease.secret]);
+    const scrubbed = scrubSecrets(mapped, [lease.secret]);
+    // A 429 rests this key only: while another key can serve, the router must not hold the whole
+    // target back for the key's Retry-After (the key set keeps that wait).
+    return scrubbed.kind === 'rate_limited' &&
+      scrubbed.retryAfterMs !== undefined &&
+      this.#keys.available() > 0
+      ? scrubbed.with({ retryAfterMs: undefined })
+      : scrubbed;
   }
 }

@@ -293,6 +293,11 @@ export class KeyVault {
     this.#sets.delete(set);
   }
 
+  /** Resolves once every change queued so far (including disables from key sets) is written. */
+  async settled(): Promise<void> {
+    await this.#queue;
+  }
+
   /** Subscribes to vault events. Returns a function that unsubscribes. */
   on(listener: (event: VaultEvent) => void): () => void {
     this.#listeners.add(listener);
