@@ -106,6 +106,12 @@ describe('examples', () => {
       'otel.ts',
       /^chat fast .*switchyard\.attempts=2[\s\S]*^ {2}chat gpt-4o-mini status=ERROR .*switchyard\.attempt=1 .*error\.type="server"\n {2}chat claude-haiku-4-5 .*switchyard\.attempt=2[\s\S]*matches its attempt span: true$/m,
     ],
+    // The 401 key is disabled, the 429 key rests while the healthy key serves; the vault file holds
+    // no key in clear; the audit chain verifies, then names the edited line.
+    [
+      'keys.ts',
+      /^key revoked-upstream disabled \(HTTP 401\)[\s\S]*^call 5: ok after 1 attempt\(s\)$[\s\S]*^vault: revoked-upstream=disabled, busy=active, healthy=active$[\s\S]*^vault file holds a key in clear: false$[\s\S]*^audit verified: true \(6 entries\)\ntampered: line 3: edited/m,
+    ],
   ];
 
   it('every example is run, and imports the package by its name as a user would', () => {
