@@ -124,6 +124,12 @@ describe('examples', () => {
       'monitor.ts --once',
       /^monitor: open http:\/\/127\.0\.0\.1:\d+\/#token=\S+$(?=[\s\S]*^webhook: target-ejected FIRING: target flaky)[\s\S]*^page sees: fast closed, slow closed, flaky open$[\s\S]*^page sees: fast closed, slow closed, flaky closed\nevents: ejected [1-9]\d*, restored [1-9]\d*, alert firing [1-9]\d*/m,
     ],
+    // The 401 key is disabled, the 429 key rests while the healthy key serves; the vault file holds
+    // no key in clear; the audit chain verifies, then names the edited line.
+    [
+      'keys.ts',
+      /^key revoked-upstream disabled \(HTTP 401\)[\s\S]*^call 5: ok after 1 attempt\(s\)$[\s\S]*^vault: revoked-upstream=disabled, busy=active, healthy=active$[\s\S]*^vault file holds a key in clear: false$[\s\S]*^audit verified: true \(6 entries\)\ntampered: line 3: edited/m,
+    ],
   ];
 
   it('every example is run, and imports the package by its name as a user would', () => {

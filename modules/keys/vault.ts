@@ -1,0 +1,482 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { SwitchyardError } from '../../index.js';
+import type { AuditSink } from '../audit/index.js';
+import { readIfExists, writeAtomic } from './file-store.js';
+import {
+  CHECK_AAD,
+  CHECK_TEXT,
+  dataKeyAad,
+  type KeyRecord,
+  type KeyStatus,
+  parseVaultFile,
+  secretAad,
+  VAULT_FORMAT,
+  VAULT_VERSION,
+  type VaultFile,
+} from './format.js';
+import { KEY_BYTES, type RandomBytes, seal, unseal } from './gcm.js';
+import { KeySet, type KeySetOptions } from './key-set.js';
+import { type MasterKeySource, type ResolvedMasterKey, resolveMasterKey } from './master-key.js';
+
+/** Options of {@link KeyVault.open}. */
+export interface KeyVaultOptions {
+  /** The vault file (JSON, mode 0600, replaced atomically on every change). */
+  readonly path: string;
+  /** Where the master key comes from. */
+  readonly masterKey: MasterKeySource;
+  /** Create the file when it does not exist. @default true */
+  readonly create?: boolean;
+  /** An audit log (`switchyard-llm/audit`) that receives every vault event. */
+  readonly audit?: AuditSink;
+  /** Where the vault's own failures go (an audit log that cannot write, a listener that throws). */
+  readonly onError?: (error: unknown) => void;
+  /** Wall-clock time in ms. @default Date.now */
+  readonly now?: () => number;
+  /** Random bytes (IVs, data keys, ids, salts). @default crypto.randomBytes */
+  readonly randomBytes?: RandomBytes;
+}
+
+/** A stored key as listed: everything but the secret. */
+export interface KeyInfo {
+  readonly id: string;
+  readonly provider: string;
+  readonly label?: string;
+  readonly status: KeyStatus;
+  readonly statusReason?: string;
+  readonly revision: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Vault events; the same names are written to the audit log. Never carry a secret. */
+export interface VaultEvent {
+  readonly type:
+    | 'key.added'
+    | 'key.rotated'
+    | 'key.disabled'
+    | 'key.enabled'
+    | 'key.revoked'
+    | 'master_key.rotated';
+  readonly keyId?: string;
+  readonly provider?: string;
+  readonly revision?: number;
+  readonly reason?: string;
+  /** `master_key.rotated`: how many records were re-wrapped. */
+  readonly records?: number;
+}
+
+/**
+ * An encrypted store of provider API keys. Each key is encrypted with AES-256-GCM under its own
+ * random data key, which is wrapped by the master key (envelope encryption); the AAD binds each
+ * ciphertext to its record id, format version and revision, so ciphertexts cannot be swapped
+ * between records. {@link rotateMasterKey} re-wraps every data key under a new master key while
+ * the vault keeps serving. Changes are written atomically (temp file + rename, mode 0600).
+ *
+ * Every failure to decrypt is a `config` error that names the record, never the key.
+ */
+export class KeyVault {
+  readonly path: string;
+  readonly #audit: AuditSink | undefined;
+  readonly #onError: ((error: unknown) => void) | undefined;
+  readonly #now: () => number;
+  readonly #random: RandomBytes;
+  readonly #listeners = new Set<(event: VaultEvent) => void>();
+  readonly #sets = new Map<KeySet, { provider: string }>();
+  #master: ResolvedMasterKey;
+  #file: VaultFile;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(options: KeyVaultOptions, master: ResolvedMasterKey, file: VaultFile) {
+    this.path = options.path;
+    this.#audit = options.audit;
+    this.#onError = options.onError;
+    this.#now = options.now ?? Date.now;
+    this.#random = options.randomBytes ?? randomBytes;
+    this.#master = master;
+    this.#file = file;
+  }
+
+  /**
+   * Opens a vault file (or creates it). Throws a `config` error when the file is not a vault, is
+   * from a newer version, the master key does not open it, or a record fails authentication.
+   */
+  static async open(options: KeyVaultOptions): Promise<KeyVault> {
+    if (
+      options === null ||
+      typeof options !== 'object' ||
+      typeof options.path !== 'string' ||
+      options.path === ''
+    ) {
+      throw new SwitchyardError('config', 'key vault: options.path must be a non-empty string');
+    }
+    const random = options.randomBytes ?? randomBytes;
+    const text = await readIfExists(options.path);
+    if (text === undefined) {
+      if (options.create === false) {
+        throw new SwitchyardError(
+          'config',
+          `key vault: '${options.path}' does not exist (options.create is false)`,
+        );
+      }
+      const master = await resolveMasterKey(options.masterKey, undefined, random);
+      const file: VaultFile = {
+        format: VAULT_FORMAT,
+        version: VAULT_VERSION,
+        master: master.kdf,
+        check: seal(master.key, Buffer.from(CHECK_TEXT), CHECK_AAD, random),
+        records: [],
+      };
+      await writeAtomic(options.path, serialise(file));
+      return new KeyVault(options, master, file);
+    }
+    const file = parseVaultFile(text, options.path);
+    const master = await resolveMasterKey(options.masterKey, file.master, random);
+    const vault = new KeyVault(options, master, file);
+    vault.#checkMaster(master.key, file);
+    // Authenticate every record now: a tampered file fails at start, not at the first call.
+    for (const record of file.records)
+      if (record.status !== 'revoked') vault.#decrypt(record, master.key).fill(0);
+    return vault;
+  }
+
+  /** Every stored key (or those of one provider), without secrets. */
+  list(provider?: string): KeyInfo[] {
+    return this.#file.records.filter((r) => provider === undefined || r.provider === provider).map(info);
+  }
+
+  /** One key's information, without the secret. */
+  get(id: string): KeyInfo {
+    return info(this.#record(id));
+  }
+
+  /** Decrypts one key. A disabled key can still be revealed; a revoked one cannot. */
+  reveal(id: string): string {
+    const record = this.#record(id);
+    if (record.status === 'revoked')
+      throw new SwitchyardError('invalid_request', `key vault: key '${id}' is revoked`);
+    return this.#decrypt(record, this.#master.key).toString('utf8');
+  }
+
+  /** Stores a new key for `provider`; returns its information (with its new id). */
+  add(input: { provider: string; secret: string; label?: string; id?: string }): Promise<KeyInfo> {
+    return this.#mutate(() => {
+      if (typeof input?.provider !== 'string' || !/^[\w.:-]{1,64}$/.test(input.provider)) {
+        throw new SwitchyardError(
+          'invalid_request',
+          'key vault: provider must be 1-64 letters, digits or . _ : -',
+        );
+      }
+      checkSecret(input.secret);
+      const id = input.id ?? `${input.provider}-${Buffer.from(this.#random(6)).toString('hex')}`;
+      if (!/^[\w.:-]{1,100}$/.test(id))
+        throw new SwitchyardError(
+          'invalid_request',
+          'key vault: id must be 1-100 letters, digits or . _ : -',
+        );
+      if (this.#file.records.some((r) => r.id === id)) {
+        throw new SwitchyardError('invalid_request', `key vault: a key '${id}' already exists`);
+      }
+      const at = new Date(this.#now()).toISOString();
+      const record = this.#encrypt(
+        {
+          id,
+          version: VAULT_VERSION,
+          revision: 1,
+          provider: input.provider,
+          status: 'active',
+          createdAt: at,
+          updatedAt: at,
+        },
+        input.secret,
+        input.label,
+      );
+      return {
+        records: [...this.#file.records, record],
+        result: info(record),
+        event: { type: 'key.added', keyId: id, provider: input.provider, revision: 1 },
+      };
+    });
+  }
+
+  /** Replaces a key's secret (a new data key, the revision + 1); the key becomes active. */
+  rotate(id: string, secret: string): Promise<KeyInfo> {
+    return this.#mutate(() => {
+      checkSecret(secret);
+      const old = this.#record(id);
+      if (old.status === 'revoked')
+        throw new SwitchyardError('invalid_request', `key vault: key '${id}' is revoked`);
+      const { statusReason: _reason, ...kept } = strip(old);
+      const record = this.#encrypt(
+        {
+          ...kept,
+          revision: old.revision + 1,
+          status: 'active',
+          updatedAt: new Date(this.#now()).toISOString(),
+        },
+        secret,
+        old.label,
+      );
+      return {
+        records: this.#file.records.map((r) => (r.id === id ? record : r)),
+        result: info(record),
+        event: { type: 'key.rotated', keyId: id, provider: record.provider, revision: record.revision },
+      };
+    });
+  }
+
+  /** Takes a key out of service (kept encrypted; {@link enable} brings it back). */
+  disable(id: string, reason = 'manual'): Promise<KeyInfo> {
+    return this.#setStatus(id, 'disabled', reason, 'key.disabled');
+  }
+
+  /** Puts a disabled key back into service. */
+  enable(id: string): Promise<KeyInfo> {
+    return this.#setStatus(id, 'active', undefined, 'key.enabled');
+  }
+
+  /** Revokes a key for good: its data key and ciphertext are erased from the file. */
+  revoke(id: string, reason = 'manual'): Promise<KeyInfo> {
+    return this.#setStatus(id, 'revoked', reason, 'key.revoked');
+  }
+
+  /**
+   * Re-wraps every record's data key under a new master key (the secrets' ciphertexts stay) and
+   * replaces the file atomically. The vault and its key sets keep serving throughout; if the write
+   * fails, the old master key stays in use.
+   */
+  rotateMasterKey(source: MasterKeySource): Promise<void> {
+    return this.#enqueue(async () => {
+      const next = await resolveMasterKey(source, undefined, this.#random);
+      const records = this.#file.records.map((record) => {
+        if (record.dataKey === undefined) return record;
+        const dataKey = unseal(this.#master.key, record.dataKey, dataKeyAad(record), failedAuth(record.id));
+        try {
+          return { ...record, dataKey: seal(next.key, dataKey, dataKeyAad(record), this.#random) };
+        } finally {
+          dataKey.fill(0);
+        }
+      });
+      const file: VaultFile = {
+        ...this.#file,
+        master: next.kdf,
+        check: seal(next.key, Buffer.from(CHECK_TEXT), CHECK_AAD, this.#random),
+        records,
+      };
+      await writeAtomic(this.path, serialise(file));
+      const old = this.#master.key;
+      this.#master = next;
+      this.#file = file;
+      old.fill(0);
+      this.#emit({
+        type: 'master_key.rotated',
+        records: records.filter((r) => r.dataKey !== undefined).length,
+      });
+    });
+  }
+
+  /**
+   * A {@link KeySet} of the provider's active keys, kept in step with the vault (additions,
+   * rotations, disables, revocations). A key the set disables after a 401/403 is disabled in the
+   * vault too (`reason: 'auth'`), which the audit log records.
+   */
+  keySet(provider: string, options: Omit<KeySetOptions, 'keys'> = {}): KeySet {
+    const set = new KeySet({ name: provider, ...options, keys: this.#activeKeys(provider) });
+    this.#sets.set(set, { provider });
+    set.on('key:disabled', (e) => {
+      this.disable(e.keyId, 'auth').catch((error: unknown) => this.#fail(error));
+    });
+    return set;
+  }
+
+  /** Stops keeping a key set in step. */
+  releaseKeySet(set: KeySet): void {
+    this.#sets.delete(set);
+  }
+
+  /** Resolves once every change queued so far (including disables from key sets) is written. */
+  async settled(): Promise<void> {
+    await this.#queue;
+  }
+
+  /** Subscribes to vault events. Returns a function that unsubscribes. */
+  on(listener: (event: VaultEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** A summary without secrets. */
+  toJSON(): { path: string; keys: KeyInfo[] } {
+    return { path: this.path, keys: this.list() };
+  }
+
+  #setStatus(
+    id: string,
+    status: KeyStatus,
+    reason: string | undefined,
+    type: VaultEvent['type'],
+  ): Promise<KeyInfo> {
+    return this.#mutate(() => {
+      const old = this.#record(id);
+      if (old.status === 'revoked')
+        throw new SwitchyardError('invalid_request', `key vault: key '${id}' is revoked`);
+      const base = { ...old, status, updatedAt: new Date(this.#now()).toISOString() };
+      const { statusReason: _drop, ...rest } = base;
+      const record: KeyRecord =
+        status === 'revoked'
+          ? { ...strip(rest), ...(reason ? { statusReason: reason } : {}) }
+          : { ...rest, ...(reason ? { statusReason: reason } : {}) };
+      return {
+        records: this.#file.records.map((r) => (r.id === id ? record : r)),
+        result: info(record),
+        event: { type, keyId: id, provider: record.provider, ...(reason ? { reason } : {}) },
+      };
+    });
+  }
+
+  #mutate(change: () => { records: KeyRecord[]; result: KeyInfo; event: VaultEvent }): Promise<KeyInfo> {
+    return this.#enqueue(async () => {
+      const { records, result, event } = change();
+      const file: VaultFile = { ...this.#file, records };
+      await writeAtomic(this.path, serialise(file));
+      this.#file = file;
+      this.#syncSets();
+      this.#emit(event);
+      return result;
+    });
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #encrypt(
+    fields: Omit<KeyRecord, 'dataKey' | 'secret' | 'label'>,
+    secret: string,
+    label: string | undefined,
+  ): KeyRecord {
+    const dataKey = Buffer.from(this.#random(KEY_BYTES));
+    try {
+      return {
+        ...fields,
+        ...(label === undefined ? {} : { label }),
+        dataKey: seal(this.#master.key, dataKey, dataKeyAad(fields), this.#random),
+        secret: seal(dataKey, Buffer.from(secret, 'utf8'), secretAad(fields), this.#random),
+      };
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  #decrypt(record: KeyRecord, master: Buffer): Buffer {
+    if (record.dataKey === undefined || record.secret === undefined) {
+      throw new SwitchyardError('config', `key vault: record '${record.id}' has no ciphertext`);
+    }
+    const dataKey = unseal(master, record.dataKey, dataKeyAad(record), failedAuth(record.id));
+    try {
+      return unseal(dataKey, record.secret, secretAad(record), failedAuth(record.id));
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  #checkMaster(key: Buffer, file: VaultFile): void {
+    let plain: Buffer;
+    try {
+      plain = unseal(key, file.check, CHECK_AAD, 'wrong master key');
+    } catch {
+      throw new SwitchyardError(
+        'config',
+        `key vault: the master key does not open '${this.path}' (wrong key or passphrase, or the check value was altered)`,
+      );
+    }
+    const expected = Buffer.from(CHECK_TEXT);
+    if (plain.length !== expected.length || !timingSafeEqual(plain, expected)) {
+      throw new SwitchyardError('config', `key vault: '${this.path}' has an invalid master key check value`);
+    }
+  }
+
+  #record(id: string): KeyRecord {
+    const record = this.#file.records.find((r) => r.id === id);
+    if (record === undefined) throw new SwitchyardError('invalid_request', `key vault: no key '${id}'`);
+    return record;
+  }
+
+  #activeKeys(provider: string): Array<{ id: string; secret: string }> {
+    return this.#file.records
+      .filter((r) => r.provider === provider && r.status === 'active')
+      .map((r) => ({ id: r.id, secret: this.#decrypt(r, this.#master.key).toString('utf8') }));
+  }
+
+  #syncSets(): void {
+    for (const [set, { provider }] of this.#sets) {
+      try {
+        set.setKeys(this.#activeKeys(provider));
+      } catch (error) {
+        this.#fail(error);
+      }
+    }
+  }
+
+  #emit(event: VaultEvent): void {
+    if (this.#audit) {
+      try {
+        const { type, ...data } = event;
+        this.#audit.record(type, data);
+      } catch (error) {
+        this.#fail(error);
+      }
+    }
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#fail(error);
+      }
+    }
+  }
+
+  #fail(error: unknown): void {
+    try {
+      this.#onError?.(error);
+    } catch {
+      // nowhere left to report
+    }
+  }
+}
+
+function failedAuth(id: string): string {
+  return `key vault: record '${id}' failed authentication: its ciphertext, tag, IV or AAD was altered, or it was sealed under another master key`;
+}
+
+function checkSecret(secret: unknown): void {
+  if (typeof secret !== 'string' || secret.length === 0 || secret.length > 8192) {
+    throw new SwitchyardError(
+      'invalid_request',
+      'key vault: secret must be a non-empty string of at most 8192 characters',
+    );
+  }
+}
+
+function strip(record: KeyRecord): Omit<KeyRecord, 'dataKey' | 'secret'> {
+  const { dataKey: _k, secret: _s, ...rest } = record;
+  return rest;
+}
+
+function info(record: KeyRecord): KeyInfo {
+  return {
+    id: record.id,
+    provider: record.provider,
+    ...(record.label === undefined ? {} : { label: record.label }),
+    status: record.status,
+    ...(record.statusReason === undefined ? {} : { statusReason: record.statusReason }),
+    revision: record.revision,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+function serialise(file: VaultFile): string {
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
