@@ -39,7 +39,7 @@ describe('the packed package', () => {
     const readme = linksOf('README.md');
     expect(readme.length).toBeGreaterThan(0);
     expect(readme.filter((target) => !files.has(target))).toEqual([]);
-    const guides = [...files].filter((f) => f.startsWith('docs/'));
+    const guides = [...files].filter((f) => f.startsWith('docs/') && f.endsWith('.md'));
     const broken = guides
       .flatMap((guide) => linksOf(guide).map((target) => ({ guide, target })))
       .filter(({ target }) => target.startsWith('docs/') && !files.has(target));
