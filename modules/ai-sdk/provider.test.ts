@@ -47,11 +47,8 @@ describe('createSwitchyard: generateText', () => {
       { id: 'up', adapter: up, model: 'm-up', aliases: ['fast'], priority: 1 },
     );
     const switchyard = createSwitchyard(router);
-    const result = await generateText({
-      model: switchyard('fast'),
-      system: 'Be brief.',
-      prompt: 'Say hello',
-      maxRetries: 0,
+    // Call settings that reach the adapter's request as they are.
+    const settings = {
       temperature: 0.3,
       maxOutputTokens: 50,
       topP: 0.9,
@@ -60,6 +57,13 @@ describe('createSwitchyard: generateText', () => {
       stopSequences: ['END'],
       presencePenalty: 0.1,
       frequencyPenalty: 0.2,
+    };
+    const result = await generateText({
+      model: switchyard('fast'),
+      system: 'Be brief.',
+      prompt: 'Say hello',
+      maxRetries: 0,
+      ...settings,
       headers: { 'x-trace': 't1' },
       providerOptions: { mock: { extra: true }, switchyard: { tags: ['batch'], metadata: { user: 'u1' } } },
     });
@@ -83,14 +87,7 @@ describe('createSwitchyard: generateText', () => {
     ]);
     expect(sent).toMatchObject({
       model: 'm-up',
-      temperature: 0.3,
-      maxOutputTokens: 50,
-      topP: 0.9,
-      topK: 5,
-      seed: 7,
-      stopSequences: ['END'],
-      presencePenalty: 0.1,
-      frequencyPenalty: 0.2,
+      ...settings,
       providerOptions: { extra: true },
     });
     expect(sent.headers?.['x-trace']).toBe('t1');
