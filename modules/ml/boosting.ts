@@ -1,13 +1,6 @@
 import type { JsonValue, RandomSource } from '../../src/index.js';
-import {
-  binData,
-  growTree,
-  type LeafValue,
-  type TreeEnsembleSettings,
-  TreeSet,
-  TreeSetBuilder,
-  treeEnsembleOptions,
-} from './cart.js';
+import type { LeafValue, TreeEnsembleSettings } from './cart.js';
+import { binData, growTree, TreeSet, TreeSetBuilder, treeEnsembleOptions } from './cart.js';
 import { type Dataset, shuffled } from './data.js';
 import type { JsonObject, ModelReader } from './json.js';
 import {

@@ -1,13 +1,6 @@
 import type { JsonValue, PredictionFeatures, RandomSource } from '../../src/index.js';
-import {
-  binData,
-  growTree,
-  meanLeaf,
-  type TreeEnsembleSettings,
-  TreeSet,
-  TreeSetBuilder,
-  treeEnsembleOptions,
-} from './cart.js';
+import type { TreeEnsembleSettings } from './cart.js';
+import { binData, growTree, meanLeaf, TreeSet, TreeSetBuilder, treeEnsembleOptions } from './cart.js';
 import type { Dataset } from './data.js';
 import type { JsonObject, ModelReader } from './json.js';
 import {
