@@ -92,6 +92,16 @@ describe('AISDKAdapter.complete', () => {
     });
     const adapter = new AISDKAdapter(model);
     expect(adapter.provider).toBe('acme');
+    // Settings that reach the model's call options as they are.
+    const settings = {
+      temperature: 0.5,
+      maxOutputTokens: 9,
+      stopSequences: ['x'],
+      responseFormat: { type: 'json' as const, schema: { type: 'object' } },
+      tools: [{ type: 'function' as const, name: 'f', inputSchema: { type: 'object' } }],
+      toolChoice: { type: 'required' as const },
+      headers: { 'x-a': '1' },
+    };
     const response = await adapter.complete(
       {
         model: 'mock-model-id',
@@ -109,13 +119,7 @@ describe('AISDKAdapter.complete', () => {
             ],
           },
         ],
-        temperature: 0.5,
-        maxOutputTokens: 9,
-        stopSequences: ['x'],
-        responseFormat: { type: 'json', schema: { type: 'object' } },
-        tools: [{ type: 'function', name: 'f', inputSchema: { type: 'object' } }],
-        toolChoice: { type: 'required' },
-        headers: { 'x-a': '1' },
+        ...settings,
         providerOptions: { reasoningEffort: 'low' },
       },
       callOptions(),
@@ -136,13 +140,7 @@ describe('AISDKAdapter.complete', () => {
       },
     ]);
     expect(sent).toMatchObject({
-      temperature: 0.5,
-      maxOutputTokens: 9,
-      stopSequences: ['x'],
-      responseFormat: { type: 'json', schema: { type: 'object' } },
-      tools: [{ type: 'function', name: 'f', inputSchema: { type: 'object' } }],
-      toolChoice: { type: 'required' },
-      headers: { 'x-a': '1' },
+      ...settings,
       providerOptions: { acme: { reasoningEffort: 'low' } },
     });
     expect(sent.abortSignal).toBeInstanceOf(AbortSignal);

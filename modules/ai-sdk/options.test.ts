@@ -111,16 +111,20 @@ describe('switchyardOptions', () => {
 describe('callToV3', () => {
   it('puts the adapter provider options under the provider key and copies settings', () => {
     const signal = new AbortController().signal;
+    // Settings copied as they are.
+    const settings = {
+      topK: 3,
+      seed: 1,
+      presencePenalty: 0.5,
+      frequencyPenalty: 0.25,
+      topP: 0.5,
+      tools: [{ type: 'function' as const, name: 'f', description: 'd', inputSchema: { type: 'object' } }],
+    };
     const options = callToV3(
       {
         model: 'm',
         messages: [{ role: 'user', content: 'hi' }],
-        topK: 3,
-        seed: 1,
-        presencePenalty: 0.5,
-        frequencyPenalty: 0.25,
-        topP: 0.5,
-        tools: [{ type: 'function', name: 'f', description: 'd', inputSchema: { type: 'object' } }],
+        ...settings,
         providerOptions: { reasoningEffort: 'high' },
       },
       signal,
@@ -129,12 +133,7 @@ describe('callToV3', () => {
     expect(options).toEqual({
       prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
       abortSignal: signal,
-      topK: 3,
-      seed: 1,
-      presencePenalty: 0.5,
-      frequencyPenalty: 0.25,
-      topP: 0.5,
-      tools: [{ type: 'function', name: 'f', description: 'd', inputSchema: { type: 'object' } }],
+      ...settings,
       providerOptions: { openai: { reasoningEffort: 'high' } },
     });
     expect(

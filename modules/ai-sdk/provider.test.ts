@@ -47,11 +47,8 @@ describe('createSwitchyard: generateText', () => {
       { id: 'up', adapter: up, model: 'm-up', aliases: ['fast'], priority: 1 },
     );
     const switchyard = createSwitchyard(router);
-    const result = await generateText({
-      model: switchyard('fast'),
-      system: 'Be brief.',
-      prompt: 'Say hello',
-      maxRetries: 0,
+    // Call settings that reach the adapter's request as they are.
+    const settings = {
       temperature: 0.3,
       maxOutputTokens: 50,
       topP: 0.9,
@@ -60,6 +57,13 @@ describe('createSwitchyard: generateText', () => {
       stopSequences: ['END'],
       presencePenalty: 0.1,
       frequencyPenalty: 0.2,
+    };
+    const result = await generateText({
+      model: switchyard('fast'),
+      system: 'Be brief.',
+      prompt: 'Say hello',
+      maxRetries: 0,
+      ...settings,
       headers: { 'x-trace': 't1' },
       providerOptions: { mock: { extra: true }, switchyard: { tags: ['batch'], metadata: { user: 'u1' } } },
     });
@@ -83,14 +87,7 @@ describe('createSwitchyard: generateText', () => {
     ]);
     expect(sent).toMatchObject({
       model: 'm-up',
-      temperature: 0.3,
-      maxOutputTokens: 50,
-      topP: 0.9,
-      topK: 5,
-      seed: 7,
-      stopSequences: ['END'],
-      presencePenalty: 0.1,
-      frequencyPenalty: 0.2,
+      ...settings,
       providerOptions: { extra: true },
     });
     expect(sent.headers?.['x-trace']).toBe('t1');
@@ -135,6 +132,21 @@ describe('createSwitchyard: generateText', () => {
     const adapter = new MockAdapter([{ text: 'a cat' }]);
     const router = routerOf({ id: 'a', adapter, model: 'vision' });
     const png = new Uint8Array([137, 80, 78, 71]);
+    const toolCall = () => ({
+      role: 'assistant' as const,
+      content: [{ type: 'tool-call' as const, toolCallId: 'c1', toolName: 'look', input: { zoom: 2 } }],
+    });
+    const toolResult = () => ({
+      role: 'tool' as const,
+      content: [
+        {
+          type: 'tool-result' as const,
+          toolCallId: 'c1',
+          toolName: 'look',
+          output: { type: 'json' as const, value: { seen: 'cat' } },
+        },
+      ],
+    });
     await generateText({
       model: createSwitchyard(router)('vision'),
       maxRetries: 0,
@@ -146,21 +158,8 @@ describe('createSwitchyard: generateText', () => {
             { type: 'image', image: png, mediaType: 'image/png' },
           ],
         },
-        {
-          role: 'assistant',
-          content: [{ type: 'tool-call', toolCallId: 'c1', toolName: 'look', input: { zoom: 2 } }],
-        },
-        {
-          role: 'tool',
-          content: [
-            {
-              type: 'tool-result',
-              toolCallId: 'c1',
-              toolName: 'look',
-              output: { type: 'json', value: { seen: 'cat' } },
-            },
-          ],
-        },
+        toolCall(),
+        toolResult(),
       ],
     });
     const messages = adapter.calls[0]!.request.messages;
@@ -171,21 +170,9 @@ describe('createSwitchyard: generateText', () => {
         { type: 'file', data: png, mediaType: 'image/png' },
       ],
     });
-    expect(messages[1]).toEqual({
-      role: 'assistant',
-      content: [{ type: 'tool-call', toolCallId: 'c1', toolName: 'look', input: { zoom: 2 } }],
-    });
-    expect(messages[2]).toEqual({
-      role: 'tool',
-      content: [
-        {
-          type: 'tool-result',
-          toolCallId: 'c1',
-          toolName: 'look',
-          output: { type: 'json', value: { seen: 'cat' } },
-        },
-      ],
-    });
+    // The tool call and its result reach the target as they were sent.
+    expect(messages[1]).toEqual(toolCall());
+    expect(messages[2]).toEqual(toolResult());
   });
 
   it('runs tools over several steps', async () => {

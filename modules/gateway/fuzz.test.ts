@@ -6,7 +6,7 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSeededRandom } from '../../index.js';
-import { chatBody, JSON_HEADERS, send, startGateway, type TestGateway } from './test-helpers.js';
+import { postChat, startGateway, type TestGateway } from './test-helpers.js';
 
 const COUNT = 10_000;
 const CONCURRENCY = 16;
@@ -178,7 +178,7 @@ describe('fuzz: malformed requests', () => {
       expect(gw.adapter.calls).toHaveLength(0);
       // Every kind of refusal showed up.
       for (const status of [400, 404, 405, 413, 415]) expect(statuses.get(status) ?? 0).toBeGreaterThan(0);
-      const valid = await send(gw.port, 'POST', '/v1/chat/completions', chatBody(), JSON_HEADERS);
+      const valid = await postChat(gw.port);
       expect(valid.status).toBe(200);
       expect(valid.json()).toMatchObject({ choices: [{ message: { content: 'ok' } }] });
     },

@@ -11,6 +11,7 @@ import {
   chatBody,
   hangingStream,
   JSON_HEADERS,
+  postChat,
   send,
   startGateway,
   type TestGateway,
@@ -30,13 +31,7 @@ async function start(...args: Parameters<typeof startGateway>): Promise<TestGate
 describe('POST /v1/chat/completions', () => {
   it('answers a chat.completion mapped from the router response', async () => {
     const gw = await start([{ text: 'Hi there', usage: { inputTokens: 7, outputTokens: 3 } }]);
-    const answer = await send(
-      gw.port,
-      'POST',
-      '/v1/chat/completions',
-      chatBody({ temperature: 0.5 }),
-      JSON_HEADERS,
-    );
+    const answer = await postChat(gw.port, { temperature: 0.5 });
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(answer.headers['x-switchyard-request-id']).toBeTypeOf('string');
@@ -48,7 +43,7 @@ describe('POST /v1/chat/completions', () => {
       usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
     });
     expect(String(body.id)).toMatch(/^chatcmpl-[A-Za-z0-9_-]{13,}$/);
-    const again = await send(gw.port, 'POST', '/v1/chat/completions', chatBody(), JSON_HEADERS);
+    const again = await postChat(gw.port);
     expect(again.json().id).not.toBe(body.id);
     expect(gw.adapter.calls[0]!.request).toMatchObject({ model: 'mock-model', temperature: 0.5 });
   });
@@ -120,18 +115,12 @@ describe('POST /v1/chat/completions', () => {
     expect(raw).not.toMatch(/set-cookie/i);
     expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)).error.code).toBe('bad_request');
     expect(gw.adapter.calls).toHaveLength(0);
-    expect((await send(gw.port, 'POST', '/v1/chat/completions', chatBody(), JSON_HEADERS)).status).toBe(200);
+    expect((await postChat(gw.port)).status).toBe(200);
   });
 
   it('unknown model: 404 model_not_found, no upstream call', async () => {
     const gw = await start([{ text: 'ok' }]);
-    const answer = await send(
-      gw.port,
-      'POST',
-      '/v1/chat/completions',
-      chatBody({ model: 'gpt-9' }),
-      JSON_HEADERS,
-    );
+    const answer = await postChat(gw.port, { model: 'gpt-9' });
     expect(answer.status).toBe(404);
     expect(answer.json().error).toMatchObject({ code: 'model_not_found', param: 'model' });
     expect(gw.adapter.calls).toHaveLength(0);
@@ -139,13 +128,7 @@ describe('POST /v1/chat/completions', () => {
 
   it('the target model works as `model` too', async () => {
     const gw = await start([{ text: 'ok' }]);
-    const answer = await send(
-      gw.port,
-      'POST',
-      '/v1/chat/completions',
-      chatBody({ model: 'mock-model' }),
-      JSON_HEADERS,
-    );
+    const answer = await postChat(gw.port, { model: 'mock-model' });
     expect(answer.status).toBe(200);
   });
 
@@ -158,7 +141,7 @@ describe('POST /v1/chat/completions', () => {
     const gw = await start([
       { error: { status: upstream, retryAfterMs: 2_500, message: 'upstream says no' } },
     ]);
-    const answer = await send(gw.port, 'POST', '/v1/chat/completions', chatBody(), JSON_HEADERS);
+    const answer = await postChat(gw.port);
     expect(answer.status).toBe(status);
     expect(answer.json().error?.code).toBe(code);
     expect(answer.headers['retry-after']).toBe(retryAfter);
@@ -194,18 +177,14 @@ describe('POST /v1/chat/completions', () => {
     });
     expect(chunked.status).toBe(413);
     expect(gw.adapter.calls).toHaveLength(0);
-    expect((await send(gw.port, 'POST', '/v1/chat/completions', chatBody(), JSON_HEADERS)).status).toBe(200);
+    expect((await postChat(gw.port)).status).toBe(200);
   });
 
   it('a message list OpenAI would reject: 400 naming the field', async () => {
     const gw = await start([{ text: 'ok' }]);
-    const answer = await send(
-      gw.port,
-      'POST',
-      '/v1/chat/completions',
-      chatBody({ messages: [{ role: 'tool', tool_call_id: 'call_1', content: 'x' }] }),
-      JSON_HEADERS,
-    );
+    const answer = await postChat(gw.port, {
+      messages: [{ role: 'tool', tool_call_id: 'call_1', content: 'x' }],
+    });
     expect(answer.status).toBe(400);
     expect(answer.json().error?.param).toBe('messages[0].tool_call_id');
     expect(gw.adapter.calls).toHaveLength(0);
@@ -264,7 +243,7 @@ describe('other routes', () => {
     expect(ready.status).toBe(200);
     expect(ready.json()).toEqual({ status: 'ready', models: { fast: 1, 'mock-model': 1 } });
     // A 429 with Retry-After blocks the only target: not ready until it passes.
-    expect((await send(gw.port, 'POST', '/v1/chat/completions', chatBody(), JSON_HEADERS)).status).toBe(429);
+    expect((await postChat(gw.port)).status).toBe(429);
     const blocked = await send(gw.port, 'GET', '/readyz');
     expect(blocked.status).toBe(503);
     expect(blocked.json()).toEqual({ status: 'not_ready', models: { fast: 0, 'mock-model': 0 } });
@@ -312,7 +291,7 @@ describe('authentication', () => {
 
   it('with masterKeyAuth: no key or a wrong key is 401, the key is 200; health stays open', async () => {
     const gw = await start([{ text: 'ok' }], { authenticate: masterKeyAuth(key) });
-    const none = await send(gw.port, 'POST', '/v1/chat/completions', chatBody(), JSON_HEADERS);
+    const none = await postChat(gw.port);
     expect(none.status).toBe(401);
     expect(none.json().error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
     const wrong = await send(gw.port, 'GET', '/v1/models', undefined, { authorization: `Bearer ${key}x` });
@@ -381,7 +360,7 @@ describe('client disconnect and shutdown', () => {
 
   it('stop(): in-flight calls finish within the grace period; new connections are refused', async () => {
     const gw = await start([{ text: 'done', delayMs: 100 }], { shutdownGraceMs: 5_000 });
-    const pending = send(gw.port, 'POST', '/v1/chat/completions', chatBody(), JSON_HEADERS);
+    const pending = postChat(gw.port);
     await expect.poll(() => gw.gateway.inFlight).toBe(1);
     const stopped = gw.gateway.stop();
     const answer = await pending;
@@ -400,7 +379,7 @@ describe('client disconnect and shutdown', () => {
       },
       { shutdownGraceMs: 50 },
     );
-    const pending = send(gw.port, 'POST', '/v1/chat/completions', chatBody(), JSON_HEADERS);
+    const pending = postChat(gw.port);
     await expect.poll(() => gw.gateway.inFlight).toBe(1);
     await gw.gateway.stop();
     const answer = await pending;
@@ -414,7 +393,7 @@ describe('client disconnect and shutdown', () => {
   it('stop() while a stream runs past the grace period ends it with an error event', async () => {
     const upstream = hangingStream(['a', 'b']);
     const gw = await start([], { shutdownGraceMs: 50 }, { adapter: upstream.adapter });
-    const pending = send(gw.port, 'POST', '/v1/chat/completions', chatBody({ stream: true }), JSON_HEADERS);
+    const pending = postChat(gw.port, { stream: true });
     await upstream.started;
     await expect.poll(() => gw.gateway.inFlight).toBe(1);
     await gw.gateway.stop();

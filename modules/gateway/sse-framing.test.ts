@@ -2,7 +2,7 @@
  * The exact bytes of the streamed answer, read with node:http (no SDK in between).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { chatBody, JSON_HEADERS, send, startGateway, type TestGateway } from './test-helpers.js';
+import { postChat, startGateway, type TestGateway } from './test-helpers.js';
 
 let current: TestGateway | undefined;
 afterEach(async () => {
@@ -20,13 +20,7 @@ describe('SSE framing', () => {
     current = await startGateway([{ stream: ['a', 'b\nc'], usage: { inputTokens: 2, outputTokens: 2 } }], {
       generateId: () => 'chatcmpl-fixed',
     });
-    const answer = await send(
-      current.port,
-      'POST',
-      '/v1/chat/completions',
-      chatBody({ stream: true, stream_options: { include_usage: true } }),
-      JSON_HEADERS,
-    );
+    const answer = await postChat(current.port, { stream: true, stream_options: { include_usage: true } });
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(answer.headers['cache-control']).toBe('no-cache');
@@ -57,13 +51,7 @@ describe('SSE framing', () => {
 
   it('without include_usage: no usage field, no usage chunk', async () => {
     current = await startGateway([{ stream: ['x'] }]);
-    const answer = await send(
-      current.port,
-      'POST',
-      '/v1/chat/completions',
-      chatBody({ stream: true }),
-      JSON_HEADERS,
-    );
+    const answer = await postChat(current.port, { stream: true });
     const list = frames(answer.text);
     expect(list).toHaveLength(3);
     expect(list.slice(0, 2).every((f) => !('usage' in JSON.parse(f.slice(6))))).toBe(true);
@@ -71,13 +59,7 @@ describe('SSE framing', () => {
 
   it('a failure before any content is a plain HTTP error, not a stream', async () => {
     current = await startGateway([{ error: { status: 429, retryAfterMs: 1_000 } }]);
-    const answer = await send(
-      current.port,
-      'POST',
-      '/v1/chat/completions',
-      chatBody({ stream: true }),
-      JSON_HEADERS,
-    );
+    const answer = await postChat(current.port, { stream: true });
     expect(answer.status).toBe(429);
     expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(answer.headers['retry-after']).toBe('1');
@@ -87,13 +69,7 @@ describe('SSE framing', () => {
     current = await startGateway([
       { stream: ['partial'], error: { status: 500, message: 'upstream broke' } },
     ]);
-    const answer = await send(
-      current.port,
-      'POST',
-      '/v1/chat/completions',
-      chatBody({ stream: true }),
-      JSON_HEADERS,
-    );
+    const answer = await postChat(current.port, { stream: true });
     expect(answer.status).toBe(200);
     const list = frames(answer.text);
     expect(JSON.parse(list[0]!.slice(6)).choices[0].delta.content).toBe('partial');

@@ -95,6 +95,11 @@ export function chatBody(extra: Record<string, unknown> = {}): string {
 /** JSON headers. */
 export const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
+/** POSTs a chat-completions request (`chatBody(extra)`, JSON headers) to the gateway on `port`. */
+export function postChat(port: number, extra: Record<string, unknown> = {}): Promise<RawAnswer> {
+  return send(port, 'POST', '/v1/chat/completions', chatBody(extra), JSON_HEADERS);
+}
+
 /**
  * An upstream that streams `deltas` at once and then hangs until its call is aborted; `aborted`
  * resolves with the abort reason when (and only when) the adapter sees the abort.

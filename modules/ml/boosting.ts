@@ -1,15 +1,16 @@
 import type { JsonValue, RandomSource } from '../../src/index.js';
-import { binData, growTree, type LeafValue, TreeSet, TreeSetBuilder } from './cart.js';
+import type { LeafValue, TreeEnsembleSettings } from './cart.js';
+import { binData, growTree, TreeSet, TreeSetBuilder, treeEnsembleOptions } from './cart.js';
 import { type Dataset, shuffled } from './data.js';
 import type { JsonObject, ModelReader } from './json.js';
 import {
   type FittedModel,
-  fromModelJson,
+  modelFromJson,
   OnlineModel,
   type OnlineOptions,
   type RuntimeOptions,
 } from './online-model.js';
-import { choiceOption, numberOption, wholeOption } from './options.js';
+import { choiceOption, numberOption } from './options.js';
 
 /**
  * The loss gradient boosting minimises: `squared` for a quantity such as latency, `log` (log
@@ -78,40 +79,29 @@ class BoostedModel implements FittedModel {
  */
 export class GradientBoosting extends OnlineModel<BoostedModel> {
   readonly family = 'boosting' as const;
-  readonly #trees: number;
-  readonly #maxDepth: number;
-  readonly #minLeaf: number;
+  readonly #tree: TreeEnsembleSettings;
   readonly #shrinkage: number;
   readonly #subsample: number;
   readonly #loss: BoostingLoss;
-  readonly #bins: number;
 
   constructor(dimension: number, options: GradientBoostingOptions = {}) {
     super('GradientBoosting', dimension, options);
     const owner = 'GradientBoosting';
-    this.#trees = wholeOption(owner, 'trees', options.trees, 50, 1, 10_000);
-    this.#maxDepth = wholeOption(owner, 'maxDepth', options.maxDepth, 3, 0, 30);
-    this.#minLeaf = wholeOption(owner, 'minLeaf', options.minLeaf, 5, 1);
+    this.#tree = treeEnsembleOptions(owner, options, 3);
     this.#shrinkage = numberOption(owner, 'shrinkage', options.shrinkage, 0.1, 0, 1, true);
     this.#subsample = numberOption(owner, 'subsample', options.subsample, 0.8, 0, 1, true);
     this.#loss = choiceOption(owner, 'loss', options.loss, 'squared', ['squared', 'log']);
-    this.#bins = wholeOption(owner, 'bins', options.bins, 32, 2, 256);
   }
 
   /** Builds a model from its {@link toJSON}; `runtime` gives the clock, scheduler, random source. */
   static fromJSON(json: JsonValue, runtime: RuntimeOptions = {}): GradientBoosting {
-    return fromModelJson(
-      'GradientBoosting',
-      'boosting',
-      json,
-      (d, o) => new GradientBoosting(d, { ...o, ...runtime }),
-    );
+    return modelFromJson(GradientBoosting, 'GradientBoosting', 'boosting', json, runtime);
   }
 
   protected *train(data: Dataset, random: RandomSource): Generator<void, BoostedModel | undefined> {
     const { n, d, x, y, w } = data;
     const logistic = this.#loss === 'log';
-    const binned = binData(data, this.#bins);
+    const binned = binData(data, this.#tree.bins);
     let sw = 0;
     let sy = 0;
     for (let i = 0; i < n; i++) {
@@ -138,10 +128,10 @@ export class GradientBoosting extends OnlineModel<BoostedModel> {
     };
     const size = Math.max(1, Math.round(n * this.#subsample));
     const order = new Int32Array(n);
-    const limits = { maxDepth: this.#maxDepth, minLeaf: this.#minLeaf, featuresPerSplit: d };
+    const limits = { maxDepth: this.#tree.maxDepth, minLeaf: this.#tree.minLeaf, featuresPerSplit: d };
     const builder = new TreeSetBuilder();
     yield;
-    for (let t = 0; t < this.#trees; t++) {
+    for (let t = 0; t < this.#tree.trees; t++) {
       for (let i = 0; i < n; i++) {
         if (logistic) {
           prob[i] = sigmoid(score[i]!);
@@ -171,13 +161,13 @@ export class GradientBoosting extends OnlineModel<BoostedModel> {
 
   protected familyOptions(): JsonObject {
     return {
-      trees: this.#trees,
-      maxDepth: this.#maxDepth,
-      minLeaf: this.#minLeaf,
+      trees: this.#tree.trees,
+      maxDepth: this.#tree.maxDepth,
+      minLeaf: this.#tree.minLeaf,
       shrinkage: this.#shrinkage,
       subsample: this.#subsample,
       loss: this.#loss,
-      bins: this.#bins,
+      bins: this.#tree.bins,
     };
   }
 }

@@ -1,6 +1,7 @@
 import type { RandomSource } from '../../src/index.js';
 import type { Dataset } from './data.js';
 import { type JsonObject, type ModelReader, plain } from './json.js';
+import { wholeOption } from './options.js';
 
 /**
  * Regression trees (CART, variance reduction), shared by the random forest and gradient
@@ -66,6 +67,40 @@ export interface TreeLimits {
   readonly minLeaf: number;
   /** Features tried per split (a random subset when < d). */
   readonly featuresPerSplit: number;
+}
+
+/** The options every tree ensemble (forest, boosting) takes, checked. */
+export interface TreeEnsembleSettings {
+  /** Number of trees. */
+  readonly trees: number;
+  /** Deepest level of a tree. */
+  readonly maxDepth: number;
+  /** Fewest observations in a leaf. */
+  readonly minLeaf: number;
+  /** Most histogram bins per feature in the split search. */
+  readonly bins: number;
+}
+
+/**
+ * Checks the options shared by the tree ensembles (`trees` 1–10,000 default 50, `maxDepth` 0–30,
+ * `minLeaf` ≥ 1 default 5, `bins` 2–256 default 32); only the default depth differs per family.
+ */
+export function treeEnsembleOptions(
+  owner: string,
+  options: {
+    readonly trees?: number;
+    readonly maxDepth?: number;
+    readonly minLeaf?: number;
+    readonly bins?: number;
+  },
+  defaultMaxDepth: number,
+): TreeEnsembleSettings {
+  return {
+    trees: wholeOption(owner, 'trees', options.trees, 50, 1, 10_000),
+    maxDepth: wholeOption(owner, 'maxDepth', options.maxDepth, defaultMaxDepth, 0, 30),
+    minLeaf: wholeOption(owner, 'minLeaf', options.minLeaf, 5, 1),
+    bins: wholeOption(owner, 'bins', options.bins, 32, 2, 256),
+  };
 }
 
 /**

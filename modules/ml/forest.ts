@@ -1,15 +1,16 @@
 import type { JsonValue, PredictionFeatures, RandomSource } from '../../src/index.js';
-import { binData, growTree, meanLeaf, TreeSet, TreeSetBuilder } from './cart.js';
+import type { TreeEnsembleSettings } from './cart.js';
+import { binData, growTree, meanLeaf, TreeSet, TreeSetBuilder, treeEnsembleOptions } from './cart.js';
 import type { Dataset } from './data.js';
 import type { JsonObject, ModelReader } from './json.js';
 import {
   type FittedModel,
-  fromModelJson,
+  modelFromJson,
   OnlineModel,
   type OnlineOptions,
   type RuntimeOptions,
 } from './online-model.js';
-import { numberOption, wholeOption } from './options.js';
+import { numberOption } from './options.js';
 
 /** Options of {@link RandomForest}. */
 export interface RandomForestOptions extends OnlineOptions {
@@ -83,32 +84,21 @@ class ForestModel implements FittedModel {
  */
 export class RandomForest extends OnlineModel<ForestModel> {
   readonly family = 'forest' as const;
-  readonly #trees: number;
-  readonly #maxDepth: number;
-  readonly #minLeaf: number;
+  readonly #tree: TreeEnsembleSettings;
   readonly #featureFraction: number;
   readonly #sampleFraction: number;
-  readonly #bins: number;
 
   constructor(dimension: number, options: RandomForestOptions = {}) {
     super('RandomForest', dimension, options);
     const owner = 'RandomForest';
-    this.#trees = wholeOption(owner, 'trees', options.trees, 50, 1, 10_000);
-    this.#maxDepth = wholeOption(owner, 'maxDepth', options.maxDepth, 6, 0, 30);
-    this.#minLeaf = wholeOption(owner, 'minLeaf', options.minLeaf, 5, 1);
+    this.#tree = treeEnsembleOptions(owner, options, 6);
     this.#featureFraction = numberOption(owner, 'featureFraction', options.featureFraction, 0.8, 0, 1, true);
     this.#sampleFraction = numberOption(owner, 'sampleFraction', options.sampleFraction, 1, 0, 10, true);
-    this.#bins = wholeOption(owner, 'bins', options.bins, 32, 2, 256);
   }
 
   /** Builds a forest from its {@link toJSON}; `runtime` gives the clock, scheduler, random source. */
   static fromJSON(json: JsonValue, runtime: RuntimeOptions = {}): RandomForest {
-    return fromModelJson(
-      'RandomForest',
-      'forest',
-      json,
-      (d, options) => new RandomForest(d, { ...options, ...runtime }),
-    );
+    return modelFromJson(RandomForest, 'RandomForest', 'forest', json, runtime);
   }
 
   /** Spread (standard deviation) of the trees' predictions; `Infinity` before the first fit. */
@@ -120,18 +110,18 @@ export class RandomForest extends OnlineModel<ForestModel> {
   }
 
   protected *train(data: Dataset, random: RandomSource): Generator<void, ForestModel> {
-    const binned = binData(data, this.#bins);
+    const binned = binData(data, this.#tree.bins);
     yield;
     const builder = new TreeSetBuilder();
     const size = Math.max(1, Math.round(data.n * this.#sampleFraction));
     const rows = new Int32Array(size);
     const limits = {
-      maxDepth: this.#maxDepth,
-      minLeaf: this.#minLeaf,
+      maxDepth: this.#tree.maxDepth,
+      minLeaf: this.#tree.minLeaf,
       featuresPerSplit: Math.max(1, Math.round(data.d * this.#featureFraction)),
     };
     const leaf = meanLeaf(data.y, data.w);
-    for (let t = 0; t < this.#trees; t++) {
+    for (let t = 0; t < this.#tree.trees; t++) {
       for (let i = 0; i < size; i++) rows[i] = Math.floor(random() * data.n);
       yield* growTree(binned, data.y, rows, limits, random, builder, leaf);
     }
@@ -146,12 +136,12 @@ export class RandomForest extends OnlineModel<ForestModel> {
 
   protected familyOptions(): JsonObject {
     return {
-      trees: this.#trees,
-      maxDepth: this.#maxDepth,
-      minLeaf: this.#minLeaf,
+      trees: this.#tree.trees,
+      maxDepth: this.#tree.maxDepth,
+      minLeaf: this.#tree.minLeaf,
       featureFraction: this.#featureFraction,
       sampleFraction: this.#sampleFraction,
-      bins: this.#bins,
+      bins: this.#tree.bins,
     };
   }
 }

@@ -49,6 +49,15 @@ function router(clock: VirtualClock): Router {
   });
 }
 
+/** A router with one target that always answers "ok". */
+function okRouter(clock: VirtualClock): Router {
+  return new Router({
+    clock,
+    targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm' }],
+    breaker: false,
+  });
+}
+
 describe('HistoryRecorder', () => {
   it('writes one row per attempt with features and outcomes, and no prompt text', async () => {
     const clock = new VirtualClock(Date.UTC(2026, 0, 5, 14, 30));
@@ -139,11 +148,7 @@ describe('HistoryRecorder', () => {
 
   it('rotates the file at maxBytes and keeps maxFiles old ones', async () => {
     const clock = new VirtualClock(0);
-    const r = new Router({
-      clock,
-      targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm' }],
-      breaker: false,
-    });
+    const r = okRouter(clock);
     const path = tempFile();
     const recorder = new HistoryRecorder({ path, clock, maxBytes: 1024, maxFiles: 2, flushRows: 1 }).attach(
       r,
@@ -165,11 +170,7 @@ describe('HistoryRecorder', () => {
 
   it('sends write failures to onError and never fails a routed call', async () => {
     const clock = new VirtualClock(0);
-    const r = new Router({
-      clock,
-      targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm' }],
-      breaker: false,
-    });
+    const r = okRouter(clock);
     const errors: unknown[] = [];
     const recorder = new HistoryRecorder({
       path: join(tempFile(), 'no-such-dir', 'h.jsonl'),
@@ -187,11 +188,7 @@ describe('HistoryRecorder', () => {
 
   it('flushes after flushMs of clock time and stops recording on close', async () => {
     const clock = new VirtualClock(0);
-    const r = new Router({
-      clock,
-      targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm' }],
-      breaker: false,
-    });
+    const r = okRouter(clock);
     const path = tempFile();
     const recorder = new HistoryRecorder({ path, clock, flushMs: 500 }).attach(r);
     await r.complete({ messages: [{ role: 'user', content: 'hi' }] });

@@ -3,7 +3,7 @@ import { type Dataset, meanAndScale, shuffled } from './data.js';
 import { type JsonObject, type ModelReader, plain } from './json.js';
 import {
   type FittedModel,
-  fromModelJson,
+  modelFromJson,
   OnlineModel,
   type OnlineOptions,
   type RuntimeOptions,
@@ -149,7 +149,7 @@ export class NeuralNetwork extends OnlineModel<MlpModel> {
 
   /** Builds a network from its {@link toJSON}; `runtime` gives the clock, scheduler, random source. */
   static fromJSON(json: JsonValue, runtime: RuntimeOptions = {}): NeuralNetwork {
-    return fromModelJson('NeuralNetwork', 'mlp', json, (d, o) => new NeuralNetwork(d, { ...o, ...runtime }));
+    return modelFromJson(NeuralNetwork, 'NeuralNetwork', 'mlp', json, runtime);
   }
 
   /** Epochs the last completed fit ran (early stopping ends a fit before `maxEpochs`). */

@@ -421,19 +421,20 @@ export abstract class OnlineModel<M extends FittedModel> implements MlPredictor 
 
 /**
  * Reads the envelope and options of a model JSON for a family's `fromJSON`, and builds and
- * restores the model with `build(dimension, options)`.
+ * restores the model with `new Model(dimension, { ...options, ...runtime })`.
  */
-export function fromModelJson<P extends MlPredictor>(
+export function modelFromJson<P extends MlPredictor>(
+  Model: new (dimension: number, options: { readonly [key: string]: unknown } & RuntimeOptions) => P,
   owner: string,
   family: ModelFamily,
   json: JsonValue,
-  build: (dimension: number, options: JsonObject) => P,
+  runtime: RuntimeOptions,
 ): P {
   const reader = new ModelReader(`${owner}.fromJSON`);
   const root = reader.envelope(json, family);
   let model: P;
   try {
-    model = build(root.dimension, root.options);
+    model = new Model(root.dimension, { ...root.options, ...runtime });
   } catch (error) {
     if (!(error instanceof SwitchyardError) || error.kind !== 'config') throw error;
     const detail = error.message.replace(/^[^:]+: /, '');

@@ -3,7 +3,7 @@ import { type Dataset, meanAndScale, shuffled } from './data.js';
 import { type JsonObject, type ModelReader, plain } from './json.js';
 import {
   type FittedModel,
-  fromModelJson,
+  modelFromJson,
   OnlineModel,
   type OnlineOptions,
   type RuntimeOptions,
@@ -140,12 +140,7 @@ export class SupportVectorRegression extends OnlineModel<SvrModel> {
 
   /** Builds a model from its {@link toJSON}; `runtime` gives the clock, scheduler, random source. */
   static fromJSON(json: JsonValue, runtime: RuntimeOptions = {}): SupportVectorRegression {
-    return fromModelJson(
-      'SupportVectorRegression',
-      'svr',
-      json,
-      (d, o) => new SupportVectorRegression(d, { ...o, ...runtime }),
-    );
+    return modelFromJson(SupportVectorRegression, 'SupportVectorRegression', 'svr', json, runtime);
   }
 
   protected *train(data: Dataset, random: RandomSource): Generator<void, SvrModel | undefined> {

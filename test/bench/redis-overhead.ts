@@ -6,11 +6,10 @@
  *
  * Run alone: node --import tsx test/bench/redis-overhead.ts
  */
-import { MemoryStateStore, Router, type StateStore, type TargetConfig } from '../../index.js';
+import { MemoryStateStore, type Router, type StateStore, type TargetConfig } from '../../index.js';
 import { RedisStateStore } from '../../modules/redis/index.js';
-import { MockAdapter } from '../../src/testing/index.js';
 import { REDIS_SERVER, startRedis } from '../helpers/redis-server.js';
-import { median } from './eight-targets.js';
+import { eightTargetRouter, median } from './eight-targets.js';
 
 const messages = [{ role: 'user' as const, content: 'hello there' }];
 const PRICE = { inputPerMTok: 0.001, outputPerMTok: 0.001 };
@@ -23,22 +22,14 @@ export interface RedisRow {
 }
 
 function router(store: StateStore, extra: Partial<TargetConfig> = {}, budgets = false): Router {
-  const adapter = new MockAdapter(() => ({ text: 'ok', usage: { inputTokens: 3, outputTokens: 1 } }), {
-    recordCalls: false,
-  });
-  return new Router({
-    targets: Array.from({ length: 8 }, (_, i) => ({
-      id: `t${i}`,
-      adapter,
-      model: `m${i % 2}`,
-      aliases: ['chat'],
-      price: PRICE,
-      ...extra,
-    })),
-    strategy: 'round-robin',
-    store,
-    budgets: budgets ? [{ id: 'bench', limitUsd: 1e9, period: 'total' }] : undefined,
-  });
+  return eightTargetRouter(
+    [],
+    { price: PRICE, ...extra },
+    {
+      store,
+      budgets: budgets ? [{ id: 'bench', limitUsd: 1e9, period: 'total' }] : undefined,
+    },
+  );
 }
 
 async function round(r: Router, calls: number): Promise<number> {

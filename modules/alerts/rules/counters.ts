@@ -29,22 +29,23 @@ interface Slot {
 const zeroTick = (): Tick => ({ successes: 0, failures: 0, rateLimited: 0, fallbacks: 0, failedCalls: 0 });
 const zero = (): Counts => ({ ...zeroTick(), attempts: 0, calls: 0 });
 
-function add(into: Counts, c: Tick | Counts): void {
+function addFields(into: Counts, c: Tick): void {
   into.successes += c.successes;
   into.failures += c.failures;
   into.rateLimited += c.rateLimited;
   into.fallbacks += c.fallbacks;
   into.failedCalls += c.failedCalls;
+}
+
+/** Adds a tick, deriving its attempts and calls. */
+function add(into: Counts, c: Tick): void {
+  addFields(into, c);
   into.attempts += c.successes + c.failures;
   into.calls += c.successes + c.failedCalls;
 }
 
 function addCounts(into: Counts, c: Counts): void {
-  into.successes += c.successes;
-  into.failures += c.failures;
-  into.rateLimited += c.rateLimited;
-  into.fallbacks += c.fallbacks;
-  into.failedCalls += c.failedCalls;
+  addFields(into, c);
   into.attempts += c.attempts;
   into.calls += c.calls;
 }

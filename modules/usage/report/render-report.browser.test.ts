@@ -9,8 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderUsageReport } from './render-report.js';
-import { EVIL, MIN, recorded } from './report-fixture.js';
+import { EVIL, recordedReport, SERIES_PER_CHART } from './report-fixture.js';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const present = existsSync(executablePath);
@@ -42,12 +41,7 @@ describe.skipIf(!present)('the usage report in headless Chromium', () => {
   let url: string;
 
   beforeAll(async () => {
-    const { ledger, clock } = await recorded();
-    const html = renderUsageReport(ledger, {
-      until: clock.now(),
-      windowMs: 15 * MIN,
-      objective: { availability: 0.99, p95Ms: 500 },
-    });
+    const { html } = await recordedReport();
     server = createServer((req, res) => {
       if (req.url === '/report.html') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -114,15 +108,7 @@ describe.skipIf(!present)('the usage report in headless Chromium', () => {
         };
       }),
     );
-    expect(Object.fromEntries(charts.map((c: ChartInfo) => [c.name, c.series]))).toEqual({
-      calls: 2,
-      'latency-over-time': 3,
-      'latency-by-target': 3,
-      'cost-by-model': 1,
-      'cost-by-alias': 1,
-      'tokens-by-model': 3,
-      'cost-by-tag': 1,
-    });
+    expect(Object.fromEntries(charts.map((c: ChartInfo) => [c.name, c.series]))).toEqual(SERIES_PER_CHART);
     for (const c of charts) {
       expect(c.width, c.name).toBeGreaterThan(300);
       expect(c.height, c.name).toBeGreaterThan(60);

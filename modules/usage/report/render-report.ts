@@ -1,5 +1,5 @@
 import { SwitchyardError } from '../../../src/index.js';
-import type { BurnWindow, UsageLedger } from '../ledger.js';
+import type { BurnWindow, UsageLedger, UsageRow } from '../ledger.js';
 import { costBars, latencyByTarget, tokensByModel } from './bar-charts.js';
 import { escapeHtml, formatCount, formatMs, formatPercent, formatSlot, formatUsd } from './format.js';
 import { card, page } from './page.js';
@@ -166,23 +166,11 @@ export function renderUsageReport(ledger: UsageLedger, options: UsageReportOptio
   const spend: string[] = [];
   if (data.models !== undefined) {
     spend.push(
-      card(
-        'Cost per model',
-        'USD of calls to targets with a price, and share of the total.',
-        costBars('cost-by-model', 'Cost per model', data.models, 'model'),
-        'cost-model',
-      ),
+      costCard('model', data.models, 'USD of calls to targets with a price, and share of the total.'),
     );
   }
   if (data.aliases !== undefined) {
-    spend.push(
-      card(
-        'Cost per alias',
-        'USD by the model name the caller asked for.',
-        costBars('cost-by-alias', 'Cost per alias', data.aliases, 'alias'),
-        'cost-alias',
-      ),
-    );
+    spend.push(costCard('alias', data.aliases, 'USD by the model name the caller asked for.'));
   }
   if (data.models !== undefined) {
     spend.push(
@@ -195,14 +183,7 @@ export function renderUsageReport(ledger: UsageLedger, options: UsageReportOptio
     );
   }
   if (data.tags !== undefined) {
-    spend.push(
-      card(
-        'Cost per tag',
-        'USD by request tag (a call with several tags counts in each).',
-        costBars('cost-by-tag', 'Cost per tag', data.tags, 'tag'),
-        'cost-tag',
-      ),
-    );
+    spend.push(costCard('tag', data.tags, 'USD by request tag (a call with several tags counts in each).'));
   }
   if (spend.length > 0) body.push(`<div class="grid">${spend.join('')}</div>`);
   const objectiveText = `availability ${formatPercent(s.objective.availability, 3)}${s.objective.p95Ms === undefined ? '' : `, p95 ≤ ${formatMs(s.objective.p95Ms)}`}`;
@@ -225,5 +206,20 @@ export function renderUsageReport(ledger: UsageLedger, options: UsageReportOptio
     escapeHtml(`${range} · ${formatCount(data.total?.calls ?? 0)} calls`),
     body.join('\n'),
     'Rendered by switchyard-llm/usage (renderUsageReport) from a UsageLedger. Latency quantiles come from the ledger’s sketches (1% relative error).',
+  );
+}
+
+/** The card of the cost chart by `dimension`: "Cost per <dimension>", chart `cost-by-<dimension>`. */
+function costCard(
+  dimension: 'model' | 'alias' | 'tag',
+  rows: readonly UsageRow[],
+  description: string,
+): string {
+  const title = `Cost per ${dimension}`;
+  return card(
+    title,
+    description,
+    costBars(`cost-by-${dimension}`, title, rows, dimension),
+    `cost-${dimension}`,
   );
 }

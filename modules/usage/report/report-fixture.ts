@@ -7,6 +7,7 @@
 import { Router } from '../../../index.js';
 import { MockAdapter, VirtualClock } from '../../../src/testing/index.js';
 import { UsageLedger, type UsageLedgerOptions } from '../ledger.js';
+import { renderUsageReport } from './render-report.js';
 
 export const START = Date.UTC(2026, 0, 1, 12, 0);
 export const MIN = 60_000;
@@ -62,3 +63,28 @@ export async function recorded(options: UsageLedgerOptions = {}) {
   await router.close();
   return { ledger, clock };
 }
+
+/** The report of {@link recorded} over its 15 minutes, objective 99 % and p95 ≤ 500 ms, and its ledger. */
+export async function recordedReport(): Promise<{ ledger: UsageLedger; html: string }> {
+  const { ledger, clock } = await recorded();
+  const html = renderUsageReport(ledger, {
+    until: clock.now(),
+    windowMs: 15 * MIN,
+    objective: { availability: 0.99, p95Ms: 500 },
+  });
+  return { ledger, html };
+}
+
+/**
+ * Series of each chart in {@link recordedReport}: calls = successful + server; latency lines and
+ * bars = p50/p95/p99; tokens = 3 parts.
+ */
+export const SERIES_PER_CHART = {
+  calls: 2,
+  'latency-over-time': 3,
+  'latency-by-target': 3,
+  'cost-by-model': 1,
+  'cost-by-alias': 1,
+  'tokens-by-model': 3,
+  'cost-by-tag': 1,
+};
