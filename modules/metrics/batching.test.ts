@@ -45,7 +45,7 @@ describe('collectMetrics batching', () => {
     const same = async () => {
       const [got, want] = [await scrape(collector.registry), await scrape(reference)];
       expect(got.map((v) => ({ ...v, value: 0 }))).toEqual(want.map((v) => ({ ...v, value: 0 })));
-      got.forEach((v, i) => expect(v.value).toBeCloseTo(want[i]!.value, 12));
+      for (const [i, v] of got.entries()) expect(v.value).toBeCloseTo(want[i]!.value, 12);
     };
     for (const batch of [7, 1, 40]) {
       for (let i = 0; i < batch; i++) await r.complete({ messages, model: 'chat' });

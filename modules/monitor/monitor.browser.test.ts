@@ -5,26 +5,15 @@
  * Skipped only when /usr/bin/chromium (or CHROMIUM_PATH) is missing outside CI; in CI it fails.
  * With MONITOR_SCREENSHOT=<path> it also writes a screenshot (docs/monitor.png comes from it).
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Router } from '../../index.js';
 import { MockAdapter } from '../../src/testing/index.js';
+import { chromiumPresent, launchChromium } from '../../test/helpers/chromium.js';
 import { AlertManager } from '../alerts/index.js';
 import { createMonitor, type Monitor } from './index.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const present = existsSync(executablePath);
-if (!present && process.env.CI) {
-  throw new Error(
-    `no Chromium at ${executablePath}, and CI is set: install it (apt-get install -y chromium)`,
-  );
-}
-if (!present) {
-  console.warn(
-    `SKIPPED monitor/monitor.browser.test.ts: no Chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH); runs in CI`,
-  );
-}
+const present = chromiumPresent('monitor/monitor.browser.test.ts');
 
 const TOKEN = 'browser-test-token-0123456789';
 
@@ -87,19 +76,7 @@ describe.skipIf(!present)('the monitor page in headless Chromium', () => {
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -4,25 +4,14 @@
  * series it declares, with no console error and no request but the page itself.
  * Skipped only when /usr/bin/chromium (or CHROMIUM_PATH) is missing outside CI; in CI it fails.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPresent, launchChromium } from '../../../test/helpers/chromium.js';
 import { EVIL, recordedReport, SERIES_PER_CHART } from './report-fixture.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const present = existsSync(executablePath);
-if (!present && process.env.CI) {
-  throw new Error(
-    `no Chromium at ${executablePath}, and CI is set: install it (apt-get install -y chromium)`,
-  );
-}
-if (!present) {
-  console.warn(
-    `SKIPPED usage/report/render-report.browser.test.ts: no Chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH); runs in CI`,
-  );
-}
+const present = chromiumPresent('usage/report/render-report.browser.test.ts');
 
 /** What the page reports about each chart. */
 interface ChartInfo {
@@ -52,19 +41,7 @@ describe.skipIf(!present)('the usage report in headless Chromium', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/report.html`;
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
