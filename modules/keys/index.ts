@@ -36,4 +36,5 @@ export {
 } from './key-set.js';
 export { type KeyedAdapterOptions, keyedAdapter } from './keyed-adapter.js';
 export type { KdfRecord, MasterKeySource, ScryptParams } from './master-key.js';
-export { type KeyInfo, KeyVault, type KeyVaultOptions, type VaultEvent } from './vault.js';
+export { KeyVault } from './vault.js';
+export type { KeyInfo, KeyVaultOptions, VaultEvent } from './vault-types.js';

@@ -17,53 +17,8 @@ import {
 import { KEY_BYTES, type RandomBytes, seal, unseal } from './gcm.js';
 import { KeySet, type KeySetOptions } from './key-set.js';
 import { type MasterKeySource, type ResolvedMasterKey, resolveMasterKey } from './master-key.js';
-
-/** Options of {@link KeyVault.open}. */
-export interface KeyVaultOptions {
-  /** The vault file (JSON, mode 0600, replaced atomically on every change). */
-  readonly path: string;
-  /** Where the master key comes from. */
-  readonly masterKey: MasterKeySource;
-  /** Create the file when it does not exist. @default true */
-  readonly create?: boolean;
-  /** An audit log (`switchyard-llm/audit`) that receives every vault event. */
-  readonly audit?: AuditSink;
-  /** Where the vault's own failures go (an audit log that cannot write, a listener that throws). */
-  readonly onError?: (error: unknown) => void;
-  /** Wall-clock time in ms. @default Date.now */
-  readonly now?: () => number;
-  /** Random bytes (IVs, data keys, ids, salts). @default crypto.randomBytes */
-  readonly randomBytes?: RandomBytes;
-}
-
-/** A stored key as listed: everything but the secret. */
-export interface KeyInfo {
-  readonly id: string;
-  readonly provider: string;
-  readonly label?: string;
-  readonly status: KeyStatus;
-  readonly statusReason?: string;
-  readonly revision: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-/** Vault events; the same names are written to the audit log. Never carry a secret. */
-export interface VaultEvent {
-  readonly type:
-    | 'key.added'
-    | 'key.rotated'
-    | 'key.disabled'
-    | 'key.enabled'
-    | 'key.revoked'
-    | 'master_key.rotated';
-  readonly keyId?: string;
-  readonly provider?: string;
-  readonly revision?: number;
-  readonly reason?: string;
-  /** `master_key.rotated`: how many records were re-wrapped. */
-  readonly records?: number;
-}
+import { checkSecret, failedAuth, info, serialise, strip } from './vault-records.js';
+import type { KeyInfo, KeyVaultOptions, VaultEvent } from './vault-types.js';
 
 /**
  * An encrypted store of provider API keys. Each key is encrypted with AES-256-GCM under its own
@@ -444,39 +399,4 @@ export class KeyVault {
       // nowhere left to report
     }
   }
-}
-
-function failedAuth(id: string): string {
-  return `key vault: record '${id}' failed authentication: its ciphertext, tag, IV or AAD was altered, or it was sealed under another master key`;
-}
-
-function checkSecret(secret: unknown): void {
-  if (typeof secret !== 'string' || secret.length === 0 || secret.length > 8192) {
-    throw new SwitchyardError(
-      'invalid_request',
-      'key vault: secret must be a non-empty string of at most 8192 characters',
-    );
-  }
-}
-
-function strip(record: KeyRecord): Omit<KeyRecord, 'dataKey' | 'secret'> {
-  const { dataKey: _k, secret: _s, ...rest } = record;
-  return rest;
-}
-
-function info(record: KeyRecord): KeyInfo {
-  return {
-    id: record.id,
-    provider: record.provider,
-    ...(record.label === undefined ? {} : { label: record.label }),
-    status: record.status,
-    ...(record.statusReason === undefined ? {} : { statusReason: record.statusReason }),
-    revision: record.revision,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-  };
-}
-
-function serialise(file: VaultFile): string {
-  return `${JSON.stringify(file, null, 2)}\n`;
 }
