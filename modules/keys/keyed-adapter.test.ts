@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Adapter, Router, type RouterEventName } from '../../index.js';
+import { type Adapter, Router } from '../../index.js';
 import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
+import { ROUTER_EVENTS } from '../../test/helpers/calls.js';
 import { AuditLog, auditRouter } from '../audit/index.js';
 import { KeySet, KeyVault, keyedAdapter } from './index.js';
 
@@ -14,23 +15,6 @@ const BAD = 'canaryKEYbad7f3e9b1c2d4a';
 const LIMITED = 'canaryKEYlimited5e6f7a8b';
 const GOOD = 'canaryKEYgood0a1b2c3d4e5';
 const CANARIES = [BAD, LIMITED, GOOD, 'canaryKEY'];
-
-const EVENTS: RouterEventName[] = [
-  'request:start',
-  'route',
-  'attempt:start',
-  'attempt:success',
-  'attempt:failure',
-  'retry',
-  'fallback',
-  'target:ejected',
-  'target:restored',
-  'request:success',
-  'request:failure',
-  'stream:first-token',
-  'budget:threshold',
-  'listener:error',
-];
 
 let dir: string;
 beforeEach(() => {
@@ -90,7 +74,7 @@ describe('keyedAdapter', () => {
     });
     auditRouter(log, router);
     const seen: unknown[] = [];
-    for (const name of EVENTS) router.on(name, (payload: unknown) => seen.push([name, payload]));
+    for (const name of ROUTER_EVENTS) router.on(name, (payload: unknown) => seen.push([name, payload]));
     const errors: unknown[] = [];
     const served: string[] = [];
     for (let i = 0; i < 6; i++) {

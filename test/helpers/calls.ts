@@ -14,25 +14,28 @@ export const ask = (text = 'hi', extra: Partial<CompletionRequest> = {}): Comple
   ...extra,
 });
 
+/** Every router event name. */
+export const ROUTER_EVENTS: readonly RouterEventName[] = [
+  'request:start',
+  'route',
+  'attempt:start',
+  'attempt:success',
+  'attempt:failure',
+  'retry',
+  'fallback',
+  'target:ejected',
+  'target:restored',
+  'request:success',
+  'request:failure',
+  'stream:first-token',
+  'budget:threshold',
+  'listener:error',
+];
+
 /** Records every event of a router as `[name, payload]`. */
 export function recordEvents(router: Router): Array<[RouterEventName, any]> {
   const seen: Array<[RouterEventName, any]> = [];
-  const names: RouterEventName[] = [
-    'request:start',
-    'route',
-    'attempt:start',
-    'attempt:success',
-    'attempt:failure',
-    'retry',
-    'fallback',
-    'target:ejected',
-    'target:restored',
-    'request:success',
-    'request:failure',
-    'stream:first-token',
-    'listener:error',
-  ];
-  for (const name of names) router.on(name, (payload: any) => seen.push([name, payload]));
+  for (const name of ROUTER_EVENTS) router.on(name, (payload: any) => seen.push([name, payload]));
   return seen;
 }
 
