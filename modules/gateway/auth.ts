@@ -12,6 +12,20 @@ export interface Principal {
   readonly key?: string;
   /** Tags added to every call of this principal (e.g. `team:search`). */
   readonly tags?: readonly string[];
+  /** The team, as the usage ledger sees it: goes into `metadata.team`. */
+  readonly team?: string;
+  /** Aliases or models this principal may call (the request's `model`); absent: every one. */
+  readonly allowedModels?: readonly string[];
+  /** Rolling-minute quotas of this principal, enforced by the gateway before routing. */
+  readonly limits?: PrincipalLimits;
+}
+
+/** Per-principal quotas over a rolling minute (absent or 0: unlimited). */
+export interface PrincipalLimits {
+  /** Most requests started per rolling minute. */
+  readonly requestsPerMinute?: number;
+  /** Most tokens (estimated input + output cap, corrected after the call) per rolling minute. */
+  readonly tokensPerMinute?: number;
 }
 
 /** What the {@link Authenticate} hook sees of a request. */

@@ -39,6 +39,7 @@ function principalMetadata(principal: Principal): Record<string, string> {
   const metadata: Record<string, string> = { principal: principal.id };
   if (principal.user !== undefined) metadata.user = principal.user;
   if (principal.key !== undefined) metadata.key = principal.key;
+  if (principal.team !== undefined) metadata.team = principal.team;
   return metadata;
 }
 

@@ -16,6 +16,7 @@ export {
   type GatewayRequestInfo,
   masterKeyAuth,
   type Principal,
+  type PrincipalLimits,
 } from './auth.js';
 export { modelCatalog, type OpenAIModel, type Readiness, readiness } from './catalog.js';
 export { answerForError, type ErrorAnswer, type OpenAIErrorBody } from './errors.js';
