@@ -51,6 +51,8 @@ export {
   type WeightedStrategyFactory,
   weightedStrategyFactory,
 } from './scoring/utility.js';
+export { DEFAULT_TPM_OUTPUT_ESTIMATE } from './call/token-quota.js';
+export { MemoryQuotaState } from './state/memory-quota.js';
 export { MemoryStateStore } from './state/memory-store.js';
 export {
   parseRouterSnapshot,
@@ -66,6 +68,9 @@ export type {
   BudgetTotals,
   FailureRecord,
   MaybePromise,
+  QuotaAdmission,
+  QuotaStateHandle,
+  QuotaUsage,
   StateStore,
   TargetPolicy,
   TargetStateHandle,

@@ -5,6 +5,7 @@ import { AttemptRunner } from './call/attempt-runner.js';
 import type { CallRuntime } from './call/call.js';
 import { CallPipeline } from './call/call-pipeline.js';
 import { TargetGate } from './call/target-gate.js';
+import { noQuotaError, TOKEN_WINDOW_MS, tokenQuotaId } from './call/token-quota.js';
 import { systemClock } from './clock.js';
 import { SwitchyardError } from './errors/switchyard-error.js';
 import { RouterEmitter, type RouterEventName, type RouterEvents } from './events.js';
@@ -88,14 +89,12 @@ export class Router {
     const random = options.random ?? Math.random;
     const breaker = options.breaker === false ? undefined : resolveBreakerOptions(options.breaker);
     const store: StateStore = options.store ?? new MemoryStateStore();
-    this.#targets = options.targets.map(
-      (config, i) =>
-        new TargetRuntime(
-          config,
-          i,
-          store.target(config.id, { breaker, requestsPerMinute: config.requestsPerMinute ?? 0 }),
-        ),
-    );
+    this.#targets = options.targets.map((config, i) => {
+      const state = store.target(config.id, { breaker, requestsPerMinute: config.requestsPerMinute ?? 0 });
+      if (config.tokensPerMinute === undefined) return new TargetRuntime(config, i, state);
+      if (typeof store.quota !== 'function') throw noQuotaError(i);
+      return new TargetRuntime(config, i, state, store.quota(tokenQuotaId(config.id), TOKEN_WINDOW_MS));
+    });
     const groups = new Map<string, TargetRuntime[]>();
     for (const t of this.#targets) {
       for (const alias of new Set([t.model, ...(t.config.aliases ?? [])])) {

@@ -4,6 +4,7 @@ import type { BudgetReservation, BudgetStateHandle, BudgetTotals, MaybePromise }
 import type { TargetRuntime } from '../target-runtime.js';
 import type { BudgetConfig, BudgetPeriod, BudgetScope, BudgetStatus } from '../types/budget.js';
 import type { CompletionRequest } from '../types/request.js';
+import { ignore, isPromiseLike } from '../util/promise.js';
 import { estimateInputTokens } from '../util/request-needs.js';
 import { BudgetCalendar } from './period.js';
 
@@ -245,9 +246,3 @@ function exceeded(
 function usd(n: number): string {
   return n >= 1 ? n.toFixed(2) : String(Number(n.toPrecision(2)));
 }
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
-}
-
-function ignore(): void {}
