@@ -3,6 +3,7 @@
  * This module imports no adapter, no strategy implementation and no vendor SDK.
  */
 
+export { DEFAULT_TPM_OUTPUT_ESTIMATE } from './call/token-quota.js';
 // Middleware without a router
 export { wrapAdapter } from './call/wrap-adapter.js';
 // Helpers
@@ -51,7 +52,6 @@ export {
   type WeightedStrategyFactory,
   weightedStrategyFactory,
 } from './scoring/utility.js';
-export { DEFAULT_TPM_OUTPUT_ESTIMATE } from './call/token-quota.js';
 export { MemoryQuotaState } from './state/memory-quota.js';
 export { MemoryStateStore } from './state/memory-store.js';
 export {

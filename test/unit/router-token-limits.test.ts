@@ -13,7 +13,11 @@ import { ask, constructionError } from '../helpers/calls.js';
 /** 'x'.repeat(400) is estimated at 100 input tokens (characters ÷ 4). */
 const PROMPT = 'x'.repeat(400);
 
-function limited(a: MockAdapter, extra: Partial<RouterOptions> = {}, store: StateStore = new MemoryStateStore()) {
+function limited(
+  a: MockAdapter,
+  extra: Partial<RouterOptions> = {},
+  store: StateStore = new MemoryStateStore(),
+) {
   const clock = new VirtualClock();
   const b = new MockAdapter(() => ({ text: 'b', delayMs: 10 }));
   const router = new Router({
@@ -34,7 +38,11 @@ const served = (r: { target: string }) => r.target;
 
 describe('tokensPerMinute', () => {
   it('counts each attempt’s estimate at once: concurrent calls overflow to the next target', async () => {
-    const a = new MockAdapter(() => ({ text: 'a', delayMs: 1_000, usage: { inputTokens: 100, outputTokens: 100 } }));
+    const a = new MockAdapter(() => ({
+      text: 'a',
+      delayMs: 1_000,
+      usage: { inputTokens: 100, outputTokens: 100 },
+    }));
     const { clock, router } = limited(a);
     // Each counts 100 + 200: three fit below 1,000 (0, 300, 600 → 900), the fourth is admitted
     // at 900 < 1,000 (one call may overshoot by its size), the fifth finds the window full.
@@ -44,7 +52,11 @@ describe('tokensPerMinute', () => {
   });
 
   it('corrects the estimate to the real usage when the attempt ends, so more calls fit', async () => {
-    const a = new MockAdapter(() => ({ text: 'a', delayMs: 10, usage: { inputTokens: 100, outputTokens: 1 } }));
+    const a = new MockAdapter(() => ({
+      text: 'a',
+      delayMs: 10,
+      usage: { inputTokens: 100, outputTokens: 1 },
+    }));
     const { clock, router, store } = limited(a);
     const targets: string[] = [];
     // Estimated 100 + 900 each (the window would be full after one); really 101 each.
@@ -64,7 +76,11 @@ describe('tokensPerMinute', () => {
   });
 
   it('a full window keeps the target out until its tokens leave, then it serves again', async () => {
-    const a = new MockAdapter(() => ({ text: 'a', delayMs: 10, usage: { inputTokens: 600, outputTokens: 600 } }));
+    const a = new MockAdapter(() => ({
+      text: 'a',
+      delayMs: 10,
+      usage: { inputTokens: 600, outputTokens: 600 },
+    }));
     const { clock, router } = limited(a);
     const first = await clock.run(router.complete(ask(PROMPT)));
     expect(first.target).toBe('a');
@@ -74,7 +90,11 @@ describe('tokensPerMinute', () => {
   });
 
   it('without maxOutputTokens the estimate is the prompt plus the default output allowance', async () => {
-    const a = new MockAdapter(() => ({ text: 'a', delayMs: 1_000, usage: { inputTokens: 1, outputTokens: 1 } }));
+    const a = new MockAdapter(() => ({
+      text: 'a',
+      delayMs: 1_000,
+      usage: { inputTokens: 1, outputTokens: 1 },
+    }));
     const { clock, router, store } = limited(a);
     const pending = router.complete(ask(PROMPT));
     await clock.advance(1);
@@ -95,7 +115,11 @@ describe('tokensPerMinute', () => {
         };
       },
     };
-    const a = new MockAdapter(() => ({ text: 'a', delayMs: 1_000, usage: { inputTokens: 100, outputTokens: 100 } }));
+    const a = new MockAdapter(() => ({
+      text: 'a',
+      delayMs: 1_000,
+      usage: { inputTokens: 100, outputTokens: 100 },
+    }));
     const { clock, router } = limited(a, {}, slow);
     const calls = Array.from({ length: 5 }, () => router.complete(ask(PROMPT, { maxOutputTokens: 200 })));
     const targets = (await clock.run(Promise.all(calls))).map(served);
