@@ -62,6 +62,7 @@ export {
   type RouterStream,
   resolveUtilityWeights,
   type StateStore,
+  type StoreHealthEvent,
   StrategyRegistry,
   SWITCHYARD_ERROR,
   SwitchyardError,

@@ -185,6 +185,25 @@ export interface BudgetThresholdEvent {
   readonly reason: 'spend' | 'refusal';
 }
 
+/**
+ * `store:degraded`: the shared state store stopped answering (down, unreachable, too slow); the
+ * router keeps serving from the store's local state. From stores with `watch` (e.g. Redis).
+ */
+export interface StoreDegradedEvent {
+  /** Why, without credentials (e.g. `connection lost (ECONNREFUSED)`). */
+  readonly reason: string;
+  /** Store clock time at which it happened. */
+  readonly at: number;
+}
+
+/** `store:restored`: the shared state store answers again and has resynced. */
+export interface StoreRestoredEvent {
+  /** How long it was degraded (ms). */
+  readonly downMs: number;
+  /** Store clock time at which it happened. */
+  readonly at: number;
+}
+
 /** Every event of a {@link Router}, by name, with its payload. */
 export interface RouterEvents {
   'request:start': (event: RequestStartEvent) => void;
@@ -200,6 +219,8 @@ export interface RouterEvents {
   'request:failure': (event: RequestFailureEvent) => void;
   'stream:first-token': (event: StreamFirstTokenEvent) => void;
   'budget:threshold': (event: BudgetThresholdEvent) => void;
+  'store:degraded': (event: StoreDegradedEvent) => void;
+  'store:restored': (event: StoreRestoredEvent) => void;
   'listener:error': (event: ListenerErrorEvent) => void;
 }
 

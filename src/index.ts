@@ -72,6 +72,7 @@ export type {
   QuotaStateHandle,
   QuotaUsage,
   StateStore,
+  StoreHealthEvent,
   TargetPolicy,
   TargetStateHandle,
   TargetStateSnapshot,

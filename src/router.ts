@@ -81,6 +81,7 @@ export class Router {
   readonly #pipeline: CallPipeline;
   readonly #store: StateStore;
   readonly #rt: CallRuntime;
+  readonly #unwatchStore: (() => void) | undefined;
 
   /** @throws {SwitchyardError} `config` when an option is invalid (the message names the field). */
   constructor(options: RouterOptions) {
@@ -132,6 +133,10 @@ export class Router {
       budgets: budgetGateFor(options.budgets, store, this.#targets, this.#events),
     };
     this.#rt = rt;
+    this.#unwatchStore = store.watch?.((e) => {
+      if (e.type === 'degraded') this.#events.emit('store:degraded', { reason: e.reason, at: e.at });
+      else this.#events.emit('store:restored', { downMs: e.downMs, at: e.at });
+    });
     this.#pipeline = new CallPipeline({
       rt,
       loop: new AttemptLoop(rt, new AttemptRunner(rt)),
@@ -203,6 +208,7 @@ export class Router {
    */
   async close(): Promise<void> {
     this.#pipeline.closed = true;
+    this.#unwatchStore?.();
     const adapters = new Set(this.#targets.map((t) => t.adapter));
     await Promise.all([...adapters].map((adapter) => adapter.close?.()));
   }

@@ -1,18 +1,7 @@
-/** `degraded`: Redis stopped answering (down, unreachable or slower than `commandTimeoutMs`); the store serves from local state. */
-export interface StoreDegradedEvent {
-  /** Why, without credentials: `connection lost (ECONNREFUSED)`, `command timed out after 250 ms`, … */
-  readonly reason: string;
-  /** Store clock time at which it happened. */
-  readonly at: number;
-}
+import type { StoreDegradedEvent, StoreRestoredEvent } from '../../index.js';
 
-/** `restored`: Redis answers again; the mirror was resynced and queued budget settlements replayed. */
-export interface StoreRestoredEvent {
-  /** How long the store was degraded (ms). */
-  readonly downMs: number;
-  /** Store clock time at which it happened. */
-  readonly at: number;
-}
+/** `degraded` and `restored` carry the core's payloads, which a router relays as `store:degraded` / `store:restored`. */
+export type { StoreDegradedEvent, StoreRestoredEvent };
 
 /** `error`: a failure of the store's own work that no call saw (a replay, a malformed message, a listener). */
 export interface StoreErrorEvent {

@@ -191,12 +191,17 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
       ],
       budgets: [{ limitUsd: 5, period: 'day' }],
     });
+    const relayed: string[] = [];
+    r.on('store:degraded', (e) => relayed.push(`degraded: ${e.reason}`));
+    r.on('store:restored', (e) => relayed.push(`restored after ${e.downMs >= 0 ? 'some' : 'no'} time`));
     await raw.sendCommand(['CLIENT', 'PAUSE', '500', 'ALL']); // every command waits 500 ms
     const res = await r.complete(ask());
     expect(res.text).toBe('ok');
     expect(events).toEqual(['degraded']);
     await waitFor(() => events.includes('restored'));
     expect(s.healthy).toBe(true);
+    // The router relays the store's health as its own events.
+    expect(relayed).toEqual(['degraded: command timed out after 100 ms', 'restored after some time']);
   });
 
   it('puts a TTL on every key it writes (a total budget is one bounded hash)', async () => {

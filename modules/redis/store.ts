@@ -3,6 +3,7 @@ import {
   type BudgetStateHandle,
   MemoryStateStore,
   type StateStore,
+  type StoreHealthEvent,
   SwitchyardError,
   type TargetPolicy,
   type TargetStateHandle,
@@ -96,6 +97,20 @@ export class RedisStateStore implements StateStore {
   off<E extends keyof RedisStoreEvents>(event: E, listener: RedisStoreListener<E>): this {
     this.#events.off(event, listener);
     return this;
+  }
+
+  /** The store seam's health feed: a router relays it as `store:degraded` / `store:restored`. */
+  watch(listener: (event: StoreHealthEvent) => void): () => void {
+    const degraded: RedisStoreListener<'degraded'> = (e) =>
+      listener({ type: 'degraded', reason: e.reason, at: e.at });
+    const restored: RedisStoreListener<'restored'> = (e) =>
+      listener({ type: 'restored', downMs: e.downMs, at: e.at });
+    this.#events.on('degraded', degraded);
+    this.#events.on('restored', restored);
+    return () => {
+      this.#events.off('degraded', degraded);
+      this.#events.off('restored', restored);
+    };
   }
 
   target(id: string, policy: TargetPolicy): TargetStateHandle {

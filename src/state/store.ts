@@ -101,7 +101,18 @@ export interface StateStore {
    * modules that keep quotas, such as the gateway); a store without it cannot back them.
    */
   quota?(id: string, windowMs: number): QuotaStateHandle;
+  /**
+   * Tells `listener` when the store degrades (its backend stopped answering; it serves from local
+   * state) and when it is restored; the router relays these as `store:degraded` and
+   * `store:restored`. Returns a function that stops it. A store that cannot degrade omits it.
+   */
+  watch?(listener: (event: StoreHealthEvent) => void): () => void;
 }
+
+/** A change of a shared store's health, as {@link StateStore.watch} reports it. */
+export type StoreHealthEvent =
+  | { readonly type: 'degraded'; readonly reason: string; readonly at: number }
+  | { readonly type: 'restored'; readonly downMs: number; readonly at: number };
 
 /** A quota's use in its rolling window, as last known. */
 export interface QuotaUsage {

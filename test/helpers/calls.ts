@@ -29,6 +29,8 @@ export const ROUTER_EVENTS: readonly RouterEventName[] = [
   'request:failure',
   'stream:first-token',
   'budget:threshold',
+  'store:degraded',
+  'store:restored',
   'listener:error',
 ];
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStateStore, Router, type StateStore, type TargetStateHandle } from '../../index.js';
+import {
+  type StoreHealthEvent as Health,
+  MemoryStateStore,
+  Router,
+  type StateStore,
+  type TargetStateHandle,
+} from '../../index.js';
 import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
 import { ask } from '../helpers/calls.js';
 
@@ -41,5 +47,34 @@ describe('a store that answers claims asynchronously', () => {
     expect(adapter.callCount).toBe(3);
     expect(router.health()[0]).toMatchObject({ inFlight: 0 });
     await expect(clock.run(router.complete(ask()))).rejects.toMatchObject({ kind: 'no_target' });
+  });
+});
+
+describe('store health events', () => {
+  it('relays a store’s degraded/restored as store:degraded/store:restored, until the router closes', async () => {
+    const memory = new MemoryStateStore();
+    const listeners = new Set<(e: Health) => void>();
+    const store = {
+      target: memory.target.bind(memory),
+      watch(listener: (e: Health) => void) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    const router = new Router({
+      targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm' }],
+      store,
+    });
+    const seen: unknown[] = [];
+    router.on('store:degraded', (e) => seen.push(['degraded', e]));
+    router.on('store:restored', (e) => seen.push(['restored', e]));
+    for (const l of listeners) l({ type: 'degraded', reason: 'connection lost (ECONNREFUSED)', at: 5 });
+    for (const l of listeners) l({ type: 'restored', downMs: 95, at: 100 });
+    expect(seen).toEqual([
+      ['degraded', { reason: 'connection lost (ECONNREFUSED)', at: 5 }],
+      ['restored', { downMs: 95, at: 100 }],
+    ]);
+    await router.close();
+    expect(listeners.size).toBe(0);
   });
 });
