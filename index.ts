@@ -97,5 +97,6 @@ export type * from './src/types/response.js';
 export type * from './src/types/route-rule.js';
 export type * from './src/types/strategy.js';
 export type * from './src/types/stream.js';
+export type * from './src/types/rate-limit.js';
 export type * from './src/types/target.js';
 export type * from './src/types/tool.js';

@@ -1,6 +1,7 @@
 import type { CallScope } from './reliability/call-scope.js';
 import type { AdapterCallOptions } from './types/adapter.js';
 import type { Clock } from './types/clock.js';
+import type { RateLimitInfo } from './types/rate-limit.js';
 import type { AdapterRequest, CompletionRequest } from './types/request.js';
 import type { TargetView } from './types/target.js';
 
@@ -51,12 +52,19 @@ export class AttemptOptions implements AdapterCallOptions {
   readonly target: string;
   readonly clock: Clock;
   readonly deadline: number;
+  readonly reportRateLimit: ((info: RateLimitInfo) => void) | undefined;
 
-  constructor(scope: CallScope, target: string, clock: Clock) {
+  constructor(
+    scope: CallScope,
+    target: string,
+    clock: Clock,
+    reportRateLimit?: (info: RateLimitInfo) => void,
+  ) {
     this.#scope = scope;
     this.target = target;
     this.clock = clock;
     this.deadline = scope.deadline;
+    this.reportRateLimit = reportRateLimit;
   }
 
   get signal(): AbortSignal {

@@ -84,6 +84,7 @@ export type * from './types/clock.js';
 export type * from './types/message.js';
 export type * from './types/middleware.js';
 export type * from './types/predictor.js';
+export type * from './types/rate-limit.js';
 export type * from './types/request.js';
 export type * from './types/response.js';
 export type * from './types/route-rule.js';

@@ -94,9 +94,15 @@ export class Router {
     this.#store = store;
     this.#targets = options.targets.map((config, i) => {
       const state = store.target(config.id, { breaker, requestsPerMinute: config.requestsPerMinute ?? 0 });
-      if (config.tokensPerMinute === undefined) return new TargetRuntime(config, i, state);
+      if (config.tokensPerMinute === undefined) return new TargetRuntime(config, i, state, clock);
       if (typeof store.quota !== 'function') throw noQuotaError(i);
-      return new TargetRuntime(config, i, state, store.quota(tokenQuotaId(config.id), TOKEN_WINDOW_MS));
+      return new TargetRuntime(
+        config,
+        i,
+        state,
+        clock,
+        store.quota(tokenQuotaId(config.id), TOKEN_WINDOW_MS),
+      );
     });
     const groups = new Map<string, TargetRuntime[]>();
     for (const t of this.#targets) {

@@ -1,5 +1,8 @@
+import { rateLimitState } from './routing/rate-limit-headroom.js';
 import type { QuotaStateHandle, TargetStateHandle } from './state/store.js';
 import type { Adapter, AdapterCapabilities, Price } from './types/adapter.js';
+import type { Clock } from './types/clock.js';
+import type { RateLimitInfo, RateLimitState } from './types/rate-limit.js';
 import type { TargetConfig, TargetView } from './types/target.js';
 
 /**
@@ -26,8 +29,17 @@ export class TargetRuntime implements TargetView {
   /** Tokens per rolling minute (0: unlimited) and the window that counts them. */
   readonly tokensPerMinute: number;
   readonly tokenQuota: QuotaStateHandle | undefined;
+  rateLimit: RateLimitState | undefined = undefined;
+  /** Given to the adapter on each attempt (built once per target): records the reported headroom. */
+  readonly reportRateLimit: (info: RateLimitInfo) => void;
 
-  constructor(config: TargetConfig, index: number, state: TargetStateHandle, tokenQuota?: QuotaStateHandle) {
+  constructor(
+    config: TargetConfig,
+    index: number,
+    state: TargetStateHandle,
+    clock: Clock,
+    tokenQuota?: QuotaStateHandle,
+  ) {
     this.id = config.id;
     this.index = index;
     this.model = config.model;
@@ -44,5 +56,8 @@ export class TargetRuntime implements TargetView {
     this.requestsPerMinute = config.requestsPerMinute ?? 0;
     this.tokensPerMinute = config.tokensPerMinute ?? 0;
     this.tokenQuota = this.tokensPerMinute > 0 ? tokenQuota : undefined;
+    this.reportRateLimit = (info) => {
+      this.rateLimit = rateLimitState(info, clock.now());
+    };
   }
 }

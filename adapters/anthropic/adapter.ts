@@ -5,6 +5,7 @@ import {
   responseMappingError,
 } from '../../modules/adapter-kit/local-errors.js';
 import { type LazyClient, lazyClient, optionalPeer } from '../../modules/adapter-kit/peer.js';
+import { reportRateLimit } from '../../modules/adapter-kit/rate-limit-headers.js';
 import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import {
   type Adapter,
@@ -155,16 +156,18 @@ export class AnthropicAdapter implements Adapter {
       const built = this.#build(request, options.target, false);
       const client = this.#client.current ?? (await this.#client.load());
       // The body is typed by this adapter's wire types, not the SDK's (see wire.ts).
-      const message = (await client.messages.create(
-        built.body as never,
-        this.#requestOptions(request, options),
-      )) as unknown as WireResponse;
+      const { data, response } = await client.messages
+        .create(built.body as never, this.#requestOptions(request, options))
+        .withResponse();
+      reportRateLimit(response.headers, options);
+      const message = data as unknown as WireResponse;
       try {
         return mapResponse(message, built.warnings, built.jsonTool);
       } catch (error) {
         throw responseMappingError(error, this.#local(options.target));
       }
     } catch (error) {
+      reportRateLimit((error as { headers?: unknown } | undefined)?.headers, options);
       throw toSwitchyardError(error, this.#context(options));
     }
   }
@@ -181,8 +184,10 @@ export class AnthropicAdapter implements Adapter {
       const response = await client.messages
         .create(built.body as never, this.#requestOptions(request, options))
         .asResponse();
+      reportRateLimit(response.headers, options);
       events = readEvents(response);
     } catch (error) {
+      reportRateLimit((error as { headers?: unknown } | undefined)?.headers, options);
       throw toSwitchyardError(error, this.#context(options));
     }
     try {

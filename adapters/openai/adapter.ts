@@ -6,6 +6,7 @@ import {
   responseMappingError,
 } from '../../modules/adapter-kit/local-errors.js';
 import { type LazyClient, lazyClient } from '../../modules/adapter-kit/peer.js';
+import { reportRateLimit } from '../../modules/adapter-kit/rate-limit-headers.js';
 import { bodyIterator, SseParser } from '../../modules/adapter-kit/sse.js';
 import type { FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import type {
@@ -91,16 +92,20 @@ export class OpenAIAdapter implements Adapter {
     try {
       const { body, warnings } = this.#map(request, options.target, false);
       const client = this.#client.current ?? (await this.#client.load());
-      const response = await client.chat.completions.create(body as unknown as CreateBody, {
-        signal: options.signal,
-        ...(request.headers ? { headers: { ...request.headers } } : {}),
-      });
+      const { data: response, response: raw } = await client.chat.completions
+        .create(body as unknown as CreateBody, {
+          signal: options.signal,
+          ...(request.headers ? { headers: { ...request.headers } } : {}),
+        })
+        .withResponse();
+      reportRateLimit(raw.headers, options);
       try {
         return fromWireCompletion(response as WireCompletion, warnings, options.target);
       } catch (error) {
         throw responseMappingError(error, this.#local(options.target));
       }
     } catch (error) {
+      reportRateLimit((error as { headers?: unknown } | undefined)?.headers, options);
       throw toSwitchyardError(error, this.#context(options));
     }
   }
@@ -119,6 +124,7 @@ export class OpenAIAdapter implements Adapter {
           ...(request.headers ? { headers: { ...request.headers } } : {}),
         })
         .asResponse();
+      reportRateLimit(response.headers, options);
       if (!response.body)
         throw malformedResponse('a stream response without a body', this.#local(options.target));
       body = bodyIterator(response.body);

@@ -59,6 +59,7 @@ export {
 } from './local-errors.js';
 export { type LazyClient, lazyClient, type OptionalPeerOptions, optionalPeer } from './peer.js';
 // Server-sent events
+export { rateLimitFromHeaders, reportRateLimit } from './rate-limit-headers.js';
 export { bodyIterator, drainBody, readSse, type SseEvent, SseParser, StreamErrorEvent } from './sse.js';
 // Fast transport (undici is loaded by the first call)
 export {

@@ -54,7 +54,7 @@ export class AttemptRunner {
     try {
       if (call.scope.aborted) throw call.scope.reason; // never start an adapter call for a call that ended
       const request = readAdapterRequest(target, call);
-      const options = new AttemptOptions(call.scope, target.id, rt.clock);
+      const options = new AttemptOptions(call.scope, target.id, rt.clock, target.reportRateLimit);
       if (call.sink === undefined) {
         blame = rt.attemptMiddleware.length === 0 ? undefined : new ChainBlame();
         work = this.#complete(call, target, request, options, attempt, blame);
@@ -203,6 +203,7 @@ export class AttemptRunner {
           clock: options.clock,
           deadline: options.deadline,
           signal: attemptAbort.controller.signal,
+          reportRateLimit: options.reportRateLimit,
         }
       : options;
     let source: AsyncIterable<AdapterStreamPart>;

@@ -1,10 +1,12 @@
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import { fullJitterDelay } from '../reliability/backoff.js';
+import { avoidExhausted } from '../routing/rate-limit-headroom.js';
 import type { TargetRuntime } from '../target-runtime.js';
 import type { PickContext } from '../types/strategy.js';
 import { describeNeeds, servable } from '../util/request-needs.js';
 import type { Call, CallRuntime } from './call.js';
 import { pickWith } from './strategy-hooks.js';
+import { tokenEstimate } from './token-quota.js';
 
 /** The next attempt must wait: for a backoff, a Retry-After, a recovery, or free capacity. */
 export interface ChooseWait {
@@ -117,6 +119,7 @@ function pick(
     now,
     random: rt.random,
   };
+  if (pool.length > 1) avoidExhausted(pool, now, (t) => tokenEstimate(call.request, t));
   const events = rt.events;
   // Scores are taken before the pick: picking may change the strategy's state.
   const scores = events.has('route')

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { RateLimitInfo } from './rate-limit.js';
 import type { AdapterRequest } from './request.js';
 import type { AdapterResponse } from './response.js';
 import type { AdapterStreamPart } from './stream.js';
@@ -27,6 +28,12 @@ export interface AdapterCallOptions {
   readonly clock: Clock;
   /** Absolute deadline of the whole call on `clock`, or `Infinity`. */
   readonly deadline: number;
+  /**
+   * Reports the provider's rate-limit headroom read from a response's headers (success or
+   * failure, streamed or not), so that the router steers calls away before a 429. Optional to
+   * call; `rateLimitFromHeaders` in `switchyard-llm/adapter-kit` reads the common headers.
+   */
+  readonly reportRateLimit?: (info: RateLimitInfo) => void;
 }
 
 /** Token prices in USD per million tokens. */

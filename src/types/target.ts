@@ -1,4 +1,5 @@
 import type { Adapter, AdapterCapabilities, Price } from './adapter.js';
+import type { RateLimitState } from './rate-limit.js';
 
 /**
  * One routable target: an adapter plus the model to call on it, with limits and prices.
@@ -84,4 +85,6 @@ export interface TargetView {
   readonly capabilities: AdapterCapabilities;
   /** The configuration the target was built from. */
   readonly config: TargetConfig;
+  /** The provider's last reported rate-limit headroom, when its adapter reports one. */
+  readonly rateLimit?: RateLimitState;
 }
