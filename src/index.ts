@@ -53,6 +53,7 @@ export {
 } from './scoring/utility.js';
 export { MemoryStateStore } from './state/memory-store.js';
 export {
+  type BudgetSnapshot,
   parseRouterSnapshot,
   ROUTER_SNAPSHOT_FORMAT,
   ROUTER_SNAPSHOT_VERSION,
