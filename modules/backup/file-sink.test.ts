@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeSnapshot, encodeSnapshot, FileSnapshotSink } from './index.js';
 import { Router, type RouterSnapshot, SwitchyardError } from '../../index.js';
 import { MockAdapter } from '../../src/testing/index.js';
+import { decodeSnapshot, encodeSnapshot, FileSnapshotSink } from './index.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -26,7 +26,8 @@ describe('FileSnapshotSink', () => {
     const sink = new FileSnapshotSink({ dir });
     expect(await sink.list()).toEqual([]); // no directory yet: no snapshots, no error
     const ids = [];
-    for (const takenAt of [1_000, 3_000, 2_000]) ids.push(await sink.write(at(takenAt), { takenAt, keep: 10 }));
+    for (const takenAt of [1_000, 3_000, 2_000])
+      ids.push(await sink.write(at(takenAt), { takenAt, keep: 10 }));
     expect(ids[0]).toMatch(/^router-0000000000001000-000001-[0-9a-f]{8}\.snap$/);
     const files = readdirSync(dir);
     expect(files.sort()).toEqual([...ids].sort()); // no temporary file left behind

@@ -5,7 +5,9 @@ import { MockAdapter } from '../../src/testing/index.js';
 import { BackupDecodeError, decodeSnapshot, encodeSnapshot } from './index.js';
 
 const snapshot = (): RouterSnapshot =>
-  new Router({ targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm' }] }).snapshot();
+  new Router({
+    targets: [{ id: 'a', adapter: new MockAdapter(() => ({ text: 'ok' })), model: 'm' }],
+  }).snapshot();
 
 function reasonOf(data: string): string {
   try {
@@ -34,11 +36,15 @@ describe('encodeSnapshot / decodeSnapshot', () => {
 
   it('detects a torn, altered or foreign file as corrupt', () => {
     const data = encodeSnapshot(snapshot());
-    expect(reasonOf(data.slice(0, -10))).toMatch(/^corrupt: truncated or extended: \d+ bytes where the header says \d+$/);
+    expect(reasonOf(data.slice(0, -10))).toMatch(
+      /^corrupt: truncated or extended: \d+ bytes where the header says \d+$/,
+    );
     const flipped = data.replace('"targets"', '"targetz"');
     expect(reasonOf(flipped)).toBe('corrupt: the SHA-256 checksum does not match');
     expect(reasonOf('')).toBe('corrupt: not a switchyard backup (bad header)');
-    expect(reasonOf('{"format":"switchyard.router-snapshot"}')).toBe('corrupt: not a switchyard backup (bad header)');
+    expect(reasonOf('{"format":"switchyard.router-snapshot"}')).toBe(
+      'corrupt: not a switchyard backup (bad header)',
+    );
     expect(reasonOf(data.replace('sha256:', 'md5:'))).toBe('corrupt: bad header');
     expect(reasonOf(sealed('{"targets": {', true))).toBe('corrupt: the JSON does not parse');
   });

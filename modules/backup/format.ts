@@ -47,12 +47,15 @@ export function encodeSnapshot(snapshot: RouterSnapshot): string {
 export function decodeSnapshot(data: string): RouterSnapshot {
   const cut = data.indexOf('\n');
   const header = (cut < 0 ? data : data.slice(0, cut)).split(' ');
-  if (header[0] !== BACKUP_MAGIC) throw new BackupDecodeError('corrupt', 'not a switchyard backup (bad header)');
+  if (header[0] !== BACKUP_MAGIC)
+    throw new BackupDecodeError('corrupt', 'not a switchyard backup (bad header)');
   if (header[1] !== String(BACKUP_ENVELOPE_VERSION)) {
     const known = /^\d{1,6}$/.test(header[1] ?? '');
     throw new BackupDecodeError(
       known ? 'version' : 'corrupt',
-      known ? `envelope version ${header[1]} is not one this version reads (${BACKUP_ENVELOPE_VERSION})` : 'bad header',
+      known
+        ? `envelope version ${header[1]} is not one this version reads (${BACKUP_ENVELOPE_VERSION})`
+        : 'bad header',
     );
   }
   const sum = /^sha256:([0-9a-f]{64})$/.exec(header[2] ?? '');
@@ -63,7 +66,10 @@ export function decodeSnapshot(data: string): RouterSnapshot {
   const body = data.slice(cut + 1);
   const bytes = Buffer.byteLength(body, 'utf8');
   if (bytes !== length) {
-    throw new BackupDecodeError('corrupt', `truncated or extended: ${bytes} bytes where the header says ${length}`);
+    throw new BackupDecodeError(
+      'corrupt',
+      `truncated or extended: ${bytes} bytes where the header says ${length}`,
+    );
   }
   if (sha256(body) !== sum[1]) throw new BackupDecodeError('corrupt', 'the SHA-256 checksum does not match');
   let value: unknown;

@@ -39,5 +39,10 @@ export {
   restoreLatest,
   type SnapshotSkippedEvent,
 } from './restore.js';
-export { type SnapshotOptions, type SnapshotScheduler, type Snapshottable, startSnapshots } from './scheduler.js';
+export {
+  type SnapshotOptions,
+  type SnapshotScheduler,
+  type Snapshottable,
+  startSnapshots,
+} from './scheduler.js';
 export type { SnapshotSink, SnapshotSource, SnapshotWriteMeta, StoredSnapshot } from './sink.js';

@@ -65,7 +65,15 @@ export class RedisSnapshotSink implements SnapshotSink {
   }
 
   async write(data: string, meta: SnapshotWriteMeta): Promise<string> {
-    await this.#client.sendCommand(['EVAL', PUSH, '1', this.#key, data, String(meta.keep), String(this.#ttlMs)]);
+    await this.#client.sendCommand([
+      'EVAL',
+      PUSH,
+      '1',
+      this.#key,
+      data,
+      String(meta.keep),
+      String(this.#ttlMs),
+    ]);
     return `${this.#key}[0]`;
   }
 
@@ -74,7 +82,8 @@ export class RedisSnapshotSink implements SnapshotSink {
     if (!Array.isArray(entries)) return [];
     return entries.map((entry, i) => ({
       id: `${this.#key}[${i}]`,
-      read: async () => (typeof entry === 'string' ? entry : Buffer.isBuffer(entry) ? entry.toString('utf8') : ''),
+      read: async () =>
+        typeof entry === 'string' ? entry : Buffer.isBuffer(entry) ? entry.toString('utf8') : '',
     }));
   }
 }

@@ -1,7 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Adapter, Router, type RouterOptions, type RouterSnapshot, SwitchyardError } from '../../index.js';
+import {
+  type Adapter,
+  Router,
+  type RouterOptions,
+  type RouterSnapshot,
+  SwitchyardError,
+} from '../../index.js';
 import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
 import { KeySet, keyedAdapter } from '../keys/index.js';
 import {
@@ -76,7 +82,9 @@ describe('restoreLatest', () => {
     const events: SnapshotSkippedEvent[] = [];
     const clock = new VirtualClock(snapshots[2]!.takenAt);
     const router = new Router(options(clock));
-    const result = await restoreLatest(router, new FileSnapshotSink({ dir }), { onSkip: (e) => events.push(e) });
+    const result = await restoreLatest(router, new FileSnapshotSink({ dir }), {
+      onSkip: (e) => events.push(e),
+    });
     expect(events.map((e) => [e.id, e.reason])).toEqual([
       [ids[2], 'corrupt'],
       [ids[1], 'corrupt'],
@@ -147,9 +155,9 @@ describe('restoreLatest', () => {
     expect(await kindAndMessage(restoreLatest(router, {} as SnapshotSource))).toMatch(
       /^config: restoreLatest: source: expected a snapshot source/,
     );
-    expect(await kindAndMessage(restoreLatest(router, { list: async () => [] }, { onSkip: 1 as never }))).toBe(
-      'config: restoreLatest: onSkip: expected a function',
-    );
+    expect(
+      await kindAndMessage(restoreLatest(router, { list: async () => [] }, { onSkip: 1 as never })),
+    ).toBe('config: restoreLatest: onSkip: expected a function');
     expect(SwitchyardError).toBeDefined();
   });
 

@@ -69,7 +69,11 @@ export async function restoreLatest(
   try {
     stored = await source.list();
   } catch (error) {
-    return { restored: undefined, skipped: [], error: error instanceof Error ? error : new Error(String(error)) };
+    return {
+      restored: undefined,
+      skipped: [],
+      error: error instanceof Error ? error : new Error(String(error)),
+    };
   }
   const ids = new Set(router.targets.map((t) => t.id));
   const skipped: SnapshotSkippedEvent[] = [];

@@ -80,21 +80,32 @@ describe('startSnapshots', () => {
     const { clock, router, sink } = setup();
     const errors: BackupErrorEvent[] = [];
     const fromOption: BackupErrorEvent[] = [];
-    const snapshots = startSnapshots(router, { sink, everyMs: 1000, clock, onError: (e) => fromOption.push(e) });
+    const snapshots = startSnapshots(router, {
+      sink,
+      everyMs: 1000,
+      clock,
+      onError: (e) => fromOption.push(e),
+    });
     snapshots.on('error', (e) => errors.push(e));
     sink.fail = new Error('disk full');
     await clock.advance(1000);
     expect(errors).toEqual([{ operation: 'write', error: sink.fail }]);
     expect(fromOption).toEqual(errors);
     expect(snapshots.lastError?.message).toBe('disk full');
-    expect((await clock.run(router.complete({ messages: [{ role: 'user', content: 'hi' }] }))).text).toBe('ok');
+    expect((await clock.run(router.complete({ messages: [{ role: 'user', content: 'hi' }] }))).text).toBe(
+      'ok',
+    );
     sink.fail = undefined;
     await clock.advance(1000);
     expect(sink.entries).toHaveLength(1);
     expect(snapshots.lastError).toBeUndefined();
 
     // A router whose snapshot() throws (a strategy bug), and a listener that throws.
-    const broken = { snapshot: () => { throw new Error('strategy bug'); } };
+    const broken = {
+      snapshot: () => {
+        throw new Error('strategy bug');
+      },
+    };
     const other = startSnapshots(broken, { sink, everyMs: 1000, clock });
     const otherErrors: string[] = [];
     other.on('error', (e) => otherErrors.push(`${e.operation}: ${e.error.message}`));
@@ -141,7 +152,9 @@ describe('startSnapshots', () => {
     };
     expect(bad({}, { sink })).toBe('startSnapshots: router: expected a Router (an object with snapshot())');
     expect(bad(router, { sink: {} })).toMatch(/^startSnapshots: sink: expected a snapshot sink/);
-    expect(bad(router, { sink, everyMs: 0 })).toBe('startSnapshots: everyMs: expected a positive number of milliseconds');
+    expect(bad(router, { sink, everyMs: 0 })).toBe(
+      'startSnapshots: everyMs: expected a positive number of milliseconds',
+    );
     expect(bad(router, { sink, keep: 1.5 })).toBe('startSnapshots: keep: expected a whole number ≥ 1');
     expect(bad(router, { sink, onError: 'log' })).toBe('startSnapshots: onError: expected a function');
   });

@@ -1,8 +1,14 @@
-import { type Clock, type RouterSnapshot, SwitchyardError, systemClock, type TimerHandle } from '../../index.js';
+import {
+  type Clock,
+  type RouterSnapshot,
+  SwitchyardError,
+  systemClock,
+  type TimerHandle,
+} from '../../index.js';
 import {
   asError,
-  type BackupErrorEvent,
   BackupEmitter,
+  type BackupErrorEvent,
   type SnapshotSchedulerEvents,
   type SnapshotSchedulerListener,
 } from './events.js';

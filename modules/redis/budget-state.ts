@@ -148,13 +148,15 @@ export class RedisBudgetState implements BudgetStateHandle {
   restore(periodKey: string, spentUsd: number): MaybePromise<BudgetTotals> {
     const connection = this.#ctx.connection;
     if (!connection.healthy) return this.#restoreLocally(periodKey, spentUsd);
-    return connection.eval(SCRIPTS.floor, [this.#key(periodKey)], [String(spentUsd), this.#ttl(periodKey)]).then(
-      (reply) => this.#apply(periodKey, reply),
-      (error: unknown) => {
-        this.#ctx.report('budget restore', error);
-        return this.#restoreLocally(periodKey, spentUsd);
-      },
-    );
+    return connection
+      .eval(SCRIPTS.floor, [this.#key(periodKey)], [String(spentUsd), this.#ttl(periodKey)])
+      .then(
+        (reply) => this.#apply(periodKey, reply),
+        (error: unknown) => {
+          this.#ctx.report('budget restore', error);
+          return this.#restoreLocally(periodKey, spentUsd);
+        },
+      );
   }
 
   #restoreLocally(periodKey: string, spentUsd: number): BudgetTotals {
