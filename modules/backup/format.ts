@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { parseRouterSnapshot, type RouterSnapshot, SwitchyardError } from '../../index.js';
 
-/** The first word of every stored snapshot, and the version of the envelope this module writes. */
+/** The first word of every stored snapshot. */
 export const BACKUP_MAGIC = 'switchyard-backup';
+/** The version of the envelope (the header line) this module writes and reads. */
 export const BACKUP_ENVELOPE_VERSION = 1;
 
 /** Why a stored snapshot was not restored. */
@@ -20,6 +21,7 @@ export type SkipReason =
 
 /** A stored snapshot that could not be used, and why (the message never holds snapshot content). */
 export class BackupDecodeError extends Error {
+  /** What kind of problem it is. */
   readonly reason: SkipReason;
   constructor(reason: SkipReason, message: string) {
     super(message);
