@@ -17,7 +17,7 @@ import {
   request,
   WORLD_START,
 } from '../../test/helpers/backup-world.js';
-import { decodeSnapshot } from './index.js';
+import { decodeSnapshot, FileSnapshotSink } from './index.js';
 
 const CHILD = join(import.meta.dirname, '../../test/helpers/backup-child.ts');
 type Line = Record<string, unknown> & { type: string };
@@ -87,10 +87,15 @@ describe('SIGKILL mid-traffic, then a fresh process restores the newest valid sn
     const inFlightAtKill = started.size;
     expect(inFlightAtKill).toBeLessThanOrEqual(CONCURRENCY);
 
-    // 2. The newest snapshot file is torn as well (a disk that lost the end of it).
-    const newest = written.at(-1)!.id as string;
+    // 2. The newest snapshot file is torn as well (a disk that lost the end of it). The files on
+    // disk, not the log, say which is newest: the kill may land after a rename and before its
+    // `written` line.
+    const files = (await new FileSnapshotSink({ dir }).list()).map((f) => f.id);
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    expect(written.length).toBeGreaterThanOrEqual(3);
+    const newest = files[0]!;
     truncateSync(join(dir, newest), 100);
-    const fallback = written.at(-2)!;
+    const fallbackId = files[1]!;
 
     // 3. A fresh process restores the newest valid one, and says it skipped the torn one.
     const second = child('second', dir);
@@ -100,13 +105,15 @@ describe('SIGKILL mid-traffic, then a fresh process restores the newest valid sn
     expect(b.restored!.skipped).toEqual([
       { id: newest, reason: 'corrupt', message: expect.stringMatching(/^truncated or extended/) },
     ]);
-    expect(b.restored!.restored).toEqual({ id: fallback.id, takenAt: fallback.takenAt });
-    const snapshot = decodeSnapshot(readFileSync(join(dir, fallback.id as string), 'utf8'));
+    const snapshot = decodeSnapshot(readFileSync(join(dir, fallbackId), 'utf8'));
+    expect(b.restored!.restored).toEqual({ id: fallbackId, takenAt: snapshot.takenAt });
 
     // Budget: the snapshot held what the first process had spent when it was taken (reservations
     // counted as spent); the second never went past the limit from there.
-    const k = written.length - 1; // the fallback is the (k)th snapshot taken (1-based)
+    // File names carry the write's sequence number: the fallback is the k-th snapshot taken.
+    const k = Number(fallbackId.split('-')[2]);
     const takenAt = a.findIndex((l) => l.type === 'taken' && l.k === k);
+    expect(a[takenAt]).toMatchObject({ takenAt: snapshot.takenAt });
     const doneBefore = a.slice(0, takenAt).filter((l) => l.type === 'done');
     const doneAfter = a.slice(takenAt).filter((l) => l.type === 'done');
     const saved = snapshot.budgets!.team!;
