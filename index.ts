@@ -23,6 +23,7 @@ export {
   type BreakerOptions,
   type BreakerState,
   type BudgetReservation,
+  type BudgetSnapshot,
   type BudgetStateHandle,
   type BudgetTotals,
   contentParts,

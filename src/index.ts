@@ -55,6 +55,7 @@ export {
 export { MemoryQuotaState } from './state/memory-quota.js';
 export { MemoryStateStore } from './state/memory-store.js';
 export {
+  type BudgetSnapshot,
   parseRouterSnapshot,
   ROUTER_SNAPSHOT_FORMAT,
   ROUTER_SNAPSHOT_VERSION,

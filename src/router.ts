@@ -274,7 +274,8 @@ export class Router {
 
   /**
    * A versioned, JSON-serialisable picture of what the router has learned and what protects
-   * its targets: breakers, Retry-After blocks, rate windows, strategy state, counters.
+   * its targets: breakers, Retry-After blocks, rate windows, strategy state, counters, and each
+   * budget's spend in its current period. It holds no keys, prompts or completions.
    *
    * @example
    * ```ts
@@ -297,12 +298,15 @@ export class Router {
       targets,
       strategies,
       counters: { calls: this.#pipeline.callCount },
+      budgets: this.#budgets?.snapshot(this.#clock.now()) ?? {},
     };
   }
 
   /**
    * Brings back a {@link snapshot}: targets by id (unknown ids are ignored), strategies by name
-   * (through their `restore`), counters. Awaits a state store that answers asynchronously.
+   * (through their `restore`), counters, and budget spend by budget id when its period is still
+   * the current one (spent + reserved then, as spent: the store's spend is raised to it, never
+   * lowered). Awaits a state store that answers asynchronously.
    * @throws {SwitchyardError} `config` (as a rejection) when the snapshot is malformed.
    */
   async restore(snapshot: RouterSnapshot): Promise<void> {
@@ -354,6 +358,9 @@ export class Router {
       if (saved !== undefined) strategy.restore?.(saved);
     }
     this.#pipeline.callCount = Math.max(this.#pipeline.callCount, snapshot.counters.calls);
+    if (snapshot.budgets !== undefined && this.#budgets !== undefined) {
+      pending.push(...this.#budgets.restore(snapshot.budgets, this.#clock.now()));
+    }
     return pending;
   }
 }

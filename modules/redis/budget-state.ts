@@ -32,6 +32,8 @@ export class RedisBudgetState implements BudgetStateHandle {
   readonly #remoteHolds = new Map<string, number>();
   /** Settlements to replay in Redis, summed by period. */
   readonly #queued = new Map<string, { reservedUsd: number; actualUsd: number }>();
+  /** Spend restored from a snapshot while Redis was out, by period, to replay (as a floor) first. */
+  readonly #floors = new Map<string, number>();
 
   constructor(ctx: BudgetContext, id: string) {
     this.#ctx = ctx;
@@ -138,6 +140,34 @@ export class RedisBudgetState implements BudgetStateHandle {
     return this.read(periodKey);
   }
 
+  /**
+   * Raises the period's spend in Redis to at least `spentUsd` (one script: a shared spend that
+   * outlived the process is never lowered or counted twice). While Redis is out the local copy is
+   * raised and the floor replayed on resync, before the queued settlements.
+   */
+  restore(periodKey: string, spentUsd: number): MaybePromise<BudgetTotals> {
+    const connection = this.#ctx.connection;
+    if (!connection.healthy) return this.#restoreLocally(periodKey, spentUsd);
+    return connection
+      .eval(SCRIPTS.floor, [this.#key(periodKey)], [String(spentUsd), this.#ttl(periodKey)])
+      .then(
+        (reply) => this.#apply(periodKey, reply),
+        (error: unknown) => {
+          this.#ctx.report('budget restore', error);
+          return this.#restoreLocally(periodKey, spentUsd);
+        },
+      );
+  }
+
+  #restoreLocally(periodKey: string, spentUsd: number): BudgetTotals {
+    this.#floors.set(periodKey, Math.max(this.#floors.get(periodKey) ?? 0, spentUsd));
+    if (periodKey >= this.#periodKey) {
+      this.#seen(periodKey);
+      this.#spent = Math.max(this.#spent, spentUsd);
+    }
+    return this.read(periodKey);
+  }
+
   read(periodKey: string): BudgetTotals {
     return periodKey === this.#periodKey
       ? { periodKey, spentUsd: this.#spent, reservedUsd: this.#reserved }
@@ -147,6 +177,10 @@ export class RedisBudgetState implements BudgetStateHandle {
   /** Replays the settlements queued while Redis was out, then reads the latest period's totals. */
   async resync(): Promise<void> {
     const connection = this.#ctx.connection;
+    for (const [periodKey, floor] of [...this.#floors]) {
+      await connection.eval(SCRIPTS.floor, [this.#key(periodKey)], [String(floor), this.#ttl(periodKey)]);
+      this.#floors.delete(periodKey);
+    }
     for (const [periodKey, q] of [...this.#queued]) {
       await connection.eval(
         SCRIPTS.settle,

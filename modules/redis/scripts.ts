@@ -209,6 +209,22 @@ if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return {'1', string.format('%.17g', spent), string.format('%.17g', reserved)}
 `;
 
+/**
+ * Restores budget spend from a snapshot: raises `spent` to at least the given amount (never
+ * lowers it). KEYS: the period's hash. ARGV: spent, TTL ms (0: none). Returns ['1', spent, reserved].
+ */
+const FLOOR = `
+local f = redis.call('HMGET', KEYS[1], 'spent', 'reserved')
+local spent = tonumber(f[1]) or 0; local reserved = tonumber(f[2]) or 0
+local floor = tonumber(ARGV[1])
+if floor > spent then
+  spent = floor
+  redis.call('HSET', KEYS[1], 'spent', string.format('%.17g', spent), 'reserved', string.format('%.17g', reserved))
+  if tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+end
+return {'1', string.format('%.17g', spent), string.format('%.17g', reserved)}
+`;
+
 /** A script and its SHA-1 (for EVALSHA). */
 export interface Script {
   readonly name: string;
@@ -229,4 +245,5 @@ export const SCRIPTS = {
   restore: script('restore', RESTORE),
   reserve: script('reserve', RESERVE),
   settle: script('settle', SETTLE),
+  floor: script('floor', FLOOR),
 } as const;

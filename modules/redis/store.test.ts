@@ -158,6 +158,40 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     expect(ttl).toBeLessThanOrEqual(Date.UTC(2026, 11, 5) - Date.now() + 1000);
   });
 
+  it('restores budget spend from a snapshot as a floor: raised in Redis, never lowered or counted twice', async () => {
+    next();
+    const [s1, s2] = [await store(), await store()];
+    const b1 = s1.budget('team/day');
+    expect(await b1.restore!('2026-12-02', 0.4)).toEqual({
+      periodKey: '2026-12-02',
+      spentUsd: 0.4,
+      reservedUsd: 0,
+    });
+    // Another instance sees the restored spend in Redis, and a lower or repeated restore changes nothing.
+    const b2 = s2.budget('team/day');
+    expect(await b2.restore!('2026-12-02', 0.1)).toMatchObject({ spentUsd: 0.4 });
+    expect(await b2.restore!('2026-12-02', 0.4)).toMatchObject({ spentUsd: 0.4 });
+    expect(await b2.reserve('2026-12-02', 0.7, 1)).toMatchObject({ reserved: false });
+    expect(await b2.reserve('2026-12-02', 0.6, 1)).toMatchObject({ reserved: true });
+    expect(await raw.hGet(`${prefix}b:team/day:2026-12-02`, 'spent')).toBe('0.40000000000000002');
+    expect(await raw.pTTL(`${prefix}b:team/day:2026-12-02`)).toBeGreaterThan(0);
+
+    // Through the router: a snapshot of a router on s1 restored into a router on a fresh prefix.
+    const adapter = new MockAdapter(() => ({ text: 'ok', usage: { inputTokens: 1000, outputTokens: 0 } }));
+    const targets = [{ id: 'a', adapter, model: 'm', price: { inputPerMTok: 100, outputPerMTok: 0 } }];
+    const budgets = [{ id: 'all', limitUsd: 1, period: 'total' as const }];
+    const first = router(s1, adapter, { targets, budgets });
+    await first.complete(ask());
+    await waitFor(() => first.budgets()[0]!.spentUsd > 0); // the settlement goes to Redis after the call
+    const snapshot = first.snapshot();
+    expect(snapshot.budgets).toEqual({ all: { periodKey: 'total', spentUsd: 0.1, reservedUsd: 0 } });
+    next();
+    const second = router(await store(), adapter, { targets, budgets });
+    await second.restore(snapshot);
+    expect(second.budgets()[0]).toMatchObject({ spentUsd: 0.1 });
+    expect(await raw.hGet(`${prefix}b:all:total`, 'spent')).toBe('0.10000000000000001');
+  });
+
   it('fails closed when asked: a reservation that cannot reach Redis is refused, not thrown', async () => {
     next();
     const s = await store({ budgetFailure: 'closed', commandTimeoutMs: 100 });

@@ -1,5 +1,6 @@
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { RouterEmitter } from '../events.js';
+import type { BudgetSnapshot } from '../state/router-snapshot.js';
 import type { BudgetReservation, BudgetStateHandle, BudgetTotals, MaybePromise } from '../state/store.js';
 import type { TargetRuntime } from '../target-runtime.js';
 import type { BudgetConfig, BudgetPeriod, BudgetScope, BudgetStatus } from '../types/budget.js';
@@ -123,6 +124,45 @@ export class BudgetGate {
         reservedUsd: totals.reservedUsd,
       };
     });
+  }
+
+  /** Each budget's totals in the period containing `now`, by budget id, for a router snapshot. */
+  snapshot(now: number): Record<string, BudgetSnapshot> {
+    const out: Record<string, BudgetSnapshot> = {};
+    for (const b of this.#budgets) {
+      const { periodKey, spentUsd, reservedUsd } = b.state.read(b.calendar.keyAt(now));
+      out[b.id] = { periodKey, spentUsd, reservedUsd };
+    }
+    return out;
+  }
+
+  /**
+   * Brings back the spend of a snapshot, by budget id: a saved period that is still the current
+   * one is restored as spent + reserved (the attempts in flight then may have spent up to their
+   * reservation, and never settle here), so a restart never lets the budget be overspent by what
+   * was already spent. Thresholds the restored spend has reached count as fired (a restart does
+   * not fire them again). Budgets the snapshot does not know, and ended periods, are left alone.
+   */
+  restore(saved: { readonly [id: string]: BudgetSnapshot }, now: number): PromiseLike<void>[] {
+    const pending: PromiseLike<void>[] = [];
+    for (const budget of this.#budgets) {
+      const entry = saved[budget.id];
+      if (entry === undefined || typeof budget.state.restore !== 'function') continue;
+      if (entry.periodKey !== budget.calendar.keyAt(now)) continue;
+      const totals = budget.state.restore(entry.periodKey, entry.spentUsd + entry.reservedUsd);
+      if (isPromiseLike(totals)) pending.push(totals.then((t) => this.#markFired(budget, t)));
+      else this.#markFired(budget, totals);
+    }
+    return pending;
+  }
+
+  /** Counts as fired, without emitting, the thresholds that `totals` has reached. */
+  #markFired(budget: Budget, totals: BudgetTotals): void {
+    this.#sync(budget, totals.periodKey);
+    const fraction = totals.spentUsd / budget.limitUsd;
+    while (budget.fired < budget.thresholds.length && fraction >= budget.thresholds[budget.fired]!) {
+      budget.fired++;
+    }
   }
 
   /** The budgets covering a call (worked out once per call). */

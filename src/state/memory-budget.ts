@@ -28,6 +28,19 @@ export class MemoryBudgetState implements BudgetStateHandle {
     return this.read(periodKey);
   }
 
+  /** Raises the spend of `periodKey` to at least `spentUsd`; a period older than the current one changes nothing. */
+  restore(periodKey: string, spentUsd: number): BudgetTotals {
+    // Keys of one budget's periods sort by time (`2026-12-01` < `2026-12-02`), and '' before all.
+    if (periodKey < this.#periodKey) return this.read(periodKey);
+    if (periodKey !== this.#periodKey) {
+      this.#periodKey = periodKey;
+      this.#spent = 0;
+      this.#reserved = 0;
+    }
+    this.#spent = Math.max(this.#spent, spentUsd);
+    return this.read(periodKey);
+  }
+
   read(periodKey: string): BudgetTotals {
     return periodKey === this.#periodKey
       ? { periodKey, spentUsd: this.#spent, reservedUsd: this.#reserved }

@@ -4,12 +4,26 @@ import type { BreakerState, TargetStateSnapshot } from './store.js';
 
 /** The format tag and version of {@link RouterSnapshot}. */
 export const ROUTER_SNAPSHOT_FORMAT = 'switchyard.router-snapshot';
-export const ROUTER_SNAPSHOT_VERSION = 1;
+/** 2 added `budgets`; version 1 snapshots (without them) are still read. */
+export const ROUTER_SNAPSHOT_VERSION = 2;
+
+/** A budget's spend in a snapshot: the period it belongs to and its totals then (USD). */
+export interface BudgetSnapshot {
+  /** The period (`2026-12-02`, `2026-12` or `total`). */
+  readonly periodKey: string;
+  /** Settled spend. */
+  readonly spentUsd: number;
+  /**
+   * Held by attempts in flight when the snapshot was taken. A restore counts it as spent: those
+   * attempts may have completed before the process ended, and never settle in a new one.
+   */
+  readonly reservedUsd: number;
+}
 
 /**
  * A versioned, JSON-serialisable picture of a router's learned and protective state: each
  * target's breaker, Retry-After block and rate window (by target id), each strategy's
- * `snapshot()` (by strategy name) and the router's counters. From `router.snapshot()`; brought
+ * `snapshot()` (by strategy name), each budget's spend (by budget id) and the router's counters. From `router.snapshot()`; brought
  * back by `router.restore(snapshot)` or `new Router({ ..., restore: snapshot })`.
  */
 export interface RouterSnapshot {
@@ -20,6 +34,8 @@ export interface RouterSnapshot {
   readonly targets: { readonly [id: string]: TargetStateSnapshot };
   readonly strategies: { readonly [name: string]: JsonValue };
   readonly counters: { readonly calls: number };
+  /** Each budget's spend in its period (by budget id; absent in version 1). */
+  readonly budgets?: { readonly [id: string]: BudgetSnapshot };
 }
 
 /**
@@ -48,6 +64,11 @@ export function parseRouterSnapshot(value: unknown): RouterSnapshot {
   objectAt(snap.strategies, 'snapshot.strategies');
   const counters = objectAt(snap.counters, 'snapshot.counters');
   finite(counters.calls, 'snapshot.counters.calls');
+  if (snap.budgets !== undefined || snap.version >= 2) {
+    const budgets = objectAt(snap.budgets, 'snapshot.budgets');
+    for (const [id, budget] of Object.entries(budgets))
+      checkBudget(budget, `snapshot.budgets[${JSON.stringify(id)}]`);
+  }
   return value as RouterSnapshot;
 }
 
@@ -65,6 +86,15 @@ function checkTarget(value: unknown, path: string): asserts value is TargetState
     throw bad(`${path}.rateStamps`, 'an array of numbers', target.rateStamps);
   for (const [i, stamp] of (target.rateStamps as unknown[]).entries())
     finite(stamp, `${path}.rateStamps[${i}]`);
+}
+
+function checkBudget(value: unknown, path: string): void {
+  const budget = objectAt(value, path);
+  if (typeof budget.periodKey !== 'string') throw bad(`${path}.periodKey`, 'a string', budget.periodKey);
+  for (const field of ['spentUsd', 'reservedUsd'] as const) {
+    finite(budget[field], `${path}.${field}`);
+    if ((budget[field] as number) < 0) throw bad(`${path}.${field}`, 'a number ≥ 0', budget[field]);
+  }
 }
 
 function objectAt(value: unknown, path: string): Record<string, unknown> {

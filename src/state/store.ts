@@ -181,4 +181,11 @@ export interface BudgetStateHandle {
   settle(periodKey: string, reservedUsd: number, actualUsd: number): MaybePromise<BudgetTotals>;
   /** The totals of `periodKey` as last known (zero for a period not seen yet). */
   read(periodKey: string): BudgetTotals;
+  /**
+   * Brings back spend from a snapshot: raises the settled spend of `periodKey` to at least
+   * `spentUsd` (never lowers it, so restoring into a store that already holds the spend — a
+   * shared one that outlived the process — counts nothing twice). Reservations are not restored.
+   * Optional: a store without it does not restore budget spend.
+   */
+  restore?(periodKey: string, spentUsd: number): MaybePromise<BudgetTotals>;
 }

@@ -129,6 +129,12 @@ describe('examples', () => {
       'monitor.ts --once',
       /^monitor: open http:\/\/127\.0\.0\.1:\d+\/#token=\S+$(?=[\s\S]*^webhook: target-ejected FIRING: target flaky)[\s\S]*^page sees: fast closed, slow closed, flaky open$[\s\S]*^page sees: fast closed, slow closed, flaky closed\nevents: ejected [1-9]\d*, restored [1-9]\d*, alert firing [1-9]\d*/m,
     ],
+    // Snapshots of the first router restore into the second: the failing target is still out, the
+    // budget's spend is the same; a torn newest file is skipped and the previous one restored.
+    [
+      'backup.ts',
+      /^first router: \d+ snapshots written, [1-5] kept\nfirst router: flaky is open, budget spent \$(0\.\d{4})\nrestored (router-\d+-\d+-[0-9a-f]+\.snap)\nsecond router: flaky is open, budget spent \$\1\nsecond router's first call: steady after 1 attempt\(s\)\nskipped \2: corrupt \(truncated or extended: \d+ bytes where the header says \d+\)\nrestored the previous one instead: router-\d+-\d+-[0-9a-f]+\.snap$/m,
+    ],
     // The 401 key is disabled, the 429 key rests while the healthy key serves; the vault file holds
     // no key in clear; the audit chain verifies, then names the edited line.
     [

@@ -102,7 +102,7 @@ describe('router.snapshot() / restore()', () => {
       [{ ...good, format: 'x' }, "snapshot.format: expected 'switchyard.router-snapshot', got 'x'"],
       [
         { ...good, version: 99 },
-        'snapshot.version: 99 is newer than this version of switchyard-llm reads (1)',
+        'snapshot.version: 99 is newer than this version of switchyard-llm reads (2)',
       ],
       [
         { ...good, targets: { a: { ...good.targets.a!, blockedUntil: 'soon' } } },
