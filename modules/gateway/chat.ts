@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { type CompletionRequest, isSwitchyardError, type Router, type StreamEvent } from '../../index.js';
+import { ChunkEncoder } from '../streams/index.js';
 import type { Principal } from './auth.js';
 import { answerForError, type ErrorAnswer, errorAnswer } from './errors.js';
 import type { RoutingHints } from './hints.js';
 import { sendError, sendJson, write } from './http-io.js';
-import { ChunkEncoder } from './openai-chunks.js';
 import type { ChatRequest } from './openai-request.js';
 import { chatCompletionToOpenAI } from './openai-response.js';
 import type { ResolvedGatewayOptions } from './options.js';

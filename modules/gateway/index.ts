@@ -10,6 +10,14 @@
  * const { url } = await gateway.start(); // OpenAI clients use baseURL `${url}/v1`
  * ```
  */
+
+// The chunk encoder moved to switchyard-llm/streams; re-exported so existing imports keep working.
+export {
+  ChunkEncoder,
+  type ChunkEncoderOptions,
+  type OpenAIChatChunk,
+  type OpenAIToolCallDelta,
+} from '../streams/index.js';
 export {
   type Authenticate,
   bearerToken,
@@ -22,12 +30,6 @@ export { modelCatalog, type OpenAIModel, type Readiness, readiness } from './cat
 export { answerForError, type ErrorAnswer, type OpenAIErrorBody } from './errors.js';
 export { createGateway, type Gateway, type GatewayAddress } from './gateway.js';
 export { HINT_HEADERS, MAX_HINT_TAGS, type RoutingHints, readHints } from './hints.js';
-export {
-  ChunkEncoder,
-  type ChunkEncoderOptions,
-  type OpenAIChatChunk,
-  type OpenAIToolCallDelta,
-} from './openai-chunks.js';
 export { type ChatRequest, chatRequestFromOpenAI } from './openai-request.js';
 export {
   chatCompletionToOpenAI,

@@ -111,6 +111,12 @@ describe('examples', () => {
       'gateway.ts',
       /^completion: Hello from the gateway\.\nstream usage: .*total_tokens[\s\S]*^streamed: Hello from the gateway\.\nunknown model: 404 model_not_found\nswitchyard_requests_total\{.*outcome="success".*\} 2$/m,
     ],
+    // OpenAI's SDK reads pipeToNodeResponse's chunks, raises the error event of a broken stream; a
+    // 429 before content stays a 429; a client that leaves aborts the upstream; the UI stream's parts.
+    [
+      'streams.ts',
+      /^openai SDK over pipeToNodeResponse: "Hello from the router\."\nbroken upstream: got "Half an answer", then the SDK raised: .*upstream broke\nfailure before content: HTTP 429, retry-after 2, rate_limit_exceeded\nclient left after the first event: upstream call aborted\nUI message stream \(v1\): start, start-step, text-start, (text-delta, ){4}text-end, finish-step, finish, \[DONE\]\nfinish part: \{"type":"finish","finishReason":"stop","messageMetadata":\{"target":"mock"\}\}$/m,
+    ],
     // Two instances share a limit of 5 per minute (8 calls, 5 admitted) and a breaker; without a
     // redis-server (nor REDIS_URL) the example says it skipped.
     [

@@ -1,10 +1,5 @@
 import type { StreamEvent } from '../../index.js';
-import {
-  type OpenAIFinishReason,
-  type OpenAIUsage,
-  openAIFinishReason,
-  openAIUsage,
-} from './openai-response.js';
+import { type OpenAIFinishReason, type OpenAIUsage, openAIFinishReason, openAIUsage } from './openai-wire.js';
 
 /** A tool-call delta of a chunk. */
 export interface OpenAIToolCallDelta {
