@@ -298,7 +298,7 @@ export class Router {
       targets,
       strategies,
       counters: { calls: this.#pipeline.callCount },
-      budgets: this.#budgets?.snapshot(this.#clock.now()) ?? {},
+      budgets: this.#rt.budgets?.snapshot(this.#clock.now()) ?? {},
     };
   }
 
@@ -358,8 +358,8 @@ export class Router {
       if (saved !== undefined) strategy.restore?.(saved);
     }
     this.#pipeline.callCount = Math.max(this.#pipeline.callCount, snapshot.counters.calls);
-    if (snapshot.budgets !== undefined && this.#budgets !== undefined) {
-      pending.push(...this.#budgets.restore(snapshot.budgets, this.#clock.now()));
+    if (snapshot.budgets !== undefined && this.#rt.budgets !== undefined) {
+      pending.push(...this.#rt.budgets.restore(snapshot.budgets, this.#clock.now()));
     }
     return pending;
   }
