@@ -21,6 +21,17 @@ export {
 export { modelCatalog, type OpenAIModel, type Readiness, readiness } from './catalog.js';
 export { answerForError, type ErrorAnswer, type OpenAIErrorBody } from './errors.js';
 export { createGateway, type Gateway, type GatewayAddress } from './gateway.js';
+export { type JwtAuthenticate, type JwtFailureReason, jwtAuth } from './jwt-auth.js';
+export { JWT_CLAIMS, principalFromClaims } from './jwt-claims.js';
+export {
+  DEFAULT_JWT_ALGORITHMS,
+  type JsonWebKey,
+  type JsonWebKeySet,
+  type JwtAlgorithm,
+  type JwtAuthOptions,
+  type JwtClaims,
+  type RemoteJwksOptions,
+} from './jwt-options.js';
 export { HINT_HEADERS, MAX_HINT_TAGS, type RoutingHints, readHints } from './hints.js';
 export {
   ChunkEncoder,
