@@ -21,6 +21,7 @@ export {
 export { modelCatalog, type OpenAIModel, type Readiness, readiness } from './catalog.js';
 export { answerForError, type ErrorAnswer, type OpenAIErrorBody } from './errors.js';
 export { createGateway, type Gateway, type GatewayAddress } from './gateway.js';
+export { HINT_HEADERS, MAX_HINT_TAGS, type RoutingHints, readHints } from './hints.js';
 export { type JwtAuthenticate, type JwtFailureReason, jwtAuth } from './jwt-auth.js';
 export { JWT_CLAIMS, principalFromClaims } from './jwt-claims.js';
 export {
@@ -32,7 +33,6 @@ export {
   type JwtClaims,
   type RemoteJwksOptions,
 } from './jwt-options.js';
-export { HINT_HEADERS, MAX_HINT_TAGS, type RoutingHints, readHints } from './hints.js';
 export {
   ChunkEncoder,
   type ChunkEncoderOptions,

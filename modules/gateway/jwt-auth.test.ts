@@ -130,7 +130,14 @@ describe('jwtAuth: verification', () => {
     const [h, p, s] = good.split('.') as [string, string, string];
     const tampered = `${h}.${b64({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: 'admin' })}.${s}`;
     expect(await outcome(hook, tampered)).toBe('bad_signature');
-    for (const bad of ['abc', 'a.b.c', `${h}.${p}`, `${h}.!!.${s}`, `${b64('x')}.${p}.${s}`, 'x'.repeat(20_000)]) {
+    for (const bad of [
+      'abc',
+      'a.b.c',
+      `${h}.${p}`,
+      `${h}.!!.${s}`,
+      `${b64('x')}.${p}.${s}`,
+      'x'.repeat(20_000),
+    ]) {
       expect(await outcome(hook, bad)).toBe('malformed');
     }
   });
@@ -141,7 +148,10 @@ describe('jwtAuth: verification', () => {
     expect(await outcome(hook, `${b64({ alg: 'none' })}.${payload}.`)).toBe('alg_not_allowed');
     expect(await outcome(hook, `${b64({ alg: 'none', kid: 'old' })}.${payload}.`)).toBe('alg_not_allowed');
     // The classic confusion: HS256 with the RSA public key (PEM, then JWK JSON) as the HMAC secret.
-    for (const secret of [await exportSPKI(oldKey.publicKey), JSON.stringify(await exportJWK(oldKey.publicKey))]) {
+    for (const secret of [
+      await exportSPKI(oldKey.publicKey),
+      JSON.stringify(await exportJWK(oldKey.publicKey)),
+    ]) {
       const forged = await new SignJWT({ sub: 'admin' })
         .setProtectedHeader({ alg: 'HS256', kid: 'old' })
         .setIssuer(ISSUER)
@@ -153,7 +163,9 @@ describe('jwtAuth: verification', () => {
     // ES256 is valid for the key, but not in this allow-list.
     expect(await outcome(auth({ algorithms: ['RS256'] }), await sign(ecKey))).toBe('alg_not_allowed');
     // An RS256 token whose header says PS256: allowed name, wrong key algorithm.
-    expect(await outcome(hook, await sign(oldKey, { header: { alg: 'RS256', kid: 'ec' } }))).not.toBe('accepted');
+    expect(await outcome(hook, await sign(oldKey, { header: { alg: 'RS256', kid: 'ec' } }))).not.toBe(
+      'accepted',
+    );
   });
 
   it('maps claims with a user principal(claims), which may refuse (undefined) or forbid (403)', async () => {
@@ -203,7 +215,10 @@ describe('jwtAuth: keys and rotation', () => {
     // A broken file on reload: a config error naming the field, and the last good keys stay.
     writeFileSync(file, '{"keys": [ not json');
     const failed = await hook.reload().catch((e: unknown) => e);
-    expect(failed).toMatchObject({ kind: 'config', message: 'jwtAuth: jwksFile: the file is not valid JSON' });
+    expect(failed).toMatchObject({
+      kind: 'config',
+      message: 'jwtAuth: jwksFile: the file is not valid JSON',
+    });
     expect(await outcome(hook, newToken)).toBe('accepted');
   });
 
@@ -269,7 +284,9 @@ describe('jwtAuth: options', () => {
 
   it('an unreadable or invalid JWKS file is a config error at construction, without its content', () => {
     const missing = join(dir, 'nope.json');
-    expect(configError({ ...base, jwksFile: missing })).toBe('jwtAuth: jwksFile: cannot read the file (ENOENT)');
+    expect(configError({ ...base, jwksFile: missing })).toBe(
+      'jwtAuth: jwksFile: cannot read the file (ENOENT)',
+    );
     const secret = join(dir, 'secret.json');
     writeFileSync(secret, JSON.stringify({ keys: [{ kty: 'oct', k: 'dG9wLXNlY3JldC12YWx1ZQ' }] }));
     const message = configError({ ...base, jwksFile: secret });
