@@ -51,4 +51,5 @@ export {
   openAIUsage,
 } from './openai-response.js';
 export type { GatewayOptions } from './options.js';
+export type { GatewayTlsOptions } from './tls.js';
 export { WireError } from './wire-error.js';
