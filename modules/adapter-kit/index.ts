@@ -62,10 +62,12 @@ export { type LazyClient, lazyClient, type OptionalPeerOptions, optionalPeer } f
 export { bodyIterator, drainBody, readSse, type SseEvent, SseParser, StreamErrorEvent } from './sse.js';
 // Fast transport (undici is loaded by the first call)
 export {
+  checkTransportTls,
   createFastFetch,
   type FastFetch,
   type FastFetchOptions,
   type FetchLike,
   ResponseBody,
   TransportResponse,
+  type TransportTlsOptions,
 } from './transport/index.js';
