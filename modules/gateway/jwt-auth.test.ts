@@ -261,6 +261,7 @@ describe('jwtAuth: options', () => {
     expect(configError({ ...base, jwks, maxTokenAgeMs: 0 })).toMatch(/^jwtAuth: maxTokenAgeMs:/);
     expect(configError({ ...base, jwks, remote: { timeoutMs: 'x' } })).toMatch(/^jwtAuth: remote.timeoutMs:/);
     expect(configError({ ...base, jwks, principal: 'x' })).toMatch(/^jwtAuth: principal:/);
+    expect(configError({ ...base, jwks, cacheSize: -1 })).toMatch(/^jwtAuth: cacheSize:/);
     expect(configError({ ...base, jwks: { keys: 'x' } })).toMatch(/^jwtAuth: jwks:/);
     expect(configError({ ...base, jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } })).toBe(
       'jwtAuth: jwks.keys[0]: holds a secret or private key; a JWKS for verification has public keys only',

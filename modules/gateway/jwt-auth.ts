@@ -1,5 +1,6 @@
 import { SwitchyardError } from '../../index.js';
 import { bearerToken, type GatewayRequestInfo, type Principal } from './auth.js';
+import { VerifiedTokenCache } from './jwt-cache.js';
 import { BadClaimError, principalFromClaims } from './jwt-claims.js';
 import { createKeyStore, type KeyLookup, loadJose } from './jwt-keys.js';
 import { type JwtAuthOptions, type JwtClaims, resolveJwtOptions } from './jwt-options.js';
@@ -109,6 +110,7 @@ export function jwtAuth(options: JwtAuthOptions): JwtAuthenticate {
   const store = createKeyStore(o);
   const remote = o.source.kind === 'remote';
   const mapPrincipal = o.principal ?? principalFromClaims;
+  const cache = new VerifiedTokenCache(o.cacheSize, o.maxTokenAgeMs);
 
   async function verify(token: string): Promise<JwtClaims> {
     const jose = await loadJose();
@@ -160,8 +162,13 @@ export function jwtAuth(options: JwtAuthOptions): JwtAuthenticate {
     const token = bearerToken(request.headers);
     if (token === undefined) return undefined;
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw refusal('malformed');
-    const claims = await verify(token);
-    if (typeof claims.sub !== 'string' || claims.sub === '') throw refusal('missing_sub');
+    const key = o.cacheSize > 0 ? VerifiedTokenCache.key(token) : '';
+    let claims = o.cacheSize > 0 ? cache.get(key, o.clock.now()) : undefined;
+    if (claims === undefined) {
+      claims = await verify(token);
+      if (typeof claims.sub !== 'string' || claims.sub === '') throw refusal('missing_sub');
+      cache.set(key, claims, o.clock.now());
+    }
     try {
       return (await mapPrincipal(claims)) ?? undefined;
     } catch (error) {
@@ -169,5 +176,10 @@ export function jwtAuth(options: JwtAuthOptions): JwtAuthenticate {
       throw error;
     }
   };
-  return Object.assign(authenticate, { reload: () => store.reload() });
+  return Object.assign(authenticate, {
+    reload: async () => {
+      await store.reload();
+      cache.clear();
+    },
+  });
 }

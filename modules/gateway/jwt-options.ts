@@ -89,6 +89,12 @@ export interface JwtAuthOptions {
   readonly clockSkewMs?: number;
   /** When set, tokens whose `iat` is older than this are refused, in ms. @default no limit */
   readonly maxTokenAgeMs?: number;
+  /**
+   * How many verified tokens to remember (by SHA-256 of the token), so that a client's repeated
+   * calls skip the signature check; an entry is used for at most 60 s and never past the token's
+   * `exp`, and `reload()` empties the cache. 0 turns it off. @default 1024
+   */
+  readonly cacheSize?: number;
   /** Time source for `exp`, `nbf` and `iat` (a `VirtualClock` in tests). @default systemClock */
   readonly clock?: Pick<Clock, 'now'>;
   /**
@@ -135,6 +141,7 @@ export interface ResolvedJwtOptions {
   readonly algorithms: readonly string[];
   readonly clockSkewMs: number;
   readonly maxTokenAgeMs: number | undefined;
+  readonly cacheSize: number;
   readonly clock: Pick<Clock, 'now'>;
   readonly principal: JwtAuthOptions['principal'];
   readonly onError: (error: unknown) => void;
@@ -292,6 +299,7 @@ export function resolveJwtOptions(options: JwtAuthOptions): ResolvedJwtOptions {
       options.maxTokenAgeMs === undefined
         ? undefined
         : ms(options.maxTokenAgeMs, 'maxTokenAgeMs', 365 * day, 0) || bad0(),
+    cacheSize: ms(options.cacheSize, 'cacheSize', 1_000_000, 1024),
     clock,
     principal: options.principal,
     onError: options.onError ?? (() => {}),
