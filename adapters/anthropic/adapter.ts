@@ -6,7 +6,12 @@ import {
 } from '../../modules/adapter-kit/local-errors.js';
 import { type LazyClient, lazyClient, optionalPeer } from '../../modules/adapter-kit/peer.js';
 import { reportRateLimit } from '../../modules/adapter-kit/rate-limit-headers.js';
-import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
+import {
+  adapterTls,
+  createFastFetch,
+  type FastFetch,
+  type TransportTlsOptions,
+} from '../../modules/adapter-kit/transport/index.js';
 import {
   type Adapter,
   type AdapterCallOptions,
@@ -40,6 +45,11 @@ export interface AnthropicAdapterOptions {
    * @default a keep-alive undici pool of this adapter (`createFastFetch` from `switchyard-llm/adapter-kit`)
    */
   readonly fetch?: AnthropicFetch;
+  /**
+   * TLS of the adapter's own transport: e.g. `{ minVersion: 'TLSv1.3' }` refuses upstreams that
+   * cannot do TLS 1.3; `ca` trusts a private CA. Not with `fetch` (a `config` error). @default Node's
+   */
+  readonly tls?: TransportTlsOptions;
   /** `max_tokens` when neither the request nor the target sets `maxOutputTokens`. @default 4096 */
   readonly defaultMaxTokens?: number;
   /** How long to wait for the response headers of one attempt, in ms. @default 600000 */
@@ -132,7 +142,8 @@ export class AnthropicAdapter implements Adapter {
     this.#apiKey = apiKey;
     this.#defaults = { defaultMaxTokens, jsonSchemaMode };
     this.#timeoutMs = timeoutMs;
-    this.#ownedFetch = options.fetch === undefined ? createFastFetch() : undefined;
+    const tls = adapterTls(options, 'AnthropicAdapter');
+    this.#ownedFetch = options.fetch === undefined ? createFastFetch({ tls }) : undefined;
     const clientOptions: ConstructorParameters<typeof Anthropic>[0] = {
       apiKey,
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),

@@ -5,7 +5,12 @@ import {
   responseMappingError,
 } from '../../modules/adapter-kit/local-errors.js';
 import { type LazyClient, lazyClient, optionalPeer } from '../../modules/adapter-kit/peer.js';
-import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
+import {
+  adapterTls,
+  createFastFetch,
+  type FastFetch,
+  type TransportTlsOptions,
+} from '../../modules/adapter-kit/transport/index.js';
 import {
   type Adapter,
   type AdapterCallOptions,
@@ -45,6 +50,11 @@ export interface CohereAdapterOptions {
    * @default a keep-alive undici pool of this adapter (`createFastFetch` from `switchyard-llm/adapter-kit`)
    */
   readonly fetch?: FetchFunction;
+  /**
+   * TLS of the adapter's own transport: e.g. `{ minVersion: 'TLSv1.3' }` refuses upstreams that
+   * cannot do TLS 1.3; `ca` trusts a private CA. Not with `fetch` (a `config` error). @default Node's
+   */
+  readonly tls?: TransportTlsOptions;
   /**
    * How long to wait for the response headers, in ms (the SDK's timeout; it does not cover
    * reading the body). The router's deadline applies on top through the abort signal.
@@ -119,7 +129,8 @@ export class CohereAdapter implements Adapter {
     this.#headers = options.headers;
     this.#timeoutInSeconds = options.timeoutMs === undefined ? undefined : options.timeoutMs / 1000;
     // A keep-alive undici pool per adapter unless the caller brings a fetch (theirs always wins).
-    this.#ownedFetch = options.fetch === undefined ? createFastFetch() : undefined;
+    const tls = adapterTls(options, 'CohereAdapter');
+    this.#ownedFetch = options.fetch === undefined ? createFastFetch({ tls }) : undefined;
     const fetchFn: FetchFunction = options.fetch ?? this.#ownedFetch!;
     const clientOptions: ConstructorParameters<typeof CohereClientV2>[0] = {
       token: apiKey,

@@ -6,7 +6,7 @@
  */
 import type OpenAI from 'openai';
 import { optionalPeer } from '../../modules/adapter-kit/peer.js';
-import { createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
+import { adapterTls, createFastFetch, type FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import { SwitchyardError } from '../../src/index.js';
 import type { OpenAIAdapterOptions } from './options.js';
 import { getPreset, type OpenAIPreset } from './presets.js';
@@ -82,7 +82,8 @@ export function resolveProvider(options: OpenAIAdapterOptions): ResolvedProvider
     );
   }
   const anonymous = !apiKey && !options.azure?.adTokenProvider;
-  const ownedFetch = options.fetch === undefined ? createFastFetch() : undefined;
+  const tls = adapterTls(options, 'OpenAIAdapter');
+  const ownedFetch = options.fetch === undefined ? createFastFetch({ tls }) : undefined;
   const common: CommonOptions = {
     organization: options.organization ?? null,
     project: options.project ?? null,

@@ -1,3 +1,4 @@
+import type { TransportTlsOptions } from '../../modules/adapter-kit/transport/index.js';
 import type { OpenAIPreset } from './presets.js';
 
 /** A `fetch` implementation, as the OpenAI SDK takes it. */
@@ -47,6 +48,11 @@ export interface OpenAIAdapterOptions {
    * (`createFastFetch` from `switchyard-llm/adapter-kit`), which skips the WHATWG fetch overhead of Node 20.
    */
   readonly fetch?: FetchFunction;
+  /**
+   * TLS of the adapter's own transport: e.g. `{ minVersion: 'TLSv1.3' }` refuses upstreams that
+   * cannot do TLS 1.3; `ca` trusts a private CA. Not with `fetch` (a `config` error). @default Node's
+   */
+  readonly tls?: TransportTlsOptions;
   /** OpenAI organization id (`OpenAI-Organization` header). Only sent when set. */
   readonly organization?: string;
   /** OpenAI project id (`OpenAI-Project` header). Only sent when set. */

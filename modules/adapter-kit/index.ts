@@ -63,10 +63,12 @@ export { rateLimitFromHeaders, reportRateLimit } from './rate-limit-headers.js';
 export { bodyIterator, drainBody, readSse, type SseEvent, SseParser, StreamErrorEvent } from './sse.js';
 // Fast transport (undici is loaded by the first call)
 export {
+  checkTransportTls,
   createFastFetch,
   type FastFetch,
   type FastFetchOptions,
   type FetchLike,
   ResponseBody,
   TransportResponse,
+  type TransportTlsOptions,
 } from './transport/index.js';

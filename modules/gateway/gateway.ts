@@ -1,15 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import { type Router, SwitchyardError } from '../../index.js';
 import { SHUTDOWN_CODE } from './chat.js';
 import { createHandler, type Lifecycle } from './handler.js';
 import { type GatewayOptions, resolveOptions } from './options.js';
+import { loadTls, tlsServerFactory } from './tls.js';
 
 /** A running gateway's address. */
 export interface GatewayAddress {
   readonly host: string;
   readonly port: number;
-  /** `http://host:port`, for clients (`baseURL: `${url}/v1``). */
+  /** `http://host:port` (`https://` with `tls`), for clients (`baseURL: `${url}/v1``). */
   readonly url: string;
 }
 
@@ -30,6 +32,13 @@ export interface Gateway {
   readonly server: Server;
   /** Calls in flight now. */
   readonly inFlight: number;
+  /**
+   * With `tls`: re-reads the certificate, key and CA files and uses them for new connections
+   * (open ones keep theirs). Call it on `SIGHUP` after renewing the certificate.
+   * @throws {SwitchyardError} `config` naming the field when the new files are unreadable or do
+   *   not match (the old certificate then stays in use), or when the gateway has no `tls`.
+   */
+  reloadTls(): void;
 }
 
 /**
@@ -71,7 +80,8 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
   };
 
   const handler = createHandler(router, o, lifecycle);
-  const server = createServer(
+  // With `tls`, a node:https server (its handshake gets the headers' time limit).
+  const server = (o.tls ? tlsServerFactory(o.tls, o.headersTimeoutMs) : createServer)(
     {
       headersTimeout: o.headersTimeoutMs,
       requestTimeout: o.requestTimeoutMs,
@@ -160,13 +170,18 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
           server.on('error', o.onError);
           const { port } = server.address() as AddressInfo;
           const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-          resolve({ host: o.host, port, url: `http://${host}:${port}` });
+          resolve({ host: o.host, port, url: `${o.tls ? 'https' : 'http'}://${host}:${port}` });
         });
       });
     },
     stop() {
       stopped ??= shutdown();
       return stopped;
+    },
+    reloadTls() {
+      if (o.tls === undefined)
+        throw new SwitchyardError('config', 'createGateway: reloadTls: the gateway has no tls option');
+      (server as unknown as TlsServer).setSecureContext(loadTls(o.tls.options));
     },
   };
 }

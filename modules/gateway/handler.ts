@@ -185,17 +185,20 @@ export function createHandler(
     try {
       principal = await authenticate(req, path);
     } catch (error) {
-      req.resume();
-      const forbidden = isSwitchyardError(error) && error.kind === 'auth' && error.status === 403;
-      if (!forbidden) options.onError(error);
-      sendError(
-        res,
-        forbidden
-          ? errorAnswer(403, 'You are not allowed to use this resource.', 'permission_error', 'forbidden')
-          : errorAnswer(401, 'Authentication failed.', 'authentication_error', 'invalid_api_key'),
-        closing(),
-      );
-      return;
+      const refused = isSwitchyardError(error) && error.kind === 'auth';
+      if (refused && error.status === 403) {
+        req.resume();
+        sendError(
+          res,
+          errorAnswer(403, 'You are not allowed to use this resource.', 'permission_error', 'forbidden'),
+          closing(),
+        );
+        return;
+      }
+      // A refused credential (an `auth` error, e.g. jwtAuth's `jwt: expired`) gets the same 401 as
+      // a missing one, so a client never learns why; a hook that failed otherwise also goes to onError.
+      if (!refused) options.onError(error);
+      principal = 'denied';
     }
     if (principal === 'denied') {
       req.resume();

@@ -30,6 +30,17 @@ export { modelCatalog, type OpenAIModel, type Readiness, readiness } from './cat
 export { answerForError, type ErrorAnswer, type OpenAIErrorBody } from './errors.js';
 export { createGateway, type Gateway, type GatewayAddress } from './gateway.js';
 export { HINT_HEADERS, MAX_HINT_TAGS, type RoutingHints, readHints } from './hints.js';
+export { type JwtAuthenticate, type JwtFailureReason, jwtAuth } from './jwt-auth.js';
+export { JWT_CLAIMS, principalFromClaims } from './jwt-claims.js';
+export {
+  DEFAULT_JWT_ALGORITHMS,
+  type JsonWebKey,
+  type JsonWebKeySet,
+  type JwtAlgorithm,
+  type JwtAuthOptions,
+  type JwtClaims,
+  type RemoteJwksOptions,
+} from './jwt-options.js';
 export { type ChatRequest, chatRequestFromOpenAI } from './openai-request.js';
 export {
   chatCompletionToOpenAI,
@@ -42,4 +53,5 @@ export {
   openAIUsage,
 } from './openai-response.js';
 export type { GatewayOptions } from './options.js';
+export type { GatewayTlsOptions } from './tls.js';
 export { WireError } from './wire-error.js';

@@ -1,6 +1,7 @@
 import { type Clock, Router, SwitchyardError, systemClock } from '../../index.js';
 import type { MetricsCollector } from '../metrics/index.js';
 import type { Authenticate } from './auth.js';
+import { type GatewayTlsOptions, type ResolvedTls, resolveTls } from './tls.js';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -32,6 +33,8 @@ export interface GatewayOptions {
   readonly generateId?: () => string;
   /** Failures of the gateway itself (a socket error, a hook that threw): never thrown. @default ignored */
   readonly onError?: (error: unknown) => void;
+  /** Serve HTTPS (TLS 1.3 by default) with this certificate and key; see `gateway.reloadTls()`. @default plain HTTP */
+  readonly tls?: GatewayTlsOptions;
 }
 
 /** {@link GatewayOptions} with the defaults applied. */
@@ -50,6 +53,7 @@ export interface ResolvedGatewayOptions {
   readonly clock: Clock;
   readonly generateId: (() => string) | undefined;
   readonly onError: (error: unknown) => void;
+  readonly tls: ResolvedTls | undefined;
 }
 
 function bad(field: string, expected: string): never {
@@ -104,5 +108,6 @@ export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions 
     clock,
     generateId: fn<() => string>(options.generateId, 'generateId'),
     onError: fn<(error: unknown) => void>(options.onError, 'onError') ?? (() => {}),
+    tls: resolveTls(options.tls),
   };
 }

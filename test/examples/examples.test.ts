@@ -117,6 +117,12 @@ describe('examples', () => {
       'streams.ts',
       /^openai SDK over pipeToNodeResponse: "Hello from the router\."\nbroken upstream: got "Half an answer", then the SDK raised: .*upstream broke\nfailure before content: HTTP 429, retry-after 2, rate_limit_exceeded\nclient left after the first event: upstream call aborted\nUI message stream \(v1\): start, start-step, text-start, (text-delta, ){4}text-end, finish-step, finish, \[DONE\]\nfinish part: \{"type":"finish","finishReason":"stop","messageMetadata":\{"target":"mock"\}\}$/m,
     ],
+    // JWT through the gateway with the openai SDK: the claims become the principal, a kid rollover
+    // (both keys pass, then the retired one is refused), and refusals are 401s whose reason stays server side.
+    [
+      'gateway-jwt.ts',
+      /^principal: \{"principal":"alice","user":"alice","team":"search"\}\nold key: Hello from behind the JWT check\.\nnew key, not yet published: 401 invalid_api_key \(server side: jwt: unknown_kid\)[\s\S]*^rollover, old key: Hello[\s\S]*^rollover, new key: Hello[\s\S]*^after rollover, old key: 401 invalid_api_key \(server side: jwt: unknown_kid\)\nexpired token: 401 invalid_api_key \(server side: jwt: expired\)\nnot a JWT: 401 invalid_api_key \(server side: jwt: malformed\)$/m,
+    ],
     // Two instances share a limit of 5 per minute (8 calls, 5 admitted) and a breaker; without a
     // redis-server (nor REDIS_URL) the example says it skipped.
     [

@@ -12,6 +12,7 @@ import type { BodyQueue } from './body-queue.js';
 import { dispatch, type RawResponse } from './dispatch.js';
 import { toPlainRequest } from './request.js';
 import { TransportResponse } from './response.js';
+import { checkTransportTls, type TransportTlsOptions } from './tls.js';
 
 /** A `fetch` function as the vendor SDKs take it. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -34,6 +35,8 @@ export interface FastFetchOptions {
    * @default a new keep-alive `Agent`
    */
   readonly dispatcher?: Dispatcher;
+  /** TLS settings of the own `Agent` (minimum version, CA); not used with `dispatcher`. @default Node's */
+  readonly tls?: TransportTlsOptions;
 }
 
 /** The fast fetch function, with the handles to release its connections. */
@@ -81,6 +84,7 @@ const orphans = new FinalizationRegistry<Dispatcher>((dispatcher) => {
  */
 export function createFastFetch(options: FastFetchOptions = {}): FastFetch {
   const owned = options.dispatcher === undefined;
+  const tls = checkTransportTls(options.tls, 'createFastFetch: tls');
   let dispatcher: Dispatcher | undefined = options.dispatcher;
   let creating: Promise<Dispatcher> | undefined;
   let ending: Promise<void> | undefined;
@@ -98,7 +102,7 @@ export function createFastFetch(options: FastFetchOptions = {}): FastFetch {
         keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
         headersTimeout: 0,
         bodyTimeout: 0,
-        connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+        connect: { timeout: options.connectTimeoutMs ?? 10_000, ...tls },
       });
       orphans.register(handle, agent);
       if (releasedEarly === 'destroy') await agent.destroy();

@@ -2,3 +2,4 @@
 export { ResponseBody } from './body.js';
 export { createFastFetch, type FastFetch, type FastFetchOptions, type FetchLike } from './fast-fetch.js';
 export { TransportResponse } from './response.js';
+export { adapterTls, checkTransportTls, type TransportTlsOptions } from './tls.js';
