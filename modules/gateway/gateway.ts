@@ -30,6 +30,13 @@ export interface Gateway {
   readonly server: Server;
   /** Calls in flight now. */
   readonly inFlight: number;
+  /**
+   * Serves new requests from `router` from now on (`/v1/models`, `/readyz` and calls), while
+   * the calls in flight finish on the router they started on. Resolves once those calls have
+   * finished; it does not close the previous router (close it then). For a config reload.
+   * @throws {SwitchyardError} `config` when `router` is not a Router.
+   */
+  replaceRouter(router: Router): Promise<void>;
 }
 
 /**
@@ -167,6 +174,14 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
     stop() {
       stopped ??= shutdown();
       return stopped;
+    },
+    replaceRouter(next) {
+      if (typeof next?.complete !== 'function' || !Array.isArray(next.targets)) {
+        throw new SwitchyardError('config', 'replaceRouter: expected a Router');
+      }
+      handler.setRouter(next);
+      // The calls tracked now are exactly the ones on the previous router (see createHandler).
+      return Promise.all([...calls.values()]).then(() => {});
     },
   };
 }
