@@ -39,9 +39,11 @@ function parseJson(text: string): unknown {
   } catch (error) {
     // V8's message may quote the text around the fault (a secret, perhaps): drop the quote, and
     // turn "at position N" into a line and column.
-    const message = (error instanceof Error ? error.message : '')
-      .replace(/, ".*" is not valid JSON$/s, '')
+    let message = (error instanceof Error ? error.message : '')
+      .replace(/, (?:\.\.\.)?".*$/s, '')
       .replace(/ in JSON at position (\d+).*$/s, (_m, at: string) => ` (${lineColumn(text, Number(at))})`);
+    // Whatever form the message takes, no piece of the text goes out.
+    if (message.includes('"') || message.length > 120) message = '';
     throw new SwitchyardError('config', `config: not valid JSON${message ? `: ${message}` : ''}`);
   }
 }
