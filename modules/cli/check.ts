@@ -17,7 +17,9 @@ export async function check(options: { readonly config: string }, io: CliIo): Pr
     try {
       const g = config.gateway ?? {};
       const scheme = g.tls ? 'https' : 'http';
-      io.stdout(summaryText(path, summarize(config, built), `${scheme}://${g.host ?? '127.0.0.1'}:${g.port ?? 8080}`));
+      io.stdout(
+        summaryText(path, summarize(config, built), `${scheme}://${g.host ?? '127.0.0.1'}:${g.port ?? 8080}`),
+      );
     } finally {
       await built.close();
     }

@@ -32,7 +32,8 @@ const configFlag = { config: { type: 'string', short: 'c' } } as const;
 /** The commands, by name. `help` and `--version` are handled by `runCli`. */
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   serve: {
-    summary: 'Serve the router of a config file as an OpenAI-compatible gateway (SIGHUP reloads, SIGTERM stops).',
+    summary:
+      'Serve the router of a config file as an OpenAI-compatible gateway (SIGHUP reloads, SIGTERM stops).',
     usage: 'serve --config <path> [--port <n>] [--host <address>]',
     options: { ...configFlag, port: { type: 'string', short: 'p' }, host: { type: 'string' } },
     async run(values, _positionals, io) {

@@ -9,9 +9,10 @@
  * process.exitCode = await runCli(['check', '--config', 'switchyard.config.json'], processIo());
  * ```
  */
-export { type CliCommand, type CliValues, COMMANDS } from './commands.js';
+
 export { check } from './check.js';
+export { type CliCommand, type CliValues, COMMANDS } from './commands.js';
 export { type CliIo, type CliSignal, processIo } from './io.js';
-export { type Log, type LogLevel } from './log.js';
+export type { Log, LogLevel } from './log.js';
 export { runCli, usage } from './run.js';
 export { type ServeOptions, serve } from './serve.js';

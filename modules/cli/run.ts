@@ -14,7 +14,7 @@ export function usage(): string {
   }
   lines.push(
     `  ${PROGRAM} help [command]`,
-    '      Show this help, or one command\'s.',
+    "      Show this help, or one command's.",
     `  ${PROGRAM} --version`,
     '      Print the version.',
     '',

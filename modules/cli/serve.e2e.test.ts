@@ -106,7 +106,9 @@ beforeEach(async () => {
         object: 'chat.completion',
         created: 1,
         model,
-        choices: [{ index: 0, message: { role: 'assistant', content: `from ${model}` }, finish_reason: 'stop' }],
+        choices: [
+          { index: 0, message: { role: 'assistant', content: `from ${model}` }, finish_reason: 'stop' },
+        ],
         usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
       }),
     );
@@ -142,7 +144,16 @@ function writeConfig(file: string, config: unknown): string {
 function start(configPath: string): Cli {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'modules', 'cli', 'bin.ts'), 'serve', '--config', configPath, '--port', '0'],
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'modules', 'cli', 'bin.ts'),
+      'serve',
+      '--config',
+      configPath,
+      '--port',
+      '0',
+    ],
     {
       // `--import tsx` resolves from the working directory.
       cwd: ROOT,
@@ -154,7 +165,11 @@ function start(configPath: string): Cli {
   return cli;
 }
 
-async function chat(url: string, model: string, key = MASTER_KEY): Promise<{ status: number; text?: string }> {
+async function chat(
+  url: string,
+  model: string,
+  key = MASTER_KEY,
+): Promise<{ status: number; text?: string }> {
   const res = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
@@ -227,7 +242,11 @@ describe('switchyard-llm serve (a real process)', () => {
     proc.child.kill('SIGHUP');
     const refused = await proc.waitFor('reload_failed', mark);
     expect(refused).toMatchObject({ level: 'error', message: 'config: targets[0].wieght: unknown key' });
-    writeConfig('switchyard.config.json', { ...base, targets: [target('x', 'x-model', ['x'])], oops: '${NOPE}' });
+    writeConfig('switchyard.config.json', {
+      ...base,
+      targets: [target('x', 'x-model', ['x'])],
+      oops: '${NOPE}',
+    });
     mark = proc.lines.length;
     proc.child.kill('SIGHUP');
     expect((await proc.waitFor('reload_failed', mark)).message).toBe(
@@ -259,6 +278,8 @@ describe('switchyard-llm serve (a real process)', () => {
     cli = new Cli(child);
     expect(await cli.exitCode()).toBe(1);
     const failed = await cli.waitFor('startup_failed');
-    expect(failed.message).toBe('config: targets[0].apiKey: the environment variable UPSTREAM_KEY is not set');
+    expect(failed.message).toBe(
+      'config: targets[0].apiKey: the environment variable UPSTREAM_KEY is not set',
+    );
   }, 60_000);
 });

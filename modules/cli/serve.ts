@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { MemoryStateStore, type Router } from '../../index.js';
-import { type BuiltRouter, buildRouter, loadConfig, type SwitchyardConfig, ZOD_MISSING } from '../config/index.js';
+import {
+  type BuiltRouter,
+  buildRouter,
+  loadConfig,
+  type SwitchyardConfig,
+  ZOD_MISSING,
+} from '../config/index.js';
 import { createGateway, type Gateway, type GatewayAddress } from '../gateway/index.js';
 import type { MetricsCollector } from '../metrics/index.js';
 import { createMonitor, type Monitor } from '../monitor/index.js';
@@ -130,7 +136,9 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
     ...(options.port !== undefined && { port: options.port }),
     ...(options.host !== undefined && { host: options.host }),
     ...(metrics && { metrics }),
-    ...(startAuth && { authenticate: (info) => (live().built.gatewayOptions.authenticate ?? startAuth)(info) }),
+    ...(startAuth && {
+      authenticate: (info) => (live().built.gatewayOptions.authenticate ?? startAuth)(info),
+    }),
     onError: (error) => log('error', 'gateway_error', { message: messageOf(error) }),
   });
   const reloadTls = tlsReloader(gateway);
@@ -195,12 +203,17 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
       try {
         next = await load();
       } catch (error) {
-        log('error', 'reload_failed', { config: path, message: explain(error, 'serve'), serving: 'previous config' });
+        log('error', 'reload_failed', {
+          config: path,
+          message: explain(error, 'serve'),
+          serving: 'previous config',
+        });
         return;
       }
       const refused = authChange(previous.config, next.config);
       if (refused !== undefined || stopping) {
-        if (refused !== undefined) log('error', 'reload_failed', { message: refused, serving: 'previous config' });
+        if (refused !== undefined)
+          log('error', 'reload_failed', { message: refused, serving: 'previous config' });
         await next.built.close();
         return;
       }

@@ -1,7 +1,7 @@
-import type { Adapter } from '../../index.js';
 import { AnthropicAdapter } from '../../adapters/anthropic/index.js';
 import { CohereAdapter } from '../../adapters/cohere/index.js';
 import { OpenAIAdapter } from '../../adapters/openai/index.js';
+import type { Adapter } from '../../index.js';
 import type { TargetFileConfig } from './types.js';
 
 /** `value` without its `undefined` properties (adapters tell "absent" from "undefined" in places). */

@@ -63,7 +63,9 @@ function strategyOf(config: SwitchyardConfig): RouterOptions['strategy'] {
 function prefixed(error: unknown, where: string): SwitchyardError {
   const message = error instanceof Error ? error.message : String(error);
   if (isSwitchyardError(error) && error.kind === 'config') {
-    return new SwitchyardError('config', `config: ${where}${message.replace(/^config: /, '')}`, { cause: error });
+    return new SwitchyardError('config', `config: ${where}${message.replace(/^config: /, '')}`, {
+      cause: error,
+    });
   }
   return new SwitchyardError('config', `config: ${where}${message}`, { cause: error });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSwitchyardError } from '../../index.js';
 import { json, ScriptedServer } from '../adapter-kit/index.js';
-import { buildRouter, type BuiltRouter, parseConfig, type SwitchyardConfig } from './index.js';
+import { type BuiltRouter, buildRouter, parseConfig, type SwitchyardConfig } from './index.js';
 
 const KEY = 'sk-test-secret-value-0123456789';
 
@@ -57,7 +57,9 @@ describe('parseConfig: the schema', () => {
       /^config: targets\[0\]\.provider: unknown provider 'opneai' \(one of: anthropic, cohere, .*groq.*\)$/,
     );
     expect(
-      configError(() => parseConfig({ targets: [target()], strategy: { name: 'response-time', options: { decay: 1 } } }, {})),
+      configError(() =>
+        parseConfig({ targets: [target()], strategy: { name: 'response-time', options: { decay: 1 } } }, {}),
+      ),
     ).toBe('config: strategy.options.decay: unknown key');
     expect(configError(() => parseConfig({ targets: [target()], strategy: 'fastest' }, {}))).toMatch(
       /^config: strategy: unknown strategy 'fastest' \(one of: .*round-robin/,
@@ -68,15 +70,17 @@ describe('parseConfig: the schema', () => {
     expect(
       configError(() => parseConfig({ targets: [target()], routes: [{ when: {}, targets: ['nope'] }] }, {})),
     ).toBe("config: routes[0].targets[0]: no target has id 'nope'");
-    expect(configError(() => parseConfig({ targets: [target({ provider: 'cohere', project: 'p' })] }, {}))).toBe(
-      'config: targets[0].project: only for OpenAI-compatible providers',
-    );
+    expect(
+      configError(() => parseConfig({ targets: [target({ provider: 'cohere', project: 'p' })] }, {})),
+    ).toBe('config: targets[0].project: only for OpenAI-compatible providers');
     expect(configError(() => parseConfig({ targets: [] }, {}))).toBe('config: targets: at least one target');
   });
 
   it('never quotes a value: a too-short master key or a malformed file does not appear in the error', () => {
     const short = 'sk-short-secret';
-    const message = configError(() => parseConfig({ targets: [target()], gateway: { masterKey: short } }, {}));
+    const message = configError(() =>
+      parseConfig({ targets: [target()], gateway: { masterKey: short } }, {}),
+    );
     expect(message).toBe('config: gateway.masterKey: must be at least 16 characters');
     const text = `{\n  "targets": [{ "apiKey": ${KEY} }]\n}`;
     const broken = configError(() => parseConfig(text, {}));
@@ -100,7 +104,10 @@ describe('parseConfig: ${VAR} from the environment', () => {
     const config = parseConfig(
       {
         targets: [
-          target({ apiKey: '${OPENAI_KEY}', headers: { 'x-team': 'team-${TEAM}', 'x-raw': '$${NOT_A_VAR}' } }),
+          target({
+            apiKey: '${OPENAI_KEY}',
+            headers: { 'x-team': 'team-${TEAM}', 'x-raw': '$${NOT_A_VAR}' },
+          }),
         ],
       },
       { OPENAI_KEY: KEY, TEAM: 'search' },
@@ -121,7 +128,9 @@ describe('parseConfig: ${VAR} from the environment', () => {
 
   it('substitutes before validating: a variable that makes a bad value is reported at its path', () => {
     expect(
-      configError(() => parseConfig({ targets: [target()], gateway: { masterKey: '${MK}' } }, { MK: 'short' })),
+      configError(() =>
+        parseConfig({ targets: [target()], gateway: { masterKey: '${MK}' } }, { MK: 'short' }),
+      ),
     ).toBe('config: gateway.masterKey: must be at least 16 characters');
   });
 });
@@ -152,7 +161,11 @@ describe('buildRouter', () => {
     const config = parseConfig(
       {
         targets: [
-          target({ baseURL: `${upstream.url}/v1`, aliases: ['chat'], price: { inputPerMTok: 1, outputPerMTok: 2 } }),
+          target({
+            baseURL: `${upstream.url}/v1`,
+            aliases: ['chat'],
+            price: { inputPerMTok: 1, outputPerMTok: 2 },
+          }),
           { id: 'claude', provider: 'anthropic', model: 'claude-x', apiKey: KEY, aliases: ['smart'] },
           { id: 'cohere', provider: 'cohere', model: 'command-x', apiKey: KEY },
           { id: 'local', provider: 'ollama', model: 'llama', baseURL: 'http://127.0.0.1:9/v1' },
@@ -171,13 +184,18 @@ describe('buildRouter', () => {
       ['cohere', 'cohere'],
       ['local', 'ollama'],
     ]);
-    const answer = await built.router.complete({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+    const answer = await built.router.complete({
+      model: 'chat',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(answer.text).toBe('hello from upstream');
     expect(answer.costUsd).toBeCloseTo((3 * 1 + 2 * 2) / 1e6, 12);
     expect(upstream.last.url).toBe('/v1/chat/completions');
     expect(upstream.last.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(upstream.last.body).toMatchObject({ model: 'gpt-x' });
-    expect(await built.metrics!.metrics()).toMatch(/switchyard_requests_total\{[^}]*outcome="success"[^}]*\} 1/);
+    expect(await built.metrics!.metrics()).toMatch(
+      /switchyard_requests_total\{[^}]*outcome="success"[^}]*\} 1/,
+    );
     expect(built.gatewayOptions.metrics).toBe(built.metrics);
   });
 
@@ -234,11 +252,24 @@ describe('buildRouter', () => {
   });
 
   it('examples/switchyard.config.json is valid and builds', async () => {
-    const text = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'switchyard.config.json'), 'utf8');
-    const env = { OPENAI_API_KEY: KEY, ANTHROPIC_API_KEY: KEY, GROQ_API_KEY: KEY, GATEWAY_MASTER_KEY: 'x'.repeat(32) };
+    const text = readFileSync(
+      join(import.meta.dirname, '..', '..', 'examples', 'switchyard.config.json'),
+      'utf8',
+    );
+    const env = {
+      OPENAI_API_KEY: KEY,
+      ANTHROPIC_API_KEY: KEY,
+      GROQ_API_KEY: KEY,
+      GATEWAY_MASTER_KEY: 'x'.repeat(32),
+    };
     const config = parseConfig(text, env);
     built = buildRouter(config);
-    expect(built.router.targets.map((t) => t.id)).toEqual(['openai-mini', 'claude-haiku', 'groq-llama', 'local-vllm']);
+    expect(built.router.targets.map((t) => t.id)).toEqual([
+      'openai-mini',
+      'claude-haiku',
+      'groq-llama',
+      'local-vllm',
+    ]);
     expect(built.gatewayOptions).toMatchObject({ host: '0.0.0.0', port: 8080 });
     expect(built.router.budgets().map((b) => b.id)).toEqual(['daily', 'team-search']);
     expect(configError(() => parseConfig(text, { ...env, GROQ_API_KEY: undefined }))).toBe(

@@ -70,8 +70,7 @@ export function parseConfig(json: unknown, env: Env = process.env): SwitchyardCo
   const list = problems(result.error.issues as readonly Issue[]);
   const shown = list.slice(0, MAX_PROBLEMS);
   const more = list.length > shown.length ? `; and ${list.length - shown.length} more` : '';
-  const text =
-    shown.length === 1 ? shown[0]! : `${list.length} problems: ${shown.join('; ')}${more}`;
+  const text = shown.length === 1 ? shown[0]! : `${list.length} problems: ${shown.join('; ')}${more}`;
   throw new SwitchyardError('config', `config: ${text}`);
 }
 
@@ -85,7 +84,10 @@ export async function loadConfig(path: string, env: Env = process.env): Promise<
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    throw new SwitchyardError('config', `config: cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}`);
+    throw new SwitchyardError(
+      'config',
+      `config: cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}`,
+    );
   }
   return parseConfig(text, env);
 }

@@ -1,5 +1,5 @@
-import { Router } from '../../index.js';
 import { presetNames } from '../../adapters/openai/index.js';
+import { Router } from '../../index.js';
 import { METRIC_LABELS } from '../metrics/index.js';
 import type { SwitchyardConfig } from './types.js';
 import { loadZod, type Zod } from './zod.js';
@@ -140,7 +140,8 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
         }
       }
       for (const key of t.provider === 'anthropic' ? [] : anthropicOnly) {
-        if (t[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only for anthropic' });
+        if (t[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'only for anthropic' });
       }
       if (t.azure !== undefined && t.provider !== 'azure') {
         ctx.addIssue({ code: 'custom', path: ['azure'], message: "only with provider 'azure'" });
@@ -283,13 +284,18 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
     .superRefine((config, ctx) => {
       const ids = new Set<string>();
       config.targets.forEach((t, i) => {
-        if (ids.has(t.id)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `duplicate id '${t.id}'` });
+        if (ids.has(t.id))
+          ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `duplicate id '${t.id}'` });
         ids.add(t.id);
       });
       config.routes?.forEach((r, i) => {
         r.targets?.forEach((id, j) => {
           if (!ids.has(id)) {
-            ctx.addIssue({ code: 'custom', path: ['routes', i, 'targets', j], message: `no target has id '${id}'` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['routes', i, 'targets', j],
+              message: `no target has id '${id}'`,
+            });
           }
         });
       });

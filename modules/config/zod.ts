@@ -6,8 +6,7 @@ import { SwitchyardError } from '../../index.js';
 export type Zod = typeof zod;
 
 /** The message when zod is missing, also shown by the CLI. */
-export const ZOD_MISSING =
-  'switchyard-llm/config needs the optional peer dependency zod: npm install zod';
+export const ZOD_MISSING = 'switchyard-llm/config needs the optional peer dependency zod: npm install zod';
 
 let loaded: Zod | undefined;
 let nodeRequire: NodeJS.Require | undefined;
