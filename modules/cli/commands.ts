@@ -46,7 +46,7 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
             : values.host === ''
               ? '--host: expected an address'
               : undefined;
-      if (problem !== undefined || typeof values.config !== 'string') {
+      if (problem !== undefined || typeof values.config !== 'string' || port === 'bad') {
         io.stderr(`${problem}\n`);
         return 2;
       }
