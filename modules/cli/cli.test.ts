@@ -229,6 +229,38 @@ describe('serve (in process, with fake signals)', () => {
     expect(await exit).toBe(0);
   }, 30_000);
 
+  it('starts the monitor of the config, restarts it on the new router on reload, closes it on stop', async () => {
+    const token = 'monitor-token-0123456789';
+    const path = writeConfig(served({ monitor: { port: 0, token: '${MONITOR_TOKEN}' } }));
+    const fake = fakeIo({ ...env, MONITOR_TOKEN: token });
+    const exit = runCli(['serve', '--config', path], fake.io);
+    const first = String((await fake.waitFor('monitor_listening')).url);
+    expect(first).not.toContain(token);
+    const targets = async (url: string) => {
+      const res = await fetch(`${url}snapshot`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await res.json()) as { targets: Array<{ id: string }> }).targets.map((t) => t.id);
+    };
+    expect(await targets(first)).toEqual(['a']);
+    writeConfig(
+      served({
+        targets: [
+          target({ baseURL: `${upstream.url}/v1` }),
+          target({ id: 'b', baseURL: `${upstream.url}/v1` }),
+        ],
+        monitor: { port: 0, token: '${MONITOR_TOKEN}' },
+      }),
+    );
+    const mark = fake.lines().length;
+    fake.raise('SIGHUP');
+    const second = String((await fake.waitFor('monitor_listening', mark)).url);
+    expect(await targets(second)).toEqual(['a', 'b']);
+    await expect(fetch(`${first}snapshot`)).rejects.toThrow();
+    fake.raise('SIGTERM');
+    expect(await exit).toBe(0);
+    await expect(fetch(`${second}snapshot`)).rejects.toThrow();
+    expect(fake.out.stderr).not.toContain(token);
+  }, 30_000);
+
   it('a second stop signal during the graceful stop exits at once with 1', async () => {
     const path = writeConfig(served());
     const fake = fakeIo(env);

@@ -161,17 +161,26 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   }
 
   let monitor: Monitor | undefined;
-  async function startMonitor(generation: Generation): Promise<void> {
+  /** Starts the generation's monitor, if it has one; false when it failed (logged). */
+  async function startMonitor(generation: Generation): Promise<boolean> {
     const settings = generation.built.monitor;
-    if (settings === undefined) return;
+    if (settings === undefined) return true;
     try {
       monitor = await createMonitor(generation.built.router, settings);
       log('info', 'monitor_listening', { url: monitor.baseUrl });
+      return true;
     } catch (error) {
       log('error', 'monitor_failed', { message: messageOf(error) });
+      return false;
     }
   }
-  await startMonitor(first);
+  // A monitor the config asks for must start (on a reload, a failed one is logged and the gateway serves on).
+  if (!(await startMonitor(first))) {
+    log('error', 'startup_failed', { message: 'monitor: could not start (see monitor_failed)' });
+    await gateway.stop();
+    await first.built.close();
+    return 1;
+  }
 
   const summary = summarize(first.config, first.built);
   log('info', 'listening', {
