@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { type AdapterRequest, createSeededRandom, messageText, Router } from 'switchyard-llm';
 import {
   evaluatePredictors,
+  fromFile,
   HistoryRecorder,
   MODEL_FAMILIES,
   readHistory,
-  TrainedPredictors,
   trainPredictors,
 } from 'switchyard-llm/ml';
 import { intelligent } from 'switchyard-llm/strategies';
@@ -78,8 +78,14 @@ console.log(`\nbest: ${best.family} (${(linear.mae / best.mae).toFixed(1)}× low
 // 3. Train the best family on all of it, save it, and start `intelligent` from the file.
 const file = join(dir, 'model.json');
 writeFileSync(file, JSON.stringify(trainPredictors(rows, { family: best.family }).toJSON()));
-const predictors = TrainedPredictors.fromJSON(JSON.parse(readFileSync(file, 'utf8'))).factory();
-const router = new Router({ targets, strategy: intelligent({ predictors }), clock, random, breaker: false });
+// (the same as `npx switchyard-llm train --data history.jsonl --family <best> --out model.json`)
+const router = new Router({
+  targets,
+  strategy: intelligent({ predictors: fromFile(file) }),
+  clock,
+  random,
+  breaker: false,
+});
 const short: string[] = [];
 const long: string[] = [];
 for (let i = 0; i < 10; i++) {

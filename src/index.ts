@@ -3,6 +3,7 @@
  * This module imports no adapter, no strategy implementation and no vendor SDK.
  */
 
+export { DEFAULT_TPM_OUTPUT_ESTIMATE } from './call/token-quota.js';
 // Middleware without a router
 export { wrapAdapter } from './call/wrap-adapter.js';
 // Helpers
@@ -51,6 +52,7 @@ export {
   type WeightedStrategyFactory,
   weightedStrategyFactory,
 } from './scoring/utility.js';
+export { MemoryQuotaState } from './state/memory-quota.js';
 export { MemoryStateStore } from './state/memory-store.js';
 export {
   parseRouterSnapshot,
@@ -66,6 +68,9 @@ export type {
   BudgetTotals,
   FailureRecord,
   MaybePromise,
+  QuotaAdmission,
+  QuotaStateHandle,
+  QuotaUsage,
   StateStore,
   TargetPolicy,
   TargetStateHandle,

@@ -1,10 +1,11 @@
-import type { BudgetGate } from './budgets/budget-gate.js';
-import { budgetGateFor } from './budgets/build.js';
+import { BudgetGate } from './budgets/budget-gate.js';
+import { budgetGateFor, budgetIn, checkBudgetable } from './budgets/build.js';
 import { AttemptLoop } from './call/attempt-loop.js';
 import { AttemptRunner } from './call/attempt-runner.js';
 import type { CallRuntime } from './call/call.js';
 import { CallPipeline } from './call/call-pipeline.js';
 import { TargetGate } from './call/target-gate.js';
+import { noQuotaError, TOKEN_WINDOW_MS, tokenQuotaId } from './call/token-quota.js';
 import { systemClock } from './clock.js';
 import { SwitchyardError } from './errors/switchyard-error.js';
 import { RouterEmitter, type RouterEventName, type RouterEvents } from './events.js';
@@ -26,14 +27,14 @@ import {
 import type { StateStore } from './state/store.js';
 import { StrategyResolver } from './strategy-resolver.js';
 import { TargetRuntime } from './target-runtime.js';
-import type { BudgetStatus } from './types/budget.js';
+import type { BudgetConfig, BudgetStatus } from './types/budget.js';
 import type { Clock } from './types/clock.js';
 import type { Middleware } from './types/middleware.js';
 import type { CompletionRequest } from './types/request.js';
 import type { CompletionResponse } from './types/response.js';
 import type { JsonValue } from './types/strategy.js';
 import type { TargetView } from './types/target.js';
-import { validateRouterOptions } from './validation/validate.js';
+import { validateBudget, validateRouterOptions } from './validation/validate.js';
 
 /** Health of one target, from {@link Router.health}. */
 export interface TargetHealth {
@@ -78,7 +79,8 @@ export class Router {
   readonly #strategies: StrategyResolver;
   readonly #clock: Clock;
   readonly #pipeline: CallPipeline;
-  readonly #budgets: BudgetGate | undefined;
+  readonly #store: StateStore;
+  readonly #rt: CallRuntime;
 
   /** @throws {SwitchyardError} `config` when an option is invalid (the message names the field). */
   constructor(options: RouterOptions) {
@@ -88,14 +90,13 @@ export class Router {
     const random = options.random ?? Math.random;
     const breaker = options.breaker === false ? undefined : resolveBreakerOptions(options.breaker);
     const store: StateStore = options.store ?? new MemoryStateStore();
-    this.#targets = options.targets.map(
-      (config, i) =>
-        new TargetRuntime(
-          config,
-          i,
-          store.target(config.id, { breaker, requestsPerMinute: config.requestsPerMinute ?? 0 }),
-        ),
-    );
+    this.#store = store;
+    this.#targets = options.targets.map((config, i) => {
+      const state = store.target(config.id, { breaker, requestsPerMinute: config.requestsPerMinute ?? 0 });
+      if (config.tokensPerMinute === undefined) return new TargetRuntime(config, i, state);
+      if (typeof store.quota !== 'function') throw noQuotaError(i);
+      return new TargetRuntime(config, i, state, store.quota(tokenQuotaId(config.id), TOKEN_WINDOW_MS));
+    });
     const groups = new Map<string, TargetRuntime[]>();
     for (const t of this.#targets) {
       for (const alias of new Set([t.model, ...(t.config.aliases ?? [])])) {
@@ -113,7 +114,6 @@ export class Router {
         random,
       },
     );
-    this.#budgets = budgetGateFor(options.budgets, store, this.#targets, this.#events);
     const rt: CallRuntime = {
       clock,
       random,
@@ -129,8 +129,9 @@ export class Router {
       attemptMiddleware: [],
       attemptStreamMiddleware: [],
       targetCount: this.#targets.length,
-      budgets: this.#budgets,
+      budgets: budgetGateFor(options.budgets, store, this.#targets, this.#events),
     };
+    this.#rt = rt;
     this.#pipeline = new CallPipeline({
       rt,
       loop: new AttemptLoop(rt, new AttemptRunner(rt)),
@@ -206,14 +207,41 @@ export class Router {
     await Promise.all([...adapters].map((adapter) => adapter.close?.()));
   }
 
-  /** A picture of every target's health. */
   /**
    * Spend of each budget in its current period (as the store last knew it: a shared store
    * answers from its local mirror). Empty when the router has no budgets.
    */
   budgets(): BudgetStatus[] {
-    return this.#budgets?.status(this.#clock.now()) ?? [];
+    return this.#rt.budgets?.status(this.#clock.now()) ?? [];
   }
+
+  /**
+   * Adds a budget at run time, or replaces the one with the same id — e.g. when a gateway
+   * creates or changes a virtual key. Its spend lives in the store under its id, so replacing
+   * a budget (a new limit) keeps what was spent. Calls already past their first attempt keep
+   * the budgets they started with.
+   *
+   * @throws {SwitchyardError} `config` when the budget is invalid (naming the field), the store
+   *   cannot hold budgets, or a target has no price.
+   * @example
+   * ```ts
+   * router.setBudget({ id: 'key:k_12', scope: { key: 'k_12' }, limitUsd: 20, period: 'month' });
+   * ```
+   */
+  setBudget(config: BudgetConfig): void {
+    validateBudget(config);
+    checkBudgetable(this.#store, this.#targets, 'setBudget');
+    const budget = budgetIn(config, this.#store);
+    if (this.#rt.budgets === undefined) this.#rt.budgets = new BudgetGate([budget], this.#events);
+    else this.#rt.budgets.set(budget);
+  }
+
+  /** Removes the budget with this id (its spend stays in the store); whether there was one. */
+  removeBudget(id: string): boolean {
+    return this.#rt.budgets?.remove(id) ?? false;
+  }
+
+  /** A picture of every target's health. */
 
   health(): TargetHealth[] {
     const now = this.#clock.now();

@@ -1,4 +1,4 @@
-import type { TargetStateHandle } from './state/store.js';
+import type { QuotaStateHandle, TargetStateHandle } from './state/store.js';
 import type { Adapter, AdapterCapabilities, Price } from './types/adapter.js';
 import type { TargetConfig, TargetView } from './types/target.js';
 
@@ -23,8 +23,11 @@ export class TargetRuntime implements TargetView {
   readonly state: TargetStateHandle;
   readonly maxConcurrency: number;
   readonly requestsPerMinute: number;
+  /** Tokens per rolling minute (0: unlimited) and the window that counts them. */
+  readonly tokensPerMinute: number;
+  readonly tokenQuota: QuotaStateHandle | undefined;
 
-  constructor(config: TargetConfig, index: number, state: TargetStateHandle) {
+  constructor(config: TargetConfig, index: number, state: TargetStateHandle, tokenQuota?: QuotaStateHandle) {
     this.id = config.id;
     this.index = index;
     this.model = config.model;
@@ -39,5 +42,7 @@ export class TargetRuntime implements TargetView {
     this.state = state;
     this.maxConcurrency = config.maxConcurrency ?? Number.POSITIVE_INFINITY;
     this.requestsPerMinute = config.requestsPerMinute ?? 0;
+    this.tokensPerMinute = config.tokensPerMinute ?? 0;
+    this.tokenQuota = this.tokensPerMinute > 0 ? tokenQuota : undefined;
   }
 }

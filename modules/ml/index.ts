@@ -17,6 +17,7 @@ export {
   evaluatePredictors,
 } from './evaluate.js';
 export { RandomForest, type RandomForestOptions } from './forest.js';
+export { fromFile } from './from-file.js';
 export { HistoryRecorder, type HistoryRecorderOptions } from './history.js';
 export { type HistoryRow, readHistory } from './history-row.js';
 export { MODEL_FORMAT, MODEL_VERSION, type ModelFamily, type ModelJson } from './json.js';
@@ -35,3 +36,4 @@ export {
   trainingRowOf,
   trainPredictors,
 } from './train.js';
+export { type CommandIo, TRAIN_USAGE, trainCommand } from './train-command.js';

@@ -262,7 +262,8 @@ export class RedisConnection {
     for (const client of [this.#subscriber, this.#client]) {
       if (client === undefined) continue;
       if (client.isReady) {
-        await client.close().catch(() => client.destroy());
+        // QUIT waits for the server's answer: a connection the server has dropped may never give one.
+        await withTimeout(client.close(), this.#options.commandTimeoutMs).catch(() => client.destroy());
       } else if (client.isOpen) {
         client.destroy();
       }

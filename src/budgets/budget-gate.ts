@@ -4,6 +4,7 @@ import type { BudgetReservation, BudgetStateHandle, BudgetTotals, MaybePromise }
 import type { TargetRuntime } from '../target-runtime.js';
 import type { BudgetConfig, BudgetPeriod, BudgetScope, BudgetStatus } from '../types/budget.js';
 import type { CompletionRequest } from '../types/request.js';
+import { ignore, isPromiseLike } from '../util/promise.js';
 import { estimateInputTokens } from '../util/request-needs.js';
 import { BudgetCalendar } from './period.js';
 
@@ -71,12 +72,41 @@ export interface BudgetHold {
  * `budget:threshold` events.
  */
 export class BudgetGate {
-  readonly #budgets: readonly Budget[];
+  /** Every budget, in the order added. */
+  #budgets: Budget[] = [];
+  /** Budgets scoped to one key, by key (virtual keys may have thousands), and the others. */
+  readonly #byKey = new Map<string, Budget[]>();
+  #unkeyed: Budget[] = [];
   readonly #events: RouterEmitter;
 
   constructor(budgets: readonly Budget[], events: RouterEmitter) {
-    this.#budgets = budgets;
     this.#events = events;
+    for (const budget of budgets) this.set(budget);
+  }
+
+  /** Adds a budget, or replaces the one with its id (its spend stays in the store). */
+  set(budget: Budget): void {
+    this.remove(budget.id);
+    this.#budgets.push(budget);
+    const key = budget.scope.key;
+    if (key === undefined) this.#unkeyed.push(budget);
+    else this.#byKey.set(key, [...(this.#byKey.get(key) ?? []), budget]);
+  }
+
+  /** Removes the budget with this id; whether there was one. */
+  remove(id: string): boolean {
+    const budget = this.#budgets.find((b) => b.id === id);
+    if (budget === undefined) return false;
+    this.#budgets = this.#budgets.filter((b) => b !== budget);
+    const key = budget.scope.key;
+    if (key === undefined) {
+      this.#unkeyed = this.#unkeyed.filter((b) => b !== budget);
+    } else {
+      const rest = this.#byKey.get(key)!.filter((b) => b !== budget);
+      if (rest.length === 0) this.#byKey.delete(key);
+      else this.#byKey.set(key, rest);
+    }
+    return true;
   }
 
   /** Each budget's spend in the period containing `now`. */
@@ -97,7 +127,11 @@ export class BudgetGate {
 
   /** The budgets covering a call (worked out once per call). */
   covering(request: CompletionRequest): readonly Budget[] {
-    return this.#budgets.filter((b) => b.covers(request));
+    const covering = this.#unkeyed.filter((b) => b.covers(request));
+    const key = request.metadata?.key;
+    const keyed = typeof key === 'string' ? this.#byKey.get(key) : undefined;
+    if (keyed !== undefined) for (const b of keyed) if (b.covers(request)) covering.push(b);
+    return covering;
   }
 
   /**
@@ -245,9 +279,3 @@ function exceeded(
 function usd(n: number): string {
   return n >= 1 ? n.toFixed(2) : String(Number(n.toPrecision(2)));
 }
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
-}
-
-function ignore(): void {}

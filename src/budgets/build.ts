@@ -17,23 +17,7 @@ export function budgetGateFor(
   events: RouterEmitter,
 ): BudgetGate | undefined {
   if (configs === undefined || configs.length === 0) return undefined;
-  if (typeof store.budget !== 'function') {
-    throw new SwitchyardError(
-      'config',
-      'budgets: the state store has no budget() operation, so it cannot hold budgets',
-      {
-        retryable: false,
-      },
-    );
-  }
-  const unpriced = targets.filter((t) => t.price === undefined).map((t) => t.id);
-  if (unpriced.length > 0) {
-    throw new SwitchyardError(
-      'config',
-      `budgets: target(s) ${unpriced.map((id) => `"${id}"`).join(', ')} have no price; set \`price\` (it may be zero) so that a budget knows what a call costs`,
-      { retryable: false },
-    );
-  }
+  checkBudgetable(store, targets, 'budgets');
   const seen = new Set<string>();
   const budgets = configs.map((config, i) => {
     const id = budgetIdOf(config);
@@ -50,4 +34,33 @@ export function budgetGateFor(
     return new Budget(config, store.budget!(id));
   });
   return new BudgetGate(budgets, events);
+}
+
+/** The budget of `config`, its state in `store` (checked by {@link checkBudgetable} first). */
+export function budgetIn(config: BudgetConfig, store: StateStore): Budget {
+  return new Budget(config, store.budget!(budgetIdOf(config)));
+}
+
+/**
+ * Throws the `config` error (naming `field`) when budgets cannot work: a store without a
+ * `budget` operation, or a target without a price.
+ */
+export function checkBudgetable(store: StateStore, targets: readonly TargetRuntime[], field: string): void {
+  if (typeof store.budget !== 'function') {
+    throw new SwitchyardError(
+      'config',
+      `${field}: the state store has no budget() operation, so it cannot hold budgets`,
+      {
+        retryable: false,
+      },
+    );
+  }
+  const unpriced = targets.filter((t) => t.price === undefined).map((t) => t.id);
+  if (unpriced.length > 0) {
+    throw new SwitchyardError(
+      'config',
+      `${field}: target(s) ${unpriced.map((id) => `"${id}"`).join(', ')} have no price; set \`price\` (it may be zero) so that a budget knows what a call costs`,
+      { retryable: false },
+    );
+  }
 }

@@ -8,6 +8,7 @@ import type { AttemptRunner } from './attempt-runner.js';
 import type { Call, CallRuntime } from './call.js';
 import { type ChooseWait, chooseTarget } from './choose.js';
 import { Claim } from './target-gate.js';
+import { settleTokens, takeTokens, tokenEstimate } from './token-quota.js';
 
 /** A budget ruled the chosen target out. */
 const OVER_BUDGET = Symbol('over budget');
@@ -61,7 +62,11 @@ export class AttemptLoop {
   #claim(call: Call, attempt: number): Claim | Promise<Claim> {
     const now = this.#rt.clock.now();
     const choice = chooseTarget(this.#rt, call, attempt, false, this.#scratch, now);
-    if (choice instanceof TargetRuntime && this.#rt.budgets === undefined) {
+    if (
+      choice instanceof TargetRuntime &&
+      this.#rt.budgets === undefined &&
+      choice.tokenQuota === undefined
+    ) {
       const claim = this.#rt.gate.claim(choice, now);
       if (claim instanceof Claim) return this.#claimed(call, claim);
       // A shared store answers later: wait for that answer (claiming again would take a second slot).
@@ -85,13 +90,23 @@ export class AttemptLoop {
           choice = chooseTarget(this.#rt, call, attempt, waited, this.#scratch, this.#rt.clock.now());
           continue;
         }
-        const claim = await (pending ?? this.#rt.gate.claim(choice, this.#rt.clock.now()));
+        const tokens =
+          choice.tokenQuota === undefined
+            ? undefined
+            : await takeTokens(choice, tokenEstimate(call.request, choice), this.#rt.clock.now());
+        // A full token window (another caller took the last room first) is a refused claim.
+        const claim =
+          choice.tokenQuota !== undefined && tokens === undefined
+            ? undefined
+            : await (pending ?? this.#rt.gate.claim(choice, this.#rt.clock.now()));
         pending = undefined;
         if (claim !== undefined) {
           claim.hold = hold;
+          claim.tokens = tokens;
           return this.#claimed(call, claim);
         }
         if (hold !== undefined) this.#rt.budgets!.settle(hold, 0);
+        if (tokens !== undefined) settleTokens(choice, tokens, this.#rt.clock.now(), undefined);
         if (++refused >= MAX_REFUSED_CLAIMS) {
           throw new SwitchyardError(
             'no_target',

@@ -12,6 +12,7 @@ import type { AdapterRequest } from '../types/request.js';
 import type { AdapterResponse, CompletionResponse, Warning } from '../types/response.js';
 import type { AdapterStreamPart } from '../types/stream.js';
 import { textOf, toolCallsOf } from '../util/content.js';
+import { ignore, isPromiseLike } from '../util/promise.js';
 import { estimateInputTokens } from '../util/request-needs.js';
 import { estimateUsage } from '../util/usage.js';
 import { checkedResponse } from './adapter-output.js';
@@ -21,6 +22,7 @@ import { consumeStream } from './consume-stream.js';
 import { ChainBlame, runAttemptChain, runAttemptStreamChain } from './middleware-chain.js';
 import { tellFirstToken, tellOutcome } from './strategy-hooks.js';
 import type { Claim } from './target-gate.js';
+import { settleTokens } from './token-quota.js';
 import { adapterError } from './upstream-error.js';
 
 const NO_WARNINGS: readonly Warning[] = Object.freeze([]);
@@ -128,6 +130,10 @@ export class AttemptRunner {
         ? costOf(estimateUsage(call.request, response), target.price!)
         : costUsd;
       rt.budgets!.settle(claim.hold, billed ?? 0);
+    }
+    if (claim.tokens !== undefined) {
+      const usage = result.usage.unknown ? estimateUsage(call.request, response) : result.usage;
+      settleTokens(target, claim.tokens, now, usage);
     }
     call.sink?.push({ type: 'finish', finishReason: response.finishReason, usage: response.usage, response });
     return response;
@@ -254,6 +260,7 @@ export class AttemptRunner {
     const now = rt.clock.now();
     const durationMs = now - startedAt;
     if (claim.hold !== undefined) rt.budgets!.settle(claim.hold, failedAttemptCost(target, call, error));
+    if (claim.tokens !== undefined) settleTokens(target, claim.tokens, now, undefined);
     const blockForMs = error.kind === 'rate_limited' ? error.retryAfterMs : undefined;
     const ejection = rt.gate.recordFailure(claim, now, countsAgainstHealth(error.kind), blockForMs);
     if (isPromiseLike(ejection)) ejection.then((e) => this.#ejected(target, error, e), ignore);
@@ -338,12 +345,6 @@ function callAdapter(
     return Promise.reject(thrown);
   }
 }
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
-}
-
-function ignore(): void {}
 
 /** The adapter's stream with its raw exceptions turned into typed errors (for stream middleware). */
 async function* mapErrors(

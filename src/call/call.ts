@@ -36,8 +36,8 @@ export interface CallRuntime {
   readonly attemptStreamMiddleware: readonly Middleware[];
   /** Number of targets (for per-call marks). */
   readonly targetCount: number;
-  /** The router's budgets, when it has any. */
-  readonly budgets: BudgetGate | undefined;
+  /** The router's budgets, when it has any (set on the first `router.setBudget` of a router built without). */
+  budgets: BudgetGate | undefined;
 }
 
 /** Per-call state of the attempt loop. */

@@ -3,6 +3,7 @@ import type { Ejection } from '../reliability/circuit-breaker.js';
 import type { Admission, MaybePromise } from '../state/store.js';
 import type { TargetRuntime } from '../target-runtime.js';
 import type { Clock, TimerHandle } from '../types/clock.js';
+import type { TokenTake } from './token-quota.js';
 
 /** A claimed attempt slot on a target: held from the claim until the attempt's real end. */
 export class Claim {
@@ -16,6 +17,8 @@ export class Claim {
   released = false;
   /** The budget reservations this attempt holds, settled when it ends. */
   hold: BudgetHold | undefined = undefined;
+  /** The tokens this attempt counted in a `tokensPerMinute` window, corrected when it ends. */
+  tokens: TokenTake | undefined = undefined;
 
   constructor(target: TargetRuntime, probe: boolean, claimedAt: number) {
     this.target = target;
@@ -31,7 +34,7 @@ interface Waiter {
 
 /**
  * Everything that decides whether a target may take an attempt now — breaker and its half-open
- * probe, Retry-After block, requests-per-minute window (all in the state store), and the
+ * probe, Retry-After block, requests- and tokens-per-minute windows (all in the state store), and the
  * in-process concurrency limit — with claim and release in one place. Calls that opted into
  * waiting for capacity wait here, first come first served.
  */
@@ -45,7 +48,12 @@ export class TargetGate {
 
   /** When `target` may take an attempt (its concurrency aside): `now`, later, or `Infinity`. */
   readyAt(target: TargetRuntime, now: number): number {
-    return target.state.readyAt(now);
+    const at = target.state.readyAt(now);
+    const tokens = target.tokenQuota;
+    if (tokens === undefined) return at;
+    // A full token window: ready again once its oldest tokens leave (then looked at afresh).
+    const usage = tokens.read(now);
+    return usage.used < target.tokensPerMinute ? at : Math.max(at, usage.resetAt);
   }
 
   /** Whether the wait until `readyAt` is the provider's Retry-After. */

@@ -6,10 +6,12 @@ import {
 } from '../reliability/circuit-breaker.js';
 import { type RateLog, rateWindow } from '../reliability/rate-window.js';
 import { MemoryBudgetState } from './memory-budget.js';
+import { MemoryQuotaState } from './memory-quota.js';
 import type {
   Admission,
   BudgetStateHandle,
   FailureRecord,
+  QuotaStateHandle,
   StateStore,
   TargetPolicy,
   TargetStateHandle,
@@ -41,6 +43,7 @@ const ADMITTED_AS_PROBE: Admission = Object.freeze({ admitted: true, probe: true
 export class MemoryStateStore implements StateStore {
   readonly #targets = new Map<string, TargetRecord>();
   readonly #budgets = new Map<string, MemoryBudgetState>();
+  readonly #quotas = new Map<string, MemoryQuotaState>();
 
   target(id: string, policy: TargetPolicy): TargetStateHandle {
     let record = this.#targets.get(id);
@@ -56,6 +59,16 @@ export class MemoryStateStore implements StateStore {
     if (state === undefined) {
       state = new MemoryBudgetState();
       this.#budgets.set(id, state);
+    }
+    return state;
+  }
+
+  quota(id: string, windowMs: number): QuotaStateHandle {
+    const key = `${id}\u0000${windowMs}`;
+    let state = this.#quotas.get(key);
+    if (state === undefined) {
+      state = new MemoryQuotaState(windowMs);
+      this.#quotas.set(key, state);
     }
     return state;
   }

@@ -95,6 +95,46 @@ export interface StateStore {
    * cannot back them (the router says so at construction).
    */
   budget?(id: string): BudgetStateHandle;
+  /**
+   * The rolling-window quota `id` (e.g. a target's tokens per minute, a gateway key's requests
+   * per minute) over `windowMs`. Needed only by routers with `tokensPerMinute` targets (and by
+   * modules that keep quotas, such as the gateway); a store without it cannot back them.
+   */
+  quota?(id: string, windowMs: number): QuotaStateHandle;
+}
+
+/** A quota's use in its rolling window, as last known. */
+export interface QuotaUsage {
+  /** Units taken in the window ending now. */
+  readonly used: number;
+  /** Clock time at which the oldest units still counted leave the window (`now` when none). */
+  readonly resetAt: number;
+}
+
+/** The answer to {@link QuotaStateHandle.take}, with the use it was decided on. */
+export interface QuotaAdmission extends QuotaUsage {
+  readonly admitted: boolean;
+  /** When refused: the clock time at which the use falls below the limit again. */
+  readonly retryAt: number;
+}
+
+/**
+ * Units used in a rolling window (requests, tokens), shared by every router and process on the
+ * same store. A take is admitted while the use is below the limit — so one call may overshoot
+ * it by its own size, as in the providers' windows — and its amount is counted at once, so
+ * concurrent callers see it; `adjust` corrects an estimate once the real amount is known.
+ * `take` must be atomic (a shared store decides it on the server).
+ */
+export interface QuotaStateHandle {
+  /** Counts `amount` at `now` if the use is below `limit`. */
+  take(now: number, amount: number, limit: number): MaybePromise<QuotaAdmission>;
+  /**
+   * Adds `delta` (negative to give back) to what was taken at `takenAt`; nothing when that has
+   * left the window already. The use never goes below zero.
+   */
+  adjust(now: number, takenAt: number, delta: number): MaybePromise<void>;
+  /** The use at `now`, as last known (a shared store answers from its mirror). */
+  read(now: number): QuotaUsage;
 }
 
 /** A budget's spend in one period, as plain data (USD). */

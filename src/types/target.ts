@@ -25,6 +25,15 @@ export interface TargetConfig {
   readonly maxConcurrency?: number;
   /** Most attempts started per rolling minute; a target at its limit is skipped. @default unlimited */
   readonly requestsPerMinute?: number;
+  /**
+   * Most tokens per rolling minute. Each attempt counts its estimate when it starts (prompt
+   * characters ÷ 4 plus `maxOutputTokens`, or {@link DEFAULT_TPM_OUTPUT_ESTIMATE}) and is corrected
+   * to its real usage when it ends (a failed attempt gives its estimate back). A target whose
+   * window is full is skipped until tokens leave it; one call may overshoot the limit by its own
+   * size, as in the providers' windows. Needs a store with `quota` (the built-in ones have it).
+   * @default unlimited
+   */
+  readonly tokensPerMinute?: number;
   /** Token prices; `costUsd` is computed from them. @default the adapter's `priceFor(model)` */
   readonly price?: Price;
   /** Context window in tokens. @default the adapter's capability */

@@ -23,7 +23,8 @@ export function budgets(c: CheckContext, v: unknown): void {
   for (let i = 0; i < v.length; i++) c.at(i, v[i], budget);
 }
 
-function budget(c: CheckContext, b: unknown): void {
+/** Checks one budget config. */
+export function budget(c: CheckContext, b: unknown): void {
   if (!isObject(b)) {
     c.issue('expected a budget { scope?, limitUsd, period, timeZone?, … }');
     return;

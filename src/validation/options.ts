@@ -49,6 +49,7 @@ const TARGET_KEYS = [
   'aliases',
   'maxConcurrency',
   'requestsPerMinute',
+  'tokensPerMinute',
   'price',
   'contextWindow',
   'maxOutputTokens',
@@ -109,6 +110,7 @@ function target(c: CheckContext, t: unknown): string | undefined {
   });
   c.optional(t, 'maxConcurrency', positiveInt);
   c.optional(t, 'requestsPerMinute', positiveInt);
+  c.optional(t, 'tokensPerMinute', positiveInt);
   c.optional(t, 'price', price);
   c.optional(t, 'contextWindow', positiveInt);
   c.optional(t, 'maxOutputTokens', positiveInt);

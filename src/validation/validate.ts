@@ -2,6 +2,7 @@ import type { ErrorKind } from '../errors/error-kind.js';
 import { redactSecrets, sanitizeError } from '../errors/redact.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { CompletionRequest } from '../types/request.js';
+import { budget } from './budgets.js';
 import { CheckContext, formatPath } from './context.js';
 import { isPlainValidRequest } from './fast-path.js';
 import { checkMiddleware, checkRouterOptions } from './options.js';
@@ -66,6 +67,11 @@ export function validateRouterOptions(options: unknown): void {
  */
 export function validateMiddleware(middleware: unknown): void {
   run(checkMiddleware, middleware, 'config', 'middleware', 'middleware');
+}
+
+/** Checks a budget added after construction (`router.setBudget`) as `budgets` checks each entry. */
+export function validateBudget(config: unknown): void {
+  run(budget, config, 'config', 'budget', 'budget');
 }
 
 /**

@@ -29,7 +29,26 @@ const all: Record<string, Router> = {
   'metrics+tags': router(),
   ledger: router(),
   both: router(),
+  'empty listeners': router(),
 };
+// The floor of any pair of event-based observers: no-op listeners on the events the two modules
+// subscribe to (the collector on nine, the ledger on three), so the router builds the same payloads.
+const noop = () => {};
+const metricsEvents = [
+  'request:start',
+  'attempt:success',
+  'attempt:failure',
+  'retry',
+  'fallback',
+  'stream:first-token',
+  'request:success',
+  'request:failure',
+  'target:ejected',
+] as const;
+for (const event of metricsEvents) (all['empty listeners'] as Router).on(event, noop);
+for (const event of ['request:start', 'request:success', 'request:failure'] as const) {
+  (all['empty listeners'] as Router).on(event, noop);
+}
 collectMetrics(all.metrics as Router);
 collectMetrics(all['metrics+tags'] as Router, { labels: withTags, maxTagValues: 20 });
 new UsageLedger().attach(all.ledger as Router);

@@ -24,6 +24,7 @@ import { aiSdkSection } from './ai-sdk-overhead.js';
 import { type AlertsOverheadRow, alertsOverheadRow } from './alerts-overhead.js';
 import { type ColdStart, coldStart } from './cold-start.js';
 import { type MlPredictRow, mlPredictRows } from './ml-predict.js';
+import { type MonitorOverheadRow, monitorOverheadRow } from './monitor-overhead.js';
 import { redisRows, redisTable } from './redis-overhead.js';
 import {
   type ConcurrencyRow,
@@ -156,6 +157,17 @@ function observedMemoryTable(m: ObservedMemoryRow): string {
   );
 }
 
+function monitorTable(r: MonitorOverheadRow): string {
+  return table(
+    ['case (8 targets, sequential)', 'p50 ns per call', 'added ns (p50 of paired rounds)'],
+    [
+      ['bare router', fmt(r.bareNs), ''],
+      ['with a monitor, no client connected', fmt(r.idleNs), fmt(r.idlePairedNs)],
+      [`with a monitor and ${r.clients} WebSocket clients`, fmt(r.watchedNs), fmt(r.watchedPairedNs)],
+    ],
+  );
+}
+
 function alertsTable(r: AlertsOverheadRow): string {
   return table(
     [
@@ -179,7 +191,7 @@ function gc(): void {
 }
 
 /** Sections of the suite, for the `n/N` progress lines. */
-const STEPS = 10;
+const STEPS = 11;
 let stepsDone = 0;
 /** The progress line of the next section: `\n3/9 title`. */
 function step(title: string): string {
@@ -212,6 +224,11 @@ async function main(): Promise<void> {
   console.log(step('alerts: what an AlertManager adds to a routed call (alternating rounds, medians)…'));
   const alertsRow = await alertsOverheadRow(quick ? 11 : 31, 5_000);
   console.log(alertsTable(alertsRow));
+  console.log(
+    step('monitor: what 100 connected WebSocket clients add to a routed call (rotating rounds, medians)…'),
+  );
+  const monitorRow = await monitorOverheadRow(quick ? 11 : 31, 5_000, 100);
+  console.log(monitorTable(monitorRow));
   console.log(step('ml model prediction cost (8 targets × 3 quantities, 6 features)…'));
   const ml = await mlPredictRows(quick);
   console.log(mlTable(ml));
@@ -242,6 +259,14 @@ async function main(): Promise<void> {
     'A router of 8 MockAdapter targets, bare and with `switchyard-llm/alerts` attached (ten rules); the call path only increments a counter, rules run on a timer.',
     '',
     alertsTable(alertsRow),
+    '',
+  );
+  sections.push(
+    '## Monitor clients on the call path',
+    '',
+    `A router of 8 MockAdapter targets, bare, with \`switchyard-llm/monitor\` and no client, and with 100 WebSocket clients connected from a child process (issue #16: nothing measurable on the call path). Rounds rotate the three; the clients received ${monitorRow.messages} messages (snapshots once a second, events) during the run. With a client connected the monitor records each routing decision (one listener on \`route\`); sending runs off the call path, on the next turn of the event loop.`,
+    '',
+    monitorTable(monitorRow),
     '',
   );
   sections.push(

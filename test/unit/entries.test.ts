@@ -50,6 +50,8 @@ describe('entries', () => {
       'isSwitchyardError',
       'ERROR_KINDS',
       'StrategyRegistry',
+      'MemoryQuotaState',
+      'DEFAULT_TPM_OUTPUT_ESTIMATE',
       'MemoryStateStore',
       'createSeededRandom',
       'systemClock',

@@ -318,3 +318,78 @@ function asyncStore(base: MemoryStateStore): StateStore {
     },
   };
 }
+
+describe('budgets added at run time', () => {
+  function unbudgeted() {
+    const clock = new VirtualClock();
+    const store = new MemoryStateStore();
+    const adapter = okAfter(10);
+    const router = new Router({
+      targets: [{ id: 'a', adapter, model: 'm', price: DOLLAR_PER_TOKEN }],
+      clock,
+      store,
+      breaker: false,
+    });
+    return { clock, store, router, adapter };
+  }
+  const asKey = (key: string) => ask('x', { maxOutputTokens: 1, metadata: { key } });
+
+  it('a router built without budgets enforces one set later, per key, and forgets it when removed', async () => {
+    const { clock, router, adapter } = unbudgeted();
+    router.setBudget({ id: 'key:k1', scope: { key: 'k1' }, limitUsd: 2, period: 'total' });
+    await clock.run(router.complete(asKey('k1')));
+    await clock.run(router.complete(asKey('k1')));
+    expect((await rejectionOf(clock.run(router.complete(asKey('k1'))))).kind).toBe('budget_exceeded');
+    // Another key is not covered.
+    await clock.run(router.complete(asKey('k2')));
+    expect(adapter.callCount).toBe(3);
+    expect(router.budgets().map((b) => [b.id, b.spentUsd])).toEqual([['key:k1', 2]]);
+    expect(router.removeBudget('key:k1')).toBe(true);
+    expect(router.removeBudget('key:k1')).toBe(false);
+    await clock.run(router.complete(asKey('k1')));
+    expect(router.budgets()).toEqual([]);
+  });
+
+  it('replacing a budget keeps its spend: a higher limit lets the key go on from where it was', async () => {
+    const { clock, router } = unbudgeted();
+    router.setBudget({ id: 'key:k1', scope: { key: 'k1' }, limitUsd: 1, period: 'total' });
+    await clock.run(router.complete(asKey('k1')));
+    expect((await rejectionOf(clock.run(router.complete(asKey('k1'))))).kind).toBe('budget_exceeded');
+    router.setBudget({ id: 'key:k1', scope: { key: 'k1' }, limitUsd: 2, period: 'total' });
+    await clock.run(router.complete(asKey('k1')));
+    expect(router.budgets()).toMatchObject([{ id: 'key:k1', limitUsd: 2, spentUsd: 2 }]);
+  });
+
+  it('thousands of key budgets each cover only their own key', async () => {
+    const { clock, router } = unbudgeted();
+    for (let i = 0; i < 5_000; i++) {
+      router.setBudget({ id: `key:k${i}`, scope: { key: `k${i}` }, limitUsd: 1, period: 'total' });
+    }
+    await clock.run(router.complete(asKey('k4999')));
+    const spent = router.budgets().filter((b) => b.spentUsd > 0);
+    expect(spent.map((b) => b.id)).toEqual(['key:k4999']);
+  });
+
+  it('an invalid budget, a store without budgets or an unpriced target is a config error naming the field', () => {
+    const { router } = unbudgeted();
+    const invalid = (() => {
+      try {
+        router.setBudget({ limitUsd: -1, period: 'total' });
+      } catch (e) {
+        return e as { kind: string; message: string };
+      }
+    })();
+    expect(invalid?.kind).toBe('config');
+    expect(invalid?.message).toBe('invalid budget: limitUsd: expected a number ≥ 0');
+    const unpriced = new Router({ targets: [{ id: 'a', adapter: okAfter(1), model: 'm' }] });
+    expect(() => unpriced.setBudget({ limitUsd: 1, period: 'total' })).toThrow(
+      /setBudget: target\(s\) "a" have no price/,
+    );
+    const noBudgets: StateStore = { target: (id, policy) => new MemoryStateStore().target(id, policy) };
+    const plain = new Router({
+      targets: [{ id: 'a', adapter: okAfter(1), model: 'm', price: DOLLAR_PER_TOKEN }],
+      store: noBudgets,
+    });
+    expect(() => plain.setBudget({ limitUsd: 1, period: 'total' })).toThrow(/no budget\(\) operation/);
+  });
+});
