@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { json, ScriptedServer } from '../adapter-kit/index.js';
+import { TRAIN_USAGE } from '../ml/index.js';
 import { type CliIo, type CliSignal, COMMANDS, runCli } from './index.js';
 
 const KEY = 'sk-cli-test-0123456789abcdef';
@@ -88,6 +89,20 @@ describe('runCli: commands and usage', () => {
     expect(e.out.stderr).toMatch(/^No command given\./);
     const f = fakeIo();
     expect(await runCli(['toString'], f.io)).toBe(2);
+  });
+
+  it("train is the ML module's command, its arguments passed through as they are", async () => {
+    const a = fakeIo();
+    expect(await runCli(['train', '--bogus'], a.io)).toBe(2);
+    expect(a.out.stderr).toContain(TRAIN_USAGE);
+    const b = fakeIo();
+    expect(
+      await runCli(
+        ['train', '--data', join(dir, 'none.jsonl'), '--family', 'linear', '--out', join(dir, 'm.json')],
+        b.io,
+      ),
+    ).toBe(1);
+    expect(b.out.stderr).toContain('none.jsonl');
   });
 
   it('help lists every command of the table; --version prints the package version', async () => {

@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { TRAIN_USAGE, trainCommand } from '../ml/index.js';
 import { check } from './check.js';
 import type { CliIo } from './io.js';
 import { serve } from './serve.js';
@@ -16,6 +17,11 @@ export interface CliCommand {
   readonly options: NonNullable<ParseArgsConfig['options']>;
   /** Whether it takes positional arguments (sub-commands). @default false */
   readonly positionals?: boolean;
+  /**
+   * The command reads its arguments itself: `run` gets them unparsed as `positionals` (and no
+   * values). For commands that come with their own parser. @default false
+   */
+  readonly raw?: boolean;
   /** Runs it; resolves with the exit code. A usage problem may return 2. */
   run(values: CliValues, positionals: readonly string[], io: CliIo): Promise<number>;
 }
@@ -58,6 +64,18 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
         },
         io,
       );
+    },
+  },
+  train: {
+    summary: "Train the intelligent strategy's models from a recorded history file (switchyard-llm/ml).",
+    usage: TRAIN_USAGE.split('\n')[0]!.replace(/^usage: switchyard-llm /, ''),
+    options: {},
+    raw: true,
+    async run(_values, argv, io) {
+      return trainCommand(argv, {
+        out: (line) => io.stdout(`${line}\n`),
+        err: (line) => io.stderr(`${line}\n`),
+      });
     },
   },
   check: {

@@ -51,6 +51,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`${name === undefined ? 'No command given.' : `Unknown command: ${name}`}\n\n${usage()}`);
     return 2;
   }
+  if (command.raw === true)
+    return runCommand(name!, () => command.run({}, rest, io), io, command.usage, false);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -67,9 +69,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(`Usage: ${PROGRAM} ${command.usage}\n  ${command.summary}\n`);
     return 0;
   }
+  const { values, positionals } = parsed;
+  return runCommand(name!, () => command.run(values, positionals, io), io, command.usage, true);
+}
+
+/** Runs a command: its exit code, the usage after a usage error, a log line if it threw. */
+async function runCommand(
+  name: string,
+  run: () => Promise<number>,
+  io: CliIo,
+  synopsis: string,
+  printUsage: boolean,
+): Promise<number> {
   try {
-    const code = await command.run(parsed.values, parsed.positionals, io);
-    if (code === 2) io.stderr(`Usage: ${PROGRAM} ${command.usage}\n`);
+    const code = await run();
+    if (code === 2 && printUsage) io.stderr(`Usage: ${PROGRAM} ${synopsis}\n`);
     return code;
   } catch (error) {
     createLog(io)('error', 'failed', { command: name, message: messageOf(error) });

@@ -80,6 +80,7 @@ function targetOf(t: TargetFileConfig, adapter: Adapter): TargetConfig {
     ...(t.priority !== undefined && { priority: t.priority }),
     ...(t.maxConcurrency !== undefined && { maxConcurrency: t.maxConcurrency }),
     ...(t.requestsPerMinute !== undefined && { requestsPerMinute: t.requestsPerMinute }),
+    ...(t.tokensPerMinute !== undefined && { tokensPerMinute: t.tokensPerMinute }),
     ...(t.price && { price: t.price }),
     ...(t.contextWindow !== undefined && { contextWindow: t.contextWindow }),
     ...(t.maxOutputTokens !== undefined && { maxOutputTokens: t.maxOutputTokens }),

@@ -116,6 +116,7 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
       priority: z.number().optional(),
       maxConcurrency: count.optional(),
       requestsPerMinute: count.optional(),
+      tokensPerMinute: count.optional(),
       price: price.optional(),
       contextWindow: count.optional(),
       maxOutputTokens: count.optional(),

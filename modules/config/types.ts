@@ -43,6 +43,8 @@ export interface TargetFileConfig {
   readonly maxConcurrency?: number;
   /** Most attempts started per rolling minute. */
   readonly requestsPerMinute?: number;
+  /** Most tokens per rolling minute (estimated when an attempt starts, corrected when it ends). */
+  readonly tokensPerMinute?: number;
   /** Token prices in USD per million tokens (budgets need one on every target). */
   readonly price?: Price;
   /** Context window in tokens. */
