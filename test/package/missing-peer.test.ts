@@ -195,10 +195,17 @@ describe('modules without their optional peer dependency', () => {
 describe('the switchyard-llm executable without zod', () => {
   it('says how to install zod (or run it with npx), exit code 1; with zod, the same check passes', () => {
     const config = join(dir, 'switchyard.config.json');
-    writeFileSync(config, JSON.stringify({ targets: [{ id: 't', provider: 'openai', model: 'm', apiKey: 'k' }] }));
+    writeFileSync(
+      config,
+      JSON.stringify({ targets: [{ id: 't', provider: 'openai', model: 'm', apiKey: 'k' }] }),
+    );
     const bin = join(dir, 'node_modules', pkg.name, 'dist', 'cli', 'bin.js');
     const check = () =>
-      spawnSync(process.execPath, [bin, 'check', '--config', config], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+      spawnSync(process.execPath, [bin, 'check', '--config', config], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
     unlink('zod');
     const without = check();
     expect(without.status).toBe(1);
