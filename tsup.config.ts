@@ -1,9 +1,12 @@
 import { defineConfig, type Options } from 'tsup';
-import { tsupEntry } from './scripts/entries.js';
+import { tsupBinEntry, tsupEntry } from './scripts/entries.js';
 
 // One entry per public subpath: the core ones and every modules/<name>/index.ts (scripts/entries.ts,
 // which also derives package.json "exports").
 const entry = tsupEntry();
+// The executables (package.json "bin"), ESM only: they share the ESM build's chunks. Their source
+// starts with `#!/usr/bin/env node`, which esbuild keeps and tsup makes executable.
+const bin = tsupBinEntry();
 
 // Vendor SDKs, prom-client, redis and the OpenTelemetry API are optional peers: never bundled, loaded
 // only by their own entry.
@@ -34,6 +37,6 @@ const common: Options = {
 };
 
 export default defineConfig([
-  { ...common, format: 'esm', clean: true },
+  { ...common, entry: { ...entry, ...bin }, format: 'esm', clean: true },
   { ...common, format: 'cjs' },
 ]);

@@ -68,6 +68,26 @@ export function entries(root = ROOT): Entry[] {
   return [...CORE, ...modules];
 }
 
+/** An executable of the package (package.json `bin`), built in ESM only. */
+export interface BinEntry {
+  /** The command name, the `bin` key. */
+  readonly command: string;
+  /** The tsup entry name, also the path of the built file under `dist/` without extension. */
+  readonly name: string;
+  /** The source file (starts with `#!/usr/bin/env node`, which esbuild keeps). */
+  readonly source: string;
+}
+
+/** The executables: `switchyard-llm` (modules/cli). */
+export const BINS: readonly BinEntry[] = [
+  { command: 'switchyard-llm', name: 'cli/bin', source: `${MODULES_DIR}/cli/bin.ts` },
+];
+
+/** The tsup `entry` of the executables (ESM build only): entry name → source file. */
+export function tsupBinEntry(): Record<string, string> {
+  return Object.fromEntries(BINS.map((b) => [b.name, b.source]));
+}
+
 /** The tsup `entry` option: entry name → source file. */
 export function tsupEntry(root = ROOT): Record<string, string> {
   return Object.fromEntries(entries(root).map((e) => [e.name, e.source]));

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { type Entry, entries, MODULES_DIR, ROOT } from './entries.js';
+import { BINS, type Entry, entries, MODULES_DIR, ROOT } from './entries.js';
 
 type Conditions = { readonly types: string; readonly default: string };
 export type ExportsField = Record<string, string | { import: Conditions; require: Conditions }>;
@@ -14,6 +14,7 @@ export type TypesVersionsField = Record<string, Record<string, string[]>>;
 
 /** The derived fields, in the order sync-exports writes them. */
 export interface PackageFields {
+  readonly bin: Record<string, string>;
   readonly sideEffects: string[];
   readonly exports: ExportsField;
   readonly typesVersions: TypesVersionsField;
@@ -76,11 +77,21 @@ export function hasSideEffects(file: string, inModule = false): boolean {
   });
 }
 
-/** The non-test TypeScript files of a folder, recursively. */
-function sourcesOf(dir: string): string[] {
+/** `bin`: each executable's built file (ESM). */
+export function binField(): Record<string, string> {
+  return Object.fromEntries(BINS.map((b) => [b.command, `./dist/${b.name}.js`]));
+}
+
+/**
+ * The non-test TypeScript files of a folder, recursively; executables left out (they run, but
+ * nothing imports them).
+ */
+function sourcesOf(dir: string, root: string): string[] {
+  const bins = new Set(BINS.map((b) => join(root, b.source)));
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((d) => d.isFile() && d.name.endsWith('.ts') && !d.name.endsWith('.test.ts'))
-    .map((d) => join(d.parentPath, d.name));
+    .map((d) => join(d.parentPath, d.name))
+    .filter((file) => !bins.has(file));
 }
 
 /**
@@ -93,7 +104,7 @@ export function sideEffectsField(list: readonly Entry[], root = ROOT): string[] 
     .filter((entry) => {
       if (!entry.module) return hasSideEffects(join(root, entry.source));
       const dir = join(root, MODULES_DIR, entry.subpath.slice(2));
-      return sourcesOf(dir).some((file) => hasSideEffects(file, true));
+      return sourcesOf(dir, root).some((file) => hasSideEffects(file, true));
     })
     .flatMap((entry) => [dist(entry, '.js'), dist(entry, '.cjs')]);
 }
@@ -116,6 +127,7 @@ export function tsconfigPaths(name: string, list: readonly Entry[]): Record<stri
 export function packageFields(root = ROOT): PackageFields {
   const list = entries(root);
   return {
+    bin: binField(),
     sideEffects: sideEffectsField(list, root),
     exports: exportsField(list),
     typesVersions: typesVersionsField(list),

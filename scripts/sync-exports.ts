@@ -1,5 +1,5 @@
 /**
- * `npm run sync:exports`: rewrites package.json `exports`, `typesVersions` and `sideEffects`, and
+ * `npm run sync:exports`: rewrites package.json `bin`, `exports`, `typesVersions` and `sideEffects`, and
  * tsconfig.json `compilerOptions.paths`, from the entry list (scripts/entries.ts): the core
  * entries plus every `modules/<name>/index.ts`. Run it after adding or removing a module.
  */
@@ -54,14 +54,18 @@ rewrite(
   'package.json',
   (pkg) => {
     name = pkg.name as string;
-    // Same key order as before; typesVersions goes after `types` the first time.
+    // Same key order as before; typesVersions and bin go after `types` the first time.
     const next: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(pkg)) {
-      if (key === 'typesVersions') continue;
+      if (key === 'typesVersions' || (key === 'bin' && !('bin' in next))) continue;
       next[key] = key in fields ? fields[key as keyof typeof fields] : value;
-      if (key === 'types') next.typesVersions = fields.typesVersions;
+      if (key === 'types') {
+        next.typesVersions = fields.typesVersions;
+        next.bin = fields.bin;
+      }
     }
     if (!('typesVersions' in next)) next.typesVersions = fields.typesVersions;
+    if (!('bin' in next)) next.bin = fields.bin;
     return next;
   },
   npmStyle,

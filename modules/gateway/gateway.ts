@@ -39,6 +39,13 @@ export interface Gateway {
    *   not match (the old certificate then stays in use), or when the gateway has no `tls`.
    */
   reloadTls(): void;
+  /**
+   * Serves new requests from `router` from now on (`/v1/models`, `/readyz` and calls), while
+   * the calls in flight finish on the router they started on. Resolves once those calls have
+   * finished; it does not close the previous router (close it then). For a config reload.
+   * @throws {SwitchyardError} `config` when `router` is not a Router.
+   */
+  replaceRouter(router: Router): Promise<void>;
 }
 
 /**
@@ -182,6 +189,14 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
       if (o.tls === undefined)
         throw new SwitchyardError('config', 'createGateway: reloadTls: the gateway has no tls option');
       (server as unknown as TlsServer).setSecureContext(loadTls(o.tls.options));
+    },
+    replaceRouter(next) {
+      if (typeof next?.complete !== 'function' || !Array.isArray(next.targets)) {
+        throw new SwitchyardError('config', 'replaceRouter: expected a Router');
+      }
+      handler.setRouter(next);
+      // The calls tracked now are exactly the ones on the previous router (see createHandler).
+      return Promise.all([...calls.values()]).then(() => {});
     },
   };
 }

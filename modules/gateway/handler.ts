@@ -33,6 +33,25 @@ function notFound(res: ServerResponse, headers: Record<string, string>): void {
   sendError(res, errorAnswer(404, 'Unknown route.', 'invalid_request_error', 'unknown_route'), headers);
 }
 
+/** The gateway's request listener, and a way to change the router behind it. */
+export interface GatewayHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Serves new requests from `router` (its model list rebuilt); calls already made keep theirs. */
+  setRouter(router: Router): void;
+}
+
+/** A router and what the gateway derives from it once. */
+interface Served {
+  readonly router: Router;
+  readonly known: ReadonlySet<string>;
+  readonly modelList: { readonly object: 'list'; readonly data: OpenAIModel[] };
+}
+
+function served(router: Router): Served {
+  const models: OpenAIModel[] = modelCatalog(router);
+  return { router, known: new Set(models.map((m) => m.id)), modelList: { object: 'list', data: models } };
+}
+
 /**
  * The gateway's `node:http` request listener: routing, authentication, body limits, the OpenAI
  * mapping and the call. Exposed so the gateway can be mounted in an existing server.
@@ -41,10 +60,8 @@ export function createHandler(
   router: Router,
   options: ResolvedGatewayOptions,
   lifecycle: Lifecycle,
-): (req: IncomingMessage, res: ServerResponse) => void {
-  const models: OpenAIModel[] = modelCatalog(router);
-  const known = new Set(models.map((m) => m.id));
-  const modelList = { object: 'list', data: models };
+): GatewayHandler {
+  let current = served(router);
   const closing = (): Record<string, string> => (lifecycle.stopping ? { connection: 'close' } : {});
 
   async function authenticate(req: IncomingMessage, path: string): Promise<Principal | undefined | 'denied'> {
@@ -98,6 +115,9 @@ export function createHandler(
       sendError(res, answerForError(error, options.clock.now()), closing());
       return;
     }
+    // One router for the whole call: taken here, with no await before `track`, so that a call
+    // is either in flight on the router it was checked against or not started.
+    const { router, known } = current;
     if (!known.has(request.request.model)) {
       sendError(
         res,
@@ -158,7 +178,7 @@ export function createHandler(
       return;
     }
     if (path === '/readyz') {
-      const ready = readiness(router);
+      const ready = readiness(current.router);
       const up = ready.ready && !lifecycle.stopping;
       sendJson(
         res,
@@ -210,13 +230,13 @@ export function createHandler(
       return;
     }
     if (path === '/v1/models') {
-      sendJson(res, 200, modelList, closing());
+      sendJson(res, 200, current.modelList, closing());
       return;
     }
     await chat(req, res, principal);
   }
 
-  return (req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
       options.onError(error);
       if (!res.headersSent) {
@@ -229,4 +249,9 @@ export function createHandler(
       }
     });
   };
+  return Object.assign(listener, {
+    setRouter(next: Router): void {
+      current = served(next);
+    },
+  });
 }

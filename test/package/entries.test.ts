@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { entries, moduleFolders, ROOT, tsupEntry } from '../../scripts/entries.js';
+import { BINS, entries, moduleFolders, ROOT, tsupBinEntry, tsupEntry } from '../../scripts/entries.js';
 import { hasSideEffects, packageFields, tsconfigPaths } from '../../scripts/package-fields.js';
 import tsupConfig from '../../tsup.config.js';
 
@@ -17,7 +17,8 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Reco
 describe('package entries', () => {
   const derived = packageFields();
 
-  it('package.json exports, typesVersions and sideEffects are the derived ones (npm run sync:exports)', () => {
+  it('package.json bin, exports, typesVersions and sideEffects are the derived ones (npm run sync:exports)', () => {
+    expect(pkg.bin).toEqual(derived.bin);
     expect(pkg.exports).toEqual(derived.exports);
     expect(pkg.typesVersions).toEqual(derived.typesVersions);
     expect(pkg.sideEffects).toEqual(derived.sideEffects);
@@ -34,10 +35,20 @@ describe('package entries', () => {
     expect(moduleFolders().filter((m) => !m.withIndex)).toEqual([]);
   });
 
-  it('tsup builds exactly the entries, in both formats', () => {
+  it('tsup builds exactly the entries, in both formats, and the executables in ESM', () => {
     const configs = Array.isArray(tsupConfig) ? tsupConfig : [tsupConfig];
     expect(configs.map((c) => ('entry' in c ? c.format : undefined))).toEqual(['esm', 'cjs']);
-    for (const config of configs) expect('entry' in config && config.entry).toEqual(tsupEntry());
+    const [esm, cjs] = configs;
+    expect(esm && 'entry' in esm && esm.entry).toEqual({ ...tsupEntry(), ...tsupBinEntry() });
+    expect(cjs && 'entry' in cjs && cjs.entry).toEqual(tsupEntry());
+  });
+
+  it('every executable starts with a node shebang and is a bin of the package', () => {
+    expect(BINS.length).toBeGreaterThan(0);
+    for (const bin of BINS) {
+      expect(readFileSync(join(ROOT, bin.source), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+      expect((pkg.bin as Record<string, string>)[bin.command]).toBe(`./dist/${bin.name}.js`);
+    }
   });
 
   it('the core entries keep their subpaths; the root alone has side effects', () => {

@@ -3,11 +3,12 @@
  * process, ESM and CommonJS. Adapters: importing and constructing the adapter works, and a call
  * fails with a `config` error that says which package to install (not a raw
  * ERR_MODULE_NOT_FOUND); with the SDK linked in, the same call reaches the network. Modules
- * (`metrics`, `otel`, `monitor`): importing works, and the factory throws that `config` error; with the peer
- * linked in, the factory works and the module does its job. The package is installed in a temp
+ * (`metrics`, `otel`, `monitor`, `config`): importing works, and the factory throws that `config`
+ * error; with the peer linked in, the factory works and the module does its job. The
+ * `switchyard-llm` executable without zod says how to get it. The package is installed in a temp
  * dir as a copy of `dist/` whose `node_modules` has the runtime dependencies but no peer.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -142,6 +143,13 @@ const modules = [
       const body = await r.json(); await made.close();
       if (r.status !== 200 || body.targets[0].id !== 't') throw new Error(JSON.stringify(body));`,
   },
+  {
+    subpath: 'config',
+    peer: 'zod',
+    make: "m.parseConfig({ targets: [{ id: 't', provider: 'openai', model: 'm', apiKey: 'k' }] }, {})",
+    use: `const built = m.buildRouter(made); const ids = built.router.targets.map((t) => t.id); await built.close();
+      if (ids.join() !== 't') throw new Error(JSON.stringify(ids));`,
+  },
 ] as const;
 
 /** Imports the module (which must work), makes the factory's product and uses it; prints what happened. */
@@ -182,4 +190,36 @@ describe('modules without their optional peer dependency', () => {
       },
     );
   }
+});
+
+describe('the switchyard-llm executable without zod', () => {
+  it('says how to install zod (or run it with npx), exit code 1; with zod, the same check passes', () => {
+    const config = join(dir, 'switchyard.config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ targets: [{ id: 't', provider: 'openai', model: 'm', apiKey: 'k' }] }),
+    );
+    const bin = join(dir, 'node_modules', pkg.name, 'dist', 'cli', 'bin.js');
+    const check = () =>
+      spawnSync(process.execPath, [bin, 'check', '--config', config], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+    unlink('zod');
+    const without = check();
+    expect(without.status).toBe(1);
+    expect(without.stderr).toBe(
+      `${config}: switchyard-llm/config needs the optional peer dependency zod: npm install zod (or run it without installing: npx -p switchyard-llm -p zod switchyard-llm check …)\n`,
+    );
+    link('zod');
+    try {
+      const withZod = check();
+      expect(withZod.stderr).toBe('');
+      expect(withZod.stdout).toContain(`${config}: valid`);
+      expect(withZod.status).toBe(0);
+    } finally {
+      unlink('zod');
+    }
+  });
 });
