@@ -80,7 +80,10 @@ export async function startMockUpstream(port = 0): Promise<MockUpstream> {
   const answers = new Map<string, string | string[]>();
   const answer = <T extends string | string[]>(key: string, build: () => T): T => {
     let value = answers.get(key) as T | undefined;
-    if (value === undefined) answers.set(key, (value = build()));
+    if (value === undefined) {
+      value = build();
+      answers.set(key, value);
+    }
     return value;
   };
   const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
