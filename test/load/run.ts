@@ -4,7 +4,7 @@
  *   npm run loadtest -- [--profiles smoke,load,stress,spike,soak,portkey] [--quick]
  *                       [--rate 1000] [--load-seconds 10] [--rounds 3] [--spike-base 300]
  *                       [--soak-seconds 600] [--soak-rate 1000] [--no-portkey] [--anchors DIR]
- *                       [--no-pin] [--no-write] [--cpu-prof DIR]
+ *                       [--no-pin] [--no-write] [--cpu-prof DIR] [--json FILE]
  *
  * Starts the mock upstream and the gateway (servers.ts) in their own processes on CPU 0 and moves
  * itself (the load client) to CPU 1; runs the profiles; prints each phase; writes the
@@ -54,6 +54,7 @@ const { values: a } = parseArgs({
     'no-pin': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    json: { type: 'string' },
   },
 });
 const quick = a.quick === true;
@@ -168,6 +169,7 @@ try {
 }
 
 report = { ...report, seconds: (performance.now() - t0) / 1000, loadAtEnd: loadavg() };
+if (a.json) writeFileSync(a.json, JSON.stringify(report, null, 1));
 const md = loadMarkdown(report);
 console.log(`\n${md}\n`);
 if (!a['no-write']) {
