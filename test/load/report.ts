@@ -103,8 +103,10 @@ function goals(r: LoadReport): string[] {
     ];
     const errors = rows.reduce((n, x) => n + errorsOf(x), 0);
     const calls = rows.reduce((n, x) => n + x.calls, 0);
+    const sum = (k: 'badStatus' | 'socketErrors' | 'badBody' | 'shed') =>
+      int(rows.reduce((n, x) => n + x[k], 0));
     out.push(
-      `| zero errors in load and soak | ${int(errors)} errors in ${int(calls)} calls | ${yes(errors === 0)} |`,
+      `| zero errors in load and soak | ${int(errors)} errors in ${int(calls)} calls (wrong status ${sum('badStatus')}, socket ${sum('socketErrors')}, wrong body ${sum('badBody')}, shed by the client past its in-flight cap ${sum('shed')}) | ${yes(errors === 0)} |`,
     );
   }
   if (r.soak) {

@@ -5,6 +5,7 @@
  *                       [--rate 1000] [--load-seconds 10] [--rounds 3] [--spike-base 300]
  *                       [--soak-seconds 600] [--soak-rate 1000] [--no-portkey] [--anchors DIR]
  *                       [--no-pin] [--no-write] [--cpu-prof DIR] [--json FILE]
+ *   npm run loadtest -- --from-json FILE   (renders and writes a saved run's section; runs nothing)
  *
  * Starts the mock upstream and the gateway (servers.ts) in their own processes on CPU 0 and moves
  * itself (the load client) to CPU 1; runs the profiles; prints each phase; writes the
@@ -55,12 +56,35 @@ const { values: a } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     json: { type: 'string' },
+    'from-json': { type: 'string' },
   },
 });
 const quick = a.quick === true;
 const num = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number(v));
 const profiles = new Set(String(a.profiles).split(','));
 if (a['no-portkey']) profiles.delete('portkey');
+
+/** Replaces (or appends) the section between the markers in docs/performance.md. */
+function writeSection(md: string): void {
+  const file = new URL('../../docs/performance.md', import.meta.url);
+  const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Performance\n';
+  const begin = doc.indexOf(BEGIN.slice(0, 22));
+  const end = doc.indexOf(END);
+  const next =
+    begin !== -1 && end !== -1
+      ? `${doc.slice(0, begin)}${md}${doc.slice(end + END.length)}`
+      : `${doc.trimEnd()}\n\n${md}\n`;
+  writeFileSync(file, next);
+  console.log('wrote the "Gateway load test" section of docs/performance.md');
+}
+
+if (a['from-json']) {
+  const saved = JSON.parse(readFileSync(a['from-json'], 'utf8')) as LoadReport & { started: string };
+  const md = loadMarkdown({ ...saved, started: new Date(saved.started) });
+  console.log(md);
+  if (!a['no-write']) writeSection(md);
+  process.exit(0);
+}
 
 const pin = !a['no-pin'] && canPin();
 if (pin) pinSelf(1);
@@ -172,18 +196,7 @@ report = { ...report, seconds: (performance.now() - t0) / 1000, loadAtEnd: loada
 if (a.json) writeFileSync(a.json, JSON.stringify(report, null, 1));
 const md = loadMarkdown(report);
 console.log(`\n${md}\n`);
-if (!a['no-write']) {
-  const file = new URL('../../docs/performance.md', import.meta.url);
-  const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Performance\n';
-  const begin = doc.indexOf(BEGIN.slice(0, 22));
-  const end = doc.indexOf(END);
-  const next =
-    begin !== -1 && end !== -1
-      ? `${doc.slice(0, begin)}${md}${doc.slice(end + END.length)}`
-      : `${doc.trimEnd()}\n\n${md}\n`;
-  writeFileSync(file, next);
-  log('wrote the "Gateway load test" section of docs/performance.md');
-}
+if (!a['no-write']) writeSection(md);
 const all: Row[] = [
   ...(report.smoke ?? []),
   ...(report.load ? [...report.load.plain, ...report.load.stream].map((x) => x.gateway) : []),
