@@ -11,7 +11,7 @@
  *
  * Flags: `--quick` (shorter runs), `--no-e2e`, `--no-ai-sdk`, `--no-redis`, `--no-write` (print only).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Router } from '../../index.js';
 import {
@@ -335,11 +335,21 @@ async function main(): Promise<void> {
     'the attempt bookkeeping and the response object; "direct" calls the same `MockAdapter` without the router.',
     '',
   ];
-  const doc = [...header, ...sections].join('\n');
+  const file = new URL('../../docs/performance.md', import.meta.url);
+  const doc = [...header, ...sections, ...keptLoadtestSection(file)].join('\n');
   if (!args.has('--no-write')) {
-    writeFileSync(new URL('../../docs/performance.md', import.meta.url), `${doc}\n`);
+    writeFileSync(file, `${doc}\n`);
     console.log('\nwrote docs/performance.md');
   }
+}
+
+/** The "Gateway load test" section `npm run loadtest` wrote (test/load/report.ts), kept as it is. */
+function keptLoadtestSection(file: URL): string[] {
+  if (!existsSync(file)) return [];
+  const old = readFileSync(file, 'utf8');
+  const begin = old.indexOf('<!-- loadtest:begin');
+  const end = old.indexOf('<!-- loadtest:end -->');
+  return begin === -1 || end === -1 ? [] : [old.slice(begin, end + '<!-- loadtest:end -->'.length), ''];
 }
 
 await main();

@@ -1,0 +1,42 @@
+/**
+ * Child-process entry of `npm run loadtest`: `servers.ts mock` or `servers.ts gateway <upstream origin>`.
+ * Sends `{ origin }` over IPC once listening, then answers IPC probes:
+ * `'heap'` → the V8 heap in use after a full GC (`--expose-gc`), and the RSS, in bytes;
+ * `'cpu'` → the process's CPU time so far in µs. SIGTERM closes the server and exits.
+ */
+import { getHeapStatistics } from 'node:v8';
+import { startMockUpstream } from './mock-upstream.js';
+import { startGatewayStack } from './stack.js';
+
+const [kind, upstream] = process.argv.slice(2);
+const started =
+  kind === 'mock'
+    ? await startMockUpstream()
+    : kind === 'gateway' && upstream
+      ? await startGatewayStack(upstream)
+      : undefined;
+if (started === undefined) {
+  console.error('usage: servers.ts mock | servers.ts gateway <upstream origin>');
+  process.exit(2);
+}
+const server = started;
+
+type Probe = 'heap' | 'cpu';
+process.on('message', (message: Probe) => {
+  if (message === 'heap') {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    process.send?.({
+      heapUsed: getHeapStatistics().used_heap_size,
+      rss: process.memoryUsage.rss(),
+      afterGc: gc !== undefined,
+    });
+  } else if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpuMicros: user + system });
+  }
+});
+process.on('SIGTERM', () => {
+  void server.close().then(() => process.exit(0));
+});
+process.send?.({ origin: server.origin });

@@ -1,0 +1,42 @@
+/**
+ * The system under load: `createGateway` in front of a real `Router` whose one target is the
+ * OpenAI adapter pointed at the mock upstream (`baseURL`), with the router's default retry and
+ * breaker settings. Used in-process by the CI smoke test and in its own process by `npm run loadtest`.
+ */
+import { OpenAIAdapter } from '../../adapters/openai/index.js';
+import { Router } from '../../index.js';
+import { createGateway, type Gateway } from '../../modules/gateway/index.js';
+import { API_KEY, MODEL } from './protocol.js';
+
+/** A started gateway and its router. */
+export interface GatewayStack {
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  readonly gateway: Gateway;
+  readonly router: Router;
+  close(): Promise<void>;
+}
+
+/** Starts the gateway on 127.0.0.1:`port` (0: a free port) in front of `upstreamOrigin`. */
+export async function startGatewayStack(upstreamOrigin: string, port = 0): Promise<GatewayStack> {
+  const router = new Router({
+    targets: [
+      {
+        id: 'mock',
+        model: MODEL,
+        adapter: new OpenAIAdapter({ baseURL: `${upstreamOrigin}/v1`, apiKey: API_KEY }),
+      },
+    ],
+  });
+  const gateway = createGateway(router, { host: '127.0.0.1', port });
+  const { url } = await gateway.start();
+  return {
+    origin: url,
+    gateway,
+    router,
+    async close() {
+      await gateway.stop();
+      await router.close();
+    },
+  };
+}
