@@ -54,6 +54,7 @@ class AsyncChatStream:
     def __init__(self, response: _http1.AsyncResponse) -> None:
         self._response = response
         self._sse = SseStream()
+        #: ``x-switchyard-request-id`` when the gateway sent it (it does on plain answers, not on streams today).
         self.request_id: Optional[str] = response.headers.get("x-switchyard-request-id")
 
     @property

@@ -45,6 +45,7 @@ class ChatStream:
         self._response = response
         self._sse = SseStream()
         self._closed = False
+        #: ``x-switchyard-request-id`` when the gateway sent it (it does on plain answers, not on streams today).
         self.request_id: Optional[str] = response.getheader("x-switchyard-request-id")
 
     @property

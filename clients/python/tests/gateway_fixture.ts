@@ -16,9 +16,9 @@
  *
  * Run: node --import tsx clients/python/tests/gateway_fixture.ts
  */
-import { type AdapterRequest, type MockError, Router, SwitchyardError } from '../../../index.js';
+import { type AdapterRequest, Router, SwitchyardError } from '../../../index.js';
 import { createGateway, masterKeyAuth } from '../../../modules/gateway/index.js';
-import { MockAdapter, type MockOutcome } from '../../../src/testing/index.js';
+import { MockAdapter, type MockError, type MockOutcome } from '../../../src/testing/index.js';
 
 const KEY = 'sk-python-client-test-0123456789';
 const FORBIDDEN_KEY = 'sk-python-client-forbidden-0123';
@@ -41,7 +41,6 @@ function echo(request: AdapterRequest): MockOutcome {
       temperature: request.temperature ?? null,
       maxOutputTokens: request.maxOutputTokens ?? null,
       stopSequences: request.stopSequences ?? null,
-      tags: request.tags ?? null,
     };
     return { text: JSON.stringify(seen), usage: { inputTokens: 3, outputTokens: 7 } };
   }
@@ -63,7 +62,7 @@ function flaky(request: AdapterRequest): MockOutcome {
   return { error };
 }
 
-export const TRICKY_DELTAS = [
+const TRICKY_DELTAS = [
   'Hel',
   'lo, ',
   'wörld ',
@@ -86,18 +85,22 @@ function target(id: string, handler: ConstructorParameters<typeof MockAdapter>[0
 }
 
 const limited = ['a', 'b', 'c', 'd', 'e', 'f'].map((s) =>
-  target(`limited-${s}`, [{ error: { status: 429, retryAfterMs: 7_000, message: 'slow down' } }], [
+  target(
     `limited-${s}`,
-  ]),
+    [{ error: { status: 429, retryAfterMs: 7_000, message: 'slow down' } }],
+    [`limited-${s}`],
+  ),
 );
 
 const router = new Router({
   targets: [
     target('echo', echo, ['echo']),
     target('tricky', [{ stream: TRICKY_DELTAS, usage: { inputTokens: 4, outputTokens: 9 } }], ['tricky']),
-    target('broken', [{ stream: ['partial ', 'answer'], error: { status: 500, message: 'upstream broke' } }], [
+    target(
       'broken',
-    ]),
+      [{ stream: ['partial ', 'answer'], error: { status: 500, message: 'upstream broke' } }],
+      ['broken'],
+    ),
     ...limited,
     target('flaky', flaky, ['flaky']),
     target('slow', [{ text: 'finally', delayMs: 3_000 }], ['slow']),
@@ -130,7 +133,9 @@ async function stop(): Promise<void> {
 }
 
 const { url } = await gateway.start();
-process.stdout.write(`${JSON.stringify({ url, key: KEY, forbiddenKey: FORBIDDEN_KEY })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url, key: KEY, forbiddenKey: FORBIDDEN_KEY, trickyDeltas: TRICKY_DELTAS })}\n`,
+);
 process.once('SIGTERM', () => void stop());
 process.once('SIGINT', () => void stop());
 process.stdin.on('end', () => void stop());
