@@ -10,7 +10,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 from urllib.parse import urlsplit
 
 from .errors import SwitchyardConnectionError, error_from_event
-from .types import Message, StreamEnd, StreamEvent, TextDelta, ToolCallDelta, Usage
+from .types import Message, StreamEnd, StreamEvent, TextDelta, ToolCallDelta, Usage, as_list, as_mapping
 
 USER_AGENT = "switchyard-client-python/0.1.0"
 
@@ -214,39 +214,36 @@ class SseStream:
             raise SwitchyardConnectionError("the stream sent an event that is not JSON") from None
         if not isinstance(payload, Mapping):
             return
+        payload = as_mapping(payload)
         if "error" in payload:
             raise error_from_event(payload, self.text)
-        if isinstance(payload.get("model"), str):
-            self.model = payload["model"]
-        if isinstance(payload.get("id"), str):
-            self.id = payload["id"]
+        model, chunk_id = payload.get("model"), payload.get("id")
+        if isinstance(model, str):
+            self.model = model
+        if isinstance(chunk_id, str):
+            self.id = chunk_id
         usage = Usage.from_json(payload.get("usage"))
         if usage is not None:
             self._usage = usage
-        choices = payload.get("choices")
-        for choice in choices if isinstance(choices, list) else []:
-            if not isinstance(choice, Mapping):
-                continue
-            delta = choice.get("delta")
-            if isinstance(delta, Mapping):
-                content = delta.get("content")
-                if isinstance(content, str) and content != "":
-                    self._parts.append(content)
-                    events.append(TextDelta(content))
-                calls = delta.get("tool_calls")
-                for call in calls if isinstance(calls, list) else []:
-                    if isinstance(call, Mapping):
-                        fn = call.get("function")
-                        fn = fn if isinstance(fn, Mapping) else {}
-                        index = call.get("index")
-                        events.append(
-                            ToolCallDelta(
-                                index=index if isinstance(index, int) else 0,
-                                id=call.get("id") if isinstance(call.get("id"), str) else None,
-                                name=fn.get("name") if isinstance(fn.get("name"), str) else None,
-                                arguments=fn.get("arguments") if isinstance(fn.get("arguments"), str) else "",
-                            )
-                        )
+        for item in as_list(payload.get("choices")):
+            choice = as_mapping(item)
+            delta = as_mapping(choice.get("delta"))
+            content = delta.get("content")
+            if isinstance(content, str) and content != "":
+                self._parts.append(content)
+                events.append(TextDelta(content))
+            for raw_call in as_list(delta.get("tool_calls")):
+                call = as_mapping(raw_call)
+                fn = as_mapping(call.get("function"))
+                index, call_id, name, arguments = call.get("index"), call.get("id"), fn.get("name"), fn.get("arguments")
+                events.append(
+                    ToolCallDelta(
+                        index=index if isinstance(index, int) else 0,
+                        id=call_id if isinstance(call_id, str) else None,
+                        name=name if isinstance(name, str) else None,
+                        arguments=arguments if isinstance(arguments, str) else "",
+                    )
+                )
             reason = choice.get("finish_reason")
             if isinstance(reason, str):
                 self._finish_reason = reason

@@ -31,7 +31,7 @@ from .errors import (
     error_from_response,
 )
 from .retry import RetryPolicy
-from .types import ChatCompletion, Message, Model, StreamEnd, StreamEvent, TextDelta, Usage
+from .types import ChatCompletion, Message, Model, StreamEnd, StreamEvent, TextDelta, Usage, as_list, as_mapping
 
 __all__ = ["AsyncSwitchyardClient", "AsyncChatStream"]
 
@@ -198,7 +198,7 @@ class AsyncSwitchyardClient:
         headers = request_headers(self._api_key, self._headers)
         data, _ = await self._call("GET", "/models", None, headers, timeout)
         items = _json(data).get("data")
-        return [Model.from_json(m) for m in (items if isinstance(items, list) else []) if isinstance(m, Mapping)]
+        return [Model.from_json(as_mapping(m)) for m in as_list(items) if isinstance(m, Mapping)]
 
     # -- transport ---------------------------------------------------------------------------
 
@@ -274,4 +274,4 @@ def _json(data: bytes) -> Mapping[str, Any]:
         raise SwitchyardError("the gateway answered something that is not JSON") from error
     if not isinstance(payload, Mapping):
         raise SwitchyardError("the gateway answered JSON that is not an object")
-    return payload
+    return as_mapping(payload)

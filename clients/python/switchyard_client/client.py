@@ -19,7 +19,7 @@ from .errors import (
     error_from_response,
 )
 from .retry import RetryPolicy
-from .types import ChatCompletion, Message, Model, StreamEnd, StreamEvent, TextDelta, Usage
+from .types import ChatCompletion, Message, Model, StreamEnd, StreamEvent, TextDelta, Usage, as_list, as_mapping
 
 __all__ = ["SwitchyardClient", "ChatStream"]
 
@@ -223,7 +223,7 @@ class SwitchyardClient:
         data, _ = self._call("GET", "/models", None, headers, timeout)
         payload = self._json(data)
         items = payload.get("data")
-        return [Model.from_json(m) for m in (items if isinstance(items, list) else []) if isinstance(m, Mapping)]
+        return [Model.from_json(as_mapping(m)) for m in as_list(items) if isinstance(m, Mapping)]
 
     # -- transport ---------------------------------------------------------------------------
 
@@ -235,7 +235,7 @@ class SwitchyardClient:
             raise SwitchyardError("the gateway answered something that is not JSON") from error
         if not isinstance(payload, Mapping):
             raise SwitchyardError("the gateway answered JSON that is not an object")
-        return payload
+        return as_mapping(payload)
 
     def _call(
         self,

@@ -9,7 +9,7 @@ content was sent have their own classes.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional, Type
+from typing import Any, Mapping, Optional, Type, cast
 
 __all__ = [
     "SwitchyardError",
@@ -171,9 +171,9 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
 
 def _error_fields(payload: Any) -> Mapping[str, Any]:
     if isinstance(payload, Mapping):
-        inner = payload.get("error")
+        inner = cast("Mapping[str, Any]", payload).get("error")
         if isinstance(inner, Mapping):
-            return inner
+            return cast("Mapping[str, Any]", inner)
     return {}
 
 
@@ -191,6 +191,7 @@ def error_from_response(
     ``headers`` must have lower-case names. A body that is not the gateway's error JSON still gives
     an error of the right class, with a generic message.
     """
+    fields: Mapping[str, Any]
     try:
         fields = _error_fields(json.loads(body.decode("utf-8")))
     except (ValueError, UnicodeDecodeError):

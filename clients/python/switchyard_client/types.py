@@ -5,7 +5,7 @@ OpenAI-compatible JSON. Each result keeps the ``raw`` JSON it came from, for fie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Union, cast
 
 __all__ = [
     "Message",
@@ -24,6 +24,16 @@ __all__ = [
 
 #: A chat message in OpenAI's format, e.g. ``{"role": "user", "content": "Hi"}``.
 Message = Mapping[str, Any]
+
+
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return cast("Mapping[str, Any]", value) if isinstance(value, Mapping) else {}
+
+
+def as_list(value: Any) -> List[Any]:
+    """``value`` when it is a JSON array, else an empty one."""
+    return cast("List[Any]", value) if isinstance(value, list) else []
 
 
 def _int(value: Any) -> int:
@@ -47,6 +57,7 @@ class Usage:
         """Parses OpenAI's ``usage`` object; ``None`` when absent."""
         if not isinstance(data, Mapping):
             return None
+        data = as_mapping(data)
         return cls(
             prompt_tokens=_int(data.get("prompt_tokens")),
             completion_tokens=_int(data.get("completion_tokens")),
@@ -72,13 +83,16 @@ class ToolCall:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "ToolCall":
-        fn = data.get("function")
-        fn = fn if isinstance(fn, Mapping) else {}
+        fn = as_mapping(data.get("function"))
         return cls(
             id=_str(data.get("id")) or "",
             type=_str(data.get("type")) or "function",
             function=FunctionCall(name=_str(fn.get("name")) or "", arguments=_str(fn.get("arguments")) or ""),
         )
+
+
+def _no_tool_calls() -> List[ToolCall]:
+    return []
 
 
 @dataclass(frozen=True)
@@ -87,7 +101,7 @@ class AssistantMessage:
 
     role: str
     content: Optional[str]
-    tool_calls: List[ToolCall] = field(default_factory=list)
+    tool_calls: List[ToolCall] = field(default_factory=_no_tool_calls)
     refusal: Optional[str] = None
 
     def to_message(self) -> Dict[str, Any]:
@@ -152,24 +166,19 @@ class ChatCompletion:
     def from_json(cls, data: Mapping[str, Any], request_id: Optional[str] = None) -> "ChatCompletion":
         """Parses OpenAI's ``chat.completion`` object."""
         choices: List[Choice] = []
-        raw_choices = data.get("choices")
-        for i, raw in enumerate(raw_choices if isinstance(raw_choices, Sequence) else []):
-            if not isinstance(raw, Mapping):
+        for i, item in enumerate(as_list(data.get("choices"))):
+            if not isinstance(item, Mapping):
                 continue
-            msg = raw.get("message")
-            msg = msg if isinstance(msg, Mapping) else {}
-            calls = msg.get("tool_calls")
+            raw = as_mapping(item)
+            msg = as_mapping(raw.get("message"))
+            calls = as_list(msg.get("tool_calls"))
             choices.append(
                 Choice(
                     index=_int(raw.get("index", i)),
                     message=AssistantMessage(
                         role=_str(msg.get("role")) or "assistant",
                         content=_str(msg.get("content")),
-                        tool_calls=[
-                            ToolCall.from_json(c)
-                            for c in (calls if isinstance(calls, Sequence) else [])
-                            if isinstance(c, Mapping)
-                        ],
+                        tool_calls=[ToolCall.from_json(as_mapping(c)) for c in calls if isinstance(c, Mapping)],
                         refusal=_str(msg.get("refusal")),
                     ),
                     finish_reason=_str(raw.get("finish_reason")),
