@@ -14,9 +14,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+# Then the optional peers the CLI needs, at the versions the lock file tested: zod (config
+# validation) and prom-client (GET /metrics). Add redis to share state across replicas (docs/redis.md).
 RUN npm run build \
- # The optional peers the CLI needs, at the versions the lock file tested: zod (config validation)
- # and prom-client (GET /metrics). Add redis here to share state across replicas (docs/redis.md).
  && node -e "const l=require('./package-lock.json').packages;console.log(['zod','prom-client'].map(n=>n+'@'+l['node_modules/'+n].version).join(' '))" > /app/runtime-peers.txt
 
 # ---- runtime: production dependencies only, non-root ----------------------------------------------
