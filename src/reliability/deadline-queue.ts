@@ -22,6 +22,8 @@ export class DeadlineQueue {
   #head: DeadlineEntry | undefined;
   #tail: DeadlineEntry | undefined;
   #timer: TimerHandle | undefined;
+  /** When `#timer` fires. */
+  #dueAt = 0;
   /** The timer is unref'd and waits for the next entry (the queue is empty). */
   #idle = false;
 
@@ -41,9 +43,16 @@ export class DeadlineQueue {
     this.#tail = entry;
     if (this.#timer === undefined) this.#arm();
     else if (this.#idle) {
-      // The timer left from the last busy period may be due before this entry: it then re-arms.
       this.#idle = false;
-      this.#clock.ref?.(this.#timer);
+      if (entry.deadline < this.#dueAt) {
+        // The timer left from the last busy period is due after this entry (a shorter
+        // per-request timeout than the last call's): replace it.
+        this.#clock.clearTimeout(this.#timer);
+        this.#arm();
+      } else {
+        // It is due before this entry (or with it): it then re-arms.
+        this.#clock.ref?.(this.#timer);
+      }
     }
     return true;
   }
@@ -82,6 +91,7 @@ export class DeadlineQueue {
   #arm(): void {
     const head = this.#head;
     if (head === undefined) return;
+    this.#dueAt = head.deadline;
     this.#timer = this.#clock.setTimeout(() => this.#fire(), Math.max(0, head.deadline - this.#clock.now()));
   }
 

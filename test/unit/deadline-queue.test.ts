@@ -89,4 +89,37 @@ describe('DeadlineQueue with a clock that can unref timers', () => {
     await clock.advance(4000);
     expect(log).toEqual([5000]);
   });
+
+  it('replaces the idle timer when the next entry is due before it (a shorter per-request timeout)', async () => {
+    const clock = new VirtualClock();
+    const refClock = Object.assign(Object.create(clock) as VirtualClock, {
+      setTimeout: (fn: () => void, ms: number) => clock.setTimeout(fn, ms),
+      unref: () => {},
+      ref: () => {},
+      now: () => clock.now(),
+      clearTimeout: (h: unknown) => clock.clearTimeout(h),
+    });
+    const q = new DeadlineQueue(refClock);
+    const log: number[] = [];
+    const long = entry(120_000, log);
+    q.add(long);
+    q.remove(long); // the call finished: the timer stays, unref'd, due at 120 000
+    const short = entry(100, log);
+    q.add(short);
+    expect(clock.pendingTimers).toBe(1);
+    await clock.advance(100);
+    expect(log).toEqual([100]);
+  });
+
+  it('through the router with the system clock: a short timeoutMs after a finished call fires on time', async () => {
+    const a = new MockAdapter((req) => ({ text: 'x', delayMs: req.messages.length > 1 ? 5_000 : 0 }));
+    const router = new Router({ targets: [{ id: 'a', adapter: a, model: 'm' }] });
+    await router.complete(ask());
+    const started = Date.now();
+    const first = ask().messages[0]!;
+    const error = await rejectionOf(router.complete({ model: 'm', messages: [first, first], timeoutMs: 50 }));
+    expect(error.kind).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await router.close();
+  });
 });
