@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Router, SwitchyardError } from '../../index.js';
+import type { GatewayStats } from './auth-events.js';
 import { SHUTDOWN_CODE } from './chat.js';
 import { createHandler, type Lifecycle } from './handler.js';
 import { type GatewayOptions, resolveOptions } from './options.js';
@@ -30,6 +31,8 @@ export interface Gateway {
   readonly server: Server;
   /** Calls in flight now. */
   readonly inFlight: number;
+  /** Counters of refused requests (by reason) and admin calls (by action). */
+  stats(): GatewayStats;
 }
 
 /**
@@ -71,6 +74,7 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
   };
 
   const handler = createHandler(router, o, lifecycle);
+  if (o.metrics !== undefined) o.events.register(o.metrics.registry);
   const server = createServer(
     {
       headersTimeout: o.headersTimeoutMs,
@@ -139,6 +143,7 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
     }
     server.closeAllConnections();
     await closed;
+    o.events.unregister();
   }
 
   return {
@@ -147,6 +152,7 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
     get inFlight() {
       return calls.size;
     },
+    stats: () => o.events.stats(),
     start() {
       if (started || stopping) {
         return Promise.reject(new SwitchyardError('config', 'createGateway: start() was already called'));

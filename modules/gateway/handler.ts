@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isSwitchyardError, type Router, SwitchyardError } from '../../index.js';
-import type { Principal } from './auth.js';
+import { isSwitchyardError, type Router, SwitchyardError, type Usage } from '../../index.js';
+import { serveAdmin } from './admin.js';
+import { bearerToken, type Principal } from './auth.js';
 import { readBody } from './body.js';
 import { modelCatalog, type OpenAIModel, readiness } from './catalog.js';
 import { type CallContext, completeChat, routerRequest, streamChat } from './chat.js';
+import { authFailure, modelNotAllowed } from './enforce.js';
 import { answerForError, errorAnswer } from './errors.js';
 import { readHints } from './hints.js';
 import { sendError, sendJson } from './http-io.js';
+import { tokenEstimate } from './limits.js';
 import { type ChatRequest, chatRequestFromOpenAI } from './openai-request.js';
 import type { ResolvedGatewayOptions } from './options.js';
 
@@ -98,7 +101,24 @@ export function createHandler(
       sendError(res, answerForError(error, options.clock.now()), closing());
       return;
     }
+    if (principal?.allowedModels !== undefined && !principal.allowedModels.includes(request.request.model)) {
+      authFailure(options, req, 'model_not_allowed', 403, principal);
+      sendError(res, modelNotAllowed(), closing());
+      return;
+    }
+    let settle: ((usage: Usage | undefined) => void) | undefined;
+    if (options.limiter.limited(principal)) {
+      const admission = await options.limiter.admit(principal, tokenEstimate(request.request));
+      for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
+      if (!admission.admitted) {
+        authFailure(options, req, 'rate_limited', 429, principal);
+        sendError(res, admission.answer, closing());
+        return;
+      }
+      settle = admission.settle;
+    }
     if (!known.has(request.request.model)) {
+      settle?.(undefined);
       sendError(
         res,
         errorAnswer(
@@ -125,7 +145,10 @@ export function createHandler(
     const ctx: CallContext = { router, options, signal: controller.signal, headers: closing };
     try {
       const call = routerRequest(request, hints, principal, controller.signal);
-      await (request.stream ? streamChat(ctx, res, request, call) : completeChat(ctx, res, call));
+      const usage = await (request.stream
+        ? streamChat(ctx, res, request, call)
+        : completeChat(ctx, res, call));
+      settle?.(usage);
     } finally {
       res.off('close', onClose);
       untrack();
@@ -138,6 +161,18 @@ export function createHandler(
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
+    if (options.keys !== undefined && options.adminKeyHash !== undefined && path.startsWith('/admin/')) {
+      await serveAdmin(req, res, path, {
+        keys: options.keys,
+        adminKeyHash: options.adminKeyHash,
+        maxBodyBytes: options.maxBodyBytes,
+        events: options.events,
+        now: () => options.clock.now(),
+        headers: closing,
+        onError: options.onError,
+      });
+      return;
+    }
     const method = ROUTES[path];
     if (method === undefined || (path === '/metrics' && options.metrics === undefined)) {
       req.resume();
@@ -186,25 +221,36 @@ export function createHandler(
       principal = await authenticate(req, path);
     } catch (error) {
       req.resume();
-      const forbidden = isSwitchyardError(error) && error.kind === 'auth' && error.status === 403;
-      if (!forbidden) options.onError(error);
+      const refused = isSwitchyardError(error) && error.kind === 'auth';
+      const forbidden = refused && error.status === 403;
+      if (!refused) options.onError(error);
+      authFailure(options, req, refused ? error.message : 'hook_error', forbidden ? 403 : 401);
       sendError(
         res,
         forbidden
           ? errorAnswer(403, 'You are not allowed to use this resource.', 'permission_error', 'forbidden')
           : errorAnswer(401, 'Authentication failed.', 'authentication_error', 'invalid_api_key'),
-        closing(),
+        forbidden ? closing() : { ...closing(), 'www-authenticate': 'Bearer' },
       );
       return;
     }
     if (principal === 'denied') {
       req.resume();
+      authFailure(
+        options,
+        req,
+        bearerToken(req.headers) === undefined ? 'missing' : 'unknown_or_revoked',
+        401,
+      );
       sendError(
         res,
         errorAnswer(401, 'Missing or invalid API key.', 'authentication_error', 'invalid_api_key'),
         { ...closing(), 'www-authenticate': 'Bearer' },
       );
       return;
+    }
+    if (options.limiter.limited(principal)) {
+      for (const [name, value] of Object.entries(options.limiter.peek(principal))) res.setHeader(name, value);
     }
     if (path === '/v1/models') {
       sendJson(res, 200, modelList, closing());

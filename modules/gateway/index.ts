@@ -18,10 +18,32 @@ export {
   type Principal,
   type PrincipalLimits,
 } from './auth.js';
+export type {
+  AdminAction,
+  AdminCallEvent,
+  AuthFailureEvent,
+  AuthFailureReason,
+  GatewayEvent,
+  GatewayStats,
+} from './auth-events.js';
 export { modelCatalog, type OpenAIModel, type Readiness, readiness } from './catalog.js';
 export { answerForError, type ErrorAnswer, type OpenAIErrorBody } from './errors.js';
 export { createGateway, type Gateway, type GatewayAddress } from './gateway.js';
 export { HINT_HEADERS, MAX_HINT_TAGS, type RoutingHints, readHints } from './hints.js';
+export { principalOf, type VirtualKeyAuthOptions, virtualKeyAuth } from './keys/auth.js';
+export { FileKeyStore } from './keys/file-store.js';
+export { MemoryKeyStore } from './keys/memory-store.js';
+export type { KeySettings } from './keys/records.js';
+export { hashSecret, KEY_PREFIX } from './keys/secret.js';
+export type { KeyBudget, KeyMetadata, KeyRecord, KeyStore } from './keys/types.js';
+export {
+  type KeyView,
+  type KeyWithSecret,
+  keyBudgetId,
+  VirtualKeys,
+  type VirtualKeysOptions,
+} from './keys/virtual-keys.js';
+export { DEFAULT_OUTPUT_ESTIMATE, LIMIT_WINDOW_MS, tokenEstimate } from './limits.js';
 export {
   ChunkEncoder,
   type ChunkEncoderOptions,
@@ -40,4 +62,5 @@ export {
   openAIUsage,
 } from './openai-response.js';
 export type { GatewayOptions } from './options.js';
+export { formatReset } from './ratelimit-headers.js';
 export { WireError } from './wire-error.js';
