@@ -132,9 +132,11 @@ export async function serveAdmin(
     return;
   }
   let status = 200;
+  let keyId = r.keyId;
   try {
     const [code, body] = await act(req, r, ctx);
     status = code;
+    if (r.action === 'create') keyId = (body as { id: string }).id;
     sendJson(res, code, body, ctx.headers());
   } catch (error) {
     const answer = adminError(error, ctx);
@@ -144,7 +146,7 @@ export async function serveAdmin(
     ctx.events.emit({
       type: 'admin:call',
       action: r.action,
-      ...(r.keyId === undefined ? {} : { keyId: r.keyId }),
+      ...(keyId === undefined ? {} : { keyId }),
       status,
       ...base,
     });

@@ -153,7 +153,7 @@ function refuse(
     answer: errorAnswer(
       429,
       `Rate limit reached for ${kind} per minute of this key: limit ${limit}. Try again in ${seconds}s.`,
-      'requests',
+      kind,
       'rate_limit_exceeded',
       null,
       seconds,
