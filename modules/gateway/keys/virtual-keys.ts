@@ -16,6 +16,11 @@ export interface VirtualKeysOptions {
   readonly random?: RandomBytes;
   /** Time zone of the keys' daily and monthly budgets. @default 'UTC' */
   readonly budgetTimeZone?: string;
+  /**
+   * Keep budgets in the records without a router to enforce them (the `keys` CLI, which edits
+   * the file a gateway loads). @default false: a key with a budget needs `router`
+   */
+  readonly storeBudgetsOnly?: boolean;
 }
 
 /** A key as the admin API and the CLI show it: no hash, no secret. */
@@ -88,6 +93,7 @@ export class VirtualKeys {
   readonly #clock: Clock;
   readonly #random: RandomBytes | undefined;
   readonly #timeZone: string | undefined;
+  readonly #storeOnly: boolean;
   #ready: Promise<void> | undefined;
   #loaded = false;
   readonly #auth: Authenticate;
@@ -101,6 +107,7 @@ export class VirtualKeys {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random;
     this.#timeZone = options.budgetTimeZone;
+    this.#storeOnly = options.storeBudgetsOnly === true;
     this.#auth = virtualKeyAuth(store, { clock: this.#clock });
   }
 
@@ -135,6 +142,7 @@ export class VirtualKeys {
       return;
     }
     if (this.#router === undefined) {
+      if (this.#storeOnly) return;
       throw new SwitchyardError('config', 'VirtualKeys: budget: keys with a budget need the `router` option');
     }
     this.#router.setBudget({
