@@ -10,6 +10,8 @@
  * const { url } = await gateway.start(); // OpenAI clients use baseURL `${url}/v1`
  * ```
  */
+
+export { type AuditGatewayOptions, auditGatewayEvents } from './audit.js';
 export {
   type Authenticate,
   bearerToken,
@@ -31,6 +33,7 @@ export { answerForError, type ErrorAnswer, type OpenAIErrorBody } from './errors
 export { createGateway, type Gateway, type GatewayAddress } from './gateway.js';
 export { HINT_HEADERS, MAX_HINT_TAGS, type RoutingHints, readHints } from './hints.js';
 export { principalOf, type VirtualKeyAuthOptions, virtualKeyAuth } from './keys/auth.js';
+export { KEYS_USAGE, type KeysCommandIo, keysCommand } from './keys/cli.js';
 export { FileKeyStore } from './keys/file-store.js';
 export { MemoryKeyStore } from './keys/memory-store.js';
 export type { KeySettings } from './keys/records.js';
