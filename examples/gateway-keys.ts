@@ -32,7 +32,12 @@ async function main(): Promise<void> {
         })),
         price: { inputPerMTok: 0.15, outputPerMTok: 0.6 }, // lets keys carry a budget
       },
-      { id: 'big', model: 'acme-large', adapter: new MockAdapter(() => ({ text: 'big' })) },
+      {
+        id: 'big',
+        model: 'acme-large',
+        adapter: new MockAdapter(() => ({ text: 'big' })),
+        price: { inputPerMTok: 2.5, outputPerMTok: 10 },
+      },
     ],
   });
   const keys = new VirtualKeys(new FileKeyStore(join(dir, 'keys.json')), { router });
@@ -66,6 +71,7 @@ async function main(): Promise<void> {
     budget: { limitUsd: 5, period: 'month' },
     metadata: { user: 'ana', team: 'search' },
   });
+  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
   const id = created.body.id as string;
   const secret = created.body.secret as string;
   console.log(`created: ${created.status} ${id} ${String(created.body.hint)} (secret shown once)`);
