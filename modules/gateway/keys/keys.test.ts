@@ -238,3 +238,23 @@ describe('FileKeyStore', () => {
     expect(await auth(request(secret))).toMatchObject({ key: expect.stringMatching(/^key_/) });
   });
 });
+
+describe('VirtualKeys.reload', () => {
+  it('re-reads a key file changed by another process and re-applies budgets', async () => {
+    const path = join(tempDir(), 'keys.json');
+    const router = pricedRouter();
+    const serving = new VirtualKeys(new FileKeyStore(path), { router });
+    await serving.ready();
+    const cli = new VirtualKeys(new FileKeyStore(path), { storeBudgetsOnly: true });
+    const { key, secret } = await cli.create({ name: 'a', budget: { limitUsd: 4, period: 'day' } });
+    expect(await serving.authenticate(request(secret))).toBeUndefined();
+    await serving.reload();
+    expect(await serving.authenticate(request(secret))).toMatchObject({ id: key.id });
+    expect(router.budgets()).toMatchObject([{ id: `key:${key.id}`, limitUsd: 4 }]);
+    await cli.revoke(key.id);
+    await serving.reload();
+    expect(await serving.authenticate(request(secret))).toBeUndefined();
+    expect(router.budgets()).toEqual([]);
+    await router.close();
+  });
+});

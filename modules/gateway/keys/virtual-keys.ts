@@ -96,6 +96,8 @@ export class VirtualKeys {
   readonly #storeOnly: boolean;
   #ready: Promise<void> | undefined;
   #loaded = false;
+  /** Ids of keys whose budget is in the router. */
+  readonly #budgeted = new Set<string>();
   readonly #auth: Authenticate;
 
   constructor(store: KeyStore, options: VirtualKeysOptions = {}) {
@@ -131,6 +133,22 @@ export class VirtualKeys {
     return this.#ready;
   }
 
+  /**
+   * Re-reads the store (`FileKeyStore.reload()` when it has one) and applies every key's budget
+   * again, removing those of keys now revoked or gone — after another process (the `keys` CLI)
+   * changed the keys, e.g. on SIGHUP.
+   */
+  async reload(): Promise<void> {
+    const reloadable = this.store as { reload?: () => unknown };
+    if (typeof reloadable.reload === 'function') await reloadable.reload();
+    const records = await this.store.list();
+    const present = new Set(records.map((r) => r.id));
+    for (const id of this.#budgeted) if (!present.has(id)) this.#router?.removeBudget(keyBudgetId(id));
+    for (const record of records) this.#applyBudget(record);
+    this.#loaded = true;
+    this.#ready = Promise.resolve();
+  }
+
   #now(): string {
     return new Date(this.#clock.now()).toISOString();
   }
@@ -139,6 +157,7 @@ export class VirtualKeys {
     const id = keyBudgetId(record.id);
     if (record.budget === undefined || record.revokedAt !== undefined) {
       this.#router?.removeBudget(id);
+      this.#budgeted.delete(record.id);
       return;
     }
     if (this.#router === undefined) {
@@ -152,6 +171,7 @@ export class VirtualKeys {
       period: record.budget.period,
       ...(this.#timeZone === undefined ? {} : { timeZone: this.#timeZone }),
     });
+    this.#budgeted.add(record.id);
   }
 
   /** The principal a key's calls run as. */
