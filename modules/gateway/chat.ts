@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { type CompletionRequest, isSwitchyardError, type Router, type StreamEvent } from '../../index.js';
+import {
+  type CompletionRequest,
+  isSwitchyardError,
+  type Router,
+  type StreamEvent,
+  type Usage,
+} from '../../index.js';
 import { ChunkEncoder } from '../streams/index.js';
 import type { Principal } from './auth.js';
 import { answerForError, type ErrorAnswer, errorAnswer } from './errors.js';
@@ -76,12 +82,12 @@ function failure(ctx: CallContext, error: unknown): ErrorAnswer {
   return answer;
 }
 
-/** Answers a non-streamed call with a `chat.completion`. */
+/** Answers a non-streamed call with a `chat.completion`; resolves to its usage (`undefined` when it failed). */
 export async function completeChat(
   ctx: CallContext,
   res: ServerResponse,
   request: CompletionRequest,
-): Promise<void> {
+): Promise<Usage | undefined> {
   try {
     const response = await ctx.router.complete(request);
     const body = chatCompletionToOpenAI(
@@ -90,8 +96,10 @@ export async function completeChat(
       Math.floor(ctx.options.clock.now() / 1000),
     );
     sendJson(res, 200, body, { ...ctx.headers(), 'x-switchyard-request-id': response.requestId });
+    return response.usage;
   } catch (error) {
     sendError(res, failure(ctx, error), ctx.headers());
+    return undefined;
   }
 }
 
@@ -100,24 +108,26 @@ export async function completeChat(
  * usage chunk when asked, then `data: [DONE]`. The status is decided by the first event: a call
  * that fails before any content gets a normal error answer (429, 502, …); one that fails after
  * gets a last `data: {"error": …}` event and no `[DONE]` (what OpenAI's SDKs raise as an error).
+ * Resolves to the usage of the `finish` event (`undefined` when the stream did not finish).
  */
 export async function streamChat(
   ctx: CallContext,
   res: ServerResponse,
   chat: ChatRequest,
   request: CompletionRequest,
-): Promise<void> {
+): Promise<Usage | undefined> {
   const iterator = ctx.router.stream(request)[Symbol.asyncIterator]();
   let next: IteratorResult<StreamEvent>;
+  let usage: Usage | undefined;
   try {
     next = await iterator.next();
   } catch (error) {
     sendError(res, failure(ctx, error), ctx.headers());
-    return;
+    return undefined;
   }
   if (res.destroyed) {
     await iterator.return?.();
-    return;
+    return undefined;
   }
   res.writeHead(200, { ...SSE_HEADERS, ...ctx.headers() });
   const encoder = new ChunkEncoder({
@@ -128,13 +138,14 @@ export async function streamChat(
   });
   try {
     while (!next.done) {
+      if (next.value.type === 'finish') usage = next.value.usage;
       for (const chunk of encoder.encode(next.value)) {
         const full = write(res, `data: ${JSON.stringify(chunk)}\n\n`);
         if (full !== undefined) await full; // wait for drain only when the buffer is full
       }
       if (res.destroyed) {
         await iterator.return?.();
-        return;
+        return usage;
       }
       next = await iterator.next();
     }
@@ -142,4 +153,5 @@ export async function streamChat(
   } catch (error) {
     if (!res.destroyed) res.end(`data: ${JSON.stringify(failure(ctx, error).body)}\n\n`);
   }
+  return usage;
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Server as TlsServer } from 'node:tls';
 import { type Router, SwitchyardError } from '../../index.js';
+import type { GatewayStats } from './auth-events.js';
 import { SHUTDOWN_CODE } from './chat.js';
 import { createHandler, type Lifecycle } from './handler.js';
 import { type GatewayOptions, resolveOptions } from './options.js';
@@ -46,6 +47,8 @@ export interface Gateway {
    * @throws {SwitchyardError} `config` when `router` is not a Router.
    */
   replaceRouter(router: Router): Promise<void>;
+  /** Counters of refused requests (by reason) and admin calls (by action). */
+  stats(): GatewayStats;
 }
 
 /**
@@ -87,6 +90,7 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
   };
 
   const handler = createHandler(router, o, lifecycle);
+  if (o.metrics !== undefined) o.events.register(o.metrics.registry);
   // With `tls`, a node:https server (its handshake gets the headers' time limit).
   const server = (o.tls ? tlsServerFactory(o.tls, o.headersTimeoutMs) : createServer)(
     {
@@ -156,6 +160,7 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
     }
     server.closeAllConnections();
     await closed;
+    o.events.unregister();
   }
 
   return {
@@ -164,6 +169,7 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
     get inFlight() {
       return calls.size;
     },
+    stats: () => o.events.stats(),
     start() {
       if (started || stopping) {
         return Promise.reject(new SwitchyardError('config', 'createGateway: start() was already called'));

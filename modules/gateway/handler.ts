@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isSwitchyardError, type Router, SwitchyardError } from '../../index.js';
-import type { Principal } from './auth.js';
+import { isSwitchyardError, type Router, SwitchyardError, type Usage } from '../../index.js';
+import { serveAdmin } from './admin.js';
+import { bearerToken, type Principal } from './auth.js';
 import { readBody } from './body.js';
 import { modelCatalog, type OpenAIModel, readiness } from './catalog.js';
 import { type CallContext, completeChat, routerRequest, streamChat } from './chat.js';
+import { authFailure, modelNotAllowed } from './enforce.js';
 import { answerForError, errorAnswer } from './errors.js';
 import { readHints } from './hints.js';
 import { sendError, sendJson } from './http-io.js';
+import { tokenEstimate } from './limits.js';
 import { type ChatRequest, chatRequestFromOpenAI } from './openai-request.js';
 import type { ResolvedGatewayOptions } from './options.js';
 
@@ -115,10 +118,27 @@ export function createHandler(
       sendError(res, answerForError(error, options.clock.now()), closing());
       return;
     }
-    // One router for the whole call: taken here, with no await before `track`, so that a call
-    // is either in flight on the router it was checked against or not started.
+    if (principal?.allowedModels !== undefined && !principal.allowedModels.includes(request.request.model)) {
+      authFailure(options, req, 'model_not_allowed', 403, principal);
+      sendError(res, modelNotAllowed(), closing());
+      return;
+    }
+    let settle: ((usage: Usage | undefined) => void) | undefined;
+    if (options.limiter.limited(principal)) {
+      const admission = await options.limiter.admit(principal, tokenEstimate(request.request));
+      for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
+      if (!admission.admitted) {
+        authFailure(options, req, 'rate_limited', 429, principal);
+        sendError(res, admission.answer, closing());
+        return;
+      }
+      settle = admission.settle;
+    }
+    // One router for the whole call: taken here (after the limiter's await), with no await before
+    // `track`, so that a call is either in flight on the router it was checked against or not started.
     const { router, known } = current;
     if (!known.has(request.request.model)) {
+      settle?.(undefined);
       sendError(
         res,
         errorAnswer(
@@ -145,7 +165,10 @@ export function createHandler(
     const ctx: CallContext = { router, options, signal: controller.signal, headers: closing };
     try {
       const call = routerRequest(request, hints, principal, controller.signal);
-      await (request.stream ? streamChat(ctx, res, request, call) : completeChat(ctx, res, call));
+      const usage = await (request.stream
+        ? streamChat(ctx, res, request, call)
+        : completeChat(ctx, res, call));
+      settle?.(usage);
     } finally {
       res.off('close', onClose);
       untrack();
@@ -158,6 +181,18 @@ export function createHandler(
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
+    if (options.keys !== undefined && options.adminKeyHash !== undefined && path.startsWith('/admin/')) {
+      await serveAdmin(req, res, path, {
+        keys: options.keys,
+        adminKeyHash: options.adminKeyHash,
+        maxBodyBytes: options.maxBodyBytes,
+        events: options.events,
+        now: () => options.clock.now(),
+        headers: closing,
+        onError: options.onError,
+      });
+      return;
+    }
     const method = ROUTES[path];
     if (method === undefined || (path === '/metrics' && options.metrics === undefined)) {
       req.resume();
@@ -202,12 +237,14 @@ export function createHandler(
       return;
     }
     let principal: Principal | undefined | 'denied';
+    let deniedReason: string | undefined;
     try {
       principal = await authenticate(req, path);
     } catch (error) {
       const refused = isSwitchyardError(error) && error.kind === 'auth';
       if (refused && error.status === 403) {
         req.resume();
+        authFailure(options, req, error.message, 403);
         sendError(
           res,
           errorAnswer(403, 'You are not allowed to use this resource.', 'permission_error', 'forbidden'),
@@ -216,18 +253,29 @@ export function createHandler(
         return;
       }
       // A refused credential (an `auth` error, e.g. jwtAuth's `jwt: expired`) gets the same 401 as
-      // a missing one, so a client never learns why; a hook that failed otherwise also goes to onError.
+      // a missing one, so a client never learns why (the reason goes to the auth:failure event);
+      // a hook that failed otherwise also goes to onError.
       if (!refused) options.onError(error);
+      deniedReason = refused ? error.message : 'hook_error';
       principal = 'denied';
     }
     if (principal === 'denied') {
       req.resume();
+      authFailure(
+        options,
+        req,
+        deniedReason ?? (bearerToken(req.headers) === undefined ? 'missing' : 'unknown_or_revoked'),
+        401,
+      );
       sendError(
         res,
         errorAnswer(401, 'Missing or invalid API key.', 'authentication_error', 'invalid_api_key'),
         { ...closing(), 'www-authenticate': 'Bearer' },
       );
       return;
+    }
+    if (options.limiter.limited(principal)) {
+      for (const [name, value] of Object.entries(options.limiter.peek(principal))) res.setHeader(name, value);
     }
     if (path === '/v1/models') {
       sendJson(res, 200, current.modelList, closing());

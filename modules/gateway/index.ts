@@ -18,6 +18,7 @@ export {
   type OpenAIChatChunk,
   type OpenAIToolCallDelta,
 } from '../streams/index.js';
+export { type AuditGatewayOptions, auditGatewayEvents } from './audit.js';
 export {
   type Authenticate,
   bearerToken,
@@ -26,6 +27,14 @@ export {
   type Principal,
   type PrincipalLimits,
 } from './auth.js';
+export type {
+  AdminAction,
+  AdminCallEvent,
+  AuthFailureEvent,
+  AuthFailureReason,
+  GatewayEvent,
+  GatewayStats,
+} from './auth-events.js';
 export { modelCatalog, type OpenAIModel, type Readiness, readiness } from './catalog.js';
 export { answerForError, type ErrorAnswer, type OpenAIErrorBody } from './errors.js';
 export { createGateway, type Gateway, type GatewayAddress } from './gateway.js';
@@ -41,6 +50,21 @@ export {
   type JwtClaims,
   type RemoteJwksOptions,
 } from './jwt-options.js';
+export { principalOf, type VirtualKeyAuthOptions, virtualKeyAuth } from './keys/auth.js';
+export { KEYS_USAGE, type KeysCommandIo, keysCommand } from './keys/cli.js';
+export { FileKeyStore } from './keys/file-store.js';
+export { MemoryKeyStore } from './keys/memory-store.js';
+export type { KeySettings } from './keys/records.js';
+export { hashSecret, KEY_PREFIX } from './keys/secret.js';
+export type { KeyBudget, KeyMetadata, KeyRecord, KeyStore } from './keys/types.js';
+export {
+  type KeyView,
+  type KeyWithSecret,
+  keyBudgetId,
+  VirtualKeys,
+  type VirtualKeysOptions,
+} from './keys/virtual-keys.js';
+export { DEFAULT_OUTPUT_ESTIMATE, LIMIT_WINDOW_MS, tokenEstimate } from './limits.js';
 export { type ChatRequest, chatRequestFromOpenAI } from './openai-request.js';
 export {
   chatCompletionToOpenAI,
@@ -53,5 +77,6 @@ export {
   openAIUsage,
 } from './openai-response.js';
 export type { GatewayOptions } from './options.js';
+export { formatReset } from './ratelimit-headers.js';
 export type { GatewayTlsOptions } from './tls.js';
 export { WireError } from './wire-error.js';

@@ -1,6 +1,17 @@
-import { type Clock, Router, SwitchyardError, systemClock } from '../../index.js';
+import {
+  type Clock,
+  MemoryStateStore,
+  Router,
+  type StateStore,
+  SwitchyardError,
+  systemClock,
+} from '../../index.js';
 import type { MetricsCollector } from '../metrics/index.js';
+import { keyDigest } from './admin.js';
 import type { Authenticate } from './auth.js';
+import { type GatewayEvent, GatewayEventLog } from './auth-events.js';
+import { VirtualKeys } from './keys/virtual-keys.js';
+import { PrincipalLimiter } from './limits.js';
 import { type GatewayTlsOptions, type ResolvedTls, resolveTls } from './tls.js';
 
 /** Options of {@link createGateway}. */
@@ -35,6 +46,20 @@ export interface GatewayOptions {
   readonly onError?: (error: unknown) => void;
   /** Serve HTTPS (TLS 1.3 by default) with this certificate and key; see `gateway.reloadTls()`. @default plain HTTP */
   readonly tls?: GatewayTlsOptions;
+  /**
+   * Virtual keys: their hook lets callers in (unless `authenticate` is given) and, with
+   * `adminKey`, the admin API manages them. @default none
+   */
+  readonly keys?: VirtualKeys;
+  /** The master key of the admin API (`/admin/keys…`); at least 16 characters. Needs `keys`. @default no admin API */
+  readonly adminKey?: string;
+  /**
+   * Where per-principal requests/tokens per minute are counted (its `quota` operation): a shared
+   * store (Redis) makes them cluster-wide. @default a new MemoryStateStore
+   */
+  readonly store?: StateStore;
+  /** Security events: `auth:failure` (refused requests) and `admin:call`. A throwing listener goes to `onError`. @default ignored */
+  readonly onEvent?: (event: GatewayEvent) => void;
 }
 
 /** {@link GatewayOptions} with the defaults applied. */
@@ -54,6 +79,13 @@ export interface ResolvedGatewayOptions {
   readonly generateId: (() => string) | undefined;
   readonly onError: (error: unknown) => void;
   readonly tls: ResolvedTls | undefined;
+  readonly keys: VirtualKeys | undefined;
+  /** SHA-256 of the admin key. */
+  readonly adminKeyHash: Buffer | undefined;
+  /** Counts and emits the security events. */
+  readonly events: GatewayEventLog;
+  /** Per-principal limits over the store. */
+  readonly limiter: PrincipalLimiter;
 }
 
 function bad(field: string, expected: string): never {
@@ -93,10 +125,21 @@ export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions 
   const clock = options.clock ?? systemClock;
   if (typeof clock?.now !== 'function' || typeof clock.setTimeout !== 'function') bad('clock', 'a Clock');
   const day = 86_400_000;
+  const keys = options.keys;
+  if (keys !== undefined && !(keys instanceof VirtualKeys)) bad('keys', 'a VirtualKeys');
+  const adminKey = options.adminKey;
+  if (adminKey !== undefined) {
+    if (typeof adminKey !== 'string' || adminKey.length < 16)
+      bad('adminKey', 'a string of at least 16 characters');
+    if (keys === undefined) bad('adminKey', 'the `keys` option too (the admin API manages virtual keys)');
+  }
+  const store = options.store ?? new MemoryStateStore();
+  if (typeof store?.quota !== 'function') bad('store', 'a StateStore with a `quota` operation');
+  const onError = fn<(error: unknown) => void>(options.onError, 'onError') ?? (() => {});
   return {
     host,
     port: integer(options.port, 'port', 0, 65_535, 8080),
-    authenticate: fn<Authenticate>(options.authenticate, 'authenticate'),
+    authenticate: fn<Authenticate>(options.authenticate, 'authenticate') ?? keys?.authenticate,
     metrics,
     maxBodyBytes: integer(options.maxBodyBytes, 'maxBodyBytes', 1, 1 << 30, 4 * 1024 * 1024),
     headersTimeoutMs: integer(options.headersTimeoutMs, 'headersTimeoutMs', 1, day, 10_000),
@@ -107,7 +150,11 @@ export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions 
     strategies: new Set(strategies),
     clock,
     generateId: fn<() => string>(options.generateId, 'generateId'),
-    onError: fn<(error: unknown) => void>(options.onError, 'onError') ?? (() => {}),
     tls: resolveTls(options.tls),
+    onError,
+    keys,
+    adminKeyHash: adminKey === undefined ? undefined : keyDigest(adminKey),
+    events: new GatewayEventLog(fn(options.onEvent, 'onEvent'), onError),
+    limiter: new PrincipalLimiter(store, clock, onError),
   };
 }

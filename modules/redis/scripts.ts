@@ -225,6 +225,76 @@ end
 return {'1', string.format('%.17g', spent), string.format('%.17g', reserved)}
 `;
 
+const QUOTA_COMMON = `
+local function fmt(x) return string.format('%.17g', x) end
+-- Drops the slots that left the window; returns the live ones as a flat list {start, units, ...} and their sum.
+local function live(k, now, window)
+  local all = redis.call('HGETALL', k)
+  local out = {}
+  local used = 0
+  for i = 1, #all, 2 do
+    local start = tonumber(all[i]); local units = tonumber(all[i + 1])
+    if start <= now - window then
+      redis.call('HDEL', k, all[i])
+    elseif units > 0 then
+      used = used + units
+      out[#out + 1] = all[i]; out[#out + 1] = all[i + 1]
+    end
+  end
+  return out, used
+end
+`;
+
+/**
+ * Takes units of a rolling-window quota. KEYS: the quota's hash (slot start → units). ARGV: now,
+ * amount, limit, window ms, slot ms. Admitted while the live slots' sum is below the limit; then
+ * HINCRBYFLOAT of the slot of \`now\`. Returns [admitted 1/0, retryAt, ...live slots after].
+ */
+const QUOTA_TAKE = `${QUOTA_COMMON}
+local now = tonumber(ARGV[1]); local amount = tonumber(ARGV[2]); local limit = tonumber(ARGV[3])
+local window = tonumber(ARGV[4]); local slotMs = tonumber(ARGV[5])
+local slots, used = live(KEYS[1], now, window)
+if used >= limit then
+  local starts = {}
+  for i = 1, #slots, 2 do starts[#starts + 1] = {tonumber(slots[i]), tonumber(slots[i + 1])} end
+  table.sort(starts, function(a, b) return a[1] < b[1] end)
+  local retry = now
+  local rest = used
+  for _, s in ipairs(starts) do
+    rest = rest - s[2]
+    if rest < limit then retry = s[1] + window; break end
+  end
+  local out = {'0', fmt(retry)}
+  for _, v in ipairs(slots) do out[#out + 1] = v end
+  return out
+end
+local slot = fmt(math.floor(now / slotMs) * slotMs)
+redis.call('HINCRBYFLOAT', KEYS[1], slot, amount)
+redis.call('PEXPIRE', KEYS[1], math.ceil(window + slotMs))
+local after = live(KEYS[1], now, window)
+local out = {'1', fmt(now)}
+for _, v in ipairs(after) do out[#out + 1] = v end
+return out
+`;
+
+/**
+ * Corrects a take. KEYS: the quota's hash. ARGV: now, takenAt, delta, window ms, slot ms. Nothing
+ * when the take's slot has left the window or is gone; never below 0. Returns ['1', now, ...live slots].
+ */
+const QUOTA_ADJUST = `${QUOTA_COMMON}
+local now = tonumber(ARGV[1]); local takenAt = tonumber(ARGV[2]); local delta = tonumber(ARGV[3])
+local window = tonumber(ARGV[4]); local slotMs = tonumber(ARGV[5])
+local start = math.floor(takenAt / slotMs) * slotMs
+if start > now - window then
+  local cur = tonumber(redis.call('HGET', KEYS[1], fmt(start)))
+  if cur ~= nil then redis.call('HSET', KEYS[1], fmt(start), fmt(math.max(0, cur + delta))) end
+end
+local slots = live(KEYS[1], now, window)
+local out = {'1', fmt(now)}
+for _, v in ipairs(slots) do out[#out + 1] = v end
+return out
+`;
+
 /** A script and its SHA-1 (for EVALSHA). */
 export interface Script {
   readonly name: string;
@@ -246,4 +316,6 @@ export const SCRIPTS = {
   reserve: script('reserve', RESERVE),
   settle: script('settle', SETTLE),
   floor: script('floor', FLOOR),
+  quotaTake: script('quotaTake', QUOTA_TAKE),
+  quotaAdjust: script('quotaAdjust', QUOTA_ADJUST),
 } as const;

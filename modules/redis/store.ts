@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   type BudgetStateHandle,
   MemoryStateStore,
+  type QuotaStateHandle,
   type StateStore,
   type StoreHealthEvent,
   SwitchyardError,
@@ -14,6 +15,7 @@ import { RedisCacheStore, type RedisCacheStoreOptions } from './cache-store.js';
 import { RedisConnection, StoreUnavailable } from './connection.js';
 import { asError, type RedisStoreEvents, type RedisStoreListener, StoreEmitter } from './events.js';
 import { type RedisStoreOptions, type ResolvedRedisOptions, resolveRedisOptions } from './options.js';
+import { RedisQuotaState } from './quota-state.js';
 import { RedisTargetState, readTarget, type TargetContext, TargetMirror } from './target-state.js';
 
 interface SharedTarget {
@@ -56,6 +58,7 @@ export class RedisStateStore implements StateStore {
   readonly #local = new MemoryStateStore();
   readonly #targets = new Map<string, SharedTarget>();
   readonly #budgets = new Map<string, RedisBudgetState>();
+  readonly #quotas = new Map<string, RedisQuotaState>();
   readonly #instance = randomBytes(6).toString('hex');
   #seq = 0;
   #resyncTimer: NodeJS.Timeout | undefined;
@@ -150,6 +153,29 @@ export class RedisStateStore implements StateStore {
         id,
       );
       this.#budgets.set(id, state);
+    }
+    return state;
+  }
+
+  /**
+   * The rolling-window quota `id` (a target's tokens per minute, a gateway key's requests or
+   * tokens per minute), shared by every process on this Redis: take and adjust are one Lua
+   * script each; `read` answers from the last reply. While Redis is out, counted locally.
+   */
+  quota(id: string, windowMs: number): QuotaStateHandle {
+    const key = `${id}\u0000${windowMs}`;
+    let state = this.#quotas.get(key);
+    if (state === undefined) {
+      state = new RedisQuotaState(
+        {
+          connection: this.#connection,
+          local: this.#local.quota(id, windowMs),
+          report: (operation, error) => this.#report(operation, error),
+        },
+        id,
+        windowMs,
+      );
+      this.#quotas.set(key, state);
     }
     return state;
   }

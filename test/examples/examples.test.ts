@@ -123,6 +123,12 @@ describe('examples', () => {
       'gateway-jwt.ts',
       /^principal: \{"principal":"alice","user":"alice","team":"search"\}\nold key: Hello from behind the JWT check\.\nnew key, not yet published: 401 invalid_api_key \(server side: jwt: unknown_kid\)[\s\S]*^rollover, old key: Hello[\s\S]*^rollover, new key: Hello[\s\S]*^after rollover, old key: 401 invalid_api_key \(server side: jwt: unknown_kid\)\nexpired token: 401 invalid_api_key \(server side: jwt: expired\)\nnot a JWT: 401 invalid_api_key \(server side: jwt: malformed\)$/m,
     ],
+    // Virtual keys: created over the admin API, used with the openai SDK (headers, 429 over its
+    // rpm, 403 for another model), rotated (old secret 401) and revoked (401); the audit chain holds.
+    [
+      'gateway-keys.ts',
+      /^created: 201 key_\S+ sk-sy-…\S{4} \(secret shown once\)\ncompletion: Hello from the gateway\.\nheaders: limit 2, remaining 1, reset (?:\d+(?:\.\d+)?s|1m0s)\n[\s\S]*^third call: 429 rate_limit_exceeded, retry-after (?:59|60)s\n[\s\S]*^other model: 403 model_not_allowed\n[\s\S]*^old secret after rotation: 401\n[\s\S]*^revoked key: 401\nlisted: revoked\nstats: \{"rate_limited":1,"model_not_allowed":1,"unknown_or_revoked":2\}\naudit: chain ok, \d+ entries$/m,
+    ],
     // Two instances share a limit of 5 per minute (8 calls, 5 admitted) and a breaker; without a
     // redis-server (nor REDIS_URL) the example says it skipped.
     [
