@@ -105,6 +105,20 @@ describe('runCli: commands and usage', () => {
     expect(b.out.stderr).toContain('none.jsonl');
   });
 
+  it("keys is the gateway's key-file command: create shows the secret once, list never shows it", async () => {
+    const file = join(dir, 'keys.json');
+    const a = fakeIo();
+    expect(await runCli(['keys', 'create', '--name', 'ci', '--rpm', '5', '--file', file], a.io)).toBe(0);
+    const secret = /sk-sy-[A-Za-z0-9_-]+/.exec(a.out.stdout)?.[0];
+    expect(secret).toBeDefined();
+    const b = fakeIo();
+    expect(await runCli(['keys', 'list', '--file', file], b.io)).toBe(0);
+    expect(b.out.stdout).toContain('ci');
+    expect(b.out.stdout).not.toContain(secret!);
+    const c = fakeIo();
+    expect(await runCli(['keys', 'bogus'], c.io)).toBe(2);
+  });
+
   it('help lists every command of the table; --version prints the package version', async () => {
     const a = fakeIo();
     expect(await runCli(['help'], a.io)).toBe(0);

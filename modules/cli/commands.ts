@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { keysCommand } from '../gateway/index.js';
 import { TRAIN_USAGE, trainCommand } from '../ml/index.js';
 import { check } from './check.js';
 import type { CliIo } from './io.js';
@@ -65,6 +66,14 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
         io,
       );
     },
+  },
+  keys: {
+    summary: "Create, list, rotate and revoke the gateway's virtual keys in a key file (hashes only).",
+    usage: 'keys create|list|rotate|revoke … [--file <keys.json>] (keys --help for the flags)',
+    options: {},
+    raw: true,
+    run: (_values, argv, io) =>
+      keysCommand(argv, { stdout: (t) => io.stdout(t), stderr: (t) => io.stderr(t), env: process.env }),
   },
   train: {
     summary: "Train the intelligent strategy's models from a recorded history file (switchyard-llm/ml).",
