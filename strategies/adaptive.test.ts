@@ -228,7 +228,7 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(loadOfA()).toBe(1);
   });
 
-  it('a failure of an attempt that started before a success already seen counts for less', () => {
+  it('a failure of an attempt already late when a later success started counts for less; a slow failure does not', () => {
     const scoreAfter = (failureStartedAt: number) => {
       const targets = fakeTargets(1);
       const strategy = adaptive()(fakeInit(targets));
@@ -241,7 +241,30 @@ describe('adaptive (discounted Thompson sampling)', () => {
       });
       return strategy.describe!(targets, fakeContext())[0]!.score;
     };
-    expect(scoreAfter(50)).toBeGreaterThan(scoreAfter(150));
+    // Successes take 100 ms: the one that started at 100 started 600 ms after the failed attempt
+    // (already late then: old news, a spike that has ended) …
+    expect(scoreAfter(-500)).toBeGreaterThan(scoreAfter(150) + 1);
+    // … but 50 ms after it, it says nothing of the failure's time: a failure that takes longer
+    // than the answers around it (issue #19 §4, failures after 8 s) counts in full.
+    expect(scoreAfter(50)).toBeCloseTo(scoreAfter(150), 6);
+  });
+
+  it('a failure costs its time to fail on top of what follows, not a slower speed', () => {
+    const scoreAfter = (failureMs: number) => {
+      const targets = fakeTargets(1);
+      const strategy = adaptive()(fakeInit(targets));
+      const [a] = targets as [TargetView];
+      for (let i = 0; i < 5; i++)
+        strategy.observe!({ ...fakeOutcome(a, { latencyMs: 1_000 }), startedAt: 100 });
+      strategy.observe!({ ...fakeOutcome(a, { latencyMs: failureMs, errorKind: 'server' }), startedAt: 200 });
+      const score = strategy.describe!(targets, fakeContext())[0]!;
+      return { score: score.score, note: score.note! };
+    };
+    const quick = scoreAfter(20);
+    const slow = scoreAfter(8_000);
+    // The 8 s failure costs about 8 s more (× its weight among six outcomes), the speed stays ×1.
+    expect(quick.score - slow.score).toBeGreaterThan(0.5);
+    expect(slow.note).toMatch(/×1\.00 overall/);
   });
 
   it('ignores failures that do not reflect the target', () => {
