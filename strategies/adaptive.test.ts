@@ -762,27 +762,53 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(scoreA).toBeGreaterThan(scoreB!);
   });
 
-  it('revisitMs: probes a target left alone for that long, even one whose price rules it out', () => {
-    const run = (revisitMs: number) => {
+  it('revisitMs: probes a target left alone for that long, unless its price alone rules it out under the weights', () => {
+    const run = (revisitMs: number, costPerUsd?: number) => {
       const targets = fakeTargets(2);
       targets[0]!.price = { inputPerMTok: 1_000, outputPerMTok: 1_000 };
       targets[1]!.price = { inputPerMTok: 0, outputPerMTok: 0 };
       const clock = new ManualClock(0);
-      const strategy = adaptive({ revisitMs })(fakeInit(targets, { clock }));
+      const weights = costPerUsd === undefined ? {} : { weights: { costPerUsd } };
+      const strategy = adaptive({ revisitMs, exploration: 0, ...weights })(fakeInit(targets, { clock }));
       const random = createSeededRandom(4);
       const hits = [0, 0];
       for (let i = 0; i < 600; i++) {
         const t = strategy.pick(targets, fakeContext({ now: clock.now(), random }));
         hits[t.index]!++;
-        strategy.observe!(fakeOutcome(t, { latencyMs: 500, startedAt: clock.now() }));
+        strategy.observe!(fakeOutcome(t, { latencyMs: t.index === 0 ? 5_000 : 500, startedAt: clock.now() }));
         clock.advance(100);
       }
       return hits[0]!;
     };
-    // 60 s: the first try, then one probe every 10 s.
-    expect(run(10_000)).toBeGreaterThanOrEqual(6);
-    expect(run(10_000)).toBeLessThanOrEqual(7);
-    expect(run(0)).toBe(1);
+    // Price nearly free, a 10× slower: 60 s is the first try, then one probe every 10 s.
+    expect(run(10_000, 0.001)).toBeGreaterThanOrEqual(6);
+    expect(run(10_000, 0.001)).toBeLessThanOrEqual(7);
+    expect(run(0, 0.001)).toBe(1);
+    // The default weights: a call to a costs more than b's whole expected utility, so a revisit
+    // cannot pay off (exploration priced with the weights): only the first try, before b had data.
+    expect(run(10_000)).toBe(1);
+  });
+
+  it('does not try an untried target whose price alone makes it lose under the weights', () => {
+    const targets = fakeTargets(3);
+    targets[0]!.price = { inputPerMTok: 0, outputPerMTok: 0 };
+    targets[1]!.price = { inputPerMTok: 0, outputPerMTok: 0 };
+    targets[2]!.price = { inputPerMTok: 1_000, outputPerMTok: 1_000 };
+    const picks = (costPerUsd: number) => {
+      const clock = new ManualClock(0);
+      const strategy = adaptive({ weights: { costPerUsd } })(fakeInit(targets, { clock }));
+      const random = createSeededRandom(4);
+      const ids = new Set<string>();
+      for (let i = 0; i < 50; i++) {
+        const t = strategy.pick(targets, fakeContext({ now: clock.now(), random }));
+        ids.add(t.id);
+        strategy.observe!(fakeOutcome(t, { latencyMs: 500, startedAt: clock.now() }));
+        clock.advance(100);
+      }
+      return [...ids].sort();
+    };
+    expect(picks(1_000)).toEqual(['a', 'b']);
+    expect(picks(0)).toEqual(['a', 'b', 'c']);
   });
 
   it('rejects invalid options with a config error naming the field', () => {

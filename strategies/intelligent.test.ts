@@ -295,6 +295,18 @@ describe('intelligent (contextual prediction)', () => {
     ).toBeLessThan(0.1);
   });
 
+  it('neither tries nor probes a target whose price alone makes it lose under the weights', () => {
+    const picksOfC = (costPerUsd: number) => {
+      const w = world(3, () => 500, { revisitMs: 2_000, weights: { costPerUsd } });
+      (w.targets[2] as FakeTarget).price = { inputPerMTok: 1_000, outputPerMTok: 1_000 };
+      let hits = 0;
+      for (let i = 0; i < 100; i++) if (w.call(request(10), 10).id === 'c') hits++;
+      return hits;
+    };
+    expect(picksOfC(1_000)).toBe(0); // $0.1+ a call: worse than a's whole expected utility
+    expect(picksOfC(0)).toBeGreaterThanOrEqual(3); // free: tried, then probed every 2 s
+  });
+
   it('probes a target not picked for revisitMs (no starvation)', () => {
     const w = world(2, (t) => (t.index === 0 ? 100 : 5_000), { revisitMs: 2_000 });
     const picks: string[] = [];
