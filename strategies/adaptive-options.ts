@@ -78,7 +78,9 @@ export interface AdaptiveOptions {
   /**
    * A candidate not picked for this long is picked once (a probe). Sampling alone never tries a
    * target whose known cost is far above the others' (prices are not sampled), so without it
-   * such a target would never be checked again. 0 turns probing off.
+   * such a target would never be checked again. A candidate whose cost penalty for the request
+   * alone is worse than the best candidate's expected utility is not probed (it cannot win this
+   * call whatever its speed). 0 turns probing off.
    * @default 30_000
    */
   readonly revisitMs?: number;

@@ -10,6 +10,7 @@ import type { RequestSize } from './adaptive-size.js';
 import { BandFactors } from './predictors/band-factors.js';
 import { FirstTokenShare } from './predictors/first-token.js';
 import { InFlightTracker } from './predictors/in-flight.js';
+import { isStaleFailure } from './predictors/on-time.js';
 import { OnlineRidge } from './predictors/online-ridge.js';
 import { OverdueTracker } from './predictors/overdue.js';
 import { RunningMoments } from './predictors/running-moments.js';
@@ -22,7 +23,7 @@ export const PRIOR_WEIGHT = 1;
  * may be much faster or slower than a typical one, however alike the ratios seen lately.
  */
 export const RATIO_PRIOR_VARIANCE = 0.25;
-/** Weight of a stale failure (its attempt started before a success already seen). */
+/** Weight of a stale failure (see `isStaleFailure`). */
 const STALE_WEIGHT = 0.1;
 /**
  * Bounds of the speed ratio one outcome can add (50× faster or slower than the baseline): a
@@ -155,7 +156,11 @@ export class AdaptiveState {
     } else {
       const { attempt, maxAttempts } = outcome;
       const last = attempt === undefined || maxAttempts === undefined || attempt >= maxAttempts;
-      rest = last || !this.anySuccess ? -weights.error : Math.max(this.meanSuccess, -weights.error);
+      // A failure costs its time to fail and what follows: the fallback, or the penalty on the
+      // last attempt. Its time is not a speed: a failure that takes 8 s whatever the request
+      // (issue #19 §4) adds 8 s, it does not make the target's answers slower in proportion.
+      const follows = last || !this.anySuccess ? -weights.error : Math.max(this.meanSuccess, -weights.error);
+      rest = latencyPart + follows;
     }
     // The very first outcome defines the baselines: it is as fast as them, its advantage is 0.
     const fresh = this.baseLatency.samples === 0;
@@ -164,9 +169,9 @@ export class AdaptiveState {
     if (!fresh && baseLatency < 0 && latency < 0) {
       ratio = Math.max(MIN_RATIO, Math.min(MAX_RATIO, latency / baseLatency));
     }
-    // A failure quicker than the baseline (a fast 503) says nothing of how fast the target answers.
-    const tellsSpeed = !Number.isNaN(ratio) && (outcome.ok || ratio > 1);
-    const restAdvantage = fresh ? 0 : rest - size.baseline(this.baseRest);
+    // Only answers tell how fast the target answers; a failure's time is in its rest.
+    const tellsSpeed = !Number.isNaN(ratio) && outcome.ok;
+    const restAdvantage = this.baseRest.samples === 0 ? 0 : rest - size.baseline(this.baseRest);
     const now = clock.now();
     const elapsed = now - this.stamp[t]!;
     const timeKeep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
@@ -188,7 +193,8 @@ export class AdaptiveState {
     this.baseRest.observe(size.features, { value: rest });
     // Newer news wins: a failure of an attempt that started before a success already seen
     // describes the past (e.g. a timeout from a spike that has since ended): it counts for less.
-    const stale = !outcome.ok && outcome.startedAt < this.freshest[t]!;
+    const stale =
+      !outcome.ok && isStaleFailure(outcome.startedAt, this.freshest[t]!, this.inFlight.meanLatency(t));
     if (outcome.ok && outcome.startedAt > this.freshest[t]!) this.freshest[t] = outcome.startedAt;
     // An outcome describes the target as it was when the attempt started, so it arrives already
     // aged by its own latency: calls that ran through a spike count for little once it is over.

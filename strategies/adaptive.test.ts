@@ -228,7 +228,7 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(loadOfA()).toBe(1);
   });
 
-  it('a failure of an attempt that started before a success already seen counts for less', () => {
+  it('a failure of an attempt already late when a later success started counts for less; a slow failure does not', () => {
     const scoreAfter = (failureStartedAt: number) => {
       const targets = fakeTargets(1);
       const strategy = adaptive()(fakeInit(targets));
@@ -241,7 +241,30 @@ describe('adaptive (discounted Thompson sampling)', () => {
       });
       return strategy.describe!(targets, fakeContext())[0]!.score;
     };
-    expect(scoreAfter(50)).toBeGreaterThan(scoreAfter(150));
+    // Successes take 100 ms: the one that started at 100 started 600 ms after the failed attempt
+    // (already late then: old news, a spike that has ended) …
+    expect(scoreAfter(-500)).toBeGreaterThan(scoreAfter(150) + 1);
+    // … but 50 ms after it, it says nothing of the failure's time: a failure that takes longer
+    // than the answers around it (issue #19 §4, failures after 8 s) counts in full.
+    expect(scoreAfter(50)).toBeCloseTo(scoreAfter(150), 6);
+  });
+
+  it('a failure costs its time to fail on top of what follows, not a slower speed', () => {
+    const scoreAfter = (failureMs: number) => {
+      const targets = fakeTargets(1);
+      const strategy = adaptive()(fakeInit(targets));
+      const [a] = targets as [TargetView];
+      for (let i = 0; i < 5; i++)
+        strategy.observe!({ ...fakeOutcome(a, { latencyMs: 1_000 }), startedAt: 100 });
+      strategy.observe!({ ...fakeOutcome(a, { latencyMs: failureMs, errorKind: 'server' }), startedAt: 200 });
+      const score = strategy.describe!(targets, fakeContext())[0]!;
+      return { score: score.score, note: score.note! };
+    };
+    const quick = scoreAfter(20);
+    const slow = scoreAfter(8_000);
+    // The 8 s failure costs about 8 s more (× its weight among six outcomes), the speed stays ×1.
+    expect(quick.score - slow.score).toBeGreaterThan(0.5);
+    expect(slow.note).toMatch(/×1\.00 overall/);
   });
 
   it('ignores failures that do not reflect the target', () => {
@@ -739,27 +762,53 @@ describe('adaptive (discounted Thompson sampling)', () => {
     expect(scoreA).toBeGreaterThan(scoreB!);
   });
 
-  it('revisitMs: probes a target left alone for that long, even one whose price rules it out', () => {
-    const run = (revisitMs: number) => {
+  it('revisitMs: probes a target left alone for that long, unless its price alone rules it out under the weights', () => {
+    const run = (revisitMs: number, costPerUsd?: number) => {
       const targets = fakeTargets(2);
       targets[0]!.price = { inputPerMTok: 1_000, outputPerMTok: 1_000 };
       targets[1]!.price = { inputPerMTok: 0, outputPerMTok: 0 };
       const clock = new ManualClock(0);
-      const strategy = adaptive({ revisitMs })(fakeInit(targets, { clock }));
+      const weights = costPerUsd === undefined ? {} : { weights: { costPerUsd } };
+      const strategy = adaptive({ revisitMs, exploration: 0, ...weights })(fakeInit(targets, { clock }));
       const random = createSeededRandom(4);
       const hits = [0, 0];
       for (let i = 0; i < 600; i++) {
         const t = strategy.pick(targets, fakeContext({ now: clock.now(), random }));
         hits[t.index]!++;
-        strategy.observe!(fakeOutcome(t, { latencyMs: 500, startedAt: clock.now() }));
+        strategy.observe!(fakeOutcome(t, { latencyMs: t.index === 0 ? 5_000 : 500, startedAt: clock.now() }));
         clock.advance(100);
       }
       return hits[0]!;
     };
-    // 60 s: the first try, then one probe every 10 s.
-    expect(run(10_000)).toBeGreaterThanOrEqual(6);
-    expect(run(10_000)).toBeLessThanOrEqual(7);
-    expect(run(0)).toBe(1);
+    // Price nearly free, a 10× slower: 60 s is the first try, then one probe every 10 s.
+    expect(run(10_000, 0.001)).toBeGreaterThanOrEqual(6);
+    expect(run(10_000, 0.001)).toBeLessThanOrEqual(7);
+    expect(run(0, 0.001)).toBe(1);
+    // The default weights: a call to a costs more than b's whole expected utility, so a revisit
+    // cannot pay off (exploration priced with the weights): only the first try, before b had data.
+    expect(run(10_000)).toBe(1);
+  });
+
+  it('does not try an untried target whose price alone makes it lose under the weights', () => {
+    const targets = fakeTargets(3);
+    targets[0]!.price = { inputPerMTok: 0, outputPerMTok: 0 };
+    targets[1]!.price = { inputPerMTok: 0, outputPerMTok: 0 };
+    targets[2]!.price = { inputPerMTok: 1_000, outputPerMTok: 1_000 };
+    const picks = (costPerUsd: number) => {
+      const clock = new ManualClock(0);
+      const strategy = adaptive({ weights: { costPerUsd } })(fakeInit(targets, { clock }));
+      const random = createSeededRandom(4);
+      const ids = new Set<string>();
+      for (let i = 0; i < 50; i++) {
+        const t = strategy.pick(targets, fakeContext({ now: clock.now(), random }));
+        ids.add(t.id);
+        strategy.observe!(fakeOutcome(t, { latencyMs: 500, startedAt: clock.now() }));
+        clock.advance(100);
+      }
+      return [...ids].sort();
+    };
+    expect(picks(1_000)).toEqual(['a', 'b']);
+    expect(picks(0)).toEqual(['a', 'b', 'c']);
   });
 
   it('rejects invalid options with a config error naming the field', () => {

@@ -17,6 +17,7 @@ import { type AdaptiveOptions, type AdaptiveSettings, resolveAdaptiveOptions } f
 import { RequestSize } from './adaptive-size.js';
 import { adaptiveSnapshot, restoreAdaptive } from './adaptive-snapshot.js';
 import { AdaptiveState, PRIOR_WEIGHT, RATIO_PRIOR_VARIANCE } from './adaptive-state.js';
+import { hopeless } from './exploration.js';
 import { leastBusy } from './least-busy.js';
 import { standardNormalQuantile } from './predictors/normal.js';
 
@@ -72,6 +73,8 @@ export type { AdaptiveOptions } from './adaptive-options.js';
  * - Targets never observed are tried first (one at a time: an untried target that already has
  *   an attempt in flight waits for its outcome).
  * - A candidate not picked for `revisitMs` is picked once (a probe).
+ * - Exploration is priced with the weights: a candidate whose cost penalty for this request alone
+ *   is worse than the best candidate's expected utility is neither tried first nor revisited.
  * - Failures of kinds that say nothing about the target (`invalid_request`, `aborted`, …) are
  *   not learned; a failure of an attempt that started before a success already seen (a timeout
  *   still in flight from a spike that has ended) counts with a weight of 0.1.
@@ -112,9 +115,12 @@ class Adaptive implements Strategy {
   readonly #size: RequestSize;
   /** Expected latency in ms of the last pick's target (for the overdue tracker), 0 if unknown. */
   #pickedLatencyMs = 0;
+  /** Scratch of #choose: positions of the untried and revisit-due candidates. */
+  readonly #explorable: Int32Array;
 
   constructor(settings: AdaptiveSettings, init: StrategyInit) {
     this.#clock = init.clock;
+    this.#explorable = new Int32Array(init.targets.length);
     this.#state = new AdaptiveState(settings, init.targets);
     this.#size = new RequestSize(this.#state.promptBands, this.#state.outputBands);
   }
@@ -186,14 +192,20 @@ class Adaptive implements Strategy {
     const restSecond = state.restPrior.second * PRIOR_WEIGHT;
     let best = candidates[0]!;
     let bestScore = Number.NEGATIVE_INFINITY;
+    // Exploration is priced after the scores (exploration.ts): the best expected utility, and the
+    // untried (idle) candidates and those due for a revisit.
+    let bestMean = Number.NEGATIVE_INFINITY;
+    let explore = 0;
+    const explorable = this.#explorable;
     for (let i = 0; i < candidates.length; i++) {
       const c = candidates[i]!;
       const t = c.index;
       if (observed[t] === 0) {
-        if (c.inFlight === 0) return c;
+        if (c.inFlight === 0) explorable[explore++] = i;
         continue;
       }
-      if (revisitMs > 0 && now - inFlight.lastPickAt(t) >= revisitMs) return c;
+      const cost = state.costOf(c, context.request, input);
+      if (revisitMs > 0 && now - inFlight.lastPickAt(t) >= revisitMs) explorable[explore++] = i;
       const elapsed = now - stamp[t]!;
       const keep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
       const speedN = targetSpeedN[t]! * keep + PRIOR_WEIGHT;
@@ -217,19 +229,23 @@ class Adaptive implements Strategy {
       const loaded = latency * (1 + loadPenalty * c.inFlight);
       // Spread of the utility: the ratio's, at this request's latency, and the failure part's.
       const spread = Math.sqrt((baseLatency * baseLatency * ratioVariance) / speedN + restVariance / n);
-      const score =
-        loaded * state.slowdown(t, now) +
-        baseRest +
-        advantage -
-        state.costOf(c, context.request, input) +
-        exploration * spread * standardNormalQuantile(random());
+      const mean = loaded * state.slowdown(t, now) + baseRest + advantage - cost;
+      if (mean > bestMean) bestMean = mean;
+      const score = mean + exploration * spread * standardNormalQuantile(random());
       if (score > bestScore || (score === bestScore && c.inFlight < best.inFlight)) {
         best = c;
         bestScore = score;
         this.#pickedLatencyMs = latencyPerSecond > 0 ? (-loaded / latencyPerSecond) * 1000 : 0;
       }
     }
-    // Only reached with a -Infinity best when every candidate is untried and busy.
+    // Untried targets first (one at a time), then revisits, unless the call cannot pay off.
+    for (let k = 0; k < explore; k++) {
+      const c = candidates[explorable[k]!]!;
+      if (hopeless(state.costOf(c, context.request, input), bestMean)) continue;
+      this.#pickedLatencyMs = 0;
+      return c;
+    }
+    // Only reached with a -Infinity best when every candidate is untried and busy (or hopeless).
     return bestScore === Number.NEGATIVE_INFINITY ? leastBusy(candidates) : best;
   }
 

@@ -130,6 +130,79 @@ describe('cost', () => {
     expect(pick(request(100, 100))).toBe('b');
   });
 
+  it('the same prices tie whatever the running means of output tokens: load decides', () => {
+    // Two replicas at one price: b's recent answers were shorter, so its expected cost is lower,
+    // but that is noise; the tie goes to fewer in flight (issue #19 §4).
+    const { targets, pick, served } = setup([
+      { in: 1, out: 4 },
+      { in: 1, out: 4 },
+    ]);
+    served(targets[0]!, 100, 400);
+    served(targets[1]!, 100, 200);
+    (targets[1] as FakeTarget).inFlight = 3;
+    expect(pick(request(100, 1_000))).toBe('a');
+    (targets[0] as FakeTarget).inFlight = 5;
+    expect(pick(request(100, 1_000))).toBe('b');
+  });
+
+  it('costs within tieTolerance tie (broken by load); a wider gap is not a tie', () => {
+    const { targets, pick } = setup([
+      { in: 1, out: 1.01 },
+      { in: 1, out: 1 },
+    ]);
+    (targets[1] as FakeTarget).inFlight = 2;
+    expect(pick(request(100, 100))).toBe('a'); // 1% apart: a tie, a has fewer in flight
+    const strict = setup(
+      [
+        { in: 1, out: 1.01 },
+        { in: 1, out: 1 },
+      ],
+      { tieTolerance: 0 },
+    );
+    (strict.targets[1] as FakeTarget).inFlight = 2;
+    expect(strict.pick(request(100, 100))).toBe('b');
+  });
+
+  it('a cheap target that slows down under load stops winning on price at its load limit', () => {
+    // a is cheap and twice as slow per call in flight as b at 10 in flight; b costs 10×.
+    const { targets, strategy, pick } = setup([
+      { in: 0.1, out: 0.1 },
+      { in: 1, out: 1 },
+    ]);
+    const served = (t: number, inFlight: number, latencyMs: number) =>
+      strategy.observe!({
+        ...fakeOutcome(targets[t]!, { latencyMs }),
+        inFlightAtStart: inFlight,
+        usage: makeUsage(100, 250),
+      });
+    // a: 3 s idle, +10% per call in flight (1.5× at 5 in flight).
+    for (let i = 0; i < 40; i++) served(0, i % 20, 3_000 * (1 + 0.1 * (i % 20)));
+    (targets[0] as FakeTarget).inFlight = 4;
+    expect(pick(request(100, 256))).toBe('a');
+    (targets[0] as FakeTarget).inFlight = 5;
+    expect(pick(request(100, 256))).toBe('b');
+    expect(strategy.describe!(targets, ctx(request(100, 256)))[0]!.note).toMatch(
+      /load limit \(5 in flight\)/,
+    );
+    // Off with maxSlowdown: Infinity: price alone.
+    const off = setup(
+      [
+        { in: 0.1, out: 0.1 },
+        { in: 1, out: 1 },
+      ],
+      { maxSlowdown: Number.POSITIVE_INFINITY },
+    );
+    for (let i = 0; i < 40; i++) {
+      off.strategy.observe!({
+        ...fakeOutcome(off.targets[0]!, { latencyMs: 3_000 * (1 + 0.1 * (i % 20)) }),
+        inFlightAtStart: i % 20,
+        usage: makeUsage(100, 250),
+      });
+    }
+    (off.targets[0] as FakeTarget).inFlight = 50;
+    expect(off.pick(request(100, 256))).toBe('a');
+  });
+
   it("unpriced 'skip' (default): priced candidates win; all unpriced → round robin", () => {
     const { targets, pick } = setup([undefined, { in: 100, out: 100 }, undefined]);
     expect(pick(request(100, 100))).toBe('b');
@@ -165,6 +238,8 @@ describe('cost', () => {
       [{ defaultOutputTokens: -1 }, /defaultOutputTokens/],
       [{ smoothing: 0 }, /smoothing: expected a number in \(0, 1\]/],
       [{ smoothing: 2 }, /smoothing/],
+      [{ tieTolerance: -0.1 }, /tieTolerance: expected a finite number >= 0/],
+      [{ maxSlowdown: 1 }, /maxSlowdown: expected a number > 1/],
     ];
     for (const [options, message] of bad) {
       expect(() => cost(options)).toThrow(SwitchyardError);

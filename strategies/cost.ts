@@ -4,6 +4,7 @@ import {
   type CompletionRequest,
   estimateInputTokens,
   type PickContext,
+  type Price,
   type Strategy,
   type StrategyFactory,
   type StrategyInit,
@@ -11,6 +12,7 @@ import {
   type TargetView,
 } from '../src/index.js';
 import { nextAtOrAfter } from './cursor.js';
+import { LoadLimit } from './predictors/load-limit.js';
 
 /** Options of {@link cost}. */
 export interface CostOptions {
@@ -34,6 +36,24 @@ export interface CostOptions {
    * @default 0.1
    */
   readonly smoothing?: number;
+  /**
+   * Relative difference under which two expected costs count as a tie, broken by load (fewer in
+   * flight). Candidates with the same prices also tie whatever their running means of output
+   * tokens (those differ by noise): replicas at one price share the load instead of piling onto
+   * the one whose recent answers happened to be shorter.
+   * @default 0.02
+   */
+  readonly tieTolerance?: number;
+  /**
+   * How much slower than when idle a target may get under load. Each target learns how its
+   * latency per unit of work (first token, decode, prefill) grows with the attempts in flight
+   * when an attempt starts; a candidate with as many attempts in flight as make it `maxSlowdown`
+   * times slower loses to any candidate that is not at its limit, whatever its price. So the
+   * cheapest target takes traffic up to the load it can carry and the rest spills to the next
+   * cheapest, instead of queueing until calls time out. `Infinity` turns it off (price alone).
+   * @default 1.5
+   */
+  readonly maxSlowdown?: number;
 }
 
 /**
@@ -52,7 +72,10 @@ export interface CostOptions {
  * So a target with cheap input but expensive output wins short answers to long prompts and loses
  * long answers. The router offers only healthy candidates that can serve the request (context
  * window, tools, JSON, images), so the cheapest candidate meets the request's constraints.
- * Ties (within 1e-9 relative) go to fewer in flight, then lower index. O(candidates) per pick.
+ * Ties (costs within `tieTolerance`, 2% by default, or the same prices) go to fewer in flight, then
+ * lower index. A candidate at its load limit (as many attempts in flight as make it `maxSlowdown`
+ * times slower than idle, learned from its outcomes) loses to one that is not, so that price
+ * alone does not keep piling calls onto it. O(candidates) per pick.
  *
  * @example
  * ```ts
@@ -60,7 +83,8 @@ export interface CostOptions {
  * registry.register('cheap', cost({ unpriced: 'free', defaultOutputTokens: 512 }));
  * ```
  * @throws SwitchyardError `config` when `unpriced` is not `skip` or `free`, `defaultOutputTokens`
- * is negative or not finite, or `smoothing` is not in (0, 1].
+ * is negative or not finite, `smoothing` is not in (0, 1], `tieTolerance` is negative or not finite,
+ * or `maxSlowdown` is not above 1.
  */
 export function cost(options: CostOptions = {}): StrategyFactory {
   const unpriced = options.unpriced ?? 'skip';
@@ -81,7 +105,27 @@ export function cost(options: CostOptions = {}): StrategyFactory {
       `cost: smoothing: expected a number in (0, 1], got ${String(smoothing)}`,
     );
   }
-  const settings: Settings = { skipUnpriced: unpriced === 'skip', defaultOutputTokens, smoothing };
+  const tieTolerance = options.tieTolerance ?? 0.02;
+  if (!(tieTolerance >= 0 && Number.isFinite(tieTolerance))) {
+    throw new SwitchyardError(
+      'config',
+      `cost: tieTolerance: expected a finite number >= 0, got ${String(tieTolerance)}`,
+    );
+  }
+  const maxSlowdown = options.maxSlowdown ?? 1.5;
+  if (!(maxSlowdown > 1)) {
+    throw new SwitchyardError(
+      'config',
+      `cost: maxSlowdown: expected a number > 1 (Infinity: off), got ${String(maxSlowdown)}`,
+    );
+  }
+  const settings: Settings = {
+    skipUnpriced: unpriced === 'skip',
+    defaultOutputTokens,
+    smoothing,
+    tieTolerance,
+    maxSlowdown,
+  };
   return (init: StrategyInit): Strategy => new Cost(settings, init.targets.length);
 }
 
@@ -89,10 +133,9 @@ interface Settings {
   readonly skipUnpriced: boolean;
   readonly defaultOutputTokens: number;
   readonly smoothing: number;
+  readonly tieTolerance: number;
+  readonly maxSlowdown: number;
 }
-
-/** Relative difference under which two costs tie. */
-const TIE = 1e-9;
 
 class Cost implements Strategy {
   readonly name = 'cost';
@@ -108,9 +151,12 @@ class Cost implements Strategy {
   /** One-entry cache of the input estimate: retries and `describe` re-read the same request. */
   #lastRequest: CompletionRequest | undefined;
   #lastInputTokens = 0;
+  /** How much load each target carries before it is `maxSlowdown` times slower than idle. */
+  readonly #load: LoadLimit;
 
   constructor(settings: Settings, targetCount: number) {
     this.#settings = settings;
+    this.#load = new LoadLimit(targetCount, settings.maxSlowdown);
     this.#outputTokens = new Float64Array(targetCount);
     this.#cachedShare = new Float64Array(targetCount);
     this.#seen = new Uint8Array(targetCount);
@@ -121,19 +167,26 @@ class Cost implements Strategy {
     const input = this.#inputTokens(request);
     let best: TargetView | undefined;
     let bestCost = Number.POSITIVE_INFINITY;
+    let bestSaturated = false;
     for (let i = 0; i < candidates.length; i++) {
       const c = candidates[i]!;
       const expected = this.#expectedCost(c, request, input);
       if (Number.isNaN(expected)) continue;
-      if (best === undefined || this.#beats(c, expected, best, bestCost)) {
+      const saturated = this.#saturated(c);
+      if (
+        best === undefined ||
+        (saturated === bestSaturated ? this.#beats(c, expected, best, bestCost) : !saturated)
+      ) {
         best = c;
         bestCost = expected;
+        bestSaturated = saturated;
       }
     }
     return best ?? this.#roundRobin(candidates);
   }
 
   observe(outcome: AttemptOutcome): void {
+    this.#load.observe(outcome);
     const usage = outcome.usage;
     if (!outcome.ok || usage === undefined) return;
     const i = outcome.target.index;
@@ -161,13 +214,17 @@ class Cost implements Strategy {
       }
       const output = this.#expectedOutput(c, request);
       const cached = this.#cachedShare[c.index]!;
+      const slow = this.#saturated(c)
+        ? `; at its load limit (${this.#load.limit(c.index).toFixed(0)} in flight): loses to any target that is not`
+        : '';
       return {
         target: c.id,
         score: expected,
         note:
-          c.price === undefined
-            ? 'no price: counted as free; lower is better'
-            : `${input} in (${(cached * 100).toFixed(0)}% cached) + ${output.toFixed(0)} out tokens; USD, lower is better`,
+          (c.price === undefined
+            ? 'no price: counted as free'
+            : `${input} in (${(cached * 100).toFixed(0)}% cached) + ${output.toFixed(0)} out tokens; USD`) +
+          `${slow}; lower is better`,
       };
     });
   }
@@ -191,9 +248,16 @@ class Cost implements Strategy {
     return observed ? Math.min(cap, mean) : cap;
   }
 
+  /** Whether `target` carries the load at which it is `maxSlowdown` times slower than idle. */
+  #saturated(target: TargetView): boolean {
+    return target.inFlight >= this.#load.limit(target.index);
+  }
+
   #beats(a: TargetView, aCost: number, b: TargetView, bCost: number): boolean {
     const gap = aCost - bCost;
-    if (Math.abs(gap) > TIE * Math.max(aCost, bCost)) return gap < 0;
+    const tie =
+      Math.abs(gap) <= this.#settings.tieTolerance * Math.max(aCost, bCost) || samePrices(a.price, b.price);
+    if (!tie) return gap < 0;
     if (a.inFlight !== b.inFlight) return a.inFlight < b.inFlight;
     return a.index < b.index;
   }
@@ -212,4 +276,15 @@ class Cost implements Strategy {
     }
     return this.#lastInputTokens;
   }
+}
+
+/** Whether two targets have the same prices (both priced): their costs differ only by noise. */
+function samePrices(a: Price | undefined, b: Price | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.inputPerMTok === b.inputPerMTok &&
+    a.outputPerMTok === b.outputPerMTok &&
+    (a.cachedInputPerMTok ?? a.inputPerMTok) === (b.cachedInputPerMTok ?? b.inputPerMTok)
+  );
 }

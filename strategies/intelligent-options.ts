@@ -54,7 +54,9 @@ export interface IntelligentOptions {
   readonly staleHalfLifeMs?: number;
   /**
    * A candidate not picked for this long is picked once (a probe), so that no healthy target is
-   * starved and a recovery is seen within about this time. 0 turns probing off.
+   * starved and a recovery is seen within about this time; not a candidate whose cost penalty for
+   * the request alone is worse than the best candidate's predicted utility (it cannot win this
+   * call). 0 turns probing off.
    * @default 30_000
    */
   readonly revisitMs?: number;

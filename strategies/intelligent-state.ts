@@ -3,11 +3,12 @@ import type { IntelligentSettings } from './intelligent-options.js';
 import type { PredictedQuantity } from './predictors/factory.js';
 import type { RequestFeatures } from './predictors/features.js';
 import { InFlightTracker } from './predictors/in-flight.js';
+import { isStaleFailure } from './predictors/on-time.js';
 import { OverdueTracker } from './predictors/overdue.js';
 import { RunningMoments } from './predictors/running-moments.js';
 import { indexById } from './snapshot.js';
 
-/** Weight of a stale failure (its attempt started before a success that was already seen). */
+/** Weight of a stale failure (see `isStaleFailure`). */
 const STALE_WEIGHT = 0.1;
 /** Memory of the running mean and variance of all outcomes' utility, in observations. */
 const GLOBAL_ALPHA = 0.02;
@@ -113,7 +114,8 @@ export class IntelligentState {
     features.setInFlight(inFlight);
     // Newer news wins: a failure of an attempt that started before a success already seen
     // describes the past (e.g. a timeout from a spike that has since ended): it counts for less.
-    const stale = !outcome.ok && outcome.startedAt < this.freshest[t]!;
+    const stale =
+      !outcome.ok && isStaleFailure(outcome.startedAt, this.freshest[t]!, this.inFlight.meanLatency(t));
     if (outcome.ok && outcome.startedAt > this.freshest[t]!) this.freshest[t] = outcome.startedAt;
     this.failure[t]!.observe(features, { value: outcome.ok ? 0 : 1, weight: stale ? STALE_WEIGHT : 1 });
     const latencyMs = Math.max(0, outcome.latencyMs);

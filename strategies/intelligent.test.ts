@@ -295,6 +295,18 @@ describe('intelligent (contextual prediction)', () => {
     ).toBeLessThan(0.1);
   });
 
+  it('neither tries nor probes a target whose price alone makes it lose under the weights', () => {
+    const picksOfC = (costPerUsd: number) => {
+      const w = world(3, () => 500, { revisitMs: 2_000, weights: { costPerUsd } });
+      (w.targets[2] as FakeTarget).price = { inputPerMTok: 1_000, outputPerMTok: 1_000 };
+      let hits = 0;
+      for (let i = 0; i < 100; i++) if (w.call(request(10), 10).id === 'c') hits++;
+      return hits;
+    };
+    expect(picksOfC(1_000)).toBe(0); // $0.1+ a call: worse than a's whole expected utility
+    expect(picksOfC(0)).toBeGreaterThanOrEqual(3); // free: tried, then probed every 2 s
+  });
+
   it('probes a target not picked for revisitMs (no starvation)', () => {
     const w = world(2, (t) => (t.index === 0 ? 100 : 5_000), { revisitMs: 2_000 });
     const picks: string[] = [];
@@ -304,7 +316,7 @@ describe('intelligent (contextual prediction)', () => {
     expect(probes).toBeLessThanOrEqual(4);
   });
 
-  it('a failure of an attempt that started before a success already seen counts for less', () => {
+  it('a failure of an attempt already late when a later success started counts for less; a slow failure does not', () => {
     const failureAfter = (failureStartedAt: number) => {
       const w = world(1, () => 100);
       const [a] = w.targets as [TargetView];
@@ -316,9 +328,13 @@ describe('intelligent (contextual prediction)', () => {
       const note = w.strategy.describe!([a], w.ctx(request(10)))[0]!.note!;
       return Number(/failure ([\d.]+)%/.exec(note)![1]);
     };
-    const stale = failureAfter(50); // started before the success at 100: old news
+    // Successes take 100 ms: the one that started at 100 started 600 ms after the failed attempt,
+    // which was already late then: old news (a timeout from a spike that has ended).
+    const stale = failureAfter(-500);
     const fresh = failureAfter(150);
     expect(stale).toBeLessThan(fresh / 3);
+    // 50 ms before it: the failure merely took longer than the answer (issue #19 §4): in full.
+    expect(failureAfter(50)).toBeCloseTo(fresh, 6);
   });
 
   it('ignores failures that do not reflect the target', () => {

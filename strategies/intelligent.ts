@@ -11,6 +11,7 @@ import {
   type WeightedStrategyFactory,
   weightedStrategyFactory,
 } from '../src/index.js';
+import { hopeless } from './exploration.js';
 import {
   type IntelligentOptions,
   type IntelligentSettings,
@@ -56,7 +57,8 @@ export type { IntelligentOptions } from './intelligent-options.js';
  * live price and the predicted tokens. The pick maximises `utility + optimism·σ`, where σ
  * combines the models' uncertainty and a staleness term that grows with the time since the
  * target's last outcome. Targets never observed are tried first (one at a time), and a target
- * not picked for `revisitMs` is probed once.
+ * not picked for `revisitMs` is probed once; neither happens for a candidate whose cost penalty for this request
+ * alone is worse than the best candidate's predicted utility (exploration priced with the weights).
  *
  * Cost per pick: O(candidates · d²) with d = 6 + tags (≈ 60 multiply-adds per candidate);
  * memory O(targets · d²).
@@ -187,7 +189,7 @@ class Intelligent implements Strategy {
 
   #choose(candidates: readonly TargetView[], context: PickContext): TargetView {
     const n = candidates.length;
-    const { latency, inFlight } = this.#state;
+    const { inFlight } = this.#state;
     const { epsilon, revisitMs } = this.#state.settings;
     if (epsilon > 0 && context.random() < epsilon) {
       return candidates[Math.floor(context.random() * n)] ?? candidates[0]!;
@@ -196,16 +198,27 @@ class Intelligent implements Strategy {
     this.#features.now = context.now;
     const now = context.now;
     let untriedBusy = false;
+    const table = this.#scorer.scoreAll(candidates, context);
+    // Exploration priced with the weights (exploration.ts): untried targets first (one at a time),
+    // then revisits, unless the call cannot pay off against the best expected utility.
+    let bestUtility = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      if (table.tried[i] === 1 && table.utility[i]! > bestUtility) bestUtility = table.utility[i]!;
+    }
+    const weights = this.#state.settings.weights;
+    const input = this.#features.inputTokensOf(context.request);
     for (let i = 0; i < n; i++) {
       const c = candidates[i]!;
-      if (latency[c.index]!.samples === 0) {
-        if (c.inFlight === 0) return c;
+      const untried = table.tried[i] === 0;
+      if (untried && c.inFlight > 0) {
         untriedBusy = true;
         continue;
       }
-      if (revisitMs > 0 && now - inFlight.lastPickAt(c.index) >= revisitMs) return c;
+      if (!untried && !(revisitMs > 0 && now - inFlight.lastPickAt(c.index) >= revisitMs)) continue;
+      const costUsd = untried ? this.#scorer.predict(c, context, input).costUsd : table.costUsd[i]!;
+      if (hopeless(weights.costPerUsd * costUsd, bestUtility)) continue;
+      return c;
     }
-    const table = this.#scorer.scoreAll(candidates, context);
     let best = -1;
     for (let i = 0; i < n; i++) {
       if (table.tried[i] === 0) continue;

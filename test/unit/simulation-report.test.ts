@@ -231,8 +231,10 @@ describe('lab report', () => {
 
   it('keeps held-out sets apart from the main eight and from each other, with names of their own', () => {
     expect(scenarios).toHaveLength(8);
-    expect(heldOutSets.map((set) => set.label)).toEqual(['A', 'B', 'C', 'D', 'E']);
-    for (const set of heldOutSets) expect(set.scenarios.length).toBeGreaterThanOrEqual(5);
+    expect(heldOutSets.map((set) => set.label)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+    // Set F is four scenarios, one per weakness of issue #19 §4; the others have five or more.
+    for (const set of heldOutSets)
+      expect(set.scenarios.length).toBeGreaterThanOrEqual(set.label === 'F' ? 4 : 5);
     expect(heldOutScenarios).toEqual(heldOutSets.flatMap((set) => set.scenarios));
     const names = labScenarios.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);

@@ -6,6 +6,7 @@ import { heldOutB } from './held-out-b/index.js';
 import { heldOutC } from './held-out-c/index.js';
 import { heldOutD } from './held-out-d/index.js';
 import { heldOutE } from './held-out-e/index.js';
+import { heldOutF } from './held-out-f/index.js';
 import { outage } from './outage.js';
 import { prefillDecode } from './prefill-decode.js';
 import { priceChange } from './price-change.js';
@@ -28,7 +29,14 @@ export const scenarios: readonly Scenario[] = [
 ];
 
 /** The held-out sets, oldest first (see {@link HeldOutSet}). */
-export const heldOutSets: readonly HeldOutSet[] = [heldOutA, heldOutB, heldOutC, heldOutD, heldOutE];
+export const heldOutSets: readonly HeldOutSet[] = [
+  heldOutA,
+  heldOutB,
+  heldOutC,
+  heldOutD,
+  heldOutE,
+  heldOutF,
+];
 
 /** Every held-out scenario, set by set. */
 export const heldOutScenarios: readonly Scenario[] = heldOutSets.flatMap((set) => set.scenarios);
