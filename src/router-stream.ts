@@ -79,6 +79,10 @@ export function createRouterStream(onCancel: () => void): RouterStreamController
         ended = true;
         buffer = [];
         head = 0;
+        // A `next()` still waiting (the consumer called `return()` without awaiting it) ends too.
+        const w = waiter;
+        waiter = undefined;
+        w?.resolve({ value: undefined, done: true });
         onCancel();
       }
       return Promise.resolve({ value: undefined, done: true });

@@ -271,3 +271,19 @@ describe('router.stream', () => {
     expect(await rejectionOf(stream.response)).toBe(error);
   });
 });
+
+describe('router.stream: return() while a next() is pending', () => {
+  it('ends the pending next() with done instead of leaving it hanging, and cancels the call', async () => {
+    const clock = new VirtualClock();
+    const adapter = new MockAdapter(() => ({ text: 'late', delayMs: 10_000 }));
+    const router = new Router({ targets: [{ id: 'a', adapter, model: 'm' }], clock });
+    const stream = router.stream({ messages: [{ role: 'user', content: 'hi' }] });
+    const iterator = stream[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    await clock.advance(1);
+    await iterator.return?.();
+    expect(await pending).toEqual({ value: undefined, done: true });
+    await clock.run(stream.response.catch(() => undefined));
+    expect(adapter.calls[0]?.result).toBe('aborted');
+  });
+});
