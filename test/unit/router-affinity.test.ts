@@ -41,6 +41,14 @@ describe('session affinity', () => {
     expect(routes.at(-1)?.affinity).toBeUndefined();
   });
 
+  it('applies to streams too', async () => {
+    const { router, clock, targetOf } = setup({});
+    const home = await targetOf(session('s1'));
+    for (let i = 0; i < 3; i++) {
+      expect((await clock.run(router.stream(session('s1')).response)).target).toBe(home);
+    }
+  });
+
   it('spreads different sessions by the strategy', async () => {
     const { targetOf } = setup({});
     const count = new Map<string, number>();
