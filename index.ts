@@ -88,6 +88,7 @@ export {
 } from './src/index.js';
 // Contracts
 export type * from './src/types/adapter.js';
+export type * from './src/types/affinity.js';
 export type * from './src/types/budget.js';
 export type * from './src/types/clock.js';
 export type * from './src/types/message.js';

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { ErrorKind } from './errors/error-kind.js';
 import type { SwitchyardError } from './errors/switchyard-error.js';
+import type { AffinityOutcome } from './types/affinity.js';
 import type { BudgetPeriod, BudgetScope } from './types/budget.js';
 import type { Message } from './types/message.js';
 import type { AttemptRecord, FinishReason, Usage } from './types/response.js';
@@ -42,6 +43,11 @@ export interface RouteEvent extends CallEventBase {
   readonly candidates: readonly CandidateScore[];
   /** The conditional route (`RouterOptions.routes`) that shaped the call, if one matched. */
   readonly rule?: string;
+  /**
+   * How session affinity went (`RouterOptions.affinity`): on first attempts of calls with an
+   * affinity key only. On a `hit` the strategy was not asked.
+   */
+  readonly affinity?: AffinityOutcome;
 }
 
 /** `attempt:start`: an upstream request is about to be sent. */

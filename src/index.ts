@@ -79,6 +79,7 @@ export type {
   TargetStateSnapshot,
 } from './state/store.js';
 export type * from './types/adapter.js';
+export type * from './types/affinity.js';
 export type * from './types/budget.js';
 export type * from './types/clock.js';
 // Contracts

@@ -3,6 +3,7 @@ import type { RetryOptions } from './reliability/backoff.js';
 import type { BreakerOptions } from './reliability/circuit-breaker.js';
 import type { RouterSnapshot } from './state/router-snapshot.js';
 import type { StateStore } from './state/store.js';
+import type { AffinityOptions } from './types/affinity.js';
 import type { BudgetConfig } from './types/budget.js';
 import type { Clock, RandomSource } from './types/clock.js';
 import type { Middleware } from './types/middleware.js';
@@ -88,4 +89,11 @@ export interface RouterOptions {
    * sets its strategy, before the strategy picks. See {@link RouteRule}. @default []
    */
   readonly routes?: readonly RouteRule[];
+  /**
+   * Session and prompt-cache affinity: calls with the same `sessionId` (or, opt-in, the same long
+   * prompt prefix) go back to the same target while it is available and not overloaded, so the
+   * provider's prompt cache can hit. Needs at least two targets. See {@link AffinityOptions}.
+   * @default off
+   */
+  readonly affinity?: AffinityOptions;
 }

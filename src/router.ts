@@ -16,6 +16,7 @@ import { resolveBreakerOptions } from './reliability/circuit-breaker.js';
 import { DeadlineQueue } from './reliability/deadline-queue.js';
 import type { RouterOptions } from './router-options.js';
 import { createRouterStream, type RouterStream } from './router-stream.js';
+import { AffinityTable } from './routing/affinity.js';
 import { RouteRules } from './routing/route-rules.js';
 import { MemoryStateStore } from './state/memory-store.js';
 import {
@@ -137,6 +138,7 @@ export class Router {
       attemptStreamMiddleware: [],
       targetCount: this.#targets.length,
       budgets: budgetGateFor(options.budgets, store, this.#targets, this.#events),
+      affinity: options.affinity === undefined ? undefined : new AffinityTable(options.affinity),
     };
     this.#rt = rt;
     this.#unwatchStore = store.watch?.((e) => {

@@ -25,6 +25,8 @@ export interface CallRecord {
   readonly latencyMs: number;
   /** Cost in USD (0 for a failed call: failed attempts are not billed). */
   readonly costUsd: number;
+  /** Prompt tokens the answering provider read from its prompt cache (providers with a `promptCache`). */
+  readonly cachedInputTokens?: number;
   /** Target that answered (or that failed last). */
   readonly target?: string;
   /** Number of attempts. */

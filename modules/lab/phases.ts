@@ -101,6 +101,10 @@ export function checkProviderSpec(spec: SimulatedProviderSpec, position: number)
   probability('failure.errorRate', spec.failure?.errorRate);
   positive('failure.errorLatencyMs', spec.failure?.errorLatencyMs, true);
   positive('failure.rpmLimit', spec.failure?.rpmLimit);
+  if (spec.promptCache !== undefined) {
+    positive('promptCache.ttlMs', spec.promptCache.ttlMs);
+    probability('promptCache.cachedInputFactor', spec.promptCache.cachedInputFactor);
+  }
   (spec.phases ?? []).forEach((phase: ProviderPhase, i) => {
     const field = `phases[${i}]`;
     positive(`${field}.from`, phase.from, true);

@@ -40,6 +40,8 @@ export interface SimulatedCall {
   readonly outputTokens: number;
   /** Calls in flight on the provider when it started (this one excluded). */
   readonly inFlightBefore: number;
+  /** Prompt tokens read from the provider's prompt cache (providers with a `promptCache` only). */
+  readonly cachedInputTokens: number;
   /** How it ended, once it has: `ok`, or an error kind (`server`, `rate_limited`, `timeout`, `aborted`…). */
   outcome?: 'ok' | string;
   /** Simulated time at which it ended. */
@@ -99,6 +101,8 @@ export class SimulatedProvider implements Adapter {
   readonly #accepted: number[] = [];
   #rpmHead = 0;
   readonly #livePrice: Price;
+  /** Prompt cache: key → clock time of its last use (providers with a `promptCache` only). */
+  readonly #cache = new Map<string, number>();
 
   constructor(spec: SimulatedProviderSpec, options: SimulatedProviderOptions = {}) {
     this.spec = spec;
@@ -118,6 +122,9 @@ export class SimulatedProvider implements Adapter {
       },
       get outputPerMTok() {
         return self.priceAt(self.#now()).outputPerMTok;
+      },
+      get cachedInputPerMTok() {
+        return self.priceAt(self.#now()).cachedInputPerMTok;
       },
     };
   }
@@ -141,9 +148,15 @@ export class SimulatedProvider implements Adapter {
   priceAt(t: number): Price {
     const factor = conditionsAt(this.spec, t).priceFactor;
     const base = this.spec.price;
-    return factor === 1
-      ? base
-      : { inputPerMTok: base.inputPerMTok * factor, outputPerMTok: base.outputPerMTok * factor };
+    const cache = this.spec.promptCache;
+    const cached =
+      cache === undefined ? base.cachedInputPerMTok : base.inputPerMTok * (cache.cachedInputFactor ?? 0.1);
+    if (factor === 1 && cached === base.cachedInputPerMTok) return base;
+    return {
+      inputPerMTok: base.inputPerMTok * factor,
+      outputPerMTok: base.outputPerMTok * factor,
+      ...(cached === undefined ? {} : { cachedInputPerMTok: cached * factor }),
+    };
   }
 
   /**
@@ -236,6 +249,7 @@ export class SimulatedProvider implements Adapter {
       inputTokens,
       outputTokens,
       inFlightBefore: this.inFlight,
+      cachedInputTokens: this.#cacheRead(request, now, inputTokens),
     };
     this.calls.push(call);
     this.inFlight++;
@@ -307,15 +321,38 @@ export class SimulatedProvider implements Adapter {
     return Math.max(1, Math.ceil((freeAt - now) / 1000)) * 1000;
   }
 
+  /** Prefix tokens served from the prompt cache for this call (an entry used within the TTL). */
+  #cacheRead(request: AdapterRequest, now: number, inputTokens: number): number {
+    const cache = this.spec.promptCache;
+    const key = request.providerOptions?.cacheKey;
+    const prefix = request.providerOptions?.prefixTokens;
+    if (cache === undefined || typeof key !== 'string' || typeof prefix !== 'number') return 0;
+    const last = this.#cache.get(key);
+    return last !== undefined && now - last <= cache.ttlMs ? Math.min(prefix, inputTokens) : 0;
+  }
+
+  /** A call that was served (re)writes its cache entry, at its start time. */
+  #cacheWrite(request: AdapterRequest, call: SimulatedCall): void {
+    const key = request.providerOptions?.cacheKey;
+    if (this.spec.promptCache !== undefined && typeof key === 'string') {
+      const last = this.#cache.get(key);
+      if (last === undefined || call.startedAt > last) this.#cache.set(key, call.startedAt);
+    }
+  }
+
   #accept(now: number): void {
     if (this.spec.failure?.rpmLimit !== undefined) this.#accepted.push(now);
   }
 
   #response(request: AdapterRequest, call: SimulatedCall): AdapterResponse {
+    this.#cacheWrite(request, call);
     return {
       content: [{ type: 'text', text: 'simulated answer' }],
       finishReason: 'stop',
-      usage: makeUsage(call.inputTokens, call.outputTokens),
+      usage:
+        call.cachedInputTokens > 0
+          ? makeUsage(call.inputTokens, call.outputTokens, { cachedInputTokens: call.cachedInputTokens })
+          : makeUsage(call.inputTokens, call.outputTokens),
       modelId: request.model,
     };
   }

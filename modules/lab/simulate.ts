@@ -1,4 +1,5 @@
 import {
+  type AffinityOptions,
   type AttemptRecord,
   type BreakerOptions,
   type CompletionResponse,
@@ -46,6 +47,8 @@ export interface SimulationRouterOptions {
   readonly streamIdleTimeoutMs?: number;
   /** Where strategy names are looked up. @default Router.strategies */
   readonly strategies?: StrategyRegistry;
+  /** Session affinity (see `RouterOptions.affinity`). @default off */
+  readonly affinity?: AffinityOptions;
 }
 
 /** What to simulate. */
@@ -192,6 +195,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     breaker: r.breaker,
     timeoutMs: r.timeoutMs ?? 60_000,
     streamIdleTimeoutMs: r.streamIdleTimeoutMs,
+    affinity: r.affinity,
     // The lab builds valid requests; validating 10⁴ long prompts would only cost time.
     validateRequests: false,
   });
@@ -266,6 +270,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
           errorKind: ok ? undefined : (error?.kind ?? 'server'),
           latencyMs: clock.now() - call.at,
           costUsd: res?.costUsd ?? 0,
+          cachedInputTokens: res?.usage.cachedInputTokens ?? 0,
           target: res?.target ?? tried.at(-1)?.target,
           attempts: tried.length,
           firstAttemptOk: tried[0]?.outcome === 'success',

@@ -74,6 +74,18 @@ export interface ProviderPhase {
   readonly priceFactor?: number;
 }
 
+/**
+ * A provider's prompt cache (opt-in): a call whose cache key (the workload's session) reached the
+ * same provider within `ttlMs` reads its shared prefix from the cache, billed at
+ * `cachedInputFactor` × the input price; every call (re)writes the entry.
+ */
+export interface PromptCacheModel {
+  /** How long an entry lives after its last use, in ms. */
+  readonly ttlMs: number;
+  /** Price of a cached input token relative to an uncached one. @default 0.1 */
+  readonly cachedInputFactor?: number;
+}
+
 /** One simulated provider (one target of the router). */
 export interface SimulatedProviderSpec {
   /** Target id. */
@@ -94,6 +106,8 @@ export interface SimulatedProviderSpec {
   readonly priority?: number;
   /** Context window in tokens. @default none */
   readonly contextWindow?: number;
+  /** Prompt cache model. @default none (no cache discount) */
+  readonly promptCache?: PromptCacheModel;
 }
 
 /** The provider's true parameters at one time (what the {@link ProviderPhase}s resolve to). */
@@ -153,6 +167,13 @@ export interface WorkloadSpec {
   readonly streamShare?: number;
   /** Tags put on every request. */
   readonly tags?: readonly string[];
+  /**
+   * Conversations (opt-in): each call belongs to one of `count` sessions, drawn uniformly, and its
+   * prompt starts with the session's `prefixTokens`-token prefix (on top of `inputTokens`), which
+   * a provider with a {@link PromptCacheModel} can cache. Requests carry the `sessionId`.
+   * @default none
+   */
+  readonly sessions?: { readonly count: number; readonly prefixTokens: number };
 }
 
 /** One generated call of the workload. */
@@ -165,4 +186,8 @@ export interface WorkloadCall {
   readonly outputTokens: number;
   readonly maxOutputTokens: number;
   readonly stream: boolean;
+  /** Session number (workloads with `sessions` only); `inputTokens` includes its prefix. */
+  readonly session?: number;
+  /** Tokens of the session's shared prefix (workloads with `sessions` only). */
+  readonly prefixTokens?: number;
 }

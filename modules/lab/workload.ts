@@ -52,20 +52,45 @@ export function generateWorkload(spec: WorkloadSpec, random: RandomSource): Work
       `workload.durationMs: expected a finite number > 0, got ${spec.durationMs}`,
     );
   }
+  const sessions = spec.sessions;
+  if (
+    sessions !== undefined &&
+    !(
+      Number.isInteger(sessions.count) &&
+      sessions.count > 0 &&
+      Number.isInteger(sessions.prefixTokens) &&
+      sessions.prefixTokens >= 0
+    )
+  ) {
+    throw new SwitchyardError(
+      'config',
+      'workload.sessions: expected { count: a positive integer, prefixTokens: an integer ≥ 0 }',
+    );
+  }
   const streamShare = spec.streamShare ?? DEFAULT_STREAM_SHARE;
   const meanGapMs = 1000 / spec.ratePerSec;
   const calls: WorkloadCall[] = [];
   for (let at = exponential(random, meanGapMs); at < spec.durationMs; at += exponential(random, meanGapMs)) {
     const inputTokens = drawTokens(spec.inputTokens, random);
     const outputTokens = drawTokens(spec.outputTokens, random);
-    calls.push({
+    const call = {
       index: calls.length,
       at,
       inputTokens,
       outputTokens,
       maxOutputTokens: maxTokensFor(outputTokens),
       stream: random() < streamShare,
-    });
+    };
+    // Drawn after the others and only with sessions: workloads without them keep their draws.
+    if (sessions === undefined) calls.push(call);
+    else {
+      calls.push({
+        ...call,
+        inputTokens: inputTokens + sessions.prefixTokens,
+        session: Math.floor(random() * sessions.count),
+        prefixTokens: sessions.prefixTokens,
+      });
+    }
   }
   return calls;
 }
@@ -88,11 +113,24 @@ export function promptOf(tokens: number): string {
 
 /** The router request of a workload call. */
 export function requestOf(call: WorkloadCall, tags: readonly string[] | undefined): CompletionRequest {
-  return {
+  const request: CompletionRequest = {
     messages: [{ role: 'user', content: promptOf(call.inputTokens) }],
     maxOutputTokens: call.maxOutputTokens,
     providerOptions: { [SIMULATED_PROVIDER]: { outputTokens: call.outputTokens } },
     metadata: { simulation: { call: call.index, inputTokens: call.inputTokens } },
     tags,
+  };
+  if (call.session === undefined) return request;
+  const sessionId = `session-${call.session}`;
+  return {
+    ...request,
+    sessionId,
+    providerOptions: {
+      [SIMULATED_PROVIDER]: {
+        outputTokens: call.outputTokens,
+        cacheKey: sessionId,
+        prefixTokens: call.prefixTokens ?? 0,
+      },
+    },
   };
 }

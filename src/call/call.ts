@@ -4,6 +4,7 @@ import type { RouterEmitter } from '../events.js';
 import type { ResolvedRetryOptions } from '../reliability/backoff.js';
 import type { CallScope } from '../reliability/call-scope.js';
 import type { RouterStreamController } from '../router-stream.js';
+import type { AffinityTable } from '../routing/affinity.js';
 import type { TargetRuntime } from '../target-runtime.js';
 import type { Clock, RandomSource } from '../types/clock.js';
 import type { Middleware } from '../types/middleware.js';
@@ -36,6 +37,8 @@ export interface CallRuntime {
   readonly attemptStreamMiddleware: readonly Middleware[];
   /** Number of targets (for per-call marks). */
   readonly targetCount: number;
+  /** The session-to-target table (`RouterOptions.affinity`), when affinity is on. */
+  readonly affinity: AffinityTable | undefined;
   /** The router's budgets, when it has any (set on the first `router.setBudget` of a router built without). */
   budgets: BudgetGate | undefined;
 }
@@ -64,6 +67,8 @@ export interface Call {
   queuedMs: number;
   /** The conditional route that shaped the call, if one matched. */
   readonly rule: string | undefined;
+  /** The call's affinity key, worked out at its first pick (routers with affinity only; `null` = none). */
+  affinityKey?: string | null;
   /** The budgets covering the call, worked out at its first claim (routers with budgets only). */
   budgets?: readonly Budget[];
 }

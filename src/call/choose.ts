@@ -2,6 +2,7 @@ import { SwitchyardError } from '../errors/switchyard-error.js';
 import { fullJitterDelay } from '../reliability/backoff.js';
 import { avoidExhausted } from '../routing/rate-limit-headroom.js';
 import type { TargetRuntime } from '../target-runtime.js';
+import type { AffinityOutcome } from '../types/affinity.js';
 import type { PickContext } from '../types/strategy.js';
 import { describeNeeds, servable } from '../util/request-needs.js';
 import type { Call, CallRuntime } from './call.js';
@@ -125,7 +126,30 @@ function pick(
   const scores = events.has('route')
     ? (call.strategy.describe?.(pool, context) ?? pool.map((t) => ({ target: t.id, score: Number.NaN })))
     : undefined;
-  const picked = pool.length === 1 ? pool[0]! : pickWith(call.strategy, pool, context);
+  const table = rt.affinity;
+  let affinity: AffinityOutcome | undefined;
+  let picked: TargetRuntime | undefined;
+  let key: string | undefined;
+  if (table !== undefined) {
+    if (call.affinityKey === undefined) call.affinityKey = table.keyOf(call.request) ?? null;
+    key = call.affinityKey ?? undefined;
+    if (key !== undefined && attempt === 1) {
+      const id = table.get(key);
+      const remembered = id === undefined ? undefined : pool.find((t) => t.id === id);
+      if (id === undefined) affinity = 'miss';
+      else if (remembered === undefined) affinity = 'unavailable';
+      else if (pool.length > 1 && table.overloaded(remembered, pool)) affinity = 'overloaded';
+      else {
+        affinity = 'hit';
+        picked = remembered;
+      }
+    }
+  }
+  if (picked === undefined) {
+    picked = pool.length === 1 ? pool[0]! : pickWith(call.strategy, pool, context);
+    // A spill for load keeps the session where it is; a new, moved or fallen-back session follows the pick.
+    if (key !== undefined && affinity !== 'overloaded') table!.set(key, picked.id);
+  }
   if (scores !== undefined) {
     events.emit('route', {
       requestId: call.id,
@@ -136,6 +160,7 @@ function pick(
       picked: picked.id,
       candidates: scores,
       rule: call.rule,
+      ...(affinity === undefined ? {} : { affinity }),
     });
   }
   return picked;

@@ -79,6 +79,12 @@ export interface CompletionRequest extends CallSettings {
    * `stream_interrupted` with the partial text (never restarted elsewhere). Streams only. Overrides the target's and the router's.
    */
   readonly interTokenTimeoutMs?: number;
+  /**
+   * The conversation this call belongs to (at most 256 characters). With `RouterOptions.affinity`,
+   * calls of one session go to the same target while it is available and not overloaded, so the
+   * provider's prompt cache can hit. Never sent to the provider.
+   */
+  readonly sessionId?: string;
   /** Free-form data for strategies and event consumers (never sent to the provider). */
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Labels for strategies and event consumers (never sent to the provider). */

@@ -6,6 +6,7 @@
  * when a getter throws (the caller then runs the full check, which names the field).
  */
 import { isJsonSafe } from './context.js';
+import { MAX_SESSION_ID } from './request.js';
 
 const positiveInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
 const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
@@ -46,6 +47,8 @@ function plainSetting(key: string, v: unknown): boolean {
     case 'model':
     case 'strategy':
       return nonEmpty(v);
+    case 'sessionId':
+      return nonEmpty(v) && (v as string).length <= MAX_SESSION_ID;
     case 'signal':
       return v instanceof AbortSignal;
     case 'tags':

@@ -39,6 +39,7 @@ const OPTION_KEYS = [
   'restore',
   'budgets',
   'routes',
+  'affinity',
 ];
 const TARGET_KEYS = [
   'id',
@@ -62,6 +63,7 @@ const PRICE_KEYS = ['inputPerMTok', 'outputPerMTok', 'cachedInputPerMTok', 'cach
 const RETRY_KEYS = ['maxAttempts', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'];
 const BREAKER_KEYS = ['failureThreshold', 'cooldownMs', 'maxCooldownMs', 'waitForRecovery'];
 const QUEUE_KEYS = ['maxWaitMs'];
+const AFFINITY_KEYS = ['by', 'prefixChars', 'maxSessions', 'loadFactor'];
 const MIDDLEWARE_HOOKS = ['transformRequest', 'wrapCall', 'wrapStream', 'wrapAttempt', 'wrapAttemptStream'];
 
 const boolean = (c: CheckContext, v: unknown) => expect(c, typeof v === 'boolean', 'expected a boolean');
@@ -192,6 +194,25 @@ function queue(c: CheckContext, v: unknown): void {
   );
 }
 
+function affinity(c: CheckContext, v: unknown, targetCount: number): void {
+  if (!isObject(v)) {
+    c.issue('expected { by?, prefixChars?, maxSessions?, loadFactor? }');
+    return;
+  }
+  checkKnownKeys(c, v, AFFINITY_KEYS);
+  c.optional(v, 'by', (c, by) =>
+    expect(c, by === 'session' || by === 'session-or-prefix', "expected 'session' or 'session-or-prefix'"),
+  );
+  c.optional(v, 'prefixChars', positiveInt);
+  c.optional(v, 'maxSessions', positiveInt);
+  c.optional(v, 'loadFactor', (c, f) =>
+    expect(c, typeof f === 'number' && Number.isFinite(f) && f >= 1, 'expected a number ≥ 1'),
+  );
+  if (targetCount === 1) {
+    c.issue('needs at least two targets (with one target every call goes to it anyway)');
+  }
+}
+
 function middleware(c: CheckContext, v: unknown): void {
   if (!Array.isArray(v)) {
     c.issue('expected an array of middleware');
@@ -256,4 +277,6 @@ export function checkRouterOptions(c: CheckContext, options: unknown): void {
   c.optional(options, 'restore', (c, v) => expect(c, isObject(v), 'expected a snapshot object'));
   c.optional(options, 'budgets', budgets);
   c.optional(options, 'routes', routes);
+  const list = c.read(options, 'targets');
+  c.optional(options, 'affinity', (c, v) => affinity(c, v, Array.isArray(list) ? list.length : 0));
 }

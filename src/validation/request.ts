@@ -23,6 +23,8 @@ const ROLES = "expected a message with role 'system', 'user', 'assistant' or 'to
 const NOT_EMPTY = 'expected a non-empty string or at least one part';
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** Longest `sessionId` accepted (it is a key in the router's affinity table). */
+export const MAX_SESSION_ID = 256;
 const string = (c: CheckContext, v: unknown) => expect(c, typeof v === 'string', 'expected a string');
 
 function stringArray(c: CheckContext, v: unknown): void {
@@ -338,6 +340,13 @@ export function checkRequest(c: CheckContext, request: unknown): void {
   c.optional(request, 'timeoutMs', positive);
   c.optional(request, 'firstTokenTimeoutMs', positive);
   c.optional(request, 'interTokenTimeoutMs', positive);
+  c.optional(request, 'sessionId', (c, v) =>
+    expect(
+      c,
+      typeof v === 'string' && v.length > 0 && v.length <= MAX_SESSION_ID,
+      `expected a non-empty string of at most ${MAX_SESSION_ID} characters`,
+    ),
+  );
   c.optional(request, 'metadata', jsonRecord);
   c.optional(request, 'tags', stringArray);
   c.optional(request, 'providerOptions', providerOptions);

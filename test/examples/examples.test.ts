@@ -43,6 +43,8 @@ describe('examples', () => {
     // The example adapter passes the conformance suite (all 15 checks) under node:test.
     ['custom-adapter.ts --conformance', /^# pass 15\n# fail 0$/m],
     ['events-and-metrics.ts', /p50/],
+    // Six rows (three strategies, affinity off and on); the lab measures, the check only reads the shape.
+    ['affinity-cost.ts', /^round-robin\s+on\s+\d+\.\d{3}\s+\d+\.\d%/m],
     // The AI SDK over the router falls back and runs the tool; an AI SDK model as a target is rate
     // limited once (one request on its server) and the router falls back to the mock.
     [
