@@ -26,6 +26,7 @@ import { type ColdStart, coldStart } from './cold-start.js';
 import { type MlPredictRow, mlPredictRows } from './ml-predict.js';
 import { type MonitorOverheadRow, monitorOverheadRow } from './monitor-overhead.js';
 import { redisRows, redisTable } from './redis-overhead.js';
+import { redisProcessesRow, redisProcessesTable } from './redis-processes.js';
 import {
   type ConcurrencyRow,
   concurrencyRows,
@@ -302,6 +303,18 @@ async function main(): Promise<void> {
         redisTable(rows),
         '',
       );
+      const procs = await redisProcessesRow(20, quick ? 3 : 10, 20);
+      if (procs !== undefined) {
+        console.log(redisProcessesTable(procs));
+        sections.push(
+          '### 20 processes sharing limits',
+          '',
+          'Twenty processes, each a Router over a `RedisStateStore` whose one target has a requests-per-minute limit and a budget (so every call makes an atomic claim, a reservation and a settlement on the same keys), calling a counting local HTTP upstream; all send waves of 20 concurrent calls at once.',
+          '',
+          redisProcessesTable(procs),
+          '',
+        );
+      }
     }
   }
 
