@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { SwitchyardError } from '../../index.js';
-import type { AuditSink } from '../audit/index.js';
+import { type AuditSink, isThenable } from '../audit/index.js';
 import {
   CHECK_AAD,
   CHECK_TEXT,
@@ -447,7 +447,8 @@ export class KeyVault {
     if (this.#audit) {
       try {
         const { type, ...data } = event;
-        this.#audit.record(type, data);
+        const written = this.#audit.record(type, data);
+        if (isThenable(written)) written.then(undefined, (error: unknown) => this.#fail(error));
       } catch (error) {
         this.#fail(error);
       }
