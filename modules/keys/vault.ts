@@ -329,8 +329,19 @@ export class KeyVault {
    * current state is re-read and `build` runs again on it (so its change is re-applied, not lost).
    */
   async #commit(build: () => VaultFile): Promise<VaultFile> {
+    let refreshed = false;
     for (let attempt = 1; ; attempt++) {
-      const file = build();
+      let file: VaultFile;
+      try {
+        file = build();
+      } catch (error) {
+        // Refused on this copy (e.g. a key another process added is unknown here): if the
+        // stored vault changed, try once more on the current one.
+        if (refreshed || !(await this.#refresh())) throw error;
+        refreshed = true;
+        attempt--;
+        continue;
+      }
       const version = await this.#storage.write(serialise(file), this.#version);
       if (version !== false) {
         this.#version = version;
@@ -338,16 +349,20 @@ export class KeyVault {
       }
       if (attempt >= MAX_ATTEMPTS) throw conflict(this.path);
       await this.#refresh();
+      refreshed = true;
     }
   }
 
-  /** Re-reads the stored document if it changed; authenticates it under the current master key. */
-  async #refresh(): Promise<void> {
+  /**
+   * Re-reads the stored document if it changed (then resolves `true`); authenticates it under
+   * the current master key.
+   */
+  async #refresh(): Promise<boolean> {
     const doc = await this.#storage.read();
     if (doc === undefined) {
       throw new SwitchyardError('config', `key vault: '${this.path}' no longer exists`);
     }
-    if (doc.version === this.#version) return;
+    if (doc.version === this.#version) return false;
     const file = parseVaultFile(doc.text, this.path);
     try {
       this.#checkMaster(this.#master.key, file);
@@ -361,6 +376,7 @@ export class KeyVault {
     this.#file = file;
     this.#version = doc.version;
     this.#syncSets();
+    return true;
   }
 
   #authenticate(file: VaultFile): void {
