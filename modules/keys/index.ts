@@ -42,6 +42,11 @@ export {
   type RedisVaultStorageOptions,
   redisVaultStorage,
 } from './redis-storage.js';
-export { fileVaultStorage, type VaultDocument, type VaultStorage } from './storage.js';
+export {
+  fileVaultStorage,
+  type VaultConflict,
+  type VaultDocument,
+  type VaultStorage,
+} from './storage.js';
 export { KeyVault } from './vault.js';
 export type { KeyInfo, KeyVaultOptions, VaultEvent } from './vault-types.js';

@@ -1,5 +1,5 @@
 import { SwitchyardError } from '../../index.js';
-import type { VaultDocument, VaultStorage } from './storage.js';
+import type { VaultConflict, VaultDocument, VaultStorage } from './storage.js';
 
 /**
  * The one method the Redis storages use: node-redis v5's `client.sendCommand` (a connected
@@ -26,7 +26,10 @@ if not v[1] or not v[2] then return {'wrongtype'} end
 return {'ok', v[1], v[2]}
 `;
 
-/** Compare-and-set: replaces the document only if `ver` is still ARGV[1] ('' = no vault yet). */
+/**
+ * Compare-and-set: replaces the document only if `ver` is still ARGV[1] ('' = no vault yet); on a
+ * conflict answers with the current version and document, so the writer need not read it again.
+ */
 const WRITE = `
 local t = redis.call('TYPE', KEYS[1])['ok']
 local cur = ''
@@ -37,7 +40,10 @@ if t == 'hash' then
 elseif t ~= 'none' then
   return {'wrongtype'}
 end
-if cur ~= ARGV[1] then return {'conflict', cur} end
+if cur ~= ARGV[1] then
+  if t == 'hash' then return {'conflict', cur, redis.call('HGET', KEYS[1], 'doc')} end
+  return {'conflict'}
+end
 local n = tostring((tonumber(cur) or 0) + 1)
 redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'ver', n)
 return {'ok', n}
@@ -83,7 +89,7 @@ export function redisVaultStorage(
       if (reply[0] !== 'ok') throw notOurs();
       return { text: String(reply[1]), version: String(reply[2]) };
     },
-    async write(text, expectedVersion): Promise<string | false> {
+    async write(text, expectedVersion): Promise<string | VaultConflict> {
       const reply = (await client.sendCommand([
         'EVAL',
         WRITE,
@@ -93,7 +99,11 @@ export function redisVaultStorage(
         text,
       ])) as unknown[];
       if (reply[0] === 'wrongtype') throw notOurs();
-      if (reply[0] === 'conflict') return false;
+      if (reply[0] === 'conflict') {
+        return reply.length >= 3
+          ? { conflict: true, current: { version: String(reply[1]), text: String(reply[2]) } }
+          : { conflict: true };
+      }
       return String(reply[1]);
     },
   };

@@ -23,9 +23,17 @@ export interface VaultStorage {
   read(): Promise<VaultDocument | undefined>;
   /**
    * Replaces the document if its version is still `expectedVersion` (`undefined`: nothing is
-   * stored yet). Resolves with the new version, or `false` when another writer changed it first.
+   * stored yet). Resolves with the new version, or a {@link VaultConflict} when another writer
+   * changed it first.
    */
-  write(text: string, expectedVersion: string | undefined): Promise<string | false>;
+  write(text: string, expectedVersion: string | undefined): Promise<string | VaultConflict>;
+}
+
+/** {@link VaultStorage.write}'s answer when another writer changed the document first. */
+export interface VaultConflict {
+  readonly conflict: true;
+  /** The document now stored, when the storage has it at hand (saves a read); else read it. */
+  readonly current?: VaultDocument;
 }
 
 /**
@@ -48,7 +56,7 @@ export function fileVaultStorage(path: string): VaultStorage {
 }
 
 /** How many times a change is re-applied when other processes keep writing first. */
-export const MAX_ATTEMPTS = 10;
+export const MAX_ATTEMPTS = 30;
 
 /** The error of a change that lost the race to other writers every time. */
 export function conflict(name: string): SwitchyardError {

@@ -16,7 +16,7 @@ import {
 import { KEY_BYTES, type RandomBytes, seal, unseal } from './gcm.js';
 import { KeySet, type KeySetOptions } from './key-set.js';
 import { type MasterKeySource, type ResolvedMasterKey, resolveMasterKey } from './master-key.js';
-import { conflict, MAX_ATTEMPTS, storageOf, type VaultStorage } from './storage.js';
+import { conflict, MAX_ATTEMPTS, storageOf, type VaultDocument, type VaultStorage } from './storage.js';
 import { checkSecret, failedAuth, info, serialise, strip } from './vault-records.js';
 import type { KeyInfo, KeyVaultOptions, VaultEvent } from './vault-types.js';
 
@@ -91,8 +91,8 @@ export class KeyVault {
         };
         const version = await storage.write(serialise(file), undefined);
         // Another process created it first: open theirs.
-        if (version === false && attempt < MAX_ATTEMPTS) continue;
-        if (version === false) throw conflict(storage.name);
+        if (typeof version !== 'string' && attempt < MAX_ATTEMPTS) continue;
+        if (typeof version !== 'string') throw conflict(storage.name);
         return new KeyVault(options, storage, master, file, version);
       }
       const file = parseVaultFile(doc.text, storage.name);
@@ -343,12 +343,12 @@ export class KeyVault {
         continue;
       }
       const version = await this.#storage.write(serialise(file), this.#version);
-      if (version !== false) {
+      if (typeof version === 'string') {
         this.#version = version;
         return file;
       }
       if (attempt >= MAX_ATTEMPTS) throw conflict(this.path);
-      await this.#refresh();
+      await this.#refresh(version.current);
       refreshed = true;
     }
   }
@@ -357,8 +357,8 @@ export class KeyVault {
    * Re-reads the stored document if it changed (then resolves `true`); authenticates it under
    * the current master key.
    */
-  async #refresh(): Promise<boolean> {
-    const doc = await this.#storage.read();
+  async #refresh(current?: VaultDocument): Promise<boolean> {
+    const doc = current ?? (await this.#storage.read());
     if (doc === undefined) {
       throw new SwitchyardError('config', `key vault: '${this.path}' no longer exists`);
     }
@@ -372,17 +372,20 @@ export class KeyVault {
         `key vault: '${this.path}' was re-keyed by another process (master key rotation); reopen it with the new master key`,
       );
     }
-    this.#authenticate(file);
+    this.#authenticate(file, this.#file);
     this.#file = file;
     this.#version = doc.version;
     this.#syncSets();
     return true;
   }
 
-  #authenticate(file: VaultFile): void {
+  /** Checks the master key and decrypts every live record (only those not already in `known`). */
+  #authenticate(file: VaultFile, known?: VaultFile): void {
     this.#checkMaster(this.#master.key, file);
+    const seen = new Set(known?.records.map((r) => JSON.stringify(r)));
     for (const record of file.records)
-      if (record.status !== 'revoked') this.#decrypt(record, this.#master.key).fill(0);
+      if (record.status !== 'revoked' && !seen.has(JSON.stringify(record)))
+        this.#decrypt(record, this.#master.key).fill(0);
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
