@@ -4,6 +4,8 @@
  * edited, removed or reordered line, and rotation keeps the chain. Entries are typed events (key
  * added, rotated, disabled, revoked; master key rotated; budget exceeded; auth failure; admin
  * call; config reload; breaker forced or ejected) and never carry secrets or prompt text.
+ * {@link RedisAuditLog} keeps the same chain in a Redis stream shared by several processes,
+ * checked by {@link verifyAuditStream}.
  *
  * @example
  * ```ts
@@ -16,7 +18,12 @@
  */
 export { GENESIS_HASH } from './chain.js';
 export { AuditLog, type AuditLogOptions, auditLogFiles } from './log.js';
-export { type AuditRouterOptions, auditRouter } from './router.js';
+export {
+  type AuditRedisClient,
+  RedisAuditLog,
+  type RedisAuditLogOptions,
+} from './redis-log.js';
+export { type AuditRouterOptions, auditRouter, isThenable } from './router.js';
 export {
   AUDIT_EVENT_TYPES,
   type AuditEntry,
@@ -25,3 +32,8 @@ export {
   type AuditValue,
 } from './types.js';
 export { type AuditVerification, type VerifyAuditOptions, verifyAuditLog } from './verify.js';
+export {
+  type AuditStreamVerification,
+  type VerifyAuditStreamOptions,
+  verifyAuditStream,
+} from './verify-stream.js';

@@ -164,7 +164,11 @@ export class AuditLog implements AuditSink {
   }
 }
 
-function checkData(data: Readonly<Record<string, AuditValue>>): Record<string, AuditValue> {
+/**
+ * Checks an entry's `data`: scalars only, no field named like a secret or prompt text; strings
+ * that look like API keys are redacted. Shared by every audit sink.
+ */
+export function checkData(data: Readonly<Record<string, AuditValue>>): Record<string, AuditValue> {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new SwitchyardError('invalid_request', 'audit log: data must be an object of scalars');
   }

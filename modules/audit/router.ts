@@ -23,15 +23,19 @@ export interface AuditRouterOptions {
  * Returns a function that stops recording.
  */
 export function auditRouter(log: AuditSink, router: Router, options: AuditRouterOptions = {}): () => void {
+  const report = (error: unknown): void => {
+    try {
+      options.onError?.(error);
+    } catch {
+      // a failing error handler must not reach the call either
+    }
+  };
   const write = (type: AuditEventType, data: Record<string, AuditValue>): void => {
     try {
-      log.record(type, data);
+      const written = log.record(type, data);
+      if (isThenable(written)) written.then(undefined, report);
     } catch (error) {
-      try {
-        options.onError?.(error);
-      } catch {
-        // a failing error handler must not reach the call either
-      }
+      report(error);
     }
   };
   const onThreshold = (e: BudgetThresholdEvent): void => {
@@ -83,4 +87,9 @@ export function auditRouter(log: AuditSink, router: Router, options: AuditRouter
     router.off('target:ejected', onEjected);
     router.off('attempt:failure', onAttemptFailure);
   };
+}
+
+/** Whether a sink's answer is a promise (an async sink such as RedisAuditLog). */
+export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

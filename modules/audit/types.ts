@@ -52,8 +52,15 @@ export interface AuditEntry {
   readonly hash: string;
 }
 
-/** Where audit events go: an {@link AuditLog} or anything with the same `record`. */
+/**
+ * Where audit events go: an {@link AuditLog} (synchronous), a {@link RedisAuditLog} (returns a
+ * promise), or anything with the same `record`. Callers such as the key vault and
+ * {@link auditRouter} send a thrown error or a rejected promise to their `onError`.
+ */
 export interface AuditSink {
-  /** Appends one event; returns the written entry. */
-  record(type: AuditEventType, data?: Readonly<Record<string, AuditValue>>): AuditEntry;
+  /** Appends one event; returns the written entry (or a promise of it). */
+  record(
+    type: AuditEventType,
+    data?: Readonly<Record<string, AuditValue>>,
+  ): AuditEntry | PromiseLike<AuditEntry>;
 }

@@ -46,46 +46,25 @@ export function verifyAuditLog(
   options: VerifyAuditOptions = {},
 ): AuditVerification {
   const files = typeof path === 'string' ? [path] : path;
-  let prev: string | undefined = options.previousHash;
-  let seq: number | undefined;
-  let count = 0;
+  const chain = new ChainCheck(options.previousHash);
   let lastLines = 0;
   for (const file of files) {
     const lines = readFileSync(file, 'utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
     lastLines = lines.length;
     for (let i = 0; i < lines.length; i++) {
-      const bad = (reason: string): AuditVerification => ({
-        ok: false,
-        entries: count,
-        file,
-        line: i + 1,
-        reason,
-      });
-      let entry: AuditEntry;
+      let entry: unknown;
       try {
-        entry = JSON.parse(lines[i] ?? '') as AuditEntry;
+        entry = JSON.parse(lines[i] ?? '');
       } catch {
-        return bad('not JSON');
+        return { ok: false, entries: chain.count, file, line: i + 1, reason: 'not JSON' };
       }
-      const shape = shapeProblem(entry);
-      if (shape !== undefined) return bad(shape);
-      if (prev === undefined) {
-        // The very first entry: a chain start, or a rotated file taken on trust.
-        prev = entry.type === 'audit.rotated' ? entry.prev : GENESIS_HASH;
-        seq = entry.type === 'audit.rotated' ? entry.seq - 1 : 0;
-      }
-      if (entryHash(entry) !== entry.hash) return bad('edited: the hash does not match the entry');
-      if (entry.prev !== prev)
-        return bad('out of chain: prev is not the hash of the entry before (removed or reordered)');
-      if (seq !== undefined && entry.seq !== seq + 1)
-        return bad(`out of sequence: seq ${entry.seq} after ${seq}`);
-      prev = entry.hash;
-      seq = entry.seq;
-      count++;
+      const reason = chain.next(entry);
+      if (reason !== undefined) return { ok: false, entries: chain.count, file, line: i + 1, reason };
     }
   }
-  const lastHash = prev ?? options.previousHash ?? GENESIS_HASH;
+  const count = chain.count;
+  const lastHash = chain.prev ?? options.previousHash ?? GENESIS_HASH;
   if (options.expectLastHash !== undefined && options.expectLastHash !== lastHash) {
     const file = files.at(-1) ?? '';
     return {
@@ -97,6 +76,48 @@ export function verifyAuditLog(
     };
   }
   return { ok: true, entries: count, lastHash };
+}
+
+/**
+ * Checks a chain one entry at a time: each entry's hash matches its content, its `prev` is the
+ * hash of the entry before and its `seq` follows. Shared by the file and the Redis stream checks.
+ */
+export class ChainCheck {
+  /** The hash the next entry must chain to (undefined: the first entry sets it). */
+  prev: string | undefined;
+  /** The `seq` of the last good entry. */
+  seq: number | undefined;
+  /** Entries that checked out. */
+  count = 0;
+
+  /**
+   * @param previousHash The hash the first entry must chain to; `undefined` takes a first
+   * `audit.rotated` entry's link on trust (a rotated file read alone) and else expects 64 zeros.
+   */
+  constructor(previousHash?: string) {
+    this.prev = previousHash;
+  }
+
+  /** Checks the next entry; returns why it is bad, or `undefined` when it chains. */
+  next(value: unknown): string | undefined {
+    const shape = shapeProblem(value);
+    if (shape !== undefined) return shape;
+    const entry = value as AuditEntry;
+    if (this.prev === undefined) {
+      // The very first entry: a chain start, or a rotated file taken on trust.
+      this.prev = entry.type === 'audit.rotated' ? entry.prev : GENESIS_HASH;
+      this.seq = entry.type === 'audit.rotated' ? entry.seq - 1 : 0;
+    }
+    if (entryHash(entry) !== entry.hash) return 'edited: the hash does not match the entry';
+    if (entry.prev !== this.prev)
+      return 'out of chain: prev is not the hash of the entry before (removed or reordered)';
+    if (this.seq !== undefined && entry.seq !== this.seq + 1)
+      return `out of sequence: seq ${entry.seq} after ${this.seq}`;
+    this.prev = entry.hash;
+    this.seq = entry.seq;
+    this.count++;
+    return undefined;
+  }
 }
 
 function shapeProblem(entry: unknown): string | undefined {

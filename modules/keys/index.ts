@@ -3,7 +3,8 @@
  *
  * {@link KeyVault} stores keys with AES-256-GCM envelope encryption (a random data key per record,
  * wrapped by a master key from an environment variable, a file or a scrypt passphrase) in a
- * versioned file written atomically, and rotates the master key by re-wrapping every record.
+ * versioned file written atomically (or in Redis with {@link redisVaultStorage}, shared by several
+ * processes), and rotates the master key by re-wrapping every record.
  * {@link KeySet} picks the healthiest of several keys, disables one that answers 401/403 and
  * rests one that answers 429; {@link keyedAdapter} puts a key set behind any adapter.
  *
@@ -36,5 +37,16 @@ export {
 } from './key-set.js';
 export { type KeyedAdapterOptions, keyedAdapter } from './keyed-adapter.js';
 export type { KdfRecord, MasterKeySource, ScryptParams } from './master-key.js';
+export {
+  type RedisCommandClient,
+  type RedisVaultStorageOptions,
+  redisVaultStorage,
+} from './redis-storage.js';
+export {
+  fileVaultStorage,
+  type VaultConflict,
+  type VaultDocument,
+  type VaultStorage,
+} from './storage.js';
 export { KeyVault } from './vault.js';
 export type { KeyInfo, KeyVaultOptions, VaultEvent } from './vault-types.js';

@@ -2,11 +2,17 @@ import type { AuditSink } from '../audit/index.js';
 import type { KeyStatus } from './format.js';
 import type { RandomBytes } from './gcm.js';
 import type { MasterKeySource } from './master-key.js';
+import type { VaultStorage } from './storage.js';
 
 /** Options of {@link KeyVault.open}. */
 export interface KeyVaultOptions {
-  /** The vault file (JSON, mode 0600, replaced atomically on every change). */
-  readonly path: string;
+  /** The vault file (JSON, mode 0600, replaced atomically on every change). Or give `storage`. */
+  readonly path?: string;
+  /**
+   * Where to keep the vault instead of a file, e.g. {@link redisVaultStorage} to share it
+   * between processes. Give `path` or `storage`, not both.
+   */
+  readonly storage?: VaultStorage;
   /** Where the master key comes from. */
   readonly masterKey: MasterKeySource;
   /** Create the file when it does not exist. @default true */

@@ -1,7 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { SwitchyardError } from '../../index.js';
-import type { AuditSink } from '../audit/index.js';
-import { readIfExists, writeAtomic } from './file-store.js';
+import { type AuditSink, isThenable } from '../audit/index.js';
 import {
   CHECK_AAD,
   CHECK_TEXT,
@@ -17,6 +16,7 @@ import {
 import { KEY_BYTES, type RandomBytes, seal, unseal } from './gcm.js';
 import { KeySet, type KeySetOptions } from './key-set.js';
 import { type MasterKeySource, type ResolvedMasterKey, resolveMasterKey } from './master-key.js';
+import { conflict, MAX_ATTEMPTS, storageOf, type VaultDocument, type VaultStorage } from './storage.js';
 import { checkSecret, failedAuth, info, serialise, strip } from './vault-records.js';
 import type { KeyInfo, KeyVaultOptions, VaultEvent } from './vault-types.js';
 
@@ -25,12 +25,17 @@ import type { KeyInfo, KeyVaultOptions, VaultEvent } from './vault-types.js';
  * random data key, which is wrapped by the master key (envelope encryption); the AAD binds each
  * ciphertext to its record id, format version and revision, so ciphertexts cannot be swapped
  * between records. {@link rotateMasterKey} re-wraps every data key under a new master key while
- * the vault keeps serving. Changes are written atomically (temp file + rename, mode 0600).
+ * the vault keeps serving. Changes are written atomically: to a file by default (temp file +
+ * rename, mode 0600), or to a {@link VaultStorage} such as {@link redisVaultStorage}, with a
+ * compare-and-set so that vaults in several processes sharing one storage never lose a change.
  *
  * Every failure to decrypt is a `config` error that names the record, never the key.
  */
 export class KeyVault {
+  /** Where the vault lives: the file path, or the storage's name (`redis:<key>`). */
   readonly path: string;
+  readonly #storage: VaultStorage;
+  #version: string | undefined;
   readonly #audit: AuditSink | undefined;
   readonly #onError: ((error: unknown) => void) | undefined;
   readonly #now: () => number;
@@ -41,8 +46,16 @@ export class KeyVault {
   #file: VaultFile;
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(options: KeyVaultOptions, master: ResolvedMasterKey, file: VaultFile) {
-    this.path = options.path;
+  private constructor(
+    options: KeyVaultOptions,
+    storage: VaultStorage,
+    master: ResolvedMasterKey,
+    file: VaultFile,
+    version: string,
+  ) {
+    this.path = storage.name;
+    this.#storage = storage;
+    this.#version = version;
     this.#audit = options.audit;
     this.#onError = options.onError;
     this.#now = options.now ?? Date.now;
@@ -52,46 +65,54 @@ export class KeyVault {
   }
 
   /**
-   * Opens a vault file (or creates it). Throws a `config` error when the file is not a vault, is
-   * from a newer version, the master key does not open it, or a record fails authentication.
+   * Opens a vault (or creates it) in `options.path` or `options.storage`. Throws a `config` error
+   * when the stored document is not a vault, is from a newer version, the master key does not
+   * open it, or a record fails authentication.
    */
   static async open(options: KeyVaultOptions): Promise<KeyVault> {
-    if (
-      options === null ||
-      typeof options !== 'object' ||
-      typeof options.path !== 'string' ||
-      options.path === ''
-    ) {
-      throw new SwitchyardError('config', 'key vault: options.path must be a non-empty string');
-    }
+    const storage = storageOf(options);
     const random = options.randomBytes ?? randomBytes;
-    const text = await readIfExists(options.path);
-    if (text === undefined) {
-      if (options.create === false) {
-        throw new SwitchyardError(
-          'config',
-          `key vault: '${options.path}' does not exist (options.create is false)`,
-        );
+    for (let attempt = 1; ; attempt++) {
+      const doc = await storage.read();
+      if (doc === undefined) {
+        if (options.create === false) {
+          throw new SwitchyardError(
+            'config',
+            `key vault: '${storage.name}' does not exist (options.create is false)`,
+          );
+        }
+        const master = await resolveMasterKey(options.masterKey, undefined, random);
+        const file: VaultFile = {
+          format: VAULT_FORMAT,
+          version: VAULT_VERSION,
+          master: master.kdf,
+          check: seal(master.key, Buffer.from(CHECK_TEXT), CHECK_AAD, random),
+          records: [],
+        };
+        const version = await storage.write(serialise(file), undefined);
+        // Another process created it first: open theirs.
+        if (typeof version !== 'string' && attempt < MAX_ATTEMPTS) continue;
+        if (typeof version !== 'string') throw conflict(storage.name);
+        return new KeyVault(options, storage, master, file, version);
       }
-      const master = await resolveMasterKey(options.masterKey, undefined, random);
-      const file: VaultFile = {
-        format: VAULT_FORMAT,
-        version: VAULT_VERSION,
-        master: master.kdf,
-        check: seal(master.key, Buffer.from(CHECK_TEXT), CHECK_AAD, random),
-        records: [],
-      };
-      await writeAtomic(options.path, serialise(file));
-      return new KeyVault(options, master, file);
+      const file = parseVaultFile(doc.text, storage.name);
+      const master = await resolveMasterKey(options.masterKey, file.master, random);
+      const vault = new KeyVault(options, storage, master, file, doc.version);
+      // Authenticate every record now: a tampered vault fails at start, not at the first call.
+      vault.#authenticate(file);
+      return vault;
     }
-    const file = parseVaultFile(text, options.path);
-    const master = await resolveMasterKey(options.masterKey, file.master, random);
-    const vault = new KeyVault(options, master, file);
-    vault.#checkMaster(master.key, file);
-    // Authenticate every record now: a tampered file fails at start, not at the first call.
-    for (const record of file.records)
-      if (record.status !== 'revoked') vault.#decrypt(record, master.key).fill(0);
-    return vault;
+  }
+
+  /**
+   * Re-reads the stored vault, to see changes other processes made (a change made here re-reads
+   * it by itself when another process wrote first). A `config` error if the vault was re-keyed
+   * elsewhere (reopen it with the new master key) or no longer authenticates.
+   */
+  reload(): Promise<void> {
+    return this.#enqueue(async () => {
+      await this.#refresh();
+    });
   }
 
   /** Every stored key (or those of one provider), without secrets. */
@@ -202,22 +223,22 @@ export class KeyVault {
   rotateMasterKey(source: MasterKeySource): Promise<void> {
     return this.#enqueue(async () => {
       const next = await resolveMasterKey(source, undefined, this.#random);
-      const records = this.#file.records.map((record) => {
-        if (record.dataKey === undefined) return record;
-        const dataKey = unseal(this.#master.key, record.dataKey, dataKeyAad(record), failedAuth(record.id));
-        try {
-          return { ...record, dataKey: seal(next.key, dataKey, dataKeyAad(record), this.#random) };
-        } finally {
-          dataKey.fill(0);
-        }
-      });
-      const file: VaultFile = {
+      const file = await this.#commit(() => ({
         ...this.#file,
         master: next.kdf,
         check: seal(next.key, Buffer.from(CHECK_TEXT), CHECK_AAD, this.#random),
-        records,
-      };
-      await writeAtomic(this.path, serialise(file));
+        records: this.#file.records.map((record) => {
+          if (record.dataKey === undefined) return record;
+          const aad = dataKeyAad(record);
+          const dataKey = unseal(this.#master.key, record.dataKey, aad, failedAuth(record.id));
+          try {
+            return { ...record, dataKey: seal(next.key, dataKey, aad, this.#random) };
+          } finally {
+            dataKey.fill(0);
+          }
+        }),
+      }));
+      const records = file.records;
       const old = this.#master.key;
       this.#master = next;
       this.#file = file;
@@ -290,14 +311,81 @@ export class KeyVault {
 
   #mutate(change: () => { records: KeyRecord[]; result: KeyInfo; event: VaultEvent }): Promise<KeyInfo> {
     return this.#enqueue(async () => {
-      const { records, result, event } = change();
-      const file: VaultFile = { ...this.#file, records };
-      await writeAtomic(this.path, serialise(file));
+      let done: ReturnType<typeof change> | undefined;
+      const file = await this.#commit(() => {
+        done = change();
+        return { ...this.#file, records: done.records };
+      });
       this.#file = file;
       this.#syncSets();
-      this.#emit(event);
-      return result;
+      if (done === undefined) throw new Error('unreachable');
+      this.#emit(done.event);
+      return done.result;
     });
+  }
+
+  /**
+   * Writes the file `build` makes from the current state. When another process wrote first, the
+   * current state is re-read and `build` runs again on it (so its change is re-applied, not lost).
+   */
+  async #commit(build: () => VaultFile): Promise<VaultFile> {
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      let file: VaultFile;
+      try {
+        file = build();
+      } catch (error) {
+        // Refused on this copy (e.g. a key another process added is unknown here): if the
+        // stored vault changed, try once more on the current one.
+        if (refreshed || !(await this.#refresh())) throw error;
+        refreshed = true;
+        attempt--;
+        continue;
+      }
+      const version = await this.#storage.write(serialise(file), this.#version);
+      if (typeof version === 'string') {
+        this.#version = version;
+        return file;
+      }
+      if (attempt >= MAX_ATTEMPTS) throw conflict(this.path);
+      await this.#refresh(version.current);
+      refreshed = true;
+    }
+  }
+
+  /**
+   * Re-reads the stored document if it changed (then resolves `true`); authenticates it under
+   * the current master key.
+   */
+  async #refresh(current?: VaultDocument): Promise<boolean> {
+    const doc = current ?? (await this.#storage.read());
+    if (doc === undefined) {
+      throw new SwitchyardError('config', `key vault: '${this.path}' no longer exists`);
+    }
+    if (doc.version === this.#version) return false;
+    const file = parseVaultFile(doc.text, this.path);
+    try {
+      this.#checkMaster(this.#master.key, file);
+    } catch {
+      throw new SwitchyardError(
+        'config',
+        `key vault: '${this.path}' was re-keyed by another process (master key rotation); reopen it with the new master key`,
+      );
+    }
+    this.#authenticate(file, this.#file);
+    this.#file = file;
+    this.#version = doc.version;
+    this.#syncSets();
+    return true;
+  }
+
+  /** Checks the master key and decrypts every live record (only those not already in `known`). */
+  #authenticate(file: VaultFile, known?: VaultFile): void {
+    this.#checkMaster(this.#master.key, file);
+    const seen = new Set(known?.records.map((r) => JSON.stringify(r)));
+    for (const record of file.records)
+      if (record.status !== 'revoked' && !seen.has(JSON.stringify(record)))
+        this.#decrypt(record, this.#master.key).fill(0);
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -378,7 +466,8 @@ export class KeyVault {
     if (this.#audit) {
       try {
         const { type, ...data } = event;
-        this.#audit.record(type, data);
+        const written = this.#audit.record(type, data);
+        if (isThenable(written)) written.then(undefined, (error: unknown) => this.#fail(error));
       } catch (error) {
         this.#fail(error);
       }
