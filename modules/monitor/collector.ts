@@ -51,11 +51,21 @@ export interface RouteDecision {
  * call path; the `route` listener (which makes the router describe its candidates) is attached
  * only while `watchRoutes(true)`.
  */
+/**
+ * At most one routing decision is recorded per this many ms: while the `route` listener is
+ * attached, the router builds every candidate's score for each call, so the listener is taken
+ * off after a decision and put back by the next success after the interval.
+ */
+export const DECISION_SAMPLE_MS = 100;
+
 export class Collector {
   readonly windows = new Map<string, TargetWindow>();
   readonly #decisions: RouteDecision[] = [];
   readonly #detach: (() => void)[] = [];
   #routeListener: ((e: RouteEvent) => void) | undefined;
+  /** Whether someone watches the decisions (the listener may be off between samples). */
+  #watchingRoutes = false;
+  #lastDecisionAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly router: Router,
@@ -69,13 +79,15 @@ export class Collector {
   ) {
     for (const t of router.targets) this.windows.set(t.id, new TargetWindow(options.windowSeconds + 1));
     this.#listen('attempt:success', (e: AttemptSuccessEvent) => {
-      this.#window(e.target).success(
-        this.clock.now(),
-        e.durationMs,
-        e.usage.totalTokens,
-        e.costUsd,
-        e.ttftMs,
-      );
+      const now = this.clock.now();
+      if (
+        this.#watchingRoutes &&
+        this.#routeListener === undefined &&
+        now - this.#lastDecisionAt >= DECISION_SAMPLE_MS
+      ) {
+        this.#attachRoutes();
+      }
+      this.#window(e.target).success(now, e.durationMs, e.usage.totalTokens, e.costUsd, e.ttftMs);
     });
     this.#listen('attempt:failure', (e: AttemptFailureEvent) => {
       const kind = e.error.kind;
@@ -138,13 +150,21 @@ export class Collector {
 
   /** Attaches or detaches the `route` listener (decisions are only worth their cost while someone watches). */
   watchRoutes(on: boolean): void {
-    if (on && this.#routeListener === undefined && this.options.decisions > 0) {
-      this.#routeListener = (e) => this.#decision(e);
-      this.router.on('route', this.#routeListener);
-    } else if (!on && this.#routeListener !== undefined) {
-      this.router.off('route', this.#routeListener);
-      this.#routeListener = undefined;
-    }
+    this.#watchingRoutes = on && this.options.decisions > 0;
+    if (this.#watchingRoutes) this.#attachRoutes();
+    else this.#detachRoutes();
+  }
+
+  #attachRoutes(): void {
+    if (this.#routeListener !== undefined) return;
+    this.#routeListener = (e) => this.#decision(e);
+    this.router.on('route', this.#routeListener);
+  }
+
+  #detachRoutes(): void {
+    if (this.#routeListener === undefined) return;
+    this.router.off('route', this.#routeListener);
+    this.#routeListener = undefined;
   }
 
   /** The last routing decisions, newest first. */
@@ -159,9 +179,12 @@ export class Collector {
   }
 
   #decision(e: RouteEvent): void {
+    const now = this.clock.now();
+    this.#lastDecisionAt = now;
+    this.#detachRoutes(); // sampled: back after DECISION_SAMPLE_MS (see the attempt:success listener)
     // Ids, scores and notes only: a route event carries no prompt, and none is copied.
     this.#decisions.push({
-      at: this.clock.now(),
+      at: now,
       requestId: e.requestId,
       attempt: e.attempt,
       strategy: e.strategy,

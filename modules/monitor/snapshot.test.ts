@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Router } from '../../index.js';
 import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
 import { UsageLedger } from '../usage/index.js';
-import { Collector, type MonitorEvent } from './collector.js';
+import { Collector, DECISION_SAMPLE_MS, type MonitorEvent } from './collector.js';
 import { buildSnapshot } from './snapshot.js';
 
 const SECRET_PROMPT = 'canary-prompt-7f3a do not leak';
@@ -128,12 +128,33 @@ describe('buildSnapshot', () => {
     t.collector.close();
   });
 
+  it('samples decisions: at most one per DECISION_SAMPLE_MS, with no route listener in between', async () => {
+    const t = setup();
+    t.setFailB(false);
+    t.collector.watchRoutes(true);
+    // 20 calls picked in the same instant: one decision recorded, the other 19 built no scores.
+    const burst = Array.from({ length: 20 }, () => t.router.complete({ model: 'mb', messages }));
+    expect(t.router.listenerCount('route')).toBe(0);
+    await t.clock.run(Promise.all(burst));
+    expect(t.collector.decisions()).toHaveLength(1);
+    await t.clock.advance(DECISION_SAMPLE_MS);
+    await t.clock.run(t.router.complete({ model: 'mb', messages })); // its success puts the listener back
+    expect(t.router.listenerCount('route')).toBe(1);
+    await t.clock.run(t.router.complete({ model: 'mb', messages }));
+    expect(t.collector.decisions()).toHaveLength(2);
+    t.collector.watchRoutes(false);
+    expect(t.router.listenerCount('route')).toBe(0);
+    t.collector.close();
+  });
+
   it('keeps the last routing decisions with every candidate score, and never the prompt or answer', async () => {
     const t = setup();
     t.setFailB(false);
     t.collector.watchRoutes(true);
-    for (let i = 0; i < 8; i++)
+    for (let i = 0; i < 8; i++) {
       await t.clock.run(t.router.complete({ model: 'chat', messages }).catch(() => undefined));
+      await t.clock.advance(DECISION_SAMPLE_MS);
+    }
     await t.clock.advance(1_000);
     const s = t.snap();
     expect(s.decisions).toHaveLength(5);
