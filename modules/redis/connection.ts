@@ -263,11 +263,20 @@ export class RedisConnection {
       if (client === undefined) continue;
       if (client.isReady) {
         // QUIT waits for the server's answer: a connection the server has dropped may never give one.
-        await withTimeout(client.close(), this.#options.commandTimeoutMs).catch(() => client.destroy());
+        await withTimeout(client.close(), this.#options.commandTimeoutMs).catch(() => destroyQuietly(client));
       } else if (client.isOpen) {
-        client.destroy();
+        destroyQuietly(client);
       }
     }
+  }
+}
+
+/** Destroys a client's socket; one the server already closed throws "The client is closed", which is fine. */
+function destroyQuietly(client: RedisClientType): void {
+  try {
+    client.destroy();
+  } catch {
+    // already closed
   }
 }
 
