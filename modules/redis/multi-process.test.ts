@@ -107,7 +107,13 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore across processes', 
     expect(results.errors).toEqual({ budget_exceeded: 40 });
     const client = createClient({ url: redis.url });
     await client.connect();
-    const totals = await client.hGetAll(`${prefix}b:team:total`);
+    // Settlements are written behind the calls (a call does not wait for its own): read once they
+    // have all landed, i.e. nothing is reserved any more (bounded).
+    let totals = await client.hGetAll(`${prefix}b:team:total`);
+    for (let i = 0; i < 100 && Number(totals.reserved) !== 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      totals = await client.hGetAll(`${prefix}b:team:total`);
+    }
     await client.close();
     expect(Number(totals.spent)).toBeLessThanOrEqual(10);
     expect(Number(totals.spent)).toBe(10);
