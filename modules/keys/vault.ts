@@ -1,6 +1,7 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { SwitchyardError } from '../../index.js';
 import { type AuditSink, isThenable } from '../audit/index.js';
+import { checkMasterKey, openRecord, sealRecord } from './envelope.js';
 import {
   CHECK_AAD,
   CHECK_TEXT,
@@ -8,12 +9,11 @@ import {
   type KeyRecord,
   type KeyStatus,
   parseVaultFile,
-  secretAad,
   VAULT_FORMAT,
   VAULT_VERSION,
   type VaultFile,
 } from './format.js';
-import { KEY_BYTES, type RandomBytes, seal, unseal } from './gcm.js';
+import { type RandomBytes, seal, unseal } from './gcm.js';
 import { KeySet, type KeySetOptions } from './key-set.js';
 import { type MasterKeySource, type ResolvedMasterKey, resolveMasterKey } from './master-key.js';
 import { conflict, MAX_ATTEMPTS, storageOf, type VaultDocument, type VaultStorage } from './storage.js';
@@ -130,7 +130,7 @@ export class KeyVault {
     const record = this.#record(id);
     if (record.status === 'revoked')
       throw new SwitchyardError('invalid_request', `key vault: key '${id}' is revoked`);
-    return this.#decrypt(record, this.#master.key).toString('utf8');
+    return openRecord(record, this.#master.key).toString('utf8');
   }
 
   /** Stores a new key for `provider`; returns its information (with its new id). */
@@ -153,7 +153,9 @@ export class KeyVault {
         throw new SwitchyardError('invalid_request', `key vault: a key '${id}' already exists`);
       }
       const at = new Date(this.#now()).toISOString();
-      const record = this.#encrypt(
+      const record = sealRecord(
+        this.#master.key,
+        this.#random,
         {
           id,
           version: VAULT_VERSION,
@@ -182,7 +184,9 @@ export class KeyVault {
       if (old.status === 'revoked')
         throw new SwitchyardError('invalid_request', `key vault: key '${id}' is revoked`);
       const { statusReason: _reason, ...kept } = strip(old);
-      const record = this.#encrypt(
+      const record = sealRecord(
+        this.#master.key,
+        this.#random,
         {
           ...kept,
           revision: old.revision + 1,
@@ -365,7 +369,7 @@ export class KeyVault {
     if (doc.version === this.#version) return false;
     const file = parseVaultFile(doc.text, this.path);
     try {
-      this.#checkMaster(this.#master.key, file);
+      checkMasterKey(this.#master.key, file, this.path);
     } catch {
       throw new SwitchyardError(
         'config',
@@ -381,63 +385,17 @@ export class KeyVault {
 
   /** Checks the master key and decrypts every live record (only those not already in `known`). */
   #authenticate(file: VaultFile, known?: VaultFile): void {
-    this.#checkMaster(this.#master.key, file);
+    checkMasterKey(this.#master.key, file, this.path);
     const seen = new Set(known?.records.map((r) => JSON.stringify(r)));
     for (const record of file.records)
       if (record.status !== 'revoked' && !seen.has(JSON.stringify(record)))
-        this.#decrypt(record, this.#master.key).fill(0);
+        openRecord(record, this.#master.key).fill(0);
   }
 
   #enqueue<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task, task);
     this.#queue = run.catch(() => undefined);
     return run;
-  }
-
-  #encrypt(
-    fields: Omit<KeyRecord, 'dataKey' | 'secret' | 'label'>,
-    secret: string,
-    label: string | undefined,
-  ): KeyRecord {
-    const dataKey = Buffer.from(this.#random(KEY_BYTES));
-    try {
-      return {
-        ...fields,
-        ...(label === undefined ? {} : { label }),
-        dataKey: seal(this.#master.key, dataKey, dataKeyAad(fields), this.#random),
-        secret: seal(dataKey, Buffer.from(secret, 'utf8'), secretAad(fields), this.#random),
-      };
-    } finally {
-      dataKey.fill(0);
-    }
-  }
-
-  #decrypt(record: KeyRecord, master: Buffer): Buffer {
-    if (record.dataKey === undefined || record.secret === undefined) {
-      throw new SwitchyardError('config', `key vault: record '${record.id}' has no ciphertext`);
-    }
-    const dataKey = unseal(master, record.dataKey, dataKeyAad(record), failedAuth(record.id));
-    try {
-      return unseal(dataKey, record.secret, secretAad(record), failedAuth(record.id));
-    } finally {
-      dataKey.fill(0);
-    }
-  }
-
-  #checkMaster(key: Buffer, file: VaultFile): void {
-    let plain: Buffer;
-    try {
-      plain = unseal(key, file.check, CHECK_AAD, 'wrong master key');
-    } catch {
-      throw new SwitchyardError(
-        'config',
-        `key vault: the master key does not open '${this.path}' (wrong key or passphrase, or the check value was altered)`,
-      );
-    }
-    const expected = Buffer.from(CHECK_TEXT);
-    if (plain.length !== expected.length || !timingSafeEqual(plain, expected)) {
-      throw new SwitchyardError('config', `key vault: '${this.path}' has an invalid master key check value`);
-    }
   }
 
   #record(id: string): KeyRecord {
@@ -449,7 +407,7 @@ export class KeyVault {
   #activeKeys(provider: string): Array<{ id: string; secret: string }> {
     return this.#file.records
       .filter((r) => r.provider === provider && r.status === 'active')
-      .map((r) => ({ id: r.id, secret: this.#decrypt(r, this.#master.key).toString('utf8') }));
+      .map((r) => ({ id: r.id, secret: openRecord(r, this.#master.key).toString('utf8') }));
   }
 
   #syncSets(): void {
