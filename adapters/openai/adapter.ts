@@ -35,7 +35,9 @@ type CreateBody = Parameters<OpenAI['chat']['completions']['create']>[0];
 
 /**
  * Adapter for OpenAI's Chat Completions API and every OpenAI-compatible provider (through a
- * preset), built on the official `openai` SDK with SDK retries off (the router retries).
+ * preset), built on the official `openai` SDK with SDK retries off (the router retries). Where
+ * nothing per call needs the SDK (own pool, not Azure, SDK logging off, no per-call headers), a
+ * call skips the SDK's request building and sends what the SDK would send straight to the pool.
  *
  * The constructor throws a `config` {@link SwitchyardError} when the API key (or, for Azure, the
  * endpoint) is missing from both the options and the preset's env var.
