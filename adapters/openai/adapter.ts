@@ -105,7 +105,7 @@ export class OpenAIAdapter implements Adapter {
       let response: unknown;
       if (route !== null && request.headers === undefined) {
         const raw = await sendDirect(route, JSON.stringify(body), options.signal);
-        reportRateLimit(raw.headers, options);
+        reportRateLimit(raw.rateLimitHeaders, options);
         response = await parseDirect(raw);
       } else {
         const sent = await client.chat.completions
@@ -146,7 +146,7 @@ export class OpenAIAdapter implements Adapter {
                 ...(request.headers ? { headers: { ...request.headers } } : {}),
               })
               .asResponse();
-      reportRateLimit(response.headers, options);
+      reportRateLimit('rateLimitHeaders' in response ? response.rateLimitHeaders : response.headers, options);
       if (!response.body)
         throw malformedResponse('a stream response without a body', this.#local(options.target));
       body = bodyIterator(response.body);

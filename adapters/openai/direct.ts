@@ -114,14 +114,22 @@ export interface DirectResponse {
   readonly headers: { get(name: string): string | null };
   /** The body bytes; `null` for statuses that have none (204, 205). */
   readonly body: AsyncIterable<Uint8Array> | null;
+  /**
+   * The headers when one of them is a rate-limit header (`x-ratelimit-*`, `anthropic-ratelimit-*`,
+   * the only ones `rateLimitFromHeaders` reads), else `undefined`: nothing to report then.
+   */
+  readonly rateLimitHeaders: { get(name: string): string | null } | undefined;
 }
 
 /** Response headers as a small map (the SDK path builds a `Headers` object per call). */
 class HeaderMap {
   readonly #map = new Map<string, string>();
+  /** Whether a rate-limit header is among them. */
+  readonly rateLimit: boolean = false;
   constructor(raw: readonly string[]) {
     for (let i = 0; i < raw.length; i += 2) {
       const name = (raw[i] as string).toLowerCase();
+      if (name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-')) this.rateLimit = true;
       const value = (raw[i + 1] as string).trim();
       const seen = this.#map.get(name);
       this.#map.set(name, seen === undefined ? value : `${seen}, ${value}`);
@@ -202,7 +210,14 @@ export async function sendDirect(
   }
   const headers = new HeaderMap(raw.rawHeaders);
   const source = bodyOf(raw, headers);
-  if (raw.status >= 200 && raw.status < 300) return { status: raw.status, headers, body: source };
+  if (raw.status >= 200 && raw.status < 300) {
+    return {
+      status: raw.status,
+      headers,
+      body: source,
+      rateLimitHeaders: headers.rateLimit ? headers : undefined,
+    };
+  }
   // As the SDK: the error body as JSON when it parses, else as text.
   let text: string;
   try {

@@ -214,15 +214,26 @@ describe('OpenAI adapter direct path', () => {
     });
   });
 
-  it('streams the same parts as the SDK path, with usage', async () => {
+  it('streams the same parts as the SDK path, with usage, and reports the same rate-limit headroom', async () => {
     const seen: unknown[] = [];
     for (const make of [direct, viaSdk]) {
-      server.enqueue(
-        streamChunks(textChunks(['Hé', 'llo'], { usage: { prompt_tokens: 3, completion_tokens: 2 } })),
-      );
-      seen.push(await collect(make().stream(REQUEST, callOptions())));
+      const variants: Record<string, string>[] = [
+        {},
+        { 'X-RateLimit-Remaining-Requests': '4', 'x-ratelimit-reset-requests': '1s' },
+      ];
+      for (const headers of variants) {
+        server.enqueue(
+          streamChunks(textChunks(['Hé', 'llo'], { usage: { prompt_tokens: 3, completion_tokens: 2 } }), {
+            headers,
+          }),
+        );
+        const { options, reports } = recorder();
+        seen.push({ parts: await collect(make().stream(REQUEST, options)), reports });
+      }
     }
-    expect(seen[0]).toEqual(seen[1]);
+    expect(seen.slice(0, 2)).toEqual(seen.slice(2));
+    expect(seen[0]).toMatchObject({ reports: [] });
+    expect(seen[1]).toMatchObject({ reports: [{ remainingRequests: 4, resetRequestsMs: 1000 }] });
   });
 
   it('times out before the response head with timeout, hangs up, and never times out a slow body', async () => {
