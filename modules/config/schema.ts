@@ -227,7 +227,66 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
         minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).optional(),
       })
       .optional(),
+    keys: z
+      .discriminatedUnion('store', [
+        z.strictObject({ store: z.literal('file'), file: name, budgetTimeZone: name.optional() }),
+        z.strictObject({ store: z.literal('redis'), budgetTimeZone: name.optional() }),
+      ])
+      .optional(),
+    adminKey: z.string().min(16, 'must be at least 16 characters').optional(),
   });
+
+  const redis = z
+    .strictObject({
+      url: z.string(),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      prefix: name.optional(),
+      tls: z
+        .strictObject({
+          caFile: name.optional(),
+          certFile: name.optional(),
+          keyFile: name.optional(),
+          servername: name.optional(),
+        })
+        .optional(),
+      commandTimeoutMs: ms.optional(),
+      connectTimeoutMs: ms.optional(),
+      resyncIntervalMs: ms.optional(),
+      probeLeaseMs: ms.optional(),
+      budgetFailure: z.enum(['open', 'closed']).optional(),
+    })
+    .superRefine((r, ctx) => {
+      // The URL may hold a password: never quoted, whatever is wrong with it.
+      let url: URL | undefined;
+      try {
+        url = new URL(r.url);
+      } catch {
+        url = undefined;
+      }
+      if (
+        url === undefined ||
+        (url.protocol !== 'redis:' && url.protocol !== 'rediss:') ||
+        url.hostname === ''
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['url'],
+          message: 'expected redis://host:port or rediss://host:port',
+        });
+        return;
+      }
+      if (r.tls !== undefined && url.protocol !== 'rediss:') {
+        ctx.addIssue({ code: 'custom', path: ['tls'], message: 'needs a rediss:// url' });
+      }
+      if ((r.tls?.certFile === undefined) !== (r.tls?.keyFile === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tls', r.tls?.certFile === undefined ? 'certFile' : 'keyFile'],
+          message: 'certFile and keyFile go together',
+        });
+      }
+    });
 
   const metrics = z.union([
     z.boolean(),
@@ -281,8 +340,23 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
       metrics: metrics.optional(),
       monitor: monitor.optional(),
       gateway: gateway.optional(),
+      redis: redis.optional(),
     })
     .superRefine((config, ctx) => {
+      if (config.gateway?.adminKey !== undefined && config.gateway.keys === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateway', 'adminKey'],
+          message: 'needs gateway.keys (the admin API manages virtual keys)',
+        });
+      }
+      if (config.gateway?.keys?.store === 'redis' && config.redis === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateway', 'keys', 'store'],
+          message: "'redis' needs the redis section",
+        });
+      }
       const ids = new Set<string>();
       config.targets.forEach((t, i) => {
         if (ids.has(t.id))
