@@ -64,6 +64,16 @@ function strategyOptionSchemas(z: Zod): Record<string, import('zod/v4').ZodType>
   };
 }
 
+/** Whether `text` parses as a `redis:` or `rediss:` URL with a host. */
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 let cached: import('zod/v4').ZodType<SwitchyardConfig> | undefined;
 
 /**
@@ -238,7 +248,8 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
 
   const redis = z
     .strictObject({
-      url: z.string(),
+      // The URL may hold a password: never quoted, whatever is wrong with it.
+      url: z.string().refine(isRedisUrl, 'expected redis://host:port or rediss://host:port'),
       username: z.string().optional(),
       password: z.string().optional(),
       prefix: name.optional(),
@@ -257,26 +268,7 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
       budgetFailure: z.enum(['open', 'closed']).optional(),
     })
     .superRefine((r, ctx) => {
-      // The URL may hold a password: never quoted, whatever is wrong with it.
-      let url: URL | undefined;
-      try {
-        url = new URL(r.url);
-      } catch {
-        url = undefined;
-      }
-      if (
-        url === undefined ||
-        (url.protocol !== 'redis:' && url.protocol !== 'rediss:') ||
-        url.hostname === ''
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['url'],
-          message: 'expected redis://host:port or rediss://host:port',
-        });
-        return;
-      }
-      if (r.tls !== undefined && url.protocol !== 'rediss:') {
+      if (r.tls !== undefined && !r.url.startsWith('rediss:')) {
         ctx.addIssue({ code: 'custom', path: ['tls'], message: 'needs a rediss:// url' });
       }
       if ((r.tls?.certFile === undefined) !== (r.tls?.keyFile === undefined)) {

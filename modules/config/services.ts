@@ -79,6 +79,7 @@ async function loadRedisModule(): Promise<typeof import('../redis/index.js')> {
 }
 
 function prefixRedis(error: unknown): SwitchyardError {
+  if (isSwitchyardError(error) && error.message.startsWith('config: redis')) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new SwitchyardError('config', `config: redis: ${message.replace(/^config: /, '')}`, {
     cause: error,
