@@ -48,14 +48,15 @@ export {
   type JwtAlgorithm,
   type JwtAuthOptions,
   type JwtClaims,
+  type RemoteJwks,
   type RemoteJwksOptions,
 } from './jwt-options.js';
 export { principalOf, type VirtualKeyAuthOptions, virtualKeyAuth } from './keys/auth.js';
 export { KEYS_USAGE, type KeysCommandIo, keysCommand } from './keys/cli.js';
 export { FileKeyStore } from './keys/file-store.js';
 export { MemoryKeyStore } from './keys/memory-store.js';
-export { type RedisCommandClient, RedisKeyStore, type RedisKeyStoreOptions } from './keys/redis-store.js';
 export type { KeySettings } from './keys/records.js';
+export { type RedisCommandClient, RedisKeyStore, type RedisKeyStoreOptions } from './keys/redis-store.js';
 export { hashSecret, KEY_PREFIX } from './keys/secret.js';
 export type { KeyBudget, KeyMetadata, KeyRecord, KeyStore } from './keys/types.js';
 export {
