@@ -18,6 +18,18 @@ export {
   type OpenAIChatChunk,
   type OpenAIToolCallDelta,
 } from '../streams/index.js';
+export { type MessagesRequest, messagesRequestFromAnthropic } from './anthropic-request.js';
+export {
+  type AnthropicContentBlock,
+  type AnthropicErrorBody,
+  type AnthropicMessage,
+  type AnthropicStopReason,
+  type AnthropicUsage,
+  anthropicErrorBody,
+  anthropicStopReason,
+  messageFromResponse,
+} from './anthropic-response.js';
+export { AnthropicStreamEncoder } from './anthropic-stream.js';
 export { type AuditGatewayOptions, auditGatewayEvents } from './audit.js';
 export {
   type Authenticate,
