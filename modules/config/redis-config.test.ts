@@ -3,7 +3,7 @@
  * message) and openServices against real redis-servers (ACL password, TLS with a CA file and a
  * client certificate, Redis down at start).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,21 @@ describe('parseConfig: redis and gateway.keys', () => {
     expect(config.gateway?.keys).toEqual({ store: 'redis' });
     const file = parseConfig({ targets, gateway: { keys: { store: 'file', file: '/k.json' } } }, {});
     expect(file.gateway?.keys).toEqual({ store: 'file', file: '/k.json' });
+  });
+
+  it('examples/switchyard.replicas.config.json is valid', () => {
+    const text = readFileSync(
+      join(import.meta.dirname, '../../examples/switchyard.replicas.config.json'),
+      'utf8',
+    );
+    const config = parseConfig(text, {
+      OPENAI_API_KEY: 'sk-a',
+      ANTHROPIC_API_KEY: 'sk-b',
+      SWITCHYARD_ADMIN_KEY: 'admin-0123456789abcdef',
+      REDIS_URL: `rediss://router:${PASSWORD}@redis.internal:6380`,
+    });
+    expect(config.redis?.prefix).toBe('switchyard:prod:');
+    expect(config.gateway?.keys).toEqual({ store: 'redis' });
   });
 
   it('names the path of each problem and never quotes the URL or the password', () => {
