@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { REDIS_SERVER, type RedisServer, startRedis } from '../../test/helpers/redis-server.js';
+import { freePort, REDIS_SERVER, type RedisServer, startRedis } from '../../test/helpers/redis-server.js';
 import { json, ScriptedServer } from '../adapter-kit/index.js';
 import { FileKeyStore, VirtualKeys } from '../gateway/index.js';
 import { runCli } from './index.js';
@@ -155,5 +155,60 @@ describe.skipIf(REDIS_SERVER === undefined)('serve with Redis: replicas share st
     expect((await chat(a.url, secret)).status).toBe(401);
     expect((await chat(b.url, secret)).status).toBe(401);
     expect(upstream.requests.length).toBe(2);
+  }, 60_000);
+
+  it('Redis down at start: serves from local state, refuses virtual keys, accepts them once Redis is up', async () => {
+    const port = await freePort();
+    const path = join(dir, 'down.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        targets: [
+          {
+            id: 'a',
+            provider: 'openai',
+            model: 'm-a',
+            apiKey: '${KEY}',
+            baseURL: `${upstream.url}/v1`,
+            aliases: ['chat'],
+          },
+        ],
+        gateway: { port: 0, keys: { store: 'redis' }, adminKey: '${ADMIN}' },
+        redis: {
+          url: `redis://127.0.0.1:${port}`,
+          prefix: 'down:',
+          connectTimeoutMs: 300,
+          commandTimeoutMs: 2000,
+        },
+        metrics: false,
+      }),
+    );
+    const fake = fakeIo({ KEY, ADMIN });
+    const exit = runCli(['serve', '--config', path], fake.io);
+    running.push({ raise: fake.raise, exit });
+    expect((await fake.waitFor('redis_unavailable')).serving).toBe('local state');
+    const url = String((await fake.waitFor('listening')).url);
+    expect((await chat(url, 'sk-sy-not-a-key')).status).toBe(401);
+    expect(fake.lines().some((l) => l.event === 'gateway_error')).toBe(true); // the lookup failed, said so
+
+    // Redis comes up on that port: the store reconnects, keys work.
+    const late = await startRedis({ port });
+    try {
+      await fake.waitFor('store_restored');
+      const created = await fetch(`${url}/admin/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'late' }),
+      });
+      expect(created.status).toBe(201);
+      const { secret } = (await created.json()) as { secret: string };
+      expect((await chat(url, secret)).status).toBe(200);
+    } finally {
+      for (const r of running.splice(0)) {
+        r.raise('SIGTERM');
+        await r.exit;
+      }
+      await late.stop();
+    }
   }, 60_000);
 });

@@ -129,7 +129,9 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
 
   try {
     current = await load();
-    await services?.keys?.ready();
+    // Stored keys' budgets in the router now (a bad one stops the start); keys in a Redis that
+    // is not reachable yet are loaded by the first request once it is.
+    if (services?.redisUnavailable === undefined) await services?.keys?.ready();
   } catch (error) {
     log('error', 'startup_failed', { config: path, message: explain(error, 'serve') });
     await current?.built.close();

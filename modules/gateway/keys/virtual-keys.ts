@@ -164,12 +164,19 @@ export class VirtualKeys {
 
   /** Applies the budgets of every active key to the router, once (later changes apply as they happen). */
   ready(): Promise<void> {
-    this.#ready ??= (async () => {
-      for (const record of await this.store.list()) {
-        if (record.revokedAt === undefined) this.#applyBudget(record);
-      }
-      this.#loaded = true;
-    })();
+    if (this.#ready === undefined) {
+      const loading = (async () => {
+        for (const record of await this.store.list()) {
+          if (record.revokedAt === undefined) this.#applyBudget(record);
+        }
+        this.#loaded = true;
+      })();
+      this.#ready = loading;
+      // A store that failed (Redis out for a moment) is asked again by the next call.
+      loading.catch(() => {
+        if (this.#ready === loading) this.#ready = undefined;
+      });
+    }
     return this.#ready;
   }
 
