@@ -214,6 +214,7 @@ export function buildRouter(config: SwitchyardConfig, options: BuildRouterOption
     ...(hooks.length > 0 && { authenticate: anyOf(hooks) }),
     ...(keys !== undefined && { keys }),
     ...(g.adminKey !== undefined && { adminKey: g.adminKey }),
+    ...(g.anthropicMessages !== undefined && { anthropicMessages: g.anthropicMessages }),
     ...(options.store !== undefined && { store: options.store }),
     ...(g.maxBodyBytes !== undefined && { maxBodyBytes: g.maxBodyBytes }),
     ...(g.headersTimeoutMs !== undefined && { headersTimeoutMs: g.headersTimeoutMs }),

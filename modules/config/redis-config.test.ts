@@ -142,7 +142,11 @@ describe('parseConfig: redis and gateway.keys', () => {
     const config = parseConfig(
       {
         targets,
-        gateway: { keys: { store: 'file', file: '/nonexistent/k.json' }, adminKey: 'admin-0123456789abcdef' },
+        gateway: {
+          keys: { store: 'file', file: '/nonexistent/k.json' },
+          adminKey: 'admin-0123456789abcdef',
+          anthropicMessages: false,
+        },
       },
       {},
     );
@@ -156,6 +160,7 @@ describe('parseConfig: redis and gateway.keys', () => {
     expect(built.gatewayOptions.keys).toBe(services.keys);
     expect(built.gatewayOptions.adminKey).toBe('admin-0123456789abcdef');
     expect(built.gatewayOptions.store).toBe(services.store);
+    expect(built.gatewayOptions.anthropicMessages).toBe(false);
     expect(typeof built.gatewayOptions.authenticate).toBe('function');
     await built.close();
     await services.close();

@@ -244,6 +244,7 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
       ])
       .optional(),
     adminKey: z.string().min(16, 'must be at least 16 characters').optional(),
+    anthropicMessages: z.boolean().optional(),
   });
 
   const redis = z

@@ -126,6 +126,8 @@ export interface GatewayFileConfig {
   readonly keys?: KeysFileConfig;
   /** The admin API's key (`/admin/keys…`; write `"${SWITCHYARD_ADMIN_KEY}"`). Needs `keys`. @default no admin API */
   readonly adminKey?: string;
+  /** Serve Anthropic's Messages API on `POST /v1/messages`. @default true */
+  readonly anthropicMessages?: boolean;
 }
 
 /** TLS of the connection to Redis (a `rediss://` URL): PEM files read at start. */
