@@ -4,6 +4,7 @@ import { AttemptLoop } from './call/attempt-loop.js';
 import { AttemptRunner } from './call/attempt-runner.js';
 import type { CallRuntime } from './call/call.js';
 import { CallPipeline } from './call/call-pipeline.js';
+import { resolveHedge } from './call/hedge-lane.js';
 import { TargetGate } from './call/target-gate.js';
 import { noQuotaError, TOKEN_WINDOW_MS, tokenQuotaId } from './call/token-quota.js';
 import { systemClock } from './clock.js';
@@ -141,6 +142,13 @@ export class Router {
       affinity: options.affinity === undefined ? undefined : new AffinityTable(options.affinity),
     };
     this.#rt = rt;
+    // `'p95'` hedge delays are read from latencies that the targets learn from their successes.
+    if (
+      options.hedge?.delayMs === 'p95' ||
+      options.routes?.some((r) => r.hedge && r.hedge.delayMs === 'p95')
+    ) {
+      for (const t of this.#targets) t.learnLatency();
+    }
     this.#unwatchStore = store.watch?.((e) => {
       if (e.type === 'degraded') this.#events.emit('store:degraded', { reason: e.reason, at: e.at });
       else this.#events.emit('store:restored', { downMs: e.downMs, at: e.at });
@@ -158,6 +166,7 @@ export class Router {
       timeoutMs: options.timeoutMs ?? 120_000,
       validate: options.validateRequests ?? true,
       idPrefix: `r${++routerCount}-`,
+      hedge: options.hedge === undefined ? undefined : resolveHedge(options.hedge),
     });
     for (const mw of options.middleware ?? []) this.use(mw);
     if (options.restore !== undefined) this.#restoreNow(parseRouterSnapshot(options.restore));

@@ -13,6 +13,7 @@ import type { AttemptRecord } from '../types/response.js';
 import type { Strategy } from '../types/strategy.js';
 import type { RequestNeeds } from '../util/request-needs.js';
 import type { CallContextImpl } from './contexts.js';
+import type { ResolvedHedge } from './hedge-lane.js';
 import type { TargetGate } from './target-gate.js';
 
 /** What the call pipeline needs from its router; built once per router. */
@@ -58,7 +59,10 @@ export interface Call {
   readonly needs: RequestNeeds;
   /** The middleware context, when the router has middleware. */
   readonly context: CallContextImpl | undefined;
-  /** Per target index: 1 failed with a retryable error, 2 failed for good (auth, not_found). */
+  /**
+   * Per target index: 1 failed with a retryable error, 2 failed for good (auth, not_found),
+   * 3 running an attempt of the call's hedged round.
+   */
   failed: Uint8Array | undefined;
   lastError: SwitchyardError | undefined;
   lastTarget: TargetRuntime | undefined;
@@ -71,4 +75,10 @@ export interface Call {
   affinityKey?: string | null;
   /** The budgets covering the call, worked out at its first claim (routers with budgets only). */
   budgets?: readonly Budget[];
+  /** The call's hedging (request, then route, then router), when on. */
+  readonly hedge: ResolvedHedge | undefined;
+  /** Hedges the call may still send. */
+  hedgesLeft: number;
+  /** Estimated cost of the hedged attempts that lost (added to the response's `costUsd`). */
+  hedgeCostUsd: number;
 }
