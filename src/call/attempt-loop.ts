@@ -77,7 +77,12 @@ export class AttemptLoop implements HedgeClaims {
     const now = this.#rt.clock.now();
     // Without waiting, a choice is a fresh candidate: untried, and not in flight (marked).
     const retries = call.retries;
+    // The session stays where it is unless the hedge wins (the round moves it then).
+    const affinity = this.#rt.affinity;
+    const key = affinity === undefined ? undefined : (call.affinityKey ?? undefined);
+    const home = key === undefined ? undefined : affinity!.get(key);
     const choice = chooseTarget(this.#rt, call, attempt, false, this.#scratch, now);
+    if (home !== undefined) affinity!.set(key!, home);
     if (!(choice instanceof TargetRuntime)) {
       call.retries = retries; // a backoff the hedge will not take does not count
       return undefined;

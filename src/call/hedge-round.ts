@@ -179,6 +179,8 @@ export class HedgeRound {
         ),
       );
     }
+    const key = call.affinityKey;
+    if (lane.hedge && key !== undefined && key !== null) this.#rt.affinity?.set(key, lane.target.id);
     const events = this.#rt.events;
     if (this.#lanes.length > 1 && events.has('hedge:won')) {
       events.emit('hedge:won', {

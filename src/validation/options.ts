@@ -248,10 +248,6 @@ export function checkRouterOptions(c: CheckContext, options: unknown): void {
     return;
   }
   checkKnownKeys(c, options, OPTION_KEYS);
-  // Hedges are checked against the deadline and the attempt budget.
-  const timeoutMs = c.read(options, 'timeoutMs');
-  const retryOptions = c.read(options, 'retry');
-  const maxAttempts = isObject(retryOptions) ? c.read(retryOptions, 'maxAttempts') : undefined;
   c.required(options, 'targets', targets);
   c.optional(options, 'strategy', strategy);
   c.optional(options, 'strategies', (c, v) =>
@@ -282,6 +278,12 @@ export function checkRouterOptions(c: CheckContext, options: unknown): void {
   c.optional(options, 'queue', queue);
   c.optional(options, 'restore', (c, v) => expect(c, isObject(v), 'expected a snapshot object'));
   c.optional(options, 'budgets', budgets);
+  // Hedges are checked against the deadline and the attempt budget (both read, and checked, above).
+  const timeoutMs = c.read(options, 'timeoutMs');
+  let maxAttempts: unknown;
+  c.optional(options, 'retry', (c, r) => {
+    if (isObject(r)) maxAttempts = c.read(r, 'maxAttempts');
+  });
   c.optional(options, 'routes', (c, v) => routes(c, v, timeoutMs, maxAttempts));
   const list = c.read(options, 'targets');
   c.optional(options, 'affinity', (c, v) => affinity(c, v, Array.isArray(list) ? list.length : 0));

@@ -33,7 +33,15 @@ describe('hedged requests: completions', () => {
     expect(a.calls[0]!.result).toBe('aborted'); // the loser's upstream request was aborted
     expect(res.attempts).toEqual([
       { attempt: 2, target: 'b', outcome: 'success', durationMs: 100, hedge: true },
-      { attempt: 1, target: 'a', outcome: 'failure', errorKind: 'aborted', durationMs: 300, lostHedge: true, costUsd: 0 },
+      {
+        attempt: 1,
+        target: 'a',
+        outcome: 'failure',
+        errorKind: 'aborted',
+        durationMs: 300,
+        lostHedge: true,
+        costUsd: 0,
+      },
     ]);
     const start = seen.filter(([n]) => n === 'hedge:start').map(([, e]) => e);
     expect(start).toEqual([
@@ -59,7 +67,9 @@ describe('hedged requests: completions', () => {
     ]);
     const failure = seen.find(([n]) => n === 'attempt:failure')![1];
     expect(failure).toMatchObject({ target: 'a', lostHedge: true, willRetry: false });
-    expect(failure.error.message).toContain("attempt 2 (target 'b') of the hedged call produced content first");
+    expect(failure.error.message).toContain(
+      "attempt 2 (target 'b') of the hedged call produced content first",
+    );
     // No event carries the prompt.
     expect(JSON.stringify(seen.filter(([n]) => n.startsWith('hedge:')))).not.toContain('hi');
     expect(clock.pendingTimers).toBe(0);
@@ -88,7 +98,12 @@ describe('hedged requests: completions', () => {
     expect(clock.now()).toBe(300);
     expect(b.calls[0]!.result).toBe('aborted');
     const won = seen.find(([n]) => n === 'hedge:won')![1];
-    expect(won).toMatchObject({ attempt: 1, target: 'a', hedge: false, cancelled: [{ attempt: 2, target: 'b' }] });
+    expect(won).toMatchObject({
+      attempt: 1,
+      target: 'a',
+      hedge: false,
+      cancelled: [{ attempt: 2, target: 'b' }],
+    });
     expect(res.attempts.find((r) => r.target === 'b')).toMatchObject({ hedge: true, lostHedge: true });
   });
 
@@ -167,7 +182,10 @@ describe('hedged requests: completions', () => {
 
   it('the hedge goes to the next-best target, never to one already running the call', async () => {
     // A strategy that always prefers `a`: without the exclusion the hedge would go to `a` again.
-    const prefersA = { name: 'prefers-a', pick: (c: readonly { id: string }[]) => c.find((t) => t.id === 'a') ?? c[0]! };
+    const prefersA = {
+      name: 'prefers-a',
+      pick: (c: readonly { id: string }[]) => c.find((t) => t.id === 'a') ?? c[0]!,
+    };
     const a = after(1000);
     const b = after(1000);
     const c = after(100);
@@ -186,9 +204,12 @@ describe('hedged requests: completions', () => {
 
   it("a lost hedge's estimated cost is in the call's cost and its budget", async () => {
     const a = new MockAdapter(() => ({ text: 'slow', delayMs: 1000 }), { price: PRICE });
-    const b = new MockAdapter(() => ({ text: 'fast', delayMs: 100, usage: { inputTokens: 2, outputTokens: 1 } }), {
-      price: PRICE,
-    });
+    const b = new MockAdapter(
+      () => ({ text: 'fast', delayMs: 100, usage: { inputTokens: 2, outputTokens: 1 } }),
+      {
+        price: PRICE,
+      },
+    );
     const { router, clock } = routerOf(
       { a, b },
       { hedge: { delayMs: 200 }, budgets: [{ id: 'all', limitUsd: 1000, period: 'total' }] },
@@ -351,6 +372,25 @@ describe('hedged requests: which calls hedge', () => {
     expect(clock.now() - before).toBeCloseTo(starts[1]!.delayMs + 10, 6); // hedged at the p95, b answers 10 ms later
   });
 
+  it('session affinity follows a hedge only when it wins', async () => {
+    let aMs = 300;
+    let bMs = 500;
+    const a = new MockAdapter(() => ({ text: 'a', delayMs: aMs }));
+    const b = new MockAdapter(() => ({ text: 'b', delayMs: bMs }));
+    const { router, clock } = routerOf({ a, b }, { hedge: { delayMs: 200 }, affinity: { by: 'session' } });
+    const session = () => clock.run(router.complete(ask('hi', { sessionId: 's1' })));
+    const firstTarget = (res: { attempts: readonly { attempt: number; target: string }[] }) =>
+      res.attempts.find((r) => r.attempt === 1)!.target;
+    expect((await session()).target).toBe('a'); // b was hedged to, and lost
+    expect(firstTarget(await session())).toBe('a'); // the session stayed on a
+    aMs = 5000;
+    expect((await session()).target).toBe('b'); // the hedge won: the session moves
+    bMs = 10;
+    const next = await session();
+    expect(firstTarget(next)).toBe('b');
+    expect(next.attempts).toHaveLength(1);
+  });
+
   it('a single candidate is never hedged (a per-call hedge on a one-target alias)', async () => {
     const clock = new VirtualClock();
     const a = after(1000);
@@ -382,11 +422,17 @@ describe('hedged requests: configuration', () => {
     expect(error.kind).toBe('config');
     expect(error.message).toContain('hedge.delayMs: 5000 ms is not below the deadline (timeoutMs: 5000 ms)');
     error = constructionError({ targets: two(), hedge: { delayMs: 'p95', initialDelayMs: 200_000 } });
-    expect(error.message).toContain('hedge.initialDelayMs: 200000 ms is not below the deadline (timeoutMs: 120000 ms)');
+    expect(error.message).toContain(
+      'hedge.initialDelayMs: 200000 ms is not below the deadline (timeoutMs: 120000 ms)',
+    );
   });
 
   it('more hedges than the retry budget allows is a config error', () => {
-    const error = constructionError({ targets: two(), retry: { maxAttempts: 2 }, hedge: { delayMs: 10, maxHedges: 2 } });
+    const error = constructionError({
+      targets: two(),
+      retry: { maxAttempts: 2 },
+      hedge: { delayMs: 10, maxHedges: 2 },
+    });
     expect(error.kind).toBe('config');
     expect(error.message).toContain('hedge.maxHedges: 2 hedge(s) need retry.maxAttempts ≥ 3');
   });
@@ -398,7 +444,10 @@ describe('hedged requests: configuration', () => {
     [{ delayMs: 10, maxHedges: 0 }, 'hedge.maxHedges'],
     [{ delayMs: 10, maxHedges: 1.5 }, 'hedge.maxHedges'],
     [{ delayMs: 'p95', minSamples: 0 }, 'hedge.minSamples'],
-    [{ delayMs: 'p95', initialDelayMs: Number.NaN }, 'hedge.initialDelayMs: expected a positive number of ms'],
+    [
+      { delayMs: 'p95', initialDelayMs: Number.NaN },
+      'hedge.initialDelayMs: expected a positive number of ms',
+    ],
     [{ delayMs: 10, maxHedge: 1 }, "hedge: unknown option 'maxHedge' (did you mean 'maxHedges'?)"],
     [false, 'hedge: expected {'],
   ])('bad hedge options %j are a config error naming the field', (hedge, field) => {
@@ -416,7 +465,9 @@ describe('hedged requests: configuration', () => {
       routes: [{ when: { model: ['fast'] }, hedge: { delayMs: 100 } }],
     });
     expect(error.kind).toBe('config');
-    expect(error.message).toContain("routes[0].hedge: needs at least two targets for model 'fast', the route has 1");
+    expect(error.message).toContain(
+      "routes[0].hedge: needs at least two targets for model 'fast', the route has 1",
+    );
     const badShape = constructionError({ targets: two(), routes: [{ when: {}, hedge: { delayMs: 0 } }] });
     expect(badShape.message).toContain('routes[0].hedge.delayMs');
   });
@@ -424,10 +475,14 @@ describe('hedged requests: configuration', () => {
   it("a request's bad hedge is invalid_request naming the field, before any attempt", async () => {
     const a = after(10);
     const { router, clock } = routerOf({ a, b: after(10) });
-    let error = await rejectionOf(clock.run(router.complete(ask('hi', { hedge: { delayMs: 'soon' } as never }))));
+    let error = await rejectionOf(
+      clock.run(router.complete(ask('hi', { hedge: { delayMs: 'soon' } as never }))),
+    );
     expect(error.kind).toBe('invalid_request');
     expect(error.message).toContain('hedge.delayMs');
-    error = await rejectionOf(clock.run(router.complete(ask('hi', { timeoutMs: 500, hedge: { delayMs: 500 } }))));
+    error = await rejectionOf(
+      clock.run(router.complete(ask('hi', { timeoutMs: 500, hedge: { delayMs: 500 } }))),
+    );
     expect(error.kind).toBe('invalid_request');
     expect(error.message).toContain("hedge.delayMs: 500 ms is not below the call's deadline (500 ms)");
     error = await rejectionOf(clock.run(router.complete(ask('hi', { hedge: { delayMs: 5, maxHedges: 3 } }))));
