@@ -5,7 +5,7 @@ import { MockAdapter, type MockOutcome, VirtualClock } from '../../src/testing/i
 import { ask, constructionError, first, recordEvents, rejectionOf, targetsOf } from '../helpers/calls.js';
 
 /** An adapter that answers `text` after `ms` (streams: one delta after `ms`, then finish). */
-const after = (ms: number, text = 'ok'): MockAdapter =>
+const answersIn = (ms: number, text = 'ok'): MockAdapter =>
   new MockAdapter(() => ({ stream: [text], chunkDelayMs: 0, delayMs: ms }) as MockOutcome);
 
 /** A router over `adapters` (in order, strategy `first`) on a virtual clock. */
@@ -22,8 +22,8 @@ const PRICE = { inputPerMTok: 1000, outputPerMTok: 2000 }; // $0.001 per input t
 
 describe('hedged requests: completions', () => {
   it('sends a hedge after the delay; the first answer wins and the other attempt is cancelled', async () => {
-    const a = after(1000, 'slow');
-    const b = after(100, 'fast');
+    const a = answersIn(1000, 'slow');
+    const b = answersIn(100, 'fast');
     const { router, clock } = routerOf({ a, b }, { hedge: { delayMs: 200 } });
     const seen = recordEvents(router);
     const res = await clock.run(router.complete(ask()));
@@ -76,8 +76,8 @@ describe('hedged requests: completions', () => {
   });
 
   it('sends no hedge when the answer comes before the delay', async () => {
-    const a = after(150);
-    const b = after(10);
+    const a = answersIn(150);
+    const b = answersIn(10);
     const { router, clock } = routerOf({ a, b }, { hedge: { delayMs: 200 } });
     const seen = recordEvents(router);
     const res = await clock.run(router.complete(ask()));
@@ -89,8 +89,8 @@ describe('hedged requests: completions', () => {
   });
 
   it('the hedged attempt may still win: then the hedge is the one cancelled', async () => {
-    const a = after(300, 'first');
-    const b = after(1000, 'hedge');
+    const a = answersIn(300, 'first');
+    const b = answersIn(1000, 'hedge');
     const { router, clock } = routerOf({ a, b }, { hedge: { delayMs: 200 } });
     const seen = recordEvents(router);
     const res = await clock.run(router.complete(ask()));
@@ -108,8 +108,8 @@ describe('hedged requests: completions', () => {
   });
 
   it('a cancelled hedge does not count against its target: the breaker stays closed', async () => {
-    const a = after(1000);
-    const b = after(100);
+    const a = answersIn(1000);
+    const b = answersIn(100);
     const { router, clock } = routerOf(
       { a, b },
       { hedge: { delayMs: 200 }, breaker: { failureThreshold: 1, cooldownMs: 60_000 } },
@@ -121,7 +121,7 @@ describe('hedged requests: completions', () => {
   });
 
   it('never sends more than maxHedges hedges, each after the delay from the previous one', async () => {
-    const adapters = { a: after(1000), b: after(1000), c: after(1000), d: after(1000) };
+    const adapters = { a: answersIn(1000), b: answersIn(1000), c: answersIn(1000), d: answersIn(1000) };
     const { router, clock } = routerOf(adapters, {
       hedge: { delayMs: 100, maxHedges: 2 },
       retry: { maxAttempts: 4 },
@@ -142,7 +142,7 @@ describe('hedged requests: completions', () => {
   it('hedges count in the retry budget: no attempt beyond retry.maxAttempts', async () => {
     const a = new MockAdapter([{ error: { status: 503 }, delayMs: 500 }]);
     const b = new MockAdapter([{ error: { status: 503 }, delayMs: 500 }]);
-    const c = after(10);
+    const c = answersIn(10);
     const { router, clock } = routerOf({ a, b, c }, { hedge: { delayMs: 100 }, retry: { maxAttempts: 2 } });
     const error = await rejectionOf(clock.run(router.complete(ask())));
     expect(error.kind).toBe('server');
@@ -154,7 +154,7 @@ describe('hedged requests: completions', () => {
   it('when every attempt of the round fails, the normal fallback carries on', async () => {
     const a = new MockAdapter([{ error: { status: 503 }, delayMs: 500 }]);
     const b = new MockAdapter([{ error: { status: 503 }, delayMs: 500 }]);
-    const c = after(10, 'third');
+    const c = answersIn(10, 'third');
     const { router, clock } = routerOf({ a, b, c }, { hedge: { delayMs: 100 }, retry: { maxAttempts: 3 } });
     const seen = recordEvents(router);
     const res = await clock.run(router.complete(ask()));
@@ -171,7 +171,7 @@ describe('hedged requests: completions', () => {
 
   it('a failure that does not fall back ends the call at once and cancels the hedge', async () => {
     const a = new MockAdapter([{ error: { status: 400 }, delayMs: 300 }]);
-    const b = after(1000);
+    const b = answersIn(1000);
     const { router, clock } = routerOf({ a, b }, { hedge: { delayMs: 100 } });
     const error = await rejectionOf(clock.run(router.complete(ask())));
     expect(error.kind).toBe('invalid_request');
@@ -186,9 +186,9 @@ describe('hedged requests: completions', () => {
       name: 'prefers-a',
       pick: (c: readonly { id: string }[]) => c.find((t) => t.id === 'a') ?? c[0]!,
     };
-    const a = after(1000);
-    const b = after(1000);
-    const c = after(100);
+    const a = answersIn(1000);
+    const b = answersIn(1000);
+    const c = answersIn(100);
     const clock = new VirtualClock();
     const router = new Router({
       targets: targetsOf({ a, b, c }),
@@ -229,8 +229,8 @@ describe('hedged requests: completions', () => {
 
 describe('hedged requests: streams', () => {
   it('hedges a stream with no first content after the delay; only the winner writes to the stream', async () => {
-    const a = after(1000, 'slow');
-    const b = after(100, 'fast');
+    const a = answersIn(1000, 'slow');
+    const b = answersIn(100, 'fast');
     const { router, clock } = routerOf({ a, b }, { hedge: { delayMs: 200 } });
     const stream = router.stream(ask());
     const deltas: string[] = [];
@@ -248,7 +248,7 @@ describe('hedged requests: streams', () => {
   it('never hedges a stream after its first content (it has committed)', async () => {
     // First content at 150, the rest every 150 ms: slower than the hedge delay, but committed.
     const a = new MockAdapter(() => ({ stream: ['a', 'b', 'c', 'd'], chunkDelayMs: 150 }));
-    const b = after(10);
+    const b = answersIn(10);
     const { router, clock } = routerOf({ a, b }, { hedge: { delayMs: 200 } });
     const res = await clock.run(router.stream(ask()).response);
     expect(res).toMatchObject({ target: 'a', text: 'abcd' });
@@ -257,8 +257,8 @@ describe('hedged requests: streams', () => {
   });
 
   it('two streams with content at the same instant: exactly one writes', async () => {
-    const a = after(300, 'A');
-    const b = after(100, 'B'); // hedge sent at 200: content at 300 too
+    const a = answersIn(300, 'A');
+    const b = answersIn(100, 'B'); // hedge sent at 200: content at 300 too
     const { router, clock } = routerOf({ a, b }, { hedge: { delayMs: 200 } });
     const stream = router.stream(ask());
     const deltas: string[] = [];
@@ -276,8 +276,8 @@ describe('hedged requests: streams', () => {
 
 describe('hedged requests: abort, deadline and clean-up', () => {
   it("the caller's abort cancels every attempt of the round; nothing is left behind", async () => {
-    const a = after(1000);
-    const b = after(1000);
+    const a = answersIn(1000);
+    const b = answersIn(1000);
     const { router, clock } = routerOf({ a, b }, { hedge: { delayMs: 100 } });
     const controller = new AbortController();
     const pending = router.complete(ask('hi', { signal: controller.signal }));
@@ -293,8 +293,8 @@ describe('hedged requests: abort, deadline and clean-up', () => {
   });
 
   it('the deadline ends a hedged call with timeout and clears its timers', async () => {
-    const a = after(5000);
-    const b = after(5000);
+    const a = answersIn(5000);
+    const b = answersIn(5000);
     const { router, clock } = routerOf({ a, b }, { hedge: { delayMs: 100 }, timeoutMs: 1000 });
     const error = await rejectionOf(clock.run(router.complete(ask())));
     expect(error.kind).toBe('timeout');
@@ -303,7 +303,7 @@ describe('hedged requests: abort, deadline and clean-up', () => {
   });
 
   it('a stream consumer that stops reading cancels every attempt', async () => {
-    const a = after(1000);
+    const a = answersIn(1000);
     const b = new MockAdapter(() => ({ stream: ['x', 'y', 'z'], chunkDelayMs: 100 })); // x at 200
     const { router, clock } = routerOf({ a, b }, { hedge: { delayMs: 100 } });
     const stream = router.stream(ask());
@@ -322,17 +322,17 @@ describe('hedged requests: abort, deadline and clean-up', () => {
 
 describe('hedged requests: which calls hedge', () => {
   it("a request's hedge turns it on for that call, and `hedge: false` off", async () => {
-    const a = after(1000);
-    const b = after(100);
+    const a = answersIn(1000);
+    const b = answersIn(100);
     const { router, clock } = routerOf({ a, b });
     expect((await clock.run(router.complete(ask('hi', { hedge: { delayMs: 200 } })))).target).toBe('b');
-    const on = routerOf({ a: after(1000), b: after(100) }, { hedge: { delayMs: 200 } });
+    const on = routerOf({ a: answersIn(1000), b: answersIn(100) }, { hedge: { delayMs: 200 } });
     expect((await on.clock.run(on.router.complete(ask('hi', { hedge: false })))).target).toBe('a');
   });
 
   it('a route hedges the calls of one model alias only', async () => {
     const clock = new VirtualClock();
-    const adapters = { a: after(1000), b: after(100) };
+    const adapters = { a: answersIn(1000), b: answersIn(100) };
     const router = new Router({
       targets: [
         { id: 'a', adapter: adapters.a, model: 'm', aliases: ['fast', 'plain'] },
@@ -349,7 +349,7 @@ describe('hedged requests: which calls hedge', () => {
   it("'p95' waits the initial delay until the target has enough samples, then its learned p95", async () => {
     let slow = false;
     const a = new MockAdapter(() => ({ text: 'a', delayMs: slow ? 5000 : 100 }));
-    const b = after(10);
+    const b = answersIn(10);
     const { router, clock } = routerOf(
       { a, b },
       { hedge: { delayMs: 'p95', initialDelayMs: 700, minSamples: 20 } },
@@ -393,8 +393,8 @@ describe('hedged requests: which calls hedge', () => {
 
   it('a single candidate is never hedged (a per-call hedge on a one-target alias)', async () => {
     const clock = new VirtualClock();
-    const a = after(1000);
-    const b = after(10);
+    const a = answersIn(1000);
+    const b = answersIn(10);
     const router = new Router({
       targets: [
         { id: 'a', adapter: a, model: 'solo' },
@@ -409,10 +409,10 @@ describe('hedged requests: which calls hedge', () => {
 });
 
 describe('hedged requests: configuration', () => {
-  const two = () => targetsOf({ a: after(1), b: after(1) });
+  const two = () => targetsOf({ a: answersIn(1), b: answersIn(1) });
 
   it('a hedge on a router with one target is a config error', () => {
-    const error = constructionError({ targets: targetsOf({ a: after(1) }), hedge: { delayMs: 100 } });
+    const error = constructionError({ targets: targetsOf({ a: answersIn(1) }), hedge: { delayMs: 100 } });
     expect(error.kind).toBe('config');
     expect(error.message).toContain('hedge: needs at least two targets');
   });
@@ -459,8 +459,8 @@ describe('hedged requests: configuration', () => {
   it('a route hedging an alias with one target is a config error', () => {
     const error = constructionError({
       targets: [
-        { id: 'a', adapter: after(1), model: 'm', aliases: ['fast'] },
-        { id: 'b', adapter: after(1), model: 'm' },
+        { id: 'a', adapter: answersIn(1), model: 'm', aliases: ['fast'] },
+        { id: 'b', adapter: answersIn(1), model: 'm' },
       ],
       routes: [{ when: { model: ['fast'] }, hedge: { delayMs: 100 } }],
     });
@@ -473,8 +473,8 @@ describe('hedged requests: configuration', () => {
   });
 
   it("a request's bad hedge is invalid_request naming the field, before any attempt", async () => {
-    const a = after(10);
-    const { router, clock } = routerOf({ a, b: after(10) });
+    const a = answersIn(10);
+    const { router, clock } = routerOf({ a, b: answersIn(10) });
     let error = await rejectionOf(
       clock.run(router.complete(ask('hi', { hedge: { delayMs: 'soon' } as never }))),
     );
