@@ -86,6 +86,13 @@ export interface AttemptFailureEvent extends AttemptStartEvent {
 }
 
 /**
+ * Where a hedge delay came from: `fixed` (`delayMs` in ms); in `'p95'` mode, `target` (the
+ * hedged target's learned p95), `all-targets` (every target's latencies together, while the
+ * target has fewer than `minSamples` of its own) or `initial` (`initialDelayMs`, until then).
+ */
+export type HedgeDelaySource = 'fixed' | 'target' | 'all-targets' | 'initial';
+
+/**
  * `hedge:start`: an attempt produced nothing within its hedge delay (no answer, or no first
  * content for a stream), so the same call was sent to another target as well
  * (`HedgeOptions`). Carries no prompt text.
@@ -99,10 +106,10 @@ export interface HedgeStartEvent extends CallEventBase {
   readonly hedgedAttempt: number;
   /** Its target. */
   readonly hedgedTarget: string;
-  /** The delay that ran out, in ms (fixed, or the learned p95 of `hedgedTarget`). */
+  /** The delay that ran out, in ms. */
   readonly delayMs: number;
-  /** Whether the delay came from the target's learned p95 (else a fixed or initial delay). */
-  readonly learned: boolean;
+  /** Where the delay came from (see {@link HedgeDelaySource}). */
+  readonly delaySource: HedgeDelaySource;
   /** Hedges this call has sent so far, this one included. */
   readonly hedges: number;
 }

@@ -15,6 +15,7 @@ import { resolveRetryOptions } from './reliability/backoff.js';
 import type { CallScope } from './reliability/call-scope.js';
 import { resolveBreakerOptions } from './reliability/circuit-breaker.js';
 import { DeadlineQueue } from './reliability/deadline-queue.js';
+import { TargetLatency } from './reliability/latency-quantile.js';
 import type { RouterOptions } from './router-options.js';
 import { createRouterStream, type RouterStream } from './router-stream.js';
 import { AffinityTable } from './routing/affinity.js';
@@ -140,6 +141,7 @@ export class Router {
       targetCount: this.#targets.length,
       budgets: budgetGateFor(options.budgets, store, this.#targets, this.#events),
       affinity: options.affinity === undefined ? undefined : new AffinityTable(options.affinity),
+      latencyPool: new TargetLatency(),
     };
     this.#rt = rt;
     // `'p95'` hedge delays are read from latencies that the targets learn from their successes.
@@ -147,7 +149,7 @@ export class Router {
       options.hedge?.delayMs === 'p95' ||
       options.routes?.some((r) => r.hedge && r.hedge.delayMs === 'p95')
     ) {
-      for (const t of this.#targets) t.learnLatency();
+      for (const t of this.#targets) t.learnLatency(rt.latencyPool);
     }
     this.#unwatchStore = store.watch?.((e) => {
       if (e.type === 'degraded') this.#events.emit('store:degraded', { reason: e.reason, at: e.at });

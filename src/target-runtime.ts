@@ -64,8 +64,8 @@ export class TargetRuntime implements TargetView {
     };
   }
 
-  /** Starts learning this target's latencies (for `'p95'` hedge delays); idempotent. */
-  learnLatency(): void {
-    this.latency ??= new TargetLatency();
+  /** Starts learning this target's latencies (for `'p95'` hedge delays), also into `pool`; idempotent. */
+  learnLatency(pool: TargetLatency): void {
+    this.latency ??= new TargetLatency(pool);
   }
 }

@@ -4,6 +4,7 @@ import {
   type BreakerOptions,
   type CompletionResponse,
   DEFAULT_UTILITY_WEIGHTS,
+  type HedgeOptions,
   isSwitchyardError,
   isWeightedStrategyFactory,
   type ResolvedUtilityWeights,
@@ -49,6 +50,11 @@ export interface SimulationRouterOptions {
   readonly strategies?: StrategyRegistry;
   /** Session affinity (see `RouterOptions.affinity`). @default off */
   readonly affinity?: AffinityOptions;
+  /**
+   * Hedged requests (see `RouterOptions.hedge`): a cancelled hedge's estimated cost is in the
+   * call's `costUsd`, so the run's cost counts it. @default off
+   */
+  readonly hedge?: HedgeOptions;
 }
 
 /** What to simulate. */
@@ -196,6 +202,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     timeoutMs: r.timeoutMs ?? 60_000,
     streamIdleTimeoutMs: r.streamIdleTimeoutMs,
     affinity: r.affinity,
+    hedge: r.hedge,
     // The lab builds valid requests; validating 10⁴ long prompts would only cost time.
     validateRequests: false,
   });

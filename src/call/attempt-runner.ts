@@ -96,7 +96,7 @@ export class AttemptRunner {
     if (isPromiseLike(downMs)) downMs.then((ms) => this.#restored(target, ms), ignore);
     else this.#restored(target, downMs);
     const costUsd = target.price === undefined ? undefined : costOf(result.usage, target.price);
-    target.latency?.of(call.stream).record(call.stream ? (ttftMs ?? durationMs) : durationMs);
+    target.latency?.record(call.stream, call.stream ? (ttftMs ?? durationMs) : durationMs);
     tellOutcome(call.strategy, {
       target,
       request: call.request,

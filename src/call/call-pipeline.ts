@@ -266,7 +266,7 @@ export class CallPipeline {
           { retryable: false },
         );
       }
-      if (hedge.delayMs === 'p95') for (const t of candidates) t.learnLatency();
+      if (hedge.delayMs === 'p95') for (const t of candidates) t.learnLatency(this.#o.rt.latencyPool);
     } else {
       hedge = fromRoute === undefined ? this.#o.hedge : fromRoute || undefined;
     }

@@ -3,6 +3,7 @@ import type { SwitchyardError } from '../errors/switchyard-error.js';
 import type { RouterEmitter } from '../events.js';
 import type { ResolvedRetryOptions } from '../reliability/backoff.js';
 import type { CallScope } from '../reliability/call-scope.js';
+import type { TargetLatency } from '../reliability/latency-quantile.js';
 import type { RouterStreamController } from '../router-stream.js';
 import type { AffinityTable } from '../routing/affinity.js';
 import type { TargetRuntime } from '../target-runtime.js';
@@ -38,6 +39,8 @@ export interface CallRuntime {
   readonly attemptStreamMiddleware: readonly Middleware[];
   /** Number of targets (for per-call marks). */
   readonly targetCount: number;
+  /** All targets' learned latencies together (for `'p95'` hedge delays; targets record into it once they learn). */
+  readonly latencyPool: TargetLatency;
   /** The session-to-target table (`RouterOptions.affinity`), when affinity is on. */
   readonly affinity: AffinityTable | undefined;
   /** The router's budgets, when it has any (set on the first `router.setBudget` of a router built without). */

@@ -1,4 +1,5 @@
 import { SwitchyardError } from '../errors/switchyard-error.js';
+import type { HedgeDelaySource } from '../events.js';
 import type { CallScope } from '../reliability/call-scope.js';
 import type { TargetRuntime } from '../target-runtime.js';
 import type { HedgeOptions } from '../types/hedge.js';
@@ -34,21 +35,27 @@ export function firstHedgeDelay(hedge: ResolvedHedge): number {
 }
 
 /**
- * How long an attempt on `target` may go without content before it is hedged: the fixed delay,
- * or the target's learned p95 (answer time, or time to first content for a stream) once it has
- * `minSamples` samples, else `initialDelayMs`.
+ * How long an attempt on `target` may go without content before it is hedged: the fixed delay;
+ * or in `'p95'` mode the target's learned p95 (answer time, or time to first content for a
+ * stream) once it has `minSamples` samples, else all targets' p95 once they have that many
+ * together, else `initialDelayMs`.
  */
 export function hedgeDelay(
   hedge: ResolvedHedge,
   target: TargetRuntime,
   stream: boolean,
-): { readonly delayMs: number; readonly learned: boolean } {
-  if (hedge.delayMs !== 'p95') return { delayMs: hedge.delayMs, learned: false };
-  const quantile = target.latency?.of(stream);
-  if (quantile === undefined || quantile.samples < hedge.minSamples) {
-    return { delayMs: hedge.initialDelayMs, learned: false };
+): { readonly delayMs: number; readonly source: HedgeDelaySource } {
+  if (hedge.delayMs !== 'p95') return { delayMs: hedge.delayMs, source: 'fixed' };
+  const own = target.latency;
+  const mine = own?.of(stream);
+  if (mine !== undefined && mine.samples >= hedge.minSamples) {
+    return { delayMs: mine.quantile(0.95) ?? hedge.initialDelayMs, source: 'target' };
   }
-  return { delayMs: quantile.quantile(0.95) ?? hedge.initialDelayMs, learned: true };
+  const all = own?.pool?.of(stream);
+  if (all !== undefined && all.samples >= hedge.minSamples) {
+    return { delayMs: all.quantile(0.95) ?? hedge.initialDelayMs, source: 'all-targets' };
+  }
+  return { delayMs: hedge.initialDelayMs, source: 'initial' };
 }
 
 /**

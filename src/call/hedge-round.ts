@@ -1,5 +1,6 @@
 import { fallsBack, isRetryableKind } from '../errors/error-kind.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
+import type { HedgeDelaySource } from '../events.js';
 import type { TimerHandle } from '../types/clock.js';
 import type { CompletionResponse } from '../types/response.js';
 import { type AttemptRunner, lostHedgeCost } from './attempt-runner.js';
@@ -89,13 +90,13 @@ export class HedgeRound {
     this.#clearTimer();
     const call = this.#call;
     if (call.hedgesLeft <= 0 || this.lastAttempt >= this.#rt.retry.maxAttempts) return;
-    const { delayMs, learned } = hedgeDelay(call.hedge!, lane.target, call.stream);
+    const { delayMs, source } = hedgeDelay(call.hedge!, lane.target, call.stream);
     // A hedge that could only start at or after the deadline is never sent.
     if (lane.startedAt + delayMs >= call.scope.deadline) return;
     const wait = Math.max(0, lane.startedAt + delayMs - this.#rt.clock.now());
     this.#timer = this.#rt.clock.setTimeout(() => {
       this.#timer = undefined;
-      this.#hedge(lane, delayMs, learned);
+      this.#hedge(lane, delayMs, source);
     }, wait);
   }
 
@@ -106,7 +107,7 @@ export class HedgeRound {
   }
 
   /** The hedge delay of `slow` ran out with no content: send the call to another target too. */
-  #hedge(slow: HedgeLane, delayMs: number, learned: boolean): void {
+  #hedge(slow: HedgeLane, delayMs: number, source: HedgeDelaySource): void {
     const call = this.#call;
     if (this.#ended || this.#winner !== undefined || this.#claiming || call.scope.aborted) return;
     const attempt = this.lastAttempt + 1;
@@ -118,7 +119,7 @@ export class HedgeRound {
     }
     if (claim === undefined) return;
     if (!(claim instanceof Promise)) {
-      this.#launch(claim, attempt, slow, delayMs, learned);
+      this.#launch(claim, attempt, slow, delayMs, source);
       return;
     }
     this.#claiming = true;
@@ -127,7 +128,7 @@ export class HedgeRound {
         this.#claiming = false;
         if (c === undefined) return;
         if (this.#ended || this.#winner !== undefined || call.scope.aborted) this.#claims.abandon(c);
-        else this.#launch(c, Math.max(attempt, this.lastAttempt + 1), slow, delayMs, learned);
+        else this.#launch(c, Math.max(attempt, this.lastAttempt + 1), slow, delayMs, source);
       },
       () => {
         this.#claiming = false;
@@ -135,7 +136,7 @@ export class HedgeRound {
     );
   }
 
-  #launch(claim: Claim, attempt: number, slow: HedgeLane, delayMs: number, learned: boolean): void {
+  #launch(claim: Claim, attempt: number, slow: HedgeLane, delayMs: number, source: HedgeDelaySource): void {
     const call = this.#call;
     const rt = this.#rt;
     call.hedgesLeft--;
@@ -149,7 +150,7 @@ export class HedgeRound {
         hedgedAttempt: slow.attempt,
         hedgedTarget: slow.target.id,
         delayMs,
-        learned,
+        delaySource: source,
         hedges: call.hedge!.maxHedges - call.hedgesLeft,
       });
     }
@@ -208,7 +209,9 @@ export class HedgeRound {
     const call = this.#call;
     if (response !== undefined) {
       this.#response = response;
-    } else if (!lane.lost) {
+    } else if (lane.lost) {
+      this.#censored(lane);
+    } else {
       const failure = error!;
       if (lane === this.#winner || !fallsBack(failure.kind) || call.scope.aborted) {
         this.#end(failure);
@@ -226,6 +229,21 @@ export class HedgeRound {
     }
     if (this.#response !== undefined) this.#resolve(this.#response);
     else this.#reject(this.#fatal ?? call.lastError);
+  }
+
+  /**
+   * A cancelled attempt's latency is unknown but at least the time it ran. When that is at least
+   * its target's hedge delay it is recorded as a sample at that time: without it, a learned p95
+   * would see only the attempts fast enough to win, drift down, and hedge ever more. A shorter
+   * cancelled attempt says nothing about the tail and is left out.
+   */
+  #censored(lane: HedgeLane): void {
+    const latency = lane.target.latency;
+    if (latency === undefined) return;
+    const call = this.#call;
+    const ranMs = this.#rt.clock.now() - lane.startedAt;
+    if (ranMs >= hedgeDelay(call.hedge!, lane.target, call.stream).delayMs)
+      latency.record(call.stream, ranMs);
   }
 
   /** A failure that ends the round: the attempts still running are cancelled. */

@@ -46,13 +46,29 @@ export class LatencyQuantile {
   }
 }
 
-/** A target's learned latencies: answer time of completions, time to first content of streams. */
+/**
+ * Learned latencies (a target's, or all targets' together): answer time of completions, time to
+ * first content of streams. A target's also records into the router's pool, which stands in
+ * for a target that has too few samples of its own.
+ */
 export class TargetLatency {
   readonly complete = new LatencyQuantile();
   readonly firstToken = new LatencyQuantile();
+  /** All targets' latencies together (`undefined` for the pool itself). */
+  readonly pool: TargetLatency | undefined;
+
+  constructor(pool?: TargetLatency) {
+    this.pool = pool;
+  }
 
   /** The quantile that a hedge of a call of this kind waits on. */
   of(stream: boolean): LatencyQuantile {
     return stream ? this.firstToken : this.complete;
+  }
+
+  /** Records one latency of a call of this kind, here and in the pool. */
+  record(stream: boolean, ms: number): void {
+    this.of(stream).record(ms);
+    this.pool?.of(stream).record(ms);
   }
 }

@@ -51,7 +51,7 @@ describe('hedged requests: completions', () => {
         hedgedAttempt: 1,
         hedgedTarget: 'a',
         delayMs: 200,
-        learned: false,
+        delaySource: 'fixed',
         hedges: 1,
       }),
     ]);
@@ -354,18 +354,18 @@ describe('hedged requests: which calls hedge', () => {
       { a, b },
       { hedge: { delayMs: 'p95', initialDelayMs: 700, minSamples: 20 } },
     );
-    const starts: { delayMs: number; learned: boolean }[] = [];
-    router.on('hedge:start', (e) => starts.push({ delayMs: e.delayMs, learned: e.learned }));
+    const starts: { delayMs: number; source: string }[] = [];
+    router.on('hedge:start', (e) => starts.push({ delayMs: e.delayMs, source: e.delaySource }));
     slow = true;
     await clock.run(router.complete(ask()));
-    expect(starts).toEqual([{ delayMs: 700, learned: false }]);
+    expect(starts).toEqual([{ delayMs: 700, source: 'initial' }]);
     slow = false;
     for (let i = 0; i < 20; i++) await clock.run(router.complete(ask()));
     slow = true;
     const before = clock.now();
     const res = await clock.run(router.complete(ask()));
     expect(res.target).toBe('b');
-    expect(starts[1]!.learned).toBe(true);
+    expect(starts[1]!.source).toBe('target');
     // p95 of 100 ms answers, read from 10%-wide buckets.
     expect(starts[1]!.delayMs).toBeGreaterThanOrEqual(100);
     expect(starts[1]!.delayMs).toBeLessThan(111);
@@ -389,6 +389,35 @@ describe('hedged requests: which calls hedge', () => {
     const next = await session();
     expect(firstTarget(next)).toBe('b');
     expect(next.attempts).toHaveLength(1);
+  });
+
+  it("'p95' on a target with too few samples uses all targets' p95", async () => {
+    const clock = new VirtualClock();
+    const a = answersIn(100);
+    const b = answersIn(5000);
+    const c = answersIn(10);
+    const router = new Router({
+      targets: [
+        { id: 'a', adapter: a, model: 'm', aliases: ['x'] },
+        { id: 'b', adapter: b, model: 'm', aliases: ['x', 'y'] },
+        { id: 'c', adapter: c, model: 'm', aliases: ['y'] },
+      ],
+      strategy: first,
+      clock,
+      hedge: { delayMs: 'p95', initialDelayMs: 3000, minSamples: 5 },
+    });
+    const starts: { delayMs: number; source: string; target: string }[] = [];
+    router.on('hedge:start', (e) =>
+      starts.push({ delayMs: e.delayMs, source: e.delaySource, target: e.hedgedTarget }),
+    );
+    for (let i = 0; i < 5; i++) await clock.run(router.complete(ask('hi', { model: 'x' }))); // a: 5 samples
+    expect(starts).toEqual([]);
+    const res = await clock.run(router.complete(ask('hi', { model: 'y' }))); // b first: no samples of its own
+    expect(res.target).toBe('c');
+    expect(starts).toHaveLength(1);
+    expect(starts[0]).toMatchObject({ source: 'all-targets', target: 'b' });
+    expect(starts[0]!.delayMs).toBeGreaterThanOrEqual(100);
+    expect(starts[0]!.delayMs).toBeLessThan(111);
   });
 
   it('a single candidate is never hedged (a per-call hedge on a one-target alias)', async () => {
