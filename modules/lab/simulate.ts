@@ -9,6 +9,7 @@ import {
   isWeightedStrategyFactory,
   type ResolvedUtilityWeights,
   type RetryOptions,
+  type RouteRule,
   Router,
   type Strategy,
   type StrategyFactory,
@@ -55,6 +56,8 @@ export interface SimulationRouterOptions {
    * call's `costUsd`, so the run's cost counts it. @default off
    */
   readonly hedge?: HedgeOptions;
+  /** Conditional routes (see `RouterOptions.routes`), e.g. to hedge streams only. @default none */
+  readonly routes?: readonly RouteRule[];
 }
 
 /** What to simulate. */
@@ -203,6 +206,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     streamIdleTimeoutMs: r.streamIdleTimeoutMs,
     affinity: r.affinity,
     hedge: r.hedge,
+    routes: r.routes,
     // The lab builds valid requests; validating 10⁴ long prompts would only cost time.
     validateRequests: false,
   });

@@ -8,7 +8,7 @@
  *   npm run bench:hedging -- --seeds 3 --strategy adaptive
  */
 import '../../../index.js'; // registers the built-in strategies
-import type { HedgeOptions } from '../../../index.js';
+import type { HedgeOptions, RouteRule } from '../../../index.js';
 import { simulate } from '../../../modules/lab/index.js';
 import { labScenarios } from '../scenarios/index.js';
 
@@ -20,10 +20,19 @@ function arg(name: string): string | undefined {
 const seeds = Array.from({ length: Number(arg('seeds') ?? 10) }, (_, i) => i + 1);
 const strategies = (arg('strategy') ?? 'round-robin,adaptive').split(',');
 const SCENARIOS = ['slow-spike', 'heavy-tail'];
-const CONFIGS: ReadonlyArray<{ readonly name: string; readonly hedge: HedgeOptions | undefined }> = [
-  { name: 'off', hedge: undefined },
+const CONFIGS: ReadonlyArray<{
+  readonly name: string;
+  readonly hedge?: HedgeOptions;
+  readonly routes?: readonly RouteRule[];
+}> = [
+  { name: 'off' },
   { name: 'p95', hedge: { delayMs: 'p95' } },
   { name: 'fixed 2 s', hedge: { delayMs: 2000 } },
+  // Streams only: time to first content is short and varies little with the answer's length.
+  {
+    name: 'p95, streams only',
+    routes: [{ name: 'hedge-streams', when: { stream: true }, hedge: { delayMs: 'p95' } }],
+  },
 ];
 
 interface Row {
@@ -47,7 +56,7 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 async function run(
   scenarioName: string,
   strategy: string,
-  hedge: HedgeOptions | undefined,
+  config: (typeof CONFIGS)[number],
   seed: number,
 ): Promise<Row> {
   const scenario = labScenarios.find((s) => s.name === scenarioName)!;
@@ -56,7 +65,7 @@ async function run(
   const result = await simulate({
     providers: scenario.providers,
     workload: scenario.workload,
-    router: { ...scenario.router, hedge },
+    router: { ...scenario.router, hedge: config.hedge, routes: config.routes },
     strategy,
     seed,
     onRouter: (router) => {
@@ -89,7 +98,7 @@ for (const scenario of SCENARIOS) {
   for (const strategy of strategies) {
     for (const config of CONFIGS) {
       const rows: Row[] = [];
-      for (const seed of seeds) rows.push(await run(scenario, strategy, config.hedge, seed));
+      for (const seed of seeds) rows.push(await run(scenario, strategy, config, seed));
       const f = (k: keyof Row) => mean(rows.map((r) => r[k]));
       console.log(
         `| ${scenario} | ${strategy} | ${config.name} | ${f('p50').toFixed(0)} | ${f('p95').toFixed(0)} | ${f('p99').toFixed(0)} | ${f('streamP99').toFixed(0)} | ${f('costPer1k').toFixed(3)} | ${(f('errorRate') * 100).toFixed(2)}% | ${f('hedgesPer1k').toFixed(0)} | ${(f('hedgeWins') * 100).toFixed(0)}% |`,
