@@ -1,6 +1,13 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { estimateInputTokens, Router, type RouterOptions } from '../../index.js';
+import {
+  estimateInputTokens,
+  MemoryStateStore,
+  Router,
+  type RouterOptions,
+  type StateStore,
+  type TargetStateHandle,
+} from '../../index.js';
 import { MockAdapter, type MockOutcome, VirtualClock } from '../../src/testing/index.js';
 import { ask, constructionError, first, recordEvents, rejectionOf, targetsOf } from '../helpers/calls.js';
 
@@ -517,5 +524,69 @@ describe('hedged requests: configuration', () => {
     error = await rejectionOf(clock.run(router.complete(ask('hi', { hedge: { delayMs: 5, maxHedges: 3 } }))));
     expect(error.message).toContain('hedge.maxHedges');
     expect(a.callCount).toBe(0);
+  });
+});
+
+describe('hedged requests: a store that claims asynchronously', () => {
+  /** A store whose claims answer later (after `delayMs` on `clock`, else a microtask), as a shared one does. */
+  function asyncClaims(clock?: VirtualClock, delayMs = 0): StateStore {
+    const base = new MemoryStateStore();
+    return {
+      target: (id, policy): TargetStateHandle => {
+        const inner = base.target(id, policy);
+        return {
+          readyAt: (now) => inner.readyAt(now),
+          blockedUntil: () => inner.blockedUntil(),
+          acquire: (now) =>
+            (clock === undefined
+              ? Promise.resolve()
+              : new Promise<void>((resolve) => clock.setTimeout(resolve, delayMs))
+            ).then(() => inner.acquire(now)),
+          recordSuccess: (now, probe) => inner.recordSuccess(now, probe),
+          recordFailure: (now, failure) => inner.recordFailure(now, failure),
+          read: () => inner.read(),
+          restore: (s) => inner.restore(s),
+        };
+      },
+    };
+  }
+
+  it('hedges once the claim is answered, and leaves no slot taken', async () => {
+    const a = answersIn(1000);
+    const b = answersIn(100);
+    const { router, clock } = routerOf({ a, b }, { hedge: { delayMs: 200 }, store: asyncClaims() });
+    const res = await clock.run(router.complete(ask()));
+    expect(res.target).toBe('b');
+    expect(clock.now()).toBe(300);
+    expect(router.health().map((h) => h.inFlight)).toEqual([0, 0]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a hedge claim answered after the call ended is given back', async () => {
+    const a = answersIn(1000);
+    const b = answersIn(100);
+    const clock = new VirtualClock();
+    const controller = new AbortController();
+    const router = new Router({
+      targets: targetsOf({ a, b }),
+      strategy: first,
+      clock,
+      store: asyncClaims(clock, 50), // a claim takes 50 ms to answer
+      hedge: { delayMs: 200 },
+    });
+    const started: number[] = [];
+    router.on('attempt:start', (e) => {
+      started.push(e.attempt);
+      // a was claimed at 0 and starts at 50; its hedge fires at 200, whose claim answers at 250: abort at 220.
+      if (e.attempt === 1) clock.setTimeout(() => controller.abort(), 170);
+    });
+    const error = await rejectionOf(clock.run(router.complete(ask('hi', { signal: controller.signal }))));
+    expect(error.kind).toBe('aborted');
+    expect(clock.now()).toBe(220);
+    expect(router.health().map((h) => h.inFlight)).toEqual([0, 1]); // the hedge's claim holds b's slot
+    await clock.advance(100); // the claim answers, and is given back
+    expect(router.health().map((h) => h.inFlight)).toEqual([0, 0]);
+    expect(started).toEqual([1]);
+    expect(b.callCount).toBe(0);
   });
 });
