@@ -4,10 +4,12 @@ import {
   type BreakerOptions,
   type CompletionResponse,
   DEFAULT_UTILITY_WEIGHTS,
+  type HedgeOptions,
   isSwitchyardError,
   isWeightedStrategyFactory,
   type ResolvedUtilityWeights,
   type RetryOptions,
+  type RouteRule,
   Router,
   type Strategy,
   type StrategyFactory,
@@ -49,6 +51,13 @@ export interface SimulationRouterOptions {
   readonly strategies?: StrategyRegistry;
   /** Session affinity (see `RouterOptions.affinity`). @default off */
   readonly affinity?: AffinityOptions;
+  /**
+   * Hedged requests (see `RouterOptions.hedge`): a cancelled hedge's estimated cost is in the
+   * call's `costUsd`, so the run's cost counts it. @default off
+   */
+  readonly hedge?: HedgeOptions;
+  /** Conditional routes (see `RouterOptions.routes`), e.g. to hedge streams only. @default none */
+  readonly routes?: readonly RouteRule[];
 }
 
 /** What to simulate. */
@@ -196,6 +205,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     timeoutMs: r.timeoutMs ?? 60_000,
     streamIdleTimeoutMs: r.streamIdleTimeoutMs,
     affinity: r.affinity,
+    hedge: r.hedge,
+    routes: r.routes,
     // The lab builds valid requests; validating 10⁴ long prompts would only cost time.
     validateRequests: false,
   });
