@@ -176,6 +176,8 @@ export function buildRouter(config: SwitchyardConfig, options: BuildRouterOption
         ...(config.queue && { queue: config.queue }),
         ...(config.budgets && { budgets: config.budgets }),
         ...(config.routes && { routes: config.routes }),
+        ...(config.hedge && { hedge: config.hedge }),
+        ...(config.affinity && { affinity: config.affinity }),
         ...(options.store && { store: options.store }),
       });
     } catch (error) {

@@ -201,6 +201,22 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
     thresholds: z.array(z.number().positive()).optional(),
   });
 
+  const hedge = z.strictObject({
+    delayMs: z.union([z.literal('p95'), z.number().int().positive()], {
+      error: "expected 'p95' or a whole number of ms above 0",
+    }),
+    maxHedges: count.optional(),
+    initialDelayMs: ms.optional(),
+    minSamples: count.optional(),
+  });
+
+  const affinity = z.strictObject({
+    by: z.enum(['session', 'session-or-prefix']).optional(),
+    prefixChars: count.optional(),
+    maxSessions: count.optional(),
+    loadFactor: z.number().min(1).optional(),
+  });
+
   const route = z.strictObject({
     name: name.optional(),
     when: z.strictObject({
@@ -217,6 +233,7 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
     }),
     targets: z.array(name).optional(),
     strategy: name.optional(),
+    hedge: z.union([hedge, z.literal(false)]).optional(),
   });
 
   const gateway = z.strictObject({
@@ -330,6 +347,8 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
       queue: z.strictObject({ maxWaitMs: ms }).optional(),
       budgets: z.array(budget).optional(),
       routes: z.array(route).optional(),
+      hedge: hedge.optional(),
+      affinity: affinity.optional(),
       metrics: metrics.optional(),
       monitor: monitor.optional(),
       gateway: gateway.optional(),

@@ -1,4 +1,12 @@
-import type { BreakerOptions, BudgetConfig, Price, RetryOptions, RouteRule } from '../../index.js';
+import type {
+  AffinityOptions,
+  BreakerOptions,
+  BudgetConfig,
+  HedgeOptions,
+  Price,
+  RetryOptions,
+  RouteRule,
+} from '../../index.js';
 
 /**
  * Which adapter a target uses: `anthropic`, `cohere`, `openai`, or the name of a built-in
@@ -223,8 +231,12 @@ export interface SwitchyardConfig {
   readonly queue?: { readonly maxWaitMs: number };
   /** Spend caps (every target needs a `price`). */
   readonly budgets?: readonly BudgetConfig[];
-  /** Conditional routes. */
+  /** Conditional routes (each may set its own `hedge`). */
   readonly routes?: readonly RouteRule[];
+  /** Hedged requests for every call (see docs/hedging.md). @default off */
+  readonly hedge?: HedgeOptions;
+  /** Session and prompt-cache affinity (see docs/strategies.md). @default off */
+  readonly affinity?: AffinityOptions;
   /** `GET /metrics`: `true`/an object to require it, `false` to turn it off. @default on when prom-client is installed */
   readonly metrics?: boolean | MetricsFileConfig;
   /** The live monitor on its own port. @default off */
