@@ -24,9 +24,9 @@ export { MODEL_FORMAT, MODEL_VERSION, type ModelFamily, type ModelJson } from '.
 export { LinearModel, type LinearModelOptions } from './linear.js';
 export { createModel, type FamilyOptions, loadModel, MODEL_FAMILIES } from './load.js';
 export type { SingleFamily, SingleFamilyOptions } from './members.js';
-export { type FamilyPredictorsOptions, familyPredictors } from './predictors.js';
 export { NeuralNetwork, type NeuralNetworkLoss, type NeuralNetworkOptions } from './mlp.js';
 export type { FittedModel, MlPredictor, OnlineModel, OnlineOptions, RuntimeOptions } from './online-model.js';
+export { type FamilyPredictorsOptions, familyPredictors } from './predictors.js';
 export { immediateScheduler, ManualScheduler, type RefitScheduler } from './scheduler.js';
 export { SupportVectorRegression, type SupportVectorRegressionOptions, type SvrKernel } from './svr.js';
 export {

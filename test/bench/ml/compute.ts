@@ -80,7 +80,9 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max
 const meanOrNull = (xs: readonly (number | null)[]) =>
   xs.some((x) => x === null) ? null : round(mean(xs as number[]));
 
-function strategyFigures(f: ReturnType<typeof withRegret> extends Map<string, infer V> ? V : never): StrategyFigures {
+function strategyFigures(
+  f: ReturnType<typeof withRegret> extends Map<string, infer V> ? V : never,
+): StrategyFigures {
   return {
     regret: f.regret,
     regretAfterWarmUp: f.regretAfterWarmUp,
@@ -127,7 +129,8 @@ export function routingFigures(route: ReadonlyMap<string, readonly RouteSummary[
   let best: { name: string; figures: StrategyFigures } | undefined;
   for (const name of BASELINES) {
     const f = strategyFigures(get(name));
-    if (best === undefined || (f.regret ?? Infinity) < (best.figures.regret ?? Infinity)) best = { name, figures: f };
+    if (best === undefined || (f.regret ?? Infinity) < (best.figures.regret ?? Infinity))
+      best = { name, figures: f };
   }
   const linear = get(intelligentName('linear')).regret;
   const intelligent: Record<string, StrategyFigures & { vsLinear: number | null }> = {};
@@ -266,7 +269,8 @@ export function compare(refs: readonly ScenarioRef[], runs: ReadonlyMap<string, 
             const best = nonLinearFamilies.reduce((b, f) => (p[f]!.latencyMae < p[b]!.latencyMae ? f : b));
             return `${n}: linear ${fmt(p.linear!.latencyMae, 0)} ms, best ${best} ${fmt(p[best]!.latencyMae, 0)} ms (×${fmt(p[best]!.maeVsLinear, 2)})`;
           })
-          .join('; ') + `; families below linear on all ${gNames.length}: ${beats.length === 0 ? 'none' : beats.join(', ')}`,
+          .join('; ') +
+        `; families below linear on all ${gNames.length}: ${beats.length === 0 ? 'none' : beats.join(', ')}`,
     });
   }
   if (main !== undefined) {

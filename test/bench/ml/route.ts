@@ -4,12 +4,12 @@
  * real time the strategy spent in `pick`.
  */
 import type { Strategy, StrategyFactory } from '../../../index.js';
-import { intelligent } from '../../../strategies/index.js';
 import { callMetrics, type LabStrategy, simulate } from '../../../modules/lab/index.js';
-import { labScenarios } from '../scenarios/index.js';
+import { intelligent } from '../../../strategies/index.js';
 import { WARM_UP_MS } from '../routing/aggregate.js';
 import type { RunSummary } from '../routing/job.js';
 import { labRouter, labStrategy } from '../routing/lab-strategies.js';
+import { labScenarios } from '../scenarios/index.js';
 import { familyOf, labPredictors } from './setup.js';
 
 /** One routing run to do. */
@@ -30,7 +30,10 @@ export interface RouteSummary extends RunSummary {
 }
 
 /** Wraps a strategy factory so that every `pick` is timed into `sink`. */
-export function timedStrategy(factory: StrategyFactory, sink: { picks: number; ms: number }): StrategyFactory {
+export function timedStrategy(
+  factory: StrategyFactory,
+  sink: { picks: number; ms: number },
+): StrategyFactory {
   return (init) => {
     const inner: Strategy = factory(init);
     const strategy: Strategy = {

@@ -15,8 +15,8 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { heldOutSets, labScenarios, scenarios as mainScenarios } from '../scenarios/index.js';
 import { ORACLE, RANDOM } from '../routing/lab-strategies.js';
+import { heldOutSets, labScenarios, scenarios as mainScenarios } from '../scenarios/index.js';
 import { compare, type ScenarioRef, type ScenarioRuns } from './compute.js';
 import type { PredictJob, PredictSummary } from './predict.js';
 import { type RunSetup, replaceSection, type Timing, toJson, toMarkdown } from './report.js';
@@ -79,7 +79,9 @@ function runAll(): Promise<(PredictSummary | RouteSummary)[]> {
         results[msg.summary.id] = msg.summary;
         done++;
         if (done % 100 === 0 || done === jobs.length) {
-          process.stdout.write(`  ${done}/${jobs.length} jobs, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+          process.stdout.write(
+            `  ${done}/${jobs.length} jobs, ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+          );
         }
         if (done === jobs.length) {
           for (const w of workers) void w.worker.terminate();
@@ -99,7 +101,8 @@ const results =
   runsFrom === undefined
     ? await runAll()
     : (JSON.parse(readFileSync(runsFrom, 'utf8')) as (PredictSummary | RouteSummary)[]);
-if (results.length !== jobs.length) throw new Error(`${runsFrom}: ${results.length} jobs, expected ${jobs.length}`);
+if (results.length !== jobs.length)
+  throw new Error(`${runsFrom}: ${results.length} jobs, expected ${jobs.length}`);
 const dump = arg('dump');
 if (dump !== undefined) writeFileSync(dump, JSON.stringify(results));
 const runs = new Map<string, ScenarioRuns>();
@@ -110,7 +113,9 @@ for (const ref of refs) {
   for (const strategy of strategies) {
     route.set(
       strategy,
-      mine.filter((j) => j.kind === 'route' && j.strategy === strategy).map((j) => results[j.id] as RouteSummary),
+      mine
+        .filter((j) => j.kind === 'route' && j.strategy === strategy)
+        .map((j) => results[j.id] as RouteSummary),
     );
   }
   runs.set(ref.name, {
@@ -128,7 +133,8 @@ const pickMicros: Record<string, number> = {};
 for (const family of FAMILIES) {
   const perRun: number[] = [];
   for (const r of runs.values()) {
-    for (const run of r.route.get(intelligentName(family))!) if (run.picks > 0) perRun.push((run.pickMs * 1000) / run.picks);
+    for (const run of r.route.get(intelligentName(family))!)
+      if (run.picks > 0) perRun.push((run.pickMs * 1000) / run.picks);
   }
   pickMicros[family] = Number(median(perRun).toFixed(2));
 }
@@ -146,7 +152,8 @@ console.log(`best family: ${comparison.bestFamily}; pick µs ${JSON.stringify(pi
 console.log(`${jobs.length} jobs in ${timing.totalSeconds} s`);
 
 if (write) {
-  const docs = outDir === undefined ? new URL('../../../docs/', import.meta.url) : pathToFileURL(`${resolve(outDir)}/`);
+  const docs =
+    outDir === undefined ? new URL('../../../docs/', import.meta.url) : pathToFileURL(`${resolve(outDir)}/`);
   mkdirSync(docs, { recursive: true });
   writeFileSync(new URL('ml.json', docs), `${JSON.stringify(toJson(setup, comparison, timing), null, 2)}\n`);
   const mdUrl = new URL('ml.md', docs);

@@ -3,7 +3,12 @@
  * beside them, and the deterministic refit scheduler on the lab's virtual clock.
  */
 import type { Clock } from '../../../index.js';
-import { familyPredictors, MODEL_FAMILIES, type ModelFamily, type RefitScheduler } from '../../../modules/ml/index.js';
+import {
+  familyPredictors,
+  MODEL_FAMILIES,
+  type ModelFamily,
+  type RefitScheduler,
+} from '../../../modules/ml/index.js';
 import type { PredictorFactory } from '../../../strategies/index.js';
 
 /** The families, linear (the baseline) first. */
