@@ -4,7 +4,7 @@
  * on the main eight scenarios and every held-out set, on two worker threads. Writes docs/ml.json
  * and the generated section of docs/ml.md.
  *
- *   npm run bench:ml                                # 3 seeds each: writes the docs
+ *   npm run bench:ml                                # 2 seeds each: writes the docs
  *   npm run bench:ml -- --seeds 1 --scenario long-prompt-cliff,stationary   # a quick look (no docs)
  *   npm run bench:ml -- --seeds 2 --out /tmp/ml     # the docs elsewhere
  *   npm run bench:ml -- --dump /tmp/runs.json       # and later, same arguments:
@@ -23,7 +23,7 @@ import { type RunSetup, replaceSection, type Timing, toJson, toMarkdown } from '
 import type { RouteJob, RouteSummary } from './route.js';
 import { BASELINES, FAMILIES, intelligentName } from './setup.js';
 
-const DEFAULT_SEEDS = 3;
+const DEFAULT_SEEDS = 2;
 const WORKERS = 2;
 const WORKER_ENTRY = new URL('./worker.ts', import.meta.url).href;
 const WORKER_BOOT = `
