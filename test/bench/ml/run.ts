@@ -105,6 +105,7 @@ if (results.length !== jobs.length)
   throw new Error(`${runsFrom}: ${results.length} jobs, expected ${jobs.length}`);
 const dump = arg('dump');
 if (dump !== undefined) writeFileSync(dump, JSON.stringify(results));
+const elapsedSeconds = (performance.now() - started) / 1000;
 const runs = new Map<string, ScenarioRuns>();
 for (const ref of refs) {
   const scenario = labScenarios.findIndex((s) => s.name === ref.name);
@@ -139,12 +140,19 @@ for (const family of FAMILIES) {
   pickMicros[family] = Number(median(perRun).toFixed(2));
 }
 const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
-const timing: Timing = {
-  totalSeconds: Math.round((performance.now() - started) / 100) / 10,
+const measured: Timing = {
+  totalSeconds: Math.round(elapsedSeconds * 10) / 10,
   pickMicros,
   loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
   machine: `${cpu}, ${os.cpus().length} cores, Node ${process.version}`,
 };
+// The run's own timing is kept beside the dump, so that a re-render reports it, not its own.
+const timingFile = (file: string) => `${file}.timing.json`;
+if (dump !== undefined) writeFileSync(timingFile(dump), JSON.stringify(measured));
+const timing: Timing =
+  runsFrom === undefined
+    ? measured
+    : { ...(JSON.parse(readFileSync(timingFile(runsFrom), 'utf8')) as Timing), pickMicros };
 const setup: RunSetup = { predictSeeds: seeds, routeSeeds: seeds, scenarios: refs };
 
 for (const g of comparison.goals) console.log(`${g.met ? 'yes' : 'NO '}  ${g.goal}\n     ${g.figures}`);
