@@ -2,6 +2,7 @@ import {
   type AffinityOptions,
   type AttemptRecord,
   type BreakerOptions,
+  type Clock,
   type CompletionResponse,
   DEFAULT_UTILITY_WEIGHTS,
   type HedgeOptions,
@@ -87,8 +88,11 @@ export interface SimulationOptions {
   readonly weights?: UtilityWeights;
   /** Parameters of the detection metrics. */
   readonly detection?: DetectionOptions;
-  /** Called with the router before the first call, e.g. to listen to its events. */
-  readonly onRouter?: (router: Router) => void;
+  /**
+   * Called with the router before the first call, e.g. to listen to its events, and the run's
+   * virtual clock (the router's), e.g. for a recorder that stamps times.
+   */
+  readonly onRouter?: (router: Router, run: { readonly clock: Clock }) => void;
 }
 
 /** Per-provider figures of a run. */
@@ -252,7 +256,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       keepAway(e.target, clock.now() + e.error.retryAfterMs);
     }
   });
-  options.onRouter?.(router);
+  options.onRouter?.(router, { clock });
 
   const workload = generateWorkload(options.workload, streamOf(seed, 'workload'));
   const calls: CallRecord[] = new Array(workload.length);
