@@ -89,14 +89,7 @@ export class KeyCaps {
   }
 
   /** {@link KeyCaps.cellKey} through the memo of every combination seen. */
-  #walk(
-    target: string,
-    model: string,
-    alias: string,
-    provider: string,
-    user: string,
-    key: string,
-  ): CellKey {
+  #walk(target: string, model: string, alias: string, provider: string, user: string, key: string): CellKey {
     const root = this.#cellKeys;
     const leaf = level(level(level(level(level(root, target), model), alias), provider), user);
     let found = leaf.get(key) as CellKey | undefined;
