@@ -70,6 +70,29 @@ function callFrom(
   });
 }
 
+/** The stream chain from hook `i` down (a module-level function, as {@link callFrom}). */
+function streamFrom(
+  chain: readonly Middleware[],
+  i: number,
+  ctx: CallContext,
+  inner: () => AsyncIterable<StreamEvent>,
+): AsyncIterable<StreamEvent> {
+  if (i === chain.length) return inner();
+  const mw = chain[i]!;
+  let passed: AsyncIterable<StreamEvent> | undefined;
+  const next = () => {
+    if (passed !== undefined) throw onceOnly(mw, 'wrapStream');
+    passed = streamFrom(chain, i + 1, ctx, inner);
+    return passed;
+  };
+  return callStreamHook(
+    mw,
+    'wrapStream',
+    () => mw.wrapStream!(ctx, next),
+    () => passed,
+  );
+}
+
 /**
  * Runs a streamed call through the `wrapStream` hooks of `chain` down to `inner` (the router's
  * own stream, started on first call), and pushes what comes out into `sink`. Resolves with the
@@ -81,24 +104,8 @@ export async function pumpStreamChain(
   inner: () => AsyncIterable<StreamEvent>,
   sink: RouterStreamController,
 ): Promise<CompletionResponse> {
-  const dispatch = (i: number): AsyncIterable<StreamEvent> => {
-    if (i === chain.length) return inner();
-    const mw = chain[i]!;
-    let passed: AsyncIterable<StreamEvent> | undefined;
-    const next = () => {
-      if (passed !== undefined) throw onceOnly(mw, 'wrapStream');
-      passed = dispatch(i + 1);
-      return passed;
-    };
-    return callStreamHook(
-      mw,
-      'wrapStream',
-      () => mw.wrapStream!(ctx, next),
-      () => passed,
-    );
-  };
   let response: CompletionResponse | undefined;
-  for await (const event of dispatch(0)) {
+  for await (const event of streamFrom(chain, 0, ctx, inner)) {
     if (event.type === 'finish') response = event.response;
     else sink.push(event);
   }

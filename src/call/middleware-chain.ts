@@ -102,23 +102,31 @@ export function runAttemptStreamChain(
   ctx: AttemptContext,
   terminal: (request: AdapterRequest) => AsyncIterable<AdapterStreamPart>,
 ): AsyncIterable<AdapterStreamPart> {
-  const dispatch = (i: number, request: AdapterRequest): AsyncIterable<AdapterStreamPart> => {
-    if (i === chain.length) return startedNow(terminal(request));
-    const mw = chain[i]!;
-    let inner: AsyncIterable<AdapterStreamPart> | undefined;
-    const next = (override?: AdapterRequest) => {
-      if (inner !== undefined) throw onceOnly(mw, 'wrapAttemptStream');
-      inner = dispatch(i + 1, override ?? request);
-      return inner;
-    };
-    return callStreamHook(
-      mw,
-      'wrapAttemptStream',
-      () => mw.wrapAttemptStream!(ctx, next),
-      () => inner,
-    );
+  return attemptStreamFrom(chain, 0, ctx, ctx.adapterRequest, terminal);
+}
+
+/** The streamed attempt chain from hook `i` down (a module-level function, as {@link attemptFrom}). */
+function attemptStreamFrom(
+  chain: readonly Middleware[],
+  i: number,
+  ctx: AttemptContext,
+  request: AdapterRequest,
+  terminal: (request: AdapterRequest) => AsyncIterable<AdapterStreamPart>,
+): AsyncIterable<AdapterStreamPart> {
+  if (i === chain.length) return startedNow(terminal(request));
+  const mw = chain[i]!;
+  let inner: AsyncIterable<AdapterStreamPart> | undefined;
+  const next = (override?: AdapterRequest) => {
+    if (inner !== undefined) throw onceOnly(mw, 'wrapAttemptStream');
+    inner = attemptStreamFrom(chain, i + 1, ctx, override ?? request, terminal);
+    return inner;
   };
-  return dispatch(0, ctx.adapterRequest);
+  return callStreamHook(
+    mw,
+    'wrapAttemptStream',
+    () => mw.wrapAttemptStream!(ctx, next),
+    () => inner,
+  );
 }
 
 /**
