@@ -117,15 +117,19 @@ export class AttemptRunner {
         : { attempt, target: target.id, outcome: 'success', durationMs },
     );
     if (rt.events.has('attempt:success')) {
-      rt.events.emit(
-        'attempt:success',
-        Object.assign(attemptFields(call, target, attempt), {
-          durationMs,
-          ttftMs,
-          usage: result.usage,
-          costUsd,
-        }),
-      );
+      rt.events.emit('attempt:success', {
+        requestId: call.id,
+        stream: call.stream,
+        tags: call.request.tags,
+        attempt,
+        target: target.id,
+        model: target.model,
+        provider: target.provider,
+        durationMs,
+        ttftMs,
+        usage: result.usage,
+        costUsd,
+      });
     }
     const response: CompletionResponse = {
       text: textOf(result.content),
