@@ -1,3 +1,4 @@
+import { EventEmitter } from 'eventemitter3';
 import type { ErrorKind } from './errors/error-kind.js';
 import type { SwitchyardError } from './errors/switchyard-error.js';
 import type { AffinityOutcome } from './types/affinity.js';
@@ -284,81 +285,78 @@ export type RouterEventName = keyof RouterEvents;
 
 type Listener = (event: never) => void;
 
-/** One registration: `once` ones are removed before they run. */
-interface Registration {
-  readonly listener: Listener;
-  readonly once: boolean;
-}
-
-const NO_REGISTRATIONS: readonly Registration[] = Object.freeze([]);
-
 /**
- * The router's event emitter: typed `on`/`off`/`once`, and an `emit` that the router alone
- * calls. Listeners run in registration order, each in its own try/catch: one that throws is
- * reported as `listener:error` while the others and the call carry on. A listener added or
- * removed while an event is being delivered takes effect from the next event (each event's
- * list is replaced, never changed in place, so a delivery reads the list it started with).
- * It dispatches itself, without a wrapper per listener, because the router emits on its hot
- * path (see docs/decisions/0008-middleware-costs.md).
+ * The router's event emitter (eventemitter3 underneath, through its public API only): typed
+ * `on`/`off`/`once`, and an `emit` that the router alone calls. Each listener runs in its own
+ * try/catch: one that throws is reported as `listener:error` while the others and the call
+ * carry on.
  */
 export class RouterEmitter {
-  /** Registrations per event; an event nobody listens to has no entry. */
-  readonly #lists = new Map<RouterEventName, readonly Registration[]>();
-  /** Registrations in every list: 0 means no listener at all (one compare on the hot path). */
+  readonly #emitter = new EventEmitter();
+  /**
+   * Registrations minus removals: 0 means no listener at all (one compare on the hot path).
+   * Once-listeners that fired leave it high, which only sends `has` to the exact count.
+   */
   #registered = 0;
+  /** The guarded wrapper of each listener, per event, so that `off` finds it. */
+  readonly #wrappers = new Map<RouterEventName, Map<Listener, (payload: unknown) => void>>();
 
   /** Whether anyone listens to `event` (payloads are built only then). */
   has(event: RouterEventName): boolean {
-    return this.#registered !== 0 && this.#lists.has(event);
+    return this.#registered !== 0 && this.#emitter.listenerCount(event) !== 0;
   }
 
   /** Calls every listener of `event` with `payload`. */
   emit<E extends RouterEventName>(event: E, payload: Parameters<RouterEvents[E]>[0]): void {
-    const list = this.#lists.get(event);
-    if (list === undefined) return;
-    for (let i = 0; i < list.length; i++) {
-      const registration = list[i] as Registration;
-      if (registration.once) this.#remove(event, (r) => r === registration);
-      const listener = registration.listener as (payload: unknown) => void;
-      try {
-        listener(payload);
-      } catch (error) {
-        if (event !== 'listener:error') this.emit('listener:error', { event, error });
-      }
-    }
+    this.#emitter.emit(event, payload);
   }
 
   on<E extends RouterEventName>(event: E, listener: RouterEvents[E]): void {
-    this.#add(event, { listener: listener as Listener, once: false });
+    this.#emitter.on(event, this.#wrap(event, listener as Listener));
+    this.#registered++;
   }
 
   once<E extends RouterEventName>(event: E, listener: RouterEvents[E]): void {
-    this.#add(event, { listener: listener as Listener, once: true });
+    this.#emitter.once(event, this.#wrap(event, listener as Listener));
+    this.#registered++;
   }
 
-  /** Removes every registration of `listener` for `event`, or every listener of `event` without one. */
   off<E extends RouterEventName>(event: E, listener?: RouterEvents[E]): void {
-    if (listener === undefined) this.#remove(event, () => true);
-    else this.#remove(event, (r) => r.listener === (listener as Listener));
+    const before = this.#emitter.listenerCount(event);
+    if (listener === undefined) {
+      this.#emitter.removeAllListeners(event);
+      this.#wrappers.delete(event);
+    } else {
+      const wrapper = this.#wrappers.get(event)?.get(listener as Listener);
+      if (wrapper === undefined) return;
+      this.#emitter.off(event, wrapper); // removes every registration of this listener, as eventemitter3 does
+      this.#wrappers.get(event)?.delete(listener as Listener);
+    }
+    this.#registered = Math.max(0, this.#registered - (before - this.#emitter.listenerCount(event)));
   }
 
   /** Number of listeners of `event`. */
   listenerCount(event: RouterEventName): number {
-    return this.#lists.get(event)?.length ?? 0;
+    return this.#emitter.listenerCount(event);
   }
 
-  #add(event: RouterEventName, registration: Registration): void {
-    this.#lists.set(event, [...(this.#lists.get(event) ?? NO_REGISTRATIONS), registration]);
-    this.#registered++;
-  }
-
-  #remove(event: RouterEventName, matches: (r: Registration) => boolean): void {
-    const list = this.#lists.get(event);
-    if (list === undefined) return;
-    const kept = list.filter((r) => !matches(r));
-    if (kept.length === list.length) return;
-    if (kept.length === 0) this.#lists.delete(event);
-    else this.#lists.set(event, kept);
-    this.#registered -= list.length - kept.length;
+  #wrap(event: RouterEventName, listener: Listener): (payload: unknown) => void {
+    let byListener = this.#wrappers.get(event);
+    if (byListener === undefined) {
+      byListener = new Map();
+      this.#wrappers.set(event, byListener);
+    }
+    let wrapper = byListener.get(listener);
+    if (wrapper === undefined) {
+      wrapper = (payload: unknown) => {
+        try {
+          (listener as (payload: unknown) => void)(payload);
+        } catch (error) {
+          if (event !== 'listener:error') this.emit('listener:error', { event, error });
+        }
+      };
+      byListener.set(listener, wrapper);
+    }
+    return wrapper;
   }
 }
