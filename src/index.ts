@@ -52,6 +52,7 @@ export {
   type WeightedStrategyFactory,
   weightedStrategyFactory,
 } from './scoring/utility.js';
+export type { LearningShare, PeerRouterLearning } from './state/learning.js';
 export { MemoryQuotaState } from './state/memory-quota.js';
 export { MemoryStateStore } from './state/memory-store.js';
 export {

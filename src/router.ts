@@ -25,6 +25,7 @@ import {
   ROUTER_SNAPSHOT_VERSION,
   type RouterSnapshot,
 } from './state/router-snapshot.js';
+import { type LearningShare, mergeLearning, type PeerRouterLearning, shareLearning } from './state/learning.js';
 import type { StateStore } from './state/store.js';
 import { StrategyResolver } from './strategy-resolver.js';
 import { TargetRuntime } from './target-runtime.js';
@@ -302,6 +303,25 @@ export class Router {
       counters: { calls: this.#pipeline.callCount },
       budgets: this.#rt.budgets?.snapshot(this.#clock.now()) ?? {},
     };
+  }
+
+  /**
+   * What this router's strategies learned from their own outcomes (never what they merged), by
+   * strategy name, for other instances' {@link mergeLearning}. Strategies without `share` are
+   * left out. Cheap enough for a timer, not meant for the call path. See docs/redis.md.
+   */
+  shareLearning(): LearningShare {
+    return shareLearning(this.#strategies.instances());
+  }
+
+  /**
+   * Folds other instances' {@link shareLearning} into this router's strategies (those with
+   * `merge`), weighted by evidence: the peers' previous contribution is replaced, this router's
+   * own evidence kept. Never throws: a strategy whose merge fails is left as it was and its
+   * `config` error returned (e.g. a malformed peer state).
+   */
+  mergeLearning(peers: readonly PeerRouterLearning[]): SwitchyardError[] {
+    return mergeLearning(this.#strategies.instances(), peers);
   }
 
   /**

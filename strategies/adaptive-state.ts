@@ -7,6 +7,7 @@ import {
 } from '../src/index.js';
 import type { AdaptiveSettings } from './adaptive-options.js';
 import type { RequestSize } from './adaptive-size.js';
+import type { PeerSums } from './adaptive-merge.js';
 import { BandFactors } from './predictors/band-factors.js';
 import { FirstTokenShare } from './predictors/first-token.js';
 import { InFlightTracker } from './predictors/in-flight.js';
@@ -108,6 +109,11 @@ export class AdaptiveState {
   /** Running mean of output tokens ÷ `maxOutputTokens`, and of output tokens without a cap. */
   outputShare = 0.5;
   meanOutput = 256;
+  /**
+   * The peers' part of the per-target sums (`adaptive-merge.ts`), aged with them; undefined until
+   * the first merge, so a strategy that never merges pays nothing for it.
+   */
+  peer: PeerSums | undefined = undefined;
 
   constructor(settings: AdaptiveSettings, targets: readonly TargetView[]) {
     const n = targets.length;
@@ -208,6 +214,7 @@ export class AdaptiveState {
     this.speedN[t] = this.speedN[t]! * keep + speedWeight;
     this.ratio[t] = this.ratio[t]! * keep;
     this.ratioSquares[t] = this.ratioSquares[t]! * keep;
+    this.peer?.decay(t, keep);
     this.promptBands.decay(t, keep);
     this.outputBands?.decay(t, keep);
     if (tellsSpeed) {

@@ -5,6 +5,7 @@ import {
   countsAgainstHealth,
   type FirstTokenOutcome,
   type JsonValue,
+  type PeerLearning,
   type PickContext,
   type Strategy,
   type StrategyInit,
@@ -15,6 +16,7 @@ import {
 import { describeAdaptive } from './adaptive-describe.js';
 import { type AdaptiveOptions, type AdaptiveSettings, resolveAdaptiveOptions } from './adaptive-options.js';
 import { RequestSize } from './adaptive-size.js';
+import { adaptiveShare, mergeAdaptive } from './adaptive-merge.js';
 import { adaptiveSnapshot, restoreAdaptive } from './adaptive-snapshot.js';
 import { AdaptiveState, PRIOR_WEIGHT, RATIO_PRIOR_VARIANCE } from './adaptive-state.js';
 import { hopeless } from './exploration.js';
@@ -296,5 +298,25 @@ class Adaptive implements Strategy {
    */
   restore(snapshot: JsonValue): void {
     restoreAdaptive(this.#state, this.name, snapshot);
+  }
+
+  /**
+   * What the strategy learned from its own outcomes, for other instances (`version: 1`): per
+   * target id, its discounted sums `[n, rest, restSquares, speedN, ratio, ratioSquares]` aged to
+   * now, without what it merged from peers. Band factors, baselines and priors stay local.
+   */
+  share(): JsonValue {
+    return adaptiveShare(this.#state, this.#clock.now());
+  }
+
+  /**
+   * Adds the peers' sums (each aged by its `ageMs`) to the strategy's own: a target a peer saw
+   * fail or slow down scores as if this instance had seen part of it, weighted by how much
+   * evidence each side has. Replaces the previous merge's contribution; never the own evidence.
+   * @throws {SwitchyardError} `config` when a peer's state is malformed (`adaptive:
+   * peers[0].state.targets["a"][3]: expected …`); nothing changes then.
+   */
+  merge(peers: readonly PeerLearning[]): void {
+    mergeAdaptive(this.#state, this.name, peers, this.#clock.now());
   }
 }
