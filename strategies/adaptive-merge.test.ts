@@ -141,7 +141,7 @@ describe('adaptive share and merge', () => {
     peer.failure[1] = 1;
     peer.run(30);
     const good = peer.strategy.share!();
-    const bad: JsonValue = { version: 1, targets: { b: [1, 2, -3, 4, 5, 6] } };
+    const bad: JsonValue = { version: 1, targets: { b: [1, 2, -3, 4, 5, 6, 0] } };
     let error: unknown;
     try {
       local.strategy.merge!([

@@ -14,8 +14,10 @@ import type { JsonValue, PeerLearning } from '../src/index.js';
 import type { AdaptiveState } from './adaptive-state.js';
 import { encodeNumbers, SNAPSHOT_VERSION, SnapshotReader } from './snapshot.js';
 
-/** Fields per target, in the order of a shared entry. */
+/** Summed fields per target, in the order of a shared entry (a 7th: ms since its last outcome). */
 const FIELDS = 6;
+/** "Never" for the 7th field: JSON has no Infinity. */
+const NEVER_MS = 1e15;
 /** Fields that are weights or sums of squares: never below zero. */
 const NON_NEGATIVE = [true, false, true, true, true, true] as const;
 /** Own evidence below this weight is not shared. */
@@ -62,14 +64,18 @@ function ownOf(state: AdaptiveState, t: number, now: number, out: Float64Array):
 
 /**
  * What `state` learned from its own outcomes, aged to `now`: `{ version: 1, targets: { [id]:
- * [n, rest, restSquares, speedN, ratio, ratioSquares] } }` for targets with own evidence.
+ * [n, rest, restSquares, speedN, ratio, ratioSquares, msSinceLastOutcome] } }` for targets with
+ * own evidence.
  */
 export function adaptiveShare(state: AdaptiveState, now: number): JsonValue {
   const own = new Float64Array(FIELDS);
   const targets: { [id: string]: JsonValue } = {};
   for (let t = 0; t < state.ids.length; t++) {
     ownOf(state, t, now, own);
-    if (own[0]! > MIN_WEIGHT || own[3]! > MIN_WEIGHT) targets[state.ids[t]!] = encodeNumbers(own);
+    if (own[0]! > MIN_WEIGHT || own[3]! > MIN_WEIGHT) {
+      const seenAgo = now - state.inFlight.lastOutcomeAt(t);
+      targets[state.ids[t]!] = [...encodeNumbers(own), Number.isFinite(seenAgo) ? Math.max(0, seenAgo) : NEVER_MS];
+    }
   }
   return { version: SNAPSHOT_VERSION, targets };
 }
@@ -89,6 +95,7 @@ export function mergeAdaptive(
   const read = new SnapshotReader(owner);
   const count = state.ids.length;
   const incoming = new Float64Array(count * FIELDS);
+  const seenAt = new Float64Array(count).fill(Number.NEGATIVE_INFINITY);
   peers.forEach((peer, i) => {
     const path = `peers[${i}]`;
     const root = read.object(peer.state, `${path}.state`);
@@ -96,12 +103,13 @@ export function mergeAdaptive(
     const age = Number.isFinite(peer.ageMs) ? Math.exp(-Math.max(0, peer.ageMs) * state.settings.ln2PerMs) : 0;
     for (const [id, value] of Object.entries(read.object(root.targets, `${path}.state.targets`))) {
       const at = `${path}.state.targets[${JSON.stringify(id)}]`;
-      const values = read.numbers(value, at, FIELDS, 'finite');
+      const values = read.numbers(value, at, FIELDS + 1, 'finite');
       values.forEach((v, k) => {
-        if (NON_NEGATIVE[k] && v < 0) read.fail(`${at}[${k}]`, 'a finite number >= 0', v);
+        if ((k >= FIELDS || NON_NEGATIVE[k]) && v < 0) read.fail(`${at}[${k}]`, 'a finite number >= 0', v);
       });
       const t = state.indexOf.get(id);
       if (t === undefined) continue;
+      seenAt[t] = Math.max(seenAt[t]!, now - Math.max(0, peer.ageMs) - values[FIELDS]!);
       for (let k = 0; k < FIELDS; k++) incoming[t * FIELDS + k] = incoming[t * FIELDS + k]! + values[k]! * age;
     }
   });
@@ -117,6 +125,7 @@ export function mergeAdaptive(
       peer[t * FIELDS + k] = theirs;
     }
     if (now > state.stamp[t]!) state.stamp[t] = now;
+    state.peerSeenAt[t] = seenAt[t]!;
     if (incoming[t * FIELDS]! > MIN_WEIGHT || incoming[t * FIELDS + 3]! > MIN_WEIGHT) state.observed[t] = 1;
   }
 }

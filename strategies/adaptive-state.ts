@@ -114,6 +114,11 @@ export class AdaptiveState {
    * the first merge, so a strategy that never merges pays nothing for it.
    */
   peer: PeerSums | undefined = undefined;
+  /**
+   * Per target, the latest clock time a peer had an outcome on it (from merges; `-Infinity` when
+   * none): a target a peer just tried is not due for a revisit here (`revisitMs`).
+   */
+  readonly peerSeenAt: Float64Array;
 
   constructor(settings: AdaptiveSettings, targets: readonly TargetView[]) {
     const n = targets.length;
@@ -134,6 +139,7 @@ export class AdaptiveState {
         : undefined;
     this.observed = new Uint8Array(n);
     this.freshest = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+    this.peerSeenAt = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
     // A recovered target's on-time answer lets go of attempts still hanging from its slow spell.
     this.inFlight = new InFlightTracker(n, settings.lateAfter, { forgetOnTime: true });
     this.overdue = new OverdueTracker(n, settings.overdueAfter);

@@ -74,7 +74,8 @@ export type { AdaptiveOptions } from './adaptive-options.js';
  *   token comes, against when that token is due), and takes the highest.
  * - Targets never observed are tried first (one at a time: an untried target that already has
  *   an attempt in flight waits for its outcome).
- * - A candidate not picked for `revisitMs` is picked once (a probe).
+ * - A candidate not picked for `revisitMs` (by this instance, nor tried by a merged peer) is
+ *   picked once (a probe).
  * - Exploration is priced with the weights: a candidate whose cost penalty for this request alone
  *   is worse than the best candidate's expected utility is neither tried first nor revisited.
  * - Failures of kinds that say nothing about the target (`invalid_request`, `aborted`, …) are
@@ -187,6 +188,7 @@ class Adaptive implements Strategy {
       speedN: targetSpeedN,
       ratio: targetRatio,
       ratioSquares: targetRatioSquares,
+      peerSeenAt,
     } = state;
     // The speed prior: a typical target (ratio 1) with the spread of all ratios seen.
     const ratioSecond = (Math.max(state.ratioSpread.variance, RATIO_PRIOR_VARIANCE) + 1) * PRIOR_WEIGHT;
@@ -207,7 +209,9 @@ class Adaptive implements Strategy {
         continue;
       }
       const cost = state.costOf(c, context.request, input);
-      if (revisitMs > 0 && now - inFlight.lastPickAt(t) >= revisitMs) explorable[explore++] = i;
+      if (revisitMs > 0 && now - Math.max(inFlight.lastPickAt(t), peerSeenAt[t]!) >= revisitMs) {
+        explorable[explore++] = i;
+      }
       const elapsed = now - stamp[t]!;
       const keep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
       const speedN = targetSpeedN[t]! * keep + PRIOR_WEIGHT;
