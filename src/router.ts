@@ -18,6 +18,12 @@ import type { RouterOptions } from './router-options.js';
 import { createRouterStream, type RouterStream } from './router-stream.js';
 import { AffinityTable } from './routing/affinity.js';
 import { RouteRules } from './routing/route-rules.js';
+import {
+  type LearningShare,
+  mergeLearning,
+  type PeerRouterLearning,
+  shareLearning,
+} from './state/learning.js';
 import { MemoryStateStore } from './state/memory-store.js';
 import {
   parseRouterSnapshot,
@@ -25,7 +31,6 @@ import {
   ROUTER_SNAPSHOT_VERSION,
   type RouterSnapshot,
 } from './state/router-snapshot.js';
-import { type LearningShare, mergeLearning, type PeerRouterLearning, shareLearning } from './state/learning.js';
 import type { StateStore } from './state/store.js';
 import { StrategyResolver } from './strategy-resolver.js';
 import { TargetRuntime } from './target-runtime.js';

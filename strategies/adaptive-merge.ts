@@ -74,7 +74,10 @@ export function adaptiveShare(state: AdaptiveState, now: number): JsonValue {
     ownOf(state, t, now, own);
     if (own[0]! > MIN_WEIGHT || own[3]! > MIN_WEIGHT) {
       const seenAgo = now - state.inFlight.lastOutcomeAt(t);
-      targets[state.ids[t]!] = [...encodeNumbers(own), Number.isFinite(seenAgo) ? Math.max(0, seenAgo) : NEVER_MS];
+      targets[state.ids[t]!] = [
+        ...encodeNumbers(own),
+        Number.isFinite(seenAgo) ? Math.max(0, seenAgo) : NEVER_MS,
+      ];
     }
   }
   return { version: SNAPSHOT_VERSION, targets };
@@ -100,7 +103,9 @@ export function mergeAdaptive(
     const path = `peers[${i}]`;
     const root = read.object(peer.state, `${path}.state`);
     if (root.version !== SNAPSHOT_VERSION) return;
-    const age = Number.isFinite(peer.ageMs) ? Math.exp(-Math.max(0, peer.ageMs) * state.settings.ln2PerMs) : 0;
+    const age = Number.isFinite(peer.ageMs)
+      ? Math.exp(-Math.max(0, peer.ageMs) * state.settings.ln2PerMs)
+      : 0;
     for (const [id, value] of Object.entries(read.object(root.targets, `${path}.state.targets`))) {
       const at = `${path}.state.targets[${JSON.stringify(id)}]`;
       const values = read.numbers(value, at, FIELDS + 1, 'finite');
@@ -110,13 +115,15 @@ export function mergeAdaptive(
       const t = state.indexOf.get(id);
       if (t === undefined) continue;
       seenAt[t] = Math.max(seenAt[t]!, now - Math.max(0, peer.ageMs) - values[FIELDS]!);
-      for (let k = 0; k < FIELDS; k++) incoming[t * FIELDS + k] = incoming[t * FIELDS + k]! + values[k]! * age;
+      for (let k = 0; k < FIELDS; k++)
+        incoming[t * FIELDS + k] = incoming[t * FIELDS + k]! + values[k]! * age;
     }
   });
   // Everything is read: from here on nothing throws.
   const own = new Float64Array(FIELDS);
   const arrays = sums(state);
-  const peer = (state.peer ??= new PeerSums(count)).values;
+  state.peer ??= new PeerSums(count);
+  const peer = state.peer.values;
   for (let t = 0; t < count; t++) {
     ownOf(state, t, now, own);
     for (let k = 0; k < FIELDS; k++) {

@@ -5,9 +5,9 @@ import {
   type TargetView,
   utilityOf,
 } from '../src/index.js';
+import type { PeerSums } from './adaptive-merge.js';
 import type { AdaptiveSettings } from './adaptive-options.js';
 import type { RequestSize } from './adaptive-size.js';
-import type { PeerSums } from './adaptive-merge.js';
 import { BandFactors } from './predictors/band-factors.js';
 import { FirstTokenShare } from './predictors/first-token.js';
 import { InFlightTracker } from './predictors/in-flight.js';

@@ -14,9 +14,9 @@ import {
   weightedStrategyFactory,
 } from '../src/index.js';
 import { describeAdaptive } from './adaptive-describe.js';
+import { adaptiveShare, mergeAdaptive } from './adaptive-merge.js';
 import { type AdaptiveOptions, type AdaptiveSettings, resolveAdaptiveOptions } from './adaptive-options.js';
 import { RequestSize } from './adaptive-size.js';
-import { adaptiveShare, mergeAdaptive } from './adaptive-merge.js';
 import { adaptiveSnapshot, restoreAdaptive } from './adaptive-snapshot.js';
 import { AdaptiveState, PRIOR_WEIGHT, RATIO_PRIOR_VARIANCE } from './adaptive-state.js';
 import { hopeless } from './exploration.js';
