@@ -40,6 +40,9 @@ export class SharedEvidence {
   /** The peers' sums as of `#peerAt`; undefined until a merge brings any. */
   #peer: Float64Array | undefined;
   #peerAt = 0;
+  /** `#peerKeep`'s last answer, and the time it was for. */
+  #keptAt = Number.NaN;
+  #kept = 1;
   /** Per target, the latest clock time a peer had an outcome on it (`-Infinity`: never). */
   readonly peerSeenAt: Float64Array;
 
@@ -84,23 +87,30 @@ export class SharedEvidence {
     return this.#own[t * FIELDS + k]! * this.#keep(now - this.#ownAt[t]!);
   }
 
-  /** The peers' field `k` of target `t`, aged to `now` (0 without a merge). */
-  #peerField(t: number, k: number, now: number): number {
-    const peer = this.#peer;
-    return peer === undefined ? 0 : peer[t * FIELDS + k]! * this.#keep(now - this.#peerAt);
+  /** The peers' ageing factor at `now` (one `exp` per pick, not per candidate and field). */
+  #peerKeep(now: number): number {
+    if (now !== this.#keptAt) {
+      this.#keptAt = now;
+      this.#kept = this.#keep(now - this.#peerAt);
+    }
+    return this.#kept;
   }
 
   /** Whether peers have outcomes of target `t` (so it can be scored without an own outcome). */
   peerKnows(t: number, now: number): boolean {
-    return this.#peerField(t, W, now) > MIN_WEIGHT;
+    const peer = this.#peer;
+    return peer !== undefined && peer[t * FIELDS + W]! * this.#peerKeep(now) > MIN_WEIGHT;
   }
 
   /** The failure probability of target `t`: `model` (the model's) blended with the peers' failure rate. */
   failure(t: number, now: number, model: number): number {
-    const peerW = this.#peerField(t, W, now);
+    const peer = this.#peer;
+    if (peer === undefined) return model;
+    const keep = this.#peerKeep(now);
+    const peerW = peer[t * FIELDS + W]! * keep;
     if (peerW <= MIN_WEIGHT) return model;
     const ownW = Math.max(MODEL_WEIGHT, this.#ownField(t, W, now));
-    return (model * ownW + this.#peerField(t, FAIL, now)) / (ownW + peerW);
+    return (model * ownW + peer[t * FIELDS + FAIL]! * keep) / (ownW + peerW);
   }
 
   /**
@@ -109,13 +119,18 @@ export class SharedEvidence {
    * instance has no latency of its own (`samples` 0).
    */
   latency(t: number, now: number, model: number, samples: number): number {
-    const peerOk = this.#peerField(t, OK, now);
+    const peer = this.#peer;
+    if (peer === undefined) return model;
+    const at = t * FIELDS;
+    const peerOk = peer[at + OK]! * this.#peerKeep(now);
     if (peerOk <= MIN_WEIGHT) return model;
-    const peerMean = this.#peerField(t, LATENCY, now) / peerOk;
-    const ownOk = this.#ownField(t, OK, now);
-    const ownMean = ownOk > MIN_WEIGHT ? this.#ownField(t, LATENCY, now) / ownOk : 0;
-    if (samples === 0 || !(ownMean > 0)) return samples === 0 ? peerMean : model;
-    const ownW = Math.max(MODEL_WEIGHT, ownOk);
+    const peerMean = peer[at + LATENCY]! / peer[at + OK]!;
+    if (samples === 0) return peerMean;
+    const own = this.#own;
+    // A mean is a ratio of two sums aged alike: no ageing needed.
+    const ownMean = own[at + OK]! > 0 ? own[at + LATENCY]! / own[at + OK]! : 0;
+    if (!(ownMean > 0)) return model;
+    const ownW = Math.max(MODEL_WEIGHT, this.#ownField(t, OK, now));
     return (model * (ownW + (peerOk * peerMean) / ownMean)) / (ownW + peerOk);
   }
 
@@ -175,6 +190,7 @@ export class SharedEvidence {
     // Everything is read: from here on nothing throws.
     this.#peer = any ? incoming : undefined;
     this.#peerAt = now;
+    this.#keptAt = Number.NaN;
     this.peerSeenAt.set(seenAt);
   }
 }
