@@ -22,6 +22,7 @@ export {
   type Admission,
   type BreakerOptions,
   type BreakerState,
+  type BudgetHoldTicket,
   type BudgetReservation,
   type BudgetSnapshot,
   type BudgetStateHandle,

@@ -65,6 +65,7 @@ export {
 export type {
   Admission,
   BreakerState,
+  BudgetHoldTicket,
   BudgetReservation,
   BudgetStateHandle,
   BudgetTotals,

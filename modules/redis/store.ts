@@ -150,6 +150,7 @@ export class RedisStateStore implements StateStore {
           connection: this.#connection,
           failClosed: this.#options.budgetFailure === 'closed',
           now: () => this.#options.clock.now(),
+          holdId: () => `${this.#instance}:${++this.#seq}`,
           report: (operation, error) => this.#report(operation, error),
         },
         id,
