@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type BudgetReservation,
   type BudgetStateHandle,
   type BudgetThresholdEvent,
   MemoryStateStore,
@@ -258,7 +259,7 @@ describe('budgets', () => {
         return {
           reserve: (k, a, l, n, h) => {
             seen.holdMs = h;
-            const answer = inner.reserve(k, a, l, n, h);
+            const answer = inner.reserve(k, a, l, n, h) as BudgetReservation; // the memory store answers at once
             if (answer.hold !== undefined) seen.issued.push(answer.hold.id);
             return answer;
           },
