@@ -195,9 +195,14 @@ export class LearningSync {
     const now = Number(reply[0]);
     const peers: PeerRouterLearning[] = [];
     for (const entry of reply.slice(1)) {
-      const peer = parsePeer(entry, now);
-      if (peer === undefined) this.#report('learning sync: read', new Error('a peer share that is not ours'));
-      else peers.push(peer);
+      // Each instance bounds its own share; a bigger one (another configuration) is not read.
+      const peer = Buffer.byteLength(entry) > this.#maxBytes + 32 ? undefined : parsePeer(entry, now);
+      if (peer === undefined) {
+        this.#report(
+          'learning sync: read',
+          new Error('a peer share that is not ours or over maxBytes: skipped'),
+        );
+      } else peers.push(peer);
     }
     for (const error of this.#router.mergeLearning(peers)) this.#report('learning sync: merge', error);
     this.#rounds++;
