@@ -129,7 +129,8 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore.syncLearning', () =
     const control = await instance(ups); // no sync
     const syncs = [seer, ...others].map((i) => i.store.syncLearning(i.router, { everyMs, group: 'g' }));
     for (let k = 0; k < 20; k++) await seer.router.complete(ask()).catch(() => {});
-    expect(ups.calls.b).toBeGreaterThan(0);
+    for (let k = 0; k < 10; k++) await seer.router.complete(ask(['only-b'])).catch(() => {});
+    expect(ups.calls.b).toBeGreaterThanOrEqual(10);
     const merged = others.map((o) => mergesOf(o.router));
     const published = Date.now();
     await syncs[0]!.syncNow(); // the seer's latest evidence is in Redis from here on
@@ -173,6 +174,8 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore.syncLearning', () =
     for (let k = 0; k < 6; k++) await seer.router.complete(ask(['only-b']));
     await syncs[0]!.syncNow();
     await nextRound(syncs[1]!);
+    // Its own evidence of b (fast) is still its own: what it shares has the same mean ratio.
+    expect(ownMean(other.router, 'b')).toBeCloseTo(ownBefore, 6);
     const after = await scoresOf(other.router);
     expect(after.b).toBeLessThan(after.a!);
     expect(after.b).toBeLessThan(after.c!);
@@ -180,9 +183,7 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore.syncLearning', () =
     expect(after.a! - after.b!).toBeGreaterThan(0.01);
     const bBefore = ups.calls.b!;
     for (let k = 0; k < 5; k++) await other.router.complete(ask());
-    expect(ups.calls.b).toBe(bBefore);
-    // Its own evidence of b (fast) is still its own: what it shares has the same mean ratio.
-    expect(ownMean(other.router, 'b')).toBeCloseTo(ownBefore, 6);
+    expect(ups.calls.b! - bBefore).toBeLessThanOrEqual(1); // exploration may still try it once
     // With the peer gone, only its own evidence is left.
     await syncs[0]!.stop();
     await nextRound(syncs[1]!);
