@@ -52,6 +52,7 @@ export {
   type WeightedStrategyFactory,
   weightedStrategyFactory,
 } from './scoring/utility.js';
+export type { LearningShare, PeerRouterLearning } from './state/learning.js';
 export { MemoryQuotaState } from './state/memory-quota.js';
 export { MemoryStateStore } from './state/memory-store.js';
 export {
@@ -64,6 +65,7 @@ export {
 export type {
   Admission,
   BreakerState,
+  BudgetHoldTicket,
   BudgetReservation,
   BudgetStateHandle,
   BudgetTotals,

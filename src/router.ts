@@ -20,6 +20,12 @@ import type { RouterOptions } from './router-options.js';
 import { createRouterStream, type RouterStream } from './router-stream.js';
 import { AffinityTable } from './routing/affinity.js';
 import { RouteRules } from './routing/route-rules.js';
+import {
+  type LearningShare,
+  mergeLearning,
+  type PeerRouterLearning,
+  shareLearning,
+} from './state/learning.js';
 import { MemoryStateStore } from './state/memory-store.js';
 import {
   parseRouterSnapshot,
@@ -313,6 +319,25 @@ export class Router {
       counters: { calls: this.#pipeline.callCount },
       budgets: this.#rt.budgets?.snapshot(this.#clock.now()) ?? {},
     };
+  }
+
+  /**
+   * What this router's strategies learned from their own outcomes (never what they merged), by
+   * strategy name, for other instances' {@link mergeLearning}. Strategies without `share` are
+   * left out. Cheap enough for a timer, not meant for the call path. See docs/redis.md.
+   */
+  shareLearning(): LearningShare {
+    return shareLearning(this.#strategies.instances());
+  }
+
+  /**
+   * Folds other instances' {@link shareLearning} into this router's strategies (those with
+   * `merge`), weighted by evidence: the peers' previous contribution is replaced, this router's
+   * own evidence kept. Never throws: a strategy whose merge fails is left as it was and its
+   * `config` error returned (e.g. a malformed peer state).
+   */
+  mergeLearning(peers: readonly PeerRouterLearning[]): SwitchyardError[] {
+    return mergeLearning(this.#strategies.instances(), peers);
   }
 
   /**

@@ -105,6 +105,9 @@ export function restoreAdaptive(state: AdaptiveState, owner: string, snapshot: J
   state.anySuccess = anySuccess;
   state.outputShare = outputShare;
   state.meanOutput = meanOutput;
+  // A restored state is all this instance's own: peers' contributions come with the next merge.
+  state.peer = undefined;
+  state.peerSeenAt.fill(Number.NEGATIVE_INFINITY);
   for (let t = 0; t < state.ids.length; t++) setTarget(state, t, undefined);
   for (const target of states) setTarget(state, target.index, target);
 }

@@ -5,6 +5,7 @@ import {
   type TargetView,
   utilityOf,
 } from '../src/index.js';
+import type { PeerSums } from './adaptive-merge.js';
 import type { AdaptiveSettings } from './adaptive-options.js';
 import type { RequestSize } from './adaptive-size.js';
 import { BandFactors } from './predictors/band-factors.js';
@@ -108,6 +109,16 @@ export class AdaptiveState {
   /** Running mean of output tokens ÷ `maxOutputTokens`, and of output tokens without a cap. */
   outputShare = 0.5;
   meanOutput = 256;
+  /**
+   * The peers' part of the per-target sums (`adaptive-merge.ts`), aged with them; undefined until
+   * the first merge, so a strategy that never merges pays nothing for it.
+   */
+  peer: PeerSums | undefined = undefined;
+  /**
+   * Per target, the latest clock time a peer had an outcome on it (from merges; `-Infinity` when
+   * none): a target a peer just tried is not due for a revisit here (`revisitMs`).
+   */
+  readonly peerSeenAt: Float64Array;
 
   constructor(settings: AdaptiveSettings, targets: readonly TargetView[]) {
     const n = targets.length;
@@ -128,6 +139,7 @@ export class AdaptiveState {
         : undefined;
     this.observed = new Uint8Array(n);
     this.freshest = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+    this.peerSeenAt = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
     // A recovered target's on-time answer lets go of attempts still hanging from its slow spell.
     this.inFlight = new InFlightTracker(n, settings.lateAfter, { forgetOnTime: true });
     this.overdue = new OverdueTracker(n, settings.overdueAfter);
@@ -208,6 +220,7 @@ export class AdaptiveState {
     this.speedN[t] = this.speedN[t]! * keep + speedWeight;
     this.ratio[t] = this.ratio[t]! * keep;
     this.ratioSquares[t] = this.ratioSquares[t]! * keep;
+    this.peer?.decay(t, keep);
     this.promptBands.decay(t, keep);
     this.outputBands?.decay(t, keep);
     if (tellsSpeed) {

@@ -5,6 +5,7 @@ import {
   countsAgainstHealth,
   type FirstTokenOutcome,
   type JsonValue,
+  type PeerLearning,
   type PickContext,
   type Strategy,
   type StrategyInit,
@@ -13,6 +14,7 @@ import {
   weightedStrategyFactory,
 } from '../src/index.js';
 import { describeAdaptive } from './adaptive-describe.js';
+import { adaptiveShare, mergeAdaptive } from './adaptive-merge.js';
 import { type AdaptiveOptions, type AdaptiveSettings, resolveAdaptiveOptions } from './adaptive-options.js';
 import { RequestSize } from './adaptive-size.js';
 import { adaptiveSnapshot, restoreAdaptive } from './adaptive-snapshot.js';
@@ -72,7 +74,8 @@ export type { AdaptiveOptions } from './adaptive-options.js';
  *   token comes, against when that token is due), and takes the highest.
  * - Targets never observed are tried first (one at a time: an untried target that already has
  *   an attempt in flight waits for its outcome).
- * - A candidate not picked for `revisitMs` is picked once (a probe).
+ * - A candidate not picked for `revisitMs` (by this instance, nor tried by a merged peer) is
+ *   picked once (a probe).
  * - Exploration is priced with the weights: a candidate whose cost penalty for this request alone
  *   is worse than the best candidate's expected utility is neither tried first nor revisited.
  * - Failures of kinds that say nothing about the target (`invalid_request`, `aborted`, …) are
@@ -185,6 +188,7 @@ class Adaptive implements Strategy {
       speedN: targetSpeedN,
       ratio: targetRatio,
       ratioSquares: targetRatioSquares,
+      peerSeenAt,
     } = state;
     // The speed prior: a typical target (ratio 1) with the spread of all ratios seen.
     const ratioSecond = (Math.max(state.ratioSpread.variance, RATIO_PRIOR_VARIANCE) + 1) * PRIOR_WEIGHT;
@@ -205,7 +209,9 @@ class Adaptive implements Strategy {
         continue;
       }
       const cost = state.costOf(c, context.request, input);
-      if (revisitMs > 0 && now - inFlight.lastPickAt(t) >= revisitMs) explorable[explore++] = i;
+      if (revisitMs > 0 && now - Math.max(inFlight.lastPickAt(t), peerSeenAt[t]!) >= revisitMs) {
+        explorable[explore++] = i;
+      }
       const elapsed = now - stamp[t]!;
       const keep = elapsed > 0 ? Math.exp(-elapsed * ln2PerMs) : 1;
       const speedN = targetSpeedN[t]! * keep + PRIOR_WEIGHT;
@@ -296,5 +302,25 @@ class Adaptive implements Strategy {
    */
   restore(snapshot: JsonValue): void {
     restoreAdaptive(this.#state, this.name, snapshot);
+  }
+
+  /**
+   * What the strategy learned from its own outcomes, for other instances (`version: 1`): per
+   * target id, its discounted sums `[n, rest, restSquares, speedN, ratio, ratioSquares]` aged to
+   * now, without what it merged from peers. Band factors, baselines and priors stay local.
+   */
+  share(): JsonValue {
+    return adaptiveShare(this.#state, this.#clock.now());
+  }
+
+  /**
+   * Adds the peers' sums (each aged by its `ageMs`) to the strategy's own: a target a peer saw
+   * fail or slow down scores as if this instance had seen part of it, weighted by how much
+   * evidence each side has. Replaces the previous merge's contribution; never the own evidence.
+   * @throws {SwitchyardError} `config` when a peer's state is malformed (`adaptive:
+   * peers[0].state.targets["a"][3]: expected …`); nothing changes then.
+   */
+  merge(peers: readonly PeerLearning[]): void {
+    mergeAdaptive(this.#state, this.name, peers, this.#clock.now());
   }
 }

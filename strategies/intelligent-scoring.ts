@@ -98,9 +98,11 @@ export class IntelligentScorer {
     let firstAt = -1;
     let second = Number.POSITIVE_INFINITY;
     let tried = 0;
+    const evidence = state.evidence.merged ? state.evidence : undefined;
     for (let i = 0; i < n; i++) {
       const c = candidates[i]!;
-      if (state.latency[c.index]!.samples === 0) {
+      // A target only peers have outcomes of is scored from their evidence, not tried first.
+      if (state.latency[c.index]!.samples === 0 && evidence?.peerKnows(c.index, context.now) !== true) {
         table.tried[i] = 0;
         continue;
       }
@@ -163,11 +165,18 @@ export class IntelligentScorer {
     features.setOutputTokens(outputTokens);
     const latencyModel = state.latency[t]!;
     const tracker = state.inFlight;
-    const baseLatencyMs = Math.max(FLOOR * tracker.meanLatency(t), latencyModel.predict(features));
+    let baseLatencyMs = Math.max(FLOOR * tracker.meanLatency(t), latencyModel.predict(features));
+    const evidence = state.evidence.merged ? state.evidence : undefined;
+    if (evidence !== undefined) {
+      baseLatencyMs = evidence.latency(t, context.now, baseLatencyMs, latencyModel.samples);
+    }
     const latencyMs =
       baseLatencyMs * Math.max(tracker.slowdown(t, context.now), state.overdue.slowdown(t, context.now));
     const failureModel = state.failure[t]!;
-    const failure = clamp01(failureModel.predict(features));
+    const modelFailure = failureModel.predict(features);
+    const failure = clamp01(
+      evidence === undefined ? modelFailure : evidence.failure(t, context.now, clamp01(modelFailure)),
+    );
     const price = c.price;
     const costUsd =
       price === undefined ? 0 : (input * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000;

@@ -1,4 +1,5 @@
 import { type AttemptOutcome, type Predictor, type StrategyInit, utilityOf } from '../src/index.js';
+import { SharedEvidence } from './intelligent-merge.js';
 import type { IntelligentSettings } from './intelligent-options.js';
 import type { PredictedQuantity } from './predictors/factory.js';
 import type { RequestFeatures } from './predictors/features.js';
@@ -67,6 +68,8 @@ export class IntelligentState {
   readonly meanOutput: Float64Array;
   /** All outcomes' utility: its variance is the spread an idle target's uncertainty returns to. */
   readonly global = new RunningMoments(GLOBAL_ALPHA);
+  /** Own outcome summaries for other instances, and theirs once merged (`intelligent-merge.ts`). */
+  readonly evidence: SharedEvidence;
 
   constructor(settings: IntelligentSettings, init: StrategyInit, dimension: number) {
     this.settings = settings;
@@ -85,6 +88,11 @@ export class IntelligentState {
     this.failed = new Uint8Array(n);
     this.freshest = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
     this.meanOutput = new Float64Array(n);
+    this.evidence = new SharedEvidence(
+      init.targets.map((target) => target.id),
+      this.indexOf,
+      settings.ln2PerMs,
+    );
   }
 
   /** New models for target `t` from `predictors`, in {@link MODEL_FIELDS} order. */
@@ -119,6 +127,7 @@ export class IntelligentState {
     if (outcome.ok && outcome.startedAt > this.freshest[t]!) this.freshest[t] = outcome.startedAt;
     this.failure[t]!.observe(features, { value: outcome.ok ? 0 : 1, weight: stale ? STALE_WEIGHT : 1 });
     const latencyMs = Math.max(0, outcome.latencyMs);
+    this.evidence.learn(t, now, outcome.ok, latencyMs, stale ? STALE_WEIGHT : 1);
     if (outcome.ok) {
       const produced = outcome.usage?.outputTokens;
       if (produced !== undefined) {

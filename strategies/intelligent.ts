@@ -4,6 +4,7 @@ import {
   type Clock,
   countsAgainstHealth,
   type JsonValue,
+  type PeerLearning,
   type PickContext,
   type Strategy,
   type StrategyInit,
@@ -158,6 +159,28 @@ class Intelligent implements Strategy {
   }
 
   /**
+   * What the strategy learned from its own outcomes, for other instances (`version: 1`): per
+   * target id, `[weight, failures, successes, latencySumMs, msSinceLastOutcome]` fading with
+   * `staleHalfLifeMs`, aged to now. The models stay local (they need not be additive).
+   */
+  share(): JsonValue {
+    return this.#state.evidence.share(this.#clock.now());
+  }
+
+  /**
+   * Keeps the peers' summaries (each aged by its `ageMs`) beside the models: each prediction's
+   * failure probability is blended with the peers' failure rate and its latency scaled by the
+   * peers' mean latency against this instance's own, by evidence; a target only peers have seen
+   * answer is scored from theirs instead of tried first. Replaces the previous merge; the models
+   * and the own summary never change by it.
+   * @throws {SwitchyardError} `config` when a peer's state is malformed (`intelligent:
+   * peers[0].state.targets["a"]: expected …`); nothing changes then.
+   */
+  merge(peers: readonly PeerLearning[]): void {
+    this.#state.evidence.merge(this.name, peers, this.#clock.now());
+  }
+
+  /**
    * Score = predicted utility + optimism × σ (what the pick maximises; higher is better). The
    * note gives the predicted latency, failure probability, cost and tokens.
    */
@@ -190,6 +213,7 @@ class Intelligent implements Strategy {
   #choose(candidates: readonly TargetView[], context: PickContext): TargetView {
     const n = candidates.length;
     const { inFlight } = this.#state;
+    const { peerSeenAt } = this.#state.evidence;
     const { epsilon, revisitMs } = this.#state.settings;
     if (epsilon > 0 && context.random() < epsilon) {
       return candidates[Math.floor(context.random() * n)] ?? candidates[0]!;
@@ -214,7 +238,8 @@ class Intelligent implements Strategy {
         untriedBusy = true;
         continue;
       }
-      if (!untried && !(revisitMs > 0 && now - inFlight.lastPickAt(c.index) >= revisitMs)) continue;
+      const lastSeen = Math.max(inFlight.lastPickAt(c.index), peerSeenAt[c.index]!);
+      if (!untried && !(revisitMs > 0 && now - lastSeen >= revisitMs)) continue;
       const costUsd = untried ? this.#scorer.predict(c, context, input).costUsd : table.costUsd[i]!;
       if (hopeless(weights.costPerUsd * costUsd, bestUtility)) continue;
       return c;

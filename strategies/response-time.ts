@@ -4,6 +4,7 @@ import {
   type Clock,
   countsAgainstHealth,
   type JsonValue,
+  type PeerLearning,
   type PickContext,
   type Strategy,
   type StrategyFactory,
@@ -106,6 +107,12 @@ class ResponseTime implements Strategy {
   readonly #observed: Uint8Array;
   readonly #ids: readonly string[];
   readonly #indexOf: ReadonlyMap<string, number>;
+  /**
+   * The worst cost peers reported per target (`merge`), as of `#peerAt`; undefined until a merge
+   * brings any. The own costs above never change by a merge.
+   */
+  #peerCost: Float64Array | undefined;
+  #peerAt = 0;
   /** Time of the pick in progress, read by {@link #loadOf}. */
   #now = 0;
   /** Made once so that `pick` passes the same function each time instead of a new closure. */
@@ -201,6 +208,7 @@ class ResponseTime implements Strategy {
     this.#cost.fill(0);
     this.#stamp.fill(0);
     this.#observed.fill(0);
+    this.#peerCost = undefined;
     for (const { index, cost, at } of restored) {
       this.#cost[index] = cost;
       this.#stamp[index] = at;
@@ -208,10 +216,58 @@ class ResponseTime implements Strategy {
     }
   }
 
-  /** The target's cost at `now`: decayed toward 0 since its last observation. */
+  /**
+   * What the strategy learned from its own outcomes, for other instances: `{ version: 1, targets:
+   * { [id]: costMs } }`, each observed target's cost decayed to now.
+   */
+  share(): JsonValue {
+    const now = this.#clock.now();
+    const targets: { [id: string]: JsonValue } = {};
+    for (let i = 0; i < this.#ids.length; i++) {
+      if (this.#observed[i] === 1) targets[this.#ids[i]!] = this.#cost[i]! * this.#weightAt(i, now);
+    }
+    return { version: SNAPSHOT_VERSION, targets };
+  }
+
+  /**
+   * Keeps the worst cost the peers report per target (each decayed by its `ageMs`, then with time
+   * like the own costs): a target's cost is the larger of its own and the peers' — worse news wins
+   * at once, as with the strategy's own outcomes. Replaces the previous merge; the own costs never
+   * change by it. A peer of another version is ignored.
+   * @throws {SwitchyardError} `config` when a peer's state is malformed (`response-time:
+   * peers[0].state.targets["a"]: expected …`); nothing changes then.
+   */
+  merge(peers: readonly PeerLearning[]): void {
+    const read = new SnapshotReader(this.name);
+    const worst = new Float64Array(this.#ids.length);
+    let any = false;
+    peers.forEach((peer, p) => {
+      const root = read.object(peer.state, `peers[${p}].state`);
+      if (root.version !== SNAPSHOT_VERSION) return;
+      const keep = Math.exp(-Math.max(0, peer.ageMs) / this.#settings.decayMs);
+      for (const [id, value] of Object.entries(read.object(root.targets, `peers[${p}].state.targets`))) {
+        const cost = read.number(value, `peers[${p}].state.targets[${JSON.stringify(id)}]`, 'nonNegative');
+        const i = this.#indexOf.get(id);
+        if (i === undefined || !(cost * keep > worst[i]!)) continue;
+        worst[i] = cost * keep;
+        any = true;
+      }
+    });
+    this.#peerCost = any ? worst : undefined;
+    this.#peerAt = this.#clock.now();
+  }
+
+  /** The target's cost at `now`: decayed toward 0 since its last observation; a peer's if worse. */
   #costAt(index: number, now: number): number {
-    if (this.#observed[index] !== 1) return this.#settings.initialCostMs;
-    return this.#cost[index]! * this.#weightAt(index, now);
+    const own =
+      this.#observed[index] !== 1
+        ? this.#settings.initialCostMs
+        : this.#cost[index]! * this.#weightAt(index, now);
+    const peer = this.#peerCost;
+    if (peer === undefined || peer[index] === 0) return own;
+    const elapsed = now - this.#peerAt;
+    const theirs = elapsed > 0 ? peer[index]! * Math.exp(-elapsed / this.#settings.decayMs) : peer[index]!;
+    return Math.max(theirs, own);
   }
 
   /** Weight of the past at `now`: exp(-elapsed / decayMs), 1 when the clock has not moved. */

@@ -199,6 +199,7 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
     timeZone: name.optional(),
     reserveOutputTokens: count.optional(),
     thresholds: z.array(z.number().positive()).optional(),
+    holdMarginMs: z.number().nonnegative().optional(),
   });
 
   const hedge = z.strictObject({

@@ -1,4 +1,10 @@
-import type { BudgetReservation, BudgetStateHandle, BudgetTotals, MaybePromise } from '../../index.js';
+import type {
+  BudgetHoldTicket,
+  BudgetReservation,
+  BudgetStateHandle,
+  BudgetTotals,
+  MaybePromise,
+} from '../../index.js';
 import type { RedisConnection } from './connection.js';
 import { SCRIPTS } from './scripts.js';
 
@@ -12,13 +18,24 @@ export interface BudgetContext {
   readonly connection: RedisConnection;
   readonly failClosed: boolean;
   now(): number;
+  /** A hold id unique across instances. */
+  holdId(): string;
   report(operation: string, error: unknown): void;
+}
+
+/** Prefix of the ids of holds taken locally while Redis was out (never in Redis). */
+const LOCAL = 'local:';
+
+/** A hold's member in the holds set: `<id>|<amount>` (the amount as the reserve script got it). */
+function member(hold: BudgetHoldTicket): string {
+  return `${hold.id}|${String(hold.amountUsd)}`;
 }
 
 /**
  * A budget's spend in Redis: one hash per period (`<prefix>b:<id>:<period>`, expiring two days
- * after the period ends; `total` has one hash, bounded). Reservations are one Lua script each, so
- * instances never overspend together. The handle keeps the last known totals of the latest period
+ * after the period ends; `total` has one hash, bounded) and its holds (`…:holds`, a sorted set by
+ * expiry). Reservations are one Lua script each, so instances never overspend together; a hold
+ * nobody settles (its process crashed) lapses at its expiry and is swept by the next reservation. The handle keeps the last known totals of the latest period
  * for synchronous reads and for the local fallback: while Redis is out, `open` reserves against
  * them and queues the settlements to replay; `closed` refuses.
  */
@@ -28,10 +45,9 @@ export class RedisBudgetState implements BudgetStateHandle {
   #periodKey = '';
   #spent = 0;
   #reserved = 0;
-  /** Reservations held in Redis and not settled yet, by `period|amount` (a settlement then releases them there). */
-  readonly #remoteHolds = new Map<string, number>();
-  /** Settlements to replay in Redis, summed by period. */
-  readonly #queued = new Map<string, { reservedUsd: number; actualUsd: number }>();
+  /** Settlements to replay in Redis, by period: summed spend and the Redis holds to release. */
+  readonly #queued = new Map<string, { actualUsd: number; members: string[] }>();
+  #localSeq = 0;
   /** Spend restored from a snapshot while Redis was out, by period, to replay (as a floor) first. */
   readonly #floors = new Map<string, number>();
 
@@ -42,6 +58,11 @@ export class RedisBudgetState implements BudgetStateHandle {
 
   #key(periodKey: string): string {
     return this.#ctx.connection.key(`b:${this.#id}:${periodKey}`);
+  }
+
+  #keys(periodKey: string): string[] {
+    const key = this.#key(periodKey);
+    return [key, `${key}:holds`];
   }
 
   /** Milliseconds the period's hash lives from now (0: no expiry, for `total`). */
@@ -70,71 +91,86 @@ export class RedisBudgetState implements BudgetStateHandle {
     return this.read(periodKey);
   }
 
-  reserve(periodKey: string, amountUsd: number, limitUsd: number): MaybePromise<BudgetReservation> {
+  reserve(
+    periodKey: string,
+    amountUsd: number,
+    limitUsd: number,
+    now: number,
+    holdMs: number,
+  ): MaybePromise<BudgetReservation> {
     const connection = this.#ctx.connection;
-    if (!connection.healthy) return this.#reserveLocally(periodKey, amountUsd, limitUsd);
+    if (!connection.healthy) return this.#reserveLocally(periodKey, amountUsd, limitUsd, now, holdMs);
+    const id = this.#ctx.holdId();
     return connection
-      .eval(
-        SCRIPTS.reserve,
-        [this.#key(periodKey)],
-        [String(amountUsd), String(limitUsd), this.#ttl(periodKey)],
-      )
+      .eval(SCRIPTS.reserve, this.#keys(periodKey), [
+        String(amountUsd),
+        String(limitUsd),
+        this.#ttl(periodKey),
+        String(Math.max(1, Math.ceil(holdMs))),
+        id,
+      ])
       .then(
         (reply) => {
-          const reserved = reply[0] === '1';
-          if (reserved) {
-            const hold = `${periodKey}|${amountUsd}`;
-            this.#remoteHolds.set(hold, (this.#remoteHolds.get(hold) ?? 0) + 1);
-          }
-          return { reserved, totals: this.#apply(periodKey, reply) };
+          const totals = this.#apply(periodKey, reply);
+          if (reply[0] !== '1') return { reserved: false, totals };
+          return { reserved: true, totals, hold: { id, amountUsd, expiresAt: Number(reply[3]) } };
         },
         (error: unknown) => {
           this.#ctx.report('budget reserve', error);
-          return this.#reserveLocally(periodKey, amountUsd, limitUsd);
+          return this.#reserveLocally(periodKey, amountUsd, limitUsd, now, holdMs);
         },
       );
   }
 
-  /** Redis is out: `closed` refuses; `open` reserves against the last known totals. */
-  #reserveLocally(periodKey: string, amountUsd: number, limitUsd: number): BudgetReservation {
+  /** Redis is out: `closed` refuses; `open` reserves against the last known totals (a local hold). */
+  #reserveLocally(
+    periodKey: string,
+    amountUsd: number,
+    limitUsd: number,
+    now: number,
+    holdMs: number,
+  ): BudgetReservation {
     this.#seen(periodKey);
     if (this.#ctx.failClosed) return { reserved: false, totals: this.read(periodKey) };
     const fits = this.#spent + this.#reserved + amountUsd <= limitUsd * (1 + ROUNDING);
-    if (fits) this.#reserved += amountUsd;
-    return { reserved: fits, totals: this.read(periodKey) };
+    if (!fits) return { reserved: false, totals: this.read(periodKey) };
+    this.#reserved += amountUsd;
+    const hold = { id: `${LOCAL}${++this.#localSeq}`, amountUsd, expiresAt: now + holdMs };
+    return { reserved: true, totals: this.read(periodKey), hold };
   }
 
-  settle(periodKey: string, reservedUsd: number, actualUsd: number): MaybePromise<BudgetTotals> {
-    const hold = `${periodKey}|${reservedUsd}`;
-    const held = this.#remoteHolds.get(hold) ?? 0;
-    if (held > 1) this.#remoteHolds.set(hold, held - 1);
-    else this.#remoteHolds.delete(hold);
-    // A reservation taken locally (Redis was out) was never in Redis: only its spend goes there.
-    const release = held > 0 ? reservedUsd : 0;
+  settle(periodKey: string, hold: BudgetHoldTicket, actualUsd: number): MaybePromise<BudgetTotals> {
+    // A hold taken locally (Redis was out) was never in Redis: only its spend goes there.
+    const members = hold.id.startsWith(LOCAL) ? [] : [member(hold)];
     const connection = this.#ctx.connection;
-    if (!connection.healthy) return this.#settleLocally(periodKey, reservedUsd, release, actualUsd);
+    if (!connection.healthy) return this.#settleLocally(periodKey, hold, members, actualUsd);
     return connection
-      .eval(
-        SCRIPTS.settle,
-        [this.#key(periodKey)],
-        [String(release), String(actualUsd), this.#ttl(periodKey)],
-      )
+      .eval(SCRIPTS.settle, this.#keys(periodKey), [String(actualUsd), this.#ttl(periodKey), ...members])
       .then(
         (reply) => this.#apply(periodKey, reply),
         (error: unknown) => {
           this.#ctx.report('budget settle', error);
-          return this.#settleLocally(periodKey, reservedUsd, release, actualUsd);
+          return this.#settleLocally(periodKey, hold, members, actualUsd);
         },
       );
   }
 
-  #settleLocally(periodKey: string, reservedUsd: number, release: number, actualUsd: number): BudgetTotals {
-    const queued = this.#queued.get(periodKey) ?? { reservedUsd: 0, actualUsd: 0 };
-    queued.reservedUsd += release;
+  release(periodKey: string, hold: BudgetHoldTicket): MaybePromise<BudgetTotals> {
+    return this.settle(periodKey, hold, 0);
+  }
+
+  #settleLocally(
+    periodKey: string,
+    hold: BudgetHoldTicket,
+    members: readonly string[],
+    actualUsd: number,
+  ): BudgetTotals {
+    const queued = this.#queued.get(periodKey) ?? { actualUsd: 0, members: [] };
     queued.actualUsd += actualUsd;
+    queued.members.push(...members);
     this.#queued.set(periodKey, queued);
     if (periodKey === this.#periodKey) {
-      this.#reserved = Math.max(0, this.#reserved - reservedUsd);
+      this.#reserved = Math.max(0, this.#reserved - hold.amountUsd);
       this.#spent += actualUsd;
     }
     return this.read(periodKey);
@@ -182,11 +218,11 @@ export class RedisBudgetState implements BudgetStateHandle {
       this.#floors.delete(periodKey);
     }
     for (const [periodKey, q] of [...this.#queued]) {
-      await connection.eval(
-        SCRIPTS.settle,
-        [this.#key(periodKey)],
-        [String(q.reservedUsd), String(q.actualUsd), this.#ttl(periodKey)],
-      );
+      await connection.eval(SCRIPTS.settle, this.#keys(periodKey), [
+        String(q.actualUsd),
+        this.#ttl(periodKey),
+        ...q.members,
+      ]);
       this.#queued.delete(periodKey);
     }
     if (this.#periodKey === '') return;

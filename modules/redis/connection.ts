@@ -7,6 +7,9 @@ import type { Script } from './scripts.js';
 
 /** Node's codes for a server certificate that does not verify. */
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|HOSTNAME/;
+/** TLS alerts of a server that wants a (valid) client certificate. */
+const CLIENT_CERT_ALERTS =
+  /ALERT_CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|certificate required/i;
 /** Redis's answers to bad credentials. */
 const AUTH_ERRORS = /WRONGPASS|NOAUTH|NOPERM|invalid username-password|AUTH failed/i;
 
@@ -66,7 +69,10 @@ export class RedisConnection {
             }),
       },
     }) as unknown as RedisClientType;
-    this.#client.on('error', (error: unknown) => this.#down(describe(error, options)));
+    this.#client.on('error', (error: unknown) => {
+      if (this.#stopOnFatal(this.#client, error)) return;
+      this.#down(describe(error, options));
+    });
     this.#client.on('ready', () => {
       if (this.#started) this.#recover();
     });
@@ -170,7 +176,8 @@ export class RedisConnection {
   async #subscribe(): Promise<void> {
     if (this.#subscriber !== undefined) return;
     const subscriber = this.#client.duplicate() as unknown as RedisClientType;
-    subscriber.on('error', () => {}); // the command connection reports health
+    // The command connection reports health; a fatal error still stops this one at once.
+    subscriber.on('error', (error: unknown) => this.#stopOnFatal(subscriber, error));
     this.#subscriber = subscriber;
     await withTimeout(subscriber.connect(), this.#options.connectTimeoutMs);
     await subscriber.subscribe(this.#channel, (message: string) => {
@@ -180,6 +187,26 @@ export class RedisConnection {
         this.#events.emit('error', { operation: 'pub/sub message', error: asError(error) });
       }
     });
+  }
+
+  /**
+   * A client reported an error no retry can fix (a TLS alert such as "certificate required",
+   * refused credentials): remember it for `connect()` and destroy the client now, in the same
+   * tick. Why now: node-redis (5.12) listens to its socket's `error` with `once`, but a TLS socket
+   * whose handshake the client already finished (TLS 1.3: the server checks the client's
+   * certificate after that) emits the alert as one `error` without being destroyed, and then the
+   * server's reset as a second (`read ECONNRESET`), which nothing listens to: an uncaught
+   * exception. Destroying the socket before the next I/O callback means the reset is never read.
+   */
+  #stopOnFatal(client: RedisClientType, error: unknown): boolean {
+    const fatal = fatalError(asError(error), this.#options);
+    if (fatal === undefined) return false;
+    if (this.#fatal === undefined) {
+      this.#fatal = fatal;
+      if (this.#started) this.#events.emit('error', { operation: 'connect', error: fatal });
+    }
+    if (client.isOpen) destroyQuietly(client);
+    return true;
   }
 
   #down(reason: string): void {
@@ -312,6 +339,13 @@ function fatalError(cause: Error, options: ResolvedRedisOptions): SwitchyardErro
     return new SwitchyardError(
       'config',
       `RedisStateStore: Redis at ${options.address} refused the credentials${options.username === undefined ? '' : ` of user "${options.username}"`}: ${message}`,
+      { retryable: false },
+    );
+  }
+  if (options.tls !== undefined && CLIENT_CERT_ALERTS.test(`${code} ${cause.message}`)) {
+    return new SwitchyardError(
+      'config',
+      `RedisStateStore: Redis at ${options.address} refused the TLS connection for want of an acceptable client certificate (tls.cert and tls.key): ${message}`,
       { retryable: false },
     );
   }

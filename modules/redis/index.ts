@@ -20,5 +20,11 @@ export type {
   StoreErrorEvent,
   StoreRestoredEvent,
 } from './events.js';
+export {
+  type LearningRouter,
+  LearningSync,
+  type LearningSyncOptions,
+  type LearningSyncResult,
+} from './learning-sync.js';
 export type { RedisStoreOptions, RedisTlsOptions } from './options.js';
 export { RedisStateStore } from './store.js';

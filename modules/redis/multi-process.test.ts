@@ -3,7 +3,7 @@
  * redis-server: the shared limit, the single half-open probe, the budget and a Redis crash.
  */
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { REDIS_SERVER, type RedisServer, startRedis } from '../../test/helpers/redis-server.js';
 import {
   bundleWorker,
@@ -118,6 +118,40 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore across processes', 
     expect(Number(totals.spent)).toBeLessThanOrEqual(10);
     expect(Number(totals.spent)).toBe(10);
     expect(Number(totals.reserved)).toBe(0);
+  }, 60_000);
+
+  it('a process killed with SIGKILL while holding reservations: after the hold TTL the budget is free again', async () => {
+    const prefix = `mp${n + 1}:`;
+    // Deadline 1.5 s + margin 0.5 s: a hold lapses 2 s after its reservation.
+    const budgets = [{ id: 'team', limitUsd: 5, period: 'total' as const, holdMarginMs: 500 }];
+    const [holder, other] = await spawn(2, { budgets, timeoutMs: 1500 });
+    upstream.delayMs = 10_000; // the holder's calls hang: it is killed while they are in flight
+    holder!.child.send({ op: 'calls', n: 5 });
+    const client = createClient({ url: redis.url });
+    client.on('error', () => {}); // a later test kills this Redis
+    await client.connect();
+    onTestFinished(() => client.close().catch(() => {}));
+    const totals = () => client.hGetAll(`${prefix}b:team:total`);
+    while (Number((await totals()).reserved) !== 5) await new Promise((r) => setTimeout(r, 10));
+    const reservedAt = Date.now();
+    holder!.child.kill('SIGKILL');
+    await new Promise<void>((resolve) => holder!.child.once('exit', () => resolve()));
+    expect(await client.zCard(`${prefix}b:team:total:holds`)).toBe(5);
+    upstream.delayMs = 0;
+    // The crashed process's $5 is still held: the other process is refused…
+    expect(await other!.calls(1)).toMatchObject({ ok: 0, errors: { budget_exceeded: 1 } });
+    expect(Date.now() - reservedAt).toBeLessThan(2000);
+    // …until the holds lapse (2 s after the reservations); then the budget is available again.
+    await new Promise((r) => setTimeout(r, Math.max(0, reservedAt + 2100 - Date.now())));
+    expect(await other!.calls(3)).toMatchObject({ ok: 3, errors: {} });
+    let after = await totals();
+    for (let i = 0; i < 100 && Number(after.reserved) !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 20)); // the settlements land behind the calls
+      after = await totals();
+    }
+    expect(Number(after.spent)).toBe(3);
+    expect(Number(after.reserved)).toBe(0);
+    expect(await client.zCard(`${prefix}b:team:total:holds`)).toBe(0);
   }, 60_000);
 
   it('keeps serving when Redis is killed, and enforces the shared limit again once it is back', async () => {

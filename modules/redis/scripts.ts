@@ -179,33 +179,55 @@ return reply(0, 0, 0, s)
 `;
 
 /**
- * Reserves budget. KEYS: the period's hash. ARGV: amount, limit, TTL ms (0: none).
- * Returns [reserved 1/0, spent, reserved].
+ * Reserves budget as a hold. KEYS: the period's hash, its holds (sorted set of `<id>|<amount>` by
+ * expiry, server time). ARGV: amount, limit, TTL ms (0: none), hold ms, hold id. Holds that lapsed
+ * are swept first (their amounts leave `reserved`), so a crashed holder frees its reservation.
+ * Returns [reserved 1/0, spent, reserved, expiresAt].
  */
 const RESERVE = `
-local amount = tonumber(ARGV[1]); local limit = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local amount = tonumber(ARGV[1]); local limit = tonumber(ARGV[2]); local ttl = tonumber(ARGV[3])
 local f = redis.call('HMGET', KEYS[1], 'spent', 'reserved')
 local spent = tonumber(f[1]) or 0; local reserved = tonumber(f[2]) or 0
+local lapsed = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
+for _, m in ipairs(lapsed) do
+  reserved = math.max(0, reserved - (tonumber(string.match(m, '|([^|]+)$')) or 0))
+end
+if #lapsed > 0 then redis.call('ZREM', KEYS[2], unpack(lapsed)) end
 local ok = spent + reserved + amount <= limit * (1 + 1e-9)
+local expires = now + tonumber(ARGV[4])
 if ok then
   reserved = reserved + amount
-  redis.call('HSET', KEYS[1], 'spent', string.format('%.17g', spent), 'reserved', string.format('%.17g', reserved))
-  if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+  redis.call('ZADD', KEYS[2], expires, ARGV[5] .. '|' .. ARGV[1])
 end
-return {ok and '1' or '0', string.format('%.17g', spent), string.format('%.17g', reserved)}
+if ok or #lapsed > 0 then
+  redis.call('HSET', KEYS[1], 'spent', string.format('%.17g', spent), 'reserved', string.format('%.17g', reserved))
+  if ttl > 0 then
+    redis.call('PEXPIRE', KEYS[1], ttl)
+    redis.call('PEXPIRE', KEYS[2], math.max(ttl, tonumber(ARGV[4])))
+  end
+end
+return {ok and '1' or '0', string.format('%.17g', spent), string.format('%.17g', reserved), tostring(expires)}
 `;
 
 /**
- * Settles budget. KEYS: the period's hash. ARGV: reserved to release, actual spend, TTL ms (0: none).
+ * Settles (or releases, with 0 spend) holds. KEYS: the period's hash, its holds. ARGV: actual
+ * spend, TTL ms (0: none), then the holds' members (`<id>|<amount>`). A hold still there is
+ * removed and its amount leaves `reserved`; one that lapsed was released by the sweep already.
  * Returns ['1', spent, reserved].
  */
 const SETTLE = `
 local f = redis.call('HMGET', KEYS[1], 'spent', 'reserved')
 local spent = tonumber(f[1]) or 0; local reserved = tonumber(f[2]) or 0
-reserved = math.max(0, reserved - tonumber(ARGV[1]))
-spent = spent + tonumber(ARGV[2])
+for i = 3, #ARGV do
+  if redis.call('ZREM', KEYS[2], ARGV[i]) == 1 then
+    reserved = math.max(0, reserved - (tonumber(string.match(ARGV[i], '|([^|]+)$')) or 0))
+  end
+end
+spent = spent + tonumber(ARGV[1])
 redis.call('HSET', KEYS[1], 'spent', string.format('%.17g', spent), 'reserved', string.format('%.17g', reserved))
-if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+if tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return {'1', string.format('%.17g', spent), string.format('%.17g', reserved)}
 `;
 
@@ -302,7 +324,7 @@ export interface Script {
   readonly sha: string;
 }
 
-function script(name: string, source: string): Script {
+export function script(name: string, source: string): Script {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 

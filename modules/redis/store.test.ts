@@ -144,10 +144,12 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     const [s1, s2] = [await store(), await store()];
     const [b1, b2] = [s1.budget('team/day'), s2.budget('team/day')];
     const handles = Array.from({ length: 25 }, (_, i) => (i % 2 ? b1 : b2));
-    const answers = await Promise.all(handles.map((b) => b.reserve('2026-12-02', 0.1, 1)));
+    const answers = await Promise.all(
+      handles.map((b) => b.reserve('2026-12-02', 0.1, 1, Date.now(), 60_000)),
+    );
     expect(answers.filter((a) => a.reserved)).toHaveLength(10);
-    const holder = handles[answers.findIndex((a) => a.reserved)]!;
-    await holder.settle('2026-12-02', 0.1, 0.05);
+    const first = answers.findIndex((a) => a.reserved);
+    await handles[first]!.settle('2026-12-02', answers[first]!.hold!, 0.05);
     await s2.resync();
     expect(b2.read('2026-12-02').spentUsd).toBeCloseTo(0.05, 10);
     expect(b2.read('2026-12-02').reservedUsd).toBeCloseTo(0.9, 10);
@@ -156,6 +158,24 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     const ttl = await raw.pTTL(`${prefix}b:team/day:2026-12-02`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(Date.UTC(2026, 11, 5) - Date.now() + 1000);
+  });
+
+  it('budget holds lapse on their own: a crashed holder frees its amount, a late settlement never releases twice', async () => {
+    next();
+    const [s1, s2] = [await store(), await store()];
+    const [b1, b2] = [s1.budget('h'), s2.budget('h')];
+    const first = await b1.reserve('total', 0.6, 1, Date.now(), 200);
+    expect(first).toMatchObject({ reserved: true, hold: { amountUsd: 0.6 } });
+    expect(first.hold!.expiresAt).toBeGreaterThan(Date.now() - 1000); // Redis server time
+    expect(await b2.reserve('total', 0.6, 1, Date.now(), 60_000)).toMatchObject({ reserved: false });
+    await new Promise((r) => setTimeout(r, 250));
+    const second = await b2.reserve('total', 0.6, 1, Date.now(), 60_000); // the first lapsed: swept
+    expect(second).toMatchObject({ reserved: true, totals: { reservedUsd: 0.6 } });
+    // The first holder comes back late: its spend counts, its lapsed hold releases nothing more.
+    expect(await b1.settle('total', first.hold!, 0.1)).toMatchObject({ spentUsd: 0.1, reservedUsd: 0.6 });
+    expect(await b2.release('total', second.hold!)).toMatchObject({ spentUsd: 0.1, reservedUsd: 0 });
+    expect(await b2.release('total', second.hold!)).toMatchObject({ reservedUsd: 0 });
+    expect(await raw.zCard(`${prefix}b:h:total:holds`)).toBe(0);
   });
 
   it('restores budget spend from a snapshot as a floor: raised in Redis, never lowered or counted twice', async () => {
@@ -171,8 +191,8 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     const b2 = s2.budget('team/day');
     expect(await b2.restore!('2026-12-02', 0.1)).toMatchObject({ spentUsd: 0.4 });
     expect(await b2.restore!('2026-12-02', 0.4)).toMatchObject({ spentUsd: 0.4 });
-    expect(await b2.reserve('2026-12-02', 0.7, 1)).toMatchObject({ reserved: false });
-    expect(await b2.reserve('2026-12-02', 0.6, 1)).toMatchObject({ reserved: true });
+    expect(await b2.reserve('2026-12-02', 0.7, 1, Date.now(), 60_000)).toMatchObject({ reserved: false });
+    expect(await b2.reserve('2026-12-02', 0.6, 1, Date.now(), 60_000)).toMatchObject({ reserved: true });
     expect(await raw.hGet(`${prefix}b:team/day:2026-12-02`, 'spent')).toBe('0.40000000000000002');
     expect(await raw.pTTL(`${prefix}b:team/day:2026-12-02`)).toBeGreaterThan(0);
 
@@ -196,11 +216,11 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     next();
     const s = await store({ budgetFailure: 'closed', commandTimeoutMs: 100 });
     const b = s.budget('x');
-    expect(await b.reserve('total', 1, 10)).toMatchObject({ reserved: true });
+    expect(await b.reserve('total', 1, 10, Date.now(), 60_000)).toMatchObject({ reserved: true });
     const degraded: string[] = [];
     s.on('degraded', (e) => degraded.push(e.reason));
     await raw.sendCommand(['CLIENT', 'PAUSE', '600', 'ALL']); // every command waits 600 ms
-    expect(await b.reserve('total', 1, 10)).toMatchObject({ reserved: false });
+    expect(await b.reserve('total', 1, 10, Date.now(), 60_000)).toMatchObject({ reserved: false });
     expect(degraded).toHaveLength(1);
     expect(degraded[0]).toBe('command timed out after 100 ms');
     await raw.sendCommand(['CLIENT', 'UNPAUSE']);
@@ -248,14 +268,16 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     const now = Date.now();
     await h.acquire(now);
     await h.recordFailure(now, { countsAgainstHealth: true, probe: false, blockForMs: 100 });
-    await s.budget('d').reserve('2026-12-02', 1, 10);
-    await s.budget('t').reserve('total', 1, 10);
+    await s.budget('d').reserve('2026-12-02', 1, 10, now, 60_000);
+    await s.budget('t').reserve('total', 1, 10, now, 60_000);
     await s.cacheStore().set('k', { response: { text: 'x' } as never }, 60_000);
     const keys = await raw.keys(`${prefix}*`);
     expect(keys.sort()).toEqual(
       [
         `${prefix}b:d:2026-12-02`,
+        `${prefix}b:d:2026-12-02:holds`,
         `${prefix}b:t:total`,
+        `${prefix}b:t:total:holds`,
         `${prefix}c:k`,
         `${prefix}{t:a}`,
         `${prefix}{t:a}:rate`,
@@ -263,7 +285,7 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisStateStore', () => {
     );
     for (const key of keys) {
       const ttl = await raw.pTTL(key);
-      if (key.endsWith(':total')) expect(ttl).toBe(-1);
+      if (key.endsWith(':total') || key.endsWith(':total:holds')) expect(ttl).toBe(-1);
       else expect(ttl, key).toBeGreaterThan(0);
     }
   });

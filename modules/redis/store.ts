@@ -14,6 +14,7 @@ import { RedisBudgetState } from './budget-state.js';
 import { RedisCacheStore, type RedisCacheStoreOptions } from './cache-store.js';
 import { RedisConnection, StoreUnavailable } from './connection.js';
 import { asError, type RedisStoreEvents, type RedisStoreListener, StoreEmitter } from './events.js';
+import { type LearningRouter, LearningSync, type LearningSyncOptions } from './learning-sync.js';
 import { type RedisStoreOptions, type ResolvedRedisOptions, resolveRedisOptions } from './options.js';
 import { RedisQuotaState } from './quota-state.js';
 import { RedisTargetState, readTarget, type TargetContext, TargetMirror } from './target-state.js';
@@ -62,6 +63,7 @@ export class RedisStateStore implements StateStore {
   readonly #instance = randomBytes(6).toString('hex');
   #seq = 0;
   #resyncTimer: NodeJS.Timeout | undefined;
+  readonly #syncs = new Set<LearningSync>();
 
   constructor(options: RedisStoreOptions = {}) {
     this.#options = resolveRedisOptions(options);
@@ -148,6 +150,7 @@ export class RedisStateStore implements StateStore {
           connection: this.#connection,
           failClosed: this.#options.budgetFailure === 'closed',
           now: () => this.#options.clock.now(),
+          holdId: () => `${this.#instance}:${++this.#seq}`,
           report: (operation, error) => this.#report(operation, error),
         },
         id,
@@ -196,6 +199,26 @@ export class RedisStateStore implements StateStore {
   }
 
   /**
+   * Shares what `router`'s strategies learn with the other instances of the same `group`: every
+   * `everyMs` it publishes the strategies' own learned state and merges the others' (by
+   * evidence, never replacing its own; see `Strategy.merge`). Off the call path, bounded (one
+   * script per round, `maxBytes` per instance, `maxPeers`, a TTL on every key) and quiet while
+   * Redis is out (the strategies keep learning locally). `stop()` it, or close the store.
+   * @throws {SwitchyardError} `config` for bad options, naming the field.
+   */
+  syncLearning(router: LearningRouter, options: LearningSyncOptions = {}): LearningSync {
+    const sync: LearningSync = new LearningSync(
+      router,
+      this.#connection,
+      options,
+      (operation, error) => this.#report(operation, error),
+      () => this.#syncs.delete(sync),
+    );
+    this.#syncs.add(sync);
+    return sync;
+  }
+
+  /**
    * A command client on this store's connection, for other Redis-backed stores (the gateway's
    * `RedisKeyStore`, `redisVaultStorage`, `RedisAuditLog`): each command is bounded by
    * `commandTimeoutMs`, and rejects at once while Redis is out (the store is degraded).
@@ -217,9 +240,10 @@ export class RedisStateStore implements StateStore {
     ]);
   }
 
-  /** Stops the resync, closes both connections and drops the listeners. */
+  /** Stops the resync and the learning syncs, closes both connections and drops the listeners. */
   async close(): Promise<void> {
     clearInterval(this.#resyncTimer);
+    await Promise.all([...this.#syncs].map((sync) => sync.stop()));
     await this.#connection.close();
     this.#events.clear();
   }

@@ -1,7 +1,13 @@
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { RouterEmitter } from '../events.js';
 import type { BudgetSnapshot } from '../state/router-snapshot.js';
-import type { BudgetReservation, BudgetStateHandle, BudgetTotals, MaybePromise } from '../state/store.js';
+import type {
+  BudgetHoldTicket,
+  BudgetReservation,
+  BudgetStateHandle,
+  BudgetTotals,
+  MaybePromise,
+} from '../state/store.js';
 import type { TargetRuntime } from '../target-runtime.js';
 import type { BudgetConfig, BudgetPeriod, BudgetScope, BudgetStatus } from '../types/budget.js';
 import type { CompletionRequest } from '../types/request.js';
@@ -11,6 +17,13 @@ import { BudgetCalendar } from './period.js';
 
 const DEFAULT_THRESHOLDS: readonly number[] = [0.5, 0.8, 1];
 const DEFAULT_RESERVE_OUTPUT_TOKENS = 4096;
+/**
+ * By default a reservation lapses this long after its call's deadline (the store frees it if the
+ * process that held it crashed): room for the settlement of an attempt that ends at the deadline.
+ */
+const DEFAULT_HOLD_MARGIN_MS = 30_000;
+/** Holds of calls without a deadline lapse after this (plus the margin). */
+const MAX_HOLD_MS = 3_600_000;
 
 /** One configured budget, resolved: its calendar, its state in the store, the thresholds it fired. */
 export class Budget {
@@ -20,6 +33,8 @@ export class Budget {
   readonly period: BudgetPeriod;
   readonly calendar: BudgetCalendar;
   readonly reserveOutputTokens: number;
+  /** How long after the call's deadline an unsettled reservation lapses. */
+  readonly holdMarginMs: number;
   readonly thresholds: readonly number[];
   readonly state: BudgetStateHandle;
   /** The period whose thresholds `fired` counts, and how many of them (in ascending order) fired. */
@@ -33,6 +48,7 @@ export class Budget {
     this.period = config.period;
     this.calendar = new BudgetCalendar(config.period, config.timeZone ?? 'UTC');
     this.reserveOutputTokens = config.reserveOutputTokens ?? DEFAULT_RESERVE_OUTPUT_TOKENS;
+    this.holdMarginMs = config.holdMarginMs ?? DEFAULT_HOLD_MARGIN_MS;
     this.thresholds = [...(config.thresholds ?? DEFAULT_THRESHOLDS)].sort((a, b) => a - b);
     this.state = state;
   }
@@ -58,13 +74,17 @@ export function budgetIdOf(config: BudgetConfig): string {
   return `${parts.length === 0 ? 'router' : parts.join(',')}/${config.period}`;
 }
 
+/** One budget's reservation within a {@link BudgetHold}. */
+interface HoldEntry {
+  readonly budget: Budget;
+  readonly periodKey: string;
+  /** The store's hold; undefined from a store that answered without one (nothing to release). */
+  readonly ticket: BudgetHoldTicket | undefined;
+}
+
 /** The reservations one attempt holds, to settle when it ends. */
 export interface BudgetHold {
-  readonly entries: readonly {
-    readonly budget: Budget;
-    readonly periodKey: string;
-    readonly amountUsd: number;
-  }[];
+  readonly entries: readonly HoldEntry[];
 }
 
 /**
@@ -176,48 +196,68 @@ export class BudgetGate {
 
   /**
    * Reserves the attempt's maximum cost on `target` in each budget of `budgets`, in order; when
-   * one refuses, the ones taken are released and the answer is the `budget_exceeded` error.
+   * one refuses, the ones taken are released and the answer is the `budget_exceeded` error. Each
+   * reservation lapses its budget's `holdMarginMs` after `deadline` if it is never settled.
    */
   async reserve(
     budgets: readonly Budget[],
     request: CompletionRequest,
     target: TargetRuntime,
     now: number,
+    deadline = Number.POSITIVE_INFINITY,
   ): Promise<BudgetHold | SwitchyardError> {
-    const entries: { budget: Budget; periodKey: string; amountUsd: number }[] = [];
+    const entries: HoldEntry[] = [];
     const inputTokens = estimateInputTokens(request);
+    const untilDeadline = Math.min(Math.max(0, deadline - now), MAX_HOLD_MS);
     for (const budget of budgets) {
       const amountUsd = maxCostOf(request, target, budget, inputTokens);
       const periodKey = budget.calendar.keyAt(now);
       let answer: BudgetReservation;
       try {
-        answer = await budget.state.reserve(periodKey, amountUsd, budget.limitUsd);
+        const holdMs = untilDeadline + budget.holdMarginMs;
+        answer = await budget.state.reserve(periodKey, amountUsd, budget.limitUsd, now, holdMs);
       } catch {
         continue; // a store that cannot answer does not stop the call (fail-open)
       }
       if (!answer.reserved) {
-        this.settle({ entries }, 0);
+        this.release({ entries });
         return exceeded(budget, answer.totals, amountUsd, target, now);
       }
-      entries.push({ budget, periodKey, amountUsd });
+      entries.push({ budget, periodKey, ticket: answer.hold });
     }
     return { entries };
   }
 
   /**
    * Settles a hold with the attempt's actual cost. Never throws: a store failure leaves the
-   * reservation to the store's expiry.
+   * reservation to lapse at its expiry.
    */
   settle(hold: BudgetHold, actualUsd: number): void {
-    for (const { budget, periodKey, amountUsd } of hold.entries) {
+    for (const { budget, periodKey, ticket } of hold.entries) {
       let totals: MaybePromise<BudgetTotals>;
       try {
-        totals = budget.state.settle(periodKey, amountUsd, actualUsd);
+        totals =
+          ticket === undefined
+            ? budget.state.read(periodKey)
+            : budget.state.settle(periodKey, ticket, actualUsd);
       } catch {
         continue;
       }
       if (isPromiseLike(totals)) totals.then((t) => this.#fireCrossed(budget, t), ignore);
       else this.#fireCrossed(budget, totals);
+    }
+  }
+
+  /** Releases a hold whose attempt did not run (no spend). Never throws. */
+  release(hold: BudgetHold): void {
+    for (const { budget, periodKey, ticket } of hold.entries) {
+      if (ticket === undefined) continue;
+      try {
+        const done = budget.state.release(periodKey, ticket);
+        if (isPromiseLike(done)) done.then(undefined, ignore);
+      } catch {
+        // left to lapse at its expiry
+      }
     }
   }
 

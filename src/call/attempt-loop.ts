@@ -152,7 +152,7 @@ export class AttemptLoop implements HedgeClaims {
           claim.tokens = tokens;
           return hedge ? claim : this.#claimed(call, claim);
         }
-        if (hold !== undefined) this.#rt.budgets!.settle(hold, 0);
+        if (hold !== undefined) this.#rt.budgets!.release(hold);
         if (tokens !== undefined) settleTokens(choice, tokens, this.#rt.clock.now(), undefined);
         if (++refused >= MAX_REFUSED_CLAIMS) {
           throw new SwitchyardError(
@@ -179,7 +179,8 @@ export class AttemptLoop implements HedgeClaims {
     const gate = this.#rt.budgets!;
     call.budgets ??= gate.covering(call.request);
     if (call.budgets.length === 0) return undefined;
-    const hold = await gate.reserve(call.budgets, call.request, target, this.#rt.clock.now());
+    const now = this.#rt.clock.now();
+    const hold = await gate.reserve(call.budgets, call.request, target, now, call.scope.deadline);
     if (!(hold instanceof SwitchyardError)) return hold;
     if (call.failed === undefined) call.failed = new Uint8Array(this.#rt.targetCount);
     call.failed[target.index] = 2;

@@ -158,27 +158,56 @@ export interface BudgetTotals {
   readonly reservedUsd: number;
 }
 
+/**
+ * One reservation, as {@link BudgetStateHandle.reserve} hands it out: settle or release it with
+ * this. A hold lapses on its own at `expiresAt` (its amount is no longer reserved), so a process
+ * that crashed while holding it does not keep the budget reserved.
+ */
+export interface BudgetHoldTicket {
+  /** Unique among the store's holds. */
+  readonly id: string;
+  /** The amount held (USD). */
+  readonly amountUsd: number;
+  /** When the hold lapses, on the store's clock (a shared store's server time), in ms. */
+  readonly expiresAt: number;
+}
+
 /** The answer to a reservation, with the totals it was decided on. */
 export interface BudgetReservation {
   readonly reserved: boolean;
   readonly totals: BudgetTotals;
+  /** The hold, when reserved. */
+  readonly hold?: BudgetHoldTicket;
 }
 
 /**
  * The spend state of one budget. `reserve` must be atomic: two reservations never both succeed
- * when only one fits (a shared store does it on the server, e.g. in one Lua script).
+ * when only one fits (a shared store does it on the server, e.g. in one Lua script). Each
+ * reservation is a hold with an id and an expiry: settling or releasing it ends it, and one that
+ * neither happens to (its process crashed) lapses at its expiry, freeing its amount.
  */
 export interface BudgetStateHandle {
   /**
    * Adds `amountUsd` to the reserved sum of period `periodKey` if spent + reserved + amount stays
-   * within `limitUsd`. A `periodKey` other than the stored one starts a new period at zero.
+   * within `limitUsd`, as a hold that lapses `holdMs` from now (`now` on the router's clock; a
+   * shared store may use its own). Lapsed holds are swept first. A `periodKey` other than the
+   * stored one starts a new period at zero.
    */
-  reserve(periodKey: string, amountUsd: number, limitUsd: number): MaybePromise<BudgetReservation>;
+  reserve(
+    periodKey: string,
+    amountUsd: number,
+    limitUsd: number,
+    now: number,
+    holdMs: number,
+  ): MaybePromise<BudgetReservation>;
   /**
-   * Settles a reservation made in `periodKey`: its `reservedUsd` is released and `actualUsd`
-   * added to the spend. A settlement for a period that has ended changes nothing.
+   * Settles `hold` (made in `periodKey`): its amount is released — unless it lapsed already, then
+   * it was released then — and `actualUsd` is added to the spend. A settlement for a period that
+   * has ended changes nothing.
    */
-  settle(periodKey: string, reservedUsd: number, actualUsd: number): MaybePromise<BudgetTotals>;
+  settle(periodKey: string, hold: BudgetHoldTicket, actualUsd: number): MaybePromise<BudgetTotals>;
+  /** Releases `hold` without spend (the attempt did not run), unless it lapsed already. */
+  release(periodKey: string, hold: BudgetHoldTicket): MaybePromise<BudgetTotals>;
   /** The totals of `periodKey` as last known (zero for a period not seen yet). */
   read(periodKey: string): BudgetTotals;
   /**

@@ -43,6 +43,12 @@ export interface BudgetConfig {
   readonly reserveOutputTokens?: number;
   /** Fractions of the limit at which `budget:threshold` fires, once each per period. @default [0.5, 0.8, 1] */
   readonly thresholds?: readonly number[];
+  /**
+   * How long after its call's deadline a reservation lapses if it is never settled (its process
+   * crashed): the store then frees it. Room for the settlement of an attempt that ends at the
+   * deadline. @default 30000
+   */
+  readonly holdMarginMs?: number;
 }
 
 /** What a `budget_exceeded` error carries: which budget refused, and how far it was spent. */

@@ -121,6 +121,29 @@ export interface Strategy {
    * @throws {SwitchyardError} `config` when `snapshot` is malformed (the message names the field).
    */
   restore?(snapshot: JsonValue): void;
+  /**
+   * What the strategy has learned from **its own** outcomes, for other instances of the same
+   * router (other processes) to fold in with {@link merge}: JSON keyed by target id, aged to now.
+   * It never includes what was merged from peers, so evidence does not echo between instances.
+   * Optional, with `merge`: a strategy without them simply learns alone.
+   */
+  share?(): JsonValue;
+  /**
+   * Folds the latest {@link share} of each peer into what the strategy uses, weighted by evidence:
+   * the peers' contribution from the previous `merge` is replaced, the strategy's own evidence is
+   * kept (a merge never erases it). `merge([])` leaves only the strategy's own evidence. A peer's
+   * state of another format version is ignored. Nothing changes when it throws.
+   * @throws {SwitchyardError} `config` when a peer's state is malformed (the message names the field).
+   */
+  merge?(peers: readonly PeerLearning[]): void;
+}
+
+/** Another instance's learned state, as {@link Strategy.merge} receives it. */
+export interface PeerLearning {
+  /** What the peer's strategy of the same name returned from {@link Strategy.share}. */
+  readonly state: JsonValue;
+  /** How long ago (ms) the peer took it: the strategy ages it by this much. */
+  readonly ageMs: number;
 }
 
 /** A JSON value (what `JSON.parse` returns): the form of every snapshot. */

@@ -10,7 +10,16 @@ import {
   positiveInt,
 } from './context.js';
 
-const BUDGET_KEYS = ['id', 'scope', 'limitUsd', 'period', 'timeZone', 'reserveOutputTokens', 'thresholds'];
+const BUDGET_KEYS = [
+  'id',
+  'scope',
+  'limitUsd',
+  'period',
+  'timeZone',
+  'reserveOutputTokens',
+  'thresholds',
+  'holdMarginMs',
+];
 const SCOPE_KEYS = ['tag', 'user', 'key', 'alias'];
 const PERIODS = ['day', 'month', 'total'];
 
@@ -38,6 +47,7 @@ export function budget(c: CheckContext, b: unknown): void {
   );
   c.optional(b, 'timeZone', timeZone);
   c.optional(b, 'reserveOutputTokens', positiveInt);
+  c.optional(b, 'holdMarginMs', nonNegative);
   c.optional(b, 'thresholds', (c, t) =>
     expect(
       c,

@@ -16,6 +16,7 @@ interface WorkerConfig {
   readonly breaker?: { failureThreshold: number; cooldownMs: number };
   readonly budgets?: BudgetConfig[];
   readonly resyncIntervalMs?: number;
+  readonly timeoutMs?: number;
 }
 
 type Command = { op: 'calls'; n: number } | { op: 'exit' };
@@ -62,6 +63,7 @@ const router = new Router({
   breaker: config.breaker ?? false,
   retry: { maxAttempts: 1 },
   budgets: config.budgets,
+  ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
 });
 
 process.on('message', (command: Command) => {

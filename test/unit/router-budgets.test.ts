@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type BudgetReservation,
   type BudgetStateHandle,
   type BudgetThresholdEvent,
   MemoryStateStore,
@@ -243,6 +244,49 @@ describe('budgets', () => {
     expect(error.budget.spentUsd).toBe(2);
   });
 
+  it("holds each reservation until the call's deadline plus holdMarginMs, and settles that very hold", async () => {
+    const base = new MemoryStateStore();
+    const seen: { holdMs: number; settled: string[]; released: string[]; issued: string[] } = {
+      holdMs: 0,
+      settled: [],
+      released: [],
+      issued: [],
+    };
+    const store: StateStore = {
+      target: (id, policy) => base.target(id, policy),
+      budget: (id) => {
+        const inner = base.budget(id);
+        return {
+          reserve: (k, a, l, n, h) => {
+            seen.holdMs = h;
+            const answer = inner.reserve(k, a, l, n, h) as BudgetReservation; // the memory store answers at once
+            if (answer.hold !== undefined) seen.issued.push(answer.hold.id);
+            return answer;
+          },
+          settle: (k, hold, a) => {
+            seen.settled.push(hold.id);
+            return inner.settle(k, hold, a);
+          },
+          release: (k, hold) => {
+            seen.released.push(hold.id);
+            return inner.release(k, hold);
+          },
+          read: (k) => inner.read(k),
+        };
+      },
+    };
+    const { clock, router } = budgeted({
+      store,
+      timeoutMs: 5_000,
+      budgets: [{ limitUsd: 100, period: 'total', holdMarginMs: 1_500 }],
+    });
+    await clock.run(router.complete(ask('x', { maxOutputTokens: 5 })));
+    expect(seen.holdMs).toBe(6_500);
+    expect(seen.settled).toEqual(seen.issued);
+    expect(seen.issued).toHaveLength(1);
+    expect(router.budgets()[0]).toMatchObject({ reservedUsd: 0 });
+  });
+
   it('keeps serving when the store cannot answer (fail-open)', async () => {
     const base = new MemoryStateStore();
     const broken: StateStore = {
@@ -250,6 +294,7 @@ describe('budgets', () => {
       budget: () => ({
         reserve: () => Promise.reject(new Error('store down')),
         settle: () => Promise.reject(new Error('store down')),
+        release: () => Promise.reject(new Error('store down')),
         read: (periodKey) => ({ periodKey, spentUsd: 0, reservedUsd: 0 }),
       }),
     };
@@ -311,8 +356,9 @@ function asyncStore(base: MemoryStateStore): StateStore {
     budget: (id): BudgetStateHandle => {
       const inner = base.budget(id);
       return {
-        reserve: (k, a, l) => Promise.resolve().then(() => inner.reserve(k, a, l)),
+        reserve: (k, a, l, n, h) => Promise.resolve().then(() => inner.reserve(k, a, l, n, h)),
         settle: (k, r, a) => Promise.resolve().then(() => inner.settle(k, r, a)),
+        release: (k, r) => Promise.resolve().then(() => inner.release(k, r)),
         read: (k) => inner.read(k),
       };
     },

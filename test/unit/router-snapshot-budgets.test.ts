@@ -142,8 +142,9 @@ describe('router.snapshot() / restore(): budget spend', () => {
       budget: (id) => {
         const inner = memory.budget(id);
         const handle: BudgetStateHandle = {
-          reserve: (p, a, l) => inner.reserve(p, a, l),
+          reserve: (p, a, l, n, h) => inner.reserve(p, a, l, n, h),
           settle: (p, r, a) => inner.settle(p, r, a),
+          release: (p, r) => inner.release(p, r),
           read: (p) => inner.read(p),
         };
         return handle;
