@@ -40,8 +40,7 @@ export interface AdaptiveOptions {
   /**
    * Scale of the posterior spread when sampling: 1 is plain Thompson sampling, 0 is greedy on
    * the estimate, above 1 explores more. Half by default: untried targets, revisits, overdue
-   * attempts and fading knowledge already explore, and at 1 the sampling sent about a quarter
-   * of the calls of a steady lab scenario to a slower target (docs/decisions/0012).
+   * attempts and fading knowledge already explore (docs/decisions/0012).
    * @default 0.5
    */
   readonly exploration?: number;
