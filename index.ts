@@ -91,6 +91,7 @@ export type * from './src/types/adapter.js';
 export type * from './src/types/affinity.js';
 export type * from './src/types/budget.js';
 export type * from './src/types/clock.js';
+export type * from './src/types/hedge.js';
 export type * from './src/types/message.js';
 export type * from './src/types/middleware.js';
 export type * from './src/types/predictor.js';

@@ -81,6 +81,54 @@ export interface AttemptFailureEvent extends AttemptStartEvent {
   readonly error: SwitchyardError;
   /** Whether the router will make another attempt. */
   readonly willRetry: boolean;
+  /** Set when the router cancelled the attempt because another attempt of its hedged round won. */
+  readonly lostHedge?: boolean;
+}
+
+/**
+ * Where a hedge delay came from: `fixed` (`delayMs` in ms); in `'p95'` mode, `target` (the
+ * hedged target's learned p95), `all-targets` (every target's latencies together, while the
+ * target has fewer than `minSamples` of its own) or `initial` (`initialDelayMs`, until then).
+ */
+export type HedgeDelaySource = 'fixed' | 'target' | 'all-targets' | 'initial';
+
+/**
+ * `hedge:start`: an attempt produced nothing within its hedge delay (no answer, or no first
+ * content for a stream), so the same call was sent to another target as well
+ * (`HedgeOptions`). Carries no prompt text.
+ */
+export interface HedgeStartEvent extends CallEventBase {
+  /** The attempt number of the hedge. */
+  readonly attempt: number;
+  /** Target of the hedge. */
+  readonly target: string;
+  /** The attempt that was too slow: the most recent one still running. */
+  readonly hedgedAttempt: number;
+  /** Its target. */
+  readonly hedgedTarget: string;
+  /** The delay that ran out, in ms. */
+  readonly delayMs: number;
+  /** Where the delay came from (see {@link HedgeDelaySource}). */
+  readonly delaySource: HedgeDelaySource;
+  /** Hedges this call has sent so far, this one included. */
+  readonly hedges: number;
+}
+
+/**
+ * `hedge:won`: in a round where at least one hedge was sent, an attempt produced content first
+ * (a completion's answer, a stream's first content); the others were cancelled.
+ */
+export interface HedgeWonEvent extends CallEventBase {
+  /** The winning attempt. */
+  readonly attempt: number;
+  /** Its target. */
+  readonly target: string;
+  /** Whether the winner was a hedge (`false`: the attempt that was hedged won after all). */
+  readonly hedge: boolean;
+  /** The attempts cancelled because of the win, with their targets. */
+  readonly cancelled: readonly { readonly attempt: number; readonly target: string }[];
+  /** Time from the start of the winning attempt to its content, in ms. */
+  readonly latencyMs: number;
 }
 
 /** `retry`: the router waits, then tries an already-tried target again. */
@@ -224,6 +272,8 @@ export interface RouterEvents {
   'request:success': (event: RequestSuccessEvent) => void;
   'request:failure': (event: RequestFailureEvent) => void;
   'stream:first-token': (event: StreamFirstTokenEvent) => void;
+  'hedge:start': (event: HedgeStartEvent) => void;
+  'hedge:won': (event: HedgeWonEvent) => void;
   'budget:threshold': (event: BudgetThresholdEvent) => void;
   'store:degraded': (event: StoreDegradedEvent) => void;
   'store:restored': (event: StoreRestoredEvent) => void;

@@ -82,6 +82,7 @@ export type * from './types/adapter.js';
 export type * from './types/affinity.js';
 export type * from './types/budget.js';
 export type * from './types/clock.js';
+export type * from './types/hedge.js';
 // Contracts
 export type * from './types/message.js';
 export type * from './types/middleware.js';

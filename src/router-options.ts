@@ -6,6 +6,7 @@ import type { StateStore } from './state/store.js';
 import type { AffinityOptions } from './types/affinity.js';
 import type { BudgetConfig } from './types/budget.js';
 import type { Clock, RandomSource } from './types/clock.js';
+import type { HedgeOptions } from './types/hedge.js';
 import type { Middleware } from './types/middleware.js';
 import type { RouteRule } from './types/route-rule.js';
 import type { Strategy, StrategyFactory } from './types/strategy.js';
@@ -96,4 +97,13 @@ export interface RouterOptions {
    * @default off
    */
   readonly affinity?: AffinityOptions;
+  /**
+   * Hedged requests for every call: when an attempt has produced nothing within the delay (no
+   * answer; no first content for a stream), the call is also sent to the strategy's next-best
+   * target, and the first to produce content wins. Needs at least two targets, a delay below
+   * `timeoutMs` and `retry.maxAttempts` above `maxHedges`. A route's `hedge` and a request's
+   * `hedge` override it. See {@link HedgeOptions} and docs/hedging.md.
+   * @default off
+   */
+  readonly hedge?: HedgeOptions;
 }

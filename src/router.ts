@@ -4,6 +4,7 @@ import { AttemptLoop } from './call/attempt-loop.js';
 import { AttemptRunner } from './call/attempt-runner.js';
 import type { CallRuntime } from './call/call.js';
 import { CallPipeline } from './call/call-pipeline.js';
+import { resolveHedge } from './call/hedge-lane.js';
 import { TargetGate } from './call/target-gate.js';
 import { noQuotaError, TOKEN_WINDOW_MS, tokenQuotaId } from './call/token-quota.js';
 import { systemClock } from './clock.js';
@@ -14,6 +15,7 @@ import { resolveRetryOptions } from './reliability/backoff.js';
 import type { CallScope } from './reliability/call-scope.js';
 import { resolveBreakerOptions } from './reliability/circuit-breaker.js';
 import { DeadlineQueue } from './reliability/deadline-queue.js';
+import { TargetLatency } from './reliability/latency-quantile.js';
 import type { RouterOptions } from './router-options.js';
 import { createRouterStream, type RouterStream } from './router-stream.js';
 import { AffinityTable } from './routing/affinity.js';
@@ -139,8 +141,16 @@ export class Router {
       targetCount: this.#targets.length,
       budgets: budgetGateFor(options.budgets, store, this.#targets, this.#events),
       affinity: options.affinity === undefined ? undefined : new AffinityTable(options.affinity),
+      latencyPool: new TargetLatency(),
     };
     this.#rt = rt;
+    // `'p95'` hedge delays are read from latencies that the targets learn from their successes.
+    if (
+      options.hedge?.delayMs === 'p95' ||
+      options.routes?.some((r) => r.hedge && r.hedge.delayMs === 'p95')
+    ) {
+      for (const t of this.#targets) t.learnLatency(rt.latencyPool);
+    }
     this.#unwatchStore = store.watch?.((e) => {
       if (e.type === 'degraded') this.#events.emit('store:degraded', { reason: e.reason, at: e.at });
       else this.#events.emit('store:restored', { downMs: e.downMs, at: e.at });
@@ -158,6 +168,7 @@ export class Router {
       timeoutMs: options.timeoutMs ?? 120_000,
       validate: options.validateRequests ?? true,
       idPrefix: `r${++routerCount}-`,
+      hedge: options.hedge === undefined ? undefined : resolveHedge(options.hedge),
     });
     for (const mw of options.middleware ?? []) this.use(mw);
     if (options.restore !== undefined) this.#restoreNow(parseRouterSnapshot(options.restore));

@@ -1,3 +1,4 @@
+import { TargetLatency } from './reliability/latency-quantile.js';
 import { rateLimitState } from './routing/rate-limit-headroom.js';
 import type { QuotaStateHandle, TargetStateHandle } from './state/store.js';
 import type { Adapter, AdapterCapabilities, Price } from './types/adapter.js';
@@ -30,6 +31,8 @@ export class TargetRuntime implements TargetView {
   readonly tokensPerMinute: number;
   readonly tokenQuota: QuotaStateHandle | undefined;
   rateLimit: RateLimitState | undefined = undefined;
+  /** Learned latencies for `'p95'` hedge delays; made when a hedge configuration needs them. */
+  latency: TargetLatency | undefined = undefined;
   /** Given to the adapter on each attempt (built once per target): records the reported headroom. */
   readonly reportRateLimit: (info: RateLimitInfo) => void;
 
@@ -59,5 +62,10 @@ export class TargetRuntime implements TargetView {
     this.reportRateLimit = (info) => {
       this.rateLimit = rateLimitState(info, clock.now());
     };
+  }
+
+  /** Starts learning this target's latencies (for `'p95'` hedge delays), also into `pool`; idempotent. */
+  learnLatency(pool: TargetLatency): void {
+    this.latency ??= new TargetLatency(pool);
   }
 }

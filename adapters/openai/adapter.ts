@@ -20,6 +20,7 @@ import type {
 } from '../../src/index.js';
 import { defaultPrice } from '../shared/prices.js';
 import { loadOpenAISdk, type OpenAISdk, resolveProvider } from './client.js';
+import { type DirectRoute, directRoute, parseDirect, sendDirect } from './direct.js';
 import { type ErrorContext, toSwitchyardError } from './errors.js';
 import type { OpenAIAdapterOptions } from './options.js';
 import type { OpenAIPreset, PresetQuirks } from './presets.js';
@@ -34,7 +35,9 @@ type CreateBody = Parameters<OpenAI['chat']['completions']['create']>[0];
 
 /**
  * Adapter for OpenAI's Chat Completions API and every OpenAI-compatible provider (through a
- * preset), built on the official `openai` SDK with SDK retries off (the router retries).
+ * preset), built on the official `openai` SDK with SDK retries off (the router retries). Where
+ * nothing per call needs the SDK (own pool, not Azure, SDK logging off, no per-call headers), a
+ * call skips the SDK's request building and sends what the SDK would send straight to the pool.
  *
  * The constructor throws a `config` {@link SwitchyardError} when the API key (or, for Azure, the
  * endpoint) is missing from both the options and the preset's env var.
@@ -64,6 +67,11 @@ export class OpenAIAdapter implements Adapter {
   readonly #ownedFetch: FastFetch | undefined;
   readonly #apiKey: string | undefined;
   readonly #quirks: PresetQuirks;
+  /**
+   * The direct request path (direct.ts): `undefined` until the client is built, then the route,
+   * or `null` when this adapter's calls go through the SDK (caller fetch, Azure, logging, …).
+   */
+  #route: DirectRoute | null | undefined;
 
   /**
    * Checks the options and resolves the preset; the `openai` SDK is loaded on the first call
@@ -77,6 +85,7 @@ export class OpenAIAdapter implements Adapter {
     this.#ownedFetch = resolved.ownedFetch;
     this.#apiKey = resolved.apiKey;
     this.#quirks = resolved.preset.quirks ?? {};
+    if (!resolved.direct) this.#route = null;
     const q = this.#quirks;
     this.capabilities = Object.freeze({
       streaming: true,
@@ -92,13 +101,22 @@ export class OpenAIAdapter implements Adapter {
     try {
       const { body, warnings } = this.#map(request, options.target, false);
       const client = this.#client.current ?? (await this.#client.load());
-      const { data: response, response: raw } = await client.chat.completions
-        .create(body as unknown as CreateBody, {
-          signal: options.signal,
-          ...(request.headers ? { headers: { ...request.headers } } : {}),
-        })
-        .withResponse();
-      reportRateLimit(raw.headers, options);
+      const route = this.#route === undefined ? await this.#resolveRoute(client) : this.#route;
+      let response: unknown;
+      if (route !== null && request.headers === undefined) {
+        const raw = await sendDirect(route, JSON.stringify(body), options.signal);
+        reportRateLimit(raw.rateLimitHeaders, options);
+        response = await parseDirect(raw);
+      } else {
+        const sent = await client.chat.completions
+          .create(body as unknown as CreateBody, {
+            signal: options.signal,
+            ...(request.headers ? { headers: { ...request.headers } } : {}),
+          })
+          .withResponse();
+        reportRateLimit(sent.response.headers, options);
+        response = sent.data;
+      }
       try {
         return fromWireCompletion(response as WireCompletion, warnings, options.target);
       } catch (error) {
@@ -116,15 +134,19 @@ export class OpenAIAdapter implements Adapter {
     try {
       const { body: wire, warnings } = this.#map(request, options.target, true);
       const client = this.#client.current ?? (await this.#client.load());
-      // The SDK sends the request and turns a non-2xx status into its APIError; the SSE body is
-      // read here, which costs far less CPU than the SDK's stream reader.
-      const response = await client.chat.completions
-        .create(wire as unknown as CreateBody, {
-          signal: options.signal,
-          ...(request.headers ? { headers: { ...request.headers } } : {}),
-        })
-        .asResponse();
-      reportRateLimit(response.headers, options);
+      const route = this.#route === undefined ? await this.#resolveRoute(client) : this.#route;
+      // The direct path or the SDK sends the request and turns a non-2xx status into the SDK's
+      // APIError; the SSE body is read here, which costs far less CPU than the SDK's stream reader.
+      const response =
+        route !== null && request.headers === undefined
+          ? await sendDirect(route, JSON.stringify(wire), options.signal)
+          : await client.chat.completions
+              .create(wire as unknown as CreateBody, {
+                signal: options.signal,
+                ...(request.headers ? { headers: { ...request.headers } } : {}),
+              })
+              .asResponse();
+      reportRateLimit('rateLimitHeaders' in response ? response.rateLimitHeaders : response.headers, options);
       if (!response.body)
         throw malformedResponse('a stream response without a body', this.#local(options.target));
       body = bodyIterator(response.body);
@@ -187,6 +209,15 @@ export class OpenAIAdapter implements Adapter {
       request,
       this.#local(target),
     );
+  }
+
+  /** Reads the direct route from the client once (`null`: this client needs the SDK path). */
+  async #resolveRoute(client: OpenAI): Promise<DirectRoute | null> {
+    const sdk = this.#client.sdk;
+    const fetch = this.#ownedFetch;
+    const route = sdk && fetch ? ((await directRoute(client, sdk, fetch)) ?? null) : null;
+    this.#route ??= route;
+    return this.#route;
   }
 
   #local(target: string): LocalErrorContext {

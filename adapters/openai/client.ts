@@ -31,6 +31,11 @@ export interface ResolvedProvider {
   readonly createClient: (sdk: OpenAISdk) => OpenAI;
   /** The connection pool the adapter created (none when the caller passed `fetch`). */
   readonly ownedFetch: FastFetch | undefined;
+  /**
+   * Whether calls may take the direct path (direct.ts) over `ownedFetch`: not Azure, no caller
+   * `fetch`, SDK logging off (its log lines would go missing).
+   */
+  readonly direct: boolean;
 }
 
 /** Client options shared by the OpenAI and Azure clients (stable across SDK majors 5+). */
@@ -104,7 +109,8 @@ export function resolveProvider(options: OpenAIAdapterOptions): ResolvedProvider
       ? azureClient(preset, options, apiKey, common)
       : (sdk: OpenAISdk) =>
           new sdk.OpenAI({ ...common, apiKey: apiKey ?? NO_KEY, baseURL: options.baseURL ?? preset.baseURL });
-  return { provider: name, preset, apiKey, createClient, ownedFetch };
+  const direct = ownedFetch !== undefined && !preset.azure && !options.azure && common.logLevel === 'off';
+  return { provider: name, preset, apiKey, createClient, ownedFetch, direct };
 }
 
 /** Checks the Azure settings now and returns the builder of the `AzureOpenAI` client. */

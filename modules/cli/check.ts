@@ -1,8 +1,24 @@
 import { resolve } from 'node:path';
-import { buildRouter, loadConfig } from '../config/index.js';
+import { buildRouter, loadConfig, type SwitchyardConfig } from '../config/index.js';
+import { FileKeyStore, MemoryKeyStore, VirtualKeys } from '../gateway/index.js';
 import { summarize, summaryText } from './describe.js';
 import type { CliIo } from './io.js';
 import { explain } from './serve.js';
+
+/**
+ * Virtual keys to build with, without connecting anywhere: the key file is read (so a broken one
+ * shows); keys in Redis are not looked at.
+ */
+function keysToCheck(config: SwitchyardConfig): { keys?: VirtualKeys } {
+  const k = config.gateway?.keys;
+  if (k === undefined) return {};
+  try {
+    return { keys: new VirtualKeys(k.store === 'file' ? new FileKeyStore(k.file) : new MemoryKeyStore()) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`config: gateway.keys: ${message.replace(/^config: /, '')}`);
+  }
+}
 
 /**
  * `switchyard-llm check`: loads the config file, builds the router (adapters included: a missing
@@ -13,7 +29,7 @@ export async function check(options: { readonly config: string }, io: CliIo): Pr
   const path = resolve(io.cwd, options.config);
   try {
     const config = await loadConfig(path, io.env);
-    const built = buildRouter(config);
+    const built = buildRouter(config, { ...keysToCheck(config) });
     try {
       const g = config.gateway ?? {};
       const scheme = g.tls ? 'https' : 'http';

@@ -13,10 +13,19 @@ export interface ConfigSummary {
   readonly strategy: string;
   readonly budgets: number;
   readonly routes: number;
-  readonly auth: 'master key' | 'none';
+  readonly auth: 'master key' | 'virtual keys' | 'master key, virtual keys' | 'none';
+  /** Where breakers, limits and budgets live: per process, or shared through Redis. */
+  readonly state: 'memory' | 'redis';
   readonly metrics: boolean;
   readonly monitor: boolean;
   readonly tls: boolean;
+}
+
+function authOf(config: SwitchyardConfig): ConfigSummary['auth'] {
+  const master = config.gateway?.masterKey !== undefined;
+  const keys = config.gateway?.keys !== undefined;
+  if (master && keys) return 'master key, virtual keys';
+  return master ? 'master key' : keys ? 'virtual keys' : 'none';
 }
 
 /** The summary of a built config. */
@@ -34,7 +43,8 @@ export function summarize(config: SwitchyardConfig, built: BuiltRouter): ConfigS
     strategy: s === undefined ? 'round-robin' : typeof s === 'string' ? s : s.name,
     budgets: config.budgets?.length ?? 0,
     routes: config.routes?.length ?? 0,
-    auth: config.gateway?.masterKey ? 'master key' : 'none',
+    auth: authOf(config),
+    state: config.redis === undefined ? 'memory' : 'redis',
     metrics: built.metrics !== undefined,
     monitor: built.monitor !== undefined,
     tls: config.gateway?.tls !== undefined,
@@ -55,7 +65,7 @@ export function summaryText(path: string, summary: ConfigSummary, listen: string
     `strategy: ${summary.strategy}`,
     `budgets: ${summary.budgets}, routes: ${summary.routes}`,
     `gateway: ${listen}, auth: ${summary.auth}, metrics: ${summary.metrics ? 'on' : 'off'}, tls: ${summary.tls ? 'on' : 'off'}`,
-    `monitor: ${summary.monitor ? 'on' : 'off'}`,
+    `monitor: ${summary.monitor ? 'on' : 'off'}, state: ${summary.state}`,
     '',
   ].join('\n');
 }

@@ -1,16 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
-import { MemoryStateStore, type Router } from '../../index.js';
+import { type Router, SwitchyardError } from '../../index.js';
 import {
   type BuiltRouter,
   buildRouter,
+  type ConfigServices,
   loadConfig,
+  openServices,
   type SwitchyardConfig,
   ZOD_MISSING,
 } from '../config/index.js';
 import { createGateway, type Gateway, type GatewayAddress } from '../gateway/index.js';
 import type { MetricsCollector } from '../metrics/index.js';
 import { createMonitor, type Monitor } from '../monitor/index.js';
+import type { RedisStateStore } from '../redis/index.js';
 import { summarize } from './describe.js';
 import type { CliIo } from './io.js';
 import { createLog, type Log, messageOf } from './log.js';
@@ -58,10 +61,18 @@ function watchRouter(router: Router, log: Log): void {
   router.on('target:restored', (e) => log('info', 'target_restored', { target: e.target, downMs: e.downMs }));
 }
 
+/** Logs the Redis store's health (type-only import: the store is loaded only with a `redis` section). */
+function watchStore(store: RedisStateStore, log: Log): void {
+  store.on('degraded', (e) => log('warn', 'store_degraded', { reason: e.reason }));
+  store.on('restored', (e) => log('info', 'store_restored', { downMs: e.downMs }));
+  store.on('error', (e) => log('error', 'store_error', { operation: e.operation, message: e.error.message }));
+}
+
 /** Why a reload cannot apply: authentication turned on or off needs a restart. */
 function authChange(before: SwitchyardConfig, after: SwitchyardConfig): string | undefined {
-  const had = before.gateway?.masterKey !== undefined;
-  const has = after.gateway?.masterKey !== undefined;
+  const auth = (c: SwitchyardConfig) => c.gateway?.masterKey !== undefined || c.gateway?.keys !== undefined;
+  const had = auth(before);
+  const has = auth(after);
   if (had === has) return undefined;
   return had
     ? 'gateway.masterKey: authentication cannot be turned off by a reload; restart to do so'
@@ -76,6 +87,7 @@ function needRestart(before: SwitchyardConfig, after: SwitchyardConfig): string[
     .filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]))
     .map((key) => `gateway.${key}`);
   if ((before.metrics === false) !== (after.metrics === false)) fields.push('metrics');
+  if (JSON.stringify(before.redis) !== JSON.stringify(after.redis)) fields.push('redis');
   return fields;
 }
 
@@ -90,23 +102,44 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   const path = resolve(io.cwd, options.config);
   let current: Generation | undefined;
   const log = createLog(io, () => secretsOf(current?.config));
-  // One state store for every router of the process: budgets' spend, breakers and rate limits
-  // carry over a reload.
-  const store = new MemoryStateStore();
+  // One state store for every router of the process (Redis with a `redis` section, else memory):
+  // budgets' spend, breakers and rate limits carry over a reload. The virtual keys too.
+  let services: ConfigServices | undefined;
 
   async function load(): Promise<Generation> {
     const config = await loadConfig(path, io.env);
-    const built = buildRouter(config, { store });
+    if (services === undefined) {
+      services = await openServices(config, { watchRedis: (store) => watchStore(store, log) });
+      if (services.redisUnavailable !== undefined) {
+        log('warn', 'redis_unavailable', { message: services.redisUnavailable, serving: 'local state' });
+      }
+    } else if (config.gateway?.keys !== undefined && services.keys === undefined) {
+      throw new SwitchyardError(
+        'config',
+        'config: gateway.keys: virtual keys cannot be turned on by a reload; restart to do so',
+      );
+    }
+    const built = buildRouter(config, {
+      store: services.store,
+      ...(services.keys !== undefined && { keys: services.keys }),
+    });
     watchRouter(built.router, log);
     return { config, built };
   }
 
   try {
     current = await load();
+    // Stored keys' budgets in the router now (a bad one stops the start); keys in a Redis that
+    // is not reachable yet are loaded by the first request once it is.
+    if (services?.redisUnavailable === undefined) await services?.keys?.ready();
   } catch (error) {
     log('error', 'startup_failed', { config: path, message: explain(error, 'serve') });
+    await current?.built.close();
+    await services?.close();
     return 1;
   }
+  const keys = services!.keys;
+  const closeServices = () => services!.close();
   const first = current;
   if (first.built.metricsSkipped !== undefined) {
     log('info', 'metrics_off', { reason: first.built.metricsSkipped });
@@ -147,6 +180,7 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
       message: 'gateway.tls: this version of switchyard-llm/gateway does not serve TLS',
     });
     await first.built.close();
+    await closeServices();
     return 1;
   }
 
@@ -157,6 +191,7 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
     log('error', 'startup_failed', { message: messageOf(error) });
     await gateway.stop();
     await first.built.close();
+    await closeServices();
     return 1;
   }
 
@@ -179,6 +214,7 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
     log('error', 'startup_failed', { message: 'monitor: could not start (see monitor_failed)' });
     await gateway.stop();
     await first.built.close();
+    await closeServices();
     return 1;
   }
 
@@ -190,6 +226,7 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
     models: summary.models,
     auth: summary.auth,
     metrics: summary.metrics,
+    state: summary.state,
   });
 
   return new Promise<number>((done) => {
@@ -223,6 +260,7 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
       if (refused !== undefined || stopping) {
         if (refused !== undefined)
           log('error', 'reload_failed', { message: refused, serving: 'previous config' });
+        keys?.useRouter(previous.built.router); // buildRouter moved them to the refused router
         await next.built.close();
         return;
       }
@@ -254,9 +292,21 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
       void closing.finally(() => draining.delete(closing));
     }
 
+    /** Re-reads the virtual keys (the key file); an invalid file changes nothing. */
+    async function reloadKeys(): Promise<void> {
+      if (keys === undefined || stopping) return;
+      try {
+        await keys.reload();
+        log('info', 'keys_reloaded', { keys: (await keys.store.list()).length });
+      } catch (error) {
+        log('error', 'keys_reload_failed', { message: messageOf(error), serving: 'previous keys' });
+      }
+    }
+
     async function reload(): Promise<void> {
       log('info', 'reload_requested', { signal: 'SIGHUP' });
       await reloadConfig();
+      await reloadKeys();
       if (reloadTls !== undefined && !stopping) {
         try {
           await reloadTls();
@@ -280,6 +330,7 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
       await monitor?.close();
       await Promise.all([...draining]);
       await live().built.close();
+      await closeServices();
       log('info', 'stopped');
       finish(0);
     }

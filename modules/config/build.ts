@@ -9,7 +9,7 @@ import {
   type TargetConfig,
 } from '../../index.js';
 import { adaptive, cost, intelligent, leastConnections, responseTime } from '../../strategies/index.js';
-import { type GatewayOptions, masterKeyAuth } from '../gateway/index.js';
+import { type Authenticate, type GatewayOptions, masterKeyAuth, type VirtualKeys } from '../gateway/index.js';
 import { collectMetrics, type MetricLabel, type MetricsCollector } from '../metrics/index.js';
 import type { MonitorOptions } from '../monitor/index.js';
 import { adapterFor } from './adapters.js';
@@ -43,6 +43,24 @@ export interface BuildRouterOptions {
    * each reload so that budgets' spend and breakers carry over. @default a new MemoryStateStore
    */
   readonly store?: StateStore;
+  /**
+   * The gateway's virtual keys (from {@link openServices}, kept across reloads): they serve the
+   * router built here from now on (their budgets are applied to it), and go into the gateway
+   * options with `gateway.adminKey`.
+   */
+  readonly keys?: VirtualKeys;
+}
+
+/** Tries each hook in turn: the first principal wins; none → refused. */
+function anyOf(hooks: readonly Authenticate[]): Authenticate {
+  if (hooks.length === 1) return hooks[0]!;
+  return async (request) => {
+    for (const hook of hooks) {
+      const principal = await hook(request);
+      if (principal !== undefined) return principal;
+    }
+    return undefined;
+  };
 }
 
 const WITH_OPTIONS: Readonly<Record<string, (options: never) => StrategyFactory>> = {
@@ -158,6 +176,8 @@ export function buildRouter(config: SwitchyardConfig, options: BuildRouterOption
         ...(config.queue && { queue: config.queue }),
         ...(config.budgets && { budgets: config.budgets }),
         ...(config.routes && { routes: config.routes }),
+        ...(config.hedge && { hedge: config.hedge }),
+        ...(config.affinity && { affinity: config.affinity }),
         ...(options.store && { store: options.store }),
       });
     } catch (error) {
@@ -177,10 +197,27 @@ export function buildRouter(config: SwitchyardConfig, options: BuildRouterOption
   }
 
   const g = config.gateway ?? {};
+  const keys = g.keys === undefined ? undefined : options.keys;
+  if (g.keys !== undefined && keys === undefined) {
+    void router.close();
+    metrics.metrics?.close();
+    throw new SwitchyardError(
+      'config',
+      'config: gateway.keys: buildRouter needs the `keys` option (openServices(config).keys)',
+    );
+  }
+  keys?.useRouter(router);
+  const hooks: Authenticate[] = [];
+  if (g.masterKey !== undefined) hooks.push(masterKeyAuth(g.masterKey));
+  if (keys !== undefined) hooks.push(keys.authenticate);
   const gatewayOptions: ConfigGatewayOptions = {
     ...(g.host !== undefined && { host: g.host }),
     ...(g.port !== undefined && { port: g.port }),
-    ...(g.masterKey !== undefined && { authenticate: masterKeyAuth(g.masterKey) }),
+    ...(hooks.length > 0 && { authenticate: anyOf(hooks) }),
+    ...(keys !== undefined && { keys }),
+    ...(g.adminKey !== undefined && { adminKey: g.adminKey }),
+    ...(g.anthropicMessages !== undefined && { anthropicMessages: g.anthropicMessages }),
+    ...(options.store !== undefined && { store: options.store }),
     ...(g.maxBodyBytes !== undefined && { maxBodyBytes: g.maxBodyBytes }),
     ...(g.headersTimeoutMs !== undefined && { headersTimeoutMs: g.headersTimeoutMs }),
     ...(g.requestTimeoutMs !== undefined && { requestTimeoutMs: g.requestTimeoutMs }),

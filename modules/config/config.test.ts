@@ -277,3 +277,40 @@ describe('buildRouter', () => {
     );
   });
 });
+
+describe('hedge and affinity', () => {
+  it('are validated by the schema, naming the path', () => {
+    const config = parseConfig(
+      {
+        targets: [target(), target({ id: 't2' })],
+        hedge: { delayMs: 'p95', maxHedges: 1 },
+        affinity: { by: 'session', loadFactor: 1.5 },
+        routes: [{ when: { model: ['fast'] }, hedge: false }],
+      },
+      {},
+    );
+    expect(config.hedge).toEqual({ delayMs: 'p95', maxHedges: 1 });
+    expect(config.affinity).toEqual({ by: 'session', loadFactor: 1.5 });
+    expect(configError(() => parseConfig({ targets: [target()], hedge: { delayMs: 'p99' } }, {}))).toBe(
+      "config: hedge.delayMs: expected 'p95' or a whole number of ms above 0",
+    );
+    expect(configError(() => parseConfig({ targets: [target()], hedge: { delay: 10 } }, {}))).toMatch(
+      /hedge\.delayMs: .*hedge\.delay: unknown key/,
+    );
+    expect(configError(() => parseConfig({ targets: [target()], affinity: { by: 'user' } }, {}))).toMatch(
+      /^config: affinity\.by: /,
+    );
+  });
+
+  it('reach the router: it builds with them, and refuses a hedge that cannot work', async () => {
+    const built = buildRouter(
+      parseConfig(
+        { targets: [target(), target({ id: 't2' })], hedge: { delayMs: 500 }, affinity: { by: 'session' } },
+        {},
+      ),
+    );
+    await built.close();
+    const oneTarget = parseConfig({ targets: [target()], hedge: { delayMs: 500 } }, {});
+    expect(configError(() => buildRouter(oneTarget))).toMatch(/^config: .*hedge/);
+  });
+});

@@ -21,12 +21,22 @@ export {
 export { type Env, substituteEnv } from './env.js';
 export { loadConfig, parseConfig } from './parse.js';
 export { configSchema, providerNames } from './schema.js';
+export {
+  type ConfigServices,
+  type OpenServicesOptions,
+  openServices,
+  REDIS_MISSING,
+  redisStoreOptions,
+} from './services.js';
 export type {
   GatewayFileConfig,
   GatewayTlsFileConfig,
+  KeysFileConfig,
   MetricsFileConfig,
   MonitorFileConfig,
   ProviderName,
+  RedisFileConfig,
+  RedisTlsFileConfig,
   StrategyFileConfig,
   SwitchyardConfig,
   TargetFileConfig,

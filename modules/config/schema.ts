@@ -64,6 +64,16 @@ function strategyOptionSchemas(z: Zod): Record<string, import('zod/v4').ZodType>
   };
 }
 
+/** Whether `text` parses as a `redis:` or `rediss:` URL with a host. */
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 let cached: import('zod/v4').ZodType<SwitchyardConfig> | undefined;
 
 /**
@@ -191,6 +201,22 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
     thresholds: z.array(z.number().positive()).optional(),
   });
 
+  const hedge = z.strictObject({
+    delayMs: z.union([z.literal('p95'), z.number().int().positive()], {
+      error: "expected 'p95' or a whole number of ms above 0",
+    }),
+    maxHedges: count.optional(),
+    initialDelayMs: ms.optional(),
+    minSamples: count.optional(),
+  });
+
+  const affinity = z.strictObject({
+    by: z.enum(['session', 'session-or-prefix']).optional(),
+    prefixChars: count.optional(),
+    maxSessions: count.optional(),
+    loadFactor: z.number().min(1).optional(),
+  });
+
   const route = z.strictObject({
     name: name.optional(),
     when: z.strictObject({
@@ -207,6 +233,7 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
     }),
     targets: z.array(name).optional(),
     strategy: name.optional(),
+    hedge: z.union([hedge, z.literal(false)]).optional(),
   });
 
   const gateway = z.strictObject({
@@ -227,7 +254,49 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
         minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).optional(),
       })
       .optional(),
+    keys: z
+      .discriminatedUnion('store', [
+        z.strictObject({ store: z.literal('file'), file: name, budgetTimeZone: name.optional() }),
+        z.strictObject({ store: z.literal('redis'), budgetTimeZone: name.optional() }),
+      ])
+      .optional(),
+    adminKey: z.string().min(16, 'must be at least 16 characters').optional(),
+    anthropicMessages: z.boolean().optional(),
   });
+
+  const redis = z
+    .strictObject({
+      // The URL may hold a password: never quoted, whatever is wrong with it.
+      url: z.string().refine(isRedisUrl, 'expected redis://host:port or rediss://host:port'),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      prefix: name.optional(),
+      tls: z
+        .strictObject({
+          caFile: name.optional(),
+          certFile: name.optional(),
+          keyFile: name.optional(),
+          servername: name.optional(),
+        })
+        .optional(),
+      commandTimeoutMs: ms.optional(),
+      connectTimeoutMs: ms.optional(),
+      resyncIntervalMs: ms.optional(),
+      probeLeaseMs: ms.optional(),
+      budgetFailure: z.enum(['open', 'closed']).optional(),
+    })
+    .superRefine((r, ctx) => {
+      if (r.tls !== undefined && !r.url.startsWith('rediss:')) {
+        ctx.addIssue({ code: 'custom', path: ['tls'], message: 'needs a rediss:// url' });
+      }
+      if ((r.tls?.certFile === undefined) !== (r.tls?.keyFile === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tls', r.tls?.certFile === undefined ? 'certFile' : 'keyFile'],
+          message: 'certFile and keyFile go together',
+        });
+      }
+    });
 
   const metrics = z.union([
     z.boolean(),
@@ -278,11 +347,28 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
       queue: z.strictObject({ maxWaitMs: ms }).optional(),
       budgets: z.array(budget).optional(),
       routes: z.array(route).optional(),
+      hedge: hedge.optional(),
+      affinity: affinity.optional(),
       metrics: metrics.optional(),
       monitor: monitor.optional(),
       gateway: gateway.optional(),
+      redis: redis.optional(),
     })
     .superRefine((config, ctx) => {
+      if (config.gateway?.adminKey !== undefined && config.gateway.keys === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateway', 'adminKey'],
+          message: 'needs gateway.keys (the admin API manages virtual keys)',
+        });
+      }
+      if (config.gateway?.keys?.store === 'redis' && config.redis === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateway', 'keys', 'store'],
+          message: "'redis' needs the redis section",
+        });
+      }
       const ids = new Set<string>();
       config.targets.forEach((t, i) => {
         if (ids.has(t.id))

@@ -1,4 +1,12 @@
-import type { BreakerOptions, BudgetConfig, Price, RetryOptions, RouteRule } from '../../index.js';
+import type {
+  AffinityOptions,
+  BreakerOptions,
+  BudgetConfig,
+  HedgeOptions,
+  Price,
+  RetryOptions,
+  RouteRule,
+} from '../../index.js';
 
 /**
  * Which adapter a target uses: `anthropic`, `cohere`, `openai`, or the name of a built-in
@@ -79,6 +87,25 @@ export interface GatewayTlsFileConfig {
   readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
 
+/**
+ * Virtual keys of the gateway (`switchyard-llm/gateway`'s `VirtualKeys`): where they are kept.
+ * `file`: a key file (the `keys` CLI edits it; re-read on `SIGHUP`), for one replica. `redis`:
+ * in the `redis` section's Redis, shared by every replica (the admin API of any replica manages them).
+ */
+export type KeysFileConfig =
+  | {
+      readonly store: 'file';
+      /** Path of the key file (hashes only; created on the first change). */
+      readonly file: string;
+      /** Time zone of the keys' daily and monthly budgets. @default 'UTC' */
+      readonly budgetTimeZone?: string;
+    }
+  | {
+      readonly store: 'redis';
+      /** Time zone of the keys' daily and monthly budgets. @default 'UTC' */
+      readonly budgetTimeZone?: string;
+    };
+
 /** The `gateway` section: how the HTTP server listens. Read once, at start. */
 export interface GatewayFileConfig {
   /** Interface to listen on. @default '127.0.0.1' */
@@ -103,6 +130,52 @@ export interface GatewayFileConfig {
   readonly strategies?: readonly string[];
   /** HTTPS instead of HTTP. */
   readonly tls?: GatewayTlsFileConfig;
+  /** Virtual keys (`sk-sy-…`) callers may use, with per-key models, limits and budgets. */
+  readonly keys?: KeysFileConfig;
+  /** The admin API's key (`/admin/keys…`; write `"${SWITCHYARD_ADMIN_KEY}"`). Needs `keys`. @default no admin API */
+  readonly adminKey?: string;
+  /** Serve Anthropic's Messages API on `POST /v1/messages`. @default true */
+  readonly anthropicMessages?: boolean;
+}
+
+/** TLS of the connection to Redis (a `rediss://` URL): PEM files read at start. */
+export interface RedisTlsFileConfig {
+  /** CA certificate(s) the server's certificate must chain to. @default Node's trusted CAs */
+  readonly caFile?: string;
+  /** Client certificate, for a server that asks for one (`tls-auth-clients`). */
+  readonly certFile?: string;
+  /** The client certificate's private key. */
+  readonly keyFile?: string;
+  /** Name the server's certificate must carry. @default the URL's host */
+  readonly servername?: string;
+}
+
+/**
+ * The `redis` section: keep breakers, Retry-After blocks, rate windows, per-key quotas and
+ * budgets in Redis (`switchyard-llm/redis`, needs the `redis` package), so that every replica
+ * started from the same config shares them. Read once, at start.
+ */
+export interface RedisFileConfig {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://…`; write `"${REDIS_URL}"`. */
+  readonly url: string;
+  /** ACL user (overrides the URL's). */
+  readonly username?: string;
+  /** Password (overrides the URL's); write `"${REDIS_PASSWORD}"`. */
+  readonly password?: string;
+  /** Prefix of every key, so several deployments can share a Redis. @default 'switchyard:' */
+  readonly prefix?: string;
+  /** TLS files (with a `rediss://` URL). */
+  readonly tls?: RedisTlsFileConfig;
+  /** A command slower than this counts as a Redis failure (local state serves). @default 250 */
+  readonly commandTimeoutMs?: number;
+  /** How long the start waits for the first connection. @default 5000 */
+  readonly connectTimeoutMs?: number;
+  /** Interval of the full resync of the local mirror. @default 5000 */
+  readonly resyncIntervalMs?: number;
+  /** How long a half-open probe claim holds. @default 30000 */
+  readonly probeLeaseMs?: number;
+  /** Budgets while Redis is out: `open` spends against local totals, `closed` refuses. @default 'open' */
+  readonly budgetFailure?: 'open' | 'closed';
 }
 
 /** The `metrics` section (`switchyard-llm/metrics`, needs prom-client). */
@@ -158,12 +231,18 @@ export interface SwitchyardConfig {
   readonly queue?: { readonly maxWaitMs: number };
   /** Spend caps (every target needs a `price`). */
   readonly budgets?: readonly BudgetConfig[];
-  /** Conditional routes. */
+  /** Conditional routes (each may set its own `hedge`). */
   readonly routes?: readonly RouteRule[];
+  /** Hedged requests for every call (see docs/hedging.md). @default off */
+  readonly hedge?: HedgeOptions;
+  /** Session and prompt-cache affinity (see docs/strategies.md). @default off */
+  readonly affinity?: AffinityOptions;
   /** `GET /metrics`: `true`/an object to require it, `false` to turn it off. @default on when prom-client is installed */
   readonly metrics?: boolean | MetricsFileConfig;
   /** The live monitor on its own port. @default off */
   readonly monitor?: MonitorFileConfig;
   /** The HTTP server. */
   readonly gateway?: GatewayFileConfig;
+  /** Shared state in Redis for several replicas. @default state in memory, per process */
+  readonly redis?: RedisFileConfig;
 }

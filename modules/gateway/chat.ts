@@ -11,10 +11,11 @@ import { ChunkEncoder } from '../streams/index.js';
 import type { Principal } from './auth.js';
 import { answerForError, type ErrorAnswer, errorAnswer } from './errors.js';
 import type { RoutingHints } from './hints.js';
-import { sendError, sendJson, write } from './http-io.js';
+import { sendError, sendJson } from './http-io.js';
 import type { ChatRequest } from './openai-request.js';
 import { chatCompletionToOpenAI } from './openai-response.js';
 import type { ResolvedGatewayOptions } from './options.js';
+import { SseBatch } from './sse-batch.js';
 
 /** What the chat route needs of the gateway around it. */
 export interface CallContext {
@@ -130,18 +131,31 @@ export async function streamChat(
     return undefined;
   }
   res.writeHead(200, { ...SSE_HEADERS, ...ctx.headers() });
+  const id = completionId(ctx.options);
+  const created = Math.floor(ctx.options.clock.now() / 1000);
   const encoder = new ChunkEncoder({
-    id: completionId(ctx.options),
-    created: Math.floor(ctx.options.clock.now() / 1000),
+    id,
+    created,
     model: chat.request.model,
     includeUsage: chat.includeUsage,
   });
+  // A text delta after the first chunk is the same JSON every time but for its text: pre-serialised.
+  const [textHead, textTail] = textDeltaFrame(id, created, chat.request.model, chat.includeUsage);
+  const batch = new SseBatch(res);
+  let started = false;
   try {
     while (!next.done) {
-      if (next.value.type === 'finish') usage = next.value.usage;
-      for (const chunk of encoder.encode(next.value)) {
-        const full = write(res, `data: ${JSON.stringify(chunk)}\n\n`);
+      const event = next.value;
+      if (event.type === 'text-delta' && started && event.delta !== '') {
+        const full = batch.add(`${textHead}${JSON.stringify(event.delta)}${textTail}`);
         if (full !== undefined) await full; // wait for drain only when the buffer is full
+      } else {
+        if (event.type === 'finish') usage = event.usage;
+        for (const chunk of encoder.encode(event)) {
+          started = true;
+          const full = batch.add(`data: ${JSON.stringify(chunk)}\n\n`);
+          if (full !== undefined) await full;
+        }
       }
       if (res.destroyed) {
         await iterator.return?.();
@@ -149,9 +163,25 @@ export async function streamChat(
       }
       next = await iterator.next();
     }
-    if (!res.destroyed) res.end('data: [DONE]\n\n');
+    batch.end('data: [DONE]\n\n');
   } catch (error) {
-    if (!res.destroyed) res.end(`data: ${JSON.stringify(failure(ctx, error).body)}\n\n`);
+    batch.end(`data: ${JSON.stringify(failure(ctx, error).body)}\n\n`);
   }
   return usage;
+}
+
+/**
+ * The SSE frame of a text-delta chunk that is not the stream's first, split around the
+ * JSON-encoded text: byte for byte what `JSON.stringify` makes of the {@link ChunkEncoder}'s chunk.
+ */
+export function textDeltaFrame(
+  id: string,
+  created: number,
+  model: string,
+  includeUsage: boolean,
+): readonly [string, string] {
+  return [
+    `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"choices":[{"index":0,"delta":{"content":`,
+    `},"logprobs":null,"finish_reason":null}]${includeUsage ? ',"usage":null' : ''}}\n\n`,
+  ];
 }

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isSwitchyardError, type Router, SwitchyardError, type Usage } from '../../index.js';
 import { serveAdmin } from './admin.js';
+import { sendAnthropicError } from './anthropic-response.js';
+import { serveMessages } from './anthropic-route.js';
 import { bearerToken, type Principal } from './auth.js';
 import { readBody } from './body.js';
 import { modelCatalog, type OpenAIModel, readiness } from './catalog.js';
@@ -26,6 +28,7 @@ const noop = () => {};
 const ROUTES: Record<string, string> = {
   '/v1/chat/completions': 'POST',
   '/v1/models': 'GET',
+  '/v1/messages': 'POST',
   '/healthz': 'GET',
   '/readyz': 'GET',
   '/metrics': 'GET',
@@ -194,14 +197,20 @@ export function createHandler(
       return;
     }
     const method = ROUTES[path];
-    if (method === undefined || (path === '/metrics' && options.metrics === undefined)) {
+    if (
+      method === undefined ||
+      (path === '/metrics' && options.metrics === undefined) ||
+      (path === '/v1/messages' && !options.anthropicMessages)
+    ) {
       req.resume();
       notFound(res, closing());
       return;
     }
+    // Anthropic's route answers errors in Anthropic's format.
+    const fail = path === '/v1/messages' ? sendAnthropicError : sendError;
     if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
       req.resume();
-      sendError(
+      fail(
         res,
         errorAnswer(405, `Use ${method} on this route.`, 'invalid_request_error', 'method_not_allowed'),
         { ...closing(), allow: method },
@@ -229,7 +238,7 @@ export function createHandler(
     }
     if (lifecycle.stopping) {
       req.resume();
-      sendError(
+      fail(
         res,
         errorAnswer(503, 'The gateway is shutting down.', 'service_unavailable', 'shutting_down', null, 1),
         closing(),
@@ -245,7 +254,7 @@ export function createHandler(
       if (refused && error.status === 403) {
         req.resume();
         authFailure(options, req, error.message, 403);
-        sendError(
+        fail(
           res,
           errorAnswer(403, 'You are not allowed to use this resource.', 'permission_error', 'forbidden'),
           closing(),
@@ -267,11 +276,10 @@ export function createHandler(
         deniedReason ?? (bearerToken(req.headers) === undefined ? 'missing' : 'unknown_or_revoked'),
         401,
       );
-      sendError(
-        res,
-        errorAnswer(401, 'Missing or invalid API key.', 'authentication_error', 'invalid_api_key'),
-        { ...closing(), 'www-authenticate': 'Bearer' },
-      );
+      fail(res, errorAnswer(401, 'Missing or invalid API key.', 'authentication_error', 'invalid_api_key'), {
+        ...closing(),
+        'www-authenticate': 'Bearer',
+      });
       return;
     }
     if (options.limiter.limited(principal)) {
@@ -279,6 +287,15 @@ export function createHandler(
     }
     if (path === '/v1/models') {
       sendJson(res, 200, current.modelList, closing());
+      return;
+    }
+    if (path === '/v1/messages') {
+      await serveMessages(req, res, principal, {
+        options,
+        current: () => current,
+        track: (controller) => lifecycle.track(controller),
+        headers: closing,
+      });
       return;
     }
     await chat(req, res, principal);

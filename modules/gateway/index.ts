@@ -18,6 +18,18 @@ export {
   type OpenAIChatChunk,
   type OpenAIToolCallDelta,
 } from '../streams/index.js';
+export { type MessagesRequest, messagesRequestFromAnthropic } from './anthropic-request.js';
+export {
+  type AnthropicContentBlock,
+  type AnthropicErrorBody,
+  type AnthropicMessage,
+  type AnthropicStopReason,
+  type AnthropicUsage,
+  anthropicErrorBody,
+  anthropicStopReason,
+  messageFromResponse,
+} from './anthropic-response.js';
+export { AnthropicStreamEncoder } from './anthropic-stream.js';
 export { type AuditGatewayOptions, auditGatewayEvents } from './audit.js';
 export {
   type Authenticate,
@@ -48,6 +60,7 @@ export {
   type JwtAlgorithm,
   type JwtAuthOptions,
   type JwtClaims,
+  type RemoteJwks,
   type RemoteJwksOptions,
 } from './jwt-options.js';
 export { principalOf, type VirtualKeyAuthOptions, virtualKeyAuth } from './keys/auth.js';
@@ -55,6 +68,7 @@ export { KEYS_USAGE, type KeysCommandIo, keysCommand } from './keys/cli.js';
 export { FileKeyStore } from './keys/file-store.js';
 export { MemoryKeyStore } from './keys/memory-store.js';
 export type { KeySettings } from './keys/records.js';
+export { type RedisCommandClient, RedisKeyStore, type RedisKeyStoreOptions } from './keys/redis-store.js';
 export { hashSecret, KEY_PREFIX } from './keys/secret.js';
 export type { KeyBudget, KeyMetadata, KeyRecord, KeyStore } from './keys/types.js';
 export {

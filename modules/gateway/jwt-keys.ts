@@ -3,7 +3,7 @@
  * remote JWKS URL (jose's `createRemoteJWKSet`). jose is loaded on the first token.
  */
 import { readFileSync } from 'node:fs';
-import { optionalPeer } from '../adapter-kit/index.js';
+import { createFastFetch, optionalPeer } from '../adapter-kit/index.js';
 import { checkJwks, type JsonWebKeySet, jwtConfigError, type ResolvedJwtOptions } from './jwt-options.js';
 
 type Jose = typeof import('jose');
@@ -51,11 +51,15 @@ export function createKeyStore(o: ResolvedJwtOptions): KeyStore {
     const lookup = async () => {
       if (remote === undefined) {
         const jose = await loadJose();
+        // A private CA: the JWKS request goes through an own pool that trusts it (and only it).
+        const fetchImpl =
+          source.ca === undefined ? undefined : createFastFetch({ connections: 2, tls: { ca: source.ca } });
         remote ??= jose.createRemoteJWKSet(source.url, {
           timeoutDuration: o.timeoutMs,
           cooldownDuration: o.cooldownMs,
           cacheMaxAge: o.cacheMaxAgeMs,
           headers: { ...o.headers },
+          ...(fetchImpl === undefined ? {} : { [jose.customFetch]: fetchImpl as unknown as typeof fetch }),
         });
       }
       return remote;

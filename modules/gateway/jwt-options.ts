@@ -52,6 +52,18 @@ export interface RemoteJwksOptions {
   readonly cacheMaxAgeMs?: number;
   /** Headers sent with the JWKS request (no secrets in errors: they are never echoed). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * CA certificates (PEM) that the JWKS server's certificate must chain to — an internal identity
+   * provider behind a private CA. Replaces Node's trusted CAs for the JWKS request only (no
+   * `NODE_EXTRA_CA_CERTS` needed). @default Node's trusted CAs
+   */
+  readonly ca?: string | readonly string[];
+}
+
+/** A remote JWKS given as `jwks: { url, ca }`: the URL and the {@link RemoteJwksOptions} in one object. */
+export interface RemoteJwks extends RemoteJwksOptions {
+  /** The identity provider's JWKS URL (as `jwksUrl`). */
+  readonly url: string | URL;
 }
 
 /**
@@ -65,8 +77,11 @@ export interface RemoteJwksOptions {
 export interface JwtAuthOptions {
   /** A JWKS file (JSON). Read now and again on `reload()`. */
   readonly jwksFile?: string;
-  /** A JWKS object. */
-  readonly jwks?: JsonWebKeySet;
+  /**
+   * A JWKS object, or a remote one as `{ url, ca, … }` (the same as `jwksUrl` with `remote`, e.g.
+   * `jwks: { url: 'https://idp.internal/jwks.json', ca: readFileSync('internal-ca.pem', 'utf8') }`).
+   */
+  readonly jwks?: JsonWebKeySet | RemoteJwks;
   /**
    * The identity provider's JWKS URL. `https:` (or `http:` on a loopback address only). Fetched
    * on the first token, again after `cacheMaxAgeMs`, on an unknown `kid` (at most once per
@@ -127,7 +142,7 @@ const ASYMMETRIC = new Set<string>([
 export type KeySource =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'inline'; readonly jwks: JsonWebKeySet }
-  | { readonly kind: 'remote'; readonly url: URL };
+  | { readonly kind: 'remote'; readonly url: URL; readonly ca: readonly string[] | undefined };
 
 /** {@link JwtAuthOptions} checked, with the defaults applied. */
 export interface ResolvedJwtOptions {
@@ -177,20 +192,47 @@ function ms(value: unknown, field: string, max: number, fallback: number): numbe
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-function remoteUrl(value: unknown): URL {
+function remoteUrl(value: unknown, field = 'jwksUrl'): URL {
   let url: URL;
   try {
     url = new URL(value instanceof URL ? value.href : String(value));
   } catch {
-    throw jwtConfigError('jwksUrl', 'expected an absolute URL');
+    throw jwtConfigError(field, 'expected an absolute URL');
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-    throw jwtConfigError('jwksUrl', 'expected an https: URL (http: only on a loopback address)');
+    throw jwtConfigError(field, 'expected an https: URL (http: only on a loopback address)');
   }
   if (url.username !== '' || url.password !== '') {
-    throw jwtConfigError('jwksUrl', 'credentials in the URL are not allowed (use remote.headers)');
+    throw jwtConfigError(field, 'credentials in the URL are not allowed (use remote.headers)');
   }
   return url;
+}
+
+/** PEM CA certificates, checked (the message never quotes them). */
+function caList(value: unknown, field: string): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (
+    !Array.isArray(list) ||
+    list.length === 0 ||
+    !list.every((c) => typeof c === 'string' && c.includes('-----BEGIN CERTIFICATE'))
+  ) {
+    throw jwtConfigError(field, 'expected PEM certificates (a string or an array of them)');
+  }
+  return [...(list as string[])];
+}
+
+/** The remote settings: `remote`, or those of `jwks: { url, … }` (not both). */
+function remoteSettings(o: JwtAuthOptions): { settings: RemoteJwksOptions; field: string } {
+  const jwks = o.jwks as Partial<RemoteJwks> | undefined;
+  if (jwks !== undefined && typeof jwks === 'object' && jwks !== null && 'url' in jwks) {
+    if (o.remote !== undefined) {
+      throw jwtConfigError('jwks + remote', 'give the remote settings in one place (jwks: { url, … })');
+    }
+    const { url: _url, ...settings } = jwks;
+    return { settings, field: 'jwks' };
+  }
+  return { settings: o.remote ?? {}, field: 'remote' };
 }
 
 /**
@@ -234,8 +276,12 @@ function keySource(o: JwtAuthOptions): KeySource {
     }
     return { kind: 'file', path: o.jwksFile };
   }
+  const { settings, field } = remoteSettings(o);
+  if (o.jwks !== undefined && typeof o.jwks === 'object' && o.jwks !== null && 'url' in o.jwks) {
+    return { kind: 'remote', url: remoteUrl(o.jwks.url, 'jwks.url'), ca: caList(settings.ca, 'jwks.ca') };
+  }
   if (o.jwks !== undefined) return { kind: 'inline', jwks: checkJwks(o.jwks, 'jwks') };
-  return { kind: 'remote', url: remoteUrl(o.jwksUrl) };
+  return { kind: 'remote', url: remoteUrl(o.jwksUrl), ca: caList(settings?.ca, `${field}.ca`) };
 }
 
 function algorithms(value: unknown): readonly string[] {
@@ -266,16 +312,18 @@ function algorithms(value: unknown): readonly string[] {
  */
 export function resolveJwtOptions(options: JwtAuthOptions): ResolvedJwtOptions {
   if (typeof options !== 'object' || options === null) throw jwtConfigError('options', 'expected an object');
+  if (options.remote !== undefined && (typeof options.remote !== 'object' || options.remote === null)) {
+    throw jwtConfigError('remote', 'expected an object');
+  }
   const source = keySource(options);
-  const remote = options.remote ?? {};
-  if (typeof remote !== 'object' || remote === null) throw jwtConfigError('remote', 'expected an object');
+  const { settings: remote, field } = remoteSettings(options);
   const headers = remote.headers ?? {};
   if (
     typeof headers !== 'object' ||
     headers === null ||
     Object.values(headers).some((v) => typeof v !== 'string')
   ) {
-    throw jwtConfigError('remote.headers', 'expected an object of string values');
+    throw jwtConfigError(`${field}.headers`, 'expected an object of string values');
   }
   const clock = options.clock ?? { now: () => Date.now() };
   if (typeof clock?.now !== 'function') throw jwtConfigError('clock', 'expected an object with now()');
@@ -287,9 +335,9 @@ export function resolveJwtOptions(options: JwtAuthOptions): ResolvedJwtOptions {
   const day = 86_400_000;
   return {
     source,
-    timeoutMs: ms(remote.timeoutMs, 'remote.timeoutMs', 60_000, 5_000),
-    cooldownMs: ms(remote.cooldownMs, 'remote.cooldownMs', day, 30_000),
-    cacheMaxAgeMs: ms(remote.cacheMaxAgeMs, 'remote.cacheMaxAgeMs', 30 * day, 600_000),
+    timeoutMs: ms(remote.timeoutMs, `${field}.timeoutMs`, 60_000, 5_000),
+    cooldownMs: ms(remote.cooldownMs, `${field}.cooldownMs`, day, 30_000),
+    cacheMaxAgeMs: ms(remote.cacheMaxAgeMs, `${field}.cacheMaxAgeMs`, 30 * day, 600_000),
     headers,
     issuer: strings(options.issuer, 'issuer'),
     audience: strings(options.audience, 'audience'),

@@ -60,6 +60,11 @@ export interface GatewayOptions {
   readonly store?: StateStore;
   /** Security events: `auth:failure` (refused requests) and `admin:call`. A throwing listener goes to `onError`. @default ignored */
   readonly onEvent?: (event: GatewayEvent) => void;
+  /**
+   * Serve Anthropic's Messages API on `POST /v1/messages` (for Anthropic-SDK clients), with the
+   * same authentication and limits as `/v1/chat/completions`. `false` answers it 404. @default true
+   */
+  readonly anthropicMessages?: boolean;
 }
 
 /** {@link GatewayOptions} with the defaults applied. */
@@ -86,6 +91,8 @@ export interface ResolvedGatewayOptions {
   readonly events: GatewayEventLog;
   /** Per-principal limits over the store. */
   readonly limiter: PrincipalLimiter;
+  /** `POST /v1/messages` is served. */
+  readonly anthropicMessages: boolean;
 }
 
 function bad(field: string, expected: string): never {
@@ -136,6 +143,8 @@ export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions 
   const store = options.store ?? new MemoryStateStore();
   if (typeof store?.quota !== 'function') bad('store', 'a StateStore with a `quota` operation');
   const onError = fn<(error: unknown) => void>(options.onError, 'onError') ?? (() => {});
+  const anthropicMessages = options.anthropicMessages ?? true;
+  if (typeof anthropicMessages !== 'boolean') bad('anthropicMessages', 'a boolean');
   return {
     host,
     port: integer(options.port, 'port', 0, 65_535, 8080),
@@ -156,5 +165,6 @@ export function resolveOptions(options: GatewayOptions): ResolvedGatewayOptions 
     adminKeyHash: adminKey === undefined ? undefined : keyDigest(adminKey),
     events: new GatewayEventLog(fn(options.onEvent, 'onEvent'), onError),
     limiter: new PrincipalLimiter(store, clock, onError),
+    anthropicMessages,
   };
 }

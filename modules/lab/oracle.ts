@@ -218,10 +218,11 @@ class Oracle implements Strategy {
     const cap = context.request.maxOutputTokens;
     const expected = cap === undefined ? undefined : this.#outputByCap?.get(cap);
     if (expected !== undefined) size.outputTokens = expected;
+    const call = { ...size, stream: context.stream };
     const w = this.#weights;
     for (let i = 0; i < n; i++) {
       const provider = this.#providers[candidates[i]!.index]!;
-      const e = provider.expected(size, context.now, Math.max(0, context.now - this.#lagMs));
+      const e = provider.expected(call, context.now, Math.max(0, context.now - this.#lagMs));
       this.#success[i] = (e.latencyMs / 1000) * w.latencyPerSecond + e.costUsd * w.costPerUsd;
       this.#failure[i] = (e.failureLatencyMs / 1000) * w.latencyPerSecond;
       this.#probability[i] = e.failureProbability;

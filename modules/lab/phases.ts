@@ -98,6 +98,11 @@ export function checkProviderSpec(spec: SimulatedProviderSpec, position: number)
   positive('latency.decodeTokensPerSec', spec.latency.decodeTokensPerSec);
   positive('latency.sigma', spec.latency.sigma, true);
   positive('latency.loadFactor', spec.latency.loadFactor, true);
+  positive('latency.streamLoadFactor', spec.latency.streamLoadFactor, true);
+  if (spec.latency.longPrompt !== undefined) {
+    positive('latency.longPrompt.aboveInputTokens', spec.latency.longPrompt.aboveInputTokens, true);
+    positive('latency.longPrompt.factor', spec.latency.longPrompt.factor);
+  }
   probability('failure.errorRate', spec.failure?.errorRate);
   positive('failure.errorLatencyMs', spec.failure?.errorLatencyMs, true);
   positive('failure.rpmLimit', spec.failure?.rpmLimit);

@@ -166,7 +166,7 @@ export class SimulatedProvider implements Adapter {
    * earlier for an oracle that learns of changes late; load and the RPM window are read at `now`.
    */
   expected(
-    size: { readonly inputTokens: number; readonly outputTokens: number },
+    size: { readonly inputTokens: number; readonly outputTokens: number; readonly stream?: boolean },
     now: number,
     asOf = now,
   ): ProviderExpectation {
@@ -176,6 +176,7 @@ export class SimulatedProvider implements Adapter {
       size.outputTokens,
       conditions,
       this.inFlight,
+      size.stream === true,
     );
     const failureProbability =
       conditions.state === 'outage' || this.#rpmRetryAfter(now) !== undefined ? 1 : conditions.errorRate;
@@ -287,7 +288,13 @@ export class SimulatedProvider implements Adapter {
         error: errorFromHttpStatus(503, { target, message: 'simulated overload' }),
       };
     }
-    const mean = this.#meanLatency(call.inputTokens, call.outputTokens, conditions, call.inFlightBefore);
+    const mean = this.#meanLatency(
+      call.inputTokens,
+      call.outputTokens,
+      conditions,
+      call.inFlightBefore,
+      call.stream,
+    );
     return { fail: false, firstTokenMs: mean.firstTokenMs * noise, totalMs: mean.totalMs * noise };
   }
 
@@ -297,9 +304,12 @@ export class SimulatedProvider implements Adapter {
     outputTokens: number,
     conditions: ProviderConditions,
     others: number,
+    stream: boolean,
   ): { firstTokenMs: number; totalMs: number } {
     const m = this.spec.latency;
-    const scale = conditions.latencyFactor * (1 + (m.loadFactor ?? 0) * others);
+    const load = (m.loadFactor ?? 0) + (stream ? (m.streamLoadFactor ?? 0) : 0);
+    const long = m.longPrompt !== undefined && inputTokens > m.longPrompt.aboveInputTokens;
+    const scale = conditions.latencyFactor * (1 + load * others) * (long ? m.longPrompt!.factor : 1);
     const first = m.ttftMs + (inputTokens * 1000) / m.prefillTokensPerSec;
     const decode = (outputTokens * 1000) / m.decodeTokensPerSec;
     return { firstTokenMs: first * scale, totalMs: (first + decode) * scale };

@@ -2,12 +2,15 @@ import {
   type AffinityOptions,
   type AttemptRecord,
   type BreakerOptions,
+  type Clock,
   type CompletionResponse,
   DEFAULT_UTILITY_WEIGHTS,
+  type HedgeOptions,
   isSwitchyardError,
   isWeightedStrategyFactory,
   type ResolvedUtilityWeights,
   type RetryOptions,
+  type RouteRule,
   Router,
   type Strategy,
   type StrategyFactory,
@@ -49,6 +52,13 @@ export interface SimulationRouterOptions {
   readonly strategies?: StrategyRegistry;
   /** Session affinity (see `RouterOptions.affinity`). @default off */
   readonly affinity?: AffinityOptions;
+  /**
+   * Hedged requests (see `RouterOptions.hedge`): a cancelled hedge's estimated cost is in the
+   * call's `costUsd`, so the run's cost counts it. @default off
+   */
+  readonly hedge?: HedgeOptions;
+  /** Conditional routes (see `RouterOptions.routes`), e.g. to hedge streams only. @default none */
+  readonly routes?: readonly RouteRule[];
 }
 
 /** What to simulate. */
@@ -78,8 +88,11 @@ export interface SimulationOptions {
   readonly weights?: UtilityWeights;
   /** Parameters of the detection metrics. */
   readonly detection?: DetectionOptions;
-  /** Called with the router before the first call, e.g. to listen to its events. */
-  readonly onRouter?: (router: Router) => void;
+  /**
+   * Called with the router before the first call, e.g. to listen to its events, and the run's
+   * virtual clock (the router's), e.g. for a recorder that stamps times.
+   */
+  readonly onRouter?: (router: Router, run: { readonly clock: Clock }) => void;
 }
 
 /** Per-provider figures of a run. */
@@ -196,6 +209,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     timeoutMs: r.timeoutMs ?? 60_000,
     streamIdleTimeoutMs: r.streamIdleTimeoutMs,
     affinity: r.affinity,
+    hedge: r.hedge,
+    routes: r.routes,
     // The lab builds valid requests; validating 10⁴ long prompts would only cost time.
     validateRequests: false,
   });
@@ -241,7 +256,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       keepAway(e.target, clock.now() + e.error.retryAfterMs);
     }
   });
-  options.onRouter?.(router);
+  options.onRouter?.(router, { clock });
 
   const workload = generateWorkload(options.workload, streamOf(seed, 'workload'));
   const calls: CallRecord[] = new Array(workload.length);

@@ -24,6 +24,18 @@ export interface LatencyModel {
   readonly sigma?: number;
   /** Latency grows by this fraction per other call in flight on the provider. @default 0 */
   readonly loadFactor?: number;
+  /**
+   * A slow path for long prompts (not linear in the prompt size): a call whose prompt has more
+   * than `aboveInputTokens` tokens takes `factor` times as long, first token included (e.g. a
+   * host that moves long contexts to slower hardware). @default none
+   */
+  readonly longPrompt?: { readonly aboveInputTokens: number; readonly factor: number };
+  /**
+   * Streamed calls only: latency grows by this further fraction per other call in flight, on top
+   * of `loadFactor` (an interaction of streaming and load, e.g. a host whose open streams
+   * contend for the same decode slots). @default 0
+   */
+  readonly streamLoadFactor?: number;
 }
 
 /** How a provider fails when it is not in an outage. */

@@ -64,80 +64,106 @@ export function listen(ctx: ListenContext): () => void {
     return entry.success;
   }
 
-  const handlers: { [E in RouterEventName]?: RouterEvents[E] } = {
+  // Every listener is guarded (its own try/catch, no wrapper call): a bug or a bad payload goes
+  // to report, never into the call.
+  const listeners: { [E in RouterEventName]?: RouterEvents[E] } = {
     'request:start': (e: RequestStartEvent) => {
-      calls.start(e.requestId, {
-        alias: e.model === undefined ? '' : aliasValues.value(e.model),
-        lastTarget: '',
-      });
-    },
-    'attempt:success': (e: AttemptSuccessEvent) => {
-      const slots = successSlots(seriesLabels.of(e.requestId, e.tags, e.target));
-      series.addIn(slots.attempt);
-      series.observeIn(slots.attemptDuration, e.durationMs);
-      const u = e.usage;
-      series.addIn(slots.input, u.inputTokens);
-      series.addIn(slots.output, u.outputTokens);
-      series.addIn(slots.cachedInput, u.cachedInputTokens);
-      series.addIn(slots.reasoning, u.reasoningTokens);
-      series.addIn(slots.cost, e.costUsd);
-    },
-    'attempt:failure': (e: AttemptFailureEvent) => {
-      const entry = seriesLabels.of(e.requestId, e.tags, e.target);
-      series.add(attempts, withLabels(entry, 'outcome', 'failure', 'error_kind', e.error.kind));
-      series.observe(attemptDuration, withLabels(entry, 'outcome', 'failure'), e.durationMs);
-      const call = calls.get(e.requestId);
-      if (call !== undefined) call.lastTarget = e.target;
-    },
-    retry: (e: RetryEvent) => {
-      const target = calls.get(e.requestId)?.lastTarget;
-      series.add(
-        retries,
-        withLabels(seriesLabels.of(e.requestId, e.tags, target || undefined), 'error_kind', e.errorKind),
-      );
-    },
-    fallback: (e: FallbackEvent) => {
-      const entry = seriesLabels.of(e.requestId, e.tags, e.from);
-      series.add(
-        fallbacks,
-        byTarget
-          ? withLabels(entry, 'error_kind', e.errorKind, 'to', e.to)
-          : withLabels(entry, 'error_kind', e.errorKind),
-      );
-    },
-    'stream:first-token': (e: StreamFirstTokenEvent) => {
-      series.observe(ttft, seriesLabels.of(e.requestId, e.tags, e.target).labels, e.ttftMs);
-    },
-    'request:success': (e: RequestSuccessEvent) => {
-      const slots = successSlots(seriesLabels.of(e.requestId, e.tags, e.target));
-      series.addIn(slots.request);
-      series.observeIn(slots.requestDuration, e.latencyMs);
-      calls.end(e.requestId);
-    },
-    'request:failure': (e: RequestFailureEvent) => {
-      const target = e.error.target ?? e.attempts[e.attempts.length - 1]?.target;
-      const entry = seriesLabels.of(e.requestId, e.tags, target);
-      series.add(requests, withLabels(entry, 'outcome', 'failure', 'error_kind', e.error.kind));
-      series.observe(requestDuration, withLabels(entry, 'outcome', 'failure'), e.latencyMs);
-      calls.end(e.requestId);
-    },
-    'target:ejected': (e: TargetEjectedEvent) => {
-      series.add(metrics.ejections, { ...targets.of(e.target), error_kind: e.errorKind }); // rare: not cached
-    },
-  };
-
-  // Every listener is guarded: a bug or a bad payload goes to report, never into the call.
-  const added: Array<[RouterEventName, (event: never) => void]> = [];
-  for (const [event, handler] of Object.entries(handlers) as Array<
-    [RouterEventName, (event: never) => void]
-  >) {
-    const listener = (payload: never) => {
       try {
-        handler(payload);
+        calls.start(e.requestId, e.model === undefined ? '' : aliasValues.value(e.model));
       } catch (error) {
         report(error);
       }
-    };
+    },
+    'attempt:success': (e: AttemptSuccessEvent) => {
+      try {
+        const slots = successSlots(seriesLabels.of(e.requestId, e.tags, e.target));
+        series.addIn(slots.attempt);
+        series.observeIn(slots.attemptDuration, e.durationMs);
+        const u = e.usage;
+        series.addIn(slots.input, u.inputTokens);
+        series.addIn(slots.output, u.outputTokens);
+        series.addIn(slots.cachedInput, u.cachedInputTokens);
+        series.addIn(slots.reasoning, u.reasoningTokens);
+        series.addIn(slots.cost, e.costUsd);
+      } catch (error) {
+        report(error);
+      }
+    },
+    'attempt:failure': (e: AttemptFailureEvent) => {
+      try {
+        const entry = seriesLabels.of(e.requestId, e.tags, e.target);
+        series.add(attempts, withLabels(entry, 'outcome', 'failure', 'error_kind', e.error.kind));
+        series.observe(attemptDuration, withLabels(entry, 'outcome', 'failure'), e.durationMs);
+        calls.setLastTarget(e.requestId, e.target);
+      } catch (error) {
+        report(error);
+      }
+    },
+    retry: (e: RetryEvent) => {
+      try {
+        const target = calls.lastTarget(e.requestId);
+        series.add(
+          retries,
+          withLabels(seriesLabels.of(e.requestId, e.tags, target || undefined), 'error_kind', e.errorKind),
+        );
+      } catch (error) {
+        report(error);
+      }
+    },
+    fallback: (e: FallbackEvent) => {
+      try {
+        const entry = seriesLabels.of(e.requestId, e.tags, e.from);
+        series.add(
+          fallbacks,
+          byTarget
+            ? withLabels(entry, 'error_kind', e.errorKind, 'to', e.to)
+            : withLabels(entry, 'error_kind', e.errorKind),
+        );
+      } catch (error) {
+        report(error);
+      }
+    },
+    'stream:first-token': (e: StreamFirstTokenEvent) => {
+      try {
+        series.observe(ttft, seriesLabels.of(e.requestId, e.tags, e.target).labels, e.ttftMs);
+      } catch (error) {
+        report(error);
+      }
+    },
+    'request:success': (e: RequestSuccessEvent) => {
+      try {
+        const slots = successSlots(seriesLabels.of(e.requestId, e.tags, e.target));
+        series.addIn(slots.request);
+        series.observeIn(slots.requestDuration, e.latencyMs);
+        calls.end(e.requestId);
+      } catch (error) {
+        report(error);
+      }
+    },
+    'request:failure': (e: RequestFailureEvent) => {
+      try {
+        const target = e.error.target ?? e.attempts[e.attempts.length - 1]?.target;
+        const entry = seriesLabels.of(e.requestId, e.tags, target);
+        series.add(requests, withLabels(entry, 'outcome', 'failure', 'error_kind', e.error.kind));
+        series.observe(requestDuration, withLabels(entry, 'outcome', 'failure'), e.latencyMs);
+        calls.end(e.requestId);
+      } catch (error) {
+        report(error);
+      }
+    },
+    'target:ejected': (e: TargetEjectedEvent) => {
+      try {
+        series.add(metrics.ejections, { ...targets.of(e.target), error_kind: e.errorKind }); // rare: not cached
+      } catch (error) {
+        report(error);
+      }
+    },
+  };
+
+  const added: Array<[RouterEventName, (event: never) => void]> = [];
+  for (const [event, listener] of Object.entries(listeners) as Array<
+    [RouterEventName, (event: never) => void]
+  >) {
     router.on(event, listener as never);
     added.push([event, listener]);
   }

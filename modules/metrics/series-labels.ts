@@ -36,6 +36,14 @@ export class SeriesLabelCache {
   readonly #tagValues: CappedValues;
   readonly #alias: boolean;
   readonly #tag: boolean;
+  /**
+   * The last lookup: a call's successful attempt and its end (same request, target and tags)
+   * find their entry without a lookup.
+   */
+  #lastRequestId: string | undefined;
+  #lastTarget: string | undefined;
+  #lastTags: readonly string[] | undefined;
+  #lastEntry: SeriesLabels | undefined;
 
   constructor(
     private readonly enabled: ReadonlySet<MetricLabel>,
@@ -50,7 +58,24 @@ export class SeriesLabelCache {
 
   /** Label values of call `requestId` on `target` (empty strings when unknown). */
   of(requestId: string, tags: readonly string[] | undefined, target: string | undefined): SeriesLabels {
-    const alias = this.#alias ? (this.calls.get(requestId)?.alias ?? '') : '';
+    if (
+      requestId === this.#lastRequestId &&
+      target === this.#lastTarget &&
+      tags === this.#lastTags &&
+      this.#lastEntry !== undefined
+    ) {
+      return this.#lastEntry;
+    }
+    const entry = this.#find(requestId, tags, target);
+    this.#lastRequestId = requestId;
+    this.#lastTarget = target;
+    this.#lastTags = tags;
+    this.#lastEntry = entry;
+    return entry;
+  }
+
+  #find(requestId: string, tags: readonly string[] | undefined, target: string | undefined): SeriesLabels {
+    const alias = this.#alias ? (this.calls.alias(requestId) ?? '') : '';
     const tag =
       this.#tag && tags !== undefined && tags.length > 0
         ? this.#tagValues.value(tags.length === 1 && typeof tags[0] === 'string' ? tags[0] : tags.join(','))
@@ -87,6 +112,8 @@ export class SeriesLabelCache {
   /** Forgets every combination (on close). */
   clear(): void {
     this.#byTarget.clear();
+    this.#lastRequestId = undefined;
+    this.#lastEntry = undefined;
   }
 }
 

@@ -53,6 +53,23 @@ describe('RandomForest', () => {
     expect(edge).toBeGreaterThan(calm * 2);
   });
 
+  it('gives the same uncertainty right after a prediction (reusing its walk) as on its own', () => {
+    const forest = new RandomForest(STEP_DIMENSION, { seed: 4 });
+    forest.fit(stepRows(1500, 5));
+    const at = (promptK: number) => Float64Array.of(1, promptK, 0, 1);
+    const alone = [0.5, 2.0, 3.1].map((k) => forest.uncertainty({ values: at(k) }));
+    // The strategy reuses one feature array: predict, then ask the uncertainty of the same values…
+    const features = { values: at(0.5) };
+    forest.predict(features);
+    expect(forest.uncertainty(features)).toBe(alone[0]);
+    // …or of new values written into it after the prediction: never the stale spread.
+    features.values.set(at(2.0));
+    expect(forest.uncertainty(features)).toBe(alone[1]);
+    forest.predict({ values: at(3.1) });
+    expect(forest.uncertainty({ values: at(3.1) })).toBe(alone[2]);
+    expect(forest.uncertainty({ values: at(0.5) })).toBe(alone[0]);
+  });
+
   it('rejects bad options with the option named', () => {
     expect(() => new RandomForest(4, { trees: 0 })).toThrow(/RandomForest: trees: expected a whole number/);
     expect(() => new RandomForest(4, { featureFraction: 2 })).toThrow(/RandomForest: featureFraction/);

@@ -32,16 +32,45 @@ export interface RandomForestOptions extends OnlineOptions {
   readonly bins?: number;
 }
 
-/** A fitted forest: the mean of its trees. */
+/**
+ * A fitted forest: the mean of its trees. `predict` also keeps the spread of the trees at the
+ * features it was given, so that `spread` of the same features right after it (what the
+ * `intelligent` strategy asks: a prediction, then its uncertainty) does not walk every tree again.
+ */
 class ForestModel implements FittedModel {
+  /** Features of the last `predict` (a copy) and the trees' spread there. */
+  #lastX: Float64Array | undefined;
+  #lastSpread = Number.NaN;
+  #walkedSpread = Number.NaN;
+
   constructor(readonly trees: TreeSet) {}
 
   predict(x: Float64Array): number {
-    return this.trees.sum(x) / this.trees.size;
+    const mean = this.#walk(x);
+    let last = this.#lastX;
+    if (last === undefined || last.length !== x.length) last = this.#lastX = new Float64Array(x.length);
+    last.set(x);
+    this.#lastSpread = this.#walkedSpread;
+    return mean;
   }
 
   /** Standard deviation of the trees' outputs. */
   spread(x: Float64Array): number {
+    const last = this.#lastX;
+    if (last !== undefined && last.length === x.length) {
+      let same = true;
+      for (let j = 0; j < x.length && same; j++) same = last[j] === x[j];
+      if (same) return this.#lastSpread;
+    }
+    this.#walk(x);
+    return this.#walkedSpread;
+  }
+
+  /**
+   * Mean of the trees' outputs (summed in tree order, as `TreeSet.sum`); their standard deviation
+   * goes to `#walkedSpread` (no object per call).
+   */
+  #walk(x: Float64Array): number {
     const t = this.trees;
     const n = t.size;
     let s = 0;
@@ -52,7 +81,8 @@ class ForestModel implements FittedModel {
       q += v * v;
     }
     const mean = s / n;
-    return Math.sqrt(Math.max(0, q / n - mean * mean));
+    this.#walkedSpread = Math.sqrt(Math.max(0, q / n - mean * mean));
+    return mean;
   }
 
   toJSON(): JsonValue {

@@ -26,6 +26,7 @@ export { createModel, type FamilyOptions, loadModel, MODEL_FAMILIES } from './lo
 export type { SingleFamily, SingleFamilyOptions } from './members.js';
 export { NeuralNetwork, type NeuralNetworkLoss, type NeuralNetworkOptions } from './mlp.js';
 export type { FittedModel, MlPredictor, OnlineModel, OnlineOptions, RuntimeOptions } from './online-model.js';
+export { type FamilyPredictorsOptions, familyPredictors } from './predictors.js';
 export { immediateScheduler, ManualScheduler, type RefitScheduler } from './scheduler.js';
 export { SupportVectorRegression, type SupportVectorRegressionOptions, type SvrKernel } from './svr.js';
 export {

@@ -70,6 +70,18 @@ export function wrapStream(rt: OtelRuntime, ctx: CallContext, next: NextStream):
 /** Starts the call span; `undefined` when nothing of the call records (see {@link CallState.quiet}). */
 function startCall(rt: OtelRuntime, ctx: CallContext): { span: Span; otelContext: Context } | undefined {
   const model = ctx.request.model;
+  if (!rt.metrics.records && rt.tracerIsNoop()) {
+    // Nothing can record: no name nor attributes to build. The no-op tracer's span carries the
+    // parent's trace context, which only propagation reads.
+    let span = rt.noopSpan;
+    if (rt.propagate) {
+      rt.safe(() => {
+        span = rt.tracer.startSpan(spanName(model), { kind: rt.api.SpanKind.CLIENT });
+      });
+    }
+    ctx.state.set(STATE, { span, quiet: true } satisfies CallState);
+    return undefined;
+  }
   let span: Span | undefined;
   rt.safe(() => {
     span = rt.tracer.startSpan(spanName(model), {

@@ -296,6 +296,41 @@ describe('otelMiddleware spans', () => {
     expect(seen).toEqual([undefined, undefined]);
   });
 
+  it('with the global API and no SDK, passes calls through (propagating the parent); an SDK registered later records', async () => {
+    const seen: Array<string | undefined> = [];
+    const handler: MockHandler = (request) => {
+      seen.push(request.headers?.traceparent);
+      return { text: 'ok' };
+    };
+    const make = (propagateTraceContext: boolean) =>
+      new Router({
+        targets: [{ id: 'a', adapter: new MockAdapter(handler, { provider: 'p' }), model: 'm' }],
+        middleware: [otelMiddleware({ propagateTraceContext })], // the global tracer and meter
+      });
+    const plain = make(false);
+    const propagating = make(true);
+    const parent = tracer.startSpan('app');
+    await context.with(trace.setSpan(context.active(), parent), async () => {
+      expect((await plain.complete({ messages })).text).toBe('ok');
+      expect((await propagating.complete({ messages })).text).toBe('ok');
+      expect((await propagating.stream({ messages }).response).text).toBe('ok');
+    });
+    parent.end();
+    const { traceId, spanId } = parent.spanContext();
+    expect(seen).toEqual([undefined, ...Array(2).fill(`00-${traceId}-${spanId}-01`)]);
+    expect(spans().map((s) => s.name)).toEqual(['app']);
+    // The SDK comes after the middleware was made: the same middleware now traces every call.
+    try {
+      expect(trace.setGlobalTracerProvider(provider)).toBe(true);
+      await plain.complete({ messages, model: 'm' });
+      expect(spans().map((s) => s.name)).toEqual(['app', 'chat m', 'chat m']);
+      const call = spans().find((s) => s.name === 'chat m' && s.parentSpanContext === undefined);
+      expect(call?.attributes[N.requestModel]).toBe('m');
+    } finally {
+      trace.disable();
+    }
+  });
+
   it('records content only with recordContent, as GenAI message JSON', async () => {
     const r = router([() => ({ text: 'hello' })], { recordContent: true });
     await r.complete({ messages: [{ role: 'system', content: 'be brief' }, ...messages] });

@@ -196,6 +196,15 @@ export class RedisStateStore implements StateStore {
   }
 
   /**
+   * A command client on this store's connection, for other Redis-backed stores (the gateway's
+   * `RedisKeyStore`, `redisVaultStorage`, `RedisAuditLog`): each command is bounded by
+   * `commandTimeoutMs`, and rejects at once while Redis is out (the store is degraded).
+   */
+  commandClient(): { sendCommand(args: readonly string[]): Promise<unknown> } {
+    return { sendCommand: (args) => this.#connection.command(args) };
+  }
+
+  /**
    * Pulls every known target's state into the mirror and replays the budget settlements queued
    * while Redis was out, then reads the budgets' totals. Runs every `resyncIntervalMs` and after
    * each reconnection.

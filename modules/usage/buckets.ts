@@ -28,6 +28,8 @@ export class BucketTiers {
   readonly tiers: readonly Tier[];
   readonly #bucketMs: number;
   #nextMaintenance = Number.NEGATIVE_INFINITY;
+  /** The fine bucket last returned by `bucketAt` (until maintenance runs or `clear()`). */
+  #current: Bucket | undefined;
 
   constructor(settings: Pick<LedgerSettings, 'bucketMs' | 'keep'>) {
     this.#bucketMs = settings.bucketMs;
@@ -41,14 +43,18 @@ export class BucketTiers {
   /** The fine bucket of clock time `now`, after rolling up what is past its retention. */
   bucketAt(now: number): Bucket {
     this.maintain(now);
+    const current = this.#current;
+    if (current !== undefined && now >= current.start && now < current.start + current.size) return current;
     const tier = this.tiers[0]!;
-    return bucketIn(tier, Math.floor(now / tier.size) * tier.size);
+    this.#current = bucketIn(tier, Math.floor(now / tier.size) * tier.size);
+    return this.#current;
   }
 
   /** Rolls buckets past their retention into the next resolution, or drops them. At most once per fine bucket. */
   maintain(now: number): void {
     if (now < this.#nextMaintenance) return;
     this.#nextMaintenance = (Math.floor(now / this.#bucketMs) + 1) * this.#bucketMs;
+    this.#current = undefined;
     for (let i = 0; i < this.tiers.length; i++) {
       const tier = this.tiers[i]!;
       const coarser = this.tiers[i + 1];
@@ -84,6 +90,7 @@ export class BucketTiers {
 
   /** Drops every bucket. */
   clear(): void {
+    this.#current = undefined;
     for (const tier of this.tiers) tier.buckets.clear();
   }
 }

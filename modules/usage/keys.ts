@@ -11,6 +11,16 @@ export interface CellKey {
   cell: Cell | undefined;
 }
 
+/** The last raw values seen with one target and their {@link CellKey}. */
+interface LastKey {
+  model: string;
+  alias: string;
+  provider: string;
+  user: string;
+  key: string;
+  found: CellKey;
+}
+
 /** A level of the memo of {@link CellKey}s: by target, model, alias, provider, user, then key. */
 type CellKeyNode = Map<string, CellKeyNode | CellKey>;
 
@@ -29,6 +39,11 @@ export class KeyCaps {
   #cellKeys: CellKeyNode = new Map();
   readonly #tagKeys = new Map<string, CellKey>();
   #cellKeyCount = 0;
+  /**
+   * Per target, the raw values of its last call and their key: calls that repeat the previous
+   * combination of their target (the usual case) skip the walk down `#cellKeys`.
+   */
+  readonly #lastByTarget = new Map<string, LastKey>();
 
   constructor(dims: ReadonlySet<UsageDimension>, maxKeys: number) {
     this.#dims = dims;
@@ -48,6 +63,33 @@ export class KeyCaps {
     user: string,
     key: string,
   ): CellKey {
+    const last = this.#lastByTarget.get(target);
+    if (
+      last !== undefined &&
+      last.model === model &&
+      last.alias === alias &&
+      last.provider === provider &&
+      last.user === user &&
+      last.key === key
+    ) {
+      return last.found;
+    }
+    const found = this.#walk(target, model, alias, provider, user, key);
+    if (last !== undefined) {
+      last.model = model;
+      last.alias = alias;
+      last.provider = provider;
+      last.user = user;
+      last.key = key;
+      last.found = found;
+    } else if (this.#lastByTarget.size < MAX_CELL_KEYS) {
+      this.#lastByTarget.set(target, { model, alias, provider, user, key, found });
+    }
+    return found;
+  }
+
+  /** {@link KeyCaps.cellKey} through the memo of every combination seen. */
+  #walk(target: string, model: string, alias: string, provider: string, user: string, key: string): CellKey {
     const root = this.#cellKeys;
     const leaf = level(level(level(level(level(root, target), model), alias), provider), user);
     let found = leaf.get(key) as CellKey | undefined;
@@ -87,6 +129,7 @@ export class KeyCaps {
     this.#keys.clear();
     this.#cellKeys.clear();
     this.#tagKeys.clear();
+    this.#lastByTarget.clear();
     this.#cellKeyCount = 0;
   }
 
@@ -94,6 +137,7 @@ export class KeyCaps {
   #forgetKeys(): void {
     this.#cellKeys = new Map();
     this.#tagKeys.clear();
+    this.#lastByTarget.clear();
     this.#cellKeyCount = 0;
   }
 

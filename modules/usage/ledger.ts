@@ -77,13 +77,17 @@ export class UsageLedger {
   readonly #byKey: boolean;
   readonly #buckets: BucketTiers;
   readonly #keys: KeyCaps;
+  readonly #byTag: boolean;
   readonly #pending = new Map<string, Pending>();
   /**
-   * The latest started call, kept out of `#pending` while it is the only one in flight (calls
-   * made one after another then touch no map); `#pending` holds the others.
+   * The latest started call, kept out of `#pending` (and in fields, not an object) while it is
+   * the only one in flight: calls made one after another then touch no map and allocate
+   * nothing; `#pending` holds the others.
    */
   #currentId: string | undefined;
-  #current: Pending | undefined;
+  #currentAlias: string = NONE;
+  #currentUser: string = NONE;
+  #currentKey: string = NONE;
 
   constructor(options: UsageLedgerOptions = {}) {
     const settings = readOptions(options);
@@ -94,6 +98,7 @@ export class UsageLedger {
     this.#onError = settings.onError;
     this.#byUser = settings.dims.has('user');
     this.#byKey = settings.dims.has('key');
+    this.#byTag = settings.dims.has('tag');
   }
 
   /**
@@ -177,7 +182,6 @@ export class UsageLedger {
     this.#keys.clear();
     this.#pending.clear();
     this.#currentId = undefined;
-    this.#current = undefined;
   }
 
   #report(error: unknown): void {
@@ -196,14 +200,16 @@ export class UsageLedger {
         const oldest = this.#pending.keys().next().value;
         if (oldest !== undefined) this.#pending.delete(oldest);
       }
-      this.#pending.set(this.#currentId, this.#current as Pending);
+      this.#pending.set(this.#currentId, {
+        alias: this.#currentAlias,
+        user: this.#currentUser,
+        key: this.#currentKey,
+      });
     }
     this.#currentId = e.requestId;
-    this.#current = {
-      alias: e.model ?? NONE,
-      user: this.#byUser ? metadataString(e.metadata, 'user') : NONE,
-      key: this.#byKey ? metadataString(e.metadata, 'key') : NONE,
-    };
+    this.#currentAlias = e.model ?? NONE;
+    this.#currentUser = this.#byUser ? metadataString(e.metadata, 'user') : NONE;
+    this.#currentKey = this.#byKey ? metadataString(e.metadata, 'key') : NONE;
   }
 
   #onSuccess(
@@ -213,7 +219,7 @@ export class UsageLedger {
     const pending = this.#take(e.requestId);
     const target = targets.get(e.target);
     const o = successOutcome(e, target?.price);
-    this.#record(e.target, e.model, pending?.alias ?? NONE, target?.provider ?? NONE, pending, e.tags, o);
+    this.#record(e.target, e.model, target?.provider ?? NONE, pending, e.tags, o);
   }
 
   #onFailure(
@@ -224,23 +230,17 @@ export class UsageLedger {
     const last = e.attempts.at(-1)?.target;
     const target = last === undefined ? undefined : targets.get(last);
     const o = failureOutcome(e);
-    this.#record(
-      last ?? NONE,
-      target?.model ?? NONE,
-      pending?.alias ?? NONE,
-      target?.provider ?? NONE,
-      pending,
-      e.tags,
-      o,
-    );
+    this.#record(last ?? NONE, target?.model ?? NONE, target?.provider ?? NONE, pending, e.tags, o);
   }
 
-  #take(requestId: string): Pending | undefined {
+  /**
+   * Ends the pending call `requestId`: `true` when it was the latest one, whose values are then
+   * in `#currentAlias`/`#currentUser`/`#currentKey`; else its entry of `#pending`, if any.
+   */
+  #take(requestId: string): Pending | true | undefined {
     if (requestId === this.#currentId) {
-      const pending = this.#current;
       this.#currentId = undefined;
-      this.#current = undefined;
-      return pending;
+      return true;
     }
     if (this.#pending.size === 0) return undefined;
     const pending = this.#pending.get(requestId);
@@ -251,23 +251,25 @@ export class UsageLedger {
   #record(
     target: string,
     model: string,
-    alias: string,
     provider: string,
-    pending: Pending | undefined,
+    pending: Pending | true | undefined,
     tags: readonly string[] | undefined,
     outcome: Outcome,
   ): void {
     const bucket = this.#buckets.bucketAt(this.#clock.now());
-    const key = this.#keys.cellKey(
-      target,
-      model,
-      alias,
-      provider,
-      pending?.user ?? NONE,
-      pending?.key ?? NONE,
-    );
+    const key =
+      pending === true
+        ? this.#keys.cellKey(target, model, this.#currentAlias, provider, this.#currentUser, this.#currentKey)
+        : this.#keys.cellKey(
+            target,
+            model,
+            pending?.alias ?? NONE,
+            provider,
+            pending?.user ?? NONE,
+            pending?.key ?? NONE,
+          );
     addTo(cellOf(key, bucket, bucket.cells), outcome);
-    if (this.#dims.has('tag') && tags !== undefined) {
+    if (this.#byTag && tags !== undefined) {
       if (tags.length === 1 && typeof tags[0] === 'string') {
         addTo(cellOf(this.#keys.tagKey(tags[0]), bucket, bucket.tags), outcome);
       } else {

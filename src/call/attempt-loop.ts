@@ -4,9 +4,11 @@ import { fallsBack, isRetryableKind } from '../errors/error-kind.js';
 import { isSwitchyardError, SwitchyardError } from '../errors/switchyard-error.js';
 import { TargetRuntime } from '../target-runtime.js';
 import type { CompletionResponse } from '../types/response.js';
+import { ignore } from '../util/promise.js';
 import type { AttemptRunner } from './attempt-runner.js';
 import type { Call, CallRuntime } from './call.js';
 import { type ChooseWait, chooseTarget } from './choose.js';
+import { type HedgeClaims, HedgeRound } from './hedge-round.js';
 import { Claim } from './target-gate.js';
 import { settleTokens, takeTokens, tokenEstimate } from './token-quota.js';
 
@@ -21,7 +23,7 @@ const MAX_REFUSED_CLAIMS = 16;
  * falls back, mark the target and go round again, until a success, a final error, the attempt
  * budget or the deadline.
  */
-export class AttemptLoop {
+export class AttemptLoop implements HedgeClaims {
   readonly #rt: CallRuntime;
   readonly #runner: AttemptRunner;
   readonly #scratch: TargetRuntime[] = [];
@@ -35,16 +37,28 @@ export class AttemptLoop {
     const max = this.#rt.retry.maxAttempts;
     // A `wrapCall` middleware may run the loop again: attempts keep counting across runs.
     for (let attempt = call.attempts.length + 1; ; attempt++) {
-      let claim: Claim | Promise<Claim>;
+      let claim: Claim | Promise<Claim | undefined> | undefined;
       try {
         claim = this.#claim(call, attempt);
-        if (!(claim instanceof Claim)) claim = await claim;
+        if (!(claim instanceof Claim)) claim = (await claim)!;
       } catch (thrown) {
         // A budget refusal that ends the call: no candidate fitted.
         if (isSwitchyardError(thrown) && thrown.kind === 'budget_exceeded') this.#rt.budgets?.refused(thrown);
         throw thrown;
       }
       const target = claim.target;
+      if (call.hedgesLeft > 0 && attempt < max) {
+        // Hedged: this attempt and its hedges run as one round; the round marks failed targets.
+        const round = new HedgeRound(this.#rt, call, this.#runner, this);
+        try {
+          return await round.run(claim, attempt);
+        } catch (thrown) {
+          attempt = round.lastAttempt;
+          const error = thrown as SwitchyardError;
+          if (!fallsBack(error.kind) || call.scope.aborted || attempt >= max) throw error;
+          continue;
+        }
+      }
       try {
         return await this.#runner.run(call, claim, attempt, claim.claimedAt);
       } catch (thrown) {
@@ -58,8 +72,40 @@ export class AttemptLoop {
     }
   }
 
+  /** {@inheritDoc HedgeClaims.claimHedge} */
+  claimHedge(call: Call, attempt: number): Claim | Promise<Claim | undefined> | undefined {
+    const now = this.#rt.clock.now();
+    // Without waiting, a choice is a fresh candidate: untried, and not in flight (marked).
+    const retries = call.retries;
+    // The session stays where it is unless the hedge wins (the round moves it then).
+    const affinity = this.#rt.affinity;
+    const key = affinity === undefined ? undefined : (call.affinityKey ?? undefined);
+    const home = key === undefined ? undefined : affinity!.get(key);
+    const choice = chooseTarget(this.#rt, call, attempt, false, this.#scratch, now);
+    if (home !== undefined) affinity!.set(key!, home);
+    if (!(choice instanceof TargetRuntime)) {
+      call.retries = retries; // a backoff the hedge will not take does not count
+      return undefined;
+    }
+    if (this.#rt.budgets === undefined && choice.tokenQuota === undefined) {
+      return this.#rt.gate.claim(choice, now) as Claim | Promise<Claim | undefined> | undefined;
+    }
+    return this.#claimSlowly(call, attempt, choice, undefined, true).catch(() => undefined);
+  }
+
+  /** {@inheritDoc HedgeClaims.abandon} */
+  abandon(claim: Claim): void {
+    const rt = this.#rt;
+    const now = rt.clock.now();
+    if (claim.hold !== undefined) rt.budgets!.settle(claim.hold, 0);
+    if (claim.tokens !== undefined) settleTokens(claim.target, claim.tokens, now, undefined);
+    // Frees a half-open probe without a verdict on the target's health.
+    if (claim.probe) Promise.resolve(rt.gate.recordFailure(claim, now, false, undefined)).catch(ignore);
+    rt.gate.release(claim);
+  }
+
   /** Chooses and claims the target of this attempt, waiting when the choice says so. */
-  #claim(call: Call, attempt: number): Claim | Promise<Claim> {
+  #claim(call: Call, attempt: number): Claim | Promise<Claim | undefined> {
     const now = this.#rt.clock.now();
     const choice = chooseTarget(this.#rt, call, attempt, false, this.#scratch, now);
     if (
@@ -80,7 +126,8 @@ export class AttemptLoop {
     attempt: number,
     first: TargetRuntime | ChooseWait,
     pending?: PromiseLike<Claim | undefined>,
-  ): Promise<Claim> {
+    hedge = false,
+  ): Promise<Claim | undefined> {
     let choice = first;
     let waited = false;
     for (let refused = 0; ; ) {
@@ -103,7 +150,7 @@ export class AttemptLoop {
         if (claim !== undefined) {
           claim.hold = hold;
           claim.tokens = tokens;
-          return this.#claimed(call, claim);
+          return hedge ? claim : this.#claimed(call, claim);
         }
         if (hold !== undefined) this.#rt.budgets!.settle(hold, 0);
         if (tokens !== undefined) settleTokens(choice, tokens, this.#rt.clock.now(), undefined);
@@ -115,6 +162,7 @@ export class AttemptLoop {
           );
         }
       } else {
+        if (hedge) return undefined; // a hedge never waits
         await this.#wait(call, attempt, choice);
         waited = !choice.forCapacity;
       }

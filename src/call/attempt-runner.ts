@@ -9,7 +9,7 @@ import type { TargetRuntime } from '../target-runtime.js';
 import type { AdapterCallOptions } from '../types/adapter.js';
 import type { AttemptContext } from '../types/middleware.js';
 import type { AdapterRequest } from '../types/request.js';
-import type { AdapterResponse, CompletionResponse, Warning } from '../types/response.js';
+import type { AdapterResponse, AttemptRecord, CompletionResponse, Warning } from '../types/response.js';
 import type { AdapterStreamPart } from '../types/stream.js';
 import { textOf, toolCallsOf } from '../util/content.js';
 import { ignore, isPromiseLike } from '../util/promise.js';
@@ -19,6 +19,7 @@ import { checkedResponse } from './adapter-output.js';
 import type { Call, CallRuntime } from './call.js';
 import { attemptFields } from './call-events.js';
 import { consumeStream } from './consume-stream.js';
+import type { HedgeLane } from './hedge-lane.js';
 import { ChainBlame, runAttemptChain, runAttemptStreamChain } from './middleware-chain.js';
 import { tellFirstToken, tellOutcome } from './strategy-hooks.js';
 import type { Claim } from './target-gate.js';
@@ -40,10 +41,21 @@ export class AttemptRunner {
     this.#rt = rt;
   }
 
-  /** Runs attempt `attempt` of `call` on the claimed target, started at clock time `startedAt`. */
-  async run(call: Call, claim: Claim, attempt: number, startedAt: number): Promise<CompletionResponse> {
+  /**
+   * Runs attempt `attempt` of `call` on the claimed target, started at clock time `startedAt`;
+   * `lane` when it is one of the attempts of a hedged round (its own scope, and a commit that
+   * only the first attempt with content wins).
+   */
+  async run(
+    call: Call,
+    claim: Claim,
+    attempt: number,
+    startedAt: number,
+    lane?: HedgeLane,
+  ): Promise<CompletionResponse> {
     const rt = this.#rt;
     const target = claim.target;
+    const scope = lane === undefined ? call.scope : lane.scope;
     // The claim counted this attempt already.
     const inFlightAtStart = target.inFlight - 1;
     if (rt.events.has('attempt:start')) rt.events.emit('attempt:start', attemptFields(call, target, attempt));
@@ -52,29 +64,31 @@ export class AttemptRunner {
     let work: Promise<AdapterResponse> | undefined;
     let blame: ChainBlame | undefined;
     try {
-      if (call.scope.aborted) throw call.scope.reason; // never start an adapter call for a call that ended
+      if (scope.aborted) throw scope.reason; // never start an adapter call for a call that ended
       const request = readAdapterRequest(target, call);
-      const options = new AttemptOptions(call.scope, target.id, rt.clock, target.reportRateLimit);
+      const options = new AttemptOptions(scope, target.id, rt.clock, target.reportRateLimit);
       if (call.sink === undefined) {
         blame = rt.attemptMiddleware.length === 0 ? undefined : new ChainBlame();
-        work = this.#complete(call, target, request, options, attempt, blame);
-        result = await call.scope.race(work);
+        work = this.#complete(call, scope, target, request, options, attempt, blame);
+        result = await scope.race(work);
       } else {
-        result = await this.#stream(call, claim, request, options, attempt, startedAt, (ms) => {
+        result = await this.#stream(call, scope, lane, claim, request, options, attempt, startedAt, (ms) => {
           ttftMs = ms;
         });
       }
       result = checkedResponse(result, target.provider, target.id);
+      // A hedged attempt answers only if no other attempt of its round produced content first.
+      if (lane !== undefined && !lane.commit()) throw scope.reason ?? lane.lostError();
     } catch (thrown) {
       const error = toAttemptError(
         blame === undefined ? thrown : blame.typed(thrown, 'wrapAttempt'),
         target,
-        call.scope,
+        scope,
       );
-      this.#failed(call, claim, attempt, startedAt, inFlightAtStart, error);
+      this.#failed(call, claim, attempt, startedAt, inFlightAtStart, error, lane);
       throw error;
     } finally {
-      rt.gate.releaseAfter(claim, work, call.scope.aborted);
+      rt.gate.releaseAfter(claim, work, scope.aborted);
     }
     const now = rt.clock.now();
     const durationMs = now - startedAt;
@@ -82,6 +96,7 @@ export class AttemptRunner {
     if (isPromiseLike(downMs)) downMs.then((ms) => this.#restored(target, ms), ignore);
     else this.#restored(target, downMs);
     const costUsd = target.price === undefined ? undefined : costOf(result.usage, target.price);
+    target.latency?.record(call.stream, call.stream ? (ttftMs ?? durationMs) : durationMs);
     tellOutcome(call.strategy, {
       target,
       request: call.request,
@@ -96,17 +111,25 @@ export class AttemptRunner {
       usage: result.usage,
       costUsd,
     });
-    call.attempts.push({ attempt, target: target.id, outcome: 'success', durationMs });
+    call.attempts.push(
+      lane?.hedge === true
+        ? { attempt, target: target.id, outcome: 'success', durationMs, hedge: true }
+        : { attempt, target: target.id, outcome: 'success', durationMs },
+    );
     if (rt.events.has('attempt:success')) {
-      rt.events.emit(
-        'attempt:success',
-        Object.assign(attemptFields(call, target, attempt), {
-          durationMs,
-          ttftMs,
-          usage: result.usage,
-          costUsd,
-        }),
-      );
+      rt.events.emit('attempt:success', {
+        requestId: call.id,
+        stream: call.stream,
+        tags: call.request.tags,
+        attempt,
+        target: target.id,
+        model: target.model,
+        provider: target.provider,
+        durationMs,
+        ttftMs,
+        usage: result.usage,
+        costUsd,
+      });
     }
     const response: CompletionResponse = {
       text: textOf(result.content),
@@ -120,7 +143,8 @@ export class AttemptRunner {
       model: result.modelId ?? target.model,
       attempts: call.attempts,
       latencyMs: now - call.startedAt,
-      costUsd,
+      // Hedges that lost are part of what the call cost.
+      costUsd: call.hedgeCostUsd === 0 || costUsd === undefined ? costUsd : costUsd + call.hedgeCostUsd,
       responseId: result.responseId,
       warnings: result.warnings ?? NO_WARNINGS,
       providerMetadata: result.providerMetadata,
@@ -142,6 +166,7 @@ export class AttemptRunner {
   /** The adapter's completion, through the `wrapAttempt` middleware. */
   #complete(
     call: Call,
+    scope: CallScope,
     target: TargetRuntime,
     request: AdapterRequest,
     options: AdapterCallOptions,
@@ -155,9 +180,9 @@ export class AttemptRunner {
       rt.attemptMiddleware,
       ctx,
       (req) => {
-        if (call.scope.aborted) return Promise.reject(call.scope.reason);
+        if (scope.aborted) return Promise.reject(scope.reason);
         return callAdapter(target, req, options).catch((thrown: unknown) => {
-          throw adapterError(thrown, target, call.scope);
+          throw adapterError(thrown, target, scope);
         });
       },
       blame,
@@ -179,6 +204,8 @@ export class AttemptRunner {
   /** The adapter's stream (through `wrapAttemptStream` middleware), read into the call's stream. */
   #stream(
     call: Call,
+    scope: CallScope,
+    lane: HedgeLane | undefined,
     claim: Claim,
     request: AdapterRequest,
     options: AttemptOptions,
@@ -195,7 +222,7 @@ export class AttemptRunner {
     // With a stall timeout, the attempt gets its own signal so that a stall aborts only it.
     const attemptAbort =
       rt.idleTimeoutMs > 0 || firstTokenTimeoutMs > 0 || interTokenTimeoutMs > 0
-        ? linkedController(call.scope.signal)
+        ? linkedController(scope.signal)
         : undefined;
     const streamOptions: AdapterCallOptions = attemptAbort
       ? {
@@ -212,11 +239,11 @@ export class AttemptRunner {
     } else {
       const ctx = attemptContext(call, target, attempt, request);
       source = runAttemptStreamChain(rt.attemptStreamMiddleware, ctx, (req) =>
-        mapErrors(target.adapter.stream(req, streamOptions), target, call.scope),
+        mapErrors(target.adapter.stream(req, streamOptions), target, scope),
       );
     }
     return consumeStream(source, {
-      scope: call.scope,
+      scope,
       sink: call.sink!,
       clock: rt.clock,
       idleTimeoutMs: rt.idleTimeoutMs,
@@ -225,12 +252,14 @@ export class AttemptRunner {
       onStall: attemptAbort ? (reason) => attemptAbort.controller.abort(reason) : undefined,
       target: target.id,
       provider: target.provider,
-      toError: (thrown) => adapterError(thrown, target, call.scope),
+      toError: (thrown) => adapterError(thrown, target, scope),
       onClosed: () => rt.gate.release(claim),
       onOpened: () => {
         claim.running = true;
       },
       onFirstContent: (at) => {
+        // The stream commits here: a hedged attempt that lost the race sends nothing.
+        if (lane !== undefined && !lane.commit()) throw scope.reason ?? lane.lostError();
         const ttftMs = at - startedAt;
         onTtft(ttftMs);
         tellFirstToken(call.strategy, { target, request: call.request, startedAt, ttftMs, attempt });
@@ -255,12 +284,18 @@ export class AttemptRunner {
     startedAt: number,
     inFlightAtStart: number,
     error: SwitchyardError,
+    lane: HedgeLane | undefined,
   ): void {
     const rt = this.#rt;
     const target = claim.target;
     const now = rt.clock.now();
     const durationMs = now - startedAt;
-    if (claim.hold !== undefined) rt.budgets!.settle(claim.hold, failedAttemptCost(target, call, error));
+    const lost = lane?.lost === true;
+    // A hedge that lost was cancelled by the router: its estimated cost is in the call's cost.
+    const lostCostUsd = lost ? lostHedgeCost(target, call) : undefined;
+    if (claim.hold !== undefined) {
+      rt.budgets!.settle(claim.hold, lostCostUsd ?? failedAttemptCost(target, call, error));
+    }
     if (claim.tokens !== undefined) settleTokens(target, claim.tokens, now, undefined);
     const blockForMs = error.kind === 'rate_limited' ? error.retryAfterMs : undefined;
     const ejection = rt.gate.recordFailure(claim, now, countsAgainstHealth(error.kind), blockForMs);
@@ -278,13 +313,16 @@ export class AttemptRunner {
       maxAttempts: rt.retry.maxAttempts,
       latencyMs: durationMs,
     });
-    call.attempts.push({ attempt, target: target.id, outcome: 'failure', errorKind: error.kind, durationMs });
+    call.attempts.push(
+      lane === undefined
+        ? { attempt, target: target.id, outcome: 'failure', errorKind: error.kind, durationMs }
+        : hedgedFailure(attempt, target.id, error, durationMs, lane, lostCostUsd),
+    );
     if (rt.events.has('attempt:failure')) {
-      const willRetry = fallsBack(error.kind) && !call.scope.aborted && attempt < rt.retry.maxAttempts;
-      rt.events.emit(
-        'attempt:failure',
-        Object.assign(attemptFields(call, target, attempt), { durationMs, error, willRetry }),
-      );
+      const willRetry =
+        !lost && fallsBack(error.kind) && !call.scope.aborted && attempt < rt.retry.maxAttempts;
+      const fields = Object.assign(attemptFields(call, target, attempt), { durationMs, error, willRetry });
+      rt.events.emit('attempt:failure', lost ? Object.assign(fields, { lostHedge: true }) : fields);
     }
   }
 }
@@ -299,6 +337,41 @@ function failedAttemptCost(target: TargetRuntime, call: Call, error: SwitchyardE
   const inputTokens = estimateInputTokens(call.request);
   const outputTokens = Math.ceil(partial.length / 4);
   return costOf({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }, target.price);
+}
+
+/**
+ * What a hedged attempt that lost is taken to have cost: its estimated input at the target's
+ * input price (it was cancelled before any content reached the caller; output it may have
+ * generated upstream is not known, so this is a lower bound). 0 without a price.
+ */
+export function lostHedgeCost(target: TargetRuntime, call: Call): number {
+  if (target.price === undefined) return 0;
+  const inputTokens = estimateInputTokens(call.request);
+  return costOf({ inputTokens, outputTokens: 0, totalTokens: inputTokens }, target.price);
+}
+
+/** The attempt record of a failed attempt of a hedged round. */
+function hedgedFailure(
+  attempt: number,
+  target: string,
+  error: SwitchyardError,
+  durationMs: number,
+  lane: HedgeLane,
+  lostCostUsd: number | undefined,
+): AttemptRecord {
+  const record: { -readonly [K in keyof AttemptRecord]: AttemptRecord[K] } = {
+    attempt,
+    target,
+    outcome: 'failure',
+    errorKind: error.kind,
+    durationMs,
+  };
+  if (lane.hedge) record.hedge = true;
+  if (lostCostUsd !== undefined) {
+    record.lostHedge = true;
+    record.costUsd = lostCostUsd;
+  }
+  return record;
 }
 
 /** The adapter request for `target`; a request that cannot be read is the caller's `invalid_request`. */

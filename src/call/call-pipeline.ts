@@ -16,6 +16,7 @@ import type { AttemptLoop } from './attempt-loop.js';
 import type { Call, CallRuntime } from './call.js';
 import { pumpStreamChain, runCallChain, transformRequest } from './call-middleware.js';
 import { CallContextImpl } from './contexts.js';
+import { firstHedgeDelay, type ResolvedHedge, resolveHedge } from './hedge-lane.js';
 
 /** What a {@link CallPipeline} is built from: the router's targets, strategies and settings. */
 export interface CallPipelineOptions {
@@ -30,6 +31,8 @@ export interface CallPipelineOptions {
   readonly timeoutMs: number;
   readonly validate: boolean;
   readonly idPrefix: string;
+  /** The router's hedging (`RouterOptions.hedge`), when on. */
+  readonly hedge: ResolvedHedge | undefined;
 }
 
 /**
@@ -201,6 +204,7 @@ export class CallPipeline {
           : (route?.strategy ?? this.#o.strategies.default);
       const callContext =
         context === undefined || context.request === request ? context : context.withRequest(request);
+      const hedge = this.#hedgeOf(request, route?.hedge, candidates, scope);
       return {
         id,
         request,
@@ -219,11 +223,54 @@ export class CallPipeline {
         retries: 0,
         queuedMs: 0,
         rule: route?.rule,
+        hedge,
+        hedgesLeft: hedge === undefined ? 0 : hedge.maxHedges,
+        hedgeCostUsd: 0,
       };
     } catch (thrown) {
       if (isSwitchyardError(thrown)) throw thrown;
       throw unreadableRequest(thrown);
     }
+  }
+
+  /**
+   * The call's hedging: the request's, else its route's, else the router's; none with a single
+   * candidate. A request's own hedge that cannot work is the caller's `invalid_request`.
+   */
+  #hedgeOf(
+    request: CompletionRequest,
+    fromRoute: ResolvedHedge | false | undefined,
+    candidates: readonly TargetRuntime[],
+    scope: CallScope,
+  ): ResolvedHedge | undefined {
+    const own = request.hedge;
+    let hedge: ResolvedHedge | undefined;
+    if (own !== undefined) {
+      if (own === false) return undefined;
+      hedge = resolveHedge(own);
+      const timeoutMs = scope.deadline - this.#o.rt.clock.now();
+      const delayMs = firstHedgeDelay(hedge);
+      const field = hedge.delayMs === 'p95' ? 'initialDelayMs' : 'delayMs';
+      if (delayMs >= timeoutMs) {
+        throw new SwitchyardError(
+          'invalid_request',
+          `invalid request: hedge.${field}: ${delayMs} ms is not below the call's deadline (${timeoutMs} ms): no hedge could ever start`,
+          { retryable: false },
+        );
+      }
+      const maxAttempts = this.#o.rt.retry.maxAttempts;
+      if (hedge.maxHedges >= maxAttempts) {
+        throw new SwitchyardError(
+          'invalid_request',
+          `invalid request: hedge.maxHedges: ${hedge.maxHedges} hedge(s) need retry.maxAttempts ≥ ${hedge.maxHedges + 1} (each hedge is an attempt), but it is ${maxAttempts}`,
+          { retryable: false },
+        );
+      }
+      if (hedge.delayMs === 'p95') for (const t of candidates) t.learnLatency(this.#o.rt.latencyPool);
+    } else {
+      hedge = fromRoute === undefined ? this.#o.hedge : fromRoute || undefined;
+    }
+    return candidates.length < 2 ? undefined : hedge;
   }
 
   /** The call through the call-level middleware, then the attempt loop. */

@@ -3,6 +3,7 @@ import type { SwitchyardError } from '../errors/switchyard-error.js';
 import type { RouterEmitter } from '../events.js';
 import type { ResolvedRetryOptions } from '../reliability/backoff.js';
 import type { CallScope } from '../reliability/call-scope.js';
+import type { TargetLatency } from '../reliability/latency-quantile.js';
 import type { RouterStreamController } from '../router-stream.js';
 import type { AffinityTable } from '../routing/affinity.js';
 import type { TargetRuntime } from '../target-runtime.js';
@@ -13,6 +14,7 @@ import type { AttemptRecord } from '../types/response.js';
 import type { Strategy } from '../types/strategy.js';
 import type { RequestNeeds } from '../util/request-needs.js';
 import type { CallContextImpl } from './contexts.js';
+import type { ResolvedHedge } from './hedge-lane.js';
 import type { TargetGate } from './target-gate.js';
 
 /** What the call pipeline needs from its router; built once per router. */
@@ -37,6 +39,8 @@ export interface CallRuntime {
   readonly attemptStreamMiddleware: readonly Middleware[];
   /** Number of targets (for per-call marks). */
   readonly targetCount: number;
+  /** All targets' learned latencies together (for `'p95'` hedge delays; targets record into it once they learn). */
+  readonly latencyPool: TargetLatency;
   /** The session-to-target table (`RouterOptions.affinity`), when affinity is on. */
   readonly affinity: AffinityTable | undefined;
   /** The router's budgets, when it has any (set on the first `router.setBudget` of a router built without). */
@@ -58,7 +62,10 @@ export interface Call {
   readonly needs: RequestNeeds;
   /** The middleware context, when the router has middleware. */
   readonly context: CallContextImpl | undefined;
-  /** Per target index: 1 failed with a retryable error, 2 failed for good (auth, not_found). */
+  /**
+   * Per target index: 1 failed with a retryable error, 2 failed for good (auth, not_found),
+   * 3 running an attempt of the call's hedged round.
+   */
   failed: Uint8Array | undefined;
   lastError: SwitchyardError | undefined;
   lastTarget: TargetRuntime | undefined;
@@ -71,4 +78,10 @@ export interface Call {
   affinityKey?: string | null;
   /** The budgets covering the call, worked out at its first claim (routers with budgets only). */
   budgets?: readonly Budget[];
+  /** The call's hedging (request, then route, then router), when on. */
+  readonly hedge: ResolvedHedge | undefined;
+  /** Hedges the call may still send. */
+  hedgesLeft: number;
+  /** Estimated cost of the hedged attempts that lost (added to the response's `costUsd`). */
+  hedgeCostUsd: number;
 }

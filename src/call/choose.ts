@@ -43,7 +43,8 @@ export function chooseTarget(
   let full = 0;
   for (const t of call.candidates) {
     const mark = call.failed === undefined ? 0 : call.failed[t.index]!;
-    if (mark === 2 || !servable(t, call.needs)) continue;
+    // 2: failed for good; 3: running this call (a hedged round).
+    if (mark >= 2 || !servable(t, call.needs)) continue;
     servableCount++;
     const readyAt = gate.readyAt(t, now);
     if (readyAt > now) {

@@ -60,24 +60,36 @@ export function runAttemptChain(
   terminal: (request: AdapterRequest) => Promise<AdapterResponse>,
   blame: ChainBlame,
 ): Promise<AdapterResponse> {
-  const dispatch = (i: number, request: AdapterRequest): Promise<AdapterResponse> => {
-    if (i === chain.length) return terminal(request);
-    const mw = chain[i]!;
-    let inner: Promise<AdapterResponse> | undefined;
-    let result: Promise<AdapterResponse>;
-    try {
-      result = mw.wrapAttempt!(ctx, (next?: AdapterRequest) => {
-        inner = dispatch(i + 1, next ?? request);
-        return inner;
-      });
-    } catch (thrown) {
-      return Promise.reject(middlewareError(mw, 'wrapAttempt', thrown));
-    }
-    // A hook that hands back what `next` returned adds nothing that could throw: no need to watch it.
-    if (result === inner) return result;
-    return blame.watch(mw, result instanceof Promise ? result : Promise.resolve(result));
-  };
-  return dispatch(0, ctx.adapterRequest);
+  return attemptFrom(chain, 0, ctx, ctx.adapterRequest, terminal, blame);
+}
+
+/**
+ * The chain from hook `i` down, with `request`. A module-level function rather than a closure
+ * made per attempt, which V8 optimizes far better (see docs/decisions/0008-middleware-costs.md).
+ */
+function attemptFrom(
+  chain: readonly Middleware[],
+  i: number,
+  ctx: AttemptContext,
+  request: AdapterRequest,
+  terminal: (request: AdapterRequest) => Promise<AdapterResponse>,
+  blame: ChainBlame,
+): Promise<AdapterResponse> {
+  if (i === chain.length) return terminal(request);
+  const mw = chain[i]!;
+  let inner: Promise<AdapterResponse> | undefined;
+  let result: Promise<AdapterResponse>;
+  try {
+    result = mw.wrapAttempt!(ctx, (next?: AdapterRequest) => {
+      inner = attemptFrom(chain, i + 1, ctx, next ?? request, terminal, blame);
+      return inner;
+    });
+  } catch (thrown) {
+    return Promise.reject(middlewareError(mw, 'wrapAttempt', thrown));
+  }
+  // A hook that hands back what `next` returned adds nothing that could throw: no need to watch it.
+  if (result === inner) return result;
+  return blame.watch(mw, result instanceof Promise ? result : Promise.resolve(result));
 }
 
 /**
@@ -90,23 +102,31 @@ export function runAttemptStreamChain(
   ctx: AttemptContext,
   terminal: (request: AdapterRequest) => AsyncIterable<AdapterStreamPart>,
 ): AsyncIterable<AdapterStreamPart> {
-  const dispatch = (i: number, request: AdapterRequest): AsyncIterable<AdapterStreamPart> => {
-    if (i === chain.length) return startedNow(terminal(request));
-    const mw = chain[i]!;
-    let inner: AsyncIterable<AdapterStreamPart> | undefined;
-    const next = (override?: AdapterRequest) => {
-      if (inner !== undefined) throw onceOnly(mw, 'wrapAttemptStream');
-      inner = dispatch(i + 1, override ?? request);
-      return inner;
-    };
-    return callStreamHook(
-      mw,
-      'wrapAttemptStream',
-      () => mw.wrapAttemptStream!(ctx, next),
-      () => inner,
-    );
+  return attemptStreamFrom(chain, 0, ctx, ctx.adapterRequest, terminal);
+}
+
+/** The streamed attempt chain from hook `i` down (a module-level function, as {@link attemptFrom}). */
+function attemptStreamFrom(
+  chain: readonly Middleware[],
+  i: number,
+  ctx: AttemptContext,
+  request: AdapterRequest,
+  terminal: (request: AdapterRequest) => AsyncIterable<AdapterStreamPart>,
+): AsyncIterable<AdapterStreamPart> {
+  if (i === chain.length) return startedNow(terminal(request));
+  const mw = chain[i]!;
+  let inner: AsyncIterable<AdapterStreamPart> | undefined;
+  const next = (override?: AdapterRequest) => {
+    if (inner !== undefined) throw onceOnly(mw, 'wrapAttemptStream');
+    inner = attemptStreamFrom(chain, i + 1, ctx, override ?? request, terminal);
+    return inner;
   };
-  return dispatch(0, ctx.adapterRequest);
+  return callStreamHook(
+    mw,
+    'wrapAttemptStream',
+    () => mw.wrapAttemptStream!(ctx, next),
+    () => inner,
+  );
 }
 
 /**

@@ -23,16 +23,25 @@ export class CallScope implements DeadlineEntry {
   #controller: AbortController | undefined;
   #reason: SwitchyardError | undefined;
   #timer: TimerHandle | undefined;
-  /** Rejects the promise currently passed to {@link race} (attempts of a call never overlap). */
+  /** Rejects the promise currently passed to {@link race} (one racer per scope: hedged attempts each get a {@link child}). */
   #rejectRace: ((reason: unknown) => void) | undefined;
+  /** Scopes made by {@link child} and not yet disposed: they abort with this one. */
+  #children: Set<CallScope> | undefined;
+  #parent: CallScope | undefined;
 
   /**
    * @param queue shared deadline queue; the scope gets its own timer when the queue refuses it
    * (a deadline earlier than the last queued one).
    */
-  constructor(clock: Clock, timeoutMs: number, callerSignal: AbortSignal | undefined, queue?: DeadlineQueue) {
+  constructor(
+    clock: Clock,
+    timeoutMs: number,
+    callerSignal: AbortSignal | undefined,
+    queue?: DeadlineQueue,
+    parent?: CallScope,
+  ) {
     this.#clock = clock;
-    this.deadline = clock.now() + timeoutMs;
+    this.deadline = parent === undefined ? clock.now() + timeoutMs : parent.deadline;
     this.#timeoutMs = timeoutMs;
     this.#callerSignal = callerSignal;
     if (callerSignal) callerSignal.addEventListener('abort', this, { once: true });
@@ -40,6 +49,23 @@ export class CallScope implements DeadlineEntry {
       this.#timer = clock.setTimeout(() => this.expire(), timeoutMs);
     }
     this.#queue = queue;
+    if (parent !== undefined) {
+      this.#parent = parent;
+      if (parent.#reason !== undefined) this.#reason = parent.#reason;
+      else {
+        parent.#children ??= new Set();
+        parent.#children.add(this);
+      }
+    }
+  }
+
+  /**
+   * A scope inside this one, for one of several attempts that run at once (hedging): same
+   * deadline, aborted with this scope's reason, while aborting it leaves this scope running.
+   * {@link dispose} it when its attempt is over.
+   */
+  child(): CallScope {
+    return new CallScope(this.#clock, Number.POSITIVE_INFINITY, undefined, undefined, this);
   }
 
   /** Whether the call was aborted (caller or deadline). */
@@ -89,6 +115,11 @@ export class CallScope implements DeadlineEntry {
     const reject = this.#rejectRace;
     this.#rejectRace = undefined;
     reject?.(reason);
+    const children = this.#children;
+    if (children !== undefined) {
+      this.#children = undefined;
+      for (const child of children) child.abort(reason);
+    }
   }
 
   /**
@@ -116,8 +147,10 @@ export class CallScope implements DeadlineEntry {
     });
   }
 
-  /** Releases the timer and the listener on the caller's signal. Idempotent. */
+  /** Releases the timer and the listener on the caller's signal (or the link to its parent). Idempotent. */
   dispose(): void {
+    const parent = this.#parent;
+    if (parent !== undefined) parent.#children?.delete(this);
     this.#queue?.remove(this);
     if (this.#timer !== undefined) {
       this.#clock.clearTimeout(this.#timer);

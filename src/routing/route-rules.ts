@@ -1,3 +1,4 @@
+import { type ResolvedHedge, resolveHedge } from '../call/hedge-lane.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { StrategyResolver } from '../strategy-resolver.js';
 import type { TargetRuntime } from '../target-runtime.js';
@@ -12,6 +13,7 @@ interface ResolvedRule {
   readonly when: RouteCondition;
   readonly targets: ReadonlySet<TargetRuntime> | undefined;
   readonly strategy: Strategy | undefined;
+  readonly hedge: ResolvedHedge | false | undefined;
 }
 
 /** What a matching rule does to one call. */
@@ -19,13 +21,18 @@ export interface RouteDecision {
   readonly rule: string;
   readonly candidates: readonly TargetRuntime[];
   readonly strategy: Strategy | undefined;
+  /** The rule's hedging (`false`: none), when it sets one. */
+  readonly hedge: ResolvedHedge | false | undefined;
 }
 
 /** The router's conditional routes: the first rule whose condition holds shapes the call. */
 export class RouteRules {
   readonly #rules: readonly ResolvedRule[];
 
-  /** @throws {SwitchyardError} `config` for a rule naming an unknown target or strategy. */
+  /**
+   * @throws {SwitchyardError} `config` for a rule naming an unknown target or strategy, or a
+   *   hedge with fewer than two targets to hedge across.
+   */
   constructor(rules: readonly RouteRule[], targets: readonly TargetRuntime[], strategies: StrategyResolver) {
     const byId = new Map(targets.map((t) => [t.id, t]));
     this.#rules = rules.map((rule, i) => {
@@ -56,7 +63,12 @@ export class RouteRules {
           });
         }
       }
-      return { name, when: rule.when, targets: set, strategy };
+      let hedge: ResolvedHedge | false | undefined;
+      if (rule.hedge !== undefined) {
+        hedge = rule.hedge === false ? false : resolveHedge(rule.hedge);
+        if (hedge !== false) checkHedgeTargets(i, rule.when, set === undefined ? targets : [...set]);
+      }
+      return { name, when: rule.when, targets: set, strategy, hedge };
     });
   }
 
@@ -84,9 +96,26 @@ export class RouteRules {
           { retryable: false },
         );
       }
-      return { rule: rule.name, candidates: kept, strategy: rule.strategy };
+      return { rule: rule.name, candidates: kept, strategy: rule.strategy, hedge: rule.hedge };
     }
     return undefined;
+  }
+}
+
+/** A rule's hedge needs two targets for each alias it names (or among its targets). */
+function checkHedgeTargets(i: number, when: RouteCondition, pool: readonly TargetRuntime[]): void {
+  const fail = (why: string) => {
+    throw new SwitchyardError('config', `invalid router options: routes[${i}].hedge: ${why}`, {
+      retryable: false,
+    });
+  };
+  if (when.model === undefined) {
+    if (pool.length < 2) fail(`needs at least two targets, the route has only '${pool[0]?.id}'`);
+    return;
+  }
+  for (const model of when.model) {
+    const n = pool.filter((t) => t.model === model || (t.config.aliases?.includes(model) ?? false)).length;
+    if (n < 2) fail(`needs at least two targets for model '${model}', the route has ${n}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { HedgeOptions } from './hedge.js';
 import type { Message, ProviderOptions } from './message.js';
 import type { FunctionTool, JSONSchema, ToolChoice } from './tool.js';
 
@@ -85,6 +86,12 @@ export interface CompletionRequest extends CallSettings {
    * provider's prompt cache can hit. Never sent to the provider.
    */
   readonly sessionId?: string;
+  /**
+   * Hedging of this call, or `false` for none; overrides a route's and the router's `hedge`.
+   * Its delay must be below the call's deadline and its `maxHedges` below `retry.maxAttempts`
+   * (else `invalid_request`); with a single candidate nothing is hedged. See {@link HedgeOptions}.
+   */
+  readonly hedge?: HedgeOptions | false;
   /** Free-form data for strategies and event consumers (never sent to the provider). */
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Labels for strategies and event consumers (never sent to the provider). */

@@ -84,6 +84,15 @@ export interface AttemptRecord {
   readonly errorKind?: ErrorKind;
   /** Wall time of the attempt in ms (clock time). */
   readonly durationMs: number;
+  /** Set on an attempt sent as a hedge (`HedgeOptions`): while an earlier attempt was still running. */
+  readonly hedge?: boolean;
+  /**
+   * Set on an attempt of a hedged round that the router cancelled because another attempt
+   * produced content first (`errorKind` is `aborted`; not counted against the target's health).
+   */
+  readonly lostHedge?: boolean;
+  /** The estimated cost in USD of a {@link lostHedge} attempt, included in the call's `costUsd`. */
+  readonly costUsd?: number;
 }
 
 /** The result of {@link Router.complete} (and the final value of a stream). */

@@ -1,3 +1,5 @@
+import type { HedgeOptions } from './hedge.js';
+
 /**
  * When a {@link RouteRule} applies. Every field that is set must hold (AND); a list means "any
  * of". An empty condition matches every call.
@@ -46,4 +48,11 @@ export interface RouteRule {
   readonly targets?: readonly string[];
   /** Registered strategy name for the call (a request's own `strategy` still wins). @default the router's */
   readonly strategy?: string;
+  /**
+   * Hedging of the calls that match — e.g. per model alias with `when: { model: ['fast'] }` —
+   * or `false` for none; a request's own `hedge` still wins. Needs at least two targets for
+   * each alias the rule names (or among its `targets`). See {@link HedgeOptions}.
+   * @default the router's `hedge`
+   */
+  readonly hedge?: HedgeOptions | false;
 }

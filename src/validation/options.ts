@@ -17,6 +17,7 @@ import {
   positive,
   positiveInt,
 } from './context.js';
+import { hedgeFits, hedgeShape } from './hedge.js';
 import { routes } from './routes.js';
 
 const OPTION_KEYS = [
@@ -40,6 +41,7 @@ const OPTION_KEYS = [
   'budgets',
   'routes',
   'affinity',
+  'hedge',
 ];
 const TARGET_KEYS = [
   'id',
@@ -276,7 +278,22 @@ export function checkRouterOptions(c: CheckContext, options: unknown): void {
   c.optional(options, 'queue', queue);
   c.optional(options, 'restore', (c, v) => expect(c, isObject(v), 'expected a snapshot object'));
   c.optional(options, 'budgets', budgets);
-  c.optional(options, 'routes', routes);
+  // Hedges are checked against the deadline and the attempt budget (both read, and checked, above).
+  const timeoutMs = c.read(options, 'timeoutMs');
+  let maxAttempts: unknown;
+  c.optional(options, 'retry', (c, r) => {
+    if (isObject(r)) maxAttempts = c.read(r, 'maxAttempts');
+  });
+  c.optional(options, 'routes', (c, v) => routes(c, v, timeoutMs, maxAttempts));
   const list = c.read(options, 'targets');
   c.optional(options, 'affinity', (c, v) => affinity(c, v, Array.isArray(list) ? list.length : 0));
+  c.optional(options, 'hedge', (c, v) => {
+    const before = c.issues.length;
+    hedgeShape(c, v, false);
+    if (c.issues.length !== before) return;
+    hedgeFits(c, v, timeoutMs, maxAttempts);
+    if (Array.isArray(list) && list.length === 1) {
+      c.issue('needs at least two targets (a hedge goes to another target than the attempt it hedges)');
+    }
+  });
 }

@@ -18,6 +18,7 @@ import {
   positive,
   positiveInt,
 } from './context.js';
+import { hedgeShape } from './hedge.js';
 
 const ROLES = "expected a message with role 'system', 'user', 'assistant' or 'tool'";
 const NOT_EMPTY = 'expected a non-empty string or at least one part';
@@ -347,6 +348,7 @@ export function checkRequest(c: CheckContext, request: unknown): void {
       `expected a non-empty string of at most ${MAX_SESSION_ID} characters`,
     ),
   );
+  c.optional(request, 'hedge', (c, v) => hedgeShape(c, v, true));
   c.optional(request, 'metadata', jsonRecord);
   c.optional(request, 'tags', stringArray);
   c.optional(request, 'providerOptions', providerOptions);

@@ -7,8 +7,9 @@ import {
   nonEmptyString,
   nonNegative,
 } from './context.js';
+import { hedgeFits, hedgeShape } from './hedge.js';
 
-const RULE_KEYS = ['name', 'when', 'targets', 'strategy'];
+const RULE_KEYS = ['name', 'when', 'targets', 'strategy', 'hedge'];
 const CONDITION_KEYS = [
   'tags',
   'model',
@@ -22,18 +23,22 @@ const CONDITION_KEYS = [
   'stream',
 ];
 
-/** Checks `routes`: an array of rules `{ name?, when, targets?, strategy? }`. */
-export function routes(c: CheckContext, v: unknown): void {
+/**
+ * Checks `routes`: an array of rules `{ name?, when, targets?, strategy?, hedge? }`; a rule's
+ * hedge against the router's `timeoutMs` and `retry.maxAttempts` (its target count is checked
+ * when the rules are built).
+ */
+export function routes(c: CheckContext, v: unknown, timeoutMs?: unknown, maxAttempts?: unknown): void {
   if (!Array.isArray(v)) {
-    c.issue('expected an array of routes { when, targets?, strategy? }');
+    c.issue('expected an array of routes { when, targets?, strategy?, hedge? }');
     return;
   }
-  for (let i = 0; i < v.length; i++) c.at(i, v[i], rule);
+  for (let i = 0; i < v.length; i++) c.at(i, v[i], (c, r) => rule(c, r, timeoutMs, maxAttempts));
 }
 
-function rule(c: CheckContext, r: unknown): void {
+function rule(c: CheckContext, r: unknown, timeoutMs: unknown, maxAttempts: unknown): void {
   if (!isObject(r)) {
-    c.issue('expected a route { name?, when, targets?, strategy? }');
+    c.issue('expected a route { name?, when, targets?, strategy?, hedge? }');
     return;
   }
   checkKnownKeys(c, r, RULE_KEYS);
@@ -41,10 +46,15 @@ function rule(c: CheckContext, r: unknown): void {
   c.required(r, 'when', condition);
   c.optional(r, 'targets', nonEmptyStrings);
   c.optional(r, 'strategy', nonEmptyString);
+  c.optional(r, 'hedge', (c, h) => {
+    const before = c.issues.length;
+    hedgeShape(c, h, true);
+    if (c.issues.length === before) hedgeFits(c, h, timeoutMs, maxAttempts);
+  });
   expect(
     c,
-    r.targets !== undefined || r.strategy !== undefined,
-    'a route needs `targets`, `strategy` or both',
+    r.targets !== undefined || r.strategy !== undefined || r.hedge !== undefined,
+    'a route needs `targets`, `strategy`, `hedge` or a combination',
   );
 }
 

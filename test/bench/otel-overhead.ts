@@ -1,7 +1,8 @@
 /**
  * What `otelMiddleware` adds to a routed call: routers of 8 MockAdapter targets in one process,
- * timed in alternating rounds; prints the median µs per call of each case and the difference
- * from the bare router, for completions and for streams (read to the end).
+ * timed in rounds that rotate the order of the cases; for each case the median µs per call and
+ * the median over the rounds of its difference from the bare router in the same round, for
+ * completions and for streams (read to the end).
  *
  * Cases: `bare` (no middleware); `empty` (a middleware whose four hooks pass straight through);
  * `otel no-op` (the global tracer and meter with no SDK registered, as in an app without
@@ -10,7 +11,8 @@
  * meter with a reader). No global context manager is registered, so `context.with` is the
  * API's no-op in every case.
  *
- * Run: node --import tsx test/bench/otel-overhead.ts (ROUNDS, CALLS and OTEL_BASELINE in the environment)
+ * Part of `npm run bench`. Alone: node --import tsx test/bench/otel-overhead.ts (ROUNDS, CALLS,
+ * BENCH_CLOCK=cpu and OTEL_BASELINE = the index.ts of another copy of the module, in the environment)
  */
 import type { Meter, Tracer } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
@@ -22,11 +24,9 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { Middleware, Router } from '../../index.js';
 import { otelMiddleware } from '../../modules/otel/index.js';
-import { median, eightTargetRouter as router } from './eight-targets.js';
+import { eightTargetRouter as router } from './eight-targets.js';
+import { nowNs, type ObserverRow, timeCases } from './metrics-overhead.js';
 
-const ROUNDS = Number(process.env.ROUNDS ?? 9);
-const CALLS = Number(process.env.CALLS ?? 10_000);
-const STREAM_CALLS = Math.round(CALLS / 2);
 const messages = [{ role: 'user' as const, content: 'hello there' }];
 
 class DropExporter implements SpanExporter {
@@ -45,12 +45,6 @@ class Reader extends MetricReader {
     return Promise.resolve();
   }
 }
-// Cast through unknown: after `npm run bench`, test/bench/node_modules holds another copy of the
-// OpenTelemetry API (the e2e contenders' dependency), whose types differ from the root's.
-const tracer = new BasicTracerProvider({
-  spanProcessors: [new SimpleSpanProcessor(new DropExporter())],
-}).getTracer('bench') as unknown as Tracer;
-const meter = new MeterProvider({ readers: [new Reader()] }).getMeter('bench') as unknown as Meter;
 
 const empty: Middleware = {
   name: 'empty',
@@ -60,56 +54,78 @@ const empty: Middleware = {
   wrapAttemptStream: (_ctx, next) => next(),
 };
 
-async function completeRound(r: Router): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < CALLS; i++) await r.complete({ messages, model: 'chat' });
-  return Number(process.hrtime.bigint() - t0) / CALLS;
+async function completeRound(r: Router, calls: number): Promise<number> {
+  const t0 = nowNs();
+  for (let i = 0; i < calls; i++) await r.complete({ messages, model: 'chat' });
+  return (nowNs() - t0) / calls;
 }
 
-async function streamRound(r: Router): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < STREAM_CALLS; i++) {
+async function streamRound(r: Router, calls: number): Promise<number> {
+  const t0 = nowNs();
+  for (let i = 0; i < calls; i++) {
     for await (const _event of r.stream({ messages, model: 'chat' })) {
       // read to the end
     }
   }
-  return Number(process.hrtime.bigint() - t0) / STREAM_CALLS;
+  return (nowNs() - t0) / calls;
 }
 
-const cases: Record<string, Router> = {
-  bare: router([]),
-  empty: router([empty]),
-  'otel no-op': router([otelMiddleware()]),
-  'otel no-op +prop': router([otelMiddleware({ propagateTraceContext: true })]),
-  'otel recording': router([otelMiddleware({ tracer, meter })]),
-};
-// OTEL_BASELINE=<path to another otel.ts>: the same cases with that version too, in the same rounds.
-if (process.env.OTEL_BASELINE) {
-  const before = (await import(process.env.OTEL_BASELINE)) as { otelMiddleware: typeof otelMiddleware };
-  cases['before no-op'] = router([before.otelMiddleware()]);
-  cases['before no-op +prop'] = router([before.otelMiddleware({ propagateTraceContext: true })]);
-  cases['before recording'] = router([before.otelMiddleware({ tracer, meter })]);
-}
-
-for (const [kind, run] of [
-  ['complete', completeRound],
-  ['stream', streamRound],
-] as const) {
-  const times: Record<string, number[]> = {};
-  for (const r of Object.values(cases)) await run(r); // warm up
-  for (let i = 0; i < ROUNDS; i++) {
-    for (const [name, r] of Object.entries(cases)) {
-      const ts = times[name] ?? [];
-      ts.push(await run(r));
-      times[name] = ts;
-    }
+/** The routers of this bench (and, with `baseline`, the no-op and recording cases of that copy too). */
+export function otelCases(
+  baseline?: { otelMiddleware: typeof otelMiddleware },
+  recording = true,
+): Record<string, Router> {
+  // Cast through unknown: after `npm run bench`, test/bench/node_modules holds another copy of the
+  // OpenTelemetry API (the e2e contenders' dependency), whose types differ from the root's.
+  const tracer = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(new DropExporter())],
+  }).getTracer('bench') as unknown as Tracer;
+  const meter = new MeterProvider({ readers: [new Reader()] }).getMeter('bench') as unknown as Meter;
+  const cases: Record<string, Router> = {
+    bare: router([]),
+    empty: router([empty]),
+    'otel no-op': router([otelMiddleware()]),
+    'otel no-op +prop': router([otelMiddleware({ propagateTraceContext: true })]),
+  };
+  if (recording) cases['otel recording'] = router([otelMiddleware({ tracer, meter })]);
+  if (baseline) {
+    cases['before no-op'] = router([baseline.otelMiddleware()]);
+    cases['before no-op +prop'] = router([baseline.otelMiddleware({ propagateTraceContext: true })]);
+    if (recording) cases['before recording'] = router([baseline.otelMiddleware({ tracer, meter })]);
   }
-  const bare = median(times.bare ?? []);
-  console.log(`${kind} (median of ${ROUNDS} alternating rounds)`);
-  for (const [name, ts] of Object.entries(times)) {
-    const m = median(ts);
-    console.log(
-      `  ${name.padEnd(18)} ${(m / 1000).toFixed(2).padStart(6)} µs/call  (+${((m - bare) / 1000).toFixed(2)} µs)`,
-    );
+  return cases;
+}
+
+/** Completions and streams through every case (what `npm run bench` prints in its observers section). */
+export async function otelOverheadRows(
+  rounds = 15,
+  calls = 10_000,
+): Promise<{ complete: ObserverRow[]; stream: ObserverRow[] }> {
+  const cases = otelCases();
+  return {
+    complete: await timeCases(cases, rounds, calls, completeRound),
+    stream: await timeCases(cases, rounds, Math.round(calls / 2), streamRound),
+  };
+}
+
+if (process.argv[1]?.endsWith('otel-overhead.ts')) {
+  const rounds = Number(process.env.ROUNDS ?? 9);
+  const calls = Number(process.env.CALLS ?? 10_000);
+  const baseline = process.env.OTEL_BASELINE
+    ? ((await import(process.env.OTEL_BASELINE)) as { otelMiddleware: typeof otelMiddleware })
+    : undefined;
+  const cases = otelCases(baseline, process.env.OTEL_RECORDING !== '0');
+  for (const [kind, run, n] of [
+    ['complete', completeRound, calls],
+    ['stream', streamRound, Math.round(calls / 2)],
+  ] as const) {
+    if (process.env.OTEL_ONLY !== undefined && process.env.OTEL_ONLY !== kind) continue;
+    const rows = await timeCases(cases, rounds, n, run);
+    console.log(`${kind} (median of ${rounds} rotating rounds; + = median of paired differences from bare)`);
+    for (const row of rows) {
+      console.log(
+        `  ${row.case.padEnd(18)} ${(row.ns / 1000).toFixed(2).padStart(6)} µs/call  (+${(row.addedNs / 1000).toFixed(2)} µs)`,
+      );
+    }
   }
 }

@@ -2,7 +2,8 @@
  * `npm run bench`: the performance suite. Measures the cold start of the built entries (fresh
  * processes), the router's own overhead (no I/O), the cost of a strategy pick, memory over
  * 100,000 calls, memory over 1,000,000 calls with the metrics collector and the usage ledger
- * attached, the alerts module on the call path, the prediction cost of each `switchyard-llm/ml`
+ * attached, what the metrics collector, the usage ledger and the OpenTelemetry middleware add to a
+ * call, the alerts module on the call path, the prediction cost of each `switchyard-llm/ml`
  * model family, `streamText` through the AI SDK bridge against `@ai-sdk/openai` directly, and
  * (when `test/bench/e2e` is present) end to end against a local mock server; prints ratios and
  * writes `docs/performance.md`.
@@ -23,8 +24,10 @@ import {
 import { aiSdkSection } from './ai-sdk-overhead.js';
 import { type AlertsOverheadRow, alertsOverheadRow } from './alerts-overhead.js';
 import { type ColdStart, coldStart } from './cold-start.js';
+import { metricsOverheadRows, type ObserverRow } from './metrics-overhead.js';
 import { type MlPredictRow, mlPredictRows } from './ml-predict.js';
 import { type MonitorOverheadRow, monitorOverheadRow } from './monitor-overhead.js';
+import { otelOverheadRows } from './otel-overhead.js';
 import { redisRows, redisTable } from './redis-overhead.js';
 import { redisProcessesRow, redisProcessesTable } from './redis-processes.js';
 import {
@@ -158,6 +161,19 @@ function observedMemoryTable(m: ObservedMemoryRow): string {
   );
 }
 
+function observerTable(rows: ObserverRow[]): string {
+  const bare = rows.find((r) => r.case === 'bare')?.ns ?? Number.NaN;
+  return table(
+    ['case (8 targets, sequential)', 'µs per call (median)', 'added µs (median of paired rounds)', 'added %'],
+    rows.map((r) => [
+      r.case,
+      fmt(r.ns / 1000, 2),
+      r.case === 'bare' ? '' : fmt(r.addedNs / 1000, 2),
+      r.case === 'bare' ? '' : fmt((r.addedNs / bare) * 100, 0),
+    ]),
+  );
+}
+
 function monitorTable(r: MonitorOverheadRow): string {
   return table(
     ['case (8 targets, sequential)', 'p50 ns per call', 'added ns (p50 of paired rounds)'],
@@ -192,7 +208,7 @@ function gc(): void {
 }
 
 /** Sections of the suite, for the `n/N` progress lines. */
-const STEPS = 11;
+const STEPS = 12;
 let stepsDone = 0;
 /** The progress line of the next section: `\n3/9 title`. */
 function step(title: string): string {
@@ -222,6 +238,15 @@ async function main(): Promise<void> {
   console.log(step('memory with the metrics collector and the usage ledger attached…'));
   const observed = await observedMemory({ calls: quick ? 100_000 : 1_000_000, warmup: 5_000, gc });
   console.log(observedMemoryTable(observed));
+  console.log(
+    step('observers: metrics collector, usage ledger, OpenTelemetry middleware (rotating rounds, medians)…'),
+  );
+  const observerRounds = quick ? 5 : 15;
+  const metricsRows = await metricsOverheadRows(observerRounds, 10_000);
+  console.log(observerTable(metricsRows));
+  const otelRows = await otelOverheadRows(observerRounds, 10_000);
+  console.log(observerTable(otelRows.complete));
+  console.log(observerTable(otelRows.stream));
   console.log(step('alerts: what an AlertManager adds to a routed call (alternating rounds, medians)…'));
   const alertsRow = await alertsOverheadRow(quick ? 11 : 31, 5_000);
   console.log(alertsTable(alertsRow));
@@ -252,6 +277,24 @@ async function main(): Promise<void> {
     `A Router (2 MockAdapter targets, 1 attempt in 50 failing and retried on the other) with \`collectMetrics\` (every label, \`tag\` capped at ${MAX_TAG_VALUES} values) and a \`UsageLedger\` (tags capped at ${MAX_LEDGER_KEYS} keys) attached; every call has tags of its own. Heap after a full GC, before and after the calls (5,000 warm-up calls first; issue #15: growth under 5 MB).`,
     '',
     observedMemoryTable(observed),
+    '',
+  );
+  sections.push(
+    '## Observers on the call path',
+    '',
+    `What \`collectMetrics\` (default labels; \`metrics+tags\`: with the \`tag\` label), the \`UsageLedger\` and both together add to a call (issue #15: under +1 µs at p50 together), against the same router bare and with no-op listeners on the same events (\`empty listeners\`: the floor of any event-based observer, which makes the router build the payloads). Routers of 8 MockAdapter targets, one tag per call, ${observerRounds} rounds of 10,000 calls that rotate the order of the cases; "added" is the median over the rounds of the case's time minus the bare router's in the same round. Alone: \`node --import tsx test/bench/metrics-overhead.ts\`.`,
+    '',
+    observerTable(metricsRows),
+    '',
+    `\`otelMiddleware\` (issue #15: under +1 µs with a no-op tracer; with a recording one, measured): \`otel no-op\` is the API with no SDK registered (no-op tracer and meter), \`+prop\` with \`propagateTraceContext\`, \`otel recording\` an SDK 2.x tracer recording every span into a dropping exporter and a meter with a reader; \`empty\` a middleware whose four hooks pass straight through. Completions (${observerRounds} rounds of 10,000 calls), then streams read to the end (5,000 calls a round). Alone: \`node --import tsx test/bench/otel-overhead.ts\`.`,
+    '',
+    '### Completions',
+    '',
+    observerTable(otelRows.complete),
+    '',
+    '### Streams',
+    '',
+    observerTable(otelRows.stream),
     '',
   );
   sections.push(

@@ -43,6 +43,11 @@ describe('examples', () => {
     // The example adapter passes the conformance suite (all 15 checks) under node:test.
     ['custom-adapter.ts --conformance', /^# pass 15\n# fail 0$/m],
     ['events-and-metrics.ts', /p50/],
+    // Every fifth call stalls on spiky: hedged to steady after 800 ms, which wins; spiky's breaker stays closed.
+    [
+      'hedging.ts',
+      /^ {2}r\d+-5: steady won, cancelled spiky[\s\S]*spiky's breaker: closed, consecutive failures 0[\s\S]*^slowest call: 5000 ms without hedging, 1400 ms with$/m,
+    ],
     // Six rows (three strategies, affinity off and on); the lab measures, the check only reads the shape.
     ['affinity-cost.ts', /^round-robin\s+on\s+\d+\.\d{3}\s+\d+\.\d%/m],
     // The AI SDK over the router falls back and runs the tool; an AI SDK model as a target is rate

@@ -28,6 +28,8 @@ export const ROUTER_EVENTS: readonly RouterEventName[] = [
   'request:success',
   'request:failure',
   'stream:first-token',
+  'hedge:start',
+  'hedge:won',
   'budget:threshold',
   'store:degraded',
   'store:restored',

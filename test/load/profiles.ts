@@ -15,6 +15,8 @@ export interface Bench {
   readonly direct: LoadTarget;
   /** Through our gateway. */
   readonly ours: LoadTarget;
+  /** Through the bare pass-through proxy (the floor: bare-proxy.ts), when it runs. */
+  readonly bare?: { readonly server: ServerProcess; readonly target: LoadTarget };
   readonly log: (line: string) => void;
 }
 
@@ -93,6 +95,8 @@ export async function smoke(bench: Bench, calls: number): Promise<Row[]> {
 export interface LoadRound {
   readonly direct: Row;
   readonly gateway: Row;
+  /** The bare pass-through proxy at the same rate in the same round, when it runs. */
+  readonly bare?: Row;
 }
 
 /** load: `rate` calls/s for `seconds`, plain and streamed, direct and through the gateway, `rounds` times. */
@@ -102,21 +106,35 @@ export async function load(
 ): Promise<{ plain: LoadRound[]; stream: LoadRound[] }> {
   await warm(bench, bench.direct, 1);
   await warm(bench, bench.ours, 2);
+  if (bench.bare) await warm(bench, bench.bare.target, 1);
   const out: { plain: LoadRound[]; stream: LoadRound[] } = { plain: [], stream: [] };
   for (let round = 0; round < o.rounds; round++) {
     for (const stream of [false, true]) {
       const run = (target: LoadTarget, server: ServerProcess | undefined) =>
         phase(bench, target, server, 64, (c) => paced(c, { stream, rate: o.rate, seconds: o.seconds }));
-      let direct: Row;
-      let gateway: Row;
-      if (round % 2 === 0) {
+      // direct → bare → gateway in even rounds, the reverse in odd ones.
+      const steps: (() => Promise<void>)[] = [];
+      let direct: Row | undefined;
+      let gateway: Row | undefined;
+      let bare: Row | undefined;
+      steps.push(async () => {
         direct = await run(bench.direct, undefined);
+      });
+      const b = bench.bare;
+      if (b)
+        steps.push(async () => {
+          bare = await run(b.target, b.server);
+        });
+      steps.push(async () => {
         gateway = await run(bench.ours, bench.gateway);
-      } else {
-        gateway = await run(bench.ours, bench.gateway);
-        direct = await run(bench.direct, undefined);
-      }
-      (stream ? out.stream : out.plain).push({ direct, gateway });
+      });
+      if (round % 2 === 1) steps.reverse();
+      for (const step of steps) await step();
+      (stream ? out.stream : out.plain).push({
+        direct: direct as Row,
+        gateway: gateway as Row,
+        ...(bare ? { bare } : {}),
+      });
     }
   }
   return out;

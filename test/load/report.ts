@@ -35,18 +35,26 @@ const signedUs = (us: number) => (Number.isFinite(us) ? `${us >= 0 ? '+' : ''}${
 const loads = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(', ');
 const yes = (ok: boolean) => (ok ? '**yes**' : '**no**');
 
-/** Added latency of one round: gateway percentile minus direct percentile, µs. */
-function added(r: LoadRound): { p50: number; p95: number; p99: number } {
+/** Added latency of one round: the gateway's (or the bare proxy's) percentile minus direct's, µs. */
+function added(
+  r: LoadRound,
+  side: 'gateway' | 'bare' = 'gateway',
+): { p50: number; p95: number; p99: number } {
+  const x = r[side];
+  if (!x) return { p50: Number.NaN, p95: Number.NaN, p99: Number.NaN };
   return {
-    p50: r.gateway.p50 - r.direct.p50,
-    p95: r.gateway.p95 - r.direct.p95,
-    p99: r.gateway.p99 - r.direct.p99,
+    p50: x.p50 - r.direct.p50,
+    p95: x.p95 - r.direct.p95,
+    p99: x.p99 - r.direct.p99,
   };
 }
 
-/** Medians over rounds of the added latency. */
-export function addedMedian(rounds: readonly LoadRound[]): { p50: number; p95: number; p99: number } {
-  const a = rounds.map(added);
+/** Medians over rounds of the added latency (of the gateway, or of the bare proxy). */
+export function addedMedian(
+  rounds: readonly LoadRound[],
+  side: 'gateway' | 'bare' = 'gateway',
+): { p50: number; p95: number; p99: number } {
+  const a = rounds.map((r) => added(r, side));
   return {
     p50: median(a.map((x) => x.p50)),
     p95: median(a.map((x) => x.p95)),
@@ -125,22 +133,25 @@ const rowLine = (x: Row, label = x.target) =>
   `| ${label} | ${x.stream ? 'stream' : 'plain'} | ${int(x.rps)} | ${ms(x.p50)} | ${ms(x.p95)} | ${ms(x.p99)} | ${ms(x.max)} | ${int(errorsOf(x))} | ${int(x.gatewayCpuPerCall)} | ${x.load1.toFixed(2)} |`;
 
 function loadSection(l: NonNullable<LoadReport['load']>): string[] {
+  const withBare = [...l.plain, ...l.stream].some((r) => r.bare !== undefined);
   const out = [
     `### Load: ${int(l.rate)} calls/s for ${l.seconds} s, ${l.plain.length} rounds`,
     '',
-    'The same paced rate straight to the mock ("direct") and through the gateway, alternating order; added = gateway percentile − direct percentile of the same round, median over rounds.',
+    `The same paced rate straight to the mock ("direct")${withBare ? ', through the bare pass-through proxy ("bare": `test/load/bare-proxy.ts`, node:http + an undici pool, no routing — the floor any Node proxy pays here)' : ''} and through the gateway, alternating order; added = percentile − direct percentile of the same round, median over rounds.`,
     '',
-    '| mode | direct p50 / p95 / p99 µs | gateway p50 / p95 / p99 µs | added p50 / p95 / p99 µs | added p99 by round µs | gateway errors | gateway CPU µs/call | load 1m |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| path | mode | direct p50 / p95 / p99 µs | path p50 / p95 / p99 µs | added p50 / p95 / p99 µs | added p99 by round µs | errors | CPU µs/call | load 1m |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const stream of [false, true]) {
-    const rounds = stream ? l.stream : l.plain;
-    const d = (k: 'p50' | 'p95' | 'p99', side: 'direct' | 'gateway') =>
-      int(median(rounds.map((r) => r[side][k])));
-    const a = addedMedian(rounds);
-    out.push(
-      `| ${stream ? 'stream' : 'plain'} | ${d('p50', 'direct')} / ${d('p95', 'direct')} / ${d('p99', 'direct')} | ${d('p50', 'gateway')} / ${d('p95', 'gateway')} / ${d('p99', 'gateway')} | ${signedUs(a.p50)} / ${signedUs(a.p95)} / ${signedUs(a.p99)} | ${rounds.map((r) => signedUs(added(r).p99)).join(' / ')} | ${int(rounds.reduce((n, r) => n + errorsOf(r.gateway), 0))} | ${int(median(rounds.map((r) => r.gateway.gatewayCpuPerCall)))} | ${rounds.map((r) => r.gateway.load1.toFixed(1)).join(' / ')} |`,
-    );
+  for (const side of withBare ? (['bare', 'gateway'] as const) : (['gateway'] as const)) {
+    for (const stream of [false, true]) {
+      const rounds = stream ? l.stream : l.plain;
+      const d = (k: 'p50' | 'p95' | 'p99', s: 'direct' | 'gateway' | 'bare') =>
+        int(median(rounds.map((r) => r[s]?.[k] ?? Number.NaN)));
+      const a = addedMedian(rounds, side);
+      out.push(
+        `| ${side === 'gateway' ? '**gateway**' : 'bare proxy'} | ${stream ? 'stream' : 'plain'} | ${d('p50', 'direct')} / ${d('p95', 'direct')} / ${d('p99', 'direct')} | ${d('p50', side)} / ${d('p95', side)} / ${d('p99', side)} | ${signedUs(a.p50)} / ${signedUs(a.p95)} / ${signedUs(a.p99)} | ${rounds.map((r) => signedUs(added(r, side).p99)).join(' / ')} | ${int(rounds.reduce((n, r) => n + (r[side] ? errorsOf(r[side]) : 0), 0))} | ${int(median(rounds.map((r) => r[side]?.gatewayCpuPerCall ?? Number.NaN)))} | ${rounds.map((r) => r[side]?.load1.toFixed(1) ?? '—').join(' / ')} |`,
+      );
+    }
   }
   return out;
 }
@@ -255,19 +266,19 @@ export function loadMarkdown(r: LoadReport): string {
     if (p.skipped) out.push(`Skipped: ${p.skipped}`, '');
     else {
       out.push(
-        "Portkey's gateway (`@portkey-ai/gateway` from the shared anchors harness, run in place; `x-portkey-provider: openai`, `x-portkey-custom-host` = the same mock), ours, and the mock directly, with the same client, order rotated each round; medians over rounds.",
+        "Portkey's gateway (`@portkey-ai/gateway` from the shared anchors harness, run in place; `x-portkey-provider: openai`, `x-portkey-custom-host` = the same mock), ours, the bare pass-through proxy (when it ran) and the mock directly, with the same client, order rotated each round; medians over rounds.",
         '',
         '| path | mode | calls/s (median) | calls/s by round | p50 ms | p99 ms | errors | gateway CPU µs/call | ours ÷ this |',
         '|---|---|---:|---:|---:|---:|---:|---:|---:|',
       );
       for (const stream of [false, true]) {
         const ours = sideRps(p.rows, 'gateway', stream);
-        for (const target of ['gateway', 'portkey', 'direct']) {
+        for (const target of ['gateway', 'bare', 'portkey', 'direct']) {
           const rows = p.rows.filter((x) => x.target === target && x.stream === stream);
           if (rows.length === 0) continue;
           const rps = median(rows.map((x) => x.rps));
           out.push(
-            `| ${target === 'gateway' ? '**ours**' : target} | ${stream ? 'stream' : 'plain'} | ${int(rps)} | ${rows.map((x) => int(x.rps)).join(' / ')} | ${ms(median(rows.map((x) => x.p50)))} | ${ms(median(rows.map((x) => x.p99)))} | ${int(rows.reduce((n, x) => n + errorsOf(x), 0))} | ${int(median(rows.map((x) => x.gatewayCpuPerCall)))} | ${target === 'gateway' ? '' : `${(ours / rps).toFixed(2)}×`} |`,
+            `| ${target === 'gateway' ? '**ours**' : target === 'bare' ? 'bare proxy' : target} | ${stream ? 'stream' : 'plain'} | ${int(rps)} | ${rows.map((x) => int(x.rps)).join(' / ')} | ${ms(median(rows.map((x) => x.p50)))} | ${ms(median(rows.map((x) => x.p99)))} | ${int(rows.reduce((n, x) => n + errorsOf(x), 0))} | ${int(median(rows.map((x) => x.gatewayCpuPerCall)))} | ${target === 'gateway' ? '' : `${(ours / rps).toFixed(2)}×`} |`,
           );
         }
       }

@@ -4,7 +4,7 @@
  *   npm run loadtest -- [--profiles smoke,load,stress,spike,soak,portkey] [--quick]
  *                       [--rate 1000] [--load-seconds 10] [--rounds 3] [--spike-base 300]
  *                       [--soak-seconds 600] [--soak-rate 1000] [--no-portkey] [--anchors DIR]
- *                       [--no-pin] [--no-write] [--cpu-prof DIR] [--json FILE]
+ *                       [--no-pin] [--no-bare] [--no-write] [--cpu-prof DIR] [--json FILE]
  *   npm run loadtest -- --from-json FILE   (renders and writes a saved run's section; runs nothing)
  *
  * Starts the mock upstream and the gateway (servers.ts) in their own processes on CPU 0 and moves
@@ -53,6 +53,7 @@ const { values: a } = parseArgs({
     anchors: { type: 'string' },
     'no-portkey': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
+    'no-bare': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     json: { type: 'string' },
@@ -102,14 +103,24 @@ const gateway = await startServer(
   pin,
   a['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${a['cpu-prof']}`] : [],
 );
+// The floor: a bare pass-through proxy (bare-proxy.ts) on the same CPU, in the load and portkey profiles.
+const bareServer =
+  !a['no-bare'] && (profiles.has('load') || profiles.has('portkey'))
+    ? await startServer(['bare', mock.origin], pin)
+    : undefined;
 const bench: Bench = {
   mock,
   gateway,
   direct: { name: 'direct', origin: mock.origin },
   ours: { name: 'gateway', origin: gateway.origin },
+  ...(bareServer
+    ? { bare: { server: bareServer, target: { name: 'bare', origin: bareServer.origin } } }
+    : {}),
   log,
 };
-log(`mock ${mock.origin} (pid ${mock.pid}), gateway ${gateway.origin} (pid ${gateway.pid})`);
+log(
+  `mock ${mock.origin} (pid ${mock.pid}), gateway ${gateway.origin} (pid ${gateway.pid})${bareServer ? `, bare proxy ${bareServer.origin} (pid ${bareServer.pid})` : ''}`,
+);
 
 let report: LoadReport = { started: startedAt, seconds: 0, pinned: pin, quick, loadAtStart, loadAtEnd: [] };
 try {
@@ -175,6 +186,7 @@ try {
         bench,
         [
           { target: bench.ours, server: gateway },
+          ...(bench.bare ? [bench.bare] : []),
           {
             target: { name: 'portkey', origin: portkey.origin, headers: portkeyHeaders(mock.origin) },
             server: portkey,
@@ -188,6 +200,7 @@ try {
     }
   }
 } finally {
+  await bareServer?.stop();
   await gateway.stop();
   await mock.stop();
 }

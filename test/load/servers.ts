@@ -1,22 +1,27 @@
 /**
- * Child-process entry of `npm run loadtest`: `servers.ts mock` or `servers.ts gateway <upstream origin>`.
+ * Child-process entry of `npm run loadtest`: `servers.ts mock`, `servers.ts gateway <upstream origin>`
+ * (`… gateway <origin> sdk`: the adapter on the SDK's request path) or `servers.ts bare <upstream origin>`
+ * (the bare pass-through proxy, the floor).
  * Sends `{ origin }` over IPC once listening, then answers IPC probes:
  * `'heap'` → the V8 heap in use after a full GC (`--expose-gc`), and the RSS, in bytes;
  * `'cpu'` → the process's CPU time so far in µs. SIGTERM closes the server and exits.
  */
 import { getHeapStatistics } from 'node:v8';
+import { startBareProxy } from './bare-proxy.js';
 import { startMockUpstream } from './mock-upstream.js';
 import { startGatewayStack } from './stack.js';
 
-const [kind, upstream] = process.argv.slice(2);
+const [kind, upstream, variant] = process.argv.slice(2);
 const started =
   kind === 'mock'
     ? await startMockUpstream()
     : kind === 'gateway' && upstream
-      ? await startGatewayStack(upstream)
-      : undefined;
+      ? await startGatewayStack(upstream, 0, variant === 'sdk')
+      : kind === 'bare' && upstream
+        ? await startBareProxy(upstream)
+        : undefined;
 if (started === undefined) {
-  console.error('usage: servers.ts mock | servers.ts gateway <upstream origin>');
+  console.error('usage: servers.ts mock | servers.ts gateway|bare <upstream origin>');
   process.exit(2);
 }
 const server = started;

@@ -17,14 +17,26 @@ export interface GatewayStack {
   close(): Promise<void>;
 }
 
-/** Starts the gateway on 127.0.0.1:`port` (0: a free port) in front of `upstreamOrigin`. */
-export async function startGatewayStack(upstreamOrigin: string, port = 0): Promise<GatewayStack> {
+/**
+ * Starts the gateway on 127.0.0.1:`port` (0: a free port) in front of `upstreamOrigin`.
+ * `viaSdk`: the adapter sends through the `openai` SDK's own request path (SDK logging at `error`
+ * keeps it off its direct path), for same-run comparisons.
+ */
+export async function startGatewayStack(
+  upstreamOrigin: string,
+  port = 0,
+  viaSdk = false,
+): Promise<GatewayStack> {
   const router = new Router({
     targets: [
       {
         id: 'mock',
         model: MODEL,
-        adapter: new OpenAIAdapter({ baseURL: `${upstreamOrigin}/v1`, apiKey: API_KEY }),
+        adapter: new OpenAIAdapter({
+          baseURL: `${upstreamOrigin}/v1`,
+          apiKey: API_KEY,
+          ...(viaSdk ? { logLevel: 'error' as const } : {}),
+        }),
       },
     ],
   });

@@ -108,7 +108,9 @@ describe('conditional routes', () => {
     expect(message([{ when: { tag: ['x'] }, targets: ['a'] }])).toContain(
       "routes[0].when: unknown option 'tag' (did you mean 'tags'?)",
     );
-    expect(message([{ when: { tags: ['x'] } }])).toContain('a route needs `targets`, `strategy` or both');
+    expect(message([{ when: { tags: ['x'] } }])).toContain(
+      'a route needs `targets`, `strategy`, `hedge` or a combination',
+    );
     expect(message([{ when: { hasTools: 'yes' }, targets: ['a'] }])).toContain(
       'routes[0].when.hasTools: expected a boolean',
     );

@@ -90,6 +90,44 @@ describe('SimulatedProvider latency model', () => {
     expect(ends).toEqual([1100, 1650, 2200]);
   });
 
+  it('slows calls past longPrompt.aboveInputTokens by its factor, and says so in expected()', async () => {
+    const clock = new VirtualClock();
+    const p = new SimulatedProvider({
+      ...base,
+      latency: { ...base.latency, longPrompt: { aboveInputTokens: 2000, factor: 4 } },
+    });
+    // 100 + 2000 / 10 + 100 × 10 = 1300 ms at the threshold; 100 + 200.4 + 1000 past it, × 4.
+    expect((await timed(clock, p.complete(req(2000, 100), opts(clock)))).ms).toBe(1300);
+    expect((await timed(clock, p.complete(req(2004, 100), opts(clock)))).ms).toBeCloseTo(5201.6, 6);
+    expect(p.expected({ inputTokens: 2000, outputTokens: 100 }, clock.now()).latencyMs).toBe(1300);
+    expect(p.expected({ inputTokens: 2004, outputTokens: 100 }, clock.now()).latencyMs).toBeCloseTo(
+      5201.6,
+      6,
+    );
+  });
+
+  it('adds streamLoadFactor per call in flight to streamed calls only', async () => {
+    const clock = new VirtualClock();
+    const p = new SimulatedProvider({
+      ...base,
+      latency: { ...base.latency, loadFactor: 0.1, streamLoadFactor: 0.4 },
+    });
+    const ends = new Map<string, number>();
+    const first = p.complete(req(0, 100), opts(clock));
+    const plain = p.complete(req(0, 100), opts(clock)).then(() => ends.set('plain', clock.now()));
+    const streamed = (async () => {
+      for await (const _ of p.stream(req(0, 100), opts(clock))) {
+        // drain
+      }
+      ends.set('stream', clock.now());
+    })();
+    await clock.run(Promise.all([first, plain, streamed]));
+    // 1100 ms alone; one in flight: × 1.1 for a call, two in flight: × (1 + 0.5 × 2) for a stream.
+    expect(ends.get('plain')).toBeCloseTo(1210, 6);
+    expect(ends.get('stream')).toBeCloseTo(2200, 6);
+    expect(p.expected({ inputTokens: 0, outputTokens: 100, stream: true }, 0).latencyMs).toBe(1100);
+  });
+
   it('adds lognormal noise with mean 1 and the given sigma', () => {
     const random = createSeededRandom(7);
     const n = 40_000;

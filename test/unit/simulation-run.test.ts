@@ -227,6 +227,13 @@ describe('simulate', () => {
     await expect(simulate(small({ providers: [badPhase] }))).rejects.toThrow(/phases\[0\].until/);
     const badRamp = provider('w', 100, { phases: [{ from: 10, latencyFactorEnd: 2 }] });
     await expect(simulate(small({ providers: [badRamp] }))).rejects.toThrow(/needs rampMs/);
+    const latency = { ttftMs: 1, prefillTokensPerSec: 1, decodeTokensPerSec: 1 };
+    const badLong = provider('v', 100, {
+      latency: { ...latency, longPrompt: { aboveInputTokens: 10, factor: 0 } },
+    });
+    await expect(simulate(small({ providers: [badLong] }))).rejects.toThrow(/latency.longPrompt.factor/);
+    const badStream = provider('u', 100, { latency: { ...latency, streamLoadFactor: -1 } });
+    await expect(simulate(small({ providers: [badStream] }))).rejects.toThrow(/latency.streamLoadFactor/);
   });
 });
 

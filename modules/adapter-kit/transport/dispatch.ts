@@ -16,21 +16,46 @@ export interface RawResponse {
   readonly body: BodyQueue;
 }
 
-/** Sends `request`; rejects with undici's error (or the signal's reason) before the headers. */
+/** A time limit for the response head: past `ms`, the request is stopped with `reason()`. */
+export interface HeadersDeadline {
+  readonly ms: number;
+  readonly reason: () => unknown;
+}
+
+/**
+ * Sends `request`; rejects with undici's error (or the signal's reason, or the deadline's
+ * reason) before the headers.
+ */
 export function dispatch(
   dispatcher: Dispatcher,
   request: PlainRequest,
   signal: AbortSignal | undefined,
+  deadline?: HeadersDeadline,
 ): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
     let abort: ((reason?: unknown) => void) | undefined;
     let body: BodyQueue | undefined;
     let done = false;
+    /** Why the request was stopped before its head (the signal or the deadline). */
+    let stopped: { reason: unknown } | undefined;
     // A call still waiting for a connection has no abort function yet: reject it now, and
     // undici drops it at onConnect.
-    const onAbort = () => (abort ? abort(signal?.reason) : reject(signal?.reason));
+    const stop = (reason: unknown) => {
+      stopped ??= { reason };
+      if (abort) abort(reason);
+      else reject(reason);
+    };
+    const onAbort = () => stop(signal?.reason);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (deadline !== undefined) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (body === undefined && !done) stop(deadline.reason());
+      }, deadline.ms);
+    }
     const finish = () => {
       done = true;
+      if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
     // undici's own handler interface (what `undici.request()` uses internally).
@@ -43,10 +68,15 @@ export function dispatch(
     } = {
       onConnect(abortRequest) {
         abort = abortRequest;
-        if (signal?.aborted) abortRequest(signal.reason);
+        if (stopped) abortRequest(stopped.reason);
+        else if (signal?.aborted) abortRequest(signal.reason);
       },
       onHeaders(status, headers, resume, statusText) {
         if (status < 200) return true; // 1xx: informational, the real response follows
+        if (timer !== undefined) {
+          clearTimeout(timer);
+          timer = undefined;
+        }
         const rawHeaders: string[] = new Array(headers.length);
         for (let i = 0; i < headers.length; i++) rawHeaders[i] = (headers[i] as Buffer).toString('latin1');
         body = new BodyQueue((reason) => abort?.(reason));

@@ -53,7 +53,23 @@ export interface FastFetch extends FetchLike {
 }
 
 /** Statuses whose response has no body, per the fetch standard. */
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+export const NULL_BODY: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+
+/** How each fast fetch creates its own dispatcher (see {@link dispatcherOf}). */
+const creators = new WeakMap<FastFetch, () => Promise<Dispatcher>>();
+
+/**
+ * Internal, for the built-in adapters that send without a vendor SDK: the dispatcher of a fast
+ * fetch, created (undici loaded) by this call when no call created it yet. Not exported from
+ * the package.
+ */
+export function dispatcherOf(fetch: FastFetch): Dispatcher | Promise<Dispatcher> {
+  const dispatcher = fetch.dispatcher;
+  if (dispatcher !== undefined) return dispatcher;
+  const create = creators.get(fetch);
+  if (create === undefined) throw new TypeError('not a fast fetch');
+  return create();
+}
 
 // An adapter that is dropped without close(): its own pool closes once nothing can use it.
 const orphans = new FinalizationRegistry<Dispatcher>((dispatcher) => {
@@ -140,6 +156,7 @@ export function createFastFetch(options: FastFetchOptions = {}): FastFetch {
       },
     },
   }) as FastFetch;
+  creators.set(handle, create);
   return handle;
 }
 
@@ -181,7 +198,7 @@ async function send(
 }
 
 /** The body, decompressed when the server compressed it although nobody asked. */
-function decoded(source: BodyQueue, encoding: string): BodySource {
+export function decoded(source: BodyQueue, encoding: string): BodySource {
   const codec = encoding.trim().toLowerCase();
   const decoder =
     codec === 'gzip' || codec === 'x-gzip'

@@ -89,15 +89,15 @@ function checked(settings: KeySettings, creating: boolean): KeySettings {
  */
 export class VirtualKeys {
   readonly store: KeyStore;
-  readonly #router: Router | undefined;
+  #router: Router | undefined;
   readonly #clock: Clock;
   readonly #random: RandomBytes | undefined;
   readonly #timeZone: string | undefined;
   readonly #storeOnly: boolean;
   #ready: Promise<void> | undefined;
   #loaded = false;
-  /** Ids of keys whose budget is in the router. */
-  readonly #budgeted = new Set<string>();
+  /** Keys whose budget is in the router: id → the budget's settings as applied. */
+  readonly #budgeted = new Map<string, string>();
   readonly #auth: Authenticate;
 
   constructor(store: KeyStore, options: VirtualKeysOptions = {}) {
@@ -110,7 +110,47 @@ export class VirtualKeys {
     this.#random = options.random;
     this.#timeZone = options.budgetTimeZone;
     this.#storeOnly = options.storeBudgetsOnly === true;
-    this.#auth = virtualKeyAuth(store, { clock: this.#clock });
+    // Lookups also bring the router's copy of a key's budget up to date: with a shared store
+    // (Redis), another replica may have created or changed the key.
+    const seen = (record: KeyRecord | undefined): KeyRecord | undefined => {
+      if (record !== undefined) this.#syncBudget(record);
+      return record;
+    };
+    const lookups: KeyStore = {
+      get: (id) => store.get(id),
+      list: () => store.list(),
+      put: (record) => store.put(record),
+      findByHash: (hash) => {
+        const found = store.findByHash(hash);
+        return typeof (found as PromiseLike<unknown> | undefined)?.then === 'function'
+          ? Promise.resolve(found).then(seen)
+          : seen(found as KeyRecord | undefined);
+      },
+    };
+    this.#auth = virtualKeyAuth(lookups, { clock: this.#clock });
+  }
+
+  /**
+   * Keeps the keys' budgets in `router` from now on (after a config reload built a new router):
+   * the budgets are applied to it on the next use (see {@link VirtualKeys.ready}).
+   */
+  useRouter(router: Router): void {
+    this.#router = router;
+    this.#budgeted.clear();
+    this.#loaded = false;
+    this.#ready = undefined;
+  }
+
+  /** A record seen by a lookup: its budget in the router as the record says (errors to no one: auth goes on). */
+  #syncBudget(record: KeyRecord): void {
+    const wanted = record.revokedAt === undefined ? budgetSignature(record) : undefined;
+    if (wanted === this.#budgeted.get(record.id)) return;
+    if (wanted !== undefined && this.#router === undefined) return;
+    try {
+      this.#applyBudget(record);
+    } catch {
+      // A budget this router cannot enforce: create() refused it on the replica that made it.
+    }
   }
 
   /**
@@ -124,12 +164,19 @@ export class VirtualKeys {
 
   /** Applies the budgets of every active key to the router, once (later changes apply as they happen). */
   ready(): Promise<void> {
-    this.#ready ??= (async () => {
-      for (const record of await this.store.list()) {
-        if (record.revokedAt === undefined) this.#applyBudget(record);
-      }
-      this.#loaded = true;
-    })();
+    if (this.#ready === undefined) {
+      const loading = (async () => {
+        for (const record of await this.store.list()) {
+          if (record.revokedAt === undefined) this.#applyBudget(record);
+        }
+        this.#loaded = true;
+      })();
+      this.#ready = loading;
+      // A store that failed (Redis out for a moment) is asked again by the next call.
+      loading.catch(() => {
+        if (this.#ready === loading) this.#ready = undefined;
+      });
+    }
     return this.#ready;
   }
 
@@ -143,7 +190,12 @@ export class VirtualKeys {
     if (typeof reloadable.reload === 'function') await reloadable.reload();
     const records = await this.store.list();
     const present = new Set(records.map((r) => r.id));
-    for (const id of this.#budgeted) if (!present.has(id)) this.#router?.removeBudget(keyBudgetId(id));
+    for (const id of [...this.#budgeted.keys()]) {
+      if (!present.has(id)) {
+        this.#router?.removeBudget(keyBudgetId(id));
+        this.#budgeted.delete(id);
+      }
+    }
     for (const record of records) this.#applyBudget(record);
     this.#loaded = true;
     this.#ready = Promise.resolve();
@@ -171,7 +223,7 @@ export class VirtualKeys {
       period: record.budget.period,
       ...(this.#timeZone === undefined ? {} : { timeZone: this.#timeZone }),
     });
-    this.#budgeted.add(record.id);
+    this.#budgeted.set(record.id, budgetSignature(record)!);
   }
 
   /** The principal a key's calls run as. */
@@ -272,6 +324,11 @@ export class VirtualKeys {
     this.#applyBudget(next);
     return keyView(next);
   }
+}
+
+/** The settings of a key's budget, to tell whether the router's copy is current. */
+function budgetSignature(record: KeyRecord): string | undefined {
+  return record.budget === undefined ? undefined : `${record.budget.limitUsd}/${record.budget.period}`;
 }
 
 function revoked(id: string): SwitchyardError {

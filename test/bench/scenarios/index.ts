@@ -7,6 +7,7 @@ import { heldOutC } from './held-out-c/index.js';
 import { heldOutD } from './held-out-d/index.js';
 import { heldOutE } from './held-out-e/index.js';
 import { heldOutF } from './held-out-f/index.js';
+import { heldOutG } from './held-out-g/index.js';
 import { outage } from './outage.js';
 import { prefillDecode } from './prefill-decode.js';
 import { priceChange } from './price-change.js';
@@ -36,6 +37,7 @@ export const heldOutSets: readonly HeldOutSet[] = [
   heldOutD,
   heldOutE,
   heldOutF,
+  heldOutG,
 ];
 
 /** Every held-out scenario, set by set. */
