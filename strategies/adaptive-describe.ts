@@ -56,11 +56,13 @@ export function describeAdaptive(
     const spread = Math.sqrt((baseLatency * baseLatency * ratioVariance) / speedN + restVariance / n);
     const load = (1 + loadPenalty * c.inFlight) * state.slowdown(t, context.now);
     const cost = state.costOf(c, context.request, size.input);
+    const headroom = state.headroomPenalty(c, context.request, size.input, context.now);
     return {
       target: c.id,
-      score: latency * load + rest - cost,
+      score: latency * load + rest - cost - headroom,
       note:
-        `latency ${latency.toFixed(3)} (speed ×${bandRatio.toFixed(2)} of the baseline in ${bandName(state.settings, band, outputBand)}, ×${ratio.toFixed(2)} overall) × load ${load.toFixed(2)} + failure ${rest.toFixed(3)} − cost ${cost.toFixed(3)}, ` +
+        `latency ${latency.toFixed(3)} (speed ×${bandRatio.toFixed(2)} of the baseline in ${bandName(state.settings, band, outputBand)}, ×${ratio.toFixed(2)} overall) × load ${load.toFixed(2)} + failure ${rest.toFixed(3)} − cost ${cost.toFixed(3)}` +
+        `${headroom > 0 ? ` − rate limit ${headroom.toFixed(3)}` : ''}, ` +
         `± ${spread.toFixed(3)} over ${(n - PRIOR_WEIGHT).toFixed(1)} recent outcomes; ` +
         'higher is better (picks sample the posterior)',
     };

@@ -39,8 +39,9 @@ export interface AdaptiveOptions {
   readonly halfLifeMs?: number;
   /**
    * Scale of the posterior spread when sampling: 1 is plain Thompson sampling, 0 is greedy on
-   * the estimate, above 1 explores more.
-   * @default 1
+   * the estimate, above 1 explores more. Half by default: untried targets, revisits, overdue
+   * attempts and fading knowledge already explore (docs/decisions/0014).
+   * @default 0.5
    */
   readonly exploration?: number;
   /**
@@ -152,7 +153,7 @@ export function resolveAdaptiveOptions(options: AdaptiveOptions): AdaptiveSettin
       `adaptive: halfLifeMs: expected a finite number of ms > 0, got ${String(halfLifeMs)}`,
     );
   }
-  const exploration = checkNonNegative('adaptive', 'exploration', options.exploration ?? 1);
+  const exploration = checkNonNegative('adaptive', 'exploration', options.exploration ?? 0.5);
   const loadPenalty = checkNonNegative('adaptive', 'loadPenalty', options.loadPenalty ?? 0.04);
   const lateAfter = checkNonNegative('adaptive', 'lateAfter', options.lateAfter ?? 3);
   const overdueAfter = checkNonNegative('adaptive', 'overdueAfter', options.overdueAfter ?? 3);

@@ -8,6 +8,7 @@ import {
 import type { PeerSums } from './adaptive-merge.js';
 import type { AdaptiveSettings } from './adaptive-options.js';
 import type { RequestSize } from './adaptive-size.js';
+import { headroomPressure } from './headroom.js';
 import { BandFactors } from './predictors/band-factors.js';
 import { FirstTokenShare } from './predictors/first-token.js';
 import { InFlightTracker } from './predictors/in-flight.js';
@@ -261,10 +262,25 @@ export class AdaptiveState {
   costOf(c: TargetView, request: CompletionRequest, inputTokens: number): number {
     const price = c.price;
     if (price === undefined) return 0;
-    const cap = request.maxOutputTokens ?? c.config.maxOutputTokens;
-    const output = cap === undefined ? this.meanOutput : cap * this.outputShare;
+    const output = this.outputOf(c, request);
     const usd = (inputTokens * price.inputPerMTok + output * price.outputPerMTok) / 1_000_000;
     return this.settings.weights.costPerUsd * usd;
+  }
+
+  /** The output tokens expected of `request` on `c`: the running share of its cap answers use. */
+  outputOf(c: TargetView, request: CompletionRequest): number {
+    const cap = request.maxOutputTokens ?? c.config.maxOutputTokens;
+    return cap === undefined ? this.meanOutput : cap * this.outputShare;
+  }
+
+  /**
+   * The rate-limit penalty of `request` on `c` (`headroom.ts`): its headroom pressure priced like
+   * a failure (`error` weight); 0 without a report.
+   */
+  headroomPenalty(c: TargetView, request: CompletionRequest, inputTokens: number, now: number): number {
+    if (c.rateLimit === undefined) return 0;
+    const pressure = headroomPressure(c, now, inputTokens + this.outputOf(c, request));
+    return pressure * this.settings.weights.error;
   }
 
   /** Learns what a success is worth (for fallbacks) and how much of its cap an answer uses. */

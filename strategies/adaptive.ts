@@ -76,8 +76,13 @@ export type { AdaptiveOptions } from './adaptive-options.js';
  *   an attempt in flight waits for its outcome).
  * - A candidate not picked for `revisitMs` (by this instance, nor tried by a merged peer) is
  *   picked once (a probe).
- * - Exploration is priced with the weights: a candidate whose cost penalty for this request alone
- *   is worse than the best candidate's expected utility is neither tried first nor revisited.
+ * - Rate-limit headroom (`TargetView.rateLimit`, from the provider's headers) is graded: as the
+ *   requests or tokens left in the window fall under 10% of its limit (or under 10 calls like
+ *   this one), the chance of a 429 is priced like a failure, up to the whole `error` weight when
+ *   nothing is left, so calls move away before the provider refuses them.
+ * - Exploration is priced with the weights: a candidate whose cost penalty (and rate-limit
+ *   penalty) for this request alone is worse than the best candidate's expected utility is
+ *   neither tried first nor revisited.
  * - Failures of kinds that say nothing about the target (`invalid_request`, `aborted`, …) are
  *   not learned; a failure of an attempt that started before a success already seen (a timeout
  *   still in flight from a spike that has ended) counts with a weight of 0.1.
@@ -208,7 +213,8 @@ class Adaptive implements Strategy {
         if (c.inFlight === 0) explorable[explore++] = i;
         continue;
       }
-      const cost = state.costOf(c, context.request, input);
+      const cost =
+        state.costOf(c, context.request, input) + state.headroomPenalty(c, context.request, input, now);
       if (revisitMs > 0 && now - Math.max(inFlight.lastPickAt(t), peerSeenAt[t]!) >= revisitMs) {
         explorable[explore++] = i;
       }
@@ -247,7 +253,9 @@ class Adaptive implements Strategy {
     // Untried targets first (one at a time), then revisits, unless the call cannot pay off.
     for (let k = 0; k < explore; k++) {
       const c = candidates[explorable[k]!]!;
-      if (hopeless(state.costOf(c, context.request, input), bestMean)) continue;
+      const penalty =
+        state.costOf(c, context.request, input) + state.headroomPenalty(c, context.request, input, now);
+      if (hopeless(penalty, bestMean)) continue;
       this.#pickedLatencyMs = 0;
       return c;
     }

@@ -1,4 +1,5 @@
 import type { PickContext, TargetView } from '../src/index.js';
+import { headroomPressure } from './headroom.js';
 import type { IntelligentState } from './intelligent-state.js';
 import type { RequestFeatures } from './predictors/features.js';
 
@@ -36,6 +37,8 @@ export class ScoreTable {
   outputTokens = new Float64Array(0);
   /** Predicted latency before the in-flight slowdowns. */
   baseLatencyMs = new Float64Array(0);
+  /** Rate-limit penalty (in the utility already). */
+  headroom = new Float64Array(0);
 
   /** Makes room for `n` candidates (growing drops the previous contents: each pass rewrites them). */
   ensure(n: number): this {
@@ -51,6 +54,7 @@ export class ScoreTable {
     this.costUsd = new Float64Array(n);
     this.outputTokens = new Float64Array(n);
     this.baseLatencyMs = new Float64Array(n);
+    this.headroom = new Float64Array(n);
     return this;
   }
 }
@@ -132,11 +136,22 @@ export class IntelligentScorer {
       if (table.tried[i] === 0) continue;
       const fallback = last ? weights.error : i === firstAt ? second : first;
       const p = table.failure[i]!;
-      const utility = -((1 - p) * table.success[i]! + p * (table.failed[i]! + fallback));
+      const headroom = this.headroomPenalty(candidates[i]!, context, input, table.outputTokens[i]!);
+      const utility = -((1 - p) * table.success[i]! + p * (table.failed[i]! + fallback)) - headroom;
       table.utility[i] = utility;
+      table.headroom[i] = headroom;
       table.score[i] = utility + optimism * table.sigma[i]!;
     }
     return table;
+  }
+
+  /**
+   * The rate-limit penalty of a call of `input` + `outputTokens` tokens on `c` (`headroom.ts`):
+   * its headroom pressure priced like a failure (`error` weight); 0 without a report.
+   */
+  headroomPenalty(c: TargetView, context: PickContext, input: number, outputTokens: number): number {
+    if (c.rateLimit === undefined) return 0;
+    return headroomPressure(c, context.now, input + outputTokens) * this.#state.settings.weights.error;
   }
 
   /**

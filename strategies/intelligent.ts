@@ -57,9 +57,14 @@ export type { IntelligentOptions } from './intelligent-options.js';
  * `failureLatency` a running mean of the target's failed attempts, and `cost` from the target's
  * live price and the predicted tokens. The pick maximises `utility + optimism·σ`, where σ
  * combines the models' uncertainty and a staleness term that grows with the time since the
- * target's last outcome. Targets never observed are tried first (one at a time), and a target
- * not picked for `revisitMs` is probed once; neither happens for a candidate whose cost penalty for this request
- * alone is worse than the best candidate's predicted utility (exploration priced with the weights).
+ * target's last outcome. Rate-limit headroom (`TargetView.rateLimit`, from the provider's
+ * headers) is graded: as the requests or tokens left in the window fall under 10% of its limit
+ * (or under 10 calls like this one), the predicted utility loses `pressure × wE`, up to the whole
+ * failure weight when nothing is left, so calls move away before the provider answers 429.
+ * Targets never observed are tried first (one at a time), and a target not picked for
+ * `revisitMs` is probed once; neither happens for a candidate whose cost penalty (and rate-limit
+ * penalty) for this request alone is worse than the best candidate's predicted utility
+ * (exploration priced with the weights).
  *
  * Cost per pick: O(candidates · d²) with d = 6 + tags (≈ 60 multiply-adds per candidate);
  * memory O(targets · d²).
@@ -205,6 +210,7 @@ class Intelligent implements Strategy {
           `latency ${table.latencyMs[i]!.toFixed(0)} ms${late > 1 ? ` (×${late.toFixed(1)}: in-flight attempts late)` : ''}, ` +
           `failure ${(table.failure[i]! * 100).toFixed(1)}%, ` +
           `cost $${table.costUsd[i]!.toPrecision(3)} (${Math.round(table.outputTokens[i]!)} out tokens), ` +
+          (table.headroom[i]! > 0 ? `rate limit −${table.headroom[i]!.toFixed(3)}, ` : '') +
           `utility ${table.utility[i]!.toFixed(3)} ± ${table.sigma[i]!.toFixed(3)}; higher is better`,
       };
     });
@@ -240,8 +246,13 @@ class Intelligent implements Strategy {
       }
       const lastSeen = Math.max(inFlight.lastPickAt(c.index), peerSeenAt[c.index]!);
       if (!untried && !(revisitMs > 0 && now - lastSeen >= revisitMs)) continue;
-      const costUsd = untried ? this.#scorer.predict(c, context, input).costUsd : table.costUsd[i]!;
-      if (hopeless(weights.costPerUsd * costUsd, bestUtility)) continue;
+      let penalty: number;
+      if (untried) {
+        const p = this.#scorer.predict(c, context, input);
+        penalty =
+          weights.costPerUsd * p.costUsd + this.#scorer.headroomPenalty(c, context, input, p.outputTokens);
+      } else penalty = weights.costPerUsd * table.costUsd[i]! + table.headroom[i]!;
+      if (hopeless(penalty, bestUtility)) continue;
       return c;
     }
     let best = -1;
