@@ -39,6 +39,7 @@ const BUDGET_NS: Readonly<Record<ModelFamily, number>> = {
   boosting: 5000,
   mlp: 3000,
   ensemble: Number.NaN,
+  hybrid: Number.NaN,
 };
 
 /** Synthetic history of one target: `[1, inputK, outputK, stream, inFlight, structured]`. */
