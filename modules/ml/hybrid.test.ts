@@ -156,18 +156,32 @@ describe('Hybrid', () => {
   });
 
   it('rejects bad options with a config error naming the field', () => {
-    expectConfigError(() => new Hybrid(4, { residualFamily: 'mlp' as never }), /^Hybrid: residualFamily: expected one of "boosting", "forest"/);
-    expectConfigError(() => new Hybrid(4, { decay: 0 }), /^Hybrid: decay: expected a finite number in \(0, 1\]/);
+    expectConfigError(
+      () => new Hybrid(4, { residualFamily: 'mlp' as never }),
+      /^Hybrid: residualFamily: expected one of "boosting", "forest"/,
+    );
+    expectConfigError(
+      () => new Hybrid(4, { decay: 0 }),
+      /^Hybrid: decay: expected a finite number in \(0, 1\]/,
+    );
     expectConfigError(() => new Hybrid(4, { evidence: -1 }), /^Hybrid: evidence/);
     expectConfigError(() => new Hybrid(4, { warmup: 1.5 }), /^Hybrid: warmup/);
     expectConfigError(() => new Hybrid(4, { range: [2, 1] }), /^Hybrid: range/);
-    expectConfigError(() => new Hybrid(4, { residual: { trees: -1 } }), /^Hybrid: residual: GradientBoosting: trees/);
-    expectConfigError(() => new Hybrid(4, { linear: { forgetting: 2 } }), /^Hybrid: linear: LinearModel: forgetting/);
+    expectConfigError(
+      () => new Hybrid(4, { residual: { trees: -1 } }),
+      /^Hybrid: residual: GradientBoosting: trees/,
+    );
+    expectConfigError(
+      () => new Hybrid(4, { linear: { forgetting: 2 } }),
+      /^Hybrid: linear: LinearModel: forgetting/,
+    );
     expectConfigError(
       () => new Hybrid(4, { residual: { refitIntervalMs: 1000 } }),
       /^Hybrid: residual: GradientBoosting: clock/,
     );
-    expect(() => new Hybrid(4, { residual: { refitIntervalMs: 1000 }, clock: new ManualClock() })).not.toThrow();
+    expect(
+      () => new Hybrid(4, { residual: { refitIntervalMs: 1000 }, clock: new ManualClock() }),
+    ).not.toThrow();
     const forest = new Hybrid(4, { residualFamily: 'forest' });
     expectConfigError(
       () => new Hybrid(4).restore(forest.toJSON()),

@@ -301,7 +301,11 @@ export class Hybrid implements MlPredictor {
       const values = data.x.subarray(i * d, (i + 1) * d);
       const y = data.y[i]!;
       if (scratch.samples >= this.#warmup) {
-        residuals.push({ features: Array.from(values), value: y - scratch.predict({ values }), weight: data.w[i]! });
+        residuals.push({
+          features: Array.from(values),
+          value: y - scratch.predict({ values }),
+          weight: data.w[i]!,
+        });
       }
       scratch.observe({ values }, { value: y, weight: data.w[i]! });
     }
@@ -381,7 +385,8 @@ export class Hybrid implements MlPredictor {
     const gg = reader.number(moments.gg, 'json.model.moments.gg', 0);
     const scored = reader.integer(moments.scored, 'json.model.moments.scored', 0);
     const family = this.#residualFamily;
-    if (residualJson.family !== family) reader.fail('json.model.residual.family', `"${family}"`, residualJson.family);
+    if (residualJson.family !== family)
+      reader.fail('json.model.residual.family', `"${family}"`, residualJson.family);
     // Check both parts on copies first (a throw leaves this model unchanged), then swap them in.
     const linear = this.#part(() => {
       const copy = this.#makeLinear(runtime);

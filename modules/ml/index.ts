@@ -17,11 +17,11 @@ export {
   type Evaluation,
   evaluatePredictors,
 } from './evaluate.js';
-export { Hybrid, type HybridOptions, type HybridResidualFamily } from './hybrid.js';
 export { RandomForest, type RandomForestOptions } from './forest.js';
 export { fromFile } from './from-file.js';
 export { HistoryRecorder, type HistoryRecorderOptions } from './history.js';
 export { type HistoryRow, readHistory } from './history-row.js';
+export { Hybrid, type HybridOptions, type HybridResidualFamily } from './hybrid.js';
 export { MODEL_FORMAT, MODEL_VERSION, type ModelFamily, type ModelJson } from './json.js';
 export { LinearModel, type LinearModelOptions } from './linear.js';
 export { createModel, type FamilyOptions, loadModel, MODEL_FAMILIES } from './load.js';

@@ -66,7 +66,11 @@ export function familyPredictors<F extends ModelFamily>(
  * quantity (forgetting 0.995, ridge 0.01, and for latency a 30 s half-life), so that the hybrid
  * with its residual weight at 0 predicts exactly what `intelligent()` does.
  */
-function hybridLinear(quantity: PredictedQuantity): { forgetting: number; ridge: number; halfLifeMs?: number } {
+function hybridLinear(quantity: PredictedQuantity): {
+  forgetting: number;
+  ridge: number;
+  halfLifeMs?: number;
+} {
   return quantity === 'latency'
     ? { forgetting: 0.995, ridge: 0.01, halfLifeMs: 30_000 }
     : { forgetting: 0.995, ridge: 0.01 };

@@ -7,7 +7,7 @@ import { selectFamilies } from './setup.js';
 
 const port = parentPort;
 if (port === null) throw new Error('worker.ts must run in a worker thread');
-port.on('message', (job: (PredictJob | RouteJob) & { families?: readonly string[] } | null) => {
+port.on('message', (job: ((PredictJob | RouteJob) & { families?: readonly string[] }) | null) => {
   if (job === null) {
     port.close();
     return;
