@@ -1,5 +1,5 @@
 /**
- * Learned routing models: record routing history, compare the six model families offline on
+ * Learned routing models: record routing history, compare the seven model families offline on
  * it (time-ordered split), train the best one and give it to the `intelligent` strategy. One
  * provider is fast on short prompts but collapses past ~1500 input tokens, which a linear
  * model cannot represent. No API keys, no network, virtual time.

@@ -1,8 +1,9 @@
 /**
- * `switchyard-llm/ml`: six model families behind the core `Predictor` contract, for the
+ * `switchyard-llm/ml`: seven model families behind the core `Predictor` contract, for the
  * `intelligent` strategy (or anything that predicts a number from a feature vector): linear
  * (the strategy's online ridge), random forest, gradient boosting, a small neural network,
- * support vector regression and an error-weighted ensemble. Deterministic and seeded, no
+ * support vector regression, an error-weighted ensemble and a hybrid (the online linear model
+ * plus boosted trees fitted on its residuals). Deterministic and seeded, no
  * third-party dependency. Each has batch `fit(rows)`, versioned `toJSON()` / `fromJSON()`, and
  * (all but linear, which learns at every observation) a bounded training window refitted in the
  * background in small slices, so that no routed call waits on training. See docs/ml.md.
@@ -20,6 +21,7 @@ export { RandomForest, type RandomForestOptions } from './forest.js';
 export { fromFile } from './from-file.js';
 export { HistoryRecorder, type HistoryRecorderOptions } from './history.js';
 export { type HistoryRow, readHistory } from './history-row.js';
+export { Hybrid, type HybridOptions, type HybridResidualFamily } from './hybrid.js';
 export { MODEL_FORMAT, MODEL_VERSION, type ModelFamily, type ModelJson } from './json.js';
 export { LinearModel, type LinearModelOptions } from './linear.js';
 export { createModel, type FamilyOptions, loadModel, MODEL_FAMILIES } from './load.js';

@@ -7,7 +7,7 @@ export const MODEL_FORMAT = 'switchyard-ml';
 export const MODEL_VERSION = 1;
 
 /** The model families of `switchyard-llm/ml`. */
-export type ModelFamily = 'linear' | 'forest' | 'boosting' | 'mlp' | 'svr' | 'ensemble';
+export type ModelFamily = 'linear' | 'forest' | 'boosting' | 'mlp' | 'svr' | 'ensemble' | 'hybrid';
 
 /** A JSON object. */
 export type JsonObject = { [key: string]: JsonValue };

@@ -1,5 +1,6 @@
 import { type JsonValue, SwitchyardError } from '../../src/index.js';
 import { Ensemble, type EnsembleOptions } from './ensemble.js';
+import { Hybrid, type HybridOptions } from './hybrid.js';
 import { type ModelFamily, ModelReader } from './json.js';
 import { createSingle, readSingle, type SingleFamilyOptions } from './members.js';
 import type { MlPredictor, RuntimeOptions } from './online-model.js';
@@ -7,6 +8,7 @@ import type { MlPredictor, RuntimeOptions } from './online-model.js';
 /** The options of each family, by name. */
 export interface FamilyOptions extends SingleFamilyOptions {
   ensemble: EnsembleOptions;
+  hybrid: HybridOptions;
 }
 
 /** Every family, in a fixed order (the linear baseline first). */
@@ -17,6 +19,7 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
   'mlp',
   'svr',
   'ensemble',
+  'hybrid',
 ];
 
 /**
@@ -34,13 +37,14 @@ export function createModel<F extends ModelFamily>(
   options: FamilyOptions[F] = {},
 ): MlPredictor {
   if (family === 'ensemble') return new Ensemble(dimension, options as EnsembleOptions);
+  if (family === 'hybrid') return new Hybrid(dimension, options as HybridOptions);
   if (!MODEL_FAMILIES.includes(family)) {
     throw new SwitchyardError(
       'config',
       `createModel: family: expected one of ${MODEL_FAMILIES.map((f) => `"${f}"`).join(', ')}, got ${JSON.stringify(family)}`,
     );
   }
-  return createSingle(family as Exclude<F, 'ensemble'>, dimension, options as never);
+  return createSingle(family as Exclude<F, 'ensemble' | 'hybrid'>, dimension, options as never);
 }
 
 /**
@@ -51,5 +55,7 @@ export function createModel<F extends ModelFamily>(
  */
 export function loadModel(json: JsonValue, runtime: RuntimeOptions = {}): MlPredictor {
   const root = new ModelReader('loadModel').object(json, 'json');
-  return root.family === 'ensemble' ? Ensemble.fromJSON(json, runtime) : readSingle(json, runtime);
+  if (root.family === 'ensemble') return Ensemble.fromJSON(json, runtime);
+  if (root.family === 'hybrid') return Hybrid.fromJSON(json, runtime);
+  return readSingle(json, runtime);
 }

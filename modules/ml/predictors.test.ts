@@ -23,6 +23,25 @@ describe('familyPredictors', () => {
     expect(factory(spec('failure'))).toBeInstanceOf(DecayingMean);
   });
 
+  it('gives the hybrid the strategy’s own linear model: with its residual weight at 0 it predicts what defaultPredictors() does', () => {
+    const scheduler = new ManualScheduler();
+    const hybrid = familyPredictors('hybrid', { runtime: () => ({ scheduler }) });
+    const linear = familyPredictors('linear');
+    for (const quantity of ['latency', 'outputTokens'] as const) {
+      const h = hybrid(spec(quantity, 3));
+      const l = linear(spec(quantity, 3));
+      expect((h as { family?: string }).family).toBe('hybrid');
+      for (let i = 0; i < 25; i++) {
+        const x = { values: Float64Array.of(1, i % 5, (i * 7) % 3), now: 1000 * i };
+        const y = { value: 100 + 20 * (i % 5) + 3 * ((i * 7) % 3) };
+        expect(h.predict(x)).toBe(l.predict(x));
+        h.observe(x, y);
+        l.observe(x, y);
+        clock.advance(1000);
+      }
+    }
+  });
+
   it('predicts failure with the family when asked, as a probability, and learns online on the given scheduler', () => {
     const scheduler = new ManualScheduler();
     const factory = familyPredictors('boosting', {

@@ -53,9 +53,25 @@ export function familyPredictors<F extends ModelFamily>(
     if (!quantities.includes(spec.quantity)) return fallback(spec);
     return createModel(family, spec.dimension, {
       ...quantityOptions(family, spec.quantity),
+      ...(family === 'hybrid' ? { linear: hybridLinear(spec.quantity) } : {}),
       ...(options.options ?? {}),
       clock: spec.clock,
       ...(options.runtime?.(spec) ?? {}),
     } as FamilyOptions[F]);
   };
+}
+
+/**
+ * The hybrid's linear part as `defaultPredictors()` builds the strategy's own ridge of that
+ * quantity (forgetting 0.995, ridge 0.01, and for latency a 30 s half-life), so that the hybrid
+ * with its residual weight at 0 predicts exactly what `intelligent()` does.
+ */
+function hybridLinear(quantity: PredictedQuantity): {
+  forgetting: number;
+  ridge: number;
+  halfLifeMs?: number;
+} {
+  return quantity === 'latency'
+    ? { forgetting: 0.995, ridge: 0.01, halfLifeMs: 30_000 }
+    : { forgetting: 0.995, ridge: 0.01 };
 }

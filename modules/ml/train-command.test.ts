@@ -85,6 +85,7 @@ describe('switchyard-llm train', () => {
       'mlp',
       'svr',
       'ensemble',
+      'hybrid',
     ]);
     expect(lines[1]).toMatch(/210\/90/);
   });

@@ -39,6 +39,7 @@ const BUDGET_NS: Readonly<Record<ModelFamily, number>> = {
   boosting: 5000,
   mlp: 3000,
   ensemble: Number.NaN,
+  hybrid: Number.NaN,
 };
 
 /** Synthetic history of one target: `[1, inputK, outputK, stream, inFlight, structured]`. */
@@ -138,7 +139,9 @@ export async function mlPredictRows(quick = false): Promise<MlPredictRow[]> {
     for (let i = 0; i < 2000; i++) request();
     const perRequest = await measure(request, { min_cpu_time: cpu });
     const rows = history(0, 'latency', 512);
-    const feed = createModel(family, DIMENSION, { refitEvery: 1e9, minRows: 1e9 } as never);
+    // No background refit while observe is timed (the hybrid's refits are its residual model's).
+    const frozen = { refitEvery: 1e9, minRows: 1e9 };
+    const feed = createModel(family, DIMENSION, (family === 'hybrid' ? { residual: frozen } : frozen) as never);
     feed.fit(rows);
     let r = 0;
     const observe = () => {

@@ -8,7 +8,7 @@ import { recordHistory } from '../bench/ml/record.js';
 import { END, replaceSection, START, toJson, toMarkdown } from '../bench/ml/report.js';
 import type { RouteSummary } from '../bench/ml/route.js';
 import { timedStrategy } from '../bench/ml/route.js';
-import { BASELINES, FAMILIES, familyOf, intelligentName } from '../bench/ml/setup.js';
+import { BASELINES, FAMILIES, familyOf, intelligentName, selectFamilies } from '../bench/ml/setup.js';
 import type { Scenario } from '../bench/scenarios/index.js';
 import { balanced, budget, workload } from '../bench/scenarios/scenario.js';
 
@@ -64,6 +64,20 @@ describe('bench:ml pieces', () => {
     expect(familyOf(intelligentName('boosting'))).toBe('boosting');
     expect(familyOf('intelligent')).toBeUndefined();
     expect(familyOf('intelligent:tree')).toBeUndefined();
+  });
+
+  it('--families narrows the families compared: linear always first, library order, unknown names refused', () => {
+    const all = [...FAMILIES];
+    try {
+      selectFamilies(['hybrid', 'boosting']);
+      expect(FAMILIES).toEqual(['linear', 'boosting', 'hybrid']);
+      expect(familyOf(intelligentName('forest'))).toBeUndefined();
+      expect(() => selectFamilies(['xgboost'])).toThrow(/--families: unknown family "xgboost"/);
+      expect(FAMILIES).toEqual(['linear', 'boosting', 'hybrid']);
+    } finally {
+      selectFamilies(all);
+    }
+    expect(FAMILIES).toEqual(all);
   });
 
   it('computes regret, the best baseline, paired differences and goals, and writes the JSON and section', () => {

@@ -7,6 +7,7 @@
  *   npm run bench:ml                                # 2 seeds each: writes the docs
  *   npm run bench:ml -- --seeds 1 --scenario long-prompt-cliff,stationary   # a quick look (no docs)
  *   npm run bench:ml -- --seeds 2 --out /tmp/ml     # the docs elsewhere
+ *   npm run bench:ml -- --families hybrid,boosting --scenario main,G   # linear + those, main eight + set G
  *   npm run bench:ml -- --dump /tmp/runs.json       # and later, same arguments:
  *   npm run bench:ml -- --runs-from /tmp/runs.json  # re-render without running (timing: of the render)
  */
@@ -21,7 +22,7 @@ import { compare, type ScenarioRef, type ScenarioRuns } from './compute.js';
 import type { PredictJob, PredictSummary } from './predict.js';
 import { type RunSetup, replaceSection, type Timing, toJson, toMarkdown } from './report.js';
 import type { RouteJob, RouteSummary } from './route.js';
-import { BASELINES, FAMILIES, intelligentName } from './setup.js';
+import { BASELINES, FAMILIES, intelligentName, selectFamilies } from './setup.js';
 
 const DEFAULT_SEEDS = 2;
 const WORKERS = 2;
@@ -37,15 +38,18 @@ function arg(name: string): string | undefined {
 }
 const seedCount = Number(arg('seeds') ?? DEFAULT_SEEDS);
 const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
+// --scenario takes names and set labels: `main` (the main eight) or a held-out set's letter (`G`).
 const only = arg('scenario')?.split(',');
+const familyList = arg('families')?.split(',');
+if (familyList !== undefined) selectFamilies(familyList);
 const outDir = arg('out');
-const full = only === undefined && seedCount === DEFAULT_SEEDS;
+const full = only === undefined && familyList === undefined && seedCount === DEFAULT_SEEDS;
 const write = full || outDir !== undefined || process.argv.includes('--write');
 
 const refs: ScenarioRef[] = [
   ...mainScenarios.map((s) => ({ name: s.name, set: 'main' })),
   ...heldOutSets.flatMap((set) => set.scenarios.map((s) => ({ name: s.name, set: set.label }))),
-].filter((r) => only === undefined || only.includes(r.name));
+].filter((r) => only === undefined || only.includes(r.name) || only.includes(r.set));
 const strategies = [RANDOM, ORACLE, 'adaptive', ...BASELINES, ...FAMILIES.map(intelligentName)];
 
 type Job = PredictJob | RouteJob;
@@ -69,7 +73,8 @@ function runAll(): Promise<(PredictSummary | RouteSummary)[]> {
   return new Promise((resolvePromise, reject) => {
     const workers = Array.from({ length: Math.min(WORKERS, jobs.length) }, () => {
       const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { entry: WORKER_ENTRY } });
-      const feed = () => worker.postMessage(next < jobs.length ? jobs[next++] : null);
+      const feed = () =>
+        worker.postMessage(next < jobs.length ? { ...jobs[next++]!, families: FAMILIES } : null);
       worker.on('message', (msg: { summary?: PredictSummary | RouteSummary; error?: string }) => {
         if (msg.error !== undefined || msg.summary === undefined) {
           for (const w of workers) void w.worker.terminate();

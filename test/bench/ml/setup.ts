@@ -11,8 +11,23 @@ import {
 } from '../../../modules/ml/index.js';
 import type { PredictorFactory } from '../../../strategies/index.js';
 
-/** The families, linear (the baseline) first. */
-export const FAMILIES: readonly ModelFamily[] = MODEL_FAMILIES;
+/**
+ * The families compared, linear (the baseline) first: every family by default; `--families`
+ * narrows it (in the main thread and in each worker, through {@link selectFamilies}).
+ */
+export const FAMILIES: ModelFamily[] = [...MODEL_FAMILIES];
+
+/**
+ * Compares only `families` (linear is always kept, first; unknown names throw), in
+ * `MODEL_FAMILIES` order.
+ */
+export function selectFamilies(families: readonly string[]): void {
+  for (const f of families)
+    if (!(MODEL_FAMILIES as readonly string[]).includes(f))
+      throw new Error(`--families: unknown family "${f}" (expected ${MODEL_FAMILIES.join(', ')})`);
+  const chosen = MODEL_FAMILIES.filter((f) => f === 'linear' || families.includes(f));
+  FAMILIES.splice(0, FAMILIES.length, ...chosen);
+}
 
 /**
  * Online settings of the non-linear families in the routing runs: the library's defaults, plus a
@@ -61,6 +76,7 @@ export function virtualScheduler(clock: Clock): RefitScheduler {
 /** `intelligent`'s predictors for `family` in the lab (see {@link REFIT_INTERVAL_MS}). */
 export function labPredictors(family: ModelFamily): PredictorFactory {
   const online = { refitIntervalMs: REFIT_INTERVAL_MS };
+  // The hybrid's linear part learns at every observation; only its residual model refits.
   const options =
     family === 'ensemble'
       ? {
@@ -70,7 +86,9 @@ export function labPredictors(family: ModelFamily): PredictorFactory {
             { family: 'boosting' as const, options: online },
           ],
         }
-      : online;
+      : family === 'hybrid'
+        ? { residual: online }
+        : online;
   return familyPredictors(family, {
     options,
     runtime: (spec) => ({ scheduler: virtualScheduler(spec.clock), timer: () => spec.clock.now() }),
