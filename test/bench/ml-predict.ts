@@ -141,7 +141,11 @@ export async function mlPredictRows(quick = false): Promise<MlPredictRow[]> {
     const rows = history(0, 'latency', 512);
     // No background refit while observe is timed (the hybrid's refits are its residual model's).
     const frozen = { refitEvery: 1e9, minRows: 1e9 };
-    const feed = createModel(family, DIMENSION, (family === 'hybrid' ? { residual: frozen } : frozen) as never);
+    const feed = createModel(
+      family,
+      DIMENSION,
+      (family === 'hybrid' ? { residual: frozen } : frozen) as never,
+    );
     feed.fit(rows);
     let r = 0;
     const observe = () => {
