@@ -4,7 +4,7 @@
  *   npm run loadtest -- [--profiles smoke,load,stress,spike,soak,portkey] [--quick]
  *                       [--rate 1000] [--load-seconds 10] [--rounds 3] [--spike-base 300]
  *                       [--soak-seconds 600] [--soak-rate 1000] [--no-portkey] [--anchors DIR]
- *                       [--no-pin] [--no-bare] [--no-write] [--cpu-prof DIR] [--json FILE]
+ *                       [--no-pin] [--no-bare] [--no-write] [--cpu-prof DIR] [--gateway-node-flags="--flag ..."] [--json FILE]
  *   npm run loadtest -- --from-json FILE   (renders and writes a saved run's section; runs nothing)
  *
  * Starts the mock upstream and the gateway (servers.ts) in their own processes on CPU 0 and moves
@@ -58,6 +58,7 @@ const { values: a } = parseArgs({
     'cpu-prof': { type: 'string' },
     json: { type: 'string' },
     'from-json': { type: 'string' },
+    'gateway-node-flags': { type: 'string' },
   },
 });
 const quick = a.quick === true;
@@ -101,7 +102,10 @@ const mock = await startServer(['mock'], pin);
 const gateway = await startServer(
   ['gateway', mock.origin],
   pin,
-  a['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${a['cpu-prof']}`] : [],
+  [
+    ...(a['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${a['cpu-prof']}`] : []),
+    ...(a['gateway-node-flags'] ? String(a['gateway-node-flags']).split(' ').filter(Boolean) : []),
+  ],
 );
 // The floor: a bare pass-through proxy (bare-proxy.ts) on the same CPU, in the load and portkey profiles.
 const bareServer =
