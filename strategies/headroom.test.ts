@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RateLimitState, Strategy, TargetView } from '../src/index.js';
 import { adaptive } from './adaptive.js';
-import { HEADROOM_CALLS, headroomPressure } from './headroom.js';
+import { HEADROOM_CALLS, headroomPressure, loadWithHeadroom } from './headroom.js';
 import { intelligent } from './intelligent.js';
+import { leastConnections } from './least-connections.js';
 import { type FakeTarget, fakeContext, fakeInit, fakeOutcome, fakeTargets, ManualClock } from './testing.js';
 
 /** A report made at `at` with the reset a minute later (unless given). */
@@ -129,5 +130,35 @@ describe.each(['adaptive', 'intelligent'] as const)('%s: rate-limit headroom, gr
     for (let i = 1; i < scores.length; i++) expect(scores[i]!).toBeLessThan(scores[i - 1]!);
     // From margin to nothing left costs the whole failure weight (10): 2 requests of 10 = 0.8 of it.
     expect(none - scores[3]!).toBeCloseTo(8, 6);
+  });
+});
+
+describe('least-connections with headroom', () => {
+  it('counts a target under pressure as busier in proportion: unchanged at 0, never at 1', () => {
+    const [a] = fakeTargets(1) as [FakeTarget];
+    a.inFlight = 1;
+    a.rateLimit = report({ remainingRequests: 500, limitRequests: 1_000 });
+    expect(loadWithHeadroom(a, 0, 1_000)).toBe(1);
+    a.rateLimit = report({ remainingRequests: 51, limitRequests: 1_000 }); // 50 left after the one in flight: p = 0.5
+    expect(loadWithHeadroom(a, 0, 1_000)).toBeCloseTo(3);
+    a.rateLimit = report({ remainingRequests: 1, limitRequests: 1_000 });
+    expect(loadWithHeadroom(a, 0, 1_000)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('moves calls off a target whose requests run low although it has fewer in flight', () => {
+    const targets = fakeTargets(2) as [FakeTarget, FakeTarget];
+    const [a, b] = targets;
+    const strategy = leastConnections({ choices: 2 })(fakeInit(targets)) as Strategy;
+    a.inFlight = 0;
+    b.inFlight = 1;
+    expect(strategy.pick(targets, fakeContext()).id).toBe('a');
+    a.rateLimit = report({ remainingRequests: 30, limitRequests: 1_000 }); // p = 0.7: load 2.3 > 1
+    expect(strategy.pick(targets, fakeContext({ now: 1 })).id).toBe('b');
+    const scores = strategy.describe?.(targets, fakeContext({ now: 1 })) ?? [];
+    expect(scores.map((s) => s.score)).toEqual([expect.closeTo(1 / 0.3 - 1, 5), 1]);
+    expect(scores[0]?.note).toMatch(/rate-limit headroom/);
+    // Without a report it is plain least-connections again.
+    delete a.rateLimit;
+    expect(strategy.pick(targets, fakeContext({ now: 1 })).id).toBe('a');
   });
 });

@@ -3,9 +3,14 @@
  * tokens its provider last reported left in the current window (`TargetView.rateLimit`). The
  * router already sets aside a target whose headroom is used up; the learning strategies use this
  * to steer away *before* that, in proportion to how little is left. Internal to `strategies/`
- * (`adaptive` and `intelligent` use it).
+ * (`adaptive`, `intelligent` and `least-connections` use it).
  */
-import type { TargetView } from '../src/index.js';
+import {
+  type CompletionRequest,
+  DEFAULT_TPM_OUTPUT_ESTIMATE,
+  estimateInputTokens,
+  type TargetView,
+} from '../src/index.js';
 
 /**
  * Share of a window's limit below which a target starts to be avoided: with 10% of its requests
@@ -51,4 +56,22 @@ function graded(left: number, margin: number): number {
   if (left >= margin) return 0;
   if (left <= 0) return 1;
   return 1 - left / margin;
+}
+
+/** Tokens a call will need, for the tokens' headroom: its input estimate plus its output cap. */
+export function tokensOf(request: CompletionRequest): number {
+  return estimateInputTokens(request) + (request.maxOutputTokens ?? DEFAULT_TPM_OUTPUT_ESTIMATE);
+}
+
+/**
+ * `least-connections`' load with the headroom graded in: a target under rate-limit pressure `p`
+ * counts as if it had `(inFlight + 1) / (1 − p) − 1` calls in flight (its load unchanged with
+ * ample headroom, twice as busy plus one at `p` = 0.5, never picked at `p` = 1 while another can
+ * be).
+ */
+export function loadWithHeadroom(target: TargetView, now: number, tokens: number): number {
+  const pressure = headroomPressure(target, now, tokens);
+  if (pressure === 0) return target.inFlight;
+  if (pressure >= 1) return Number.POSITIVE_INFINITY;
+  return (target.inFlight + 1) / (1 - pressure) - 1;
 }

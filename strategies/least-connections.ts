@@ -7,6 +7,7 @@ import type {
   TargetView,
 } from '../src/index.js';
 import { bestOfChoices, checkChoices, choicesScratch } from './choices.js';
+import { loadWithHeadroom, tokensOf } from './headroom.js';
 
 /** Options of {@link leastConnections}. */
 export interface LeastConnectionsOptions {
@@ -22,7 +23,9 @@ export interface LeastConnectionsOptions {
 /**
  * Least connections, Envoy style: samples `choices` distinct candidates at random and takes the
  * one with the fewest attempts in flight (ties: higher weight, then lower index). With two
- * candidates it compares both; with one it returns it.
+ * candidates it compares both; with one it returns it. A target whose provider reported little
+ * rate-limit headroom left (under 10% of its window, see `TargetView.rateLimit`) counts as
+ * busier in proportion, so calls move away before it answers 429.
  *
  * @example
  * ```ts
@@ -37,6 +40,7 @@ export function leastConnections(options: LeastConnectionsOptions = {}): Strateg
 }
 
 const inFlightOf = (target: TargetView): number => target.inFlight;
+const hasRateLimit = (target: TargetView): boolean => target.rateLimit !== undefined;
 
 class LeastConnections implements Strategy {
   readonly name = 'least-connections';
@@ -49,11 +53,30 @@ class LeastConnections implements Strategy {
   }
 
   pick(candidates: readonly TargetView[], context: PickContext): TargetView {
-    return bestOfChoices(candidates, this.#choices, context.random, this.#scratch, inFlightOf);
+    if (!candidates.some(hasRateLimit)) {
+      return bestOfChoices(candidates, this.#choices, context.random, this.#scratch, inFlightOf);
+    }
+    const { now } = context;
+    const tokens = tokensOf(context.request);
+    const loadOf = (t: TargetView) => loadWithHeadroom(t, now, tokens);
+    return bestOfChoices(candidates, this.#choices, context.random, this.#scratch, loadOf);
   }
 
-  /** Score = attempts in flight. Lower is better (among the sampled candidates). */
-  describe(candidates: readonly TargetView[], _context: PickContext): readonly CandidateScore[] {
-    return candidates.map((c) => ({ target: c.id, score: c.inFlight, note: 'in flight; lower is better' }));
+  /**
+   * Score = attempts in flight, raised by low rate-limit headroom. Lower is better (among the
+   * sampled candidates).
+   */
+  describe(candidates: readonly TargetView[], context: PickContext): readonly CandidateScore[] {
+    const tokens = candidates.some(hasRateLimit) ? tokensOf(context.request) : 0;
+    return candidates.map((c) => {
+      const load = c.rateLimit === undefined ? c.inFlight : loadWithHeadroom(c, context.now, tokens);
+      return load === c.inFlight
+        ? { target: c.id, score: c.inFlight, note: 'in flight; lower is better' }
+        : {
+            target: c.id,
+            score: load,
+            note: 'in flight, raised by low rate-limit headroom; lower is better',
+          };
+    });
   }
 }

@@ -99,14 +99,10 @@ log(`load average ${loadAtStart.map((x) => x.toFixed(2)).join(' ')}; pinning ${p
 
 const mock = await startServer(['mock'], pin);
 // --cpu-prof DIR: a V8 CPU profile of the gateway process, written when it stops.
-const gateway = await startServer(
-  ['gateway', mock.origin],
-  pin,
-  [
-    ...(a['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${a['cpu-prof']}`] : []),
-    ...(a['gateway-node-flags'] ? String(a['gateway-node-flags']).split(' ').filter(Boolean) : []),
-  ],
-);
+const gateway = await startServer(['gateway', mock.origin], pin, [
+  ...(a['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${a['cpu-prof']}`] : []),
+  ...(a['gateway-node-flags'] ? String(a['gateway-node-flags']).split(' ').filter(Boolean) : []),
+]);
 // The floor: a bare pass-through proxy (bare-proxy.ts) on the same CPU, in the load and portkey profiles.
 const bareServer =
   !a['no-bare'] && (profiles.has('load') || profiles.has('portkey'))
