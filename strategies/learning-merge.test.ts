@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom, type JsonValue, SwitchyardError, type TargetView } from '../src/index.js';
+import {
+  createSeededRandom,
+  type JsonValue,
+  type StrategyFactory,
+  SwitchyardError,
+  type TargetView,
+} from '../src/index.js';
 import { adaptive } from './adaptive.js';
+import { intelligent } from './intelligent.js';
 import { fakeContext, fakeInit, fakeOutcome, fakeTargets, ManualClock } from './testing.js';
 
-/** One instance: its own strategy and clock over targets a, b, c; latency and failure per target. */
-function instance(seed = 7) {
+/**
+ * One instance: its own strategy (from `make`) and clock over targets a, b, c; latency and
+ * failure per target.
+ */
+function instanceOf(make: () => StrategyFactory, seed = 7) {
   const targets = fakeTargets(3);
   const clock = new ManualClock(1_000_000);
-  const strategy = adaptive()(fakeInit(targets, { clock }));
+  const strategy = make()(fakeInit(targets, { clock }));
   const random = createSeededRandom(seed);
   const noise = createSeededRandom(seed + 1);
   const latency = [1_000, 1_000, 1_000];
@@ -51,7 +61,15 @@ function expectClose(actual: Shared, expected: Shared): void {
   }
 }
 
-describe('adaptive share and merge', () => {
+/** What differs per strategy: its factory, and a shared row with the right length whose third value is -3. */
+const STRATEGIES = [
+  { name: 'adaptive', make: () => adaptive(), badRow: [1, 2, -3, 4, 5, 6, 0] },
+  { name: 'intelligent', make: () => intelligent(), badRow: [1, 2, -3, 4, 0] },
+] as const;
+
+describe.each(STRATEGIES)('$name share and merge', ({ name, make, badRow }) => {
+  const instance = (seed?: number) => instanceOf(make, seed);
+
   it('a fresh instance learns from a peer that b fails, and keeps off it', () => {
     const peer = instance(1);
     peer.failure[1] = 1;
@@ -148,7 +166,7 @@ describe('adaptive share and merge', () => {
     peer.failure[1] = 1;
     peer.run(30);
     const good = peer.strategy.share!();
-    const bad: JsonValue = { version: 1, targets: { b: [1, 2, -3, 4, 5, 6, 0] } };
+    const bad: JsonValue = { version: 1, targets: { b: badRow } };
     let error: unknown;
     try {
       local.strategy.merge!([
@@ -161,7 +179,7 @@ describe('adaptive share and merge', () => {
     expect(error).toBeInstanceOf(SwitchyardError);
     expect((error as SwitchyardError).kind).toBe('config');
     expect((error as SwitchyardError).message).toBe(
-      'adaptive: peers[1].state.targets["b"][2]: expected a finite number >= 0, got -3',
+      `${name}: peers[1].state.targets["b"][2]: expected a finite number >= 0, got -3`,
     );
     expect(local.scores()).toEqual(before);
     expect(() => local.strategy.merge!([{ state: 'x', ageMs: 0 }])).toThrow(
@@ -170,6 +188,10 @@ describe('adaptive share and merge', () => {
     local.strategy.merge!([{ state: { version: 99, anything: true }, ageMs: 0 }]);
     expect(local.scores()).toEqual(before);
   });
+});
+
+describe('adaptive share and merge: restore', () => {
+  const instance = (seed?: number) => instanceOf(adaptive, seed);
 
   it('a restore drops the peers’ part: the restored state is all its own', () => {
     const local = instance(13);
@@ -180,5 +202,24 @@ describe('adaptive share and merge', () => {
     local.strategy.merge!([{ state: peer.strategy.share!(), ageMs: 0 }]);
     local.strategy.restore!(local.strategy.snapshot!());
     expect(Object.keys((local.strategy.share!() as Shared).targets).sort()).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('intelligent share and merge: the models', () => {
+  const instance = (seed?: number) => instanceOf(intelligent, seed);
+
+  it('a merge never changes the models: with the peers gone, the predictions are exactly those alone', () => {
+    const local = instance(13);
+    local.run(30);
+    const alone = local.scores();
+    const snapshot = JSON.stringify(local.strategy.snapshot!());
+    const peer = instance(14);
+    peer.failure[0] = 1;
+    peer.run(30);
+    local.strategy.merge!([{ state: peer.strategy.share!(), ageMs: 0 }]);
+    expect(local.scores().a).toBeLessThan(alone.a!);
+    expect(JSON.stringify(local.strategy.snapshot!())).toBe(snapshot);
+    local.strategy.merge!([]);
+    expect(local.scores()).toEqual(alone);
   });
 });
