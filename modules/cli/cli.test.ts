@@ -1,51 +1,13 @@
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { json, ScriptedServer } from '../adapter-kit/index.js';
 import { TRAIN_USAGE } from '../ml/index.js';
-import { type CliIo, type CliSignal, COMMANDS, runCli } from './index.js';
+import { COMMANDS, runCli } from './index.js';
+import { fakeIo } from './test-helpers.js';
 
 const KEY = 'sk-cli-test-0123456789abcdef';
-
-/** A fake process: captured output, an environment and signals the test raises. */
-function fakeIo(env: Record<string, string> = {}, cwd = tmpdir()) {
-  const signals = new EventEmitter();
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    stdout: (text) => {
-      out.stdout += text;
-    },
-    stderr: (text) => {
-      out.stderr += text;
-    },
-    env,
-    cwd,
-    onSignal(signal, listener) {
-      signals.on(signal, listener);
-      return () => signals.off(signal, listener);
-    },
-  };
-  const lines = () =>
-    out.stderr
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { event: string } & Record<string, unknown>);
-  /** Resolves with the first log line of `event` after `after` lines (polls; bounded). */
-  const waitFor = async (event: string, after = 0) => {
-    for (let i = 0; i < 1000; i++) {
-      const line = lines()
-        .slice(after)
-        .find((l) => l.event === event);
-      if (line) return line;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`no '${event}' within 10 s: ${out.stderr}`);
-  };
-  const raise = (signal: CliSignal) => signals.emit(signal);
-  return { io, out, lines, waitFor, raise, listeners: () => signals.eventNames().length };
-}
 
 let dir: string;
 beforeEach(() => {
