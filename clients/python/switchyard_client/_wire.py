@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 from urllib.parse import urlsplit
 
-from .errors import SwitchyardConnectionError, error_from_event
+from .errors import SwitchyardConnectionError, SwitchyardError, error_from_event
 from .types import Message, StreamEnd, StreamEvent, TextDelta, ToolCallDelta, Usage, as_list, as_mapping
 
 USER_AGENT = "switchyard-client-python/0.1.0"
@@ -127,8 +127,9 @@ class SseStream:
 
     Feed bytes with :meth:`feed` (each call returns the events they completed) and call
     :meth:`finish` at the end of the body. A ``data: {"error": ...}`` event raises
-    :class:`StreamError`; a body that ends before ``data: [DONE]`` raises
-    :class:`SwitchyardConnectionError`.
+    :class:`StreamError` (after the events that came before it in the same bytes have been
+    returned: the error is raised by the next :meth:`feed` or :meth:`finish`); a body that ends
+    before ``data: [DONE]`` raises :class:`SwitchyardConnectionError`.
     """
 
     def __init__(self) -> None:
@@ -140,6 +141,7 @@ class SseStream:
         self._done = False
         self.model: Optional[str] = None
         self.id: Optional[str] = None
+        self._pending: Optional[Exception] = None
 
     @property
     def text(self) -> str:
@@ -163,21 +165,29 @@ class SseStream:
 
     def feed(self, chunk: bytes) -> List[StreamEvent]:
         """Events completed by ``chunk``."""
+        self._raise_pending()
         events: List[StreamEvent] = []
         self._buffer += chunk
-        while not self._done:
-            newline = self._buffer.find(b"\n")
-            if newline < 0:
-                break
-            line = self._buffer[:newline]
-            self._buffer = self._buffer[newline + 1 :]
-            if line.endswith(b"\r"):
-                line = line[:-1]
-            self._line(line.decode("utf-8"), events)
+        try:
+            while not self._done:
+                newline = self._buffer.find(b"\n")
+                if newline < 0:
+                    break
+                line = self._buffer[:newline]
+                self._buffer = self._buffer[newline + 1 :]
+                if line.endswith(b"\r"):
+                    line = line[:-1]
+                self._line(line.decode("utf-8"), events)
+        except SwitchyardError as error:
+            if not events:
+                raise
+            # The events before the error came first: hand them out, raise on the next call.
+            self._pending = error
         return events
 
     def finish(self) -> None:
         """Checks the stream ended with ``[DONE]`` (after a last event with no blank line after it)."""
+        self._raise_pending()
         if self._done:
             return
         events: List[StreamEvent] = []
@@ -187,6 +197,11 @@ class SseStream:
         self._line("", events)
         if not self._done:
             raise SwitchyardConnectionError("the stream ended before data: [DONE]")
+
+    def _raise_pending(self) -> None:
+        error, self._pending = self._pending, None
+        if error is not None:
+            raise error
 
     def _line(self, line: str, events: List[StreamEvent]) -> None:
         if line == "":

@@ -82,6 +82,19 @@ class SseTest(unittest.TestCase):
             sse.feed(f"data: {json.dumps(error_event)}\n\n".encode())
         self.assertEqual((caught.exception.code, caught.exception.partial_text, caught.exception.status), ("stream_interrupted", "part", None))
 
+    def test_events_before_an_error_in_the_same_bytes_come_first(self) -> None:
+        error_event = {"error": {"message": "broke", "type": "upstream_error", "param": None, "code": "stream_interrupted"}}
+        body = (chunk("partial ") + chunk("answer") + f"data: {json.dumps(error_event)}\n\n").encode()
+        sse = SseStream()
+        self.assertEqual(sse.feed(body), [TextDelta("partial "), TextDelta("answer")])
+        with self.assertRaises(StreamError) as caught:
+            sse.finish()
+        self.assertEqual(caught.exception.partial_text, "partial answer")
+        again = SseStream()
+        again.feed(body)
+        with self.assertRaises(StreamError):
+            again.feed(b"")
+
     def test_end_without_done_is_a_connection_error(self) -> None:
         sse = SseStream()
         sse.feed(chunk("part").encode())
