@@ -9,17 +9,17 @@ import type { TargetRuntime } from '../target-runtime.js';
 import type { AdapterCallOptions } from '../types/adapter.js';
 import type { AttemptContext } from '../types/middleware.js';
 import type { AdapterRequest } from '../types/request.js';
-import type { AdapterResponse, AttemptRecord, CompletionResponse, Warning } from '../types/response.js';
+import type { AdapterResponse, CompletionResponse, Warning } from '../types/response.js';
 import type { AdapterStreamPart } from '../types/stream.js';
 import { textOf, toolCallsOf } from '../util/content.js';
 import { ignore, isPromiseLike } from '../util/promise.js';
-import { estimateInputTokens } from '../util/request-needs.js';
 import { estimateUsage } from '../util/usage.js';
 import { checkedResponse } from './adapter-output.js';
+import { failedAttemptCost, lostHedgeCost } from './attempt-cost.js';
 import type { Call, CallRuntime } from './call.js';
 import { attemptFields } from './call-events.js';
 import { consumeStream } from './consume-stream.js';
-import type { HedgeLane } from './hedge-lane.js';
+import { type HedgeLane, hedgedFailure } from './hedge-lane.js';
 import { ChainBlame, runAttemptChain, runAttemptStreamChain } from './middleware-chain.js';
 import { tellFirstToken, tellOutcome } from './strategy-hooks.js';
 import type { Claim } from './target-gate.js';
@@ -325,53 +325,6 @@ export class AttemptRunner {
       rt.events.emit('attempt:failure', lost ? Object.assign(fields, { lostHedge: true }) : fields);
     }
   }
-}
-
-/**
- * What a failed attempt is taken to have cost: nothing, unless content was streamed before it
- * broke — then its estimated input and the streamed text (characters ÷ 4) at the target's prices.
- */
-function failedAttemptCost(target: TargetRuntime, call: Call, error: SwitchyardError): number {
-  const partial = error.partialText;
-  if (partial === undefined || partial === '' || target.price === undefined) return 0;
-  const inputTokens = estimateInputTokens(call.request);
-  const outputTokens = Math.ceil(partial.length / 4);
-  return costOf({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }, target.price);
-}
-
-/**
- * What a hedged attempt that lost is taken to have cost: its estimated input at the target's
- * input price (it was cancelled before any content reached the caller; output it may have
- * generated upstream is not known, so this is a lower bound). 0 without a price.
- */
-export function lostHedgeCost(target: TargetRuntime, call: Call): number {
-  if (target.price === undefined) return 0;
-  const inputTokens = estimateInputTokens(call.request);
-  return costOf({ inputTokens, outputTokens: 0, totalTokens: inputTokens }, target.price);
-}
-
-/** The attempt record of a failed attempt of a hedged round. */
-function hedgedFailure(
-  attempt: number,
-  target: string,
-  error: SwitchyardError,
-  durationMs: number,
-  lane: HedgeLane,
-  lostCostUsd: number | undefined,
-): AttemptRecord {
-  const record: { -readonly [K in keyof AttemptRecord]: AttemptRecord[K] } = {
-    attempt,
-    target,
-    outcome: 'failure',
-    errorKind: error.kind,
-    durationMs,
-  };
-  if (lane.hedge) record.hedge = true;
-  if (lostCostUsd !== undefined) {
-    record.lostHedge = true;
-    record.costUsd = lostCostUsd;
-  }
-  return record;
 }
 
 /** The adapter request for `target`; a request that cannot be read is the caller's `invalid_request`. */

@@ -3,6 +3,7 @@ import type { HedgeDelaySource } from '../events.js';
 import type { CallScope } from '../reliability/call-scope.js';
 import type { TargetRuntime } from '../target-runtime.js';
 import type { HedgeOptions } from '../types/hedge.js';
+import type { AttemptRecord } from '../types/response.js';
 
 /** {@link HedgeOptions} with the defaults filled in. */
 export interface ResolvedHedge {
@@ -109,4 +110,28 @@ export class HedgeLane {
       },
     );
   }
+}
+
+/** The attempt record of a failed attempt of a hedged round. */
+export function hedgedFailure(
+  attempt: number,
+  target: string,
+  error: SwitchyardError,
+  durationMs: number,
+  lane: HedgeLane,
+  lostCostUsd: number | undefined,
+): AttemptRecord {
+  const record: { -readonly [K in keyof AttemptRecord]: AttemptRecord[K] } = {
+    attempt,
+    target,
+    outcome: 'failure',
+    errorKind: error.kind,
+    durationMs,
+  };
+  if (lane.hedge) record.hedge = true;
+  if (lostCostUsd !== undefined) {
+    record.lostHedge = true;
+    record.costUsd = lostCostUsd;
+  }
+  return record;
 }
