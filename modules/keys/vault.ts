@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SwitchyardError } from '../../index.js';
 import { type AuditSink, isThenable } from '../audit/index.js';
-import { checkMasterKey, openRecord, sealRecord } from './envelope.js';
+import { openRecord, sealRecord } from './envelope.js';
 import {
   CHECK_AAD,
   CHECK_TEXT,
@@ -16,7 +16,8 @@ import {
 import { type RandomBytes, seal, unseal } from './gcm.js';
 import { KeySet, type KeySetOptions } from './key-set.js';
 import { type MasterKeySource, type ResolvedMasterKey, resolveMasterKey } from './master-key.js';
-import { conflict, MAX_ATTEMPTS, storageOf, type VaultDocument, type VaultStorage } from './storage.js';
+import { conflict, MAX_ATTEMPTS, storageOf, type VaultStorage } from './storage.js';
+import { StoredVault } from './stored-vault.js';
 import { checkSecret, failedAuth, info, serialise, strip } from './vault-records.js';
 import type { KeyInfo, KeyVaultOptions, VaultEvent } from './vault-types.js';
 
@@ -34,8 +35,7 @@ import type { KeyInfo, KeyVaultOptions, VaultEvent } from './vault-types.js';
 export class KeyVault {
   /** Where the vault lives: the file path, or the storage's name (`redis:<key>`). */
   readonly path: string;
-  readonly #storage: VaultStorage;
-  #version: string | undefined;
+  readonly #stored: StoredVault;
   readonly #audit: AuditSink | undefined;
   readonly #onError: ((error: unknown) => void) | undefined;
   readonly #now: () => number;
@@ -43,8 +43,6 @@ export class KeyVault {
   readonly #listeners = new Set<(event: VaultEvent) => void>();
   readonly #sets = new Map<KeySet, { provider: string }>();
   #master: ResolvedMasterKey;
-  #file: VaultFile;
-  #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     options: KeyVaultOptions,
@@ -54,14 +52,23 @@ export class KeyVault {
     version: string,
   ) {
     this.path = storage.name;
-    this.#storage = storage;
-    this.#version = version;
     this.#audit = options.audit;
     this.#onError = options.onError;
     this.#now = options.now ?? Date.now;
     this.#random = options.randomBytes ?? randomBytes;
     this.#master = master;
-    this.#file = file;
+    this.#stored = new StoredVault(
+      storage,
+      file,
+      version,
+      () => this.#master.key,
+      () => this.#syncSets(),
+    );
+  }
+
+  /** The vault file as last read or written. */
+  get #file(): VaultFile {
+    return this.#stored.file;
   }
 
   /**
@@ -99,7 +106,7 @@ export class KeyVault {
       const master = await resolveMasterKey(options.masterKey, file.master, random);
       const vault = new KeyVault(options, storage, master, file, doc.version);
       // Authenticate every record now: a tampered vault fails at start, not at the first call.
-      vault.#authenticate(file);
+      vault.#stored.authenticate(file);
       return vault;
     }
   }
@@ -110,8 +117,8 @@ export class KeyVault {
    * elsewhere (reopen it with the new master key) or no longer authenticates.
    */
   reload(): Promise<void> {
-    return this.#enqueue(async () => {
-      await this.#refresh();
+    return this.#stored.enqueue(async () => {
+      await this.#stored.refresh();
     });
   }
 
@@ -225,13 +232,13 @@ export class KeyVault {
    * fails, the old master key stays in use.
    */
   rotateMasterKey(source: MasterKeySource): Promise<void> {
-    return this.#enqueue(async () => {
+    return this.#stored.enqueue(async () => {
       const next = await resolveMasterKey(source, undefined, this.#random);
-      const file = await this.#commit(() => ({
-        ...this.#file,
+      const file = await this.#stored.commit((current) => ({
+        ...current,
         master: next.kdf,
         check: seal(next.key, Buffer.from(CHECK_TEXT), CHECK_AAD, this.#random),
-        records: this.#file.records.map((record) => {
+        records: current.records.map((record) => {
           if (record.dataKey === undefined) return record;
           const aad = dataKeyAad(record);
           const dataKey = unseal(this.#master.key, record.dataKey, aad, failedAuth(record.id));
@@ -245,7 +252,6 @@ export class KeyVault {
       const records = file.records;
       const old = this.#master.key;
       this.#master = next;
-      this.#file = file;
       old.fill(0);
       this.#emit({
         type: 'master_key.rotated',
@@ -274,8 +280,8 @@ export class KeyVault {
   }
 
   /** Resolves once every change queued so far (including disables from key sets) is written. */
-  async settled(): Promise<void> {
-    await this.#queue;
+  settled(): Promise<void> {
+    return this.#stored.settled();
   }
 
   /** Subscribes to vault events. Returns a function that unsubscribes. */
@@ -314,88 +320,17 @@ export class KeyVault {
   }
 
   #mutate(change: () => { records: KeyRecord[]; result: KeyInfo; event: VaultEvent }): Promise<KeyInfo> {
-    return this.#enqueue(async () => {
+    return this.#stored.enqueue(async () => {
       let done: ReturnType<typeof change> | undefined;
-      const file = await this.#commit(() => {
+      await this.#stored.commit((current) => {
         done = change();
-        return { ...this.#file, records: done.records };
+        return { ...current, records: done.records };
       });
-      this.#file = file;
       this.#syncSets();
       if (done === undefined) throw new Error('unreachable');
       this.#emit(done.event);
       return done.result;
     });
-  }
-
-  /**
-   * Writes the file `build` makes from the current state. When another process wrote first, the
-   * current state is re-read and `build` runs again on it (so its change is re-applied, not lost).
-   */
-  async #commit(build: () => VaultFile): Promise<VaultFile> {
-    let refreshed = false;
-    for (let attempt = 1; ; attempt++) {
-      let file: VaultFile;
-      try {
-        file = build();
-      } catch (error) {
-        // Refused on this copy (e.g. a key another process added is unknown here): if the
-        // stored vault changed, try once more on the current one.
-        if (refreshed || !(await this.#refresh())) throw error;
-        refreshed = true;
-        attempt--;
-        continue;
-      }
-      const version = await this.#storage.write(serialise(file), this.#version);
-      if (typeof version === 'string') {
-        this.#version = version;
-        return file;
-      }
-      if (attempt >= MAX_ATTEMPTS) throw conflict(this.path);
-      await this.#refresh(version.current);
-      refreshed = true;
-    }
-  }
-
-  /**
-   * Re-reads the stored document if it changed (then resolves `true`); authenticates it under
-   * the current master key.
-   */
-  async #refresh(current?: VaultDocument): Promise<boolean> {
-    const doc = current ?? (await this.#storage.read());
-    if (doc === undefined) {
-      throw new SwitchyardError('config', `key vault: '${this.path}' no longer exists`);
-    }
-    if (doc.version === this.#version) return false;
-    const file = parseVaultFile(doc.text, this.path);
-    try {
-      checkMasterKey(this.#master.key, file, this.path);
-    } catch {
-      throw new SwitchyardError(
-        'config',
-        `key vault: '${this.path}' was re-keyed by another process (master key rotation); reopen it with the new master key`,
-      );
-    }
-    this.#authenticate(file, this.#file);
-    this.#file = file;
-    this.#version = doc.version;
-    this.#syncSets();
-    return true;
-  }
-
-  /** Checks the master key and decrypts every live record (only those not already in `known`). */
-  #authenticate(file: VaultFile, known?: VaultFile): void {
-    checkMasterKey(this.#master.key, file, this.path);
-    const seen = new Set(known?.records.map((r) => JSON.stringify(r)));
-    for (const record of file.records)
-      if (record.status !== 'revoked' && !seen.has(JSON.stringify(record)))
-        openRecord(record, this.#master.key).fill(0);
-  }
-
-  #enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 
   #record(id: string): KeyRecord {
