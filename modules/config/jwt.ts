@@ -1,4 +1,5 @@
 import { isSwitchyardError, SwitchyardError } from '../../index.js';
+import { optionalPeer } from '../adapter-kit/index.js';
 import {
   type JwtAuthenticate,
   type JwtAuthOptions,
@@ -51,4 +52,19 @@ export function jwtAuthOf(c: JwtFileConfig, onError?: (error: unknown) => void):
       cause: error,
     });
   }
+}
+
+const loadJose = optionalPeer<unknown>({
+  packageName: 'jose',
+  neededBy: 'config: gateway.jwt',
+  load: () => import('jose'),
+});
+
+/**
+ * Loads `jose` now (`jwtAuth` loads it on the first token), so that a server without it fails at
+ * start with how to install it rather than refusing every token.
+ * @throws {SwitchyardError} `config`: `config: gateway.jwt needs the optional peer dependency jose: npm install jose`.
+ */
+export async function checkJose(): Promise<void> {
+  await loadJose();
 }

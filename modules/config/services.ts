@@ -7,7 +7,7 @@ import {
   VirtualKeys,
 } from '../gateway/index.js';
 import type { RedisStateStore, RedisStoreOptions } from '../redis/index.js';
-import { jwtAuthOf } from './jwt.js';
+import { checkJose, jwtAuthOf } from './jwt.js';
 import { readPem } from './pem.js';
 import type { RedisFileConfig, SwitchyardConfig } from './types.js';
 
@@ -99,7 +99,7 @@ function prefixRedis(error: unknown): SwitchyardError {
  * {@link ConfigServices.redisUnavailable} says why.
  *
  * @throws {SwitchyardError} `config`: a TLS or CA file that cannot be read, a key file or JWKS
- *   file that is not one, the `redis` package missing, bad credentials.
+ *   file that is not one, the `redis` or (with `gateway.jwt`) `jose` package missing, bad credentials.
  *
  * @example
  * ```ts
@@ -160,6 +160,7 @@ export async function openServices(
   if (config.gateway?.jwt !== undefined) {
     try {
       jwt = jwtAuthOf(config.gateway.jwt, options.onJwtError);
+      await checkJose();
     } catch (error) {
       await redis?.close();
       throw error;
