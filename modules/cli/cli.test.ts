@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { json, ScriptedServer } from '../adapter-kit/index.js';
 import { TRAIN_USAGE } from '../ml/index.js';
 import { COMMANDS, runCli } from './index.js';
-import { fakeIo } from './test-helpers.js';
+import { fakeIo, OK_COMPLETION } from './test-helpers.js';
 
 const KEY = 'sk-cli-test-0123456789abcdef';
 
@@ -129,16 +129,7 @@ describe('serve (in process, with fake signals)', () => {
   let upstream: ScriptedServer;
   beforeEach(async () => {
     upstream = await ScriptedServer.start();
-    upstream.setDefault(
-      json(200, {
-        id: 'x',
-        object: 'chat.completion',
-        created: 1,
-        model: 'm',
-        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-      }),
-    );
+    upstream.setDefault(json(200, OK_COMPLETION));
   });
   afterEach(() => upstream.close());
 

@@ -13,7 +13,8 @@ export interface ConfigSummary {
   readonly strategy: string;
   readonly budgets: number;
   readonly routes: number;
-  readonly auth: 'master key' | 'virtual keys' | 'master key, virtual keys' | 'none';
+  /** How callers authenticate: `none`, or the methods in the order they are tried (`master key, virtual keys, jwt`). */
+  readonly auth: string;
   /** Where breakers, limits and budgets live: per process, or shared through Redis. */
   readonly state: 'memory' | 'redis';
   readonly metrics: boolean;
@@ -22,10 +23,13 @@ export interface ConfigSummary {
 }
 
 function authOf(config: SwitchyardConfig): ConfigSummary['auth'] {
-  const master = config.gateway?.masterKey !== undefined;
-  const keys = config.gateway?.keys !== undefined;
-  if (master && keys) return 'master key, virtual keys';
-  return master ? 'master key' : keys ? 'virtual keys' : 'none';
+  const g = config.gateway;
+  const methods = [
+    g?.masterKey !== undefined && 'master key',
+    g?.keys !== undefined && 'virtual keys',
+    g?.jwt !== undefined && 'jwt',
+  ].filter((m) => m !== false);
+  return methods.length === 0 ? 'none' : methods.join(', ');
 }
 
 /** The summary of a built config. */

@@ -1,6 +1,6 @@
 import type { SwitchyardConfig } from '../config/index.js';
 
-/** The secret values of a config (API keys, master and admin keys, monitor token, Redis credentials), to redact from logs. */
+/** The secret values of a config (API keys, master and admin keys, monitor token, JWKS request headers, Redis credentials), to redact from logs. */
 export function secretsOf(config: SwitchyardConfig | undefined): string[] {
   if (config === undefined) return [];
   const out: string[] = [];
@@ -8,6 +8,10 @@ export function secretsOf(config: SwitchyardConfig | undefined): string[] {
   if (config.gateway?.masterKey) out.push(config.gateway.masterKey);
   if (config.monitor?.token) out.push(config.monitor.token);
   if (config.gateway?.adminKey) out.push(config.gateway.adminKey);
+  const jwt = config.gateway?.jwt;
+  const jwks = jwt?.jwks;
+  const remote = jwks !== undefined && 'url' in jwks ? jwks : jwt?.remote;
+  for (const value of Object.values(remote?.headers ?? {})) if (value) out.push(value);
   const redis = config.redis;
   if (redis?.password) out.push(redis.password);
   if (redis?.url) {

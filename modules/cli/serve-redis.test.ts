@@ -13,7 +13,7 @@ import { freePort, REDIS_SERVER, type RedisServer, startRedis } from '../../test
 import { json, ScriptedServer } from '../adapter-kit/index.js';
 import { FileKeyStore, VirtualKeys } from '../gateway/index.js';
 import { runCli } from './index.js';
-import { fakeIo } from './test-helpers.js';
+import { fakeIo, OK_COMPLETION } from './test-helpers.js';
 
 const KEY = 'sk-upstream-test-0123456789';
 const ADMIN = 'admin-0123456789abcdef-redis';
@@ -34,16 +34,7 @@ describe.skipIf(REDIS_SERVER === undefined)('serve with Redis: replicas share st
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gw-ops-redis-'));
     upstream = await ScriptedServer.start();
-    upstream.setDefault(
-      json(200, {
-        id: 'x',
-        object: 'chat.completion',
-        created: 1,
-        model: 'm',
-        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-      }),
-    );
+    upstream.setDefault(json(200, OK_COMPLETION));
   });
   afterEach(async () => {
     for (const r of running.splice(0)) {

@@ -70,7 +70,8 @@ function watchStore(store: RedisStateStore, log: Log): void {
 
 /** Why a reload cannot apply: authentication turned on or off needs a restart. */
 function authChange(before: SwitchyardConfig, after: SwitchyardConfig): string | undefined {
-  const auth = (c: SwitchyardConfig) => c.gateway?.masterKey !== undefined || c.gateway?.keys !== undefined;
+  const auth = (c: SwitchyardConfig) =>
+    c.gateway?.masterKey !== undefined || c.gateway?.keys !== undefined || c.gateway?.jwt !== undefined;
   const had = auth(before);
   const has = auth(after);
   if (had === has) return undefined;
@@ -109,7 +110,10 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   async function load(): Promise<Generation> {
     const config = await loadConfig(path, io.env);
     if (services === undefined) {
-      services = await openServices(config, { watchRedis: (store) => watchStore(store, log) });
+      services = await openServices(config, {
+        watchRedis: (store) => watchStore(store, log),
+        onJwtError: (error) => log('warn', 'jwks_unavailable', { message: messageOf(error) }),
+      });
       if (services.redisUnavailable !== undefined) {
         log('warn', 'redis_unavailable', { message: services.redisUnavailable, serving: 'local state' });
       }
@@ -118,10 +122,16 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
         'config',
         'config: gateway.keys: virtual keys cannot be turned on by a reload; restart to do so',
       );
+    } else if (config.gateway?.jwt !== undefined && services.jwt === undefined) {
+      throw new SwitchyardError(
+        'config',
+        'config: gateway.jwt: JWT authentication cannot be turned on by a reload; restart to do so',
+      );
     }
     const built = buildRouter(config, {
       store: services.store,
       ...(services.keys !== undefined && { keys: services.keys }),
+      ...(services.jwt !== undefined && { jwt: services.jwt }),
     });
     watchRouter(built.router, log);
     return { config, built };
@@ -139,6 +149,7 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
     return 1;
   }
   const keys = services!.keys;
+  const jwt = services!.jwt;
   const closeServices = () => services!.close();
   const first = current;
   if (first.built.metricsSkipped !== undefined) {
@@ -303,10 +314,22 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
       }
     }
 
+    /** Re-reads the JWKS file (or re-fetches the URL); an invalid file changes nothing. */
+    async function reloadJwt(): Promise<void> {
+      if (jwt === undefined || stopping) return;
+      try {
+        await jwt.reload();
+        log('info', 'jwt_reloaded');
+      } catch (error) {
+        log('error', 'jwt_reload_failed', { message: messageOf(error), serving: 'previous keys' });
+      }
+    }
+
     async function reload(): Promise<void> {
       log('info', 'reload_requested', { signal: 'SIGHUP' });
       await reloadConfig();
       await reloadKeys();
+      await reloadJwt();
       if (reloadTls !== undefined && !stopping) {
         try {
           await reloadTls();

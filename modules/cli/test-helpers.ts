@@ -43,3 +43,25 @@ export function fakeIo(env: Record<string, string> = {}, cwd = tmpdir()) {
   const raise = (signal: CliSignal) => signals.emit(signal);
   return { io, out, lines, waitFor, raise, listeners: () => signals.eventNames().length };
 }
+
+/** An OpenAI chat completion answering `ok`, for the scripted upstream of a serve test. */
+export const OK_COMPLETION = {
+  id: 'x',
+  object: 'chat.completion',
+  created: 1,
+  model: 'm',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+};
+
+/** The one target of a serve test's config: OpenAI-compatible at `upstreamUrl`, alias `chat`, key `${KEY}`. */
+export function upstreamTarget(upstreamUrl: string) {
+  return {
+    id: 'a',
+    provider: 'openai',
+    model: 'm-a',
+    apiKey: '${KEY}',
+    baseURL: `${upstreamUrl}/v1`,
+    aliases: ['chat'],
+  };
+}

@@ -9,10 +9,17 @@ import {
   type TargetConfig,
 } from '../../index.js';
 import { adaptive, cost, intelligent, leastConnections, responseTime } from '../../strategies/index.js';
-import { type Authenticate, type GatewayOptions, masterKeyAuth, type VirtualKeys } from '../gateway/index.js';
+import {
+  type Authenticate,
+  type GatewayOptions,
+  type JwtAuthenticate,
+  masterKeyAuth,
+  type VirtualKeys,
+} from '../gateway/index.js';
 import { collectMetrics, type MetricLabel, type MetricsCollector } from '../metrics/index.js';
 import type { MonitorOptions } from '../monitor/index.js';
 import { adapterFor } from './adapters.js';
+import { jwtAuthOf } from './jwt.js';
 import type { GatewayTlsFileConfig, SwitchyardConfig, TargetFileConfig } from './types.js';
 
 /** The gateway's options from the `gateway` section (`tls` passed on as written). */
@@ -49,6 +56,11 @@ export interface BuildRouterOptions {
    * options with `gateway.adminKey`.
    */
   readonly keys?: VirtualKeys;
+  /**
+   * The JWT hook of `gateway.jwt` (from {@link openServices}, kept across reloads so that its
+   * keys and verified-token cache carry over). @default built here from `gateway.jwt`
+   */
+  readonly jwt?: JwtAuthenticate;
 }
 
 /** Tries each hook in turn: the first principal wins; none → refused. */
@@ -206,10 +218,20 @@ export function buildRouter(config: SwitchyardConfig, options: BuildRouterOption
       'config: gateway.keys: buildRouter needs the `keys` option (openServices(config).keys)',
     );
   }
+  let jwt: JwtAuthenticate | undefined;
+  try {
+    jwt = g.jwt === undefined ? undefined : (options.jwt ?? jwtAuthOf(g.jwt));
+  } catch (error) {
+    void router.close();
+    metrics.metrics?.close();
+    throw error;
+  }
   keys?.useRouter(router);
   const hooks: Authenticate[] = [];
   if (g.masterKey !== undefined) hooks.push(masterKeyAuth(g.masterKey));
   if (keys !== undefined) hooks.push(keys.authenticate);
+  // Last: a bearer token that is no JWT is refused by it (thrown), not passed on.
+  if (jwt !== undefined) hooks.push(jwt);
   const gatewayOptions: ConfigGatewayOptions = {
     ...(g.host !== undefined && { host: g.host }),
     ...(g.port !== undefined && { port: g.port }),

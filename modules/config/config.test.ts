@@ -1,22 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isSwitchyardError } from '../../index.js';
 import { json, ScriptedServer } from '../adapter-kit/index.js';
 import { type BuiltRouter, buildRouter, parseConfig, type SwitchyardConfig } from './index.js';
+import { configError } from './test-helpers.js';
 
 const KEY = 'sk-test-secret-value-0123456789';
-
-/** The `config` error message of `fn`; fails when it does not throw one. */
-function configError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(isSwitchyardError(error) && error.kind).toBe('config');
-    return (error as Error).message;
-  }
-  throw new Error('expected a config error');
-}
 
 const target = (extra: Record<string, unknown> = {}) => ({
   id: 't1',

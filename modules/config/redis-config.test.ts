@@ -17,18 +17,9 @@ import {
 } from '../../test/helpers/redis-server.js';
 import { RedisStateStore } from '../redis/index.js';
 import { buildRouter, openServices, parseConfig } from './index.js';
+import { configError } from './test-helpers.js';
 
 const PASSWORD = 'pw-very-secret-0123456789';
-
-function configError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(isSwitchyardError(error) && error.kind).toBe('config');
-    return (error as Error).message;
-  }
-  throw new Error('expected a config error');
-}
 
 async function rejected(promise: Promise<unknown>): Promise<string> {
   try {
@@ -81,6 +72,7 @@ describe('parseConfig: redis and gateway.keys', () => {
     });
     expect(config.redis?.prefix).toBe('switchyard:prod:');
     expect(config.gateway?.keys).toEqual({ store: 'redis' });
+    expect(config.gateway?.jwt).toMatchObject({ issuer: 'https://idp.internal/', audience: 'switchyard' });
   });
 
   it('names the path of each problem and never quotes the URL or the password', () => {

@@ -1,6 +1,7 @@
 import { presetNames } from '../../adapters/openai/index.js';
 import { Router } from '../../index.js';
 import { METRIC_LABELS } from '../metrics/index.js';
+import { jwtSchema } from './jwt-schema.js';
 import type { SwitchyardConfig } from './types.js';
 import { loadZod, type Zod } from './zod.js';
 
@@ -261,6 +262,7 @@ export function configSchema(): import('zod/v4').ZodType<SwitchyardConfig> {
         z.strictObject({ store: z.literal('redis'), budgetTimeZone: name.optional() }),
       ])
       .optional(),
+    jwt: jwtSchema(z).optional(),
     adminKey: z.string().min(16, 'must be at least 16 characters').optional(),
     anthropicMessages: z.boolean().optional(),
   });

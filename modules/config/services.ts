@@ -1,7 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { isSwitchyardError, MemoryStateStore, type StateStore, SwitchyardError } from '../../index.js';
-import { FileKeyStore, type KeyStore, RedisKeyStore, VirtualKeys } from '../gateway/index.js';
+import {
+  FileKeyStore,
+  type JwtAuthenticate,
+  type KeyStore,
+  RedisKeyStore,
+  VirtualKeys,
+} from '../gateway/index.js';
 import type { RedisStateStore, RedisStoreOptions } from '../redis/index.js';
+import { checkJose, jwtAuthOf } from './jwt.js';
+import { readPem } from './pem.js';
 import type { RedisFileConfig, SwitchyardConfig } from './types.js';
 
 /** The message when the config asks for Redis and the `redis` package is missing. */
@@ -10,7 +17,7 @@ export const REDIS_MISSING =
 
 /**
  * What a process builds once from its first config and keeps across reloads: the state store
- * (Redis when the config has a `redis` section, else memory) and the virtual keys.
+ * (Redis when the config has a `redis` section, else memory), the virtual keys and the JWT hook.
  */
 export interface ConfigServices {
   /** The state store every router of the process uses (`buildRouter(config, { store })`). */
@@ -19,6 +26,8 @@ export interface ConfigServices {
   readonly redis: RedisStateStore | undefined;
   /** The gateway's virtual keys, when the config has `gateway.keys`. */
   readonly keys: VirtualKeys | undefined;
+  /** The JWT hook, when the config has `gateway.jwt` (`reload()` re-reads the JWKS file or re-fetches the URL). */
+  readonly jwt: JwtAuthenticate | undefined;
   /**
    * Why Redis was not reachable at start (`undefined` when it was): the store then serves from
    * local state and keeps connecting in the background.
@@ -32,23 +41,16 @@ export interface ConfigServices {
 export interface OpenServicesOptions {
   /** Called with the Redis store before it connects, to listen to its events. */
   readonly watchRedis?: (store: RedisStateStore) => void;
-}
-
-function readPem(file: string, field: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new SwitchyardError('config', `config: redis.tls.${field}: cannot read ${file} (${code})`);
-  }
+  /** Failures of the JWT key source (a remote JWKS that cannot be fetched): `jwtAuth`'s `onError`. */
+  readonly onJwtError?: (error: unknown) => void;
 }
 
 /** The `RedisStateStore` options of the `redis` section (TLS files read here). */
 export function redisStoreOptions(r: RedisFileConfig): RedisStoreOptions {
   const tls = r.tls && {
-    ...(r.tls.caFile !== undefined && { ca: readPem(r.tls.caFile, 'caFile') }),
-    ...(r.tls.certFile !== undefined && { cert: readPem(r.tls.certFile, 'certFile') }),
-    ...(r.tls.keyFile !== undefined && { key: readPem(r.tls.keyFile, 'keyFile') }),
+    ...(r.tls.caFile !== undefined && { ca: readPem(r.tls.caFile, 'redis.tls.caFile') }),
+    ...(r.tls.certFile !== undefined && { cert: readPem(r.tls.certFile, 'redis.tls.certFile') }),
+    ...(r.tls.keyFile !== undefined && { key: readPem(r.tls.keyFile, 'redis.tls.keyFile') }),
     ...(r.tls.servername !== undefined && { servername: r.tls.servername }),
   };
   return {
@@ -87,16 +89,17 @@ function prefixRedis(error: unknown): SwitchyardError {
 }
 
 /**
- * Opens what a config's `redis` and `gateway.keys` sections describe: a connected
- * `RedisStateStore` (or a `MemoryStateStore` without `redis`) and the gateway's `VirtualKeys`
- * over a key file or over Redis. Pass both to {@link buildRouter}; keep them across reloads.
+ * Opens what a config's `redis`, `gateway.keys` and `gateway.jwt` sections describe: a connected
+ * `RedisStateStore` (or a `MemoryStateStore` without `redis`), the gateway's `VirtualKeys` over a
+ * key file or over Redis, and the JWT hook (its JWKS file read). Pass them to {@link buildRouter};
+ * keep them across reloads.
  *
  * Redis refusing the credentials or a certificate that does not verify rejects (a `config`
  * error); Redis unreachable does not: the store serves from local state, keeps connecting, and
  * {@link ConfigServices.redisUnavailable} says why.
  *
- * @throws {SwitchyardError} `config`: a TLS file that cannot be read, a key file that is not
- *   one, the `redis` package missing, bad credentials.
+ * @throws {SwitchyardError} `config`: a TLS or CA file that cannot be read, a key file or JWKS
+ *   file that is not one, the `redis` or (with `gateway.jwt`) `jose` package missing, bad credentials.
  *
  * @example
  * ```ts
@@ -153,11 +156,22 @@ export async function openServices(
       });
     }
   }
+  let jwt: JwtAuthenticate | undefined;
+  if (config.gateway?.jwt !== undefined) {
+    try {
+      jwt = jwtAuthOf(config.gateway.jwt, options.onJwtError);
+      await checkJose();
+    } catch (error) {
+      await redis?.close();
+      throw error;
+    }
+  }
   const store: StateStore = redis ?? new MemoryStateStore();
   return {
     store,
     redis,
     keys,
+    jwt,
     redisUnavailable: unavailable,
     close: async () => {
       await redis?.close();

@@ -7,6 +7,7 @@ import type {
   RetryOptions,
   RouteRule,
 } from '../../index.js';
+import type { JsonWebKeySet, JwtAuthOptions, RemoteJwksOptions } from '../gateway/index.js';
 
 /**
  * Which adapter a target uses: `anthropic`, `cohere`, `openai`, or the name of a built-in
@@ -106,6 +107,33 @@ export type KeysFileConfig =
       readonly budgetTimeZone?: string;
     };
 
+/**
+ * Settings of a remote JWKS (the `remote` object, or the rest of `jwks: { url, … }`): the
+ * gateway's `RemoteJwksOptions`, with the CA certificates as PEM files instead of `ca`.
+ */
+export interface RemoteJwksFileConfig extends Omit<RemoteJwksOptions, 'ca'> {
+  /** PEM file(s) of the CA the JWKS server's certificate must chain to, read at start. @default Node's trusted CAs */
+  readonly caFile?: string | readonly string[];
+}
+
+/**
+ * JWT bearer tokens (`switchyard-llm/gateway`'s `jwtAuth`, needs the `jose` package): the
+ * options of `jwtAuth` that JSON can hold, as it documents them. Exactly one key source:
+ * `jwksFile` (re-read on `SIGHUP`), `jwks` or `jwksUrl`.
+ */
+export interface JwtFileConfig
+  extends Pick<
+    JwtAuthOptions,
+    'jwksFile' | 'issuer' | 'audience' | 'algorithms' | 'clockSkewMs' | 'maxTokenAgeMs' | 'cacheSize'
+  > {
+  /** A JWKS (`{ "keys": [...] }`, public keys only), or a remote one as `{ url, caFile, … }`. */
+  readonly jwks?: JsonWebKeySet | (RemoteJwksFileConfig & { readonly url: string });
+  /** The identity provider's JWKS URL: `https:` (or `http:` on a loopback address). */
+  readonly jwksUrl?: string;
+  /** Settings of the remote JWKS (with `jwksUrl`). */
+  readonly remote?: RemoteJwksFileConfig;
+}
+
 /** The `gateway` section: how the HTTP server listens. Read once, at start. */
 export interface GatewayFileConfig {
   /** Interface to listen on. @default '127.0.0.1' */
@@ -132,6 +160,8 @@ export interface GatewayFileConfig {
   readonly tls?: GatewayTlsFileConfig;
   /** Virtual keys (`sk-sy-…`) callers may use, with per-key models, limits and budgets. */
   readonly keys?: KeysFileConfig;
+  /** JWT bearer tokens verified against a JWKS, their claims mapped to a principal. */
+  readonly jwt?: JwtFileConfig;
   /** The admin API's key (`/admin/keys…`; write `"${SWITCHYARD_ADMIN_KEY}"`). Needs `keys`. @default no admin API */
   readonly adminKey?: string;
   /** Serve Anthropic's Messages API on `POST /v1/messages`. @default true */

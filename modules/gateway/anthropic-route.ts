@@ -11,12 +11,12 @@ import { type MessagesRequest, messagesRequestFromAnthropic } from './anthropic-
 import { anthropicErrorBody, messageFromResponse, sendAnthropicError } from './anthropic-response.js';
 import { AnthropicStreamEncoder } from './anthropic-stream.js';
 import type { Principal } from './auth.js';
-import { readBody } from './body.js';
 import { routerRequest, SHUTDOWN_CODE } from './chat.js';
 import { authFailure, modelNotAllowed } from './enforce.js';
 import { answerForError, type ErrorAnswer, errorAnswer } from './errors.js';
 import { readHints } from './hints.js';
 import { sendJson, write } from './http-io.js';
+import { readJsonBody } from './json-body.js';
 import { tokenEstimate } from './limits.js';
 import type { ResolvedGatewayOptions } from './options.js';
 
@@ -140,36 +140,19 @@ export async function serveMessages(
   ctx: MessagesContext,
 ): Promise<void> {
   const { options } = ctx;
-  const type = req.headers['content-type'];
-  if (typeof type !== 'string' || !/^application\/json\s*(;|$)/i.test(type)) {
-    req.resume();
-    sendAnthropicError(
-      res,
-      errorAnswer(415, "Expected 'content-type: application/json'.", 'invalid_request_error'),
-      ctx.headers(),
-    );
-    return;
-  }
-  const body = await readBody(req, options.maxBodyBytes);
+  const body = await readJsonBody(req, options.maxBodyBytes);
   if (!body.ok) {
-    sendAnthropicError(res, body.answer, { ...ctx.headers(), connection: 'close' });
-    return;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.text);
-  } catch {
     sendAnthropicError(
       res,
-      errorAnswer(400, 'The request body is not valid JSON.', 'invalid_request_error'),
-      ctx.headers(),
+      body.answer,
+      body.close ? { ...ctx.headers(), connection: 'close' } : ctx.headers(),
     );
     return;
   }
   let messages: MessagesRequest;
   let hints: ReturnType<typeof readHints>;
   try {
-    messages = messagesRequestFromAnthropic(parsed);
+    messages = messagesRequestFromAnthropic(body.value);
     hints = readHints(req.headers, options.strategies, options.maxCallTimeoutMs);
   } catch (error) {
     sendAnthropicError(res, answerForError(error, options.clock.now()), ctx.headers());

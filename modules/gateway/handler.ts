@@ -4,13 +4,13 @@ import { serveAdmin } from './admin.js';
 import { sendAnthropicError } from './anthropic-response.js';
 import { serveMessages } from './anthropic-route.js';
 import { bearerToken, type Principal } from './auth.js';
-import { readBody } from './body.js';
 import { modelCatalog, type OpenAIModel, readiness } from './catalog.js';
 import { type CallContext, completeChat, routerRequest, streamChat } from './chat.js';
 import { authFailure, modelNotAllowed } from './enforce.js';
 import { answerForError, errorAnswer } from './errors.js';
 import { readHints } from './hints.js';
 import { sendError, sendJson } from './http-io.js';
+import { readJsonBody } from './json-body.js';
 import { tokenEstimate } from './limits.js';
 import { type ChatRequest, chatRequestFromOpenAI } from './openai-request.js';
 import type { ResolvedGatewayOptions } from './options.js';
@@ -81,41 +81,15 @@ export function createHandler(
     res: ServerResponse,
     principal: Principal | undefined,
   ): Promise<void> {
-    const type = req.headers['content-type'];
-    if (typeof type !== 'string' || !/^application\/json\s*(;|$)/i.test(type)) {
-      req.resume();
-      sendError(
-        res,
-        errorAnswer(
-          415,
-          "Expected 'content-type: application/json'.",
-          'invalid_request_error',
-          'unsupported_media_type',
-        ),
-        closing(),
-      );
-      return;
-    }
-    const body = await readBody(req, options.maxBodyBytes);
+    const body = await readJsonBody(req, options.maxBodyBytes);
     if (!body.ok) {
-      sendError(res, body.answer, { ...closing(), connection: 'close' });
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.text);
-    } catch {
-      sendError(
-        res,
-        errorAnswer(400, 'The request body is not valid JSON.', 'invalid_request_error', 'invalid_json'),
-        closing(),
-      );
+      sendError(res, body.answer, body.close ? { ...closing(), connection: 'close' } : closing());
       return;
     }
     let request: ChatRequest;
     let hints: ReturnType<typeof readHints>;
     try {
-      request = chatRequestFromOpenAI(parsed);
+      request = chatRequestFromOpenAI(body.value);
       hints = readHints(req.headers, options.strategies, options.maxCallTimeoutMs);
     } catch (error) {
       sendError(res, answerForError(error, options.clock.now()), closing());

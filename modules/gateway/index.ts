@@ -57,6 +57,7 @@ export {
   DEFAULT_JWT_ALGORITHMS,
   type JsonWebKey,
   type JsonWebKeySet,
+  JWT_ALGORITHMS,
   type JwtAlgorithm,
   type JwtAuthOptions,
   type JwtClaims,

@@ -124,7 +124,8 @@ export interface JwtAuthOptions {
 /** The default `algorithms`. */
 export const DEFAULT_JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
-const ASYMMETRIC = new Set<string>([
+/** Every name the `algorithms` option accepts (the asymmetric ones jose verifies). */
+export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = [
   'RS256',
   'RS384',
   'RS512',
@@ -136,7 +137,9 @@ const ASYMMETRIC = new Set<string>([
   'ES512',
   'EdDSA',
   'Ed25519',
-]);
+];
+
+const ASYMMETRIC = new Set<string>(JWT_ALGORITHMS);
 
 /** The key source, checked. */
 export type KeySource =
