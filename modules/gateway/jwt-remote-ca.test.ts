@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSwitchyardError } from '../../index.js';
 import { makeCertificates, type TestCertificates } from '../../test/helpers/certificates.js';
+import { configError } from '../config/test-helpers.js';
 import { jwtAuth } from './jwt-auth.js';
 import { AUDIENCE, bearer, ISSUER, makeKey, NOW, signToken, type TestKey } from './jwt-test-keys.js';
 
@@ -90,15 +91,6 @@ describe('jwtAuth: remote JWKS over HTTPS with a private CA', () => {
   });
 
   it('config errors name the field and never quote a certificate', () => {
-    const configError = (fn: () => unknown): string => {
-      try {
-        fn();
-      } catch (error) {
-        expect(isSwitchyardError(error) && error.kind).toBe('config');
-        return (error as Error).message;
-      }
-      throw new Error('expected a config error');
-    };
     expect(
       configError(() => jwtAuth({ jwks: { url, ca: 'not a pem' }, issuer: ISSUER, audience: AUDIENCE })),
     ).toBe('jwtAuth: jwks.ca: expected PEM certificates (a string or an array of them)');
