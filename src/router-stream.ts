@@ -37,8 +37,6 @@ export interface RouterStreamController {
   fail(error: unknown): void;
 }
 
-type Waiter = { resolve: (r: IteratorResult<StreamEvent>) => void; reject: (e: unknown) => void };
-
 /**
  * Creates a stream and its controller. `onCancel` runs when the consumer stops reading before
  * the end.
@@ -46,7 +44,9 @@ type Waiter = { resolve: (r: IteratorResult<StreamEvent>) => void; reject: (e: u
 export function createRouterStream(onCancel: () => void): RouterStreamController {
   let buffer: StreamEvent[] = [];
   let head = 0;
-  let waiter: Waiter | undefined;
+  // The pending `next()`'s settlers, kept apart (no object per wait).
+  let waiter: ((r: IteratorResult<StreamEvent>) => void) | undefined;
+  let failWaiter: ((e: unknown) => void) | undefined;
   let ended = false;
   let failure: { error: unknown } | undefined;
   let iterating = false;
@@ -71,7 +71,8 @@ export function createRouterStream(onCancel: () => void): RouterStreamController
       if (failure) return Promise.reject(failure.error);
       if (ended) return Promise.resolve({ value: undefined, done: true });
       return new Promise((resolve, reject) => {
-        waiter = { resolve, reject };
+        waiter = resolve;
+        failWaiter = reject;
       });
     },
     return(): Promise<IteratorResult<StreamEvent>> {
@@ -82,7 +83,8 @@ export function createRouterStream(onCancel: () => void): RouterStreamController
         // A `next()` still waiting (the consumer called `return()` without awaiting it) ends too.
         const w = waiter;
         waiter = undefined;
-        w?.resolve({ value: undefined, done: true });
+        failWaiter = undefined;
+        w?.({ value: undefined, done: true });
         onCancel();
       }
       return Promise.resolve({ value: undefined, done: true });
@@ -112,7 +114,8 @@ export function createRouterStream(onCancel: () => void): RouterStreamController
       if (waiter) {
         const w = waiter;
         waiter = undefined;
-        w.resolve({ value: event, done: false });
+        failWaiter = undefined;
+        w({ value: event, done: false });
       } else {
         buffer.push(event);
       }
@@ -124,7 +127,8 @@ export function createRouterStream(onCancel: () => void): RouterStreamController
       if (waiter) {
         const w = waiter;
         waiter = undefined;
-        w.resolve({ value: undefined, done: true });
+        failWaiter = undefined;
+        w({ value: undefined, done: true });
       }
     },
     fail(error) {
@@ -132,10 +136,11 @@ export function createRouterStream(onCancel: () => void): RouterStreamController
       if (ended) return;
       ended = true;
       failure = { error };
-      if (waiter) {
-        const w = waiter;
+      if (failWaiter) {
+        const w = failWaiter;
         waiter = undefined;
-        w.reject(error);
+        failWaiter = undefined;
+        w(error);
       }
     },
   };

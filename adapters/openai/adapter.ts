@@ -26,7 +26,7 @@ import type { OpenAIAdapterOptions } from './options.js';
 import type { OpenAIPreset, PresetQuirks } from './presets.js';
 import { type MappedRequest, toWireRequest } from './request.js';
 import { fromWireCompletion } from './response.js';
-import { ChunkMapper, chunkOf } from './stream.js';
+import { ChunkMapper, chunkOf, PartList } from './stream.js';
 import type { WireCompletion } from './wire.js';
 
 const ADAPTER = 'the OpenAI adapter';
@@ -151,6 +151,7 @@ export class OpenAIAdapter implements Adapter {
         throw malformedResponse('a stream response without a body', this.#local(options.target));
       body = bodyIterator(response.body);
       const mapper = new ChunkMapper(warnings);
+      const parts = new PartList();
       const sse = new SseParser();
       let done = false;
       for (let step = await body.next(); step.done !== true; step = await body.next()) {
@@ -164,7 +165,9 @@ export class OpenAIAdapter implements Adapter {
             break;
           }
           try {
-            for (const part of mapper.push(chunk)) yield part;
+            parts.clear();
+            mapper.push(chunk, parts);
+            for (let i = 0; i < parts.size; i++) yield parts.at(i);
           } catch (error) {
             throw responseMappingError(error, this.#local(options.target));
           }

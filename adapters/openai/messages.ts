@@ -23,27 +23,34 @@ export interface MessageMapping {
 
 /** The `messages` array for a prompt. Throws `invalid_request` for content the provider cannot take. */
 export function toWireMessages(messages: readonly Message[], mapping: MessageMapping): Json[] {
-  return messages.flatMap((message, i) => {
+  const out: Json[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i] as Message;
     const extra = message.providerOptions?.[mapping.provider];
-    const mapped = mapMessage(message, i, mapping);
-    return extra ? mapped.map((m) => ({ ...m, ...extra })) : mapped;
-  });
+    const from = out.length;
+    pushMessage(out, message, i, mapping);
+    if (extra) for (let j = from; j < out.length; j++) out[j] = { ...out[j], ...extra };
+  }
+  return out;
 }
 
-function mapMessage(message: Message, index: number, mapping: MessageMapping): Json[] {
+/** Appends the wire message(s) of `message` to `out` (a tool message gives one per result). */
+function pushMessage(out: Json[], message: Message, index: number, mapping: MessageMapping): void {
   switch (message.role) {
     case 'system':
-      return [{ role: 'system', content: message.content }];
+      out.push({ role: 'system', content: message.content });
+      return;
     case 'user':
-      return [{ role: 'user', content: userContent(message, index, mapping) }];
+      out.push({ role: 'user', content: userContent(message, index, mapping) });
+      return;
     case 'assistant':
-      return [assistantMessage(message, index, mapping)];
+      out.push(assistantMessage(message, index, mapping));
+      return;
     case 'tool':
-      return message.content.map((part) => ({
-        role: 'tool',
-        tool_call_id: part.toolCallId,
-        content: toolOutputText(part.output),
-      }));
+      for (const part of message.content) {
+        out.push({ role: 'tool', tool_call_id: part.toolCallId, content: toolOutputText(part.output) });
+      }
+      return;
     default:
       throw new SwitchyardError(
         'invalid_request',

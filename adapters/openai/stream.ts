@@ -41,12 +41,46 @@ interface PendingCall {
   done: boolean;
 }
 
+/**
+ * The parts of one chunk: a list reused for every chunk of a stream. Clearing it keeps its
+ * storage (an array emptied with `length = 0` gives its storage up and grows again per chunk).
+ */
+export class PartList {
+  readonly #items: (AdapterStreamPart | undefined)[] = [];
+  #size = 0;
+
+  /** How many parts it holds. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The part at `index` (< {@link size}). */
+  at(index: number): AdapterStreamPart {
+    return this.#items[index] as AdapterStreamPart;
+  }
+
+  push(part: AdapterStreamPart): void {
+    this.#items[this.#size++] = part;
+  }
+
+  /** Empties the list (the parts are released, the storage kept). */
+  clear(): void {
+    for (let i = 0; i < this.#size; i++) this.#items[i] = undefined;
+    this.#size = 0;
+  }
+}
+
+/** Never written to: {@link ChunkMapper} makes its own maps before its first write. */
+const NO_CALLS: Map<string, PendingCall> = new Map();
+const NO_KEYS: Map<number, string> = new Map();
+
 /** Stateful mapper for one stream. */
 export class ChunkMapper {
   readonly #warnings: readonly Warning[];
   #metadataSent = false;
-  #calls = new Map<string, PendingCall>();
-  #keyOfIndex = new Map<number, string>();
+  // Shared empty maps until the stream's first tool-call delta: most streams have none.
+  #calls: Map<string, PendingCall> = NO_CALLS;
+  #keyOfIndex: Map<number, string> = NO_KEYS;
   #lastKey: string | undefined;
   #nextKey = 0;
   #finishReason: string | undefined;
@@ -57,9 +91,12 @@ export class ChunkMapper {
     this.#warnings = warnings;
   }
 
-  /** Parts for one chunk. */
-  *push(chunk: WireCompletion): Generator<AdapterStreamPart> {
-    if (!this.#metadataSent) yield* this.#start(chunk);
+  /**
+   * Appends the parts of one chunk to `out` (a list the caller reuses: no generator and no
+   * iterator results per chunk).
+   */
+  push(chunk: WireCompletion, out: PartList): void {
+    if (!this.#metadataSent) this.#start(chunk, out);
     const usage = chunk.usage ?? chunk.x_groq?.usage;
     if (usage) this.#usage = usage;
     // Checked first: most chunks have neither, and the lookup allocates.
@@ -73,14 +110,14 @@ export class ChunkMapper {
     const delta = choice.delta;
     const reasoning = delta?.reasoning_content ?? delta?.reasoning;
     if (typeof reasoning === 'string' && reasoning !== '')
-      yield { type: 'reasoning-delta', delta: reasoning };
+      out.push({ type: 'reasoning-delta', delta: reasoning });
     if (typeof delta?.content === 'string' && delta.content !== '')
-      yield { type: 'text-delta', delta: delta.content };
+      out.push({ type: 'text-delta', delta: delta.content });
     const calls = delta?.tool_calls;
-    if (Array.isArray(calls)) for (const call of calls) if (isObject(call)) yield* this.#toolDelta(call);
+    if (Array.isArray(calls)) for (const call of calls) if (isObject(call)) this.#toolDelta(call, out);
     if (choice.finish_reason) {
       this.#finishReason = choice.finish_reason;
-      yield* this.#completeCalls();
+      this.#completeCalls(out);
     }
   }
 
@@ -89,7 +126,9 @@ export class ChunkMapper {
    * reason was cut short, which is a `connection` failure.
    */
   *end(target: string): Generator<AdapterStreamPart> {
-    yield* this.#start({});
+    const parts: AdapterStreamPart[] = [];
+    this.#start({}, parts);
+    yield* parts;
     if (this.#finishReason === undefined) {
       throw new SwitchyardError(
         'connection',
@@ -99,7 +138,9 @@ export class ChunkMapper {
         },
       );
     }
-    yield* this.#completeCalls();
+    parts.length = 0;
+    this.#completeCalls(parts);
+    yield* parts;
     const usage: Usage = mapUsage(this.#usage);
     yield {
       type: 'finish',
@@ -110,15 +151,15 @@ export class ChunkMapper {
     };
   }
 
-  *#start(chunk: WireCompletion): Generator<AdapterStreamPart> {
+  #start(chunk: WireCompletion, out: { push(part: AdapterStreamPart): void }): void {
     if (this.#metadataSent) return;
     this.#metadataSent = true;
-    yield {
+    out.push({
       type: 'response-metadata',
       ...(chunk.id ? { responseId: chunk.id } : {}),
       ...(chunk.model ? { modelId: chunk.model } : {}),
-    };
-    if (this.#warnings.length > 0) yield { type: 'warnings', warnings: this.#warnings };
+    });
+    if (this.#warnings.length > 0) out.push({ type: 'warnings', warnings: this.#warnings });
   }
 
   // Chunks of one call share an index; a new id at a used index starts a new call (some
@@ -133,7 +174,11 @@ export class ChunkMapper {
     return key;
   }
 
-  *#toolDelta(delta: WireToolCall): Generator<AdapterStreamPart> {
+  #toolDelta(delta: WireToolCall, out: PartList): void {
+    if (this.#calls === NO_CALLS) {
+      this.#calls = new Map();
+      this.#keyOfIndex = new Map();
+    }
     const key = this.#keyFor(delta);
     this.#lastKey = key;
     let call = this.#calls.get(key);
@@ -147,18 +192,19 @@ export class ChunkMapper {
     call.args += args;
     if (!call.started && call.name !== '') {
       call.started = true;
-      yield { type: 'tool-input-start', toolCallId: call.id, toolName: call.name };
-      if (call.args !== '') yield { type: 'tool-input-delta', toolCallId: call.id, delta: call.args };
+      out.push({ type: 'tool-input-start', toolCallId: call.id, toolName: call.name });
+      if (call.args !== '') out.push({ type: 'tool-input-delta', toolCallId: call.id, delta: call.args });
     } else if (call.started && args !== '') {
-      yield { type: 'tool-input-delta', toolCallId: call.id, delta: args };
+      out.push({ type: 'tool-input-delta', toolCallId: call.id, delta: args });
     }
   }
 
-  *#completeCalls(): Generator<AdapterStreamPart> {
+  #completeCalls(out: { push(part: AdapterStreamPart): void }): void {
+    if (this.#calls.size === 0) return;
     for (const call of this.#calls.values()) {
       if (call.done || !call.started) continue;
       call.done = true;
-      yield { type: 'tool-call', toolCallId: call.id, toolName: call.name, input: call.args || '{}' };
+      out.push({ type: 'tool-call', toolCallId: call.id, toolName: call.name, input: call.args || '{}' });
     }
   }
 }

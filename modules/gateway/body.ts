@@ -29,14 +29,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // The listeners stay on the request once it is settled (it is done with then): a flag
+    // instead of four removeListener calls per request.
+    let settled = false;
     const done = (result: BodyResult) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onFail);
-      req.off('aborted', onFail);
+      settled = true;
       resolve(result);
     };
     const onData = (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
       if (size > limit) {
         done({ ok: false, answer: tooLarge(limit) });
@@ -45,16 +46,20 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       }
       chunks.push(chunk);
     };
-    const onEnd = () =>
+    const onEnd = () => {
+      if (settled) return;
       done({
         ok: true,
         text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
       });
-    const onFail = () =>
+    };
+    const onFail = () => {
+      if (settled) return;
       done({
         ok: false,
         answer: errorAnswer(400, 'The request body was not received in full.', 'invalid_request_error'),
       });
+    };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onFail);

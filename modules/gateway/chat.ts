@@ -57,15 +57,29 @@ export function routerRequest(
   principal: Principal | undefined,
   signal: AbortSignal,
 ): CompletionRequest {
-  const tags = [...(principal?.tags ?? []), ...(hints.tags ?? [])];
-  return {
+  // Built field by field (same fields, same order as spreading optional parts): no
+  // intermediate objects or arrays on the common call without hints or principal.
+  const request: { -readonly [K in keyof CompletionRequest]: CompletionRequest[K] } = {
     ...chat.request,
     signal,
-    ...(hints.strategy === undefined ? {} : { strategy: hints.strategy }),
-    ...(hints.timeoutMs === undefined ? {} : { timeoutMs: hints.timeoutMs }),
-    ...(tags.length > 0 ? { tags } : {}),
-    ...(principal === undefined ? {} : { metadata: principalMetadata(principal) }),
   };
+  if (hints.strategy !== undefined) request.strategy = hints.strategy;
+  if (hints.timeoutMs !== undefined) request.timeoutMs = hints.timeoutMs;
+  const tags = tagsOf(principal?.tags, hints.tags);
+  if (tags !== undefined) request.tags = tags;
+  if (principal !== undefined) request.metadata = principalMetadata(principal);
+  return request;
+}
+
+/** The principal's tags then the hints' tags; `undefined` when there are none. */
+function tagsOf(
+  fromPrincipal: readonly string[] | undefined,
+  fromHints: readonly string[] | undefined,
+): string[] | undefined {
+  const a = fromPrincipal?.length ?? 0;
+  const b = fromHints?.length ?? 0;
+  if (a + b === 0) return undefined;
+  return [...(fromPrincipal ?? []), ...(fromHints ?? [])];
 }
 
 /** The `code` of the abort reason the gateway gives calls it cancels at shutdown. */

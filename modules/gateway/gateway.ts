@@ -5,6 +5,7 @@ import { type Router, SwitchyardError } from '../../index.js';
 import type { GatewayStats } from './auth-events.js';
 import { SHUTDOWN_CODE } from './chat.js';
 import { createHandler, type Lifecycle } from './handler.js';
+import { InFlight } from './in-flight.js';
 import { type GatewayOptions, resolveOptions } from './options.js';
 import { loadTls, tlsServerFactory } from './tls.js';
 
@@ -67,8 +68,7 @@ export interface Gateway {
  */
 export function createGateway(router: Router, options: GatewayOptions = {}): Gateway {
   const o = resolveOptions(options);
-  const calls = new Map<AbortController, Promise<void>>();
-  const settlers = new Map<AbortController, () => void>();
+  const calls = new InFlight();
   let stopping = false;
   let stopped: Promise<void> | undefined;
   let started = false;
@@ -78,14 +78,8 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
       return stopping;
     },
     track(controller) {
-      let settle!: () => void;
-      calls.set(controller, new Promise<void>((resolve) => (settle = resolve)));
-      settlers.set(controller, settle);
-      return () => {
-        calls.delete(controller);
-        settlers.delete(controller);
-        settle();
-      };
+      calls.add(controller);
+      return () => calls.delete(controller);
     },
   };
 
@@ -135,7 +129,7 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
     if (calls.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = o.clock.setTimeout(resolve, o.shutdownGraceMs);
-      void Promise.all(calls.values()).then(() => {
+      void calls.settled().then(() => {
         o.clock.clearTimeout(timer);
         resolve();
       });
@@ -156,7 +150,7 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
         { code: SHUTDOWN_CODE },
       );
       for (const controller of calls.keys()) controller.abort(reason);
-      await Promise.all(calls.values());
+      await calls.settled();
     }
     server.closeAllConnections();
     await closed;
@@ -202,7 +196,7 @@ export function createGateway(router: Router, options: GatewayOptions = {}): Gat
       }
       handler.setRouter(next);
       // The calls tracked now are exactly the ones on the previous router (see createHandler).
-      return Promise.all([...calls.values()]).then(() => {});
+      return calls.settled();
     },
   };
 }

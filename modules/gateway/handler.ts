@@ -25,6 +25,10 @@ export interface Lifecycle {
 
 const noop = () => {};
 
+/** The answer headers a request adds: none, or `connection: close` while stopping (shared, never mutated). */
+const NO_HEADERS: Record<string, string> = Object.freeze({});
+const CLOSE_HEADERS: Record<string, string> = Object.freeze({ connection: 'close' });
+
 const ROUTES: Record<string, string> = {
   '/v1/chat/completions': 'POST',
   '/v1/models': 'GET',
@@ -68,7 +72,7 @@ export function createHandler(
   lifecycle: Lifecycle,
 ): GatewayHandler {
   let current = served(router);
-  const closing = (): Record<string, string> => (lifecycle.stopping ? { connection: 'close' } : {});
+  const closing = (): Record<string, string> => (lifecycle.stopping ? CLOSE_HEADERS : NO_HEADERS);
 
   async function authenticate(req: IncomingMessage, path: string): Promise<Principal | undefined | 'denied'> {
     if (options.authenticate === undefined) return undefined;
@@ -222,7 +226,8 @@ export function createHandler(
     let principal: Principal | undefined | 'denied';
     let deniedReason: string | undefined;
     try {
-      principal = await authenticate(req, path);
+      // Without an authenticate hook, no promise and no await: most gateways behind a proxy have none.
+      principal = options.authenticate === undefined ? undefined : await authenticate(req, path);
     } catch (error) {
       const refused = isSwitchyardError(error) && error.kind === 'auth';
       if (refused && error.status === 403) {

@@ -31,6 +31,9 @@ function single(headers: IncomingHttpHeaders, name: string): string | undefined 
   return value.trim();
 }
 
+/** The hints of a request that sends none (shared). */
+const NO_HINTS: RoutingHints = Object.freeze({});
+
 /**
  * Reads and validates the routing hints. Values are checked against strict patterns (names and
  * tags of letters, digits and `._-:/=`; the timeout in whole ms within `maxTimeoutMs`) and are
@@ -43,6 +46,13 @@ export function readHints(
   allowedStrategies: ReadonlySet<string>,
   maxTimeoutMs: number,
 ): RoutingHints {
+  if (
+    headers[HINT_HEADERS.strategy] === undefined &&
+    headers[HINT_HEADERS.tags] === undefined &&
+    headers[HINT_HEADERS.timeout] === undefined
+  ) {
+    return NO_HINTS;
+  }
   const hints: { strategy?: string; tags?: string[]; timeoutMs?: number } = {};
   const strategy = single(headers, HINT_HEADERS.strategy);
   if (strategy !== undefined) {

@@ -7,6 +7,10 @@ export type JsonBodyResult =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly answer: ErrorAnswer; readonly close: boolean };
 
+/** `application/json`, with or without parameters (the exact string first: the common case). */
+const isJson = (type: string | undefined): boolean =>
+  type === 'application/json' || (typeof type === 'string' && /^application\/json\s*(;|$)/i.test(type));
+
 /**
  * The preamble of the JSON routes (`/v1/chat/completions`, `/v1/messages`): the content type must
  * be `application/json` (else 415, the body discarded), the body at most `limit` bytes and fully
@@ -14,8 +18,7 @@ export type JsonBodyResult =
  * sends the answer in its own error format.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<JsonBodyResult> {
-  const type = req.headers['content-type'];
-  if (typeof type !== 'string' || !/^application\/json\s*(;|$)/i.test(type)) {
+  if (!isJson(req.headers['content-type'])) {
     req.resume();
     return {
       ok: false,

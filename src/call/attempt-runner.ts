@@ -97,20 +97,22 @@ export class AttemptRunner {
     else this.#restored(target, downMs);
     const costUsd = target.price === undefined ? undefined : costOf(result.usage, target.price);
     target.latency?.record(call.stream, call.stream ? (ttftMs ?? durationMs) : durationMs);
-    tellOutcome(call.strategy, {
-      target,
-      request: call.request,
-      stream: call.stream,
-      ok: true,
-      startedAt,
-      inFlightAtStart,
-      attempt,
-      maxAttempts: rt.retry.maxAttempts,
-      latencyMs: durationMs,
-      ttftMs,
-      usage: result.usage,
-      costUsd,
-    });
+    // The outcome record is built only for a strategy that observes outcomes.
+    if (call.strategy.observe !== undefined)
+      tellOutcome(call.strategy, {
+        target,
+        request: call.request,
+        stream: call.stream,
+        ok: true,
+        startedAt,
+        inFlightAtStart,
+        attempt,
+        maxAttempts: rt.retry.maxAttempts,
+        latencyMs: durationMs,
+        ttftMs,
+        usage: result.usage,
+        costUsd,
+      });
     call.attempts.push(
       lane?.hedge === true
         ? { attempt, target: target.id, outcome: 'success', durationMs, hedge: true }
@@ -242,7 +244,7 @@ export class AttemptRunner {
         mapErrors(target.adapter.stream(req, streamOptions), target, scope),
       );
     }
-    return consumeStream(source, {
+    const consumed = consumeStream(source, {
       scope,
       sink: call.sink!,
       clock: rt.clock,
@@ -274,7 +276,8 @@ export class AttemptRunner {
           });
         }
       },
-    }).finally(() => attemptAbort?.unlink());
+    });
+    return attemptAbort === undefined ? consumed : consumed.finally(() => attemptAbort.unlink());
   }
 
   #failed(

@@ -237,18 +237,10 @@ class StallWatch {
 
   race<T>(promise: Promise<T>): Promise<T> {
     if (this.fired) return Promise.reject(this.fired);
+    // A stale `#reject` (its promise settled) is harmless: rejecting a settled promise does nothing.
     return new Promise<T>((resolve, reject) => {
       this.#reject = reject;
-      promise.then(
-        (v) => {
-          this.#reject = undefined;
-          resolve(v);
-        },
-        (e) => {
-          this.#reject = undefined;
-          reject(e);
-        },
-      );
+      promise.then(resolve, reject);
     });
   }
 

@@ -23,7 +23,7 @@ export class CallScope implements DeadlineEntry {
   #controller: AbortController | undefined;
   #reason: SwitchyardError | undefined;
   #timer: TimerHandle | undefined;
-  /** Rejects the promise currently passed to {@link race} (one racer per scope: hedged attempts each get a {@link child}). */
+  /** Rejects the promise last returned by {@link race} (one racer per scope: hedged attempts each get a {@link child}). */
   #rejectRace: ((reason: unknown) => void) | undefined;
   /** Scopes made by {@link child} and not yet disposed: they abort with this one. */
   #children: Set<CallScope> | undefined;
@@ -44,7 +44,7 @@ export class CallScope implements DeadlineEntry {
     this.deadline = parent === undefined ? clock.now() + timeoutMs : parent.deadline;
     this.#timeoutMs = timeoutMs;
     this.#callerSignal = callerSignal;
-    if (callerSignal) callerSignal.addEventListener('abort', this, { once: true });
+    if (callerSignal) callerSignal.addEventListener('abort', this, ONCE);
     if (Number.isFinite(timeoutMs) && !(queue?.add(this) ?? false)) {
       this.#timer = clock.setTimeout(() => this.expire(), timeoutMs);
     }
@@ -132,23 +132,17 @@ export class CallScope implements DeadlineEntry {
       promise.catch(noop);
       return Promise.reject(this.#reason);
     }
+    // Once `promise` has settled, `#rejectRace` may still point at its racer until the next
+    // race: rejecting a settled promise does nothing, and this saves two closures per race.
     return new Promise<T>((resolve, reject) => {
       this.#rejectRace = reject;
-      promise.then(
-        (value) => {
-          this.#rejectRace = undefined;
-          resolve(value);
-        },
-        (error) => {
-          this.#rejectRace = undefined;
-          reject(error);
-        },
-      );
+      promise.then(resolve, reject);
     });
   }
 
   /** Releases the timer and the listener on the caller's signal (or the link to its parent). Idempotent. */
   dispose(): void {
+    this.#rejectRace = undefined;
     const parent = this.#parent;
     if (parent !== undefined) parent.#children?.delete(this);
     this.#queue?.remove(this);
@@ -161,3 +155,6 @@ export class CallScope implements DeadlineEntry {
 }
 
 function noop(): void {}
+
+/** Listener options shared by every call (read, never kept, by addEventListener). */
+const ONCE: AddEventListenerOptions = Object.freeze({ once: true });

@@ -7,18 +7,15 @@
 /** Bytes queued before the connection is paused until the reader catches up. */
 const HIGH_WATER_MARK = 64 * 1024;
 
-type Waiter = {
-  resolve: (result: IteratorResult<Uint8Array>) => void;
-  reject: (error: unknown) => void;
-};
-
 /** A one-reader queue of body chunks; also the iterator the reader uses. */
 export class BodyQueue implements AsyncIterableIterator<Uint8Array> {
   #chunks: Uint8Array[] = [];
   #queued = 0;
   #ended = false;
   #failure: { error: unknown } | undefined;
-  #waiter: Waiter | undefined;
+  // The pending `next()`'s settlers, kept apart (no object per wait).
+  #waiter: ((result: IteratorResult<Uint8Array>) => void) | undefined;
+  #failWaiter: ((error: unknown) => void) | undefined;
   #resume: (() => void) | undefined;
   readonly #hangUp: (reason: unknown) => void;
 
@@ -38,7 +35,8 @@ export class BodyQueue implements AsyncIterableIterator<Uint8Array> {
     const waiter = this.#waiter;
     if (waiter) {
       this.#waiter = undefined;
-      waiter.resolve({ done: false, value: chunk });
+      this.#failWaiter = undefined;
+      waiter({ done: false, value: chunk });
       return true;
     }
     this.#chunks.push(chunk);
@@ -54,16 +52,18 @@ export class BodyQueue implements AsyncIterableIterator<Uint8Array> {
     this.#ended = true;
     const waiter = this.#waiter;
     this.#waiter = undefined;
-    waiter?.resolve({ done: true, value: undefined });
+    this.#failWaiter = undefined;
+    waiter?.({ done: true, value: undefined });
   }
 
   /** The body failed (reset, abort); the reader gets `error` once the queued chunks are read. */
   fail(error: unknown): void {
     if (this.settled) return;
     this.#failure = { error };
-    const waiter = this.#waiter;
+    const fail = this.#failWaiter;
     this.#waiter = undefined;
-    waiter?.reject(error);
+    this.#failWaiter = undefined;
+    fail?.(error);
   }
 
   next(): Promise<IteratorResult<Uint8Array>> {
@@ -81,7 +81,8 @@ export class BodyQueue implements AsyncIterableIterator<Uint8Array> {
     if (this.#failure) return Promise.reject(this.#failure.error);
     if (this.#ended) return Promise.resolve({ done: true, value: undefined });
     return new Promise((resolve, reject) => {
-      this.#waiter = { resolve, reject };
+      this.#waiter = resolve;
+      this.#failWaiter = reject;
     });
   }
 
