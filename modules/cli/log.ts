@@ -26,3 +26,29 @@ export function createLog(io: CliIo, secrets: () => readonly string[] = () => []
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * A log event that can fire once per request (an identity provider that is down refuses every
+ * token): the first is written at once, then at most one per `intervalMs`, with `suppressed`, the
+ * number held back since the last line. Keeps a flood of requests from becoming a flood of logs.
+ */
+export function throttled(
+  log: Log,
+  level: LogLevel,
+  event: string,
+  intervalMs: number,
+  now: () => number = Date.now,
+): (fields?: Readonly<Record<string, unknown>>) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  let held = 0;
+  return (fields = {}) => {
+    const t = now();
+    if (t - last < intervalMs) {
+      held++;
+      return;
+    }
+    last = t;
+    log(level, event, held > 0 ? { ...fields, suppressed: held } : fields);
+    held = 0;
+  };
+}

@@ -16,7 +16,7 @@ import { createMonitor, type Monitor } from '../monitor/index.js';
 import type { RedisStateStore } from '../redis/index.js';
 import { summarize } from './describe.js';
 import type { CliIo } from './io.js';
-import { createLog, type Log, messageOf } from './log.js';
+import { createLog, type Log, messageOf, throttled } from './log.js';
 import { secretsOf } from './secrets.js';
 
 /** Options of the `serve` command. */
@@ -92,6 +92,9 @@ function needRestart(before: SwitchyardConfig, after: SwitchyardConfig): string[
   return fields;
 }
 
+/** At most one `jwks_unavailable` log line per this many ms (the rest are counted in `suppressed`). */
+const JWKS_LOG_INTERVAL_MS = 30_000;
+
 /**
  * `switchyard-llm serve`: builds the router from the config file and serves it with the gateway
  * until SIGTERM or SIGINT (graceful stop, exit code 0). SIGHUP reloads the config: a valid one
@@ -103,6 +106,8 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   const path = resolve(io.cwd, options.config);
   let current: Generation | undefined;
   const log = createLog(io, () => secretsOf(current?.config));
+  // Every refused token reports it while the identity provider is down: one line per 30 s.
+  const jwksUnavailable = throttled(log, 'warn', 'jwks_unavailable', JWKS_LOG_INTERVAL_MS);
   // One state store for every router of the process (Redis with a `redis` section, else memory):
   // budgets' spend, breakers and rate limits carry over a reload. The virtual keys too.
   let services: ConfigServices | undefined;
@@ -112,7 +117,7 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
     if (services === undefined) {
       services = await openServices(config, {
         watchRedis: (store) => watchStore(store, log),
-        onJwtError: (error) => log('warn', 'jwks_unavailable', { message: messageOf(error) }),
+        onJwtError: (error) => jwksUnavailable({ message: messageOf(error) }),
       });
       if (services.redisUnavailable !== undefined) {
         log('warn', 'redis_unavailable', { message: services.redisUnavailable, serving: 'local state' });
