@@ -50,7 +50,17 @@ describe.skipIf(REDIS_SERVER === undefined)('RedisSnapshotSink', () => {
     snapshots.on('written', (e) => written.push(e.id));
     for (let i = 0; i < 5; i++) {
       await clock.run(router.complete({ messages: [{ role: 'user', content: 'hi' }] }));
+      // The write goes to a real Redis: wait for it, or the next tick finds it still in flight
+      // and (by design) skips its turn.
+      const wrote = new Promise<void>((resolve) => {
+        const done = () => {
+          snapshots.off('written', done);
+          resolve();
+        };
+        snapshots.on('written', done);
+      });
       await clock.advance(1000);
+      await wrote;
     }
     await snapshots.stop();
     expect(written).toEqual(Array(6).fill(`${key}[0]`));
