@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScriptedServer } from '../adapter-kit/index.js';
 import { FileKeyStore, VirtualKeys } from '../gateway/index.js';
 import { runCli } from './index.js';
-import { fakeIo } from './test-helpers.js';
+import { fakeIo, upstreamTarget } from './test-helpers.js';
 
 const KEY = 'sk-upstream-test-0123456789';
 
@@ -69,16 +69,7 @@ describe('serve: SIGHUP reloads the key file', () => {
     writeFileSync(
       path,
       JSON.stringify({
-        targets: [
-          {
-            id: 'a',
-            provider: 'openai',
-            model: 'm-a',
-            apiKey: '${KEY}',
-            baseURL: `${upstream.url}/v1`,
-            aliases: ['chat'],
-          },
-        ],
+        targets: [upstreamTarget(upstream.url)],
         gateway: { port: 0, keys: { store: 'file', file: keyFile } },
         metrics: false,
       }),

@@ -13,7 +13,7 @@ import { freePort, REDIS_SERVER, type RedisServer, startRedis } from '../../test
 import { json, ScriptedServer } from '../adapter-kit/index.js';
 import { FileKeyStore, VirtualKeys } from '../gateway/index.js';
 import { runCli } from './index.js';
-import { fakeIo, OK_COMPLETION } from './test-helpers.js';
+import { fakeIo, OK_COMPLETION, upstreamTarget } from './test-helpers.js';
 
 const KEY = 'sk-upstream-test-0123456789';
 const ADMIN = 'admin-0123456789abcdef-redis';
@@ -51,16 +51,7 @@ describe.skipIf(REDIS_SERVER === undefined)('serve with Redis: replicas share st
     writeFileSync(
       path,
       JSON.stringify({
-        targets: [
-          {
-            id: 'a',
-            provider: 'openai',
-            model: 'm-a',
-            apiKey: '${KEY}',
-            baseURL: `${upstream.url}/v1`,
-            aliases: ['chat'],
-          },
-        ],
+        targets: [upstreamTarget(upstream.url)],
         gateway: { port: 0, ...gateway },
         redis: { url: '${REDIS_URL}', prefix: `gwops${++n}:`, commandTimeoutMs: 2000 },
         metrics: false,
@@ -154,16 +145,7 @@ describe.skipIf(REDIS_SERVER === undefined)('serve with Redis: replicas share st
     writeFileSync(
       path,
       JSON.stringify({
-        targets: [
-          {
-            id: 'a',
-            provider: 'openai',
-            model: 'm-a',
-            apiKey: '${KEY}',
-            baseURL: `${upstream.url}/v1`,
-            aliases: ['chat'],
-          },
-        ],
+        targets: [upstreamTarget(upstream.url)],
         gateway: { port: 0, keys: { store: 'redis' }, adminKey: '${ADMIN}' },
         redis: {
           url: `redis://127.0.0.1:${port}`,
