@@ -19,7 +19,7 @@ export {
   type ConfigGatewayOptions,
 } from './build.js';
 export { type Env, substituteEnv } from './env.js';
-export { loadConfig, parseConfig } from './parse.js';
+export { loadConfig, type ParseConfigOptions, parseConfig } from './parse.js';
 export { configSchema, providerNames } from './schema.js';
 export {
   type ConfigServices,

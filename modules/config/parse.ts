@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { SwitchyardError } from '../../index.js';
 import { type Env, jsonPath, substituteEnv } from './env.js';
+import { resolveConfigPaths } from './paths.js';
 import { configSchema } from './schema.js';
 import type { SwitchyardConfig } from './types.js';
 
@@ -48,10 +50,22 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** Options of {@link parseConfig}. */
+export interface ParseConfigOptions {
+  /**
+   * The directory relative file paths in the config (`certFile`, `keyFile`, `caFile`,
+   * `jwksFile`, the key `file`) are resolved against. {@link loadConfig} passes the config
+   * file's directory. @default the paths are kept as written (relative to the process's
+   * working directory when read)
+   */
+  readonly baseDir?: string;
+}
+
 /**
  * Validates a config file's content: JSON text or an already parsed value. Replaces every
  * `${NAME}` in a string with the environment variable `NAME` first, then checks the result
- * against the schema (strict: unknown keys are errors).
+ * against the schema (strict: unknown keys are errors), then resolves the file paths it names
+ * against `options.baseDir` when given.
  *
  * @throws {SwitchyardError} `config`: malformed JSON (with line and column), a variable that is
  *   not set (naming the path and the variable), or the schema's problems, each as
@@ -62,11 +76,18 @@ function parseJson(text: string): unknown {
  * const config = parseConfig(readFileSync('switchyard.config.json', 'utf8'), process.env);
  * ```
  */
-export function parseConfig(json: unknown, env: Env = process.env): SwitchyardConfig {
+export function parseConfig(
+  json: unknown,
+  env: Env = process.env,
+  options: ParseConfigOptions = {},
+): SwitchyardConfig {
   const schema = configSchema();
   const value = substituteEnv(typeof json === 'string' ? parseJson(json) : json, env);
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) {
+    const config: SwitchyardConfig = result.data;
+    return options.baseDir === undefined ? config : resolveConfigPaths(config, options.baseDir);
+  }
   const list = problems(result.error.issues as readonly Issue[]);
   const shown = list.slice(0, MAX_PROBLEMS);
   const more = list.length > shown.length ? `; and ${list.length - shown.length} more` : '';
@@ -75,7 +96,8 @@ export function parseConfig(json: unknown, env: Env = process.env): SwitchyardCo
 }
 
 /**
- * Reads and validates a config file (see {@link parseConfig}).
+ * Reads and validates a config file (see {@link parseConfig}). Relative file paths in it are
+ * resolved against the config file's directory, not the process's working directory.
  * @throws {SwitchyardError} `config`, also when the file cannot be read.
  */
 export async function loadConfig(path: string, env: Env = process.env): Promise<SwitchyardConfig> {
@@ -89,5 +111,5 @@ export async function loadConfig(path: string, env: Env = process.env): Promise<
       `config: cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}`,
     );
   }
-  return parseConfig(text, env);
+  return parseConfig(text, env, { baseDir: dirname(resolve(path)) });
 }
