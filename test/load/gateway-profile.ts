@@ -8,9 +8,11 @@
  *
  * Per phase it prints the CPU µs per call (`process.cpuUsage`), the scavenges per 1,000 calls and
  * their median ms (PerformanceObserver `gc`), and the bytes allocated per call (the inspector's
- * sampling heap profiler, objects collected by minor and major GCs included); each also minus the
+ * sampling heap profiler, objects collected by minor and major GCs included) and of those the bytes
+ * that outlived a scavenge (what a scavenge copies: its pause grows with them); each also minus the
  * `direct` phase's figure, which is what the proxy itself adds. Then, for the gateway, the top
- * allocation sites and the top CPU self-time (inspector Profiler) in this repository's files.
+ * allocation sites, the top survivor sites and the top CPU self-time (inspector Profiler) in this
+ * repository's files.
  *
  * Counts and bytes are stable from run to run; CPU time is not on a busy machine, so compare the
  * routes within one run. Loopback only; nothing is written.
@@ -70,6 +72,8 @@ interface Phase {
   readonly scavengesPer1k: number;
   readonly scavengeMedianMs: number;
   readonly bytesPerCall: number;
+  /** Bytes per call that outlived a scavenge. */
+  readonly survivorBytesPerCall: number;
 }
 
 interface GcEntry {
@@ -86,7 +90,11 @@ function median(values: number[]): number {
 }
 
 /** CPU and GC of `n` calls, unprofiled. */
-async function timed(pool: Pool, route: Route, stream: boolean): Promise<Omit<Phase, 'bytesPerCall'>> {
+async function timed(
+  pool: Pool,
+  route: Route,
+  stream: boolean,
+): Promise<Omit<Phase, 'bytesPerCall' | 'survivorBytesPerCall'>> {
   const scavenges: number[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries() as unknown as GcEntry[])
@@ -113,17 +121,22 @@ interface SamplingNode {
   readonly children: SamplingNode[];
 }
 
-/** Bytes allocated per call, and by site (function and file:line) over the whole phase. */
+/**
+ * Bytes per call, and by site (function and file:line) over the whole phase: all that was
+ * allocated (`survivors` false), or only what outlived a scavenge (`survivors` true: objects a
+ * minor GC collected are left out). Survivors are what a scavenge copies, so they set its pause.
+ */
 async function allocations(
   session: Session,
   pool: Pool,
   route: Route,
   stream: boolean,
+  survivors = false,
 ): Promise<{ perCall: number; sites: Map<string, number> }> {
   await session.post('HeapProfiler.startSampling', {
     samplingInterval: 256,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: !survivors,
   });
   await calls(pool, route, stream, CALLS);
   const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as {
@@ -222,12 +235,18 @@ async function main(): Promise<void> {
         await calls(pool, route, stream, WARMUP);
         const t = await timed(pool, route, stream);
         const heap = await allocations(session, pool, route, stream);
-        phases.push({ ...t, bytesPerCall: heap.perCall });
+        const kept = await allocations(session, pool, route, stream, true);
+        phases.push({ ...t, bytesPerCall: heap.perCall, survivorBytesPerCall: kept.perCall });
         if (route.name === 'gateway') {
           const kind = stream ? 'stream' : 'plain';
           printTop(
             `gateway ${kind}: bytes allocated per call by site (our files)`,
             divide(heap.sites),
+            (v) => `${Math.round(v)} B`,
+          );
+          printTop(
+            `gateway ${kind}: bytes per call that outlived a scavenge, by site (our files)`,
+            divide(kept.sites),
             (v) => `${Math.round(v)} B`,
           );
           const cpu = await cpuSites(session, pool, route, stream);
@@ -257,7 +276,9 @@ function report(phases: Phase[]): void {
   console.log(
     `\n${CALLS} sequential calls per phase (after ${WARMUP} warm-up), one process; "+" = minus direct`,
   );
-  console.log('route     kind    CPU µs/call (+)   scav/1k (+)    scav med ms   KB/call (+)');
+  console.log(
+    'route     kind    CPU µs/call (+)   scav/1k (+)    scav med ms   KB/call (+)     survived KB/call (+)',
+  );
   for (const p of phases) {
     const base = phases.find((q) => q.route === 'direct' && q.stream === p.stream);
     const plus = (v: number, b: number | undefined, digits: number) =>
@@ -269,7 +290,10 @@ function report(phases: Phase[]): void {
         `${p.cpuMicros.toFixed(0)}${plus(p.cpuMicros, base?.cpuMicros, 0)}`.padEnd(17),
         `${p.scavengesPer1k.toFixed(2)}${plus(p.scavengesPer1k, base?.scavengesPer1k, 2)}`.padEnd(14),
         p.scavengeMedianMs.toFixed(2).padEnd(13),
-        `${(p.bytesPerCall / 1024).toFixed(1)}${plus(p.bytesPerCall / 1024, base ? base.bytesPerCall / 1024 : undefined, 1)}`,
+        `${(p.bytesPerCall / 1024).toFixed(1)}${plus(p.bytesPerCall / 1024, base ? base.bytesPerCall / 1024 : undefined, 1)}`.padEnd(
+          15,
+        ),
+        `${(p.survivorBytesPerCall / 1024).toFixed(2)}${plus(p.survivorBytesPerCall / 1024, base ? base.survivorBytesPerCall / 1024 : undefined, 2)}`,
       ].join(' '),
     );
   }
