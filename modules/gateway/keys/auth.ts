@@ -7,6 +7,13 @@ import type { KeyRecord, KeyStore } from './types.js';
 export interface VirtualKeyAuthOptions {
   /** Time source for rotation grace periods. @default systemClock */
   readonly clock?: Clock;
+  /**
+   * Only tokens that start with this are looked up; any other is refused at once, without a
+   * store lookup (a JWT tried after the keys then costs no round trip to a shared store). The
+   * prefix is public, so skipping says nothing about which keys exist. {@link VirtualKeys} sets
+   * `sk-sy-`, the prefix of every key it makes. @default every token is looked up
+   */
+  readonly prefix?: string;
 }
 
 /** Compared against when no record matched, so unknown and known keys take the same path. */
@@ -60,6 +67,7 @@ export function principalOf(record: KeyRecord): Principal {
  */
 export function virtualKeyAuth(store: KeyStore, options: VirtualKeyAuthOptions = {}): Authenticate {
   const clock = options.clock ?? systemClock;
+  const prefix = options.prefix ?? '';
   const check = (hash: string, found: KeyRecord | undefined): Principal | undefined => {
     const record = found ?? NOBODY;
     const current = sameHash(record.hash, hash);
@@ -72,7 +80,7 @@ export function virtualKeyAuth(store: KeyStore, options: VirtualKeyAuthOptions =
   };
   return (request) => {
     const token = bearerToken(request.headers);
-    if (token === undefined) return undefined;
+    if (token === undefined || !token.startsWith(prefix)) return undefined;
     const hash = hashSecret(token);
     const found = store.findByHash(hash);
     if (typeof (found as PromiseLike<unknown> | undefined)?.then === 'function') {

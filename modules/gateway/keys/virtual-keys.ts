@@ -3,7 +3,7 @@ import type { Authenticate, Principal } from '../auth.js';
 import { WireError } from '../wire-error.js';
 import { principalOf, virtualKeyAuth } from './auth.js';
 import { applySettings, type KeySettings, readKeySettings } from './records.js';
-import { hashSecret, newKeyId, newSecret, type RandomBytes, secretHint } from './secret.js';
+import { hashSecret, KEY_PREFIX, newKeyId, newSecret, type RandomBytes, secretHint } from './secret.js';
 import type { KeyBudget, KeyMetadata, KeyRecord, KeyStore } from './types.js';
 
 /** Options of {@link VirtualKeys}. */
@@ -127,7 +127,7 @@ export class VirtualKeys {
           : seen(found as KeyRecord | undefined);
       },
     };
-    this.#auth = virtualKeyAuth(lookups, { clock: this.#clock });
+    this.#auth = virtualKeyAuth(lookups, { clock: this.#clock, prefix: KEY_PREFIX });
   }
 
   /**
