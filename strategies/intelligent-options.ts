@@ -36,8 +36,12 @@ export interface IntelligentOptions {
   readonly tags?: readonly string[];
   /**
    * Optimism: how many standard deviations of the predicted utility are added to it, so that
-   * targets the models know little about (new, or idle for a while) get tried.
-   * @default 0.5
+   * targets the models know little about (new, or idle for a while) get tried more. Off by
+   * default: a failure rate that fades back to the prior while a target is idle, `revisitMs`
+   * probes, a latency memory that restarts when an idle target answers far faster than
+   * predicted, and a first try on each new combination of tag features find recoveries and
+   * improvements without it (decision 0014). 0.5 was the default before.
+   * @default 0
    */
   readonly optimism?: number;
   /**
@@ -133,7 +137,7 @@ export function resolveIntelligentOptions(options: IntelligentOptions): Intellig
     weights,
     predictors: options.predictors ?? defaultPredictors(),
     tags,
-    optimism: checkNonNegative('intelligent', 'optimism', options.optimism ?? 0.5),
+    optimism: checkNonNegative('intelligent', 'optimism', options.optimism ?? 0),
     epsilon,
     ln2PerMs: Math.LN2 / staleHalfLifeMs,
     revisitMs: checkNonNegative('intelligent', 'revisitMs', options.revisitMs ?? 30_000),

@@ -103,10 +103,16 @@ export class IntelligentScorer {
     let second = Number.POSITIVE_INFINITY;
     let tried = 0;
     const evidence = state.evidence.merged ? state.evidence : undefined;
+    const { combinations } = state;
+    const combination = combinations.active ? combinations.combinationOf(this.#features.values) : 0;
     for (let i = 0; i < n; i++) {
       const c = candidates[i]!;
-      // A target only peers have outcomes of is scored from their evidence, not tried first.
-      if (state.latency[c.index]!.samples === 0 && evidence?.peerKnows(c.index, context.now) !== true) {
+      // A target only peers have outcomes of is scored from their evidence, not tried first; a
+      // target without an outcome on this request's tag combination is tried there first.
+      if (
+        (state.latency[c.index]!.samples === 0 && evidence?.peerKnows(c.index, context.now) !== true) ||
+        !combinations.has(c.index, combination)
+      ) {
         table.tried[i] = 0;
         continue;
       }

@@ -19,6 +19,8 @@ interface TargetState {
   readonly inFlight: InFlightLearned;
   readonly overdueFreshAt: number;
   readonly models: readonly Predictor[];
+  /** Tag combinations with outcomes (only with tags; empty when learned with other tags). */
+  readonly tagCombinations: readonly number[];
 }
 
 /** What `state` has learned, as JSON (`version: 1`; the fields are listed on `Intelligent.snapshot`). */
@@ -38,6 +40,7 @@ export function intelligentSnapshot(state: IntelligentState): JsonValue {
         meanOutputTokens: encodeNumber(state.meanOutput[t]!),
         inFlight: state.inFlight.learnedJson(t),
         overdueFreshAt: encodeNumber(state.overdue.freshAt(t)),
+        ...(state.combinations.active ? { tagCombinations: state.combinations.toJson(t) } : {}),
         ...Object.fromEntries(models),
       },
     ];
@@ -82,6 +85,7 @@ export function restoreIntelligent(state: IntelligentState, owner: string, snaps
     state.meanOutput[t] = target?.meanOutputTokens ?? 0;
     state.inFlight.setLearned(t, target?.inFlight);
     state.overdue.setFreshAt(t, target?.overdueFreshAt ?? Number.NEGATIVE_INFINITY);
+    state.combinations.set(t, target?.tagCombinations ?? []);
   }
 }
 
@@ -105,6 +109,10 @@ function readTarget(
   const meanOutputTokens = read.number(entry.meanOutputTokens, `${path}.meanOutputTokens`, 'nonNegative');
   const inFlight = InFlightTracker.readLearned(read, entry.inFlight, `${path}.inFlight`);
   const overdueFreshAt = read.number(entry.overdueFreshAt, `${path}.overdueFreshAt`, 'time');
+  const combinations =
+    entry.tagCombinations === undefined
+      ? []
+      : state.combinations.read(read, entry.tagCombinations, `${path}.tagCombinations`);
   if (index === undefined) return undefined;
   const models = state.freshModels(index);
   if (sameFeatures) {
@@ -116,5 +124,15 @@ function readTarget(
       }
     });
   }
-  return { index, failed, failureLatencyMs, freshest, meanOutputTokens, inFlight, overdueFreshAt, models };
+  return {
+    index,
+    failed,
+    failureLatencyMs,
+    freshest,
+    meanOutputTokens,
+    inFlight,
+    overdueFreshAt,
+    models,
+    tagCombinations: sameFeatures ? combinations : [],
+  };
 }

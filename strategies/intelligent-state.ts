@@ -5,12 +5,24 @@ import type { PredictedQuantity } from './predictors/factory.js';
 import type { RequestFeatures } from './predictors/features.js';
 import { InFlightTracker } from './predictors/in-flight.js';
 import { isStaleFailure } from './predictors/on-time.js';
+import { OnlineRidge } from './predictors/online-ridge.js';
 import { OverdueTracker } from './predictors/overdue.js';
 import { RunningMoments } from './predictors/running-moments.js';
+import { TagCombinations } from './predictors/tag-combinations.js';
 import { indexById } from './snapshot.js';
 
 /** Weight of a stale failure (see `isStaleFailure`). */
 const STALE_WEIGHT = 0.1;
+/**
+ * A success this many times faster than the latency model predicted, after the target had no
+ * outcome for {@link SURPRISE_GAP_MS}, restarts the model's memory: it keeps
+ * {@link SURPRISE_KEEP} of its data's weight, so that the next answers set the prediction. A
+ * target that got better while it was rarely picked is followed from its probes' answers
+ * instead of after its old data has aged out (decision 0014).
+ */
+const SURPRISE_RATIO = 3;
+const SURPRISE_GAP_MS = 5_000;
+const SURPRISE_KEEP = 0.05;
 /** Memory of the running mean and variance of all outcomes' utility, in observations. */
 const GLOBAL_ALPHA = 0.02;
 /** Weight of a new failed attempt in the running mean of failure latency. */
@@ -68,6 +80,8 @@ export class IntelligentState {
   readonly meanOutput: Float64Array;
   /** All outcomes' utility: its variance is the spread an idle target's uncertainty returns to. */
   readonly global = new RunningMoments(GLOBAL_ALPHA);
+  /** Per target, the combinations of tag features it has outcomes on (only with `tags`). */
+  readonly combinations: TagCombinations;
   /** Own outcome summaries for other instances, and theirs once merged (`intelligent-merge.ts`). */
   readonly evidence: SharedEvidence;
 
@@ -88,6 +102,7 @@ export class IntelligentState {
     this.failed = new Uint8Array(n);
     this.freshest = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
     this.meanOutput = new Float64Array(n);
+    this.combinations = new TagCombinations(n, settings.tags.length);
     this.evidence = new SharedEvidence(
       init.targets.map((target) => target.id),
       this.indexOf,
@@ -126,6 +141,7 @@ export class IntelligentState {
       !outcome.ok && isStaleFailure(outcome.startedAt, this.freshest[t]!, this.inFlight.meanLatency(t));
     if (outcome.ok && outcome.startedAt > this.freshest[t]!) this.freshest[t] = outcome.startedAt;
     this.failure[t]!.observe(features, { value: outcome.ok ? 0 : 1, weight: stale ? STALE_WEIGHT : 1 });
+    this.combinations.add(t, this.combinations.combinationOf(features.values));
     const latencyMs = Math.max(0, outcome.latencyMs);
     this.evidence.learn(t, now, outcome.ok, latencyMs, stale ? STALE_WEIGHT : 1);
     if (outcome.ok) {
@@ -152,6 +168,13 @@ export class IntelligentState {
       if (model.samples >= WLS_MIN_SAMPLES) {
         const predicted = model.predict(features);
         const outlier = latencyMs > OUTLIER_RATIO * Math.max(predicted, 1);
+        if (
+          latencyMs * SURPRISE_RATIO < predicted &&
+          model instanceof OnlineRidge &&
+          now - model.lastObservedAt >= SURPRISE_GAP_MS
+        ) {
+          model.discount(SURPRISE_KEEP);
+        }
         weight = (outlier ? OUTLIER_WEIGHT : 1) * wlsWeight(predicted, this.inFlight.meanLatency(t));
       }
       model.observe(features, { value: latencyMs, weight });

@@ -25,6 +25,15 @@ export interface DecayingMeanOptions {
    * @default 1
    */
   readonly priorWeight?: number;
+  /**
+   * Half-life in ms of clock time of the mean's distance from `prior` while no observation
+   * arrives: besides its weight fading (`halfLifeMs`), the estimate itself returns to the prior,
+   * whatever weight the old data had, so a target that failed and was then avoided looks healthy
+   * again and gets retried. The fade is written into the sums at the next observation: new data
+   * adds to the faded estimate. `Infinity` turns it off.
+   * @default Infinity
+   */
+  readonly fadeHalfLifeMs?: number;
 }
 
 /**
@@ -44,6 +53,8 @@ export interface DecayingMeanOptions {
 export class DecayingMean implements Predictor {
   readonly #clock: Clock;
   readonly #ln2PerMs: number;
+  /** `ln 2 / fadeHalfLifeMs` (0: no fade). */
+  readonly #fadeLn2PerMs: number;
   readonly #prior: number;
   readonly #priorWeight: number;
   /** Decayed sums at {@link #stamp}: weight, weight·value, weight·value². */
@@ -52,6 +63,7 @@ export class DecayingMean implements Predictor {
   #squares = 0;
   #stamp = 0;
   #samples = 0;
+  readonly #scratch = { weight: 0, sum: 0, squares: 0 };
 
   constructor(options: DecayingMeanOptions) {
     const halfLifeMs = options.halfLifeMs ?? 10_000;
@@ -75,8 +87,16 @@ export class DecayingMean implements Predictor {
         `DecayingMean: priorWeight: expected a finite number > 0, got ${String(priorWeight)}`,
       );
     }
+    const fadeHalfLifeMs = options.fadeHalfLifeMs ?? Number.POSITIVE_INFINITY;
+    if (!(fadeHalfLifeMs > 0)) {
+      throw new SwitchyardError(
+        'config',
+        `DecayingMean: fadeHalfLifeMs: expected a number of ms > 0 (Infinity: off), got ${String(fadeHalfLifeMs)}`,
+      );
+    }
     this.#clock = options.clock;
     this.#ln2PerMs = Math.LN2 / halfLifeMs;
+    this.#fadeLn2PerMs = Math.LN2 / fadeHalfLifeMs;
     this.#prior = prior;
     this.#priorWeight = priorWeight;
   }
@@ -91,26 +111,26 @@ export class DecayingMean implements Predictor {
     const weight = target.weight ?? 1;
     if (!Number.isFinite(value) || !(weight > 0) || !Number.isFinite(weight)) return;
     const now = features.now ?? this.#clock.now();
-    const keep = this.#keep(now);
-    this.#weight = this.#weight * keep + weight;
-    this.#sum = this.#sum * keep + weight * value;
-    this.#squares = this.#squares * keep + weight * value * value;
+    this.#age(now);
+    this.#weight += weight;
+    this.#sum += weight * value;
+    this.#squares += weight * value * value;
     if (now > this.#stamp) this.#stamp = now;
     this.#samples++;
   }
 
   /** The decayed mean, shrunk toward the prior: `(Σw·v + prior·priorWeight) / (Σw + priorWeight)`. */
   predict(features?: PredictionFeatures): number {
-    const keep = this.#keep(features?.now ?? this.#clock.now());
-    return (this.#sum * keep + this.#prior * this.#priorWeight) / (this.#weight * keep + this.#priorWeight);
+    const aged = this.#aged(features?.now ?? this.#clock.now());
+    return (aged.sum + this.#prior * this.#priorWeight) / (aged.weight + this.#priorWeight);
   }
 
   /** Standard deviation of the mean: `sqrt(spread / (Σw + priorWeight))`; grows back as data ages. */
   uncertainty(features?: PredictionFeatures): number {
-    const keep = this.#keep(features?.now ?? this.#clock.now());
-    const n = this.#weight * keep + this.#priorWeight;
-    const mean = (this.#sum * keep + this.#prior * this.#priorWeight) / n;
-    const second = (this.#squares * keep + this.#prior * this.#prior * this.#priorWeight) / n;
+    const aged = this.#aged(features?.now ?? this.#clock.now());
+    const n = aged.weight + this.#priorWeight;
+    const mean = (aged.sum + this.#prior * this.#priorWeight) / n;
+    const second = (aged.squares + this.#prior * this.#prior * this.#priorWeight) / n;
     // For 0/1 data the spread is p(1 − p); a floor keeps a fresh mean from claiming certainty.
     const spread = Math.max(second - mean * mean, 0.25 / (1 + n));
     return Math.sqrt(spread / n);
@@ -161,6 +181,40 @@ export class DecayingMean implements Predictor {
     this.#weight = weight;
     this.#sum = sum;
     this.#squares = squares;
+  }
+
+  /** Writes the sums aged to `now` (decayed weight, faded mean) into the fields. */
+  #age(now: number): void {
+    const aged = this.#aged(now);
+    this.#weight = aged.weight;
+    this.#sum = aged.sum;
+    this.#squares = aged.squares;
+  }
+
+  /**
+   * The sums as of `now`, into a reused record: weight and sums decayed by `halfLifeMs`, then,
+   * with a fade, the sum and squares moved so that the shrunk mean's distance from the prior is
+   * faded and its spread kept.
+   */
+  #aged(now: number): { weight: number; sum: number; squares: number } {
+    const keep = this.#keep(now);
+    const out = this.#scratch;
+    const weight = this.#weight * keep;
+    out.weight = weight;
+    out.sum = this.#sum * keep;
+    out.squares = this.#squares * keep;
+    const elapsed = now - this.#stamp;
+    if (this.#fadeLn2PerMs === 0 || !(elapsed > 0) || weight === 0) return out;
+    const fade = Math.exp(-elapsed * this.#fadeLn2PerMs);
+    const prior = this.#prior;
+    const pw = this.#priorWeight;
+    const n = weight + pw;
+    const mean = (out.sum + prior * pw) / n;
+    const spread = Math.max(0, (out.squares + prior * prior * pw) / n - mean * mean);
+    const faded = prior + (mean - prior) * fade;
+    out.sum = faded * n - prior * pw;
+    out.squares = Math.max(0, (spread + faded * faded) * n - prior * prior * pw);
+    return out;
   }
 
   #keep(now: number): number {

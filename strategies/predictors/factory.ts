@@ -55,6 +55,14 @@ export interface DefaultPredictorOptions {
   readonly failureHalfLifeMs?: number;
   /** Failure probability assumed before data, and returned to as data ages. @default 0.02 */
   readonly failurePrior?: number;
+  /**
+   * Half-life in ms of the failure rate's distance from `failurePrior` while a target has no
+   * outcome: a target that failed and was then avoided drifts back toward healthy, so the
+   * strategy retries it and its successes then keep it (decision 0014). `Infinity` turns it off
+   * (the rate then stays where the failures left it and only its confidence fades).
+   * @default 10_000
+   */
+  readonly failureFadeHalfLifeMs?: number;
 }
 
 /**
@@ -75,6 +83,7 @@ export function defaultPredictors(options: DefaultPredictorOptions = {}): Predic
   const outputForgetting = options.outputForgetting ?? 0.995;
   const failureHalfLifeMs = options.failureHalfLifeMs ?? 10_000;
   const failurePrior = options.failurePrior ?? 0.02;
+  const failureFadeHalfLifeMs = options.failureFadeHalfLifeMs ?? 10_000;
   const latencyHalfLifeMs = options.latencyHalfLifeMs ?? 30_000;
   // Build one of each now, so that invalid options throw when configured, not on first use, with
   // the name of the option rather than of the model's own field.
@@ -86,9 +95,17 @@ export function defaultPredictors(options: DefaultPredictorOptions = {}): Predic
   validate({ forgetting: 'outputForgetting' }, () => {
     new OnlineRidge(1, { forgetting: outputForgetting, ridge });
   });
-  validate({ halfLifeMs: 'failureHalfLifeMs', prior: 'failurePrior' }, () => {
-    new DecayingMean({ clock: clockless, halfLifeMs: failureHalfLifeMs, prior: failurePrior });
-  });
+  validate(
+    { halfLifeMs: 'failureHalfLifeMs', prior: 'failurePrior', fadeHalfLifeMs: 'failureFadeHalfLifeMs' },
+    () => {
+      new DecayingMean({
+        clock: clockless,
+        halfLifeMs: failureHalfLifeMs,
+        prior: failurePrior,
+        fadeHalfLifeMs: failureFadeHalfLifeMs,
+      });
+    },
+  );
   return (spec: PredictorSpec): Predictor => {
     switch (spec.quantity) {
       case 'latency':
@@ -101,7 +118,12 @@ export function defaultPredictors(options: DefaultPredictorOptions = {}): Predic
       case 'outputTokens':
         return new OnlineRidge(spec.dimension, { forgetting: outputForgetting, ridge });
       case 'failure':
-        return new DecayingMean({ clock: spec.clock, halfLifeMs: failureHalfLifeMs, prior: failurePrior });
+        return new DecayingMean({
+          clock: spec.clock,
+          halfLifeMs: failureHalfLifeMs,
+          prior: failurePrior,
+          fadeHalfLifeMs: failureFadeHalfLifeMs,
+        });
     }
   };
 }

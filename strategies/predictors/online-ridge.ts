@@ -154,6 +154,27 @@ export class OnlineRidge implements Predictor {
     this.#factor();
   }
 
+  /**
+   * Keeps `keep` (0–1) of the data's weight, and so of its confidence, with the estimate
+   * unchanged: the next observations then move the prediction as if the model had just started
+   * from it. Only with `halfLifeMs` (a model that forgets in clock time); a no-op otherwise.
+   */
+  discount(keep: number): void {
+    if (this.#clock === undefined || this.#samples === 0 || !(keep >= 0 && keep < 1)) return;
+    this.#recenter();
+    const d = this.dimension;
+    for (let i = 0; i < d * d; i++) this.#gram[i] = this.#gram[i]! * keep;
+    for (let i = 0; i < d; i++) this.#moment[i] = this.#moment[i]! * keep;
+    this.#weightSum *= keep;
+    this.#residualSum *= keep;
+    this.#factor();
+  }
+
+  /** Clock time of the last observation (with `halfLifeMs`; 0 before any, or without a clock). */
+  get lastObservedAt(): number {
+    return this.#stamp;
+  }
+
   /** Number of observations so far. */
   get samples(): number {
     return this.#samples;

@@ -168,6 +168,57 @@ describe('DecayingMean', () => {
     expect(() => new DecayingMean({ clock, halfLifeMs: 0 })).toThrow(/halfLifeMs/);
     expect(() => new DecayingMean({ clock, prior: Number.NaN })).toThrow(/prior/);
     expect(() => new DecayingMean({ clock, priorWeight: 0 })).toThrow(/priorWeight/);
+    expect(() => new DecayingMean({ clock, fadeHalfLifeMs: 0 })).toThrow(/fadeHalfLifeMs/);
+  });
+
+  it('with fadeHalfLifeMs, the estimate itself returns to the prior while no data arrives', () => {
+    const clock = new ManualClock(0);
+    const faded = new DecayingMean({ clock, halfLifeMs: 60_000, prior: 0.02, fadeHalfLifeMs: 10_000 });
+    const kept = new DecayingMean({ clock, halfLifeMs: 60_000, prior: 0.02 });
+    for (const m of [faded, kept]) for (let i = 0; i < 50; i++) m.observe(vec(1), { value: 1 });
+    expect(faded.predict()).toBeGreaterThan(0.95);
+    clock.advance(10_000); // one fade half-life: half the distance to the prior is left
+    const distance = kept.predict() - 0.02;
+    expect(faded.predict() - 0.02).toBeCloseTo(distance / 2, 6);
+    clock.advance(50_000);
+    expect(faded.predict()).toBeLessThan(0.06);
+    expect(kept.predict()).toBeGreaterThan(0.9); // weight fades, the rate stays
+    // New data adds to the faded estimate: one success keeps it low, one failure moves it up.
+    faded.observe(vec(1), { value: 0 });
+    expect(faded.predict()).toBeLessThan(0.06);
+    expect(faded.samples).toBe(51);
+  });
+});
+
+describe('OnlineRidge.discount', () => {
+  it('keeps the estimate but lets the next observations move it as if it had just started', () => {
+    const clock = new ManualClock(0);
+    const make = () => new OnlineRidge(1, { halfLifeMs: 30_000, clock });
+    const discounted = make();
+    const plain = make();
+    for (const m of [discounted, plain]) for (let i = 0; i < 100; i++) m.observe(vec(1), { value: 3_000 });
+    discounted.discount(0.05);
+    expect(discounted.predict(vec(1))).toBeCloseTo(plain.predict(vec(1)), 6);
+    expect(discounted.lastObservedAt).toBe(0);
+    clock.advance(5_000);
+    for (const m of [discounted, plain]) for (let i = 0; i < 3; i++) m.observe(vec(1), { value: 1_000 });
+    const moved = (m: OnlineRidge) => 3_000 - m.predict(vec(1));
+    expect(moved(plain)).toBeLessThan(150);
+    expect(moved(discounted)).toBeGreaterThan(5 * moved(plain));
+    expect(discounted.lastObservedAt).toBe(5_000);
+  });
+
+  it('is a no-op without a clock (a model that forgets per observation) and for keep outside [0, 1)', () => {
+    const m = new OnlineRidge(1, {});
+    for (let i = 0; i < 10; i++) m.observe(vec(1), { value: 10 });
+    m.discount(0.01);
+    m.observe(vec(1), { value: 1_000 });
+    expect(m.predict(vec(1))).toBeLessThan(200);
+    const timed = new OnlineRidge(1, { halfLifeMs: 1_000, clock: new ManualClock(0) });
+    for (let i = 0; i < 10; i++) timed.observe(vec(1), { value: 10 });
+    timed.discount(1);
+    timed.observe(vec(1), { value: 1_000 });
+    expect(timed.predict(vec(1))).toBeLessThan(200);
   });
 });
 
@@ -243,6 +294,9 @@ describe('defaultPredictors', () => {
       /^defaultPredictors: failureHalfLifeMs: /,
     );
     expect(() => defaultPredictors({ ridge: -1 })).toThrow(/ridge/);
+    expect(() => defaultPredictors({ failureFadeHalfLifeMs: 0 })).toThrow(
+      /^defaultPredictors: failureFadeHalfLifeMs: /,
+    );
   });
 });
 
