@@ -19,9 +19,16 @@ describe('intelligent snapshot', () => {
   });
 
   it('with tags and epsilon exploration, too', () => {
-    const { original, twin } = twins(intelligent({ tags: ['batch'], epsilon: 0.1, optimism: 1 }), 150);
+    const { original, twin, snapshot } = twins(
+      intelligent({ tags: ['batch'], epsilon: 0.1, optimism: 1 }),
+      150,
+    );
     expect(twin.describeAll()).toEqual(original.describeAll());
     expect(twin.run(200)).toEqual(original.run(200));
+    // The tag combinations each target has outcomes on travel with it (0: no tag, 1: batch).
+    const combinations = (snapshot as SnapshotJson).targets.a.tagCombinations as unknown as number[];
+    expect(combinations.length).toBeGreaterThan(0);
+    expect(combinations.every((c) => c === 0 || c === 1)).toBe(true);
   });
 
   it('survives JSON exactly, with each default model and absolute clock times', () => {
