@@ -37,11 +37,14 @@ export interface IntelligentOptions {
   /**
    * Optimism: how many standard deviations of the predicted utility are added to it, so that
    * targets the models know little about (new, or idle for a while) get tried more. Off by
-   * default: a failure rate that fades back to the prior while a target is idle, `revisitMs`
-   * probes, a latency memory that restarts when an idle target answers far faster than
-   * predicted, and a first try on each new combination of tag features find recoveries and
-   * improvements without it (decision 0014). 0.5 was the default before.
-   * @default 0
+   * default with the default models: a failure rate that fades back to the prior while a target
+   * is idle, `revisitMs` probes, a latency memory that restarts when an idle target answers far
+   * faster than predicted, and a first try on each new combination of tag features find
+   * recoveries and improvements without it (decision 0014). The restart needs a latency model
+   * that forgets in clock time (`OnlineRidge` with `halfLifeMs`, as `defaultPredictors()`
+   * builds); with other latency models (your own predictors, the `ml` families) the bonus is
+   * what explores, and the default is 0.5.
+   * @default 0 with restartable latency models, else 0.5
    */
   readonly optimism?: number;
   /**
@@ -95,7 +98,8 @@ export interface IntelligentSettings {
   readonly weights: ResolvedUtilityWeights;
   readonly predictors: PredictorFactory;
   readonly tags: readonly string[];
-  readonly optimism: number;
+  /** `undefined`: chosen by the latency models (see {@link IntelligentOptions.optimism}). */
+  readonly optimism: number | undefined;
   readonly epsilon: number;
   /** `ln 2 / staleHalfLifeMs`: how fast trust in an idle target's models fades, per ms. */
   readonly ln2PerMs: number;
@@ -137,7 +141,10 @@ export function resolveIntelligentOptions(options: IntelligentOptions): Intellig
     weights,
     predictors: options.predictors ?? defaultPredictors(),
     tags,
-    optimism: checkNonNegative('intelligent', 'optimism', options.optimism ?? 0),
+    optimism:
+      options.optimism === undefined
+        ? undefined
+        : checkNonNegative('intelligent', 'optimism', options.optimism),
     epsilon,
     ln2PerMs: Math.LN2 / staleHalfLifeMs,
     revisitMs: checkNonNegative('intelligent', 'revisitMs', options.revisitMs ?? 30_000),

@@ -96,7 +96,8 @@ export class IntelligentScorer {
     const n = candidates.length;
     const table = this.#table.ensure(n);
     const input = this.#features.inputTokensOf(context.request);
-    const { weights, optimism } = state.settings;
+    const { weights } = state.settings;
+    const { optimism } = state;
     // A failure's cost without fallback: the best and second-best such value among candidates.
     let first = Number.POSITIVE_INFINITY;
     let firstAt = -1;

@@ -23,6 +23,8 @@ const STALE_WEIGHT = 0.1;
 const SURPRISE_RATIO = 3;
 const SURPRISE_GAP_MS = 5_000;
 const SURPRISE_KEEP = 0.05;
+/** The optimism bonus when a latency model cannot restart on a surprise (see `IntelligentOptions.optimism`). */
+const DEFAULT_OPTIMISM_WITHOUT_RESTART = 0.5;
 /** Memory of the running mean and variance of all outcomes' utility, in observations. */
 const GLOBAL_ALPHA = 0.02;
 /** Weight of a new failed attempt in the running mean of failure latency. */
@@ -80,6 +82,8 @@ export class IntelligentState {
   readonly meanOutput: Float64Array;
   /** All outcomes' utility: its variance is the spread an idle target's uncertainty returns to. */
   readonly global = new RunningMoments(GLOBAL_ALPHA);
+  /** Standard deviations of optimism in the pick: the option, or the default for these models. */
+  readonly optimism: number;
   /** Per target, the combinations of tag features it has outcomes on (only with `tags`). */
   readonly combinations: TagCombinations;
   /** Own outcome summaries for other instances, and theirs once merged (`intelligent-merge.ts`). */
@@ -93,6 +97,8 @@ export class IntelligentState {
     const make = (quantity: PredictedQuantity) =>
       init.targets.map((target) => settings.predictors({ quantity, target, dimension, clock: init.clock }));
     this.latency = make('latency');
+    const restartable = this.latency.every((m) => m instanceof OnlineRidge && m.forgetsInClockTime);
+    this.optimism = settings.optimism ?? (restartable ? 0 : DEFAULT_OPTIMISM_WITHOUT_RESTART);
     this.output = make('outputTokens');
     this.failure = make('failure');
     const n = init.targets.length;

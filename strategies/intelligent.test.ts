@@ -395,6 +395,22 @@ describe('intelligent (contextual prediction)', () => {
     expect(note).toMatch(/utility -\d/);
   });
 
+  it('adds no optimism with the default models, 0.5 σ with latency models that cannot restart', () => {
+    const bonus = (options: IntelligentOptions) => {
+      const w = world(1, () => 1_000, options);
+      for (let i = 0; i < 5; i++) w.call(request(1_000), 1_000);
+      const [note] = w.strategy.describe!(w.targets, w.ctx(request(1_000)));
+      const [, utility, sigma] = /utility (-?[\d.]+) ± ([\d.]+)/.exec(note!.note!)!.map(Number);
+      expect(sigma).toBeGreaterThan(0);
+      return (note!.score - utility!) / sigma!;
+    };
+    expect(bonus({})).toBeCloseTo(0, 2);
+    expect(
+      bonus({ predictors: defaultPredictors({ latencyHalfLifeMs: Number.POSITIVE_INFINITY }) }),
+    ).toBeCloseTo(0.5, 1);
+    expect(bonus({ optimism: 0.25 })).toBeCloseTo(0.25, 1);
+  });
+
   it('never reads Date.now or Math.random', () => {
     const now = vi.spyOn(Date, 'now');
     const rnd = vi.spyOn(Math, 'random');

@@ -170,6 +170,11 @@ export class OnlineRidge implements Predictor {
     this.#factor();
   }
 
+  /** Whether it forgets with clock time (`halfLifeMs` set): only then does {@link discount} act. */
+  get forgetsInClockTime(): boolean {
+    return this.#clock !== undefined;
+  }
+
   /** Clock time of the last observation (with `halfLifeMs`; 0 before any, or without a clock). */
   get lastObservedAt(): number {
     return this.#stamp;
