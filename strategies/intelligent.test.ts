@@ -295,6 +295,26 @@ describe('intelligent (contextual prediction)', () => {
     ).toBeLessThan(0.1);
   });
 
+  it('an answer 3× faster than predicted after 5 s without one restarts the latency memory', () => {
+    const predictedAfterFastAnswer = (gapMs: number, fastMs: number) => {
+      let fast = false;
+      const w = world(1, () => (fast ? fastMs : 3_000));
+      for (let i = 0; i < 60; i++) w.call(request(100), 100);
+      w.clock.advance(gapMs);
+      fast = true;
+      w.call(request(100), 100);
+      const note = w.strategy.describe!(w.targets, w.ctx(request(100)))[0]!.note!;
+      return Number(/latency (\d+) ms/.exec(note)![1]);
+    };
+    const restarted = predictedAfterFastAnswer(6_000, 500);
+    const noGap = predictedAfterFastAnswer(1_000, 500);
+    const notFastEnough = predictedAfterFastAnswer(6_000, 1_500); // only 2× faster
+    // Restarted, the one new answer weighs about a third; otherwise one among 61 (a few %).
+    expect(3_000 - restarted).toBeGreaterThan(10 * (3_000 - noGap));
+    expect(3_000 - restarted).toBeGreaterThan(10 * (3_000 - notFastEnough));
+    expect(noGap).toBeGreaterThan(2_900);
+  });
+
   it('neither tries nor probes a target whose price alone makes it lose under the weights', () => {
     const picksOfC = (costPerUsd: number) => {
       const w = world(3, () => 500, { revisitMs: 2_000, weights: { costPerUsd } });
