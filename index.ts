@@ -19,6 +19,7 @@ export type * from './src/events.js';
 // kinds, registry, state store, scoring, and the clock, random, content, usage and cost helpers.
 // A value the core face gains goes here or into the kit (test/unit/entries.test.ts checks).
 export {
+  AbortLatch,
   type Admission,
   type BreakerOptions,
   type BreakerState,
@@ -41,6 +42,7 @@ export {
   estimateUsage,
   type FailureRecord,
   fallsBack,
+  isAbortSignalLike,
   isRetryableKind,
   isSwitchyardError,
   isWeightedStrategyFactory,
@@ -90,6 +92,7 @@ export {
   wrapAdapter,
 } from './src/index.js';
 // Contracts
+export type * from './src/types/abort.js';
 export type * from './src/types/adapter.js';
 export type * from './src/types/affinity.js';
 export type * from './src/types/budget.js';

@@ -1,4 +1,5 @@
 import type { CallScope } from './reliability/call-scope.js';
+import type { AbortSignalLike } from './types/abort.js';
 import type { AdapterCallOptions } from './types/adapter.js';
 import type { Clock } from './types/clock.js';
 import type { RateLimitInfo } from './types/rate-limit.js';
@@ -69,6 +70,11 @@ export class AttemptOptions implements AdapterCallOptions {
 
   get signal(): AbortSignal {
     return this.#scope.signal;
+  }
+
+  /** The call's scope itself: no `AbortSignal` is made for adapters that listen through this. */
+  get cancellation(): AbortSignalLike {
+    return this.#scope;
   }
 }
 

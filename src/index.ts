@@ -34,6 +34,7 @@ export {
 export type * from './events.js';
 export { costOf } from './pricing.js';
 export { StrategyRegistry, sharedStrategyRegistry } from './registry.js';
+export { AbortLatch, isAbortSignalLike } from './reliability/abort-latch.js';
 export type { RetryOptions } from './reliability/backoff.js';
 export type { BreakerOptions, Ejection, ResolvedBreakerOptions } from './reliability/circuit-breaker.js';
 // Router
@@ -80,6 +81,7 @@ export type {
   TargetStateHandle,
   TargetStateSnapshot,
 } from './state/store.js';
+export type * from './types/abort.js';
 export type * from './types/adapter.js';
 export type * from './types/affinity.js';
 export type * from './types/budget.js';

@@ -42,106 +42,121 @@ export interface RouterStreamController {
  * the end.
  */
 export function createRouterStream(onCancel: () => void): RouterStreamController {
-  let buffer: StreamEvent[] = [];
-  let head = 0;
+  return new StreamQueue(onCancel);
+}
+
+/**
+ * The buffer between producer and consumer: the controller and the stream's iterator. A class,
+ * not closures over an object literal, so every stream shares one hidden class (an object
+ * literal with a getter gets a dictionary of its own per call in V8).
+ */
+class StreamQueue implements RouterStreamController, AsyncIterator<StreamEvent> {
+  readonly stream: RouterStream;
+  readonly #onCancel: () => void;
+  #buffer: StreamEvent[] = [];
+  #head = 0;
   // The pending `next()`'s settlers, kept apart (no object per wait).
-  let waiter: ((r: IteratorResult<StreamEvent>) => void) | undefined;
-  let failWaiter: ((e: unknown) => void) | undefined;
-  let ended = false;
-  let failure: { error: unknown } | undefined;
-  let iterating = false;
-  let resolveResponse!: (r: CompletionResponse) => void;
-  let rejectResponse!: (e: unknown) => void;
-  const response = new Promise<CompletionResponse>((resolve, reject) => {
-    resolveResponse = resolve;
-    rejectResponse = reject;
-  });
-  response.catch(noop); // the error also reaches the iterator; never unhandled
+  #waiter: ((r: IteratorResult<StreamEvent>) => void) | undefined = undefined;
+  #failWaiter: ((e: unknown) => void) | undefined = undefined;
+  #ended = false;
+  #failure: { error: unknown } | undefined = undefined;
+  #resolveResponse!: (r: CompletionResponse) => void;
+  #rejectResponse!: (e: unknown) => void;
 
-  const iterator: AsyncIterator<StreamEvent> = {
-    next(): Promise<IteratorResult<StreamEvent>> {
-      if (head < buffer.length) {
-        const value = buffer[head++]!;
-        if (head === buffer.length) {
-          buffer = [];
-          head = 0;
-        }
-        return Promise.resolve({ value, done: false });
-      }
-      if (failure) return Promise.reject(failure.error);
-      if (ended) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve, reject) => {
-        waiter = resolve;
-        failWaiter = reject;
-      });
-    },
-    return(): Promise<IteratorResult<StreamEvent>> {
-      if (!ended) {
-        ended = true;
-        buffer = [];
-        head = 0;
-        // A `next()` still waiting (the consumer called `return()` without awaiting it) ends too.
-        const w = waiter;
-        waiter = undefined;
-        failWaiter = undefined;
-        w?.({ value: undefined, done: true });
-        onCancel();
-      }
-      return Promise.resolve({ value: undefined, done: true });
-    },
-  };
+  constructor(onCancel: () => void) {
+    this.#onCancel = onCancel;
+    const response = new Promise<CompletionResponse>((resolve, reject) => {
+      this.#resolveResponse = resolve;
+      this.#rejectResponse = reject;
+    });
+    response.catch(noop); // the error also reaches the iterator; never unhandled
+    this.stream = new StreamView(this, response);
+  }
 
-  const stream: RouterStream = {
-    response,
-    [Symbol.asyncIterator]() {
-      if (iterating) throw new TypeError('a RouterStream can be iterated only once');
-      iterating = true;
-      return iterator;
-    },
-    get textStream(): AsyncIterable<string> {
-      return {
-        async *[Symbol.asyncIterator]() {
-          for await (const event of stream) if (event.type === 'text-delta') yield event.delta;
-        },
-      };
-    },
-  };
+  next(): Promise<IteratorResult<StreamEvent>> {
+    if (this.#head < this.#buffer.length) {
+      const value = this.#buffer[this.#head++]!;
+      if (this.#head === this.#buffer.length) {
+        this.#buffer = [];
+        this.#head = 0;
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.#failure) return Promise.reject(this.#failure.error);
+    if (this.#ended) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => {
+      this.#waiter = resolve;
+      this.#failWaiter = reject;
+    });
+  }
 
-  return {
-    stream,
-    push(event) {
-      if (ended) return;
-      if (waiter) {
-        const w = waiter;
-        waiter = undefined;
-        failWaiter = undefined;
-        w({ value: event, done: false });
-      } else {
-        buffer.push(event);
-      }
-    },
-    finish(result) {
-      resolveResponse(result);
-      if (ended) return;
-      ended = true;
-      if (waiter) {
-        const w = waiter;
-        waiter = undefined;
-        failWaiter = undefined;
-        w({ value: undefined, done: true });
-      }
-    },
-    fail(error) {
-      rejectResponse(error);
-      if (ended) return;
-      ended = true;
-      failure = { error };
-      if (failWaiter) {
-        const w = failWaiter;
-        waiter = undefined;
-        failWaiter = undefined;
-        w(error);
-      }
-    },
-  };
+  return(): Promise<IteratorResult<StreamEvent>> {
+    if (!this.#ended) {
+      this.#ended = true;
+      this.#buffer = [];
+      this.#head = 0;
+      // A `next()` still waiting (the consumer called `return()` without awaiting it) ends too.
+      this.#settle()?.({ value: undefined, done: true });
+      this.#onCancel();
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  push(event: StreamEvent): void {
+    if (this.#ended) return;
+    const waiter = this.#settle();
+    if (waiter) waiter({ value: event, done: false });
+    else this.#buffer.push(event);
+  }
+
+  finish(result: CompletionResponse): void {
+    this.#resolveResponse(result);
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#settle()?.({ value: undefined, done: true });
+  }
+
+  fail(error: unknown): void {
+    this.#rejectResponse(error);
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#failure = { error };
+    const reject = this.#failWaiter;
+    this.#settle();
+    reject?.(error);
+  }
+
+  /** Takes the pending `next()`'s resolver (clearing both settlers), if one waits. */
+  #settle(): ((r: IteratorResult<StreamEvent>) => void) | undefined {
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    this.#failWaiter = undefined;
+    return waiter;
+  }
+}
+
+/** What the caller holds: `response`, one iteration over the queue, and `textStream`. */
+class StreamView implements RouterStream {
+  readonly response: Promise<CompletionResponse>;
+  readonly #queue: StreamQueue;
+  #iterating = false;
+
+  constructor(queue: StreamQueue, response: Promise<CompletionResponse>) {
+    this.#queue = queue;
+    this.response = response;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
+    if (this.#iterating) throw new TypeError('a RouterStream can be iterated only once');
+    this.#iterating = true;
+    return this.#queue;
+  }
+
+  get textStream(): AsyncIterable<string> {
+    return { [Symbol.asyncIterator]: () => textDeltas(this) };
+  }
+}
+
+async function* textDeltas(stream: RouterStream): AsyncGenerator<string> {
+  for await (const event of stream) if (event.type === 'text-delta') yield event.delta;
 }

@@ -378,7 +378,10 @@ export class Router {
       .run(request, controller, (s) => {
         scope = s;
       })
-      .then(controller.finish, controller.fail);
+      .then(
+        (response) => controller.finish(response),
+        (error: unknown) => controller.fail(error),
+      );
     return controller.stream;
   }
 

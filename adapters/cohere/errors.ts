@@ -4,6 +4,7 @@
 
 import type { AdapterErrorContext } from '../../modules/adapter-kit/error-context.js';
 import {
+  type AbortSignalLike,
   errorFromAbort,
   errorFromException,
   errorFromHttpStatus,
@@ -93,7 +94,7 @@ function mapError(error: unknown, { target, signal, apiKey }: ErrorContext): Swi
  * A rejection of the fetch function. With the caller's signal not aborted, an abort can only come
  * from the SDK's timeout signal (Node's fetch rejects with its reason, the string `'timeout'`).
  */
-function mapTransportFailure(cause: unknown, target: string, signal: AbortSignal): SwitchyardError {
+function mapTransportFailure(cause: unknown, target: string, signal: AbortSignalLike): SwitchyardError {
   if (
     cause === 'timeout' ||
     (cause instanceof Error && (cause.name === 'AbortError' || cause.name === 'TimeoutError'))

@@ -10,6 +10,7 @@ import { reportRateLimit } from '../../modules/adapter-kit/rate-limit-headers.js
 import { bodyIterator, SseParser } from '../../modules/adapter-kit/sse.js';
 import type { FastFetch } from '../../modules/adapter-kit/transport/index.js';
 import type {
+  AbortSignalLike,
   Adapter,
   AdapterCallOptions,
   AdapterCapabilities,
@@ -104,7 +105,7 @@ export class OpenAIAdapter implements Adapter {
       const route = this.#route === undefined ? await this.#resolveRoute(client) : this.#route;
       let response: unknown;
       if (route !== null && request.headers === undefined) {
-        const raw = await sendDirect(route, JSON.stringify(body), options.signal);
+        const raw = await sendDirect(route, JSON.stringify(body), abortOf(options));
         reportRateLimit(raw.rateLimitHeaders, options);
         response = await parseDirect(raw);
       } else {
@@ -139,7 +140,7 @@ export class OpenAIAdapter implements Adapter {
       // APIError; the SSE body is read here, which costs far less CPU than the SDK's stream reader.
       const response =
         route !== null && request.headers === undefined
-          ? await sendDirect(route, JSON.stringify(wire), options.signal)
+          ? await sendDirect(route, JSON.stringify(wire), abortOf(options))
           : await client.chat.completions
               .create(wire as unknown as CreateBody, {
                 signal: options.signal,
@@ -175,7 +176,8 @@ export class OpenAIAdapter implements Adapter {
       }
       body = undefined; // read to the end: nothing left to close
       // A custom fetch may end the body quietly when the request is aborted.
-      if (options.signal.aborted) throw options.signal.reason;
+      const abort = abortOf(options);
+      if (abort.aborted) throw abort.reason;
       try {
         yield* mapper.end(options.target);
       } catch (error) {
@@ -228,6 +230,11 @@ export class OpenAIAdapter implements Adapter {
   }
 
   #context(options: AdapterCallOptions): ErrorContext {
-    return { target: options.target, signal: options.signal, apiKey: this.#apiKey, sdk: this.#client.sdk };
+    return { target: options.target, signal: abortOf(options), apiKey: this.#apiKey, sdk: this.#client.sdk };
   }
+}
+
+/** The attempt's abort state, without making an `AbortSignal` when the router gives `cancellation`. */
+function abortOf(options: AdapterCallOptions): AbortSignalLike {
+  return options.cancellation ?? options.signal;
 }

@@ -20,6 +20,7 @@ import {
   type FastFetch,
   NULL_BODY,
 } from '../../modules/adapter-kit/transport/fast-fetch.js';
+import type { AbortSignalLike } from '../../src/index.js';
 import type { OpenAISdk } from './client.js';
 
 /** What every Chat Completions call of one client sends, read once from the SDK client. */
@@ -182,7 +183,7 @@ function connectionError(route: DirectRoute, error: unknown): Error {
 export async function sendDirect(
   route: DirectRoute,
   body: string,
-  signal: AbortSignal,
+  signal: AbortSignalLike,
 ): Promise<DirectResponse> {
   if (signal.aborted) throw new route.sdk.APIUserAbortError();
   const pending = dispatcherOf(route.fetch);

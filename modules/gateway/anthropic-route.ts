@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  AbortLatch,
+  type AbortSignalLike,
   type CompletionRequest,
   isSwitchyardError,
   type Router,
@@ -26,7 +28,7 @@ export interface MessagesContext {
   /** The router serving new calls now, and the model names it knows. */
   readonly current: () => { readonly router: Router; readonly known: ReadonlySet<string> };
   /** Registers a call in flight (graceful shutdown); the returned function unregisters it. */
-  readonly track: (controller: AbortController) => () => void;
+  readonly track: (controller: AbortLatch) => () => void;
   /** Headers every answer carries (e.g. `connection: close` while shutting down). */
   readonly headers: () => Record<string, string>;
 }
@@ -46,7 +48,7 @@ function messageId(options: ResolvedGatewayOptions): string {
   return id === undefined ? `${ID_PREFIX}${(++idCounter).toString(36)}` : `msg_${id}`;
 }
 
-function failure(ctx: MessagesContext, signal: AbortSignal, error: unknown): ErrorAnswer {
+function failure(ctx: MessagesContext, signal: AbortSignalLike, error: unknown): ErrorAnswer {
   const reason: unknown = signal.aborted ? signal.reason : undefined;
   if (isSwitchyardError(reason) && reason.code === SHUTDOWN_CODE) {
     return errorAnswer(503, reason.message, 'service_unavailable', SHUTDOWN_CODE, null, 1);
@@ -64,7 +66,7 @@ async function complete(
   router: Router,
   call: CompletionRequest,
   model: string,
-  signal: AbortSignal,
+  signal: AbortSignalLike,
 ): Promise<Usage | undefined> {
   try {
     const response = await router.complete(call);
@@ -89,7 +91,7 @@ async function stream(
   router: Router,
   call: CompletionRequest,
   model: string,
-  signal: AbortSignal,
+  signal: AbortSignalLike,
 ): Promise<Usage | undefined> {
   const iterator = router.stream(call)[Symbol.asyncIterator]();
   let next: Awaited<ReturnType<typeof iterator.next>>;
@@ -192,7 +194,7 @@ export async function serveMessages(
     );
     return;
   }
-  const controller = new AbortController();
+  const controller = new AbortLatch();
   const untrack = ctx.track(controller);
   const onClose = () => {
     if (!res.writableFinished) {
@@ -205,14 +207,14 @@ export async function serveMessages(
       { request: messages.request, stream: messages.stream, includeUsage: false },
       hints,
       principal,
-      controller.signal,
+      controller,
     );
     if (messages.userId !== undefined) {
       call = { ...call, metadata: { ...call.metadata, endUser: messages.userId } };
     }
     const usage = await (messages.stream
-      ? stream(ctx, res, router, call, model, controller.signal)
-      : complete(ctx, res, router, call, model, controller.signal));
+      ? stream(ctx, res, router, call, model, controller)
+      : complete(ctx, res, router, call, model, controller));
     settle?.(usage);
   } finally {
     res.off('close', onClose);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import {
+  type AbortSignalLike,
   type CompletionRequest,
   isSwitchyardError,
   type Router,
@@ -22,7 +23,7 @@ export interface CallContext {
   readonly router: Router;
   readonly options: ResolvedGatewayOptions;
   /** Aborted when the client leaves or the shutdown grace period ends. */
-  readonly signal: AbortSignal;
+  readonly signal: AbortSignalLike;
   /** Headers every answer of this request carries (e.g. `connection: close` while shutting down). */
   readonly headers: () => Record<string, string>;
 }
@@ -55,14 +56,16 @@ export function routerRequest(
   chat: ChatRequest,
   hints: RoutingHints,
   principal: Principal | undefined,
-  signal: AbortSignal,
+  signal: AbortSignalLike,
 ): CompletionRequest {
-  // Built field by field (same fields, same order as spreading optional parts): no
-  // intermediate objects or arrays on the common call without hints or principal.
-  const request: { -readonly [K in keyof CompletionRequest]: CompletionRequest[K] } = {
-    ...chat.request,
-    signal,
-  };
+  // A copy, then fields added one by one: no intermediate objects on the common call without
+  // hints or principal. Not `{ ...chat.request, signal }`: in V8 11 (Node 20) a spread followed by
+  // more properties makes a new hidden class on every call.
+  const request: { -readonly [K in keyof CompletionRequest]: CompletionRequest[K] } = Object.assign(
+    {},
+    chat.request,
+  );
+  request.signal = signal;
   if (hints.strategy !== undefined) request.strategy = hints.strategy;
   if (hints.timeoutMs !== undefined) request.timeoutMs = hints.timeoutMs;
   const tags = tagsOf(principal?.tags, hints.tags);

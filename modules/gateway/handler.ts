@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isSwitchyardError, type Router, SwitchyardError, type Usage } from '../../index.js';
+import { AbortLatch, isSwitchyardError, type Router, SwitchyardError, type Usage } from '../../index.js';
 import { serveAdmin } from './admin.js';
 import { sendAnthropicError } from './anthropic-response.js';
 import { serveMessages } from './anthropic-route.js';
@@ -20,7 +20,7 @@ export interface Lifecycle {
   /** `stop()` was called: new requests get a 503 and every answer closes its connection. */
   readonly stopping: boolean;
   /** Registers a call in flight; the returned function unregisters it. */
-  track(controller: AbortController): () => void;
+  track(controller: AbortLatch): () => void;
 }
 
 const noop = () => {};
@@ -133,7 +133,7 @@ export function createHandler(
       );
       return;
     }
-    const controller = new AbortController();
+    const controller = new AbortLatch();
     const untrack = lifecycle.track(controller);
     const onClose = () => {
       if (!res.writableFinished) {
@@ -143,9 +143,9 @@ export function createHandler(
       }
     };
     res.on('close', onClose);
-    const ctx: CallContext = { router, options, signal: controller.signal, headers: closing };
+    const ctx: CallContext = { router, options, signal: controller, headers: closing };
     try {
-      const call = routerRequest(request, hints, principal, controller.signal);
+      const call = routerRequest(request, hints, principal, controller);
       const usage = await (request.stream
         ? streamChat(ctx, res, request, call)
         : completeChat(ctx, res, call));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AbortLatch } from '../../index.js';
 import { InFlight } from './in-flight.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -6,15 +7,15 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 describe('InFlight', () => {
   it('settles when every call in flight at the time has ended, not the ones added later', async () => {
     const calls = new InFlight();
-    const a = new AbortController();
-    const b = new AbortController();
+    const a = new AbortLatch();
+    const b = new AbortLatch();
     calls.add(a);
     calls.add(b);
     let settled = false;
     void calls.settled().then(() => {
       settled = true;
     });
-    const later = new AbortController();
+    const later = new AbortLatch();
     calls.add(later);
     calls.delete(a);
     await tick();
@@ -29,7 +30,7 @@ describe('InFlight', () => {
   it('wakes every waiter of a call, and resolves at once with nothing in flight', async () => {
     const calls = new InFlight();
     await calls.settled();
-    const a = new AbortController();
+    const a = new AbortLatch();
     calls.add(a);
     const woken: string[] = [];
     void calls.settled().then(() => woken.push('first'));

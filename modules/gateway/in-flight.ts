@@ -1,10 +1,12 @@
+import type { AbortLatch } from '../../index.js';
+
 /**
- * The gateway's calls in flight, by their AbortController. Tracking a call costs a set entry;
+ * The gateway's calls in flight, by their AbortLatch. Tracking a call costs a set entry;
  * a promise that settles when the call ends is made only for a caller that waits
  * ({@link InFlight.settled}: `stop()`, `replaceRouter()`), not for every call.
  */
 export class InFlight {
-  readonly #calls = new Map<AbortController, (() => void) | undefined>();
+  readonly #calls = new Map<AbortLatch, (() => void) | undefined>();
 
   /** Calls in flight. */
   get size(): number {
@@ -12,17 +14,17 @@ export class InFlight {
   }
 
   /** The controllers of the calls in flight. */
-  keys(): IterableIterator<AbortController> {
+  keys(): IterableIterator<AbortLatch> {
     return this.#calls.keys();
   }
 
   /** Registers a call in flight. */
-  add(controller: AbortController): void {
+  add(controller: AbortLatch): void {
     this.#calls.set(controller, undefined);
   }
 
   /** The call has ended: unregisters it and wakes whoever waits for it. */
-  delete(controller: AbortController): void {
+  delete(controller: AbortLatch): void {
     const wake = this.#calls.get(controller);
     this.#calls.delete(controller);
     wake?.();

@@ -232,6 +232,7 @@ export class AttemptRunner {
           clock: options.clock,
           deadline: options.deadline,
           signal: attemptAbort.controller.signal,
+          cancellation: attemptAbort.controller.signal,
           reportRateLimit: options.reportRateLimit,
         }
       : options;

@@ -1,5 +1,6 @@
 import { redactSecrets, sanitizeError } from '../errors/redact.js';
 import { isSwitchyardError, SwitchyardError } from '../errors/switchyard-error.js';
+import { isAbortSignalLike } from '../reliability/abort-latch.js';
 import { CallScope } from '../reliability/call-scope.js';
 import type { DeadlineQueue } from '../reliability/deadline-queue.js';
 import { createRouterStream, type RouterStreamController } from '../router-stream.js';
@@ -96,11 +97,13 @@ export class CallPipeline {
     let scope: CallScope | undefined;
     try {
       if (this.closed) throw new SwitchyardError('config', 'the router is closed', { retryable: false });
-      const signal = readField(input, 'signal') as AbortSignal | undefined;
-      if (signal !== undefined && !(signal instanceof AbortSignal)) {
-        throw new SwitchyardError('invalid_request', 'invalid request: signal: expected an AbortSignal', {
-          retryable: false,
-        });
+      const signal = readField(input, 'signal');
+      if (signal !== undefined && !isAbortSignalLike(signal)) {
+        throw new SwitchyardError(
+          'invalid_request',
+          'invalid request: signal: expected an AbortSignal or an AbortLatch',
+          { retryable: false },
+        );
       }
       if (signal?.aborted) {
         throw new SwitchyardError('aborted', 'the caller aborted the call before it started', {
@@ -287,7 +290,10 @@ export class CallPipeline {
       this.#streamMiddleware,
       call.context!,
       () => {
-        this.#o.loop.run(call).then(inner.finish, inner.fail);
+        this.#o.loop.run(call).then(
+          (response) => inner.finish(response),
+          (error: unknown) => inner.fail(error),
+        );
         return inner.stream;
       },
       sink!,

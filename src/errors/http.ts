@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from '../types/abort.js';
 import type { ErrorKind } from './error-kind.js';
 import { type HeaderSource, parseRetryAfter } from './retry-after.js';
 import { SwitchyardError } from './switchyard-error.js';
@@ -88,7 +89,7 @@ function codeOf(error: unknown): string | undefined {
  * The error an aborted attempt should reject with: the signal's reason when the router put a
  * {@link SwitchyardError} there (deadline → `timeout`, caller → `aborted`), else `aborted`.
  */
-export function errorFromAbort(signal: AbortSignal, target?: string): SwitchyardError {
+export function errorFromAbort(signal: AbortSignalLike, target?: string): SwitchyardError {
   const reason: unknown = signal.reason;
   if (reason instanceof SwitchyardError) return target === undefined ? reason : reason.with({ target });
   return new SwitchyardError('aborted', 'the call was aborted', { target, cause: reason });
@@ -102,7 +103,7 @@ export function errorFromAbort(signal: AbortSignal, target?: string): Switchyard
  */
 export function errorFromException(
   error: unknown,
-  options: { target?: string; signal?: AbortSignal } = {},
+  options: { target?: string; signal?: AbortSignalLike } = {},
 ): SwitchyardError {
   if (error instanceof SwitchyardError) return error;
   if (options.signal?.aborted) return errorFromAbort(options.signal, options.target);

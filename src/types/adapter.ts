@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from './abort.js';
 import type { Clock } from './clock.js';
 import type { RateLimitInfo } from './rate-limit.js';
 import type { AdapterRequest } from './request.js';
@@ -22,6 +23,12 @@ export interface AdapterCapabilities {
 export interface AdapterCallOptions {
   /** Aborts the attempt (caller abort or deadline). Adapters must stop work and reject with `aborted`/`timeout`. */
   readonly signal: AbortSignal;
+  /**
+   * The same abort state as `signal` (same `aborted`, `reason` and `'abort'` listeners) without
+   * making an `AbortSignal`, which in Node 20 costs a hidden class per signal. The router passes
+   * it; adapters that only listen for the abort should prefer it and fall back to `signal`.
+   */
+  readonly cancellation?: AbortSignalLike;
   /** Id of the target this attempt runs for; adapters put it on errors. */
   readonly target: string;
   /** The router's clock; test adapters use it for delays. */

@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from './abort.js';
 import type { HedgeOptions } from './hedge.js';
 import type { Message, ProviderOptions } from './message.js';
 import type { FunctionTool, JSONSchema, ToolChoice } from './tool.js';
@@ -65,8 +66,12 @@ export interface CompletionRequest extends CallSettings {
   readonly model?: string;
   /** Name of a registered strategy to use for this call instead of the router's. */
   readonly strategy?: string;
-  /** Aborts the call: the in-flight attempt is cancelled and the call rejects with `aborted`. */
-  readonly signal?: AbortSignal;
+  /**
+   * Aborts the call: the in-flight attempt is cancelled and the call rejects with `aborted`. An
+   * `AbortSignal`, or an `AbortLatch` (cheaper to make per request in Node 20). Middleware that
+   * needs a real `AbortSignal` reads the call context's `signal`.
+   */
+  readonly signal?: AbortSignalLike;
   /** Whole-call deadline in ms, retries included. Overrides the router's `timeoutMs`. */
   readonly timeoutMs?: number;
   /**

@@ -3,6 +3,8 @@
  * (`messages[0].content: expected …`). Reads each property once; a read that throws propagates
  * with the path left on the context, for the caller to name.
  */
+
+import { isAbortSignalLike } from '../reliability/abort-latch.js';
 import {
   type CheckContext,
   checkJson,
@@ -337,7 +339,9 @@ export function checkRequest(c: CheckContext, request: unknown): void {
       ),
     );
   }
-  c.optional(request, 'signal', (c, v) => expect(c, v instanceof AbortSignal, 'expected an AbortSignal'));
+  c.optional(request, 'signal', (c, v) =>
+    expect(c, isAbortSignalLike(v), 'expected an AbortSignal or an AbortLatch'),
+  );
   c.optional(request, 'timeoutMs', positive);
   c.optional(request, 'firstTokenTimeoutMs', positive);
   c.optional(request, 'interTokenTimeoutMs', positive);

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
-import { describe, expect, it } from 'vitest';
-import { type Adapter, Router, systemClock } from '../../index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { AbortLatch, type Adapter, type AdapterCallOptions, Router, systemClock } from '../../index.js';
 import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
 import { ask, rejectionOf, targetsOf } from '../helpers/calls.js';
 
@@ -119,6 +119,51 @@ describe('cancellation', () => {
     expect(error.kind).toBe('aborted');
     expect(performance.now() - started).toBeLessThan(20 + 40);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('takes an AbortLatch as the signal: the abort cancels the attempt, and nothing stays on the latch', async () => {
+    const clock = new VirtualClock();
+    const a = new MockAdapter(() => ({ text: 'slow', delayMs: 10_000 }));
+    const router = new Router({ targets: [{ id: 'a', adapter: a, model: 'm' }], clock });
+    const latch = new AbortLatch();
+    const listen = vi.spyOn(latch, 'addEventListener');
+    const unlisten = vi.spyOn(latch, 'removeEventListener');
+    const call = router.complete(ask('x', { signal: latch }));
+    await clock.advance(100);
+    latch.abort('client left');
+    const error = await rejectionOf(call);
+    expect(error).toMatchObject({ kind: 'aborted', retryable: false, cause: 'client left' });
+    expect(a.calls[0]!.result).toBe('aborted');
+    expect(listen).toHaveBeenCalledTimes(1);
+    expect(unlisten).toHaveBeenCalledWith('abort', listen.mock.calls[0]![1]);
+  });
+
+  it("gives adapters the call's abort as `cancellation` without making an AbortSignal", async () => {
+    const clock = new VirtualClock();
+    let seen: AdapterCallOptions | undefined;
+    const adapter: Adapter = {
+      provider: 'test',
+      capabilities: { streaming: false, tools: false, json: false, images: false },
+      complete: (_request, options) => {
+        seen = options;
+        return new Promise((_, reject) =>
+          options.cancellation!.addEventListener('abort', () => reject(options.cancellation!.reason)),
+        );
+      },
+      stream: () => {
+        throw new Error('not used');
+      },
+    };
+    const router = new Router({ targets: [{ id: 'a', adapter, model: 'm' }], clock, timeoutMs: 500 });
+    const made = vi.spyOn(globalThis, 'AbortController');
+    try {
+      const error = await rejectionOf(clock.run(router.complete(ask())));
+      expect(error.kind).toBe('timeout');
+      expect(seen!.cancellation!.aborted).toBe(true);
+      expect(made).not.toHaveBeenCalled();
+    } finally {
+      made.mockRestore();
+    }
   });
 
   it('leaves no listener on the caller signal after success or failure', async () => {

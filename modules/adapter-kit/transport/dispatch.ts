@@ -4,6 +4,7 @@
  * Node stream and async-resource machinery of `undici.request()`, which the SDKs do not need.
  */
 import type { Dispatcher } from 'undici';
+import type { AbortSignalLike } from '../../../src/index.js';
 import { BodyQueue } from './body-queue.js';
 import type { PlainRequest } from './request.js';
 
@@ -29,7 +30,7 @@ export interface HeadersDeadline {
 export function dispatch(
   dispatcher: Dispatcher,
   request: PlainRequest,
-  signal: AbortSignal | undefined,
+  signal: AbortSignalLike | undefined,
   deadline?: HeadersDeadline,
 ): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
@@ -59,7 +60,7 @@ function expire(exchange: Exchange): void {
 class Exchange {
   readonly #resolve: (response: RawResponse) => void;
   readonly #reject: (reason: unknown) => void;
-  readonly #signal: AbortSignal | undefined;
+  readonly #signal: AbortSignalLike | undefined;
   readonly #deadline: HeadersDeadline | undefined;
   #abort: ((reason?: unknown) => void) | undefined;
   #body: BodyQueue | undefined;
@@ -72,7 +73,7 @@ class Exchange {
   constructor(
     resolve: (response: RawResponse) => void,
     reject: (reason: unknown) => void,
-    signal: AbortSignal | undefined,
+    signal: AbortSignalLike | undefined,
     deadline: HeadersDeadline | undefined,
   ) {
     this.#resolve = resolve;
