@@ -1,7 +1,7 @@
 /**
  * `npm run loadtest`: the gateway under load (issue #17 §5), with a local mock upstream.
  *
- *   npm run loadtest -- [--profiles smoke,load,stress,spike,soak,portkey] [--quick]
+ *   npm run loadtest -- [--profiles smoke,load,stress,spike,soak,portkey,anchors] [--quick]
  *                       [--rate 1000] [--load-seconds 10] [--rounds 3] [--spike-base 300]
  *                       [--soak-seconds 600] [--soak-rate 1000] [--no-portkey] [--anchors DIR]
  *                       [--no-pin] [--no-bare] [--no-write] [--cpu-prof DIR] [--gateway-node-flags="--flag ..."] [--json FILE]
@@ -11,12 +11,14 @@
  * itself (the load client) to CPU 1; runs the profiles; prints each phase; writes the
  * "Gateway load test" section of docs/performance.md (between markers that `npm run bench` keeps).
  * Portkey's gateway runs from the shared anchors harness when it is installed (`--anchors DIR`,
- * `ANCHORS_DIR`, else `../shared/anchors` beside the checkout). Loopback only; every loop is
- * bounded in calls and time. Exits 1 when a profile saw an error.
+ * `ANCHORS_DIR`, else `../shared/anchors` beside the checkout); the `anchors` profile runs that
+ * harness itself with the built CLI as its gateway (anchors.ts; needs `npm run build`). Loopback
+ * only; every loop is bounded in calls and time. Exits 1 when a profile saw an error.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { runAnchors } from './anchors.js';
 import { errorsOf } from './client.js';
 import {
   canPin,
@@ -41,7 +43,7 @@ import { BEGIN, END, type LoadReport, loadMarkdown } from './report.js';
 
 const { values: a } = parseArgs({
   options: {
-    profiles: { type: 'string', default: 'smoke,load,stress,spike,soak,portkey' },
+    profiles: { type: 'string', default: 'smoke,load,stress,spike,soak,portkey,anchors' },
     quick: { type: 'boolean', default: false },
     rate: { type: 'string', default: '1000' },
     'load-seconds': { type: 'string' },
@@ -64,7 +66,10 @@ const { values: a } = parseArgs({
 const quick = a.quick === true;
 const num = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number(v));
 const profiles = new Set(String(a.profiles).split(','));
-if (a['no-portkey']) profiles.delete('portkey');
+if (a['no-portkey']) {
+  profiles.delete('portkey');
+  profiles.delete('anchors');
+}
 
 /** Replaces (or appends) the section between the markers in docs/performance.md. */
 function writeSection(md: string): void {
@@ -198,6 +203,16 @@ try {
       await portkey.stop();
       report = { ...report, portkey: { concurrency, seconds, rounds, rows } };
     }
+  }
+  if (profiles.has('anchors')) {
+    const rounds = num(a.rounds, quick ? 1 : 3);
+    const anchors = findAnchors(a.anchors ?? process.env.ANCHORS_DIR);
+    log(`anchors: the shared harness${anchors ? ` in ${anchors}` : ': not installed (--anchors DIR)'}`);
+    const result = anchors
+      ? await runAnchors(anchors, { rounds, quick, log })
+      : { rounds, rows: [], skipped: 'the shared anchors harness is not installed (--anchors DIR)' };
+    if (result.skipped) log(`anchors: skipped: ${result.skipped}`);
+    report = { ...report, anchors: result };
   }
 } finally {
   await bareServer?.stop();
