@@ -59,8 +59,8 @@ function launch(
 export interface ServerProcess {
   readonly origin: string;
   readonly pid: number;
-  /** Heap in use after a full GC and RSS, in bytes (our processes only). */
-  heap(): Promise<{ heapUsed: number; rss: number; afterGc: boolean }>;
+  /** Heap in use and RSS, in bytes, after a full GC unless `collect` is false (our processes only). */
+  heap(collect?: boolean): Promise<{ heapUsed: number; rss: number; afterGc: boolean }>;
   /** CPU time of the process so far, µs (from /proc for any process). */
   cpuMicros(): number;
   /** SIGTERM; resolves when the process has exited (at most 10 s). */
@@ -138,7 +138,7 @@ export async function startServer(
   return {
     origin,
     pid,
-    heap: () => ask(child, 'heap'),
+    heap: (collect = true) => ask(child, collect ? 'heap' : 'heap-raw'),
     cpuMicros: () => procCpuMicros(pid),
     stop: () => stopChild(child),
   };

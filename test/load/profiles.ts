@@ -197,9 +197,15 @@ export interface HeapSample {
   readonly second: number;
   readonly heapMB: number;
   readonly rssMB: number;
+  /** Taken right after a forced full GC (the first and the last sample). */
+  readonly afterGc?: boolean;
 }
 
-/** soak: `rate` calls/s (half plain, half streamed) for `seconds`; the gateway's heap after GC sampled every `every` s. */
+/**
+ * soak: `rate` calls/s (half plain, half streamed) for `seconds`; the gateway's heap sampled every
+ * `every` s. Only the first and the last sample force a full GC: a forced GC every few seconds
+ * stalls the gateway and was most of the soak's latency tail.
+ */
 export async function soak(
   bench: Bench,
   o: { rate: number; seconds: number; every: number },
@@ -208,21 +214,22 @@ export async function soak(
   const heap: HeapSample[] = [];
   let afterGc = true;
   const start = performance.now();
-  const sample = async () => {
-    const h = await bench.gateway.heap();
-    afterGc &&= h.afterGc;
+  const sample = async (collect: boolean) => {
+    const h = await bench.gateway.heap(collect);
+    if (collect) afterGc &&= h.afterGc;
     heap.push({
       second: (performance.now() - start) / 1000,
       heapMB: h.heapUsed / 2 ** 20,
       rssMB: h.rss / 2 ** 20,
+      afterGc: collect && h.afterGc,
     });
   };
-  await sample();
+  await sample(true);
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
       await new Promise((resolve) => setTimeout(resolve, o.every * 1000));
-      if (sampling) await sample();
+      if (sampling) await sample(false);
     }
   })();
   const [plain, stream] = await Promise.all(
@@ -234,7 +241,7 @@ export async function soak(
   );
   sampling = false;
   await sampler;
-  await sample();
+  await sample(true);
   // Both halves ran in parallel: each row's CPU figure covers both, per half's calls. Halve it.
   const fix = (r: Row): Row => ({ ...r, gatewayCpuPerCall: r.gatewayCpuPerCall / 2 });
   return { plain: fix(plain as Row), stream: fix(stream as Row), heap, afterGc };

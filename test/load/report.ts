@@ -255,9 +255,9 @@ export function loadMarkdown(r: LoadReport): string {
       rowLine(s.plain),
       rowLine(s.stream),
       '',
-      `Gateway heap in use after a full GC (${s.afterGc ? '`--expose-gc`' : 'no GC available: raw figures'}), ${h.length} samples: first ${mb(h[0]?.heapMB ?? Number.NaN)} MB, min ${mb(Math.min(...h.map((x) => x.heapMB)))}, max ${mb(Math.max(...h.map((x) => x.heapMB)))}, last ${mb(h[h.length - 1]?.heapMB ?? Number.NaN)} MB (growth ${mb(heapGrowth(h))} MB); RSS ${mb(h[0]?.rssMB ?? Number.NaN)} → ${mb(h[h.length - 1]?.rssMB ?? Number.NaN)} MB.`,
+      `Gateway heap in use, ${h.length} samples: first ${mb(h[0]?.heapMB ?? Number.NaN)} MB, min ${mb(Math.min(...h.map((x) => x.heapMB)))}, max ${mb(Math.max(...h.map((x) => x.heapMB)))}, last ${mb(h[h.length - 1]?.heapMB ?? Number.NaN)} MB (growth ${mb(heapGrowth(h))} MB, first to last); RSS ${mb(h[0]?.rssMB ?? Number.NaN)} → ${mb(h[h.length - 1]?.rssMB ?? Number.NaN)} MB. ${s.afterGc ? 'The first and the last sample follow a forced full GC (`--expose-gc`, marked *); the others do not, since a forced GC every few seconds stalls the gateway and was most of the soak’s tail.' : 'No GC was available: raw figures.'}`,
       '',
-      `Samples (s: MB): ${h.map((x) => `${Math.round(x.second)}: ${mb(x.heapMB)}`).join(', ')}.`,
+      `Samples (s: MB): ${h.map((x) => `${Math.round(x.second)}: ${mb(x.heapMB)}${x.afterGc ? '*' : ''}`).join(', ')}.`,
       '',
     );
   }

@@ -4,6 +4,7 @@
  * (the bare pass-through proxy, the floor).
  * Sends `{ origin }` over IPC once listening, then answers IPC probes:
  * `'heap'` → the V8 heap in use after a full GC (`--expose-gc`), and the RSS, in bytes;
+ * `'heap-raw'` → the same without the GC (a forced full GC stalls the server for tens of ms);
  * `'cpu'` → the process's CPU time so far in µs. SIGTERM closes the server and exits.
  */
 import { getHeapStatistics } from 'node:v8';
@@ -26,10 +27,10 @@ if (started === undefined) {
 }
 const server = started;
 
-type Probe = 'heap' | 'cpu';
+type Probe = 'heap' | 'heap-raw' | 'cpu';
 process.on('message', (message: Probe) => {
-  if (message === 'heap') {
-    const gc = (globalThis as { gc?: () => void }).gc;
+  if (message === 'heap' || message === 'heap-raw') {
+    const gc = message === 'heap' ? (globalThis as { gc?: () => void }).gc : undefined;
     gc?.();
     process.send?.({
       heapUsed: getHeapStatistics().used_heap_size,
