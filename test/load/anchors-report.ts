@@ -1,17 +1,15 @@
 /** The markdown of the `anchors` profile (the shared anchors harness), for docs/performance.md. */
-import { type AnchorsResult, anchorsRatio, DIRECT, OURS, PORTKEY } from './anchors.js';
-
-const int = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
-const yes = (ok: boolean) => (ok ? '**yes**' : '**no**');
+import { type AnchorsResult, anchorsRatio, anchorsRow, DIRECT, OURS, PORTKEY } from './anchors.js';
+import { int, yes } from './format.js';
 
 /** The two goal rows the harness decides: ≥ 5× Portkey's calls/s at concurrency 64. */
 export function anchorsGoals(r: AnchorsResult): string[] {
   if (r.skipped) return [];
   return [false, true].map((stream) => {
     const scenario = stream ? 'c64/stream' : 'c64/non-stream';
-    const of = (client: string) => r.rows.find((x) => x.client === client && x.scenario === scenario);
+    const rps = (client: string) => anchorsRow(r.rows, client, scenario)?.callsPerS ?? Number.NaN;
     const ratio = anchorsRatio(r.rows, scenario);
-    return `| ≥ 5× Portkey's calls/s, ${stream ? 'streamed' : 'non-streamed'}, concurrency 64, shared anchors harness | ${int(of(OURS)?.callsPerS ?? Number.NaN)} vs ${int(of(PORTKEY)?.callsPerS ?? Number.NaN)} calls/s: ${ratio.toFixed(1)}× | ${yes(ratio >= 5)} |`;
+    return `| ≥ 5× Portkey's calls/s, ${stream ? 'streamed' : 'non-streamed'}, concurrency 64, shared anchors harness | ${int(rps(OURS))} vs ${int(rps(PORTKEY))} calls/s: ${ratio.toFixed(1)}× | ${yes(ratio >= 5)} |`;
   });
 }
 
@@ -36,10 +34,7 @@ export function anchorsSection(r: AnchorsResult): string[] {
   );
   const scenarios = [...new Set(r.rows.map((x) => x.scenario))];
   for (const scenario of scenarios) {
-    const of = (client: string) => r.rows.find((x) => x.client === client && x.scenario === scenario);
-    const ours = of(OURS);
-    const pk = of(PORTKEY);
-    const direct = of(DIRECT);
+    const [ours, pk, direct] = [OURS, PORTKEY, DIRECT].map((client) => anchorsRow(r.rows, client, scenario));
     const errors = [ours, pk, direct].map((x) => (x ? int(x.errors + x.mismatches) : '—')).join(' / ');
     out.push(
       `| ${scenario} | ${int(ours?.callsPerS ?? Number.NaN)} | ${int(pk?.callsPerS ?? Number.NaN)} | ${anchorsRatio(r.rows, scenario).toFixed(2)}× | ${int(direct?.callsPerS ?? Number.NaN)} | ${int(ours?.p50 ?? Number.NaN)} / ${int(ours?.p99 ?? Number.NaN)} | ${int(pk?.p50 ?? Number.NaN)} / ${int(pk?.p99 ?? Number.NaN)} | ${int(ours?.spreadPct ?? Number.NaN)} % / ${int(pk?.spreadPct ?? Number.NaN)} % | ${int(ours?.gatewayCpuPct ?? Number.NaN)} / ${int(pk?.gatewayCpuPct ?? Number.NaN)} | ${errors} |`,

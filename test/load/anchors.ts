@@ -66,11 +66,19 @@ export function anchorsRows(json: unknown): AnchorsRow[] {
   }));
 }
 
+/** The row of one client in one scenario. */
+export function anchorsRow(
+  rows: readonly AnchorsRow[],
+  client: string,
+  scenario: string,
+): AnchorsRow | undefined {
+  return rows.find((r) => r.client === client && r.scenario === scenario);
+}
+
 /** Our calls/s over Portkey's in one scenario (NaN when either is missing). */
 export function anchorsRatio(rows: readonly AnchorsRow[], scenario: string): number {
-  const of = (client: string) =>
-    rows.find((r) => r.client === client && r.scenario === scenario)?.callsPerS ?? Number.NaN;
-  return of(OURS) / of(PORTKEY);
+  const rps = (client: string) => anchorsRow(rows, client, scenario)?.callsPerS ?? Number.NaN;
+  return rps(OURS) / rps(PORTKEY);
 }
 
 /**

@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import type { AnchorsResult } from './anchors.js';
 import { anchorsGoals, anchorsSection } from './anchors-report.js';
 import { errorsOf } from './client.js';
+import { int, yes } from './format.js';
 import { type HeapSample, type LoadRound, median, type Row } from './profiles.js';
 
 /** Everything a run measured (a profile not run is absent). */
@@ -32,11 +33,9 @@ export interface LoadReport {
 export const BEGIN = '<!-- loadtest:begin (written by npm run loadtest; npm run bench keeps it) -->';
 export const END = '<!-- loadtest:end -->';
 
-const int = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
 const ms = (us: number) => (Number.isFinite(us) ? (us / 1000).toFixed(2) : '—');
 const signedUs = (us: number) => (Number.isFinite(us) ? `${us >= 0 ? '+' : ''}${Math.round(us)}` : '—');
 const loads = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(', ');
-const yes = (ok: boolean) => (ok ? '**yes**' : '**no**');
 
 /** Added latency of one round: the gateway's (or the bare proxy's) percentile minus direct's, µs. */
 function added(
