@@ -77,11 +77,3 @@ export class AttemptOptions implements AdapterCallOptions {
     return this.#scope;
   }
 }
-
-/** An AbortController that also aborts when `parent` does; `unlink` removes the listener. */
-export function linkedController(parent: AbortSignal): { controller: AbortController; unlink: () => void } {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(parent.reason);
-  parent.addEventListener('abort', onAbort, { once: true });
-  return { controller, unlink: () => parent.removeEventListener('abort', onAbort) };
-}

@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from './types/abort.js';
 import type { Clock, RandomSource, TimerHandle } from './types/clock.js';
 
 const origin = performance.timeOrigin;
@@ -63,10 +64,11 @@ export function createSeededRandom(seed: number): RandomSource {
 }
 
 /**
- * Resolves after `ms` of `clock` time, or rejects with the signal's reason when it aborts first.
- * Leaves no timer or listener behind.
+ * Resolves after `ms` of `clock` time, or rejects with the signal's reason when it aborts first
+ * (an `AbortSignal`, an `AbortLatch`, or an adapter's `options.cancellation`). Leaves no timer or
+ * listener behind.
  */
-export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(clock: Clock, ms: number, signal?: AbortSignalLike): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { AttemptOptions, adapterRequestFor, linkedController } from '../adapter-call.js';
+import { AttemptOptions, adapterRequestFor } from '../adapter-call.js';
 import { countsAgainstHealth, fallsBack } from '../errors/error-kind.js';
 import { sanitizeError } from '../errors/redact.js';
 import { isSwitchyardError, SwitchyardError } from '../errors/switchyard-error.js';
@@ -221,20 +221,13 @@ export class AttemptRunner {
       call.request.firstTokenTimeoutMs ?? target.config.firstTokenTimeoutMs ?? rt.firstTokenTimeoutMs;
     const interTokenTimeoutMs =
       call.request.interTokenTimeoutMs ?? target.config.interTokenTimeoutMs ?? rt.interTokenTimeoutMs;
-    // With a stall timeout, the attempt gets its own signal so that a stall aborts only it.
-    const attemptAbort =
-      rt.idleTimeoutMs > 0 || firstTokenTimeoutMs > 0 || interTokenTimeoutMs > 0
-        ? linkedController(scope.signal)
-        : undefined;
-    const streamOptions: AdapterCallOptions = attemptAbort
-      ? {
-          target: options.target,
-          clock: options.clock,
-          deadline: options.deadline,
-          signal: attemptAbort.controller.signal,
-          cancellation: attemptAbort.controller.signal,
-          reportRateLimit: options.reportRateLimit,
-        }
+    // With a stall timeout, the attempt gets a scope of its own (aborted with the call's) so that
+    // a stall aborts only it; a child scope, not a linked AbortController, makes no AbortSignal
+    // unless the adapter reads `signal`.
+    const attemptScope =
+      rt.idleTimeoutMs > 0 || firstTokenTimeoutMs > 0 || interTokenTimeoutMs > 0 ? scope.child() : undefined;
+    const streamOptions: AdapterCallOptions = attemptScope
+      ? new AttemptOptions(attemptScope, options.target, options.clock, options.reportRateLimit)
       : options;
     let source: AsyncIterable<AdapterStreamPart>;
     if (rt.attemptStreamMiddleware.length === 0) {
@@ -252,7 +245,7 @@ export class AttemptRunner {
       idleTimeoutMs: rt.idleTimeoutMs,
       firstTokenTimeoutMs,
       interTokenTimeoutMs,
-      onStall: attemptAbort ? (reason) => attemptAbort.controller.abort(reason) : undefined,
+      onStall: attemptScope ? (reason) => attemptScope.abort(reason) : undefined,
       target: target.id,
       provider: target.provider,
       toError: (thrown) => adapterError(thrown, target, scope),
@@ -278,7 +271,7 @@ export class AttemptRunner {
         }
       },
     });
-    return attemptAbort === undefined ? consumed : consumed.finally(() => attemptAbort.unlink());
+    return attemptScope === undefined ? consumed : consumed.finally(() => attemptScope.dispose());
   }
 
   #failed(

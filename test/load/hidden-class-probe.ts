@@ -3,6 +3,7 @@
  * router and the OpenAI adapter calling a local mock, all in this process. After a warm-up it
  * makes `--calls` sequential calls (plain, then streamed) between two marker properties, so the
  * V8 log shows which hidden classes (maps) each call makes once the code is warm.
+ * `--stall-timeouts` turns on the router's stream idle and first-token timeouts.
  */
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
@@ -16,13 +17,23 @@ export const START_MARK = '__hidden_class_probe_start__';
 export const END_MARK = '__hidden_class_probe_end__';
 
 const { values } = parseArgs({
-  options: { calls: { type: 'string', default: '500' }, warmup: { type: 'string', default: '1500' } },
+  options: {
+    calls: { type: 'string', default: '500' },
+    warmup: { type: 'string', default: '1500' },
+    // The router's stream stall timeouts on (each streamed attempt then gets a scope of its own).
+    'stall-timeouts': { type: 'boolean', default: false },
+  },
 });
 const calls = Number(values.calls);
 const warmup = Number(values.warmup);
 
 const mock = await startMockUpstream();
-const stack = await startGatewayStack(mock.origin);
+const stack = await startGatewayStack(
+  mock.origin,
+  0,
+  false,
+  values['stall-timeouts'] ? { streamIdleTimeoutMs: 30_000, firstTokenTimeoutMs: 30_000 } : {},
+);
 const pool = new Pool(stack.origin, { connections: 2 });
 
 async function call(stream: boolean): Promise<void> {

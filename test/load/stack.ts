@@ -4,7 +4,7 @@
  * breaker settings. Used in-process by the CI smoke test and in its own process by `npm run loadtest`.
  */
 import { OpenAIAdapter } from '../../adapters/openai/index.js';
-import { Router } from '../../index.js';
+import { Router, type RouterOptions } from '../../index.js';
 import { createGateway, type Gateway } from '../../modules/gateway/index.js';
 import { API_KEY, MODEL } from './protocol.js';
 
@@ -20,14 +20,17 @@ export interface GatewayStack {
 /**
  * Starts the gateway on 127.0.0.1:`port` (0: a free port) in front of `upstreamOrigin`.
  * `viaSdk`: the adapter sends through the `openai` SDK's own request path (SDK logging at `error`
- * keeps it off its direct path), for same-run comparisons.
+ * keeps it off its direct path), for same-run comparisons. `routerOptions` are added to the router's
+ * (its targets excepted).
  */
 export async function startGatewayStack(
   upstreamOrigin: string,
   port = 0,
   viaSdk = false,
+  routerOptions: Partial<RouterOptions> = {},
 ): Promise<GatewayStack> {
   const router = new Router({
+    ...routerOptions,
     targets: [
       {
         id: 'mock',

@@ -96,6 +96,58 @@ describe('first-token and inter-token timeouts', () => {
     expect(steady.aborted).toBe(0);
   });
 
+  it('with a stall timeout, a stall, the caller and the deadline each reach an adapter listening through `cancellation`', async () => {
+    // Waits on `options.cancellation` only (never reads `signal`) and counts the aborts it sees.
+    const quiet = (): Adapter & { aborts: unknown[] } => {
+      const adapter = {
+        provider: 'quiet',
+        capabilities: { streaming: true, tools: false, json: false as const, images: false },
+        aborts: [] as unknown[],
+        complete: () => Promise.reject(new Error('streams only')),
+        async *stream(_request, options): AsyncIterable<AdapterStreamPart> {
+          const cancellation = options.cancellation!;
+          cancellation.addEventListener('abort', () => adapter.aborts.push(cancellation.reason));
+          await sleep(options.clock, 60_000, cancellation);
+          yield { type: 'text-delta', delta: 'late' };
+        },
+      } satisfies Adapter & { aborts: unknown[] };
+      return adapter;
+    };
+    const run = async (options: { firstTokenTimeoutMs?: number; timeoutMs?: number; abortAt?: number }) => {
+      const clock = new VirtualClock();
+      const adapter = quiet();
+      const router = new Router({
+        targets: [{ id: 'q', adapter, model: 'm' }],
+        clock,
+        retry: { maxAttempts: 1 },
+        streamIdleTimeoutMs: 30_000,
+        ...(options.firstTokenTimeoutMs ? { firstTokenTimeoutMs: options.firstTokenTimeoutMs } : {}),
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      });
+      const caller = new AbortController();
+      if (options.abortAt) clock.setTimeout(() => caller.abort(), options.abortAt);
+      const error = await rejectionOf(
+        clock.run(router.stream(ask('hi', { signal: caller.signal })).response),
+      );
+      return { error, at: clock.now(), aborts: adapter.aborts.map((r) => (r as { kind?: string }).kind) };
+    };
+    expect(await run({ firstTokenTimeoutMs: 1000 })).toMatchObject({
+      error: { kind: 'timeout' },
+      at: 1000,
+      aborts: ['timeout'],
+    });
+    expect(await run({ abortAt: 300 })).toMatchObject({
+      error: { kind: 'aborted' },
+      at: 300,
+      aborts: ['aborted'],
+    });
+    expect(await run({ timeoutMs: 700 })).toMatchObject({
+      error: { kind: 'timeout' },
+      at: 700,
+      aborts: ['timeout'],
+    });
+  });
+
   it('a call overrides its target, which overrides the router', async () => {
     const run = async (target: object, request: object) => {
       const clock = new VirtualClock();
