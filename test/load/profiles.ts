@@ -5,6 +5,7 @@
  */
 import { loadavg } from 'node:os';
 import { Caller, closedLoop, errorsOf, type LoadTarget, type PhaseResult, paced } from './client.js';
+import { type HeapSample, HeapSampler } from './heap-sampler.js';
 import type { ServerProcess } from './processes.js';
 
 /** The running servers and targets a profile uses. */
@@ -192,46 +193,17 @@ export async function spike(
   return { before, during, after };
 }
 
-/** A heap sample of the gateway process. */
-export interface HeapSample {
-  readonly second: number;
-  readonly heapMB: number;
-  readonly rssMB: number;
-  /** Taken right after a forced full GC (the first and the last sample). */
-  readonly afterGc?: boolean;
-}
-
 /**
  * soak: `rate` calls/s (half plain, half streamed) for `seconds`; the gateway's heap sampled every
- * `every` s. Only the first and the last sample force a full GC: a forced GC every few seconds
- * stalls the gateway and was most of the soak's latency tail.
+ * `every` s, after a forced full GC only for the first and the last sample (heap-sampler.ts).
  */
 export async function soak(
   bench: Bench,
   o: { rate: number; seconds: number; every: number },
 ): Promise<{ plain: Row; stream: Row; heap: HeapSample[]; afterGc: boolean }> {
   await warm(bench, bench.ours, 3);
-  const heap: HeapSample[] = [];
-  let afterGc = true;
-  const start = performance.now();
-  const sample = async (collect: boolean) => {
-    const h = await bench.gateway.heap(collect);
-    if (collect) afterGc &&= h.afterGc;
-    heap.push({
-      second: (performance.now() - start) / 1000,
-      heapMB: h.heapUsed / 2 ** 20,
-      rssMB: h.rss / 2 ** 20,
-      afterGc: collect && h.afterGc,
-    });
-  };
-  await sample(true);
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      await new Promise((resolve) => setTimeout(resolve, o.every * 1000));
-      if (sampling) await sample(false);
-    }
-  })();
+  const sampler = new HeapSampler((collect) => bench.gateway.heap(collect), o.every * 1000);
+  await sampler.start();
   const [plain, stream] = await Promise.all(
     [false, true].map((s) =>
       phase(bench, bench.ours, bench.gateway, 64, (c) =>
@@ -239,12 +211,15 @@ export async function soak(
       ),
     ),
   );
-  sampling = false;
-  await sampler;
-  await sample(true);
+  await sampler.stop();
   // Both halves ran in parallel: each row's CPU figure covers both, per half's calls. Halve it.
   const fix = (r: Row): Row => ({ ...r, gatewayCpuPerCall: r.gatewayCpuPerCall / 2 });
-  return { plain: fix(plain as Row), stream: fix(stream as Row), heap, afterGc };
+  return {
+    plain: fix(plain as Row),
+    stream: fix(stream as Row),
+    heap: sampler.samples,
+    afterGc: sampler.afterGc,
+  };
 }
 
 /** One side-by-side round at a fixed concurrency: each target, plain and streamed. */

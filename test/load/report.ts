@@ -4,7 +4,8 @@ import type { AnchorsResult } from './anchors.js';
 import { anchorsGoals, anchorsSection } from './anchors-report.js';
 import { errorsOf } from './client.js';
 import { int, yes } from './format.js';
-import { type HeapSample, type LoadRound, median, type Row } from './profiles.js';
+import type { HeapSample } from './heap-sampler.js';
+import { type LoadRound, median, type Row } from './profiles.js';
 
 /** Everything a run measured (a profile not run is absent). */
 export interface LoadReport {
