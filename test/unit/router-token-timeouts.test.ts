@@ -4,19 +4,33 @@ import { MockAdapter, VirtualClock } from '../../src/testing/index.js';
 import { ask, constructionError, first, rejectionOf, targetsOf } from '../helpers/calls.js';
 
 /**
- * A stream adapter that plays `script`: `{ wait }` sleeps on the router's clock (honouring the
- * abort signal), a string is a text delta, `meta` a content-free event. Counts aborts.
+ * A stream adapter that plays `script`: `{ wait }` sleeps on the router's clock (ending at the
+ * abort), a string is a text delta, `meta` a content-free event. Listens for the abort through
+ * `options.signal`, or only through `options.cancellation` (never reading `signal`) when
+ * `through` says so; counts the aborts and keeps their reasons' kinds.
  */
-function scripted(script: ReadonlyArray<{ wait: number } | string | 'meta'>): Adapter & { aborted: number } {
+function scripted(
+  script: ReadonlyArray<{ wait: number } | string | 'meta'>,
+  through: 'signal' | 'cancellation' = 'signal',
+): Adapter & { aborted: number; reasons: (string | undefined)[] } {
   const adapter = {
     provider: 'scripted',
     capabilities: { streaming: true, tools: false, json: false as const, images: false },
     aborted: 0,
+    reasons: [] as (string | undefined)[],
     complete: () => Promise.reject(new Error('streams only')),
     async *stream(_request, options): AsyncIterable<AdapterStreamPart> {
-      options.signal.addEventListener('abort', () => adapter.aborted++, { once: true });
+      const abort = through === 'signal' ? options.signal : options.cancellation!;
+      abort.addEventListener(
+        'abort',
+        () => {
+          adapter.aborted++;
+          adapter.reasons.push((abort.reason as { kind?: string } | undefined)?.kind);
+        },
+        { once: true },
+      );
       for (const step of script) {
-        if (typeof step === 'object') await sleep(options.clock, step.wait, options.signal);
+        if (typeof step === 'object') await sleep(options.clock, step.wait, abort);
         else if (step === 'meta') yield { type: 'response-metadata', modelId: 'm' };
         else yield { type: 'text-delta', delta: step };
       }
@@ -26,7 +40,7 @@ function scripted(script: ReadonlyArray<{ wait: number } | string | 'meta'>): Ad
         usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
       };
     },
-  } satisfies Adapter & { aborted: number };
+  } satisfies Adapter & { aborted: number; reasons: (string | undefined)[] };
   return adapter;
 }
 
@@ -97,25 +111,9 @@ describe('first-token and inter-token timeouts', () => {
   });
 
   it('with a stall timeout, a stall, the caller and the deadline each reach an adapter listening through `cancellation`', async () => {
-    // Waits on `options.cancellation` only (never reads `signal`) and counts the aborts it sees.
-    const quiet = (): Adapter & { aborts: unknown[] } => {
-      const adapter = {
-        provider: 'quiet',
-        capabilities: { streaming: true, tools: false, json: false as const, images: false },
-        aborts: [] as unknown[],
-        complete: () => Promise.reject(new Error('streams only')),
-        async *stream(_request, options): AsyncIterable<AdapterStreamPart> {
-          const cancellation = options.cancellation!;
-          cancellation.addEventListener('abort', () => adapter.aborts.push(cancellation.reason));
-          await sleep(options.clock, 60_000, cancellation);
-          yield { type: 'text-delta', delta: 'late' };
-        },
-      } satisfies Adapter & { aborts: unknown[] };
-      return adapter;
-    };
     const run = async (options: { firstTokenTimeoutMs?: number; timeoutMs?: number; abortAt?: number }) => {
       const clock = new VirtualClock();
-      const adapter = quiet();
+      const adapter = scripted([{ wait: 60_000 }, 'late'], 'cancellation');
       const router = new Router({
         targets: [{ id: 'q', adapter, model: 'm' }],
         clock,
@@ -129,7 +127,7 @@ describe('first-token and inter-token timeouts', () => {
       const error = await rejectionOf(
         clock.run(router.stream(ask('hi', { signal: caller.signal })).response),
       );
-      return { error, at: clock.now(), aborts: adapter.aborts.map((r) => (r as { kind?: string }).kind) };
+      return { error, at: clock.now(), aborts: adapter.reasons };
     };
     expect(await run({ firstTokenTimeoutMs: 1000 })).toMatchObject({
       error: { kind: 'timeout' },
